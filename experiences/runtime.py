@@ -1,0 +1,123 @@
+"""The contract between the kiosk shell and every experience kind: input events, run context, lifecycle.
+
+Kinds subclass `Experience`; the shell (or `launcher.py play`) drives handle → update → draw once per frame.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:  # keep this module importable without pygame for pure tests
+    import pygame
+
+    from experiences.catalog import Catalog
+    from experiences.config import KioskConfig
+    from experiences.engagement import ExperienceReporter
+    from experiences.package import Package
+
+
+# Abstract actions every input device maps to, so kinds never read a device directly.
+ACTIONS = ("left", "right", "up", "down", "select", "back", "hint")
+
+
+@dataclass(frozen=True)
+class InputEvent:
+    """One input, device-independent.
+
+    type: "pointer_down" | "pointer_move" | "pointer_up" (mouse, touch, TUIO, gaze: x, y in surface pixels)
+          | "action" (keyboard, gamepad, remote: `action` is one of ACTIONS)
+          | "aim" (absolute aim from a motion sensor or head pose: x, y normalised 0..1, plus yaw/pitch)
+    source: "mouse" | "touch" | "keyboard" | "gamepad" | "tuio" | "head" | "script"
+    """
+
+    type: str
+    x: float = 0.0
+    y: float = 0.0
+    action: str = ""
+    source: str = "script"
+    pointer_id: int = 0
+    yaw: float = 0.0
+    pitch: float = 0.0
+
+
+class Clock:
+    """Monotonic time, injectable so idle and recovery timing are tested without sleeping."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+
+class ManualClock(Clock):
+    def __init__(self, start: float = 0.0):
+        self.t = start
+
+    def now(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+@dataclass
+class RunContext:
+    """What an experience may use. Everything it writes goes under `data_dir`, never into the package."""
+
+    config: "KioskConfig"
+    reporter: "ExperienceReporter"
+    size: tuple[int, int]
+    data_dir: Path
+    headless: bool = False
+    language: str = "zh-CN"
+    clock: Clock = field(default_factory=Clock)
+    catalog: "Catalog | None" = None  # other installed packages (e.g. a dictionary this one requires)
+    mark_activity: Callable[[], None] = lambda: None  # voice or motion that should keep the session alive
+    services: dict[str, Any] = field(default_factory=dict)  # optional edges: "audio", "fonts", "input"
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("yuedu.experience"))
+
+
+class Experience:
+    """Base class of a running experience. Subclasses override what they need.
+
+    Lifecycle: __init__(package, ctx) → start() → per frame: handle(event)* → update(dt) → draw(surface)
+    → stop(reason) exactly once ("completed", "quit", "idle", "error"). Set `self.finished = True` to end;
+    set `self.busy = True` while the visitor is mid-task (recording a poem) so an idle reset waits.
+    Exceptions from any method are caught by the shell: logged, the run abandoned, the menu shown.
+    """
+
+    def __init__(self, package: "Package", ctx: RunContext):
+        self.package = package
+        self.ctx = ctx
+        self.finished = False
+        self.busy = False
+
+    def start(self) -> None:
+        pass
+
+    def handle(self, event: InputEvent) -> None:
+        pass
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: "pygame.Surface") -> None:
+        pass
+
+    def stop(self, reason: str) -> None:
+        pass
+
+
+def create_experience(package: "Package", ctx: RunContext, registry=None) -> Experience:
+    """Instantiate the runner of the package's kind; raises LookupError if the kind is unknown or data-only."""
+    from experiences.kinds import default_registry
+
+    registry = registry or default_registry()
+    kind = registry.get(package.kind)
+    if kind is None:
+        raise LookupError(f"kind {package.kind!r} is not installed (installed: {', '.join(registry.names())})")
+    if not kind.playable:
+        raise LookupError(f"kind {package.kind!r} is data only and cannot be played")
+    runner = kind.load_runner()
+    return runner(package, ctx)

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Yuedu's one command line: the kiosk (default), previews, curator tools, the service and its admin.
+
+Each sub-command lives in its own module with `register(subparsers)`; this file only wires them up.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> module with register(subparsers). Imports stay light: heavy libraries load inside run functions.
+COMMAND_MODULES = [
+    "experiences.commands.kiosk_cmd",
+    "experiences.commands.config_cmd",
+    "experiences.commands.catalog_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="launcher.py",
+        description="悦读 Yuedu — immersive reading spaces for smart libraries. Without a command: run the kiosk.",
+    )
+    parser.add_argument("--supervise", action="store_true",
+                        help="run the kiosk under a supervisor that restarts it after a crash or a hang")
+    parser.add_argument("--headless", action="store_true", help="kiosk without display or sound (tests, soak)")
+    parser.add_argument("--frames", type=int, default=0, help="stop the kiosk after N frames (0: run forever)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from experiences.commands.kiosk_cmd import run_kiosk_command
+
+        return run_kiosk_command(args)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

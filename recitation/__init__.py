@@ -1,0 +1,1 @@
+"""recitation package."""

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Idempotent set-up for Yuedu on Debian 12: system packages, a venv in .venv, the project installed editable.
+# Shared by the README's two commands (run the kiosk; run the tests); safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential python3-venv python3-dev portaudio19-dev libsndfile1
+  libgl1 libegl1 libgl1-mesa-dri libgles2 xvfb xauth
+  espeak-ng sox pulseaudio alsa-utils
+  chromium postgresql fonts-noto-cjk
+)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  log=$(mktemp)
+  if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+         && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    tail -n 30 "$log"; echo "setup: apt-get failed (full log: $log)"; exit 1
+  fi
+  rm -f "$log"
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+
+# Reinstall only when the dependency list changed, so a second run takes seconds.
+stamp=.venv/.yuedu-installed
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  echo "$want" > "$stamp"
+fi
+echo "setup: ready (.venv)"
