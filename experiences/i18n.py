@@ -1,6 +1,7 @@
 """Message catalogs: every user-facing string goes through `t(key)`, zh-CN first, English second.
 
-Catalogs are flat TOML files `<package>/messages/<lang>.toml`; each package registers its folder once.
+Catalogs are TOML files `<package>/messages/[<area>.]<lang>.toml` (e.g. `validation.en.toml`); each package
+registers its folder once, so separate areas never edit the same file.
 """
 from __future__ import annotations
 
@@ -40,9 +41,9 @@ def catalog(lang: str) -> dict[str, str]:
         if lang not in _catalogs:
             merged: dict[str, str] = {}
             for folder in _catalog_dirs:
-                file = folder / f"{lang}.toml"
-                if file.exists():
-                    _flatten("", tomllib.loads(file.read_text(encoding="utf-8")), merged)
+                for file in sorted(folder.glob(f"*{lang}.toml")):
+                    if file.name == f"{lang}.toml" or file.name.endswith(f".{lang}.toml"):
+                        _flatten("", tomllib.loads(file.read_text(encoding="utf-8")), merged)
             _catalogs[lang] = merged
         return _catalogs[lang]
 

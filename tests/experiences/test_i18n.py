@@ -20,9 +20,11 @@ def test_catalogs_have_the_same_keys(repo_root):
     for folder in repo_root.glob("**/messages"):
         if ".venv" in folder.parts:
             continue
-        zh = set(_keys(tomllib.loads((folder / "zh-CN.toml").read_text(encoding="utf-8"))))
-        en = set(_keys(tomllib.loads((folder / "en.toml").read_text(encoding="utf-8"))))
-        assert zh == en, f"{folder}: keys differ: {sorted(zh ^ en)}"
+        for zh_file in folder.glob("*zh-CN.toml"):
+            en_file = zh_file.with_name(zh_file.name.replace("zh-CN.toml", "en.toml"))
+            zh = set(_keys(tomllib.loads(zh_file.read_text(encoding="utf-8"))))
+            en = set(_keys(tomllib.loads(en_file.read_text(encoding="utf-8"))))
+            assert zh == en, f"{zh_file}: keys differ from {en_file.name}: {sorted(zh ^ en)}"
 
 
 def test_translate_and_format():
