@@ -1,0 +1,144 @@
+"""Pure transforms from the shared data to the bundled packages' records (idioms, poems, pinyin conventions).
+
+Used by scripts/build_content.py; nothing here touches the disk.
+"""
+from __future__ import annotations
+
+TILDE = "～"  # the upstream dictionary writes the headword as ～ inside its examples
+
+# In five upstream records the scrape turned 韩 into ～ (韩子卢, 韩信, 韩翃): checked against the quoted texts.
+TILDE_MEANS_HAN = {
+    ("韩卢逐逡", "derivation"),
+    ("韩信将兵，多多益善", "derivation"),
+    ("犬兔俱毙", "derivation"),
+    ("羞与哙伍", "explanation"),
+    ("章台杨柳", "derivation"),
+}
+TEXT_FIELDS = ("explanation", "derivation", "example")
+
+# 一 and 不 are written in their citation tones (本调) everywhere, as the upstream dictionary, the children's
+# subset and almost all of the reviewed primary-school pinyin do; readers apply the sandhi when speaking.
+CITATION_TONES = {"一": {"yí": "yī", "yì": "yī"}, "不": {"bú": "bù"}}
+
+# Characters pypinyin had no reading for (outside its tables), so their syllable was left empty upstream.
+MISSING_READINGS = {"𫛸": "tí"}  # 𫛸鴂 = 鶗鴂 tí jué, a cuckoo (柳梢青, 蔡伸)
+
+_HAN_RANGES = (
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF), (0x2A700, 0x2EBEF),
+    (0x2F800, 0x2FA1F), (0x30000, 0x323AF),
+)
+
+
+def is_han(char: str) -> bool:
+    """A Chinese character (CJK unified or compatibility ideograph, any extension block)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _HAN_RANGES)
+
+
+def expand_tilde(text: str, word: str, field: str) -> str:
+    if TILDE not in text:
+        return text
+    return text.replace(TILDE, "韩" if (word, field) in TILDE_MEANS_HAN else word)
+
+
+def citation_tone(char: str, syllable: str) -> str:
+    return CITATION_TONES.get(char, {}).get(syllable, syllable)
+
+
+def normalise_idiom_pinyin(word: str, pinyin: str) -> str:
+    """Apply the 一/不 convention when the syllables line up with the characters; leave odd records alone."""
+    syllables = pinyin.split(" ")
+    chars = [c for c in word if is_han(c)]
+    if len(syllables) != len(chars):
+        return pinyin
+    return " ".join(citation_tone(c, s) for c, s in zip(chars, syllables))
+
+
+def dictionary_records(upstream: list[dict], corrected_pinyin: dict[str, str]) -> list[dict]:
+    """The full dictionary in upstream order: no abbreviation, ～ expanded, reviewed pinyin where we have it."""
+    records = []
+    for entry in upstream:
+        word = entry["word"]
+        record = {"word": word, "pinyin": corrected_pinyin.get(word, entry["pinyin"])}
+        for field in TEXT_FIELDS:
+            record[field] = expand_tilde(entry[field], word, field)
+        record["pinyin"] = normalise_idiom_pinyin(word, record["pinyin"])
+        records.append(record)
+    return records
+
+
+def children_records(subset: list[dict]) -> list[dict]:
+    """The 500 children's idioms, most frequent first, with their corrected pinyin and a `classic` flag."""
+    records = []
+    for entry in sorted(subset, key=lambda e: e["freq_rank"]):
+        word = entry["word"]
+        record = {
+            "word": word,
+            "pinyin": normalise_idiom_pinyin(word, entry["pinyin"]),
+            "example_source": entry["example_source"],
+            "freq_rank": entry["freq_rank"],
+            "classic": entry["pick"] == "classic",
+        }
+        for field in TEXT_FIELDS:
+            record[field] = expand_tilde(entry[field], word, field)
+        records.append(record)
+    return records
+
+
+# Context errors of pypinyin in the automatic (not reviewed) poem pinyin, fixed by phrase: (phrase, index of the
+# character in the phrase, reading). Only readings that are right wherever the phrase occurs in these poems.
+PHRASE_READINGS: tuple[tuple[str, int, str], ...] = ()
+
+
+def _fix_line(line: str, syllables: list[str], reviewed: bool) -> list[str]:
+    fixed = list(syllables)
+    for i, char in enumerate(line):
+        if is_han(char) and not fixed[i]:
+            fixed[i] = MISSING_READINGS.get(char, "")
+        fixed[i] = citation_tone(char, fixed[i])
+    if not reviewed:
+        for phrase, index, reading in PHRASE_READINGS:
+            start = line.find(phrase)
+            while start >= 0:
+                fixed[start + index] = reading
+                start = line.find(phrase, start + 1)
+    return fixed
+
+
+def poem_records(recital: list[dict], primary: list[dict]) -> list[dict]:
+    """The 300 recital poems in the booth's order; the primary-school poems keep their reviewed pinyin."""
+    reviewed = {poem["id"]: poem for poem in primary}
+    records = []
+    for poem in recital:
+        source = reviewed.get(poem["id"], poem)
+        pinyin = [
+            _fix_line(line, syllables, poem["id"] in reviewed)
+            for line, syllables in zip(source["paragraphs"], source["pinyin"], strict=True)
+        ]
+        records.append({
+            "id": poem["id"],
+            "title": source["title"],
+            "author": source["author"],
+            "dynasty": source["dynasty"],
+            "grade": source.get("grade"),
+            "collection": poem["collection"],
+            "paragraphs": source["paragraphs"],
+            "pinyin": pinyin,
+            "text_check": source["text_check"],
+        })
+    return records
+
+
+def alignment_problems(poem: dict) -> list[str]:
+    """Every place where a poem's pinyin does not line up with its characters (empty when all is well)."""
+    problems = []
+    if len(poem["paragraphs"]) != len(poem["pinyin"]):
+        return [f"{poem['id']}: {len(poem['paragraphs'])} lines but {len(poem['pinyin'])} pinyin lines"]
+    for number, (line, syllables) in enumerate(zip(poem["paragraphs"], poem["pinyin"]), start=1):
+        if len(line) != len(syllables):
+            problems.append(f"{poem['id']} line {number}: {len(line)} characters, {len(syllables)} syllables")
+            continue
+        for char, syllable in zip(line, syllables):
+            if is_han(char) != bool(syllable):
+                problems.append(f"{poem['id']} line {number}: {char!r} has syllable {syllable!r}")
+    return problems
