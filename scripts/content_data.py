@@ -86,8 +86,33 @@ def children_records(subset: list[dict]) -> list[dict]:
 
 
 # Context errors of pypinyin in the automatic (not reviewed) poem pinyin, fixed by phrase: (phrase, index of the
-# character in the phrase, reading). Only readings that are right wherever the phrase occurs in these poems.
-PHRASE_READINGS: tuple[tuple[str, int, str], ...] = ()
+# character in the phrase, reading). Each was checked against every occurrence of its character in those poems.
+PHRASE_READINGS: tuple[tuple[str, int, str], ...] = (
+    # 长 long / always, not 长大
+    ("长薄", 0, "cháng"), ("长不达", 0, "cháng"), ("长在", 0, "cháng"), ("长愿", 0, "cháng"),
+    ("长别离", 0, "cháng"), ("溪长", 1, "cháng"), ("长堪", 0, "cháng"), ("长簟", 0, "cháng"),
+    ("长藿", 0, "cháng"), ("梦长", 1, "cháng"), ("山长", 1, "cháng"), ("字长", 1, "cháng"),
+    # 重 again / layers (but 帆来重, 露重, 花影重 are heavy)
+    ("重来", 0, "chóng"), ("百重", 1, "chóng"), ("几重", 1, "chóng"), ("千重", 1, "chóng"),
+    ("重把", 0, "chóng"), ("重相见", 0, "chóng"), ("重帏", 0, "chóng"), ("重阳", 0, "chóng"),
+    # 朝 morning
+    ("明朝", 1, "zhāo"), ("朝朝", 0, "zhāo"), ("朝朝", 1, "zhāo"), ("朝槿", 0, "zhāo"),
+    # 还 return
+    ("无还期", 1, "huán"), ("相与还", 2, "huán"), ("北还", 1, "huán"), ("还掩", 0, "huán"),
+    ("醉还", 1, "huán"), ("还寝", 0, "huán"), ("棹还", 1, "huán"),
+    # 教 let, make
+    ("莫教", 1, "jiāo"), ("悔教", 1, "jiāo"), ("教吹", 0, "jiāo"), ("教妾", 0, "jiāo"), ("谁教", 1, "jiāo"),
+    # 行 rows; 月同行 goes along
+    ("两行", 1, "háng"), ("几行", 1, "háng"), ("数行", 1, "háng"), ("月同行", 2, "xíng"),
+    # 为 be, act as
+    ("一为别", 1, "wéi"), ("若为容", 1, "wéi"), ("为客", 0, "wéi"), ("何为者", 1, "wéi"),
+    ("少孤", 0, "shào"), ("更点", 0, "gēng"), ("征南将", 2, "jiàng"), ("多难", 1, "nàn"), ("时难年", 1, "nàn"),
+    ("梦数", 1, "shuò"), ("数问", 0, "shuò"), ("历历数", 2, "shǔ"), ("数花朵", 0, "shǔ"), ("相如", 0, "xiàng"),
+    ("中圣", 0, "zhòng"), ("颇好道", 1, "hào"), ("唯好静", 1, "hào"), ("荷笠", 0, "hè"), ("谁省", 1, "xǐng"),
+    ("无人省", 2, "xǐng"), ("官舍", 1, "shè"), ("太华", 1, "huà"), ("自有分", 2, "fèn"), ("声咽", 1, "yè"),
+    ("虬咽", 1, "yè"), ("兴来", 0, "xìng"), ("归兴", 1, "xìng"), ("夜泊", 1, "bó"), ("羁泊", 1, "bó"),
+    ("长薄", 1, "bó"), ("薄宦", 0, "bó"), ("薄俗", 0, "bó"), ("曲和", 1, "hè"), ("探看", 1, "kān"),
+)
 
 
 def _fix_line(line: str, syllables: list[str], reviewed: bool) -> list[str]:

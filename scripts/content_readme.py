@@ -21,9 +21,11 @@ TILDE_EN = """\
 - Upstream writes the idiom as 「～」 inside examples; here every 「～」 is the idiom written out (the few in sources
   and glosses too). In 5 records the upstream scrape turned 「韩」 into 「～」 (韩子卢, 韩信, 韩翃); those are 「韩」 again."""
 
-YI_BU_ZH = "- 「一」「不」一律标本调（yī、bù），与《新华字典》和小学课本注音一致；变调（yí/yì、bú）由朗读时按规则处理。"
-YI_BU_EN = ("- 一 and 不 are always written in their citation tones (yī, bù), as dictionaries and primary-school textbooks "
-            "do; the tone sandhi (yí/yì, bú) is applied when reading aloud.")
+YI_BU_ZH = ("- 「一」「不」一律标本调（yī、bù），与词典的注音习惯、上游成语数据和已核对的小学古诗拼音的绝大多数一致；"
+            "变调（yí/yì、bú）在朗读时按规则处理。")
+YI_BU_EN = ("- 一 and 不 are always written in their citation tones (yī, bù), as dictionaries do and as the upstream idiom "
+            "data and nearly all of the reviewed primary-school pinyin already were; the tone sandhi (yí/yì, bú) is "
+            "applied when reading aloud.")
 
 MIT_XINHUA = "[chinese-xinhua](https://github.com/pwxcoo/chinese-xinhua)（MIT，© 2018 PWXCOO，`LICENSE-chinese-xinhua.txt`）"
 MIT_XINHUA_EN = "[chinese-xinhua](https://github.com/pwxcoo/chinese-xinhua) (MIT, © 2018 PWXCOO, `LICENSE-chinese-xinhua.txt`)"
@@ -78,7 +80,7 @@ def children(stats: dict) -> str:
 字段：`word`、`pinyin`、`explanation`、`derivation`、`example`、`example_source`、`freq_rank`、`classic`。
 需要 `org.yuedu.idioms.xinhua` 词典包来排除干扰字。
 
-- 来源：{MIT_XINHUA}。选词、拼音核对和儿童例句由悦读整理。
+- 来源：{MIT_XINHUA}。选词和拼音核对由悦读项目完成；例句取自上游，「★」后的出处拆到 `example_source`，上游写「无」处为空字符串。
 - 拼音用 pypinyin 重新标注，与上游不同处逐条核对过（{stats['corrected']} 条改正了上游的错误）。
 
 已知问题：
@@ -92,7 +94,7 @@ def children(stats: dict) -> str:
 most frequent first (`freq_rank` 1 is the most common). Fields: `word`, `pinyin`, `explanation`, `derivation`,
 `example`, `example_source`, `freq_rank`, `classic`. Needs the `org.yuedu.idioms.xinhua` dictionary to reject distractors.
 
-- Source: {MIT_XINHUA_EN}. Selection, pinyin review and children's examples by the Yuedu project.
+- Source: {MIT_XINHUA_EN}. Selection and pinyin review by the Yuedu project; examples are upstream's, with the source after 「★」 moved to `example_source`, and upstream's 「无」 (none) written as an empty string.
 - Pinyin re-derived with pypinyin and checked by hand where it differed from upstream ({stats['corrected']} upstream errors fixed).
 
 Known issues:

@@ -4,6 +4,7 @@ Needs ../shared/data beside the repository (CI clones it there); without it thes
 """
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import subprocess
@@ -174,6 +175,34 @@ def test_primary_school_poems_keep_their_reviewed_pinyin():
     assert lines["两个黄鹂鸣翠柳，一行白鹭上青天。"][9] == "háng"
     assert [lines["朝辞白帝彩云间，千里江陵一日还。"][i] for i in (0, 14)] == ["zhāo", "huán"]
     assert lines["两岸猿声啼不住，轻舟已过万重山。"][13] == "chóng"
+
+
+def _syllables(poems, line):
+    return next(s for p in poems for text, s in zip(p["paragraphs"], p["pinyin"]) if text == line)
+
+
+def test_known_context_misreadings_of_the_automatic_pinyin_are_fixed():
+    poems = load("poems-recital", "poems.json")
+    assert _syllables(poems, "烟笼寒水月笼沙，夜泊秦淮近酒家。")[9] == "bó"
+    assert _syllables(poems, "寄书长不达，况乃未休兵。")[2] == "cháng"
+    assert _syllables(poems, "还将两行泪，遥寄海西头。")[3] == "háng"
+    assert _syllables(poems, "不堪盈手赠，还寝梦佳期。")[6] == "huán"
+    # A phrase rule must not reach a reading it was not written for: 时难 in 相见时难别亦难 stays nán.
+    assert [_syllables(poems, "相见时难别亦难，东风无力百花残。")[i] for i in (3, 6)] == ["nán", "nán"]
+
+
+def test_every_phrase_reading_rule_is_used():
+    spec = importlib.util.spec_from_file_location("content_data", REPO / "scripts" / "content_data.py")
+    content_data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(content_data)
+    poems = load("poems-recital", "poems.json")
+    lines = [line for p in poems if p["grade"] is None for line in p["paragraphs"]]
+    for phrase, index, reading in content_data.PHRASE_READINGS:
+        hits = [line for line in lines if phrase in line]
+        assert hits, f"rule {phrase!r} matches no poem line"
+        for line in hits:
+            start = line.index(phrase)
+            assert _syllables(poems, line)[start + index] == reading, (phrase, line)
 
 
 @pytest.mark.parametrize("name", PACKAGES)
