@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper modules b
 
 from content_cover import draw_cover, png_bytes  # noqa: E402
 from content_data import (  # noqa: E402
-    CITATION_TONES, PHRASE_READINGS, alignment_problems, children_records, dictionary_records, poem_records,
+    CITATION_TONES, PHRASE_READINGS, PINYIN_LOOKALIKES, alignment_problems, is_han, children_records, dictionary_records, poem_records,
 )
 from content_readme import READMES  # noqa: E402
 
@@ -140,6 +140,10 @@ def pinyin_changes(source: list[dict], records: list[dict], primary_ids: set[str
     return counts
 
 
+def pinyin_lines_up(entry: dict) -> bool:
+    return len(entry["pinyin"].split(" ")) == sum(is_han(c) for c in entry["word"])
+
+
 def build_data(data: Path) -> tuple[dict, dict]:
     """Every package's data files (name -> text) and the figures the READMEs and covers quote."""
     upstream = load_json(data / "idioms/idiom.json")
@@ -156,6 +160,9 @@ def build_data(data: Path) -> tuple[dict, dict]:
 
     stats = {
         "idioms": len(dictionary), "four_char": sum(len(e["word"]) == 4 for e in dictionary),
+        "with_comma": sum("，" in e["word"] for e in dictionary),
+        "misaligned": sum(not pinyin_lines_up(e) for e in dictionary if "，" not in e["word"]),
+        "lookalikes": sum(e["pinyin"] != e["pinyin"].translate(PINYIN_LOOKALIKES) for e in upstream),
         "children": len(children), "classic": sum(e["classic"] for e in children),
         "corrected": sum(e["pinyin"] != e["pinyin_xinhua"] for e in subset),
         "poems": len(poems), "primary": len(primary), "manual": sum(p["text_check"] == "manual" for p in poems),

@@ -45,8 +45,13 @@ def citation_tone(char: str, syllable: str) -> str:
     return CITATION_TONES.get(char, {}).get(syllable, syllable)
 
 
+# Look-alike characters in the upstream pinyin: IPA ɡ (U+0261) for g, ideographic spaces between syllables.
+PINYIN_LOOKALIKES = str.maketrans({"ɡ": "g", "\u3000": " "})
+
+
 def normalise_idiom_pinyin(word: str, pinyin: str) -> str:
-    """Apply the 一/不 convention when the syllables line up with the characters; leave odd records alone."""
+    """Plain g and spaces; the 一/不 convention when the syllables line up with the characters (else left alone)."""
+    pinyin = pinyin.translate(PINYIN_LOOKALIKES)
     syllables = pinyin.split(" ")
     chars = [c for c in word if is_han(c)]
     if len(syllables) != len(chars):

@@ -131,6 +131,14 @@ def test_dictionary_uses_the_reviewed_pinyin_of_the_childrens_set():
     assert by_word["名胜古迹"]["pinyin"] == "míng shèng gǔ jì"  # upstream: jī
 
 
+def test_idiom_pinyin_uses_plain_letters_and_spaces():
+    for entry in load("idioms-xinhua", "idioms.json"):
+        assert "ɡ" not in entry["pinyin"] and "\u3000" not in entry["pinyin"], entry
+    for entry in load("idioms-children", "idioms.json"):
+        syllables = entry["pinyin"].split(" ")
+        assert len(syllables) == len(entry["word"]) and all(s.isalpha() for s in syllables), entry
+
+
 def test_every_poem_has_one_syllable_per_character():
     for poem in load("poems-recital", "poems.json"):
         assert len(poem["pinyin"]) == len(poem["paragraphs"]), poem["id"]
