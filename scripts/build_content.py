@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper modules b
 
 from content_cover import draw_cover, png_bytes  # noqa: E402
 from content_data import (  # noqa: E402
-    CITATION_TONES, PHRASE_READINGS, PINYIN_LOOKALIKES, alignment_problems, is_han, children_records, dictionary_records, poem_records,
+    CITATION_TONES, PHRASE_READINGS, PINYIN_LOOKALIKES, alignment_problems, children_records, dictionary_records,
+    is_han, poem_records,
 )
 from content_readme import READMES  # noqa: E402
 
@@ -75,7 +76,8 @@ PACKAGES = {
         "readme": "chain",
         "title": {"zh-CN": "成语接龙", "en": "Idiom Chain"},
         "description": {"zh-CN": "和展台轮流接成语：首字接尾字，看谁接得长。",
-                        "en": "Take turns with the kiosk: each idiom starts with the last character of the one before."},
+                        "en": "Take turns with the kiosk: each idiom starts with the last character of the one "
+                              "before."},
         "cover": ("成语接龙", "Idiom Chain", "首尾相接 · link by the last character", "chain"),
         "credits": [XINHUA_CREDIT], "requires": [{"id": DICTIONARY_ID, "version": ">=1.0"}],
         "content": {"dictionary": DICTIONARY_ID, "preferred": "preferred.json"},

@@ -16,7 +16,8 @@ XINHUA_ISSUES_EN = """\
   too ({corrected} of them differ from upstream); the rest is upstream's.
 - Where there is no example or source, upstream writes 「无」 ("none"); kept as it is.
 - IPA 「ɡ」 and ideographic spaces in the pinyin ({lookalikes} records) are plain g and spaces here. The {with_comma}
-  long idioms with a comma mostly have it glued to the syllables in their pinyin (bīng，duō); {misaligned} more upstream records
+  long idioms with a comma mostly have it glued to the syllables in their pinyin (bīng，duō); {misaligned} more
+  upstream records
   lost a character or do not have one syllable per character (e.g. 「沧横流」 for 「沧海横流」); kept as they are."""
 
 TILDE_ZH = """\
@@ -28,12 +29,13 @@ TILDE_EN = """\
 
 YI_BU_ZH = ("- 「一」「不」一律标本调（yī、bù），与词典的注音习惯、上游成语数据和已核对的小学古诗拼音的绝大多数一致；"
             "变调（yí/yì、bú）在朗读时按规则处理。")
-YI_BU_EN = ("- 一 and 不 are always written in their citation tones (yī, bù), as dictionaries do and as the upstream idiom "
-            "data and nearly all of the reviewed primary-school pinyin already were; the tone sandhi (yí/yì, bú) is "
-            "applied when reading aloud.")
+YI_BU_EN = ("- 一 and 不 are always written in their citation tones (yī, bù), as dictionaries do and as the "
+            "upstream idiom data and nearly all of the reviewed primary-school pinyin already were; the tone "
+            "sandhi (yí/yì, bú) is applied when reading aloud.")
 
-MIT_XINHUA = "[chinese-xinhua](https://github.com/pwxcoo/chinese-xinhua)（MIT，© 2018 PWXCOO，`LICENSE-chinese-xinhua.txt`）"
-MIT_XINHUA_EN = "[chinese-xinhua](https://github.com/pwxcoo/chinese-xinhua) (MIT, © 2018 PWXCOO, `LICENSE-chinese-xinhua.txt`)"
+XINHUA_LINK = "[chinese-xinhua](https://github.com/pwxcoo/chinese-xinhua)"
+MIT_XINHUA = XINHUA_LINK + "（MIT，© 2018 PWXCOO，`LICENSE-chinese-xinhua.txt`）"
+MIT_XINHUA_EN = XINHUA_LINK + " (MIT, © 2018 PWXCOO, `LICENSE-chinese-xinhua.txt`)"
 
 
 def _footer(stats: dict) -> str:
@@ -95,12 +97,15 @@ def children(stats: dict) -> str:
 
 ## English
 {stats['children']} idioms for children aged 6–12, for the lantern-archery game: {stats['classic']} classic story idioms
-(`classic = true`) and {stats['children'] - stats['classic']} common ones whose characters are all among the 2,500 most common,
-most frequent first (`freq_rank` 1 is the most common). Fields: `word`, `pinyin`, `explanation`, `derivation`,
-`example`, `example_source`, `freq_rank`, `classic`. Needs the `org.yuedu.idioms.xinhua` dictionary to reject distractors.
+(`classic = true`) and {stats['children'] - stats['classic']} common ones whose characters are all among the 2,500
+most common, most frequent first (`freq_rank` 1 is the most common). Fields: `word`, `pinyin`, `explanation`,
+`derivation`, `example`, `example_source`, `freq_rank`, `classic`. Needs the `org.yuedu.idioms.xinhua` dictionary
+to reject distractors.
 
-- Source: {MIT_XINHUA_EN}. Selection and pinyin review by the Yuedu project; examples are upstream's, with the source after 「★」 moved to `example_source`, and upstream's 「无」 (none) written as an empty string.
-- Pinyin re-derived with pypinyin and checked by hand where it differed from upstream ({stats['corrected']} upstream errors fixed).
+- Source: {MIT_XINHUA_EN}. Selection and pinyin review by the Yuedu project; examples are upstream's,
+  with the source after 「★」 moved to `example_source`, and upstream's 「无」 (none) written as an empty string.
+- Pinyin re-derived with pypinyin and checked by hand where it differed from upstream
+  ({stats['corrected']} upstream errors fixed).
 
 Known issues:
 - Glosses and sources are upstream's text; a few colons and opening quotation marks are missing.
