@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import base64
 import logging
+import signal
+import subprocess
+import sys
 import uuid
 from email.utils import formatdate
+from pathlib import Path
 
 import pytest
 
@@ -251,3 +255,74 @@ def test_basic_auth_header_is_key_and_secret(outbox, lrs):
     sender.send_once()
     assert outbox.unsent_count() == 0
     assert base64.b64decode(sender._auth.split()[1]).decode() == "库:1:密钥"
+
+
+# --- a kiosk killed with SIGKILL loses nothing and delivers nothing twice (issue #2, "Done when") --------------
+CHILD = str(Path(__file__).with_name("outbox_child.py"))
+
+
+def refused_url() -> str:
+    closed = LrsDouble(listen=False)  # bound, never listening: every connection is refused
+    url = closed.url
+    closed.close()
+    return url
+
+
+def start_child(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, CHILD, *args], stdout=subprocess.PIPE, text=True)
+
+
+def kill(child: subprocess.Popen) -> None:
+    child.send_signal(signal.SIGKILL)
+    child.wait(30)
+    assert child.returncode == -signal.SIGKILL
+
+
+def deliver_in_a_new_process(path, lrs) -> None:
+    child = start_child("send", str(path), lrs.url)
+    out, _ = child.communicate(timeout=120)
+    assert child.returncode == 0, out
+    assert out.strip() == "UNSENT 0"
+
+
+@pytest.mark.parametrize("kill_after", [None, 400], ids=["after-1000-puts", "in-the-middle-of-putting"])
+def test_sigkill_with_unsent_statements_loses_none(tmp_path, lrs, kill_after):
+    path = tmp_path / "outbox.sqlite3"
+    child = start_child("put", str(path), "1000", refused_url())
+    put_ids = []
+    for line in child.stdout:
+        if line.strip() == "READY" or (kill_after and len(put_ids) == kill_after):
+            break
+        put_ids.append(line.strip())
+    kill(child)
+    assert len(put_ids) == (kill_after or 1000)
+    deliver_in_a_new_process(path, lrs)
+    # Every statement whose put had returned arrives, and each was delivered (and stored) exactly once.
+    assert set(put_ids) <= set(lrs.stored)
+    assert kill_after or set(lrs.stored) == set(put_ids)
+    assert all(count == 1 for count in lrs.deliveries.values())
+
+
+@pytest.mark.parametrize("conflict_on_duplicate", [False, True], ids=["conformant-lrs", "lrs-answering-409"])
+def test_sigkill_while_sending_resends_without_storing_twice(tmp_path, lrs, conflict_on_duplicate):
+    lrs.conflict_on_duplicate = conflict_on_duplicate
+    path = tmp_path / "outbox.sqlite3"
+    with Outbox(path) as box:
+        statements = fill(box, 1000)
+    lrs.hold_responses.set()  # the LRS stores the first batch, then answers slowly: the kiosk dies waiting
+    child = start_child("send", str(path), lrs.url)
+    assert lrs.first_store.wait(60)
+    kill(child)
+    lrs.hold_responses.clear()
+    lrs.release.set()
+    stored_before_restart = set(lrs.stored)
+    assert len(stored_before_restart) == 50  # one batch stored, its answer never received
+    deliver_in_a_new_process(path, lrs)
+    assert set(lrs.stored) == {s["id"] for s in statements}
+    assert all(lrs.stored[s["id"]] == s for s in statements)
+    # Only the batch whose answer was lost is posted again, by the same ids; the LRS never stores an id twice.
+    resent = {sid for sid, count in lrs.deliveries.items() if count > 1}
+    assert resent == (set() if conflict_on_duplicate else stored_before_restart)
+    assert all(n <= 2 for n in lrs.deliveries.values())
+    with Outbox(path) as box:
+        assert box.unsent_count() == 0 and box.rejected_count() == 0 and box.sent_count() == 1000
