@@ -19,6 +19,7 @@ How each answer is handled (xAPI Communication 2.1.2, 3.2):
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import logging
 import random
@@ -104,6 +105,8 @@ class Sender:
                  purge_interval: float = 86400.0):
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"LRS url must start with http:// or https://, got {url!r}")
         self.outbox = outbox
         self.endpoint = statements_endpoint(url)
         self.batch_size = batch_size
@@ -122,6 +125,11 @@ class Sender:
         self._deadline: float | None = None
         self._next_purge = clock()
         self.status = SenderStatus()
+
+    @classmethod
+    def from_config(cls, outbox: Outbox, config, url: str | None = None, **kwargs) -> "Sender":
+        """The kiosk's sender: kiosk.toml [server] url, key and secret (`url` overrides, e.g. the embedded service)."""
+        return cls(outbox, url or config.server.url, config.server.key, config.server.secret, **kwargs)
 
     # --- thread control ------------------------------------------------------------------------------------------
     def start(self) -> "Sender":
@@ -274,7 +282,8 @@ class Sender:
         except urllib.error.HTTPError as error:
             with error:
                 return Response(error.code, {k.lower(): v for k, v in (error.headers or {}).items()}, error.read())
-        except (OSError, ValueError) as error:  # URLError, refused, reset, timeout; ValueError: malformed URL
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            # URLError, refused, reset, timeout; a truncated or garbled answer; ValueError: a malformed URL
             return _Failure("network", f"{type(error).__name__}: {getattr(error, 'reason', error)}")
 
     # --- bookkeeping ---------------------------------------------------------------------------------------------

@@ -164,3 +164,36 @@ def test_closed_outbox_refuses_work(tmp_path):
     box.close()  # twice is fine
     with pytest.raises(RuntimeError):
         box.put(statement(1))
+
+
+def test_outbox_command_shows_dead_letters_requeues_and_sends(capsys):
+    import json
+
+    from launcher import main
+    from experiences.config import load_config, save_config
+    from xapi_lrs_double import LrsDouble
+
+    with Outbox() as box:
+        good, bad = statement(1), statement(2)
+        box.put(good)
+        box.put(bad)
+        box.mark_rejected([bad["id"]], "HTTP 400: verb missing")
+    assert main(["outbox", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["unsent"], shown["sent"], shown["rejected"]) == (1, 0, 1)
+    assert shown["dead_letters"] == [{"id": bad["id"], "attempts": 0, "reason": "HTTP 400: verb missing"}]
+    assert main(["outbox", "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "1 unsent, 0 sent, 1 rejected" in text and "HTTP 400: verb missing" in text
+
+    config = load_config()
+    config.server.key, config.server.secret = "kiosk", "s3cret"
+    save_config(config)
+    lrs = LrsDouble()
+    try:
+        assert main(["outbox", "--requeue", "--send", "--url", lrs.url, "--lang", "en"]) == 0
+        out = capsys.readouterr().out
+        assert "Put 1 rejected statements back" in out and "2 sent, 0 rejected" in out
+        assert set(lrs.stored) == {good["id"], bad["id"]}
+    finally:
+        lrs.close()
