@@ -222,6 +222,21 @@ def test_thread_delivers_after_wake_and_stops_cleanly(outbox, lrs):
     assert sender._thread is None
 
 
+def test_puts_during_backoff_do_not_hammer_the_lrs(outbox, lrs):
+    lrs.scripted = [(503, {})] * 10
+    fill(outbox, 2)
+    sender = Sender(outbox, lrs.url, "kiosk", "s3cret", backoff=Backoff(base=3600.0, cap=3600.0)).start()
+    sender.wake()
+    assert lrs.wait_requests(1)
+    for _ in range(100):  # a busy kiosk keeps putting and waking while the LRS is down
+        fill(outbox, 1)
+        sender.wake()
+    assert sender.stop(timeout=5.0) is False
+    # One attempt, then the backoff held; stop() made its one bounded flush attempt.
+    assert [status for _, _, status in lrs.requests] == [503, 503]
+    assert outbox.unsent_count() == 102
+
+
 def test_stop_is_bounded_when_the_lrs_hangs(outbox, lrs):
     lrs.hold_responses.set()  # the LRS stores, then never answers
     fill(outbox, 3)

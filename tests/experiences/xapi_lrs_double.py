@@ -55,6 +55,10 @@ class LrsDouble:
         with self.stored_changed:
             return self.stored_changed.wait_for(lambda: len(self.stored) >= count, timeout=timeout)
 
+    def wait_requests(self, count: int, timeout: float = 30.0) -> bool:
+        with self.stored_changed:
+            return self.stored_changed.wait_for(lambda: len(self.requests) >= count, timeout=timeout)
+
     @property
     def duplicates(self) -> int:
         return sum(n - 1 for n in self.deliveries.values() if n > 1)
@@ -105,7 +109,9 @@ class LrsDouble:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 status, payload, headers = self._post(raw)
-                lrs.requests.append(("POST", _count(raw), status))
+                with lrs.stored_changed:
+                    lrs.requests.append(("POST", _count(raw), status))
+                    lrs.stored_changed.notify_all()
                 if status == 200 and lrs.hold_responses.is_set():
                     lrs.release.wait(60)
                 self._answer(status, payload, headers)
