@@ -81,7 +81,7 @@ class _Failure:
 class SenderStatus:
     """What an operator screen shows: is the kiosk delivering, and if not why."""
 
-    state: str = "idle"  # idle | ok | offline | server_error | auth_error | config_error
+    state: str = "idle"  # idle | ok | offline | server_error | auth_error | config_error | error
     last_error: str = ""
     failures: int = 0
     next_attempt_in: float = 0.0
@@ -176,6 +176,7 @@ class Sender:
             return self.send_once()
         except Exception:  # a broken disk or a bug must not kill delivery for the rest of the day
             log.exception("sender: unexpected error; retrying later")
+            self.status.state, self.status.last_error = "error", "unexpected error (see the log)"
             self.status.failures += 1
             delay = self.backoff.delay(self.status.failures)
             self._retry_at = self.clock() + delay
@@ -195,7 +196,12 @@ class Sender:
                 if not rows:
                     self._succeeded(idle=True)
                     return self.idle_interval
+                refused_before = self.status.dead_lettered
                 failure = self._deliver(rows)
+                if len(rows) > 1 and self.status.dead_lettered - refused_before == len(rows):
+                    # Every statement refused: more likely the LRS or a proxy than the statements themselves.
+                    log.error("sender: the LRS refused all %d statements of a batch; if it refuses every statement, "
+                              "check the LRS and then `launcher.py outbox --requeue`", len(rows))
                 if failure is not None:
                     return self._failed(failure)
                 self._succeeded(idle=False)
