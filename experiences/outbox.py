@@ -70,6 +70,15 @@ class Outbox:
                 raise RuntimeError(f"{self.path}: outbox schema {version} is newer than this program ({SCHEMA_VERSION})")
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._closed = False
+        self._listeners: list[Callable[[], None]] = []
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call `listener()` after every put (the sender's wake); it must be quick and must not raise."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     # --- the sink side -------------------------------------------------------------------------------------------
     def put(self, statement: dict) -> None:
@@ -86,6 +95,7 @@ class Outbox:
                 "INSERT OR IGNORE INTO statements (statement_id, body, created_at) VALUES (?, ?, ?)",
                 (str(statement["id"]), body, self.wall_clock()),
             )
+        self._notify()
 
     def put_many(self, statements: Iterable[dict]) -> None:
         """Store several statements in one transaction (one fsync): all or none."""
@@ -100,6 +110,7 @@ class Outbox:
             with self._transaction():
                 self._db.executemany(
                     "INSERT OR IGNORE INTO statements (statement_id, body, created_at) VALUES (?, ?, ?)", rows)
+        self._notify()
 
     # --- the sender side -----------------------------------------------------------------------------------------
     def take_batch(self, limit: int = 50) -> list[OutboxRow]:
@@ -198,6 +209,10 @@ class Outbox:
         self.close()
 
     # --- internals -----------------------------------------------------------------------------------------------
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
     def _count(self, state: str) -> int:
         with self._lock:
             self._check_open()

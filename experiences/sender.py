@@ -133,7 +133,9 @@ class Sender:
 
     # --- thread control ------------------------------------------------------------------------------------------
     def start(self) -> "Sender":
+        """Deliver in a background thread; every put into the outbox wakes it (`wake()` by hand is also fine)."""
         if self._thread is None:
+            self.outbox.subscribe(self.wake)
             self._thread = threading.Thread(target=self._run, name="yuedu-sender", daemon=True)
             self._thread.start()
         return self
@@ -145,6 +147,7 @@ class Sender:
     def stop(self, timeout: float = 5.0) -> bool:
         """Stop the thread after one last delivery attempt bounded by `timeout` seconds. True if nothing unsent."""
         self._deadline = self.clock() + max(0.0, timeout)
+        self.outbox.unsubscribe(self.wake)
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:

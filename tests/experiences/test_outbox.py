@@ -197,3 +197,14 @@ def test_outbox_command_shows_dead_letters_requeues_and_sends(capsys):
         assert set(lrs.stored) == {good["id"], bad["id"]}
     finally:
         lrs.close()
+
+
+def test_listeners_hear_every_put_after_it_is_stored(outbox):
+    heard = []
+    listener = lambda: heard.append(outbox.unsent_count())  # noqa: E731 — runs outside the outbox lock
+    outbox.subscribe(listener)
+    outbox.put(statement(1))
+    outbox.put_many([statement(2), statement(3)])
+    outbox.unsubscribe(listener)
+    outbox.put(statement(4))
+    assert heard == [1, 3]

@@ -211,10 +211,9 @@ def test_statement_comparison_ignores_what_the_spec_lets_an_lrs_change():
     assert not statements_match(ours, dict(theirs, id=str(uuid.uuid4())))
 
 
-def test_thread_delivers_after_wake_and_stops_cleanly(outbox, lrs):
+def test_thread_delivers_soon_after_puts_and_stops_cleanly(outbox, lrs):
     sender = Sender(outbox, lrs.url, "kiosk", "s3cret", idle_interval=3600.0).start()
-    statements = fill(outbox, 75)
-    sender.wake()
+    statements = fill(outbox, 75)  # each put wakes the sender: no hour-long idle wait
     assert lrs.wait_stored(75)
     more = fill(outbox, 5)
     assert sender.stop(timeout=10.0) is True  # the last flush delivers what came in since
