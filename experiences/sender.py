@@ -124,6 +124,7 @@ class Sender:
         self._thread: threading.Thread | None = None
         self._deadline: float | None = None
         self._next_purge = clock()
+        self._retry_at = 0.0  # after a failure: no attempt before this (clock), whatever wake() says
         self.status = SenderStatus()
 
     @classmethod
@@ -186,8 +187,6 @@ class Sender:
             return delay
 
     # --- one delivery pass (what the thread runs; tests call it directly) ----------------------------------------
-    _retry_at = 0.0
-
     def send_once(self) -> float:
         """Deliver what can be delivered now; return how many seconds to wait before the next pass."""
         self._maybe_purge()
