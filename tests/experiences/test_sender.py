@@ -116,6 +116,22 @@ def test_connection_refused_then_server_comes_up(outbox):
         lrs.close()
 
 
+def test_a_timed_out_answer_is_resent_by_the_same_ids_and_stored_once(outbox, lrs):
+    statements = fill(outbox, 10)
+    lrs.hold_responses.set()  # stored, but the answer never comes in time
+    sender = Sender(outbox, lrs.url, "kiosk", "s3cret", timeout=0.3, clock=FakeClock(),
+                    backoff=Backoff(rng=lambda: 1.0))
+    assert sender.send_once() == 1.0
+    assert sender.status.state == "offline" and "timed out" in sender.status.last_error
+    assert outbox.unsent_count() == 10 and len(lrs.stored) == 10
+    lrs.hold_responses.clear()
+    lrs.release.set()
+    sender.send_once()
+    assert outbox.unsent_count() == 0
+    assert set(lrs.stored) == {s["id"] for s in statements}
+    assert all(lrs.deliveries[s["id"]] == 2 for s in statements)  # posted twice, stored once
+
+
 def test_backoff_schedule_doubles_to_five_minutes_with_jitter_and_resets(outbox, lrs):
     fill(outbox, 3)
     lrs.scripted = [(500, {})] * 12
