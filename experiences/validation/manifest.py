@@ -138,8 +138,11 @@ def read_manifest(source, report: Report, limits: Limits) -> dict | None:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.search(str(exc))
-        line, column = (match.group(1), match.group(2)) if match else ("?", "?")
-        detail = _TOML_POSITION.sub("", str(exc)).strip()
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+        else:  # "(at end of document)": a file cut off mid-value
+            line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+        detail = _TOML_POSITION.sub("", str(exc)).replace("(at end of document)", "").strip()
         report.error(MANIFEST_NAME, "", "manifest_not_toml", line=line, column=column, detail=detail)
         return None
 
