@@ -194,6 +194,12 @@ def check_glb(source, name: str, report: Report, limits: Limits, field: str = ""
     _check_gltf_document(source, name, document, report, field, embedded_bin=True)
 
 
+# Codes check_asset reports: a file that already has one of these was decoded (e.g. by a kind's load_json).
+ASSET_CODES = frozenset({"text_not_utf8", "json_invalid", "image_too_large", "image_undecodable", "image_bomb",
+                         "audio_undecodable", "audio_too_long", "audio_empty", "gltf_invalid",
+                         "gltf_missing_resource", "audio_unsupported_format", "executable_file"})
+
+
 def check_asset(source, name: str, report: Report, limits: Limits, field: str = "") -> None:
     """Decode one file according to its extension; files of other types are left alone."""
     suffix = PurePosixPath(name).suffix.lower()

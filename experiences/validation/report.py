@@ -79,8 +79,30 @@ class Problem:
         }
 
     def _key(self) -> tuple:
-        # The field is left out: a kind's hook and the asset sweep may both find the same broken file.
-        return (self.severity, self.file, self.code, json.dumps(self.params, sort_keys=True, default=str))
+        return (self.severity, self.file, self.field, self.code, json.dumps(self.params, sort_keys=True, default=str))
+
+    # A Problem also reads as the tuple (file, field, code, params): the shape kinds' test doubles record.
+    def as_tuple(self) -> tuple:
+        return (self.file, self.field, self.code, self.params)
+
+    def __iter__(self):
+        return iter(self.as_tuple())
+
+    def __getitem__(self, index):
+        return self.as_tuple()[index]
+
+    def __len__(self) -> int:
+        return 4
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, tuple):
+            return self.as_tuple() == other
+        if isinstance(other, Problem):
+            return self.as_tuple() == other.as_tuple() and self.severity == other.severity
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 class Report:

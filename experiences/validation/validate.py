@@ -14,7 +14,7 @@ import jsonschema
 import experiences
 from experiences.package import MANIFEST_NAME, Manifest, Package, PackageError, PackageSource
 from experiences.validation.archive import check_archive, check_folder
-from experiences.validation.assets import COVER_EXTENSIONS, check_asset, require_file
+from experiences.validation.assets import ASSET_CODES, COVER_EXTENSIONS, check_asset, require_file
 from experiences.validation.limits import Limits, is_junk
 from experiences.validation.manifest import check_manifest_fields, check_requires, read_manifest, schema_problems
 from experiences.validation.report import Report
@@ -114,7 +114,8 @@ def validate_package(path: str | Path, registry=None, limits: Limits = Limits(),
             _check_references(raw, package, report, limits, done)
             _check_kind(raw, package, registry, report)
             check_requires(raw, report, catalog_factory=lambda: catalog if catalog is not None else _scan_catalog())
-        # Every image, sound, JSON and model in the package decodes, referenced or not.
+        # Every image, sound, JSON and model in the package decodes, referenced or not (once per file).
+        done |= {p.file for p in report.problems if p.code in ASSET_CODES}
         for name in source.names():
             if name not in done and name != MANIFEST_NAME and not is_junk(name):
                 check_asset(source, name, report, limits)

@@ -330,3 +330,24 @@ def test_manifest_schema_file_is_valid_2020_12(repo_root):
     doc = (repo_root / "docs" / "package-format.md").read_text(encoding="utf-8")
     example = tomllib.loads(doc.split("```toml", 1)[1].split("```", 1)[0])
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(example)) == []
+
+
+def test_report_keeps_same_code_on_different_fields_and_reads_as_tuples():
+    report = Report("pkg")
+    report.error("idioms.json", "[3]", "idiom_incomplete")
+    report.error("idioms.json", "[5]", "idiom_incomplete")
+    report.error("idioms.json", "[5]", "idiom_incomplete")  # the very same problem twice is one problem
+    report.warning("idioms.json", "", "idiom_rare", count=2)
+    assert report.errors == [("idioms.json", "[3]", "idiom_incomplete", {}), ("idioms.json", "[5]", "idiom_incomplete", {})]
+    file, field, code, params = report.warnings[0]
+    assert (file, field, code, params) == ("idioms.json", "", "idiom_rare", {"count": 2})
+    assert report.warnings[0][2] == "idiom_rare" and not report.ok
+    with pytest.raises(ValueError):
+        report.add(Problem("a", "b", "c", severity="fatal"))
+
+
+def test_a_broken_data_file_named_by_the_kind_is_reported_once_with_its_field(tmp_path, registry):
+    folder = make_package(tmp_path / "quiz")
+    (folder / "data" / "questions.json").write_text('{"questions": [', encoding="utf-8")
+    problems = [p for p in validate(folder, registry).problems if p.file == "data/questions.json"]
+    assert [(p.code, p.field) for p in problems] == [("json_invalid", "content.data")]
