@@ -10,23 +10,12 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from experiences.package import MANIFEST_NAME
+from experiences.package import MANIFEST_NAME, zip_prefix
 from experiences.validation.archive import check_archive
 from experiences.validation.limits import Limits, is_junk
 from experiences.validation.report import Report
 
 _CHUNK = 1024 * 1024
-
-
-def _top_prefix(names: list[str]) -> str:
-    if MANIFEST_NAME in names:
-        return ""
-    tops = {n.split("/", 1)[0] for n in names if "/" in n and not is_junk(n)}
-    if len(tops) == 1:
-        top = tops.pop()
-        if f"{top}/{MANIFEST_NAME}" in names:
-            return top + "/"
-    return ""
 
 
 def safe_extract(zip_path: str | Path, dest: str | Path, limits: Limits = Limits(),
@@ -46,7 +35,7 @@ def safe_extract(zip_path: str | Path, dest: str | Path, limits: Limits = Limits
     with zipfile.ZipFile(zip_path) as zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         names = [i.filename for i in infos]
-        prefix = _top_prefix(names)
+        prefix = zip_prefix(names)
         if require_manifest and prefix + MANIFEST_NAME not in names:
             report.error(MANIFEST_NAME, "", "manifest_missing", found="—")
             return report

@@ -177,11 +177,12 @@ def test_small_limits_apply_to_zips(tmp_path, no_decompression):
 def test_junk_entries_are_tolerated_with_a_warning(tmp_path, registry):
     folder = make_package(tmp_path / "quiz")
     path = zip_folder(folder, tmp_path / "mac.zip", top="quiz/")
-    with zipfile.ZipFile(path, "a") as zf:
+    with zipfile.ZipFile(path, "a") as zf:  # what macOS "Compress" adds beside the folder
         zf.writestr("quiz/.DS_Store", b"\x00\x00\x00\x01Bud1")
-        zf.writestr("quiz/images/._horse.png", b"\x00\x05\x16\x07 AppleDouble")
+        zf.writestr("__MACOSX/quiz/images/._horse.png", b"\x00\x05\x16\x07 AppleDouble")
     report = validate_package(path, registry=registry, catalog=Catalog([]))
     assert report.ok and [p.code for p in report.problems] == ["junk_files"]
+    assert report.problems[0].params["count"] == 2
 
 
 def test_folder_symlinks_and_special_files_rejected(tmp_path, registry):
