@@ -24,11 +24,6 @@ def registry(tmp_path, monkeypatch):
     return quiz_registry(tmp_path)
 
 
-@pytest.fixture
-def empty_catalog():
-    return Catalog([])
-
-
 def validate(path, registry, **kwargs):
     kwargs.setdefault("catalog", Catalog([]))
     return validate_package(path, registry=registry, **kwargs)
