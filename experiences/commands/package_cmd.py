@@ -34,7 +34,7 @@ def run_validate(args) -> int:
     lang = normalize(args.lang)
     report = validate_package(args.path)
     if args.json:
-        print(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2))
+        print(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2, default=str))
     else:
         print(report.render(lang))
     return 0 if report.ok else 1

@@ -52,10 +52,6 @@ def _generic_field(path) -> str:
     return ".".join(str(p) for p in path if not isinstance(p, int))
 
 
-_TYPE_NAMES = {"string": "text", "integer": "integer", "number": "number", "array": "list",
-               "object": "table", "boolean": "true/false"}
-
-
 def schema_problems(instance, schema: dict, report: Report, file: str, prefix: tuple = ()) -> int:
     """Add one problem per JSON Schema error (all of them); returns how many were added."""
     validator_cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
@@ -92,7 +88,7 @@ def schema_problems(instance, schema: dict, report: Report, file: str, prefix: t
             params = {"minimum": error.validator_value}
         elif kind == "type":
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-            params = {"expected": [_TYPE_NAMES.get(t, t) for t in expected], "value": _short(error.instance)}
+            params = {"expected": list(expected), "value": _short(error.instance)}
         elif kind in ("enum", "const"):
             allowed = error.validator_value if kind == "enum" else [error.validator_value]
             params = {"value": _short(error.instance), "allowed": list(allowed)}

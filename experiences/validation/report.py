@@ -40,8 +40,12 @@ class Problem:
     params: dict = field(default_factory=dict)
     severity: str = ERROR
 
-    def _values(self) -> dict:
-        values = {k: _display(v) for k, v in self.params.items()}
+    def _values(self, lang: str) -> dict:
+        params = dict(self.params)
+        if self.code == "schema_type" and isinstance(params.get("expected"), list):
+            # JSON Schema type names, said the way curators say them ("文字", "a list").
+            params["expected"] = [t(f"validation.type_names.{name}", lang) for name in params["expected"]]
+        values = {k: _display(v) for k, v in params.items()}
         values.setdefault("file", self.file)
         values.setdefault("field", self.field)
         return values
@@ -50,7 +54,7 @@ class Problem:
         lang = normalize(lang)
         key = f"validation.{self.code}.message"
         if _has_key(key, lang):
-            return t(key, lang, **self._values())
+            return t(key, lang, **self._values(lang))
         # A code without a catalog entry still says what it is and carries its details.
         details = ", ".join(f"{k}={_display(v)}" for k, v in sorted(self.params.items()))
         return t("validation.generic.message", lang, code=self.code, details=details or "—")
@@ -59,7 +63,7 @@ class Problem:
         lang = normalize(lang)
         key = f"validation.{self.code}.fix"
         if _has_key(key, lang):
-            return t(key, lang, **self._values())
+            return t(key, lang, **self._values(lang))
         return t("validation.generic.fix", lang, code=self.code)
 
     def location(self) -> str:
