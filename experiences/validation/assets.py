@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 import struct
 import warnings
 from pathlib import PurePosixPath
@@ -25,6 +26,12 @@ COVER_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
 # Audio that neither libsndfile nor pygame's mixer can play: say so instead of failing at a kiosk.
 UNPLAYABLE_AUDIO = (".m4a", ".aac", ".wma", ".amr", ".ape")
 EXECUTABLE = (".py", ".pyc", ".exe", ".dll", ".so", ".dylib", ".sh", ".bat", ".cmd", ".ps1", ".js", ".jar")
+
+
+def error_detail(exc: Exception) -> str:
+    """An exception as a short detail for curators: no object reprs or absolute paths."""
+    text = re.sub(r"\s*<[^>]*>", "", str(exc)).strip()
+    return text[:200] or type(exc).__name__
 
 
 def file_type(name: str) -> str | None:
@@ -104,9 +111,9 @@ def check_image(source, name: str, report: Report, limits: Limits, field: str = 
                     return
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        report.error(name, field, "image_bomb", detail=str(exc))
+        report.error(name, field, "image_bomb", detail=error_detail(exc))
     except Exception as exc:  # Pillow raises many types for broken files; each one means "does not decode"
-        report.error(name, field, "image_undecodable", detail=str(exc) or type(exc).__name__)
+        report.error(name, field, "image_undecodable", detail=error_detail(exc))
 
 
 def check_audio(source, name: str, report: Report, limits: Limits, field: str = "") -> None:
@@ -130,7 +137,7 @@ def check_audio(source, name: str, report: Report, limits: Limits, field: str = 
                     break
                 decoded += len(block)
     except Exception as exc:  # libsndfile reports every failure as a RuntimeError subclass or TypeError
-        report.error(name, field, "audio_undecodable", detail=str(exc) or type(exc).__name__)
+        report.error(name, field, "audio_undecodable", detail=error_detail(exc))
         return
     seconds = decoded / rate
     if decoded == 0:

@@ -163,7 +163,8 @@ def check_manifest_fields(raw: dict, report: Report, engine_version: str) -> Non
                 report.error(MANIFEST_NAME, "engine", "engine_unsupported", value=engine, version=engine_version)
     language = raw.get("language")
     titles = raw.get("title")
-    if isinstance(language, str) and isinstance(titles, dict) and titles and language not in titles:
+    # zh-CN titles are required by the schema already; this is for packages in other languages.
+    if isinstance(language, str) and language != "zh-CN" and isinstance(titles, dict) and language not in titles:
         report.warning(MANIFEST_NAME, "title", "title_language_missing", language=language)
 
 

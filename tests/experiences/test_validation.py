@@ -261,7 +261,7 @@ def test_missing_truncated_or_non_utf8_manifest(tmp_path, registry, content, cod
 
 def test_every_problem_at_once_and_each_renders_in_both_languages(tmp_path, registry):
     folder = make_package(tmp_path / "quiz", manifest=good_manifest(
-        id="BAD", version="one", engine=">=5", age_bands=[], title={"en": "x"},
+        id="BAD", version="one", engine=">=5", age_bands=[], title={"en": "x"}, language="fr",
         credits=[{"name": "a", "license": "MIT", "license_file": "nope.txt"}],
         requires=[{"id": "org.example.other"}]),
         questions=[{"image": "images/none.png", "choices": ["a"], "answer": "b"}])
