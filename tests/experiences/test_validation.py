@@ -346,3 +346,23 @@ def test_a_broken_data_file_named_by_the_kind_is_reported_once_with_its_field(tm
     (folder / "data" / "questions.json").write_text('{"questions": [', encoding="utf-8")
     problems = [p for p in validate(folder, registry).problems if p.file == "data/questions.json"]
     assert [(p.code, p.field) for p in problems] == [("json_invalid", "content.data")]
+
+
+def test_kind_codes_render_from_the_kinds_own_catalogs(tmp_path, registry, monkeypatch):
+    from experiences import i18n
+
+    messages = tmp_path / "quiz_messages"
+    messages.mkdir()
+    (messages / "quiz.zh-CN.toml").write_text(
+        '[validation.quiz_answer_not_a_choice]\nmessage = "答案“{answer}”不在选项（{choices}）里。"\n'
+        'fix = "请把 {field} 改成选项之一：{choices}。"\n', encoding="utf-8")
+    (messages / "quiz.en.toml").write_text(
+        '[validation.quiz_answer_not_a_choice]\nmessage = "The answer \\"{answer}\\" is not one of the choices ({choices})."\n'
+        'fix = "Change {field} to one of: {choices}."\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "_catalog_dirs", list(i18n._catalog_dirs))
+    monkeypatch.setattr(i18n, "_catalogs", {})
+    i18n.register_catalog_dir(messages)
+    folder = make_package(tmp_path / "quiz", questions=[{"choices": ["马", "牛"], "answer": "羊"}])
+    problem = only(validate(folder, registry), "quiz_answer_not_a_choice")
+    assert problem.message("zh-CN") == "答案“羊”不在选项（马, 牛）里。"
+    assert problem.fix("en") == "Change questions[0].answer to one of: 马, 牛."
