@@ -10,7 +10,6 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
@@ -54,6 +53,8 @@ def _generic_field(path) -> str:
 
 def schema_problems(instance, schema: dict, report: Report, file: str, prefix: tuple = ()) -> int:
     """Add one problem per JSON Schema error (all of them); returns how many were added."""
+    import jsonschema  # ~0.3 s to import: only when a schema is actually checked
+
     validator_cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     validator = validator_cls(schema)
     count = 0

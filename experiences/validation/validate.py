@@ -9,7 +9,6 @@ import logging
 import traceback
 from pathlib import Path
 
-import jsonschema
 
 import experiences
 from experiences.package import MANIFEST_NAME, Manifest, Package, PackageError, PackageSource
@@ -41,6 +40,8 @@ def _check_structure(path: Path, report: Report, limits: Limits) -> bool:
 
 
 def _check_kind(raw: dict, package: Package, registry, report: Report) -> None:
+    import jsonschema  # ~0.3 s to import: only when a schema is actually checked
+
     kind_name = raw.get("kind")
     if not isinstance(kind_name, str):
         return
