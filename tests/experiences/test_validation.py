@@ -366,3 +366,24 @@ def test_kind_codes_render_from_the_kinds_own_catalogs(tmp_path, registry, monke
     problem = only(validate(folder, registry), "quiz_answer_not_a_choice")
     assert problem.message("zh-CN") == "答案“羊”不在选项（马, 牛）里。"
     assert problem.fix("en") == "Change questions[0].answer to one of: 马, 牛."
+
+
+def test_any_value_in_any_manifest_field_is_reported_never_raised(tmp_path, registry):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    folder = make_package(tmp_path / "quiz")
+    scalars = st.one_of(st.text(max_size=8), st.integers(-3, 3), st.booleans())
+    values = st.recursive(scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)), max_leaves=6)
+    fields = st.sampled_from(sorted(good_manifest()) + ["requires", "extra"])
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(field=fields, value=values)
+    def check(field, value):
+        write_manifest(folder, good_manifest(**{field: value}))
+        report = validate(folder, registry)
+        for problem in report.problems:
+            assert problem.message("en") and problem.fix("zh-CN")
+
+    check()
