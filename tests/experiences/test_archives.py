@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import warnings
 import zipfile
@@ -242,3 +243,23 @@ def test_safe_extract_requires_a_manifest(tmp_path):
     path = write_zip(tmp_path / "nomanifest.zip", {"images/a.txt": b"hello"})
     report = safe_extract(path, tmp_path / "out")
     assert report.has("manifest_missing") and not (tmp_path / "out").exists()
+
+
+def test_every_name_that_passes_stays_inside_the_package():
+    import posixpath
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from experiences.validation.archive import name_problems
+
+    parts = st.sampled_from(["..", ".", "", "a", "b.png", "C:", "\\", "/", "x\\..", "\x00", "目录", " "])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(parts, min_size=1, max_size=5).map("".join))
+    def check(name):
+        if not name_problems(name):
+            joined = posixpath.normpath(posixpath.join("/dest", name))
+            assert joined.startswith("/dest/") and "\\" not in name and not re.match(r"[A-Za-z]:", name)
+
+    check()
