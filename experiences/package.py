@@ -186,12 +186,17 @@ class Manifest:
             cover=str(raw.get("cover", "")),
             language=str(raw.get("language", "zh-CN")),
             credits=[Credit(**{k: str(v) for k, v in c.items() if k in Credit.__dataclass_fields__})
-                     for c in raw.get("credits", []) if isinstance(c, dict) and "name" in c],
+                     for c in _list(raw.get("credits")) if isinstance(c, dict) and "name" in c],
             requires=[Requirement(id=str(r.get("id", "")), version=str(r.get("version", "")))
-                      for r in raw.get("requires", []) if isinstance(r, dict)],
+                      for r in _list(raw.get("requires")) if isinstance(r, dict)],
             content=dict(raw.get("content", {})) if isinstance(raw.get("content"), dict) else {},
             raw=raw,
         )
+
+
+def _list(value) -> list:
+    """A manifest value that should be a list; anything else (a curator's typo) counts as empty."""
+    return value if isinstance(value, list) else []
 
 
 def parse_manifest_text(text: str) -> dict:

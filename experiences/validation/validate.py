@@ -81,7 +81,8 @@ def _check_references(raw: dict, package: Package, report: Report, limits: Limit
                 report.error(MANIFEST_NAME, "cover", "cover_format", name=cover, expected=list(COVER_EXTENSIONS))
             check_asset(package.source, cover, report, limits, field="")
             done.add(cover)
-    for index, credit in enumerate(raw.get("credits") or []):
+    credits = raw.get("credits")
+    for index, credit in enumerate(credits if isinstance(credits, list) else []):
         if isinstance(credit, dict) and isinstance(credit.get("license_file"), str) and credit["license_file"]:
             require_file(package, report, credit["license_file"], f"credits[{index}].license_file")
 

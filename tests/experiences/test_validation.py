@@ -378,7 +378,8 @@ def test_any_value_in_any_manifest_field_is_reported_never_raised(tmp_path, regi
         st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)), max_leaves=6)
     fields = st.sampled_from(sorted(good_manifest()) + ["requires", "extra"])
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=40, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(field=fields, value=values)
     def check(field, value):
         write_manifest(folder, good_manifest(**{field: value}))
