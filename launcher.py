@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "experiences.commands.config_cmd",
     "experiences.commands.catalog_cmd",
     "experiences.commands.outbox_cmd",
+    "experiences.commands.package_cmd",
 ]
 
 

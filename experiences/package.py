@@ -24,6 +24,21 @@ class PackageError(Exception):
     """A package could not be read at all (no manifest, not TOML, not a folder or zip)."""
 
 
+def zip_prefix(names: list[str]) -> str:
+    """The one top folder a zip made by "compress folder" puts everything under ("" if none).
+
+    macOS adds a `__MACOSX/` folder and hidden files beside it; they do not count as a second top folder.
+    """
+    if MANIFEST_NAME in names:
+        return ""
+    tops = {n.split("/", 1)[0] for n in names if "/" in n and not n.startswith(("__MACOSX/", "."))}
+    if len(tops) == 1:
+        top = tops.pop()
+        if f"{top}/{MANIFEST_NAME}" in names:
+            return top + "/"
+    return ""
+
+
 class PackageSource:
     """Read-only files of a package, whether it is a folder or a zip; names are POSIX relative paths."""
 
@@ -41,16 +56,7 @@ class PackageSource:
             raise PackageError(f"{self.path}: 不是内容包文件夹或 zip / not a package folder or .zip")
 
     def _find_zip_prefix(self) -> str:
-        # Zips made by "compress folder" put everything under one top folder: accept that too.
-        names = [info.filename for info in self._zip.infolist()]
-        if MANIFEST_NAME in names:
-            return ""
-        tops = {n.split("/", 1)[0] for n in names if "/" in n}
-        if len(tops) == 1:
-            top = tops.pop()
-            if f"{top}/{MANIFEST_NAME}" in names:
-                return top + "/"
-        return ""
+        return zip_prefix([info.filename for info in self._zip.infolist()])
 
     def close(self) -> None:
         if self._zip is not None:
@@ -180,12 +186,17 @@ class Manifest:
             cover=str(raw.get("cover", "")),
             language=str(raw.get("language", "zh-CN")),
             credits=[Credit(**{k: str(v) for k, v in c.items() if k in Credit.__dataclass_fields__})
-                     for c in raw.get("credits", []) if isinstance(c, dict) and "name" in c],
+                     for c in _list(raw.get("credits")) if isinstance(c, dict) and "name" in c],
             requires=[Requirement(id=str(r.get("id", "")), version=str(r.get("version", "")))
-                      for r in raw.get("requires", []) if isinstance(r, dict)],
+                      for r in _list(raw.get("requires")) if isinstance(r, dict)],
             content=dict(raw.get("content", {})) if isinstance(raw.get("content"), dict) else {},
             raw=raw,
         )
+
+
+def _list(value) -> list:
+    """A manifest value that should be a list; anything else (a curator's typo) counts as empty."""
+    return value if isinstance(value, list) else []
 
 
 def parse_manifest_text(text: str) -> dict:
