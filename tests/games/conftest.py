@@ -114,3 +114,22 @@ class RecordingReport:
 @pytest.fixture
 def report() -> RecordingReport:
     return RecordingReport()
+
+
+@pytest.fixture(scope="session")
+def kid_idioms(children):
+    from games.idioms.records import to_idiom
+    return [to_idiom(r) for r in children]
+
+
+@pytest.fixture(scope="session")
+def full_dictionary(dictionary_records, kid_idioms):
+    """The whole chinese-xinhua dictionary with the children's idioms merged in, as the games load it."""
+    from games.idioms.dictionary import IdiomDictionary
+    return IdiomDictionary.from_records(dictionary_records).merged(kid_idioms)
+
+
+@pytest.fixture(scope="session")
+def real_words(dictionary_records, children) -> frozenset:
+    """Every four-character word of the raw data, built without the games' code: the independent oracle."""
+    return frozenset(r["word"] for r in dictionary_records if len(r["word"]) == 4) | {r["word"] for r in children}
