@@ -133,3 +133,42 @@ def full_dictionary(dictionary_records, kid_idioms):
 def real_words(dictionary_records, children) -> frozenset:
     """Every four-character word of the raw data, built without the games' code: the independent oracle."""
     return frozenset(r["word"] for r in dictionary_records if len(r["word"]) == 4) | {r["word"] for r in children}
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory, dictionary_records, children):
+    """A content folder with the full dictionary, a children's lanterns package and a chain package."""
+    root = tmp_path_factory.mktemp("content")
+    write_package(root / "xinhua", manifest(DICTIONARY_ID, "idiom-dictionary", 'idioms = "idioms.json"\n',
+                                           requires=False), {"idioms.json": dictionary_records})
+    write_package(root / "children", manifest("org.yuedu.idioms.children", "idiom-lanterns",
+                                              f'idioms = "idioms.json"\ndictionary = "{DICTIONARY_ID}"\nrounds = 3\n'),
+                  {"idioms.json": children})
+    write_package(root / "chain", manifest("org.yuedu.idioms.chain", "idiom-chain",
+                                           f'dictionary = "{DICTIONARY_ID}"\npreferred = "preferred.json"\n'
+                                           'candidates = 5\nmax_turns = 6\n'),
+                  {"preferred.json": [r["word"] for r in children]})
+    return root
+
+
+@pytest.fixture
+def run_context(installed, data_dir):
+    """make(age_band=..., seed=...) -> (RunContext, ListSink, ManualClock) for one experience run."""
+    from experiences.catalog import Catalog
+    from experiences.config import KioskConfig
+    from experiences.engagement import ListSink, Place, SessionReporter
+    from experiences.runtime import ManualClock, RunContext
+
+    catalog = Catalog.scan([installed])
+
+    def make(package_id: str, age_band: str = "6-8", seed: int = 1, size=(1280, 720), services=None):
+        config = KioskConfig()
+        sink, clock = ListSink(), ManualClock(1000.0)
+        package = catalog.get(package_id)
+        session = SessionReporter(sink, Place.from_config(config), age_band=age_band, wall_clock=lambda: 1.8e9)
+        reporter = session.experience(package.id, package.kind, package.version, package.manifest.titles,
+                                      monotonic=clock.now)
+        ctx = RunContext(config=config, reporter=reporter, size=size, data_dir=data_dir / "run", headless=True,
+                         clock=clock, catalog=catalog, services={"seed": seed, **(services or {})})
+        return package, ctx, sink, clock
+    return make
