@@ -90,6 +90,7 @@ def idioms_from_package(package, field: str = "idioms") -> list[Idiom]:
 
 
 _cache: dict[tuple, IdiomDictionary] = {}
+_merged_cache: dict[tuple, IdiomDictionary] = {}
 _cache_lock = threading.Lock()
 
 
@@ -114,6 +115,13 @@ def dictionary_for(package, catalog) -> IdiomDictionary:
         raise LookupError(f"{package.id}: 需要成语词典 {wanted}，但它没有安装 / requires the idiom dictionary "
                           f"{wanted}, which is not installed")
     dictionary = load_dictionary(dictionary_package)
-    if "idioms" in package.manifest.content:
-        return dictionary.merged(idioms_from_package(package))
-    return dictionary
+    if "idioms" not in package.manifest.content:
+        return dictionary
+    key = (id(dictionary), str(package.path), package.version, package.source.size(package.manifest.content["idioms"]))
+    with _cache_lock:
+        merged = _merged_cache.get(key)
+    if merged is None:  # "play again" and the next child reuse it: merging rebuilds every index
+        merged = dictionary.merged(idioms_from_package(package))
+        with _cache_lock:
+            _merged_cache[key] = merged
+    return merged

@@ -123,10 +123,15 @@ def kid_idioms(children):
 
 
 @pytest.fixture(scope="session")
-def full_dictionary(dictionary_records, kid_idioms):
-    """The whole chinese-xinhua dictionary with the children's idioms merged in, as the games load it."""
+def upstream_dictionary(dictionary_records):
     from games.idioms.dictionary import IdiomDictionary
-    return IdiomDictionary.from_records(dictionary_records).merged(kid_idioms)
+    return IdiomDictionary.from_records(dictionary_records)
+
+
+@pytest.fixture(scope="session")
+def full_dictionary(upstream_dictionary, kid_idioms):
+    """The whole chinese-xinhua dictionary with the children's idioms merged in, as the games load it."""
+    return upstream_dictionary.merged(kid_idioms)
 
 
 @pytest.fixture(scope="session")

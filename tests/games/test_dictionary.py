@@ -17,15 +17,14 @@ def test_indexes(full_dictionary):
     assert all(len(w) == 4 for w in full_dictionary.words)
 
 
-def test_garbled_records_are_not_played_but_still_count_as_real(dictionary_records):
-    d = IdiomDictionary.from_records(dictionary_records)
+def test_garbled_records_are_not_played_but_still_count_as_real(upstream_dictionary):
+    d = upstream_dictionary
     assert "悬龟系鱼" not in d and d.is_real("悬龟系鱼")  # upstream pinyin "xuán guī@jì yú"
     assert "系" in d.completions("悬龟系鱼", 2)
 
 
-def test_children_pinyin_wins_when_merged(dictionary_records, kid_idioms):
-    upstream = IdiomDictionary.from_records(dictionary_records)
-    merged = upstream.merged(kid_idioms)
+def test_children_pinyin_wins_when_merged(upstream_dictionary, full_dictionary):
+    upstream, merged = upstream_dictionary, full_dictionary
     assert upstream.get("名胜古迹").pinyin[-1] == "jī" and merged.get("名胜古迹").pinyin[-1] == "jì"
 
 
