@@ -1,0 +1,148 @@
+"""Drawing the lantern game: night sky, lanterns (pre-rendered per character and tilt), bow, arrow, HUD, cards.
+
+Everything slow (gradients, lantern bodies, rotations) is rendered once per round; a frame only blits.
+"""
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from games.lanterns.field import Arrow, Placed
+from games.ui.text import text_renderer
+from games.ui.widgets import GOLD, INK, PAPER, draw_cross, draw_tick
+
+SKY_TOP, SKY_BOTTOM = (12, 16, 48), (46, 30, 70)
+RED, DARK_RED = (214, 48, 40), (150, 26, 26)
+TILTS = tuple(range(-8, 9, 2))  # pre-rotated angles
+
+
+def night_sky(size: tuple[int, int]) -> pygame.Surface:
+    width, height = size
+    sky = pygame.Surface(size)
+    for y in range(height):
+        k = y / max(1, height - 1)
+        sky.fill(tuple(round(a + (b - a) * k) for a, b in zip(SKY_TOP, SKY_BOTTOM)), (0, y, width, 1))
+    for i in range(90):  # fixed stars: a pattern, not a twinkle (no flashing)
+        x, y = (i * 7919) % width, (i * 104729) % int(height * 0.55)
+        sky.fill((230, 230, 255), (x, y, 2, 2))
+    pygame.draw.circle(sky, (250, 240, 200), (int(width * 0.88), int(height * 0.12)), int(height * 0.05))
+    roof = [(0, height), (0, height * 0.86), (width * 0.2, height * 0.8), (width * 0.5, height * 0.84),
+            (width * 0.8, height * 0.79), (width, height * 0.85), (width, height)]
+    pygame.draw.polygon(sky, (20, 14, 30), roof)
+    return sky.convert() if pygame.display.get_surface() else sky
+
+
+def glow(radius: int) -> pygame.Surface:
+    """A soft round glow, added (BLEND_ADD) behind each lantern."""
+    surf = pygame.Surface((radius * 2, radius * 2), pygame.SRCALPHA)
+    for r in range(radius, 0, -2):
+        a = int(70 * (1 - r / radius) ** 1.6)
+        pygame.draw.circle(surf, (a, a * 0.55, a * 0.2, 255), (radius, radius), r)
+    return surf
+
+
+class LanternSprites:
+    """One lantern picture per character, pre-rotated at a few tilts; optional pinyin under the character."""
+
+    def __init__(self, chars_pinyin: dict[str, str], radius: float, show_pinyin: bool):
+        self.radius = radius
+        self.frames: dict[str, dict[int, pygame.Surface]] = {}
+        self.glow = glow(int(radius * 2.2))
+        for char, syllable in chars_pinyin.items():
+            base = self._body(char, syllable if show_pinyin else "")
+            self.frames[char] = {a: pygame.transform.rotate(base, a) for a in TILTS}
+
+    def _body(self, char: str, syllable: str) -> pygame.Surface:
+        r = self.radius
+        w, h = int(r * 2.1), int(r * 2.6)
+        surf = pygame.Surface((w, h), pygame.SRCALPHA)
+        body = pygame.Rect(0, 0, int(r * 2), int(r * 1.8))
+        body.center = (w // 2, h // 2)
+        pygame.draw.ellipse(surf, RED, body)
+        for k in (0.35, 0.7):  # ribs of the paper lantern
+            rib = body.inflate(-body.width * k, 0)
+            pygame.draw.ellipse(surf, DARK_RED, rib, width=2)
+        cap = pygame.Rect(0, 0, int(r * 0.9), int(r * 0.28))
+        cap.midbottom = (w // 2, body.top + 4)
+        pygame.draw.rect(surf, GOLD, cap, border_radius=4)
+        cap.midtop = (w // 2, body.bottom - 4)
+        pygame.draw.rect(surf, GOLD, cap, border_radius=4)
+        pygame.draw.line(surf, GOLD, (w // 2, cap.bottom), (w // 2, h - 2), 3)  # tassel
+        text = text_renderer()
+        size = int(r * (0.95 if not syllable else 0.8))
+        cy = body.centery - (r * 0.16 if syllable else 0)
+        pygame.draw.circle(surf, PAPER, (w // 2, int(cy)), int(size * 0.62))
+        text.draw(surf, char, (w // 2, cy), size, INK, anchor="center")
+        if syllable:
+            text.draw(surf, syllable, (w // 2, body.bottom - r * 0.3), max(14, int(r * 0.34)), PAPER, anchor="center")
+        return surf
+
+    def blit(self, surface: pygame.Surface, lantern: Placed, scale_hint: str = "") -> pygame.Rect:
+        tilt = min(TILTS, key=lambda a: abs(a - lantern.angle))
+        image = self.frames[lantern.char][tilt]
+        pygame.draw.line(surface, (120, 100, 80), (lantern.x, 0), (lantern.x, lantern.y - self.radius), 1)
+        surface.blit(self.glow, self.glow.get_rect(center=(lantern.x, lantern.y)), special_flags=pygame.BLEND_ADD)
+        return surface.blit(image, image.get_rect(center=(lantern.x, lantern.y)))
+
+
+def draw_bow(surface: pygame.Surface, origin: tuple[float, float], aim: tuple[float, float], drawn: bool) -> None:
+    x, y = origin
+    angle = math.atan2(aim[1] - y, aim[0] - x)
+    r = 70
+    ux, uy = math.cos(angle), math.sin(angle)
+    px, py = -uy, ux  # perpendicular: the bow's limbs
+    tip1 = (x + px * r + ux * 18, y + py * r + uy * 18)
+    tip2 = (x - px * r + ux * 18, y - py * r + uy * 18)
+    grip = (x + ux * 38, y + uy * 38)
+    pygame.draw.lines(surface, (160, 110, 60), False, [tip1, grip, tip2], 8)
+    nock = (x - ux * (22 if drawn else 0), y - uy * (22 if drawn else 0))
+    pygame.draw.lines(surface, (230, 230, 230), False, [tip1, nock, tip2], 2)
+    if drawn:
+        draw_arrow_shape(surface, nock, math.degrees(math.atan2(-uy, ux)))
+
+
+def draw_aim(surface: pygame.Surface, aim: tuple[float, float], locked: bool) -> None:
+    """A ring at the aim point; a double ring when it is on a lantern (shape, not colour)."""
+    pygame.draw.circle(surface, (255, 255, 255), aim, 18, 3)
+    pygame.draw.line(surface, (255, 255, 255), (aim[0] - 26, aim[1]), (aim[0] + 26, aim[1]), 2)
+    pygame.draw.line(surface, (255, 255, 255), (aim[0], aim[1] - 26), (aim[0], aim[1] + 26), 2)
+    if locked:
+        pygame.draw.circle(surface, (255, 255, 255), aim, 30, 3)
+
+
+def draw_arrow_shape(surface: pygame.Surface, tail: tuple[float, float], heading: float, length: float = 70) -> None:
+    a = math.radians(heading)
+    ux, uy = math.cos(a), -math.sin(a)
+    head = (tail[0] + ux * length, tail[1] + uy * length)
+    pygame.draw.line(surface, (235, 220, 190), tail, head, 4)
+    px, py = -uy, ux
+    pygame.draw.polygon(surface, (220, 220, 230), [(head[0] + ux * 14, head[1] + uy * 14),
+                                                  (head[0] + px * 8, head[1] + py * 8),
+                                                  (head[0] - px * 8, head[1] - py * 8)])
+    for k in (0, 10):  # fletching
+        base = (tail[0] + ux * k, tail[1] + uy * k)
+        pygame.draw.line(surface, (240, 80, 60), base, (base[0] - ux * 10 + px * 9, base[1] - uy * 10 + py * 9), 3)
+        pygame.draw.line(surface, (240, 80, 60), base, (base[0] - ux * 10 - px * 9, base[1] - uy * 10 - py * 9), 3)
+
+
+def draw_flight(surface: pygame.Surface, arrow: Arrow) -> None:
+    for i, point in enumerate(arrow.trail()):  # the arc so far, as dots
+        if i % 2 == 0:
+            pygame.draw.circle(surface, (255, 240, 200), point, 3)
+    s = arrow.progress
+    heading = arrow.heading(s)
+    tip = arrow.point(s)
+    a = math.radians(heading)
+    draw_arrow_shape(surface, (tip[0] - math.cos(a) * 70, tip[1] + math.sin(a) * 70), heading)
+
+
+def draw_mark(surface: pygame.Surface, center: tuple[float, float], right: bool, size: int = 80) -> None:
+    """A ✓ in a circle or a ✗ in a square: right and wrong differ in shape, not only in colour."""
+    x, y = center
+    if right:
+        pygame.draw.circle(surface, PAPER, (x, y), size * 0.7)
+        draw_tick(surface, (x, y), size, (30, 120, 60))
+    else:
+        pygame.draw.rect(surface, PAPER, (x - size * 0.6, y - size * 0.6, size * 1.2, size * 1.2), border_radius=10)
+        draw_cross(surface, (x, y), size, (90, 60, 40))

@@ -1,0 +1,1 @@
+"""Small pygame helpers shared by the idiom games: text, buttons, synthesised sounds."""
