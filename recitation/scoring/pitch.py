@@ -32,14 +32,14 @@ def _cmnd(frames: np.ndarray, window: int, tau_max: int) -> np.ndarray:
     spectrum = np.fft.rfft(frames, nfft)
     head = np.fft.rfft(frames[:, :window], nfft)
     corr = np.fft.irfft(spectrum * np.conj(head), nfft)[:, : tau_max + 1]
-    power = np.concatenate([np.zeros((frames.shape[0], 1)), np.cumsum(frames * frames, axis=1)], axis=1)
+    power = np.concatenate([np.zeros((frames.shape[0], 1), frames.dtype), np.cumsum(frames * frames, axis=1)], axis=1)
     energy_at = power[:, window: window + tau_max + 1] - power[:, : tau_max + 1]
     diff = np.maximum(power[:, window: window + 1] + energy_at - 2.0 * corr, 0.0)
     diff[:, 0] = 0.0
     running = np.cumsum(diff[:, 1:], axis=1)
     taus = np.arange(1, tau_max + 1)
     cmnd = np.ones_like(diff)
-    cmnd[:, 1:] = diff[:, 1:] * taus / np.maximum(running, 1e-12)
+    cmnd[:, 1:] = diff[:, 1:] * taus / np.maximum(running, np.float32(1e-12))
     return cmnd
 
 
@@ -66,18 +66,27 @@ def _pick(cmnd: np.ndarray, tau_min: int, threshold: float) -> tuple[np.ndarray,
 
 
 def yin_track(y: np.ndarray, sr: int, *, hop: int | None = None, fmin: float = 70.0, fmax: float = 600.0,
-              threshold: float = 0.2, window_s: float = 0.025) -> PitchTrack:
-    """F0 of a mono signal every `hop` samples (default 10 ms); frames are centred on their times."""
+              threshold: float = 0.2, window_s: float = 0.025, only: np.ndarray | None = None) -> PitchTrack:
+    """F0 of a mono signal every `hop` samples (default 10 ms); frames are centred on their times.
+
+    `only`: an optional boolean mask of frames worth analysing (e.g. loud enough to be speech); the others
+    are reported unvoiced without being computed. Computed in float32: pitch needs no more.
+    """
     hop = hop or sr // 100
     window = int(window_s * sr)
     tau_min, tau_max = _lags(sr, fmin, fmax)
     length = window + tau_max
-    padded = np.pad(np.asarray(y, dtype=np.float64), (length // 2, length))
+    padded = np.pad(np.asarray(y, dtype=np.float32), (length // 2, length))
     count = max(1, 1 + (len(y) - 1) // hop)
     frames = sliding_window_view(padded, length)[::hop][:count]
-    cmnd = _cmnd(frames, window, tau_max)
-    lag, aperiodicity = _pick(cmnd, tau_min, threshold)
-    f0 = sr / lag
+    f0 = np.full(count, np.nan)
+    aperiodicity = np.ones(count)
+    chosen = np.arange(count) if only is None else np.flatnonzero(only[:count])
+    if len(chosen):
+        cmnd = _cmnd(frames[chosen], window, tau_max)
+        lag, ap = _pick(cmnd, tau_min, threshold)
+        f0[chosen] = sr / lag
+        aperiodicity[chosen] = ap
     f0[(aperiodicity > threshold) | (f0 < fmin) | (f0 > fmax)] = np.nan
     return PitchTrack(times=np.arange(count) * hop / sr, f0=f0, aperiodicity=aperiodicity)
 

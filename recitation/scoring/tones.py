@@ -72,10 +72,12 @@ def contour(pitch: PitchTrack, start: float, end: float, voice: VoiceProfile) ->
     if len(voiced) < 4 or not np.isfinite(voice.median_hz):
         return Contour(points=None, semitones=np.array([]))
     st = semitones(voiced, voice.median_hz)
-    # Octave jumps are tracking errors: fold them back towards the syllable's median.
-    st = np.where(st - np.median(st) > 9, st - 12, np.where(st - np.median(st) < -9, st + 12, st))
-    thirds = np.array_split(st, 3)
-    points = np.array([np.median(part) for part in thirds]) / max(voice.spread_st, MIN_SPREAD_ST)
+    # Octave jumps are tracking errors: fold them back towards the syllable's middle.
+    centre = float(np.median(st))
+    st = np.where(st - centre > 9, st - 12, np.where(st - centre < -9, st + 12, st))
+    third = len(st) / 3.0
+    a, b = int(round(third)), int(round(2 * third))
+    points = np.array([st[:a].mean(), st[a:b].mean(), st[b:].mean()]) / max(voice.spread_st, MIN_SPREAD_ST)
     return Contour(points=points, semitones=st)
 
 
