@@ -62,3 +62,32 @@ class LiveMeter:
             low = self.history.reshape(-1, self.decimate).sum(axis=1)  # YIN ignores scale
             pitch = yin_frame(low, self.sample_rate // self.decimate, threshold=0.3)
         return MeterReading(level=self.level, level_db=level_db, peak=min(1.0, peak), pitch_hz=pitch, voice=voice)
+
+
+class SyllableCounter:
+    """Counts syllables live from block levels (a rise after a dip), for the pace model to follow the reader.
+
+    Cruder than the offline scorer (no look-ahead), but it only has to keep the highlight near the reader.
+    """
+
+    def __init__(self, block_seconds: float, rise_db: float = 5.0, min_gap_s: float = 0.11):
+        self.rise_db = rise_db
+        self.min_gap_blocks = max(1, round(min_gap_s / block_seconds))
+        self.count = 0
+        self.valley = 0.0
+        self.peak = FLOOR_DB
+        self.in_syllable = False
+        self.since_last = 10 ** 6
+
+    def update(self, level_db: float) -> int:
+        self.since_last += 1
+        if self.in_syllable:
+            self.peak = max(self.peak, level_db)
+            if level_db < self.peak - self.rise_db or level_db < VOICE_DB:
+                self.in_syllable, self.valley = False, level_db
+        else:
+            self.valley = min(self.valley, level_db)
+            if level_db > VOICE_DB and level_db > self.valley + self.rise_db and self.since_last >= self.min_gap_blocks:
+                self.in_syllable, self.peak, self.since_last = True, level_db, 0
+                self.count += 1
+        return self.count

@@ -59,3 +59,16 @@ def test_live_meter_accepts_int16_blocks():
         reading = meter.update(block)
     assert reading.peak == pytest.approx(np.abs(block).max() / 32768, rel=0.01)
     assert reading.pitch_hz == pytest.approx(150.0, rel=0.01)
+
+
+def test_syllable_counter_follows_a_reading(readings):
+    import soundfile
+
+    from recitation.meter import SyllableCounter
+
+    take, sr = soundfile.read(readings["clean"], dtype="int16")
+    block = 512
+    meter, counter = LiveMeter(sr), SyllableCounter(block / sr)
+    counts = [counter.update(meter.update(take[i:i + block]).level_db) for i in range(0, len(take) - block, block)]
+    assert 16 <= counts[-1] <= 24  # 静夜思 has 20 syllables
+    assert counts[len(counts) // 2] < counts[-1]  # it counts as the reading goes
