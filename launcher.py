@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "experiences.commands.catalog_cmd",
     "experiences.commands.outbox_cmd",
     "experiences.commands.package_cmd",
+    "recitation.commands",
 ]
 
 

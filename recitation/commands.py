@@ -1,0 +1,47 @@
+"""`launcher.py recite …`: the recitation booth's command line (score a take offline)."""
+from __future__ import annotations
+
+import json
+import sys
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("recite", help="recitation booth tools (score a recorded reading)")
+    recite = parser.add_subparsers(dest="recite_command", metavar="ACTION", required=True)
+    score = recite.add_parser("score", help="score a recorded reading of a poem (WAV, FLAC or OGG)")
+    score.add_argument("audio", help="the recording")
+    score.add_argument("--text", required=True, help="the poem's text, punctuation included; newlines split paragraphs")
+    score.add_argument("--json", action="store_true", help="print one JSON object (overall, sub-scores, flags, lines, feedback)")
+    score.add_argument("--lang", default="zh-CN", choices=["zh-CN", "en"], help="language of the feedback sentences")
+    score.set_defaults(func=run_score)
+
+
+def run_score(args) -> int:
+    import soundfile
+
+    from recitation.scoring import score_take
+
+    try:
+        samples, sr = soundfile.read(args.audio, dtype="float32", always_2d=False)
+    except (RuntimeError, OSError) as exc:  # soundfile raises LibsndfileError (a RuntimeError) on bad files
+        print(f"recite score: 无法读取音频 / cannot read audio {args.audio}: {exc}", file=sys.stderr)
+        return 2
+    report = score_take(samples, sr, args.text.replace("\\n", "\n"), lang=args.lang)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_plain))
+        return 0
+    print(f"overall {report.overall}  " + "  ".join(f"{k} {v}" for k, v in report.scores.items()))
+    if report.flags:
+        print("flags: " + ", ".join(report.flags))
+    for line in report.lines:
+        print(f"  {line['text']}: {line['heard']}/{line['expected']}  pace {line['pace']}  pause after {line['pause_after']}")
+    for sentence in report.feedback:
+        print(sentence)
+    return 0
+
+
+def _plain(value):
+    """numpy scalars → plain JSON numbers."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

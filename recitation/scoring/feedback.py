@@ -1,0 +1,52 @@
+"""Short, kind sentences for a child about one reading: the most useful two or three, praise first when earned."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from experiences.i18n import t
+from recitation.scoring import subscores
+
+if TYPE_CHECKING:
+    from recitation.scoring.scorer import ScoreReport
+
+MAX_SENTENCES = 4
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f}" if value >= 1.5 else f"{value:.1f}"
+
+
+def feedback_sentences(report: "ScoreReport", lines: list[subscores.LineFacts], lang: str = "zh-CN") -> list[str]:
+    import recitation  # noqa: F401  (registers the catalog folder)
+
+    out: list[str] = []
+    for flag in report.flags:
+        out.append(t(f"recite.feedback.flag_{flag}", lang))
+    if not any(line.heard for line in lines):
+        out.append(t("recite.feedback.nothing_heard", lang))
+        return out[:MAX_SENTENCES]
+    if report.overall >= 85 and min(report.scores.values()) >= 80:
+        out.append(t("recite.feedback.great", lang))
+    elif report.overall >= 70:
+        out.append(t("recite.feedback.good", lang))
+    for line in lines:
+        if line.ratio < subscores.LINE_HEARD_ENOUGH:
+            key = "skipped_line" if line.heard == 0 else "partly_missed"
+            out.append(t(f"recite.feedback.{key}", lang, line=line.text))
+    for line, where, seconds in subscores.hesitations(lines):
+        out.append(t("recite.feedback.hesitation", lang, line=line.text, seconds=_seconds(seconds),
+                     before=line.text[where] if where < len(line.text) else ""))
+    pace = report.measures.get("pace")
+    if pace is not None and pace > subscores.COMFORT_PACE[1]:
+        out.append(t("recite.feedback.too_fast", lang))
+    elif pace is not None and pace < subscores.COMFORT_PACE[0]:
+        out.append(t("recite.feedback.too_slow", lang))
+    if report.rhythm < 70 and not (pace and pace > subscores.COMFORT_PACE[1]):
+        out.append(t("recite.feedback.pause_at_lines", lang))
+    if "expressiveness" not in report.unscored and report.expressiveness < 60:
+        out.append(t("recite.feedback.monotone", lang))
+    if "tones" not in report.unscored and report.tones < 70:
+        out.append(t("recite.feedback.tones", lang))
+    if len(out) == 0:
+        out.append(t("recite.feedback.keep_going", lang))
+    return out[:MAX_SENTENCES]

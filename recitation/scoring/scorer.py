@@ -1,0 +1,152 @@
+"""Score one reading of a poem: features → syllables → alignment to the text → sub-scores and feedback.
+
+Pure numpy/scipy; `score_take(samples, sr, expected)` is the whole offline scorer.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from recitation.scoring import subscores
+from recitation.scoring.align import align
+from recitation.scoring.features import extract
+from recitation.scoring.feedback import feedback_sentences
+from recitation.scoring.subscores import LineFacts
+from recitation.scoring.syllables import Segmentation, segment
+from recitation.scoring.text import ExpectedText, expected_from_text
+from recitation.scoring.tones import VoiceProfile, contour, tone_match
+
+SCORE_NAMES = ("completeness", "fluency", "rhythm", "expressiveness", "tones")
+UNKNOWN_TONE_FIT = 0.5
+
+
+@dataclass
+class ScoreReport:
+    overall: int
+    completeness: int
+    fluency: int
+    rhythm: int
+    expressiveness: int
+    tones: int
+    flags: list[str]
+    lines: list[dict]
+    feedback: list[str]
+    unscored: list[str] = field(default_factory=list)  # sub-scores left out of `overall` (noise, no pitch)
+    measures: dict = field(default_factory=dict)  # pace, pitch spread, durations: the facts behind the scores
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def scores(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in SCORE_NAMES}
+
+
+def _gap_between(seg: Segmentation, left: int, right: int) -> float:
+    """Silence between syllable `left` and a later syllable `right` (their regions' gap, 0 in one region)."""
+    a, b = seg.syllables[left], seg.syllables[right]
+    if a.region == b.region:
+        return 0.0
+    return max(0.0, sum(seg.regions[r + 1][0] - seg.regions[r][1] for r in range(a.region, b.region)))
+
+
+def _line_facts(expected: ExpectedText, seg: Segmentation, char_to_syllable: list[int | None],
+                fits: list[float | None]) -> list[LineFacts]:
+    facts: list[LineFacts] = []
+    for line in expected.lines:
+        slots = char_to_syllable[line.start: line.start + line.size]
+        heard = [(k, j) for k, j in enumerate(slots) if j is not None]
+        missing = [line.text[k] for k, j in enumerate(slots) if j is None]
+        inner = []
+        for (k1, j1), (k2, j2) in zip(heard, heard[1:]):
+            gap = _gap_between(seg, j1, j2)
+            if gap > 0:
+                inner.append((k2, round(gap, 2)))
+        start = seg.syllables[heard[0][1]].start if heard else None
+        end = seg.syllables[heard[-1][1]].end if heard else None
+        pace = len(heard) / (end - start) if heard and end > start else None
+        line_fits = [f for f in fits[line.start: line.start + line.size] if f is not None]
+        facts.append(LineFacts(index=line.index, text=line.text, expected=line.size, heard=len(heard),
+                               missing=missing, start=start, end=end, inner_pauses=inner, pause_after=None,
+                               end_break=line.end_break, pace=pace, tone_fits=line_fits))
+    read = [(fact, [j for j in char_to_syllable[line.start: line.start + line.size] if j is not None])
+            for fact, line in zip(facts, expected.lines)]
+    read = [(fact, js) for fact, js in read if js]
+    for (fact, js), (_, next_js) in zip(read, read[1:]):
+        fact.pause_after = round(_gap_between(seg, js[-1], next_js[0]), 2)
+    return facts
+
+
+def _num(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _line_detail(fact: LineFacts) -> dict:
+    return {
+        "index": fact.index, "text": fact.text, "expected": fact.expected, "heard": fact.heard,
+        "missing": "".join(fact.missing),
+        "start": _num(fact.start), "end": _num(fact.end),
+        "pauses": [{"after": int(where), "seconds": _num(seconds)} for where, seconds in fact.inner_pauses],
+        "pause_after": _num(fact.pause_after),
+        "pace": _num(fact.pace),
+        "tones": None if not fact.tone_fits else round(100 * float(np.mean(fact.tone_fits))),
+    }
+
+
+def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang: str = "zh-CN") -> ScoreReport:
+    """Score a mono take of `expected` (an ExpectedText or the poem's text)."""
+    began = time.perf_counter()
+    if isinstance(expected, str):
+        expected = expected_from_text(expected)
+    features = extract(samples, sr)
+    seg = segment(features)
+    syllables = seg.syllables
+    voice = VoiceProfile.from_track(features.pitch, [(s.start, s.end) for s in syllables])
+    probabilities = [contour(features.pitch, s.start, s.end, voice).tone_probabilities() for s in syllables]
+    accepted = expected.tones()
+    tone_fit = np.full((len(accepted), len(syllables)), UNKNOWN_TONE_FIT)
+    for j, probs in enumerate(probabilities):
+        for i, tones in enumerate(accepted):
+            fit = tone_match(probs, tones)
+            if fit is not None:
+                tone_fit[i, j] = fit
+    gaps = [seg.gap_before(j) for j in range(len(syllables))]
+    alignment = align(expected.boundaries(), gaps, tone_fit)
+    fits = [None if j is None else tone_match(probabilities[j], accepted[i])
+            for i, j in enumerate(alignment.char_to_syllable)]
+    lines = _line_facts(expected, seg, alignment.char_to_syllable, fits)
+
+    matched = [syllables[j] for j in alignment.char_to_syllable if j is not None]
+    read_lines = [line for line in lines if line.heard]
+    pace = None
+    if read_lines and read_lines[-1].end > read_lines[0].start:
+        pace = sum(line.heard for line in read_lines) / (read_lines[-1].end - read_lines[0].start)
+    levels = [s.level_db for s in matched]
+    noisy = "noisy" in features.flags
+    all_fits = [f for f in fits if f is not None]
+    tone_score = subscores.tones(all_fits)
+    scores = {
+        "completeness": subscores.completeness(lines),
+        "fluency": subscores.fluency(lines, pace, len(alignment.extras)) if matched else 0.0,
+        "rhythm": subscores.rhythm(lines, pace, [s.duration for s in matched]) if matched else 0.0,
+        "expressiveness": subscores.expressiveness(voice.spread_st, float(np.std(levels)) if levels else 0.0)
+        if matched else 0.0,
+        "tones": tone_score,
+    }
+    unscored = [name for name in subscores.PITCH_BASED if noisy] + (["tones"] if tone_score is None else [])
+    overall = subscores.overall(scores, noisy) if matched else 0.0
+    scores["tones"] = tone_score if tone_score is not None else subscores.TONE_FLOOR
+    report = ScoreReport(
+        overall=round(overall), **{name: round(value) for name, value in scores.items()},
+        flags=list(features.flags), lines=[_line_detail(line) for line in lines], feedback=[],
+        unscored=sorted(set(unscored)),
+        measures={"duration": round(features.duration, 2), "syllables_heard": len(syllables),
+                  "characters": expected.size, "pace": _num(pace),
+                  "pitch_spread_st": _num(voice.spread_st), "snr_db": _num(features.snr_db, 1),
+                  "extra_syllables": len(alignment.extras),
+                  "seconds_to_score": round(time.perf_counter() - began, 3)},
+    )
+    report.feedback = feedback_sentences(report, lines, lang=lang)
+    return report

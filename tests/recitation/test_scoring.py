@@ -1,0 +1,129 @@
+"""The scorer against espeak-ng readings: a clean reading scores well; each fault lowers its own sub-score."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from recitation.scoring import score_take
+from recitation.fixtures import JINGYESI
+
+DROP = 10
+
+
+def test_clean_reading_scores_at_least_80(scored):
+    report = scored["clean"]
+    assert report.overall >= 80, report.to_dict()
+    assert report.flags == []
+    assert [line["heard"] for line in report.lines] == [5, 5, 5, 5]
+    assert report.feedback  # always something kind to say
+
+
+def test_skipped_line_lowers_completeness_and_is_named(scored):
+    clean, skipped = scored["clean"], scored["skipped_line"]
+    assert clean.completeness - skipped.completeness >= DROP
+    assert [line["heard"] for line in skipped.lines] == [5, 0, 5, 5]
+    assert skipped.lines[1]["missing"] == "疑是地上霜"
+    assert any("疑是地上霜" in sentence and "漏" in sentence for sentence in skipped.feedback), skipped.feedback
+
+
+def test_long_hesitation_lowers_fluency_and_says_where(scored):
+    clean, halting = scored["clean"], scored["hesitation"]
+    assert clean.fluency - halting.fluency >= DROP
+    pauses = halting.lines[1]["pauses"]
+    assert len(pauses) == 1 and pauses[0]["after"] == 2 and 2.7 <= pauses[0]["seconds"] <= 3.3
+    assert "「疑是地上霜」中间停了 3 秒，熟练了就能一口气读下来。" in halting.feedback
+
+
+def test_far_too_fast_lowers_fluency_or_rhythm(scored):
+    clean, fast = scored["clean"], scored["too_fast"]
+    assert max(clean.fluency - fast.fluency, clean.rhythm - fast.rhythm) >= DROP
+    assert fast.measures["pace"] > 2 * clean.measures["pace"]
+
+
+def test_no_line_end_pauses_lowers_rhythm(scored):
+    assert scored["clean"].rhythm - scored["no_pauses"].rhythm >= DROP
+    assert all(line["pause_after"] in (None, 0.0) for line in scored["no_pauses"].lines)
+
+
+def test_monotone_lowers_expressiveness(scored):
+    assert scored["clean"].expressiveness - scored["monotone"].expressiveness >= DROP
+
+
+def test_wrong_tones_lower_tones(scored):
+    assert scored["clean"].tones - scored["wrong_tones"].tones >= DROP
+    # Tones weigh gently: the rest of the reading is still fine.
+    assert scored["wrong_tones"].completeness == 100
+
+
+def test_each_fault_lowers_mostly_its_own_score(scored):
+    clean = scored["clean"]
+    for name in ("skipped_line", "hesitation", "monotone", "no_pauses"):
+        assert scored[name].overall < clean.overall, name
+
+
+def test_heavy_noise_raises_a_flag_rather_than_punishing(scored):
+    noisy, clean = scored["noisy"], scored["clean"]
+    assert "noisy" in noisy.flags
+    assert noisy.overall >= clean.overall - 10
+    assert noisy.completeness >= 90
+    assert noisy.measures["snr_db"] < 15
+    assert any("吵" in sentence for sentence in noisy.feedback)
+
+
+def test_quiet_and_clipping_are_flagged(scored):
+    assert "too_quiet" in scored["quiet"].flags
+    assert "clipping" in scored["clipping"].flags
+    assert scored["quiet"].completeness == 100  # level-independent
+
+
+def test_silence_scores_zero_and_says_so():
+    rng = np.random.default_rng(1)
+    report = score_take(rng.normal(0, 1e-4, 48000 * 3), 48000, JINGYESI)
+    assert report.overall == 0 and report.completeness == 0
+    assert any("没有听到" in s for s in report.feedback)
+
+
+def test_report_json_has_the_documented_keys(scored):
+    data = json.loads(json.dumps(scored["clean"].to_dict(), ensure_ascii=False))
+    for key in ("overall", "completeness", "fluency", "rhythm", "expressiveness", "tones", "flags", "lines",
+                "feedback"):
+        assert key in data
+    assert all(0 <= data[k] <= 100 for k in ("overall", "completeness", "fluency", "rhythm", "expressiveness", "tones"))
+    assert set(data["flags"]) <= {"too_quiet", "clipping", "noisy"}
+    assert {"text", "expected", "heard", "pauses", "pace"} <= set(data["lines"][0])
+
+
+def test_english_feedback(readings):
+    import soundfile
+
+    samples, sr = soundfile.read(readings["hesitation"])
+    report = score_take(samples, sr, JINGYESI, lang="en")
+    assert any("stopped for 3 seconds" in s for s in report.feedback), report.feedback
+
+
+def test_cli_prints_one_json_object(readings, repo_root):
+    result = subprocess.run([sys.executable, "launcher.py", "recite", "score", "--text", JINGYESI, "--json",
+                             str(readings["skipped_line"])], cwd=repo_root, capture_output=True, text=True, check=True)
+    data = json.loads(result.stdout)
+    assert data["completeness"] <= 80
+    assert data["lines"][1]["heard"] == 0
+    assert any("疑是地上霜" in s for s in data["feedback"])
+
+
+def test_cli_reports_an_unreadable_file(tmp_path, repo_root):
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not audio")
+    result = subprocess.run([sys.executable, "launcher.py", "recite", "score", "--text", JINGYESI, str(bad)],
+                            cwd=repo_root, capture_output=True, text=True)
+    assert result.returncode == 2 and "cannot read audio" in result.stderr
+
+
+def test_scoring_imports_no_device_or_web_library(repo_root):
+    code = ("import sys, recitation.scoring, recitation.scoring.pitch, recitation.meter; "
+            "print(sorted(m for m in ('pygame', 'pyaudio', 'flask') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo_root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
