@@ -47,14 +47,13 @@ def grid(cols: int, rows: int):
     """Parameter grid u, v in [0, 1] (cols+1 × rows+1 vertices, row-major) and its triangles."""
     u, v = np.meshgrid(np.linspace(0, 1, cols + 1), np.linspace(0, 1, rows + 1))
     u, v = u.ravel(), v.ravel()
-    tris = []
-    for r in range(rows):
-        for c in range(cols):
-            a = r * (cols + 1) + c
-            b, d = a + 1, a + cols + 1
-            tris.append((a, b, d + 1))
-            tris.append((a, d + 1, d))
-    return u, v, np.array(tris, dtype=np.uint32)
+    r, c = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+    a = (r * (cols + 1) + c).ravel()
+    d = a + cols + 1
+    tris = np.empty((len(a) * 2, 3), dtype=np.uint32)
+    tris[0::2] = np.stack([a, a + 1, d + 1], axis=1)
+    tris[1::2] = np.stack([a, d + 1, d], axis=1)
+    return u, v, tris
 
 
 def card(width: float, height: float):

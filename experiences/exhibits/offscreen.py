@@ -81,6 +81,7 @@ class OffscreenEngine:
         self.lens = PerspectiveLens()
         self.camera.node().set_lens(self.lens)
         self.display_region = None
+        self.depth_texture: Texture | None = None
         self.stage: Stage | None = None
 
     @staticmethod
@@ -110,6 +111,7 @@ class OffscreenEngine:
         if self.buffer is not None:
             gsg = self.buffer.get_gsg()  # keep textures and shaders compiled on the old buffer
             self.graphics_engine.remove_window(self.buffer)
+            self.depth_texture = None
         fb = FrameBufferProperties()
         fb.set_rgb_color(True)
         fb.set_color_bits(24)
@@ -129,6 +131,15 @@ class OffscreenEngine:
         self.buffer = buffer
         self.size = size
         self.lens.set_aspect_ratio(size[0] / size[1])
+
+    def enable_depth(self) -> Texture:
+        """A depth texture copied to RAM only on request (`trigger_copy`), for occlusion tests."""
+        if self.depth_texture is None:
+            texture = Texture("depth")
+            texture.set_format(Texture.F_depth_component32)
+            self.buffer.add_render_texture(texture, GraphicsOutput.RTM_triggered_copy_ram, GraphicsOutput.RTP_depth)
+            self.depth_texture = texture
+        return self.depth_texture
 
     def acquire(self, size: tuple[int, int] = (1280, 720)) -> "Stage":
         """A clean stage for one experience run; any stage still held is released first."""
@@ -192,6 +203,32 @@ class Stage:
         # OpenGL's rows run bottom-up; flip once here so every caller sees a normal image.
         rows = np.frombuffer(memoryview(raw), dtype=np.uint8).reshape(height, row)
         return Frame(rows[::-1].tobytes(), (width, height), pixel_format)
+
+    def request_depth(self) -> None:
+        """Copy the depth buffer to RAM with the next frame (costs a few ms, so only when hotspots need it)."""
+        self.engine.enable_depth()
+        self.engine.buffer.trigger_copy()
+
+    def depth_at(self, x: float, y: float) -> float | None:
+        """Camera-space distance (along the view axis) of the nearest surface under pixel (x, y) at the last
+        depth copy; None before any copy or outside the frame. Infinity where nothing was drawn."""
+        texture = self.engine.depth_texture
+        if texture is None or not texture.has_ram_image():
+            return None
+        width, height = texture.get_x_size(), texture.get_y_size()
+        col, row = int(x * width / self.size[0]), int(y * height / self.size[1])
+        if not (0 <= col < width and 0 <= row < height):
+            return None
+        dtype = np.float32 if texture.get_component_width() == 4 else np.uint16
+        depth = np.frombuffer(memoryview(texture.get_ram_image()), dtype=dtype).reshape(height, width)
+        value = float(depth[height - 1 - row, col])
+        if dtype is np.uint16:
+            value /= 65535.0
+        if value >= 1.0:
+            return float("inf")
+        near, far = self.lens.get_near(), self.lens.get_far()
+        ndc = 2 * value - 1
+        return 2 * near * far / (far + near - ndc * (far - near))
 
     def render_into(self, surface) -> None:
         """Render and copy the frame into a pygame Surface (scaled if the sizes differ)."""

@@ -1,0 +1,82 @@
+"""Small builders for exhibit tests: packages in a temporary folder, GLB models, a recording report."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from experiences.exhibits import geometry, glb
+from experiences.package import open_package
+
+
+class RecordingReport:
+    """The validator's report, reduced to what the checks call: it records every problem."""
+
+    def __init__(self):
+        self.errors: list[tuple[str, str, str, dict]] = []
+        self.warnings: list[tuple[str, str, str, dict]] = []
+
+    def error(self, file, field, code, **params):
+        self.errors.append((file, field, code, params))
+
+    def warning(self, file, field, code, **params):
+        self.warnings.append((file, field, code, params))
+
+    def codes(self) -> list[str]:
+        return [code for _, _, code, _ in self.errors]
+
+
+def box_glb(scale: float = 1.0, color=(0.7, 0.5, 0.2, 1.0)) -> bytes:
+    pos, nor, uv, tris = geometry.box(scale, scale, scale)
+    return glb.write_glb([glb.MeshPart(pos, nor, tris, uvs=uv, base_color=color)])
+
+
+def grid_glb(triangles: int) -> bytes:
+    """A model with exactly `triangles` triangles (a strip of quads), for limit tests."""
+    quads = (triangles + 1) // 2
+    u, v, tris = geometry.grid(quads, 1)
+    pos = np.stack([u, np.zeros_like(u), v], axis=1)
+    nor = np.tile([0.0, -1.0, 0.0], (len(u), 1))
+    return glb.write_glb([glb.MeshPart(pos, nor, tris[:triangles])])
+
+
+def png_bytes(size=(64, 32), color=(200, 120, 40)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def toml_value(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_package(root: Path, kind: str, content_toml: str, files: dict[str, bytes], package_id="org.test.exhibit"):
+    root.mkdir(parents=True, exist_ok=True)
+    manifest = f'''format = 1
+id = "{package_id}"
+version = "1.0.0"
+kind = "{kind}"
+engine = ">=0.1"
+language = "zh-CN"
+age_bands = ["all"]
+cover = "cover.png"
+
+[title]
+zh-CN = "测试展品"
+en = "Test exhibit"
+
+[[credits]]
+name = "tests"
+license = "CC0-1.0"
+
+{content_toml}
+'''
+    (root / "experience.toml").write_text(manifest, encoding="utf-8")
+    (root / "cover.png").write_bytes(png_bytes())
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return open_package(root)
