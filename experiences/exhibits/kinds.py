@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from experiences import i18n
 from experiences.kinds import Kind
 
 HERE = Path(__file__).resolve().parent
 SCHEMAS = HERE / "schemas"
-i18n.register_catalog_dir(HERE / "messages")
 
 TREASURE = Kind(
     name="exhibit-treasure",

@@ -50,6 +50,18 @@ notify-level-device fatal
 """
 
 
+DEFAULT_VERTICAL_FOV = 40.0
+
+
+def set_vertical_fov(lens, degrees: float, size: tuple[int, int]) -> None:
+    """Fix the vertical field of view; the horizontal one follows the frame's aspect ratio."""
+    import math
+
+    vertical = math.radians(degrees)
+    horizontal = 2 * math.atan(math.tan(vertical / 2) * size[0] / size[1])
+    lens.set_fov(math.degrees(horizontal), degrees)
+
+
 class OffscreenUnavailable(RuntimeError):
     """No display module could open an offscreen buffer; the message lists what was tried."""
 
@@ -130,7 +142,6 @@ class OffscreenEngine:
         self.display_region.set_camera(self.camera)
         self.buffer = buffer
         self.size = size
-        self.lens.set_aspect_ratio(size[0] / size[1])
 
     def enable_depth(self) -> Texture:
         """A depth texture copied to RAM only on request (`trigger_copy`), for occlusion tests."""
@@ -146,6 +157,7 @@ class OffscreenEngine:
         if self.stage is not None:
             self.stage.release()
         self._ensure_buffer(tuple(size))
+        self._reset()
         self.stage = Stage(self, tuple(size))
         return self.stage
 
@@ -156,10 +168,9 @@ class OffscreenEngine:
         self.render.clear_shader()
         self.render.clear_attrib(AntialiasAttrib)
         self.camera.set_pos_hpr(0, 0, 0, 0, 0, 0)
-        self.lens.set_fov(50)
         self.lens.set_near_far(0.05, 1000)
         if self.size:
-            self.lens.set_aspect_ratio(self.size[0] / self.size[1])
+            set_vertical_fov(self.lens, DEFAULT_VERTICAL_FOV, self.size)
         self.buffer.set_clear_color(LColor(0, 0, 0, 1))
         self.stage = None
 

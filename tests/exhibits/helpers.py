@@ -80,3 +80,35 @@ license = "CC0-1.0"
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
     return open_package(root)
+
+
+def make_context(tmp_path: Path, size=(1280, 720), language="zh-CN"):
+    """A RunContext with a manual clock and an in-memory statement sink (returned too)."""
+    from experiences.config import KioskConfig
+    from experiences.engagement import ListSink, Place, SessionReporter
+    from experiences.runtime import ManualClock, RunContext
+
+    sink = ListSink()
+    clock = ManualClock(100.0)
+    session = SessionReporter(sink, Place(), session_id="test-session", wall_clock=lambda: 1_700_000_000.0)
+    reporter = session.experience("org.test.exhibit", "exhibit", "1.0.0", monotonic=clock.now)
+    ctx = RunContext(config=KioskConfig(), reporter=reporter, size=size, data_dir=tmp_path / "run",
+                     headless=True, language=language, clock=clock)
+    return ctx, sink, clock
+
+
+def run_frames(experience, surface, clock, frames: int = 1, dt: float = 1 / 30):
+    for _ in range(frames):
+        clock.advance(dt)
+        experience.update(dt)
+        experience.draw(surface)
+
+
+def pixels_of(surface) -> np.ndarray:
+    import pygame
+
+    return pygame.surfarray.array3d(surface).transpose(1, 0, 2)
+
+
+def verbs(sink) -> list[str]:
+    return [s["verb"]["display"]["en-US"] for s in sink.statements]
