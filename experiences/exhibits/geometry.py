@@ -95,6 +95,7 @@ def uv_sphere(radius: float, segments: int = 48, rings: int = 24, inside: bool =
     # Panda3d is Z-up, +Y forward: longitude 0 (the image centre) lies straight ahead.
     direction = np.stack([np.sin(lon) * np.cos(lat), np.cos(lon) * np.cos(lat), np.sin(lat)], axis=1)
     if inside:
-        # Seen from inside, east (larger u) is to the right of the viewer already; only the winding turns.
-        return direction * radius, -direction, np.stack([u, v], axis=1), tris[:, ::-1]
-    return direction * radius, direction, np.stack([u, v], axis=1), tris
+        # Seen from inside, east (larger u) is already to the viewer's right, and the grid's winding
+        # (east × north points inwards) is counter-clockwise from inside: nothing to mirror.
+        return direction * radius, -direction, np.stack([u, v], axis=1), tris
+    return direction * radius, direction, np.stack([u, v], axis=1), tris[:, ::-1]
