@@ -84,7 +84,7 @@ class TreasureExhibit(Exhibit3D):
                     spot.get("title", {}), spot.get("text", {}), spot.get("audio", ""), spot.get("image", ""))
             for i, spot in enumerate(content.get("hotspots", []))
         ]
-        self.stage.add_default_lights()
+        self.stage.add_default_lights(ambient=0.45, sun=1.0)
         # The key light rides with the camera, so the side the visitor looks at is always lit.
         self.stage.root.find("**/key").reparent_to(self.stage.camera)
         width, height = self.stage.size
@@ -102,7 +102,7 @@ class TreasureExhibit(Exhibit3D):
         center = (low + high) / 2
         radius = max((high - low).length() / 2, 1e-3)
         view = self.package.manifest.content.get("view", {})
-        distance = view.get("distance", radius * 3.2)
+        distance = view.get("distance", radius * 2.5)
         self.orbit = OrbitCamera(
             view=OrbitView(target=tuple(view.get("target", tuple(center))), distance=distance,
                            yaw=view.get("yaw", 0.0), pitch=view.get("pitch", 15.0)),
