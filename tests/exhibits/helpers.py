@@ -112,3 +112,10 @@ def pixels_of(surface) -> np.ndarray:
 
 def verbs(sink) -> list[str]:
     return [s["verb"]["display"]["en-US"] for s in sink.statements]
+
+
+def advance(experience, clock, seconds: float, steps: int = 4):
+    """Let time pass in a few updates without drawing (animations only)."""
+    for _ in range(steps):
+        clock.advance(seconds / steps)
+        experience.update(seconds / steps)
