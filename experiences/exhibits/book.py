@@ -1,0 +1,284 @@
+"""exhibit-book: a 3D book lying open on a table; tap or drag to turn a page that curls as it turns.
+
+Pages come from curator images, or from text set as a thread-bound book (线装书): vertical Kai text on aged paper,
+indigo cover with a title slip, read right to left. Pages shown are reported once each; time spent at the end.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pygame
+from panda3d.core import LPoint3f, LVector3f, NodePath
+
+from experiences.exhibits import book_pages, geometry, hud, page_curl
+from experiences.exhibits.book_text import paginate, parse_book_text
+from experiences.exhibits.exhibit import Exhibit3D, surface_to_array
+from experiences.exhibits.offscreen import texture_from_array
+from experiences.exhibits.paper import aged_paper
+from experiences.i18n import t
+
+TURN_SPEED = 1.7  # progress per second: a page turns in about 0.6 s
+COMPLETE_AT = 0.35  # a dragged page that passed this fraction finishes its turn when let go
+STACK_HEIGHT = 0.03
+TEXTURE_CACHE = 12  # page textures kept in memory (a 400-page book would not fit)
+
+
+@dataclass(frozen=True)
+class Face:
+    """One side of a leaf: "image" (a package file), "text" (a typeset page), "cover", "back" or "blank"."""
+
+    kind: str
+    ref: object = None
+    number: int | None = None  # page number shown to visitors, None for covers and blanks
+
+
+class Leaf:
+    """A turning leaf: front and back meshes sharing one deforming shape."""
+
+    def __init__(self, parent: NodePath, width: float, height: float, side: int):
+        self.width, self.height, self.side = width, height, side
+        self.s, self.t, tris = page_curl.leaf_mesh(width, height)
+        positions, normals = page_curl.curl_shape(self.s, self.t, 0.0, width, height, side)
+        uv_front = page_curl.face_uvs(self.s, self.t, side, back=False)
+        uv_back = page_curl.face_uvs(self.s, self.t, side, back=True)
+        front_tris = tris if side > 0 else tris[:, ::-1]
+        self.front = parent.attach_new_node(geometry.geom_node("leaf-front", positions, normals, uv_front, front_tris, dynamic=True))
+        self.back = parent.attach_new_node(geometry.geom_node("leaf-back", positions, -normals, uv_back, front_tris[:, ::-1], dynamic=True))
+        self.progress = 0.0
+
+    def shape(self, progress: float) -> None:
+        self.progress = progress
+        positions, normals = page_curl.curl_shape(self.s, self.t, progress, self.width, self.height, self.side)
+        geometry.update_vertices(self.front.node(), positions, normals)
+        geometry.update_vertices(self.back.node(), positions, -normals)
+
+    def show(self, visible: bool) -> None:
+        for node in (self.front, self.back):
+            node.show() if visible else node.hide()
+
+
+class BookExhibit(Exhibit3D):
+    def build(self) -> None:
+        content = self.package.manifest.content
+        self.text_mode = not content.get("pages")
+        self.side = -1 if content.get("reading", "rtl" if self.text_mode else "ltr") == "rtl" else 1
+        self.faces = self._faces(content)
+        self.leaves_total = len(self.faces) // 2
+        self.turned = 0
+        self.turn_leaf: int | None = None
+        self.turn_target = 1.0
+        self.dragging = False
+        self.textures: OrderedDict[int, object] = OrderedDict()
+        self.stage.set_background(tuple(content.get("background", (0.20, 0.16, 0.13))))
+        self.stage.add_default_lights(ambient=0.62, sun=0.45)
+        self._build_scene()
+        self._layout_buttons()
+        self._refresh()
+
+    # ---- content ------------------------------------------------------------------------------------------
+    def _faces(self, content) -> list[Face]:
+        if self.text_mode:
+            sections = parse_book_text(self.package.source.read_bytes(content["text"]))
+            font_path, index = (str(self.package.source.local_path(content["font"])), 0) if content.get("font") \
+                else hud.find_font()
+            self.renderer = book_pages.PageRenderer(font_path, index)
+            self.page_width, self.page_height = 1.0, 1.5
+            pages = [Face("text", columns, i + 1) for i, columns in enumerate(
+                paginate(sections, self.renderer.columns_per_page, self.renderer.cells))]
+        else:
+            first = self.load_surface(content["pages"][0])
+            self.page_width, self.page_height = 1.0, first.get_height() / first.get_width()
+            pages = [Face("image", name, i + 1) for i, name in enumerate(content["pages"])]
+        front = [Face("cover", content.get("cover")), Face("blank")]
+        back = [Face("blank"), Face("back")]
+        if len(pages) % 2:
+            pages.append(Face("blank"))
+        return front + pages + back
+
+    def _pixels(self, index: int) -> np.ndarray:
+        face = self.faces[index]
+        title = self.package.manifest.title(self.ctx.language)
+        if face.kind == "image":
+            return self.load_pixels(face.ref)
+        if face.kind == "cover" and face.ref:
+            return self.load_pixels(face.ref)
+        if self.text_mode:
+            if face.kind == "text":
+                return surface_to_array(self.renderer.page(face.ref, face.number - 1))
+            if face.kind == "cover":
+                return surface_to_array(self.renderer.cover(title))
+            if face.kind == "back":
+                return surface_to_array(self.renderer.cover(""))
+            return surface_to_array(self.renderer.blank(index))
+        if face.kind in ("cover", "back"):
+            return aged_paper(300, int(300 * self.page_height), seed=index, age=0.5, tone=np.array([120, 40, 36], np.float32))
+        return aged_paper(300, int(300 * self.page_height), seed=index, age=0.3)
+
+    def texture(self, index: int):
+        if index in self.textures:
+            self.textures.move_to_end(index)
+            return self.textures[index]
+        texture = texture_from_array(self._pixels(index), f"face-{index}")
+        self.textures[index] = texture
+        while len(self.textures) > TEXTURE_CACHE:
+            self.textures.popitem(last=False)
+        return texture
+
+    # ---- scene --------------------------------------------------------------------------------------------
+    def _build_scene(self) -> None:
+        w, h = self.page_width, self.page_height
+        self.book = self.stage.root.attach_new_node("book")
+        board = self.book.attach_new_node(geometry.geom_node("boards", *geometry.box(2 * w + 0.08, h + 0.08, 0.02)))
+        board.set_z(-0.01)
+        board.set_color((0.18, 0.2, 0.3, 1) if self.text_mode else (0.45, 0.14, 0.12, 1))
+        self.stacks = {}
+        for sign in (1, -1):
+            block = self.book.attach_new_node(geometry.geom_node("stack", *geometry.box(w, h, STACK_HEIGHT)))
+            block.set_pos(sign * w / 2, 0, STACK_HEIGHT / 2)
+            block.set_color(0.93, 0.88, 0.76, 1)
+            self.stacks[sign] = block
+        pages = self.book.attach_new_node("pages")
+        pages.set_z(STACK_HEIGHT)
+        # The two page tops are leaves lying flat: at progress 0 on the starting side, at 1 on the other.
+        self.start_top = Leaf(pages, w, h, self.side)
+        self.start_top.back.hide()
+        self.other_top = Leaf(pages, w, h, self.side)
+        self.other_top.shape(1.0)
+        self.other_top.front.hide()
+        for top in (self.start_top, self.other_top):
+            top.front.set_z(-0.002)
+            top.back.set_z(-0.002)
+        self.leaf = Leaf(pages, w, h, self.side)
+        self.leaf.show(False)
+        # Looking down at the open book from the visitor's side of the table.
+        self.stage.camera.set_pos(0, -1.05 * h, 1.2 * h + 0.45)
+        self.stage.camera.look_at(LPoint3f(0, -0.02 * h, 0), LVector3f(0, 0, 1))
+
+    def _layout_buttons(self) -> None:
+        width, height = self.stage.size
+        lang = self.ctx.language
+        left = hud.Button("left", pygame.Rect(32, height // 2 - 50, 110, 100),
+                          t("exhibit.next" if self.side < 0 else "exhibit.previous", lang))
+        right = hud.Button("right", pygame.Rect(width - 142, height // 2 - 50, 110, 100),
+                           t("exhibit.previous" if self.side < 0 else "exhibit.next", lang))
+        self.buttons = [left, right]
+
+    def _set_face(self, node: NodePath, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self.faces):
+            node.hide()
+            return
+        node.show()
+        node.set_texture(self.texture(index), 1)
+
+    def _refresh(self) -> None:
+        """Textures of the page tops and the turning leaf for the current state."""
+        k = self.turned
+        if self.turn_leaf is None:
+            forward, other = k, k - 1
+        else:
+            forward, other = self.turn_leaf + 1, self.turn_leaf - 1
+        self._set_face(self.start_top.front, 2 * forward if forward < self.leaves_total else None)
+        self._set_face(self.other_top.back, 2 * other + 1 if other >= 0 else None)
+        self.stacks[self.side].show() if forward < self.leaves_total or self.turn_leaf is not None else self.stacks[self.side].hide()
+        self.stacks[-self.side].show() if other >= 0 or self.turn_leaf is not None else self.stacks[-self.side].hide()
+        if self.turn_leaf is not None:
+            self.leaf.show(True)
+            self._set_face(self.leaf.front, 2 * self.turn_leaf)
+            self._set_face(self.leaf.back, 2 * self.turn_leaf + 1)
+        else:
+            self.leaf.show(False)
+
+    # ---- turning ------------------------------------------------------------------------------------------
+    def can_turn(self, direction: int) -> bool:
+        return self.turn_leaf is None and (self.turned < self.leaves_total if direction > 0 else self.turned > 0)
+
+    def begin_turn(self, direction: int) -> bool:
+        if not self.can_turn(direction):
+            return False
+        self.turn_leaf = self.turned if direction > 0 else self.turned - 1
+        self.leaf.shape(0.0 if direction > 0 else 1.0)
+        self.turn_target = 1.0 if direction > 0 else 0.0
+        self._refresh()
+        self.play(self.package.manifest.content.get("page_sound", ""))
+        return True
+
+    def update(self, dt: float) -> None:
+        if self.turn_leaf is None or self.dragging:
+            return
+        progress = self.leaf.progress
+        step = TURN_SPEED * dt
+        progress = min(self.turn_target, progress + step) if self.turn_target > progress else max(self.turn_target, progress - step)
+        self.leaf.shape(progress)
+        if progress == self.turn_target:
+            self.turned = self.turn_leaf + (1 if self.turn_target >= 1.0 else 0)
+            self.turn_leaf = None
+            self._refresh()
+            self._pages_shown()
+
+    def visible_pages(self) -> list[int]:
+        k = self.turned
+        faces = [2 * k - 1, 2 * k]
+        return [self.faces[i].number for i in faces if 0 <= i < len(self.faces) and self.faces[i].number]
+
+    def _pages_shown(self) -> None:
+        for number in self.visible_pages():
+            self.report_item("page", str(number), {"zh-CN": f"第{number}页", "en": f"page {number}"})
+        narration = self.package.manifest.content.get("narration", [])
+        if 0 < self.turned <= len(narration) and narration[self.turned - 1]:
+            self.play(narration[self.turned - 1])
+
+    def progress_extensions(self) -> dict:
+        total = sum(1 for face in self.faces if face.number)
+        read = sum(1 for kind, _ in self.experienced if kind == "page")
+        return {"pages-read": read, "pages-total": total}
+
+    # ---- input --------------------------------------------------------------------------------------------
+    def _direction_at(self, x: float) -> int:
+        """Forward when the pointer is on the side the pages turn from."""
+        on_right = x >= self.stage.size[0] / 2
+        return 1 if on_right == (self.side > 0) else -1
+
+    def on_tap(self, x, y, now) -> None:
+        self.begin_turn(self._direction_at(x))
+
+    def on_drag(self, dx, dy, x, y, now) -> None:
+        if not self.dragging:
+            direction = self._direction_at(x - dx)
+            if not self.begin_turn(direction):
+                return
+            self.dragging = True
+            self.drag_direction = direction
+        # Moving the pointer towards the other side by half the screen turns the page all the way.
+        delta = -self.side * dx / (self.stage.size[0] * 0.5)
+        self.leaf.shape(float(np.clip(self.leaf.progress + delta, 0.0, 1.0)))
+
+    def on_release(self, x, y, now) -> None:
+        if not self.dragging:
+            return
+        self.dragging = False
+        if self.drag_direction > 0:
+            self.turn_target = 1.0 if self.leaf.progress >= COMPLETE_AT else 0.0
+        else:
+            self.turn_target = 0.0 if self.leaf.progress <= 1 - COMPLETE_AT else 1.0
+
+    def on_button(self, key, now) -> None:
+        self.begin_turn(1 if (key == "right") == (self.side > 0) else -1)
+
+    def on_action(self, action, now) -> None:
+        if action in ("left", "right"):
+            self.on_button(action, now)
+        elif action == "select":
+            self.begin_turn(1)
+        else:
+            super().on_action(action, now)
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        super().draw_overlay(surface)
+        total = sum(1 for face in self.faces if face.number)
+        shown = self.visible_pages()
+        label = t("exhibit.page_of", self.ctx.language, page=min(shown) if shown else 0, total=total) \
+            if shown else t("exhibit.book_hint", self.ctx.language)
+        caption = self.text.render(label, 26, hud.PAPER)
+        surface.blit(caption, caption.get_rect(midbottom=(surface.get_width() // 2, surface.get_height() - 24)))

@@ -1,0 +1,122 @@
+"""Pages of a thread-bound book (线装书) drawn with pygame: vertical Kai text in ruled columns (乌丝栏) inside a
+frame (版框) on aged paper, and the book's indigo cover with its title slip (题签) and binding thread.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pygame
+import pygame.freetype
+
+from experiences.exhibits.book_text import PUNCTUATION, Column
+from experiences.exhibits.paper import aged_paper
+
+PAGE_SIZE = (600, 900)  # px, 2:3 like a 线装 leaf
+INK = (38, 30, 26)
+RULE = (150, 52, 40)  # cinnabar rules of a 朱丝栏 page
+SEAL = (178, 40, 32)
+
+
+class PageRenderer:
+    """Draws pages of `columns_per_page` columns × `cells` characters; glyphs are cached per size."""
+
+    def __init__(self, font_path: str | None, font_index: int = 0, columns_per_page: int = 8, cells: int = 16,
+                 size: tuple[int, int] = PAGE_SIZE, seed: int = 11):
+        if not pygame.freetype.get_init():
+            pygame.freetype.init()
+        self.font_path, self.font_index = font_path, font_index
+        self.columns_per_page, self.cells, self.size = columns_per_page, cells, size
+        self._fonts: dict[int, pygame.freetype.Font] = {}
+        self._glyphs: dict[tuple, pygame.Surface] = {}
+        width, height = size
+        self.frame = pygame.Rect(int(width * 0.09), int(height * 0.08), int(width * 0.82), int(height * 0.84))
+        self.column_width = self.frame.width / columns_per_page
+        self.cell = min(self.frame.height / cells, self.column_width * 0.95)
+        self.paper = [aged_paper(width, height, seed=seed + i) for i in range(3)]
+
+    def font(self, size: int) -> pygame.freetype.Font:
+        if size not in self._fonts:
+            self._fonts[size] = pygame.freetype.Font(self.font_path, size, font_index=self.font_index)
+        return self._fonts[size]
+
+    def glyph(self, ch: str, size: int, color=INK) -> pygame.Surface:
+        key = (ch, size, color)
+        if key not in self._glyphs:
+            self._glyphs[key], _ = self.font(size).render(ch, color)
+        return self._glyphs[key]
+
+    def blank(self, number: int) -> pygame.Surface:
+        return pygame.surfarray.make_surface(self.paper[number % len(self.paper)].transpose(1, 0, 2))
+
+    def page(self, columns: list[Column], number: int) -> pygame.Surface:
+        """One page; columns fill from the right edge of the frame leftwards, as a Chinese book reads."""
+        surface = self.blank(number)
+        frame = self.frame
+        pygame.draw.rect(surface, RULE, frame.inflate(10, 10), width=4)  # double frame line: 文武边
+        pygame.draw.rect(surface, RULE, frame, width=1)
+        for i in range(1, self.columns_per_page):
+            x = int(frame.right - i * self.column_width)
+            pygame.draw.line(surface, RULE, (x, frame.top), (x, frame.bottom), 1)
+        size = int(self.cell * 0.78)
+        for i, column in enumerate(columns):
+            center_x = frame.right - (i + 0.5) * self.column_width
+            role_size = {"title": int(size * 1.05), "author": int(size * 0.8)}.get(column.role, size)
+            for j, ch in enumerate(column.text):
+                cell_top = frame.top + (column.indent + j) * self.cell
+                if cell_top + self.cell > frame.bottom + 1:
+                    break
+                if ch in PUNCTUATION:
+                    # Vertical setting: marks sit small in the upper right of their cell.
+                    glyph = self.glyph(ch, int(role_size * 0.8))
+                    surface.blit(glyph, (center_x + self.cell * 0.12, cell_top + self.cell * 0.02))
+                    continue
+                glyph = self.glyph(ch, role_size)
+                surface.blit(glyph, glyph.get_rect(center=(center_x, cell_top + self.cell / 2)))
+        folio = self.glyph_text(_chinese_number(number + 1), int(size * 0.55))
+        surface.blit(folio, folio.get_rect(midtop=(surface.get_width() // 2, frame.bottom + 14)))
+        return surface
+
+    def glyph_text(self, text: str, size: int) -> pygame.Surface:
+        surface, _ = self.font(size).render(text, INK)
+        return surface
+
+    def cover(self, title: str, seed: int = 3) -> pygame.Surface:
+        """An indigo paper cover with a white title slip at the upper left and stitching along the spine.
+
+        The spine is on the right: a 线装书 opens right to left."""
+        width, height = self.size
+        tone = np.array([52, 64, 92], dtype=np.float32)  # 磁青 indigo paper
+        surface = pygame.surfarray.make_surface(aged_paper(width, height, seed=seed, age=0.6, tone=tone).transpose(1, 0, 2))
+        slip = pygame.Rect(int(width * 0.1), int(height * 0.07), int(width * 0.17), int(height * 0.55))
+        surface.blit(pygame.surfarray.make_surface(aged_paper(slip.width, slip.height, seed=seed + 1, age=0.4).transpose(1, 0, 2)), slip)
+        pygame.draw.rect(surface, INK, slip.inflate(-8, -8), width=1)
+        size = int(slip.width * 0.62)
+        y = slip.top + size * 0.45
+        for ch in title[: int((slip.height - size) // (size * 1.05))]:
+            glyph = self.glyph(ch, size)
+            surface.blit(glyph, glyph.get_rect(center=(slip.centerx, y + size / 2)))
+            y += size * 1.05
+        # Four-hole binding (四眼订法): thread wraps around the spine edge at each hole.
+        spine_x = int(width * 0.9)
+        holes = [int(height * f) for f in (0.1, 0.37, 0.63, 0.9)]
+        thread = (236, 228, 210)
+        for hy in holes:
+            pygame.draw.line(surface, thread, (spine_x, hy), (width, hy), 5)
+        pygame.draw.line(surface, thread, (spine_x, holes[0]), (spine_x, holes[-1]), 5)
+        for hy in holes:
+            pygame.draw.circle(surface, (20, 20, 24), (spine_x, hy), 5)
+        return surface
+
+
+def _chinese_number(n: int) -> str:
+    digits = "〇一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return "".join(digits[int(d)] for d in str(n))
+
+
+def surface_pixels(surface: pygame.Surface) -> np.ndarray:
+    return pygame.surfarray.array3d(surface).transpose(1, 0, 2).copy()

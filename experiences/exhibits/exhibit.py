@@ -1,0 +1,147 @@
+"""The base of the 3D exhibit runners: a stage from the offscreen engine, pointer gestures (tap, drag, pinch),
+the HUD, engagement reports (items experienced, time spent) and sounds under the kiosk's volume cap.
+"""
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pygame
+
+from experiences.engagement import Item, build_result
+from experiences.exhibits import hud, offscreen
+from experiences.runtime import Experience, InputEvent
+
+
+class Exhibit3D(Experience):
+    """Subclasses build their scene in `build()` and override the gesture hooks they use."""
+
+    def __init__(self, package, ctx):
+        super().__init__(package, ctx)
+        self.stage: offscreen.Stage | None = None
+        self.text = hud.TextCache()
+        self.pointers: dict[int, dict] = {}
+        self.experienced: set[tuple[str, str]] = set()
+        self.started_at = 0.0
+        self.buttons: list[hud.Button] = []
+
+    # ---- lifecycle ----------------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.started_at = self.ctx.clock.now()
+        self.stage = offscreen.acquire_stage(tuple(self.ctx.size))
+        self.build()
+
+    def build(self) -> None:
+        """Create the scene under `self.stage.root`."""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.stage.render_into(surface)
+        self.draw_overlay(surface)
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        for button in self.buttons:
+            button.draw(surface, self.text)
+
+    def stop(self, reason: str) -> None:
+        try:
+            elapsed = max(0.0, self.ctx.clock.now() - self.started_at)
+            place = self.ctx.reporter.session.place
+            # xAPI wants extension keys to be IRIs: the library's own extension namespace.
+            extensions = {place.iri("extensions", key): value for key, value in self.progress_extensions().items()}
+            self.ctx.reporter.report("progressed", result=build_result(
+                duration=elapsed, completion=reason == "completed", extensions=extensions))
+        finally:
+            if self.stage is not None:
+                self.stage.release()
+                self.stage = None
+
+    def progress_extensions(self) -> dict:
+        """Counts added to the time-spent statement (e.g. pages read)."""
+        return {"items-experienced": len(self.experienced)}
+
+    # ---- content helpers ----------------------------------------------------------------------------------
+    def local(self, texts: dict | str | None) -> str:
+        if isinstance(texts, str):
+            return texts
+        texts = texts or {}
+        return texts.get(self.ctx.language) or texts.get("zh-CN") or next(iter(texts.values()), "")
+
+    def load_surface(self, name: str) -> pygame.Surface:
+        data = self.package.source.read_bytes(name)
+        return pygame.image.load(io.BytesIO(data), name)
+
+    def load_pixels(self, name: str) -> np.ndarray:
+        """An image from the package as an RGB array (rows top first)."""
+        return surface_to_array(self.load_surface(name))
+
+    def play(self, name: str) -> None:
+        """Play a package sound if the mixer is running, at no more than the kiosk's volume cap."""
+        if not name or not pygame.mixer.get_init():
+            return
+        try:
+            sound = pygame.mixer.Sound(io.BytesIO(self.package.source.read_bytes(name)))
+            sound.set_volume(self.ctx.config.audio.volume_cap)
+            sound.play()
+        except (pygame.error, OSError, FileNotFoundError) as exc:
+            self.ctx.log.warning("sound %s not played: %s", name, exc)
+
+    def report_item(self, item_type: str, item_id: str, names: dict | None = None, once: bool = True) -> None:
+        key = (item_type, item_id)
+        if once and key in self.experienced:
+            return
+        self.experienced.add(key)
+        self.ctx.reporter.report("experienced", Item(item_type, item_id, name=dict(names or {})))
+
+    # ---- input --------------------------------------------------------------------------------------------
+    def handle(self, event: InputEvent) -> None:
+        now = self.ctx.clock.now()
+        if event.type == "pointer_down":
+            self.pointers[event.pointer_id] = {"start": (event.x, event.y), "last": (event.x, event.y), "moved": 0.0}
+            self.on_press(event.x, event.y, now)
+        elif event.type == "pointer_move" and event.pointer_id in self.pointers:
+            self._move(event, now)
+        elif event.type == "pointer_up" and event.pointer_id in self.pointers:
+            pointer = self.pointers.pop(event.pointer_id)
+            if pointer["moved"] <= hud.TOUCH_SLOP and not self.pointers:
+                if not self._press_button(event.x, event.y):
+                    self.on_tap(event.x, event.y, now)
+            self.on_release(event.x, event.y, now)
+        elif event.type == "action":
+            self.on_action(event.action, now)
+
+    def _move(self, event: InputEvent, now: float) -> None:
+        pointer = self.pointers[event.pointer_id]
+        last = pointer["last"]
+        dx, dy = event.x - last[0], event.y - last[1]
+        pointer["last"] = (event.x, event.y)
+        pointer["moved"] = max(pointer["moved"], math.dist(pointer["start"], (event.x, event.y)))
+        if len(self.pointers) >= 2:
+            other = next(p for pid, p in self.pointers.items() if pid != event.pointer_id)
+            before = math.dist(last, other["last"])
+            after = math.dist((event.x, event.y), other["last"])
+            if before > 1:
+                self.on_pinch(after / before, dx / 2, dy / 2, now)
+        elif pointer["moved"] > hud.TOUCH_SLOP:
+            self.on_drag(dx, dy, event.x, event.y, now)
+
+    def _press_button(self, x: float, y: float) -> bool:
+        for button in self.buttons:
+            if button.hit(x, y):
+                self.on_button(button.key, self.ctx.clock.now())
+                return True
+        return False
+
+    def on_press(self, x, y, now) -> None: ...
+    def on_release(self, x, y, now) -> None: ...
+    def on_tap(self, x, y, now) -> None: ...
+    def on_drag(self, dx, dy, x, y, now) -> None: ...
+    def on_pinch(self, factor, dx, dy, now) -> None: ...
+    def on_button(self, key, now) -> None: ...
+    def on_action(self, action, now) -> None:
+        if action == "back":
+            self.finished = True
+
+
+def surface_to_array(surface: pygame.Surface) -> np.ndarray:
+    return pygame.surfarray.array3d(surface).transpose(1, 0, 2).copy()

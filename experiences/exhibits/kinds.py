@@ -1,0 +1,38 @@
+"""The exhibit kinds registered with the runtime: exhibit-treasure, exhibit-book and exhibit-panorama.
+
+Entry points in pyproject.toml point at these objects; runners and checks are imported only when used.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from experiences.kinds import Kind
+
+HERE = Path(__file__).resolve().parent
+SCHEMAS = HERE / "schemas"
+
+TREASURE = Kind(
+    name="exhibit-treasure",
+    schema_path=SCHEMAS / "exhibit-treasure.schema.json",
+    runner="experiences.exhibits.treasure:TreasureExhibit",
+    check="experiences.exhibits.checks:check_treasure",
+    title=(("zh-CN", "3D 珍宝"), ("en", "3D treasure")),
+)
+
+BOOK = Kind(
+    name="exhibit-book",
+    schema_path=SCHEMAS / "exhibit-book.schema.json",
+    runner="experiences.exhibits.book:BookExhibit",
+    check="experiences.exhibits.checks:check_book",
+    title=(("zh-CN", "3D 立体书"), ("en", "3D book")),
+)
+
+PANORAMA = Kind(
+    name="exhibit-panorama",
+    schema_path=SCHEMAS / "exhibit-panorama.schema.json",
+    runner="experiences.exhibits.panorama:PanoramaExhibit",
+    check="experiences.exhibits.checks:check_panorama",
+    title=(("zh-CN", "全景展厅"), ("en", "Panorama hall")),
+)
+
+ALL = (TREASURE, BOOK, PANORAMA)

@@ -1,0 +1,335 @@
+"""The bridge from panda3d to the kiosk's pygame window: one offscreen engine per process, one stage at a time.
+
+A 3D experience acquires a `Stage` (a fresh scene root, camera and lens), builds its scene under `stage.root`,
+and each frame calls `stage.render_into(surface)`: panda3d renders into an offscreen buffer (p3headlessgl on
+EGL/Mesa, which runs shaders; p3tinydisplay in software as a fallback), the frame is copied to RAM and blitted
+into the pygame Surface. Releasing the stage clears the scene so the next run starts clean with the same engine.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from panda3d.core import (
+    AmbientLight,
+    AntialiasAttrib,
+    Camera,
+    DirectionalLight,
+    FrameBufferProperties,
+    GraphicsOutput,
+    GraphicsPipe,
+    GraphicsPipeSelection,
+    LColor,
+    LPoint2f,
+    LPoint3f,
+    NodePath,
+    PerspectiveLens,
+    Texture,
+    WindowProperties,
+    loadPrcFileData,
+)
+
+log = logging.getLogger(__name__)
+
+# Display modules in order of preference: shaders on EGL/Mesa first, software rasteriser as fallback.
+DISPLAY_MODULES = ("p3headlessgl", "p3tinydisplay")
+
+_PRC = """
+window-type none
+audio-library-name null
+sync-video false
+framebuffer-multisample false
+textures-power-2 none
+model-cache-dir
+notify-level-display error
+notify-level-device fatal
+"""
+
+
+DEFAULT_VERTICAL_FOV = 40.0
+
+
+def set_vertical_fov(lens, degrees: float, size: tuple[int, int]) -> None:
+    """Fix the vertical field of view; the horizontal one follows the frame's aspect ratio."""
+    import math
+
+    vertical = math.radians(degrees)
+    horizontal = 2 * math.atan(math.tan(vertical / 2) * size[0] / size[1])
+    lens.set_fov(math.degrees(horizontal), degrees)
+
+
+class OffscreenUnavailable(RuntimeError):
+    """No display module could open an offscreen buffer; the message lists what was tried."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One rendered frame in RAM: tightly packed rows, top row first, in `pixel_format` ("BGR" or "BGRA")."""
+
+    data: bytes
+    size: tuple[int, int]
+    pixel_format: str
+
+
+class OffscreenEngine:
+    """The single panda3d graphics engine of this process; hands out one `Stage` at a time."""
+
+    def __init__(self, modules: tuple[str, ...] = DISPLAY_MODULES):
+        loadPrcFileData("yuedu-offscreen", _PRC)
+        self.pipe, self.module = self._open_pipe(modules)
+        from panda3d.core import GraphicsEngine
+
+        self.graphics_engine = GraphicsEngine.get_global_ptr()
+        self.buffer: GraphicsOutput | None = None
+        self.texture: Texture | None = None
+        self.size: tuple[int, int] | None = None
+        self.render = NodePath("render")
+        self.camera = NodePath(Camera("camera"))
+        self.camera.reparent_to(self.render)
+        self.lens = PerspectiveLens()
+        self.camera.node().set_lens(self.lens)
+        self.display_region = None
+        self.depth_texture: Texture | None = None
+        self.stage: Stage | None = None
+
+    @staticmethod
+    def _open_pipe(modules: tuple[str, ...]):
+        selection = GraphicsPipeSelection.get_global_ptr()
+        tried = []
+        for module in modules:
+            pipe = selection.make_module_pipe(module)
+            if pipe is not None and pipe.is_valid():
+                return pipe, module
+            tried.append(module)
+        raise OffscreenUnavailable(f"no offscreen display module worked (tried {', '.join(tried)})")
+
+    @property
+    def renderer(self) -> str:
+        gsg = self.buffer.get_gsg() if self.buffer is not None else None
+        return f"{self.module}: {gsg.get_driver_renderer() if gsg else '?'}"
+
+    @property
+    def supports_shaders(self) -> bool:
+        return bool(self.buffer and self.buffer.get_gsg().get_supports_basic_shaders())
+
+    def _ensure_buffer(self, size: tuple[int, int]) -> None:
+        if self.buffer is not None and self.size == size:
+            return
+        gsg = None
+        if self.buffer is not None:
+            gsg = self.buffer.get_gsg()  # keep textures and shaders compiled on the old buffer
+            self.graphics_engine.remove_window(self.buffer)
+            self.depth_texture = None
+        fb = FrameBufferProperties()
+        fb.set_rgb_color(True)
+        fb.set_color_bits(24)
+        fb.set_alpha_bits(0)
+        fb.set_depth_bits(24)
+        props = WindowProperties.size(*size)
+        flags = GraphicsPipe.BF_refuse_window
+        buffer = self.graphics_engine.make_output(self.pipe, "yuedu-offscreen", 0, fb, props, flags, gsg, None)
+        if buffer is None:
+            raise OffscreenUnavailable(f"{self.module} could not open a {size[0]}x{size[1]} buffer")
+        self.texture = Texture("frame")
+        buffer.add_render_texture(self.texture, GraphicsOutput.RTM_copy_ram)
+        buffer.set_clear_color_active(True)
+        buffer.set_clear_depth_active(True)
+        self.display_region = buffer.make_display_region()
+        self.display_region.set_camera(self.camera)
+        self.buffer = buffer
+        self.size = size
+
+    def enable_depth(self) -> Texture:
+        """A depth texture copied to RAM only on request (`trigger_copy`), for occlusion tests."""
+        if self.depth_texture is None:
+            texture = Texture("depth")
+            texture.set_format(Texture.F_depth_component32)
+            self.buffer.add_render_texture(texture, GraphicsOutput.RTM_triggered_copy_ram, GraphicsOutput.RTP_depth)
+            self.depth_texture = texture
+        return self.depth_texture
+
+    def acquire(self, size: tuple[int, int] = (1280, 720)) -> "Stage":
+        """A clean stage for one experience run; any stage still held is released first."""
+        if self.stage is not None:
+            self.stage.release()
+        self._ensure_buffer(tuple(size))
+        self._reset()
+        self.stage = Stage(self, tuple(size))
+        return self.stage
+
+    def _reset(self) -> None:
+        self.render.get_children().detach()
+        self.camera.reparent_to(self.render)
+        self.render.clear_light()
+        self.render.clear_shader()
+        self.render.clear_attrib(AntialiasAttrib)
+        self.camera.set_pos_hpr(0, 0, 0, 0, 0, 0)
+        self.lens.set_near_far(0.05, 1000)
+        if self.size:
+            set_vertical_fov(self.lens, DEFAULT_VERTICAL_FOV, self.size)
+        self.buffer.set_clear_color(LColor(0, 0, 0, 1))
+        self.stage = None
+
+
+class Stage:
+    """One experience's view of the engine: `root` for its scene, `camera`, `lens`, and per-frame rendering."""
+
+    def __init__(self, engine: OffscreenEngine, size: tuple[int, int]):
+        self.engine = engine
+        self.size = size
+        self.root = engine.render.attach_new_node("stage")
+        self.camera = engine.camera
+        self.lens = engine.lens
+        self.released = False
+        self.set_background((0.0, 0.0, 0.0))
+
+    def set_background(self, rgb: tuple[float, float, float]) -> None:
+        self.engine.buffer.set_clear_color(LColor(rgb[0], rgb[1], rgb[2], 1))
+
+    def add_default_lights(self, ambient: float = 0.35, sun: float = 0.9) -> None:
+        """A soft ambient light and one key light from the upper front left, attached to the stage root."""
+        amb = AmbientLight("ambient")
+        amb.set_color(LColor(ambient, ambient, ambient, 1))
+        key = DirectionalLight("key")
+        key.set_color(LColor(sun, sun * 0.97, sun * 0.92, 1))
+        key_np = self.root.attach_new_node(key)
+        key_np.set_hpr(-35, -40, 0)
+        self.root.set_light(self.root.attach_new_node(amb))
+        self.root.set_light(key_np)
+
+    def render_frame(self) -> Frame:
+        """Render once and return the frame in RAM, top row first."""
+        self._check_live()
+        self.engine.graphics_engine.render_frame()
+        texture = self.engine.texture
+        width, height = texture.get_x_size(), texture.get_y_size()
+        components = texture.get_num_components()
+        raw = texture.get_ram_image()
+        pixel_format = "BGRA" if components == 4 else "BGR"
+        row = width * components
+        # OpenGL's rows run bottom-up; flip once here so every caller sees a normal image.
+        rows = np.frombuffer(memoryview(raw), dtype=np.uint8).reshape(height, row)
+        return Frame(rows[::-1].tobytes(), (width, height), pixel_format)
+
+    def request_depth(self) -> None:
+        """Copy the depth buffer to RAM with the next frame (costs a few ms, so only when hotspots need it)."""
+        self.engine.enable_depth()
+        self.engine.buffer.trigger_copy()
+
+    def depth_at(self, x: float, y: float) -> float | None:
+        """Camera-space distance (along the view axis) of the nearest surface under pixel (x, y) at the last
+        depth copy; None before any copy or outside the frame. Infinity where nothing was drawn."""
+        texture = self.engine.depth_texture
+        if texture is None or not texture.has_ram_image():
+            return None
+        width, height = texture.get_x_size(), texture.get_y_size()
+        col, row = int(x * width / self.size[0]), int(y * height / self.size[1])
+        if not (0 <= col < width and 0 <= row < height):
+            return None
+        dtype = np.float32 if texture.get_component_width() == 4 else np.uint16
+        depth = np.frombuffer(memoryview(texture.get_ram_image()), dtype=dtype).reshape(height, width)
+        value = float(depth[height - 1 - row, col])
+        if dtype is np.uint16:
+            value /= 65535.0
+        if value >= 1.0:
+            return float("inf")
+        near, far = self.lens.get_near(), self.lens.get_far()
+        ndc = 2 * value - 1
+        return 2 * near * far / (far + near - ndc * (far - near))
+
+    def render_into(self, surface) -> None:
+        """Render and copy the frame into a pygame Surface (scaled if the sizes differ)."""
+        import pygame
+
+        frame = self.render_frame()
+        image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
+        if frame.size == surface.get_size():
+            surface.blit(image, (0, 0))
+        else:
+            surface.blit(pygame.transform.smoothscale(image, surface.get_size()), (0, 0))
+
+    def project(self, point, relative_to: NodePath | None = None) -> tuple[float, float, float] | None:
+        """Pixel position (x, y from the top left) and camera-space depth of a 3D point; None if behind the camera."""
+        origin = relative_to if relative_to is not None else self.root
+        p_cam = self.camera.get_relative_point(origin, LPoint3f(*point))
+        projected = LPoint2f()
+        if p_cam.y <= 0 or not self.lens.project(p_cam, projected):
+            return None
+        x = (projected.x + 1) * 0.5 * self.size[0]
+        y = (1 - projected.y) * 0.5 * self.size[1]
+        return x, y, p_cam.y
+
+    def pick_ray(self, x: float, y: float):
+        """The world-space ray (origin, direction) under pixel (x, y)."""
+        near, far = LPoint3f(), LPoint3f()
+        film = LPoint2f(2 * x / self.size[0] - 1, 1 - 2 * y / self.size[1])
+        self.lens.extrude(film, near, far)
+        origin = self.root.get_relative_point(self.camera, near)
+        target = self.root.get_relative_point(self.camera, far)
+        return origin, (target - origin).normalized()
+
+    def release(self) -> None:
+        """Detach everything this stage built; the engine stays up for the next run."""
+        if self.released:
+            return
+        self.released = True
+        self.root.remove_node()
+        if self.engine.stage is self:
+            self.engine._reset()
+
+    def _check_live(self) -> None:
+        if self.released:
+            raise RuntimeError("this stage was released; acquire a new one from the engine")
+
+
+def load_model(path: str | Path) -> NodePath:
+    """A model file as a NodePath: glTF/GLB through panda3d-gltf, .bam/.egg through panda3d's loader."""
+    path = Path(path)
+    if path.suffix.lower() in (".gltf", ".glb"):
+        import gltf
+
+        return NodePath(gltf.load_model(str(path)))
+    from panda3d.core import Filename, Loader, LoaderOptions
+
+    node = Loader.get_global_ptr().load_sync(Filename.from_os_specific(str(path)), LoaderOptions(LoaderOptions.LF_no_cache))
+    if node is None:
+        raise OSError(f"panda3d could not load {path}")
+    return NodePath(node)
+
+
+def texture_from_array(pixels: np.ndarray, name: str = "image", mipmap: bool = True) -> Texture:
+    """A texture from an RGB or RGBA uint8 array (rows top first), e.g. a page drawn with pygame or numpy."""
+    height, width, channels = pixels.shape
+    texture = Texture(name)
+    fmt = Texture.F_rgba if channels == 4 else Texture.F_rgb
+    texture.setup_2d_texture(width, height, Texture.T_unsigned_byte, fmt)
+    # panda3d stores rows bottom-up in BGR(A) order.
+    texture.set_ram_image_as(np.ascontiguousarray(pixels[::-1]).tobytes(), "RGBA" if channels == 4 else "RGB")
+    if mipmap:
+        texture.set_minfilter(Texture.FT_linear_mipmap_linear)
+    texture.set_magfilter(Texture.FT_linear)
+    texture.set_wrap_u(Texture.WM_clamp)
+    texture.set_wrap_v(Texture.WM_clamp)
+    return texture
+
+
+_engine: OffscreenEngine | None = None
+_engine_lock = threading.Lock()
+
+
+def engine() -> OffscreenEngine:
+    """The process-wide engine, created on first use."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = OffscreenEngine()
+            log.info("offscreen engine up: %s", _engine.module)
+        return _engine
+
+
+def acquire_stage(size: tuple[int, int] = (1280, 720)) -> Stage:
+    return engine().acquire(size)

@@ -1,0 +1,156 @@
+"""exhibit-panorama: a 360° hall from an equirectangular image on an inside-out sphere. Drag to look around,
+tap hotspots for information or to open another exhibit; a gentle auto-pan when nobody is touching.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pygame
+
+from experiences.exhibits import geometry, hud
+from experiences.exhibits.exhibit import Exhibit3D
+from experiences.exhibits.offscreen import set_vertical_fov, texture_from_array
+from experiences.exhibits.orbit import clamp
+from experiences.i18n import t
+
+SPHERE_RADIUS = 50.0
+DEGREES_PER_PIXEL = 0.15
+KEY_STEP = 15.0  # degrees per arrow press
+PITCH_LIMIT = 80.0
+
+
+@dataclass
+class PanoramaSpot:
+    id: str
+    number: int
+    yaw: float
+    pitch: float
+    title: dict
+    text: dict
+    image: str = ""
+    audio: str = ""
+    opens: str = ""
+    screen: tuple[float, float] | None = None
+
+    def direction(self) -> tuple[float, float, float]:
+        yaw, pitch = math.radians(self.yaw), math.radians(self.pitch)
+        return (math.sin(yaw) * math.cos(pitch), math.cos(yaw) * math.cos(pitch), math.sin(pitch))
+
+
+class PanoramaExhibit(Exhibit3D):
+    def build(self) -> None:
+        content = self.package.manifest.content
+        sphere = geometry.geom_node("panorama", *geometry.uv_sphere(SPHERE_RADIUS, 64, 32, inside=True))
+        self.sphere = self.stage.root.attach_new_node(sphere)
+        texture = texture_from_array(self.load_pixels(content["image"]), "panorama")
+        self.sphere.set_texture(texture, 1)
+        self.sphere.set_light_off()
+        self.sphere.set_depth_write(False)
+        self.yaw = float(content.get("start_yaw", 0.0))
+        self.pitch = 0.0
+        self.fov = float(content.get("fov", 70.0))
+        self.auto_pan = float(content.get("auto_pan", 3.0))
+        self.resume_after = float(content.get("resume_after", 3.0))
+        self.last_interaction = -math.inf
+        set_vertical_fov(self.stage.lens, self.fov, self.stage.size)
+        self.stage.lens.set_near_far(0.1, SPHERE_RADIUS * 2)
+        self.spots = [PanoramaSpot(s["id"], i + 1, float(s["yaw"]), float(s["pitch"]), s.get("title", {}),
+                                   s.get("text", {}), s.get("image", ""), s.get("audio", ""), s.get("opens", ""))
+                      for i, s in enumerate(content.get("hotspots", []))]
+        self.open_spot: PanoramaSpot | None = None
+        self.open_request: str | None = None
+        self._apply_view()
+
+    def _apply_view(self) -> None:
+        # Yaw to the right of the image centre is a negative panda3d heading (headings turn counter-clockwise).
+        self.stage.camera.set_hpr(-self.yaw, self.pitch, 0)
+
+    def look(self, d_yaw: float, d_pitch: float, now: float) -> None:
+        self.last_interaction = now
+        self.yaw = (self.yaw + d_yaw + 180) % 360 - 180
+        self.pitch = clamp(self.pitch + d_pitch, -PITCH_LIMIT, PITCH_LIMIT)
+        self._apply_view()
+
+    def panning(self, now: float) -> bool:
+        return self.auto_pan > 0 and now - self.last_interaction >= self.resume_after
+
+    def update(self, dt: float) -> None:
+        if self.panning(self.ctx.clock.now()):
+            self.yaw = (self.yaw + self.auto_pan * dt + 180) % 360 - 180
+            self.pitch *= max(0.0, 1 - dt)  # drift back to the horizon while panning
+            self._apply_view()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.stage.render_into(surface)
+        width, height = self.stage.size
+        for spot in self.spots:
+            direction = spot.direction()
+            projected = self.stage.project(tuple(c * SPHERE_RADIUS * 0.9 for c in direction))
+            on_screen = projected is not None and 0 <= projected[0] < width and 0 <= projected[1] < height
+            spot.screen = projected[:2] if on_screen else None
+        self.draw_overlay(surface)
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        for spot in self.spots:
+            if spot.screen:
+                hud.draw_marker(surface, self.text, *spot.screen, spot.number, self.local(spot.title),
+                                active=spot is self.open_spot)
+        self.buttons = []
+        if self.open_spot is not None:
+            image = None
+            if self.open_spot.image:
+                picture = self.load_surface(self.open_spot.image)
+                image = pygame.transform.smoothscale(picture, (372, int(picture.get_height() * 372 / picture.get_width())))
+            panel = hud.draw_panel(surface, self.text, self.local(self.open_spot.title), self.local(self.open_spot.text), image)
+            if self.open_spot.opens:
+                rect = pygame.Rect(panel.x + 24, min(panel.bottom + 16, surface.get_height() - 96), 200, 80)
+                self.buttons = [hud.Button("open", rect, t("exhibit.opens", self.ctx.language))]
+        super().draw_overlay(surface)
+
+    def spot_at(self, x: float, y: float) -> PanoramaSpot | None:
+        for spot in self.spots:
+            if spot.screen and math.dist(spot.screen, (x, y)) <= hud.MARKER_RADIUS + 8:
+                return spot
+        return None
+
+    def open(self, spot: PanoramaSpot) -> None:
+        self.open_spot = spot
+        self.report_item("hotspot", spot.id, spot.title)
+        self.play(spot.audio)
+
+    def on_press(self, x, y, now) -> None:
+        self.last_interaction = now
+
+    def on_tap(self, x, y, now) -> None:
+        spot = self.spot_at(x, y)
+        if spot is not None:
+            self.open(spot)
+        else:
+            self.open_spot = None
+
+    def on_drag(self, dx, dy, x, y, now) -> None:
+        # Grab-and-drag: the scene follows the finger, so the view turns the other way.
+        self.look(-dx * DEGREES_PER_PIXEL * self.fov / 70, dy * DEGREES_PER_PIXEL * self.fov / 70, now)
+
+    def on_button(self, key, now) -> None:
+        if key == "open" and self.open_spot is not None and self.open_spot.opens:
+            self.open_request = self.open_spot.opens
+            opener = self.ctx.services.get("open_package")
+            if opener is not None:
+                opener(self.open_request)
+            self.finished = True
+
+    def on_action(self, action, now) -> None:
+        steps = {"left": (-KEY_STEP, 0), "right": (KEY_STEP, 0), "up": (0, KEY_STEP), "down": (0, -KEY_STEP)}
+        if action in steps:
+            self.look(*steps[action], now)
+        elif action == "select" and self.spots:
+            current = self.spots.index(self.open_spot) if self.open_spot in self.spots else -1
+            spot = self.spots[(current + 1) % len(self.spots)]
+            self.look(spot.yaw - self.yaw, spot.pitch - self.pitch, now)
+            self.open(spot)
+        elif action == "back" and self.open_spot is not None:
+            self.open_spot = None
+        else:
+            super().on_action(action, now)

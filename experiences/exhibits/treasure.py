@@ -1,0 +1,258 @@
+"""exhibit-treasure: a glTF/GLB model on a turntable. Orbit, pan and zoom within the curator's limits; auto-rotate
+that pauses on interaction; hotspots that hide when facing away or hidden behind the model; a poster and
+progress bar while the model loads; a reset-view button.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+from panda3d.core import LPoint3f, LVector3f
+
+from experiences.exhibits import hud, offscreen
+from experiences.exhibits.exhibit import Exhibit3D
+from experiences.exhibits.orbit import OrbitCamera, OrbitLimits, OrbitView
+from experiences.i18n import t
+
+KEY_STEP_PIXELS = 40  # one arrow press turns the object as much as a 40 px drag
+DEPTH_EVERY = 2  # frames between depth copies for occlusion (each costs a few ms on llvmpipe)
+
+
+@dataclass
+class Hotspot:
+    id: str
+    number: int
+    position: tuple[float, float, float]
+    normal: tuple[float, float, float] | None
+    title: dict
+    text: dict
+    audio: str = ""
+    image: str = ""
+    visible: bool = False
+    occluded: bool = False
+    screen: tuple[float, float] | None = None
+
+
+class ModelLoading:
+    """Loads the model in steps, one per frame, so the poster and progress bar stay live meanwhile."""
+
+    STEPS = (("locate", 0.15), ("convert", 0.75), ("prepare", 1.0))
+
+    def __init__(self, package, name: str):
+        self.package, self.name = package, name
+        self.step_index = 0
+        self.progress = 0.0
+        self.path = None
+        self.model = None
+        self.error: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.step_index >= len(self.STEPS) or self.error is not None
+
+    def step(self, stage) -> None:
+        if self.done:
+            return
+        step, progress = self.STEPS[self.step_index]
+        try:
+            if step == "locate":
+                self.path = self.package.source.local_path(self.name)
+            elif step == "convert":
+                self.model = offscreen.load_model(self.path)
+            else:
+                self.model.reparent_to(stage.root)
+                self.model.prepare_scene(stage.engine.buffer.get_gsg())  # upload textures before the first frame
+        except Exception as exc:  # any loader failure becomes the load-failure screen, not a crash
+            self.error = f"{self.name}: {exc}"
+            return
+        self.step_index += 1
+        self.progress = progress
+
+
+class TreasureExhibit(Exhibit3D):
+    def build(self) -> None:
+        content = self.package.manifest.content
+        self.stage.set_background(tuple(content.get("background", (0.16, 0.15, 0.14))))
+        self.poster = self.load_surface(content["poster"]) if content.get("poster") else None
+        self.loading = ModelLoading(self.package, content["model"])
+        self.model = None
+        self.orbit: OrbitCamera | None = None
+        self.frame_count = 0
+        self.open_hotspot: Hotspot | None = None
+        self.hotspots = [
+            Hotspot(spot["id"], i + 1, tuple(spot["position"]), tuple(spot["normal"]) if spot.get("normal") else None,
+                    spot.get("title", {}), spot.get("text", {}), spot.get("audio", ""), spot.get("image", ""))
+            for i, spot in enumerate(content.get("hotspots", []))
+        ]
+        self.stage.add_default_lights(ambient=0.45, sun=1.0)
+        # The key light rides with the camera, so the side the visitor looks at is always lit.
+        self.stage.root.find("**/key").reparent_to(self.stage.camera)
+        width, height = self.stage.size
+        self.buttons = [
+            hud.Button("reset", pygame.Rect(32, height - 112, 150, 80), t("exhibit.reset_view", self.ctx.language)),
+            hud.Button("zoom_in", pygame.Rect(width - 112, height - 208, 80, 80), "＋"),
+            hud.Button("zoom_out", pygame.Rect(width - 112, height - 112, 80, 80), "－"),
+        ]
+
+    # ---- loading ------------------------------------------------------------------------------------------
+    def _place(self) -> None:
+        self.model = self.loading.model
+        bounds = self.model.get_tight_bounds()
+        low, high = bounds if bounds else (LPoint3f(-0.5), LPoint3f(0.5))
+        center = (low + high) / 2
+        radius = max((high - low).length() / 2, 1e-3)
+        view = self.package.manifest.content.get("view", {})
+        distance = view.get("distance", radius * 2.5)
+        self.orbit = OrbitCamera(
+            view=OrbitView(target=tuple(view.get("target", tuple(center))), distance=distance,
+                           yaw=view.get("yaw", 0.0), pitch=view.get("pitch", 15.0)),
+            limits=OrbitLimits(min_distance=view.get("min_distance", radius * 1.2),
+                               max_distance=view.get("max_distance", radius * 6),
+                               min_pitch=view.get("min_pitch", -15.0), max_pitch=view.get("max_pitch", 70.0),
+                               max_pan=view.get("max_pan", radius * 0.5)),
+            auto_rotate=view.get("auto_rotate", 12.0),
+            resume_after=view.get("resume_after", 3.0),
+        )
+        self.stage.lens.set_near_far(radius * 0.02, radius * 50)
+        self._apply_pose()
+
+    def _apply_pose(self) -> None:
+        position, target = self.orbit.pose()
+        self.stage.camera.set_pos(*position)
+        self.stage.camera.look_at(LPoint3f(*target), LVector3f(0, 0, 1))
+
+    @property
+    def loaded(self) -> bool:
+        return self.model is not None
+
+    # ---- frame --------------------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        if not self.loaded:
+            self.loading.step(self.stage)
+            if self.loading.done and self.loading.error is None:
+                self._place()
+            elif self.loading.error:
+                self.ctx.log.error("treasure model failed to load: %s", self.loading.error)
+            return
+        self.orbit.tick(dt, self.ctx.clock.now())
+        self._apply_pose()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if not self.loaded:
+            label = t("exhibit.load_failed" if self.loading.error else "exhibit.loading", self.ctx.language)
+            hud.draw_loading(surface, self.text, self.loading.progress, label, self.poster)
+            return
+        depth_frame = bool(self.hotspots) and self.frame_count % DEPTH_EVERY == 0
+        if depth_frame:
+            self.stage.request_depth()
+        self.stage.render_into(surface)
+        self.update_hotspot_visibility(check_occlusion=depth_frame)
+        self.frame_count += 1
+        self.draw_overlay(surface)
+
+    def update_hotspot_visibility(self, check_occlusion: bool = True) -> None:
+        """Project every anchor; hide those off screen or facing away, and (on depth frames) those behind
+        the model: the depth buffer under the anchor is nearer than the anchor itself."""
+        camera_pos = self.stage.camera.get_pos(self.stage.root)
+        for spot in self.hotspots:
+            anchor = self.stage.root.get_relative_point(self.model, LPoint3f(*spot.position))
+            projected = self.stage.project(anchor)
+            spot.screen = projected[:2] if projected else None
+            if projected is None or not (0 <= projected[0] < self.stage.size[0] and 0 <= projected[1] < self.stage.size[1]):
+                spot.visible = False
+                continue
+            if spot.normal is not None:
+                normal = self.stage.root.get_relative_vector(self.model, LVector3f(*spot.normal))
+                if normal.dot(camera_pos - anchor) <= 0:  # facing away from the visitor
+                    spot.visible = False
+                    continue
+            if check_occlusion:
+                surface_depth = self.stage.depth_at(projected[0], projected[1])
+                tolerance = 0.03 * self.orbit.distance
+                spot.occluded = surface_depth is not None and surface_depth < projected[2] - tolerance
+            spot.visible = not spot.occluded
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        for spot in self.hotspots:
+            if spot.visible and spot.screen:
+                hud.draw_marker(surface, self.text, *spot.screen, spot.number, self.local(spot.title),
+                                active=spot is self.open_hotspot)
+        if self.open_hotspot is not None:
+            image = None
+            if self.open_hotspot.image:
+                picture = self.load_surface(self.open_hotspot.image)
+                scale = 372 / picture.get_width()
+                image = pygame.transform.smoothscale(picture, (372, int(picture.get_height() * scale)))
+            hud.draw_panel(surface, self.text, self.local(self.open_hotspot.title), self.local(self.open_hotspot.text), image)
+        super().draw_overlay(surface)
+
+    # ---- interaction --------------------------------------------------------------------------------------
+    def open(self, spot: Hotspot) -> None:
+        self.open_hotspot = spot
+        self.report_item("hotspot", spot.id, spot.title)
+        self.play(spot.audio)
+
+    def hotspot_at(self, x: float, y: float) -> Hotspot | None:
+        for spot in self.hotspots:
+            if spot.visible and spot.screen and (spot.screen[0] - x) ** 2 + (spot.screen[1] - y) ** 2 <= (hud.MARKER_RADIUS + 8) ** 2:
+                return spot
+        return None
+
+    def on_press(self, x, y, now) -> None:
+        if self.orbit:
+            self.orbit.touch(now)
+
+    def on_tap(self, x, y, now) -> None:
+        if not self.loaded:
+            if self.loading.error:
+                self.finished = True
+            return
+        spot = self.hotspot_at(x, y)
+        if spot is not None:
+            self.open(spot)
+        else:
+            self.open_hotspot = None
+
+    def on_drag(self, dx, dy, x, y, now) -> None:
+        if self.orbit:
+            self.orbit.drag(dx, dy, now)
+
+    def on_pinch(self, factor, dx, dy, now) -> None:
+        if self.orbit:
+            self.orbit.zoom(factor, now)
+            self.orbit.pan_by(dx, dy, now, pixels_per_unit=self.stage.size[1] / 1.0)
+
+    def on_button(self, key, now) -> None:
+        if not self.orbit:
+            return
+        if key == "reset":
+            self.orbit.reset()
+            self.orbit.touch(now)
+            self.open_hotspot = None
+        elif key == "zoom_in":
+            self.orbit.zoom(1.25, now)
+        elif key == "zoom_out":
+            self.orbit.zoom(0.8, now)
+
+    def on_action(self, action, now) -> None:
+        if action == "back":
+            if self.open_hotspot is not None:
+                self.open_hotspot = None
+            else:
+                self.finished = True
+            return
+        if not self.orbit:
+            return
+        steps = {"left": (-KEY_STEP_PIXELS, 0), "right": (KEY_STEP_PIXELS, 0),
+                 "up": (0, -KEY_STEP_PIXELS), "down": (0, KEY_STEP_PIXELS)}
+        if action in steps:
+            self.orbit.drag(*steps[action], now)
+        elif action == "hint":
+            self.on_button("reset", now)
+        elif action == "select":
+            visible = [spot for spot in self.hotspots if spot.visible]
+            if visible:
+                current = visible.index(self.open_hotspot) if self.open_hotspot in visible else -1
+                self.open(visible[(current + 1) % len(visible)])
+        elif action in ("zoom_in", "zoom_out"):
+            self.on_button(action, now)

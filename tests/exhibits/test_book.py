@@ -1,0 +1,147 @@
+"""exhibit-book rendered offscreen: pages turn by tap and drag with a curling leaf; pages read are reported."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pygame
+import pytest
+
+from experiences.exhibits.book import BookExhibit
+from experiences.runtime import InputEvent
+
+from .helpers import advance, make_context, pixels_of, png_bytes, run_frames, verbs, write_package
+
+PAGE_COLOURS = [(220, 30, 30), (30, 200, 30), (30, 30, 220), (220, 200, 30)]
+
+
+@pytest.fixture
+def image_book(tmp_path):
+    files = {f"p{i + 1}.png": png_bytes((200, 300), colour) for i, colour in enumerate(PAGE_COLOURS)}
+    content = '[content]\npages = ["p1.png", "p2.png", "p3.png", "p4.png"]\nreading = "ltr"\n'
+    package = write_package(tmp_path / "pkg", "exhibit-book", content, files)
+    ctx, sink, clock = make_context(tmp_path)
+    book = BookExhibit(package, ctx)
+    book.start()
+    yield book, sink, clock
+    if book.stage is not None:
+        book.stop("quit")
+
+
+def page_colour(book, surface, side: int) -> tuple:
+    """Average colour of the middle of the left (-1) or right (+1) page on screen."""
+    x, y, _ = book.stage.project((side * book.page_width / 2, 0, 0.03), relative_to=book.book)
+    patch = pixels_of(surface)[int(y) - 10:int(y) + 10, int(x) - 10:int(x) + 10]
+    return tuple(patch.reshape(-1, 3).mean(axis=0))
+
+
+def dominant(colour) -> int:
+    return int(np.argmax(colour))
+
+
+def tap(book, x, y=360):
+    book.handle(InputEvent("pointer_down", x, y))
+    book.handle(InputEvent("pointer_up", x, y))
+
+
+def test_tapping_the_right_page_turns_it_and_shows_the_next_pages(image_book):
+    book, sink, clock = image_book
+    surface = pygame.Surface((1280, 720))
+    run_frames(book, surface, clock, 1)
+    assert book.turned == 0 and book.visible_pages() == []
+    tap(book, 900)  # opens the cover
+    advance(book, clock, 1.0)
+    book.draw(surface)
+    assert book.turned == 1 and book.visible_pages() == [1]
+    assert dominant(page_colour(book, surface, +1)) == 0  # page 1 is red, on the right
+    tap(book, 900)
+    advance(book, clock, 1.0)
+    book.draw(surface)
+    assert book.turned == 2 and book.visible_pages() == [2, 3]
+    assert dominant(page_colour(book, surface, -1)) == 1  # green page 2 on the left
+    assert dominant(page_colour(book, surface, +1)) == 2  # blue page 3 on the right
+    read = [s["object"]["id"].rsplit("/", 1)[1] for s in sink.statements if s["verb"]["display"]["en-US"] == "experienced"]
+    assert read == ["1", "2", "3"]
+    tap(book, 300)  # the left side turns back
+    advance(book, clock, 1.0)
+    book.draw(surface)
+    assert book.turned == 1
+    book.stop("quit")
+    result = sink.statements[-1]["result"]["extensions"]
+    assert result["https://yuedu.example.org/extensions/pages-read"] == 3
+    assert result["https://yuedu.example.org/extensions/pages-total"] == 4
+
+
+def test_the_leaf_curls_while_it_turns(image_book):
+    book, _, clock = image_book
+    surface = pygame.Surface((1280, 720))
+    run_frames(book, surface, clock, 1)
+    before = pixels_of(surface).copy()
+    tap(book, 900)
+    run_frames(book, surface, clock, 9)  # about halfway
+    assert book.turn_leaf == 0 and 0.3 < book.leaf.progress < 0.7
+    from experiences.exhibits import page_curl
+
+    positions, _ = page_curl.curl_shape(book.leaf.s, book.leaf.t, book.leaf.progress, 1.0, book.page_height, 1)
+    heights = positions[:, 2].reshape(-1, page_curl.COLUMNS + 1)
+    assert heights[:, -1].max() > 0.5  # the free edge is up in the air
+    # Bent, not a flat board: the angle along a row changes from spine to edge.
+    slopes = np.diff(heights[0]) / np.diff(positions[:, 0].reshape(-1, page_curl.COLUMNS + 1)[0] + 1e-9)
+    assert np.ptp(np.arctan(slopes)) > 0.2
+    assert np.abs(pixels_of(surface).astype(int) - before).sum() > 0  # the screen shows it
+
+
+def test_a_short_drag_falls_back_and_a_long_drag_completes(image_book):
+    book, _, clock = image_book
+    surface = pygame.Surface((1280, 720))
+    run_frames(book, surface, clock, 1)
+    book.handle(InputEvent("pointer_down", 1000, 360))
+    book.handle(InputEvent("pointer_move", 960, 360))
+    book.handle(InputEvent("pointer_move", 900, 360))
+    assert book.dragging and 0 < book.leaf.progress < 0.35
+    book.handle(InputEvent("pointer_up", 900, 360))
+    advance(book, clock, 1.0)
+    book.draw(surface)
+    assert book.turned == 0 and book.turn_leaf is None
+    book.handle(InputEvent("pointer_down", 1000, 360))
+    for x in range(980, 500, -40):
+        book.handle(InputEvent("pointer_move", x, 360))
+    book.handle(InputEvent("pointer_up", 500, 360))
+    advance(book, clock, 1.0)
+    book.draw(surface)
+    assert book.turned == 1
+
+
+def test_cannot_turn_past_the_back_cover(image_book):
+    book, _, clock = image_book
+    surface = pygame.Surface((1280, 720))
+    for _ in range(book.leaves_total + 2):
+        book.handle(InputEvent("action", action="select"))
+        advance(book, clock, 1.0)
+    assert book.turned == book.leaves_total and not book.can_turn(1)
+
+
+def test_text_becomes_a_thread_bound_book_read_right_to_left(tmp_path, repo_root):
+    text = {"sections": [{"title": "静夜思", "author": "李白", "lines": ["床前明月光，疑是地上霜。", "举头望明月，低头思故乡。"]},
+                         {"title": "春晓", "author": "孟浩然", "lines": ["春眠不觉晓，处处闻啼鸟。", "夜来风雨声，花落知多少。"]}]}
+    package = write_package(tmp_path / "pkg", "exhibit-book", '[content]\ntext = "poems.json"\n',
+                            {"poems.json": json.dumps(text, ensure_ascii=False).encode()})
+    ctx, _, clock = make_context(tmp_path)
+    book = BookExhibit(package, ctx)
+    book.start()
+    surface = pygame.Surface((1280, 720))
+    try:
+        assert book.side == -1 and book.text_mode
+        run_frames(book, surface, clock, 1)
+        cover = page_colour(book, surface, -1)
+        assert dominant(cover) == 2  # indigo cover, on the left of the spine: the book opens to the right
+        tap(book, 300)  # the left side is where a right-to-left book turns forward
+        advance(book, clock, 1.0)
+        book.draw(surface)
+        assert book.turned == 1 and book.visible_pages() == [1]
+        page = page_colour(book, surface, -1)
+        assert page[0] > page[2] + 30  # warm aged paper where the first page lies
+        text_page = book._pixels(2)
+        assert (text_page.sum(axis=2) < 200).mean() > 0.005  # dark ink of the characters is on the page
+    finally:
+        book.stop("quit")

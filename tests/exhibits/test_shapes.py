@@ -1,0 +1,94 @@
+"""Pure pieces of the exhibits: page curl, orbit camera, equirectangular mapping, book layout, GLB round trip."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiences.exhibits import geometry, glb, page_curl
+from experiences.exhibits.book_text import BookTextError, Section, paginate, parse_book_text
+from experiences.exhibits.equirect import directions, equirect_from_faces
+from experiences.exhibits.orbit import OrbitCamera, OrbitLimits, OrbitView
+
+
+@pytest.mark.parametrize("progress", [0.0, 0.25, 0.5, 0.8, 1.0])
+def test_curled_page_keeps_its_width_and_stays_hinged_at_the_spine(progress):
+    s, t, _ = page_curl.leaf_mesh(1.0, 1.5)
+    positions, normals = page_curl.curl_shape(s, t, progress, 1.0, 1.5, side=1)
+    rows = positions.reshape(-1, page_curl.COLUMNS + 1, 3)
+    lengths = np.linalg.norm(np.diff(rows, axis=1), axis=2).sum(axis=1)
+    assert lengths == pytest.approx(np.ones(len(rows)), abs=0.01)  # paper does not stretch
+    assert np.abs(rows[:, 0, 0]).max() < 1e-9  # hinged on the spine
+    assert np.linalg.norm(normals, axis=1) == pytest.approx(np.ones(len(normals)))
+    if progress == 0.0:
+        assert rows[:, -1, 0] == pytest.approx(np.ones(len(rows)))  # flat on the right
+    if progress == 1.0:
+        assert rows[:, -1, 0] == pytest.approx(-np.ones(len(rows)))  # flat on the left
+
+
+def test_right_to_left_books_mirror_the_turn():
+    s, t, _ = page_curl.leaf_mesh(1.0, 1.5)
+    ltr, _ = page_curl.curl_shape(s, t, 0.4, 1.0, 1.5, side=1)
+    rtl, _ = page_curl.curl_shape(s, t, 0.4, 1.0, 1.5, side=-1)
+    assert rtl[:, 0] == pytest.approx(-ltr[:, 0]) and rtl[:, 2] == pytest.approx(ltr[:, 2])
+
+
+def test_orbit_respects_limits_and_resumes_auto_rotate_after_quiet():
+    orbit = OrbitCamera(view=OrbitView(distance=3.0, pitch=10.0),
+                        limits=OrbitLimits(min_distance=2.0, max_distance=4.0, min_pitch=0.0, max_pitch=30.0,
+                                           max_pan=0.25),
+                        auto_rotate=10.0, resume_after=3.0)
+    orbit.zoom(100.0, now=0.0)
+    assert orbit.distance == 2.0
+    orbit.drag(0, 10_000, now=0.0)
+    assert orbit.pitch == 30.0
+    orbit.pan_by(10_000, 0, now=0.0)
+    assert np.linalg.norm(orbit.pan) == pytest.approx(0.25)
+    orbit.tick(1.0, now=2.9)
+    yaw = orbit.yaw
+    assert not orbit.rotating(2.9)
+    orbit.tick(1.0, now=3.0)
+    assert orbit.yaw == pytest.approx(yaw + 10.0)
+    position, target = orbit.pose()
+    assert np.linalg.norm(np.subtract(position, target)) == pytest.approx(2.0)
+    orbit.reset()
+    assert (orbit.distance, orbit.pitch, orbit.pan) == (3.0, 10.0, [0.0, 0.0, 0.0])
+
+
+def test_equirect_takes_each_direction_from_the_face_that_sees_it():
+    # Two faces, ahead (+Y) painted red and to the right (+X) painted green.
+    ahead = ((1, 0, 0), (0, 1, 0), (0, 0, 1))
+    right = ((0, -1, 0), (1, 0, 0), (0, 0, 1))
+    red = np.zeros((8, 8, 3), np.uint8)
+    red[..., 0] = 255
+    green = np.zeros((8, 8, 3), np.uint8)
+    green[..., 1] = 255
+    pano = equirect_from_faces([(ahead, red), (right, green)], 64)
+    assert tuple(pano[16, 32]) == (255, 0, 0)  # centre: yaw 0
+    assert tuple(pano[16, 48]) == (0, 255, 0)  # three quarters across: yaw +90
+    assert tuple(pano[16, 0]) == (0, 0, 0)  # behind: no face
+    d = directions(64)
+    assert d[16, 48] == pytest.approx([1, 0, 0], abs=0.06)
+
+
+def test_book_text_paginates_sections_without_splitting_short_poems():
+    sections = [Section("静夜思", "李白", ("床前明月光，疑是地上霜。", "举头望明月，低头思故乡。")) for _ in range(5)]
+    pages = paginate(sections, columns_per_page=8, cells=16)
+    for page in pages:
+        assert len(page) <= 8
+        starts = [c.section for c in page if c.role == "title"]
+        for index in starts:  # every poem that starts on a page ends on it
+            assert [c.section for c in page].count(index) == 4
+    assert sum(1 for page in pages for c in page if c.role == "text") == 10
+    with pytest.raises(BookTextError, match="sections\\[0\\].lines"):
+        parse_book_text('{"sections": [{"title": "x", "lines": [""]}]}')
+
+
+def test_glb_round_trip_counts_triangles_of_every_instance():
+    pos, nor, uv, tris = geometry.box(1, 1, 1)
+    data = glb.write_glb([glb.MeshPart(pos, nor, tris, uvs=uv), glb.MeshPart(pos, nor, tris[:4])])
+    document = glb.read_document(data)
+    assert glb.count_triangles(document) == 16
+    document["nodes"][0]["children"] = [1]  # node 1 is now drawn twice: once as a child, once at the root
+    assert glb.count_triangles(document) == 20
+    with pytest.raises(glb.GltfError):
+        glb.read_document(data[:40])
