@@ -1,6 +1,7 @@
 """Launcher commands of the engagement service: serve, kiosk-credentials, backup, restore."""
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 MESSAGES_DIR = Path(__file__).with_name("messages")
@@ -18,18 +19,21 @@ def register(subparsers) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8400, help="port (default 8400)")
     serve.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
+    serve.add_argument("--xapi-default-version", choices=("1.0.3", "2.0.0"), default="1.0.3",
+                       help="version reported to requests that name none (they are refused either way)")
     serve.set_defaults(func=run_serve)
 
     creds = subparsers.add_parser("kiosk-credentials", help="manage the service's HTTP Basic credentials")
-    creds.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
     actions = creds.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="create a credential; the last output line is KEY:SECRET")
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
+    add = actions.add_parser("add", parents=[db_option], help="create a credential; the last output line is KEY:SECRET")
     add.add_argument("name", help="who uses it, e.g. the kiosk's name")
     add.add_argument("--admin", action="store_true", help="may read everything (staff, wall, portal)")
     add.set_defaults(func=run_credentials_add)
-    listing = actions.add_parser("list", help="list credentials (keys, names, scopes; never secrets)")
+    listing = actions.add_parser("list", parents=[db_option], help="list credentials (keys, names, scopes; never secrets)")
     listing.set_defaults(func=run_credentials_list)
-    revoke = actions.add_parser("revoke", help="revoke a credential by key")
+    revoke = actions.add_parser("revoke", parents=[db_option], help="revoke a credential by key")
     revoke.add_argument("key")
     revoke.set_defaults(func=run_credentials_revoke)
 
@@ -56,7 +60,10 @@ def run_serve(args) -> int:
 
     from server import create_app
 
-    app = create_app({"DATABASE_URL": args.db} if args.db else None)
+    config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version}
+    if args.db:
+        config["DATABASE_URL"] = args.db
+    app = create_app(config)
     server = make_server(args.host, args.port, app, threaded=True)
     _say("serving", url=f"http://{args.host}:{server.server_port}/xapi/", database=app.config["DATABASE_URL"])
     try:

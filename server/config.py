@@ -15,6 +15,8 @@ DEFAULTS: dict = {
     "AUTHORITY_HOMEPAGE": "https://yuedu.example.org/lrs",
     # How long a checked credential is trusted without looking at the database again (revocation delay).
     "CREDENTIAL_CACHE_SECONDS": 30.0,
+    # The version reported to a request that names none (it is refused with 400 either way).
+    "XAPI_DEFAULT_VERSION": "1.0.3",
     "TESTING": False,
 }
 

@@ -80,6 +80,17 @@ def json_response(payload, status: int = 200, headers: dict | None = None) -> Re
     return response
 
 
+def http_date(iso_timestamp: str) -> str:
+    """An HTTP-date (Last-Modified) for an xAPI timestamp."""
+    from email.utils import format_datetime
+
+    from server.xapi.validate import parse_timestamp
+
+    from datetime import timezone
+
+    return format_datetime(parse_timestamp(iso_timestamp).astimezone(timezone.utc), usegmt=True)
+
+
 def error_response(status: int, reason: str) -> Response:
     response = Response(reason + "\n", status=status, mimetype="text/plain")
     response.headers["Content-Type"] = "text/plain; charset=utf-8"
@@ -89,5 +100,7 @@ def error_response(status: int, reason: str) -> Response:
 
 
 def add_version_header(response: Response) -> Response:
-    response.headers[VERSION_HEADER] = getattr(g, "xapi_version", SUPPORTED["1.0"])
+    """Echo the version served; a request that named none (or a bad one) gets the configured default."""
+    default = current_app.config.get("XAPI_DEFAULT_VERSION", SUPPORTED["1.0"])
+    response.headers[VERSION_HEADER] = getattr(g, "xapi_version", default)
     return response

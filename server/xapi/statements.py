@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
+from server.xapi.attachments import check_attachments, request_statements, statements_response
 from server.xapi.errors import XAPIError, bad_request
-from server.xapi.protocol import json_response, parse_json
+from server.xapi.protocol import http_date, json_response
+from server.xapi.query import FORMATS, query_statements
+from server.xapi.formats import accepted_languages, render
 from server.xapi.routes import xapi_bp
 from server.xapi.validate import UUID_RE, StatementValidator
 
@@ -25,30 +28,25 @@ def _store():
     return current_app.extensions["yuedu"].statements
 
 
-def _validated(statements: list) -> list[dict]:
+def _validated(statements: list, parts: dict) -> tuple[list[dict], dict]:
     validator = StatementValidator(g.xapi_family)
     for statement in statements:
         validator.statement(statement)
-        for attachment in statement.get("attachments", []):
-            if "fileUrl" not in attachment:
-                raise bad_request("attachments without fileUrl must be sent as multipart/mixed with their content")
-    return statements
+    return statements, check_attachments(statements, parts)
 
 
-def _body_statements() -> tuple[list, bool]:
-    """The statements in the request body, and whether it was a single object (not an array)."""
-    if request.mimetype.startswith("multipart/"):
-        raise bad_request("multipart/mixed statement requests are not supported yet; send application/json")
-    body = parse_json(request.get_data(cache=False))
+def _body_statements() -> tuple[list, bool, dict]:
+    """The statements in the request body, whether it was one object (not an array), and attachment parts."""
+    body, parts = request_statements(request.get_data(cache=False), request.headers.get("Content-Type", ""))
     if isinstance(body, dict):
-        return [body], True
+        return [body], True, parts
     if isinstance(body, list):
         if not body:
             raise bad_request("the batch is empty")
         limit = current_app.config["MAX_BATCH_STATEMENTS"]
         if len(body) > limit:
             raise XAPIError(413, f"a batch may hold at most {limit} statements; got {len(body)}")
-        return body, False
+        return body, False, parts
     raise bad_request("the body must be a statement object or an array of statements")
 
 
@@ -60,7 +58,7 @@ def put_statement():
         raise bad_request("PUT /statements needs the statementId parameter")
     if not UUID_RE.match(statement_id):
         raise bad_request("statementId must be a UUID")
-    statements, single = _body_statements()
+    statements, single, parts = _body_statements()
     if not single:
         raise bad_request("PUT /statements takes one statement object, not an array")
     statement = statements[0]
@@ -68,15 +66,15 @@ def put_statement():
         if "id" in statement and statement["id"] != statement_id:
             raise bad_request("the statement's id differs from the statementId parameter")
         statement["id"] = statement_id
-    _store().store(_validated(statements), g.principal, g.xapi_version)
+    _store().store(*_validated(statements, parts), principal=g.principal, version=g.xapi_version)
     return "", 204
 
 
 @xapi_bp.post("/statements")
 def post_statements():
     _check_params(POST_PARAMS)
-    statements, _single = _body_statements()
-    ids = _store().store(_validated(statements), g.principal, g.xapi_version)
+    statements, _single, parts = _body_statements()
+    ids = _store().store(*_validated(statements, parts), principal=g.principal, version=g.xapi_version)
     return json_response(ids)
 
 
@@ -84,8 +82,6 @@ def post_statements():
 def get_statements():
     if "statementId" in request.args or "voidedStatementId" in request.args:
         return _get_one()
-    from server.xapi.query import query_statements
-
     return query_statements()
 
 
@@ -97,7 +93,16 @@ def _get_one():
     statement_id = request.args["voidedStatementId" if voided else "statementId"]
     if not UUID_RE.match(statement_id):
         raise bad_request("the statement id must be a UUID")
+    fmt = request.args.get("format", "exact")
+    if fmt not in FORMATS:
+        raise bad_request(f"format must be one of {FORMATS}")
+    with_attachments = request.args.get("attachments", "false")
+    if with_attachments not in ("true", "false"):
+        raise bad_request("attachments must be true or false")
     statement = _store().get(statement_id, g.principal, voided=voided)
     if statement is None:
         raise XAPIError(404, f"no {'voided ' if voided else ''}statement {statement_id}")
-    return json_response(statement, headers={"Last-Modified": statement["stored"]})
+    rendered = render(statement, fmt, accepted_languages(request.headers.get("Accept-Language")))
+    response = statements_response(rendered, [statement] if with_attachments == "true" else [])
+    response.headers["Last-Modified"] = http_date(statement["stored"])
+    return response

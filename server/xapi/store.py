@@ -15,10 +15,11 @@ from sqlalchemy.exc import IntegrityError
 
 from server.auth import Principal
 from server.db import write_transaction
-from server.models import Statement, StatementActivity, StatementAgent
+from server.models import Attachment, Statement, StatementActivity, StatementAgent
+from server.xapi.definitions import record_definitions
 from server.xapi.errors import XAPIError, bad_request
 from server.xapi.identity import agent_key, index_rows
-from server.xapi.validate import VOIDED_VERB, parse_timestamp
+from server.xapi.validate import VOIDED_VERB, comparable_duration, parse_timestamp
 
 # Properties the LRS sets; they do not take part in "is this the same statement?".
 LRS_SET = ("stored", "authority", "version")
@@ -72,7 +73,8 @@ class StatementStore:
             _arrays_for_context_activities(statement["object"].get("context"))
         return Prepared(statement, had_timestamp)
 
-    def store(self, statements: list[dict], principal: Principal, version: str) -> list[str]:
+    def store(self, statements: list[dict], attachments: dict[str, tuple[str, bytes]] | None = None, *,
+              principal: Principal, version: str) -> list[str]:
         """Store validated statements in one transaction; returns their ids in order.
 
         An id already stored with the same content is accepted again (idempotent resend); the same id with
@@ -82,12 +84,15 @@ class StatementStore:
         if len(ids) != len(set(ids)):
             raise bad_request("the batch contains the same statement id twice")
         for attempt in range(3):
-            stored = utc_now_ms()
-            prepared = [self.prepare(json.loads(json.dumps(s)), principal, version, stored) for s in statements]
             try:
                 with write_transaction(self.engine) as conn:
+                    # `stored` is taken under the write lock, so it never goes backwards as seq goes forwards.
+                    stored = utc_now_ms()
+                    prepared = [self.prepare(json.loads(json.dumps(s)), principal, version, stored) for s in statements]
                     fresh = self._drop_already_stored(conn, prepared)
                     self._insert(conn, fresh, principal)
+                    if fresh and attachments:
+                        self._insert_attachments(conn, attachments)
                 return [p.statement["id"] for p in prepared]
             except IntegrityError:
                 if attempt == 2:  # the same ids keep racing in from another request: let the client retry
@@ -144,11 +149,19 @@ class StatementStore:
             conn.execute(insert(StatementAgent), agent_rows)
         if activity_rows:
             conn.execute(insert(StatementActivity), activity_rows)
+        record_definitions(conn, [item.statement for item in prepared])
         voided = [i.statement["object"]["id"] for i in prepared if i.statement["verb"]["id"] == VOIDED_VERB]
         if voided:
             # A voiding statement cannot itself be voided.
             conn.execute(update(Statement).where(Statement.statement_id.in_(voided),
                                                  Statement.verb_id != VOIDED_VERB).values(voided=True))
+
+    def _insert_attachments(self, conn, attachments: dict[str, tuple[str, bytes]]) -> None:
+        known = set(conn.execute(select(Attachment.sha2).where(Attachment.sha2.in_(list(attachments)))).scalars())
+        rows = [{"sha2": sha2, "content_type": content_type, "content": content}
+                for sha2, (content_type, content) in attachments.items() if sha2 not in known]
+        if rows:
+            conn.execute(insert(Attachment), rows)
 
     def get(self, statement_id: str, principal: Principal, voided: bool = False) -> dict | None:
         """The statement with this id (a voided one only when `voided`), if the principal may read it."""
@@ -170,6 +183,9 @@ def same_statement(stored: dict, incoming: Prepared) -> bool:
     if not incoming.had_timestamp:
         old.pop("timestamp", None)
         new.pop("timestamp", None)
+    for body in (old, new):
+        if isinstance(body.get("result"), dict) and "duration" in body["result"]:
+            body["result"] = {**body["result"], "duration": comparable_duration(body["result"]["duration"])}
     return old == new
 
 

@@ -16,8 +16,9 @@ LANG_RE = re.compile(r"^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-
                      r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-[xX](?:-[A-Za-z0-9]{1,8})+)?$"
                      r"|^[xX](?:-[A-Za-z0-9]{1,8})+$")
 TIMESTAMP_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?$")
-DURATION_RE = re.compile(r"^P(?=\d|T\d)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?"
-                         r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$")
+# ISO 8601 durations: PnYnMnDTnHnMnS (any part optional, not all) or PnW alone.
+DURATION_RE = re.compile(r"^P(?:(?=\d|T\d)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?D)?"
+                         r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?|\d+(?:\.\d+)?W)$")
 SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}$")
 VERSION_RE = {"1.0": re.compile(r"^1\.0(\.\d+)?$"), "2.0": re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")}
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
@@ -191,7 +192,7 @@ class StatementValidator:
         if "extensions" in value:
             self.extensions(value["extensions"], f"{path}.extensions")
         interaction = value.get("interactionType")
-        if interaction is not None and interaction not in INTERACTION_TYPES:
+        if interaction is not None and (not isinstance(interaction, str) or interaction not in INTERACTION_TYPES):
             self.fail(f"{path}.interactionType", f"must be one of {sorted(INTERACTION_TYPES)}")
         if "correctResponsesPattern" in value:
             pattern = value["correctResponsesPattern"]
@@ -369,8 +370,10 @@ class StatementValidator:
         if "authority" in value:
             authority = value["authority"]
             self.actor(authority, "statement.authority")
-            if authority.get("objectType") == "Group" and len(authority.get("member", [])) != 2:
-                self.fail("statement.authority", "a Group authority must have exactly two members (OAuth)")
+            if authority.get("objectType") == "Group" and (
+                    any(key in authority for key in IFIS) or len(authority.get("member", [])) != 2):
+                self.fail("statement.authority", "a Group authority must be anonymous with exactly two members "
+                          "(the OAuth consumer and user)")
         if "version" in value:
             if not isinstance(value["version"], str) or not VERSION_RE[self.version].match(value["version"]):
                 self.fail("statement.version", "must be a supported xAPI version such as 1.0.3")
@@ -400,3 +403,13 @@ def parse_timestamp(value, require_zone: bool = False) -> datetime | None:
         return datetime.fromisoformat(text + zone)
     except ValueError:
         return None
+
+
+_SECONDS_FRACTION_RE = re.compile(r"(\d+\.\d{2})\d+S$")
+
+
+def comparable_duration(duration):
+    """A duration with seconds truncated to 0.01 s: finer precision never makes two statements differ."""
+    if isinstance(duration, str):
+        return _SECONDS_FRACTION_RE.sub(r"\1S", duration)
+    return duration
