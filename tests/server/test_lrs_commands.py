@@ -39,7 +39,7 @@ def test_backup_restore_round_trip(tmp_path, capsys, make_statement):
     app = create_app()
     services = app.extensions["yuedu"]
     made = create_credential(services.engine, "kiosk-4")
-    services.statements.store([make_statement(n, id=str(uuid.uuid4())) for n in range(30)], made.principal, "1.0.3")
+    services.statements.store([make_statement(n, id=str(uuid.uuid4())) for n in range(30)], principal=made.principal, version="1.0.3")
     before = _dump(services.engine)
     out = tmp_path / "lrs-backup.jsonl.gz"
     assert launcher.main(["backup", str(out)]) == 0
@@ -52,7 +52,7 @@ def test_backup_restore_round_trip(tmp_path, capsys, make_statement):
     assert _dump(other.extensions["yuedu"].engine) == before
     assert CredentialChecker(other.extensions["yuedu"].engine).check(made.principal.key, made.secret) is not None
     # The restored database keeps working: new rows get fresh ids.
-    other.extensions["yuedu"].statements.store([make_statement(99)], made.principal, "1.0.3")
+    other.extensions["yuedu"].statements.store([make_statement(99)], principal=made.principal, version="1.0.3")
 
 
 def test_restore_rejects_a_foreign_file_and_changes_nothing(tmp_path, capsys):
