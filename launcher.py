@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "experiences.commands.outbox_cmd",
     "experiences.commands.package_cmd",
     "recitation.commands",
+    "server.commands",
 ]
 
 

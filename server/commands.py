@@ -1,0 +1,123 @@
+"""Launcher commands of the engagement service: serve, kiosk-credentials, backup, restore."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+MESSAGES_DIR = Path(__file__).with_name("messages")
+
+
+def _say(message: str, **values) -> None:
+    from experiences.i18n import both, register_catalog_dir
+
+    register_catalog_dir(MESSAGES_DIR)
+    print(both(f"server.{message}", **values), flush=True)
+
+
+def register(subparsers) -> None:
+    serve = subparsers.add_parser("serve", help="run the engagement service (xAPI LRS) over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8400, help="port (default 8400)")
+    serve.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
+    serve.add_argument("--xapi-default-version", choices=("1.0.3", "2.0.0"), default="1.0.3",
+                       help="version reported to requests that name none (they are refused either way)")
+    serve.set_defaults(func=run_serve)
+
+    creds = subparsers.add_parser("kiosk-credentials", help="manage the service's HTTP Basic credentials")
+    actions = creds.add_subparsers(dest="action", metavar="ACTION", required=True)
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
+    add = actions.add_parser("add", parents=[db_option], help="create a credential; the last output line is KEY:SECRET")
+    add.add_argument("name", help="who uses it, e.g. the kiosk's name")
+    add.add_argument("--admin", action="store_true", help="may read everything (staff, wall, portal)")
+    add.set_defaults(func=run_credentials_add)
+    listing = actions.add_parser("list", parents=[db_option], help="list credentials (keys, names, scopes; never secrets)")
+    listing.set_defaults(func=run_credentials_list)
+    revoke = actions.add_parser("revoke", parents=[db_option], help="revoke a credential by key")
+    revoke.add_argument("key")
+    revoke.set_defaults(func=run_credentials_revoke)
+
+    for name, helptext, func in (("backup", "write the service's data to OUT (gzip'd JSON lines)", run_backup),
+                                 ("restore", "replace the service's data with the backup IN", run_restore)):
+        parser = subparsers.add_parser(name, help=helptext)
+        parser.add_argument("path", metavar="OUT" if name == "backup" else "IN")
+        parser.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
+        parser.set_defaults(func=func)
+
+
+def _engine(db_url: str | None):
+    from server.db import default_database_url, ensure_sqlite_dir, make_engine, upgrade_schema
+
+    url = db_url or default_database_url()
+    ensure_sqlite_dir(url)
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    return engine
+
+
+def run_serve(args) -> int:
+    from werkzeug.serving import make_server
+
+    from server import create_app
+
+    config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version}
+    if args.db:
+        config["DATABASE_URL"] = args.db
+    app = create_app(config)
+    server = make_server(args.host, args.port, app, threaded=True)
+    _say("serving", url=f"http://{args.host}:{server.server_port}/xapi/", database=app.config["DATABASE_URL"])
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def run_credentials_add(args) -> int:
+    from server.auth import create_credential
+
+    made = create_credential(_engine(args.db), args.name, "admin" if args.admin else "kiosk")
+    _say("credential_created", scope=made.principal.scope, name=made.principal.name)
+    print(f"{made.principal.key}:{made.secret}")
+    return 0
+
+
+def run_credentials_list(args) -> int:
+    from server.auth import list_credentials
+
+    for row in list_credentials(_engine(args.db)):
+        state = "revoked" if row["revoked"] else "active"
+        print(f"{row['key']}  {row['scope']:5}  {state:7}  {row['created']:%Y-%m-%d}  {row['name']}")
+    return 0
+
+
+def run_credentials_revoke(args) -> int:
+    from server.auth import revoke_credential
+
+    if revoke_credential(_engine(args.db), args.key):
+        _say("credential_revoked", credential=args.key)
+        return 0
+    _say("credential_unknown", credential=args.key)
+    return 1
+
+
+def run_backup(args) -> int:
+    from server.backup import backup
+
+    counts = backup(_engine(args.db), Path(args.path))
+    _say("backup_written", path=args.path, counts=", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def run_restore(args) -> int:
+    from server.backup import restore
+
+    try:
+        counts = restore(_engine(args.db), Path(args.path))
+    except (OSError, ValueError) as exc:
+        _say("restore_failed", reason=str(exc))
+        return 1
+    _say("restored", path=args.path, counts=", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0

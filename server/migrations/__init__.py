@@ -1,0 +1,1 @@
+"""Alembic migrations of the engagement service, shipped in the package and applied at start-up."""

@@ -1,0 +1,193 @@
+"""Statement storage: prepares statements (id, stored, authority, version), inserts batches in one transaction.
+
+No Flask here: the HTTP views and the benchmarks both drive this class directly.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from server.auth import Principal
+from server.db import write_transaction
+from server.models import Attachment, Statement, StatementActivity, StatementAgent
+from server.xapi.definitions import record_definitions
+from server.xapi.errors import XAPIError, bad_request
+from server.xapi.identity import agent_key, index_rows
+from server.xapi.validate import VOIDED_VERB, comparable_duration, parse_timestamp
+
+# Properties the LRS sets; they do not take part in "is this the same statement?".
+LRS_SET = ("stored", "authority", "version")
+
+
+def utc_now_ms() -> datetime:
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def iso_ms(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def authority_for(principal: Principal, homepage: str) -> dict:
+    return {"objectType": "Agent", "account": {"homePage": homepage, "name": principal.key}, "name": principal.name}
+
+
+def _arrays_for_context_activities(context: dict | None) -> None:
+    # The LRS returns every contextActivities value as an array, whatever form it came in.
+    if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+        for key, value in context["contextActivities"].items():
+            if not isinstance(value, list):
+                context["contextActivities"][key] = [value]
+
+
+@dataclass
+class Prepared:
+    """A statement ready to store: its final JSON, whether the client gave a timestamp, and its index values."""
+
+    statement: dict
+    had_timestamp: bool
+
+
+class StatementStore:
+    def __init__(self, engine: Engine, authority_homepage: str):
+        self.engine = engine
+        self.authority_homepage = authority_homepage
+
+    def prepare(self, statement: dict, principal: Principal, version: str, stored: datetime) -> Prepared:
+        """Fill what the LRS owns: id if absent, stored, timestamp if absent, authority, version."""
+        had_timestamp = "timestamp" in statement
+        statement.setdefault("id", str(uuid.uuid4()))
+        statement.pop("objectType", None)
+        statement["stored"] = iso_ms(stored)
+        statement.setdefault("timestamp", statement["stored"])
+        statement["authority"] = authority_for(principal, self.authority_homepage)
+        statement.setdefault("version", "2.0.0" if version.startswith("2.") else "1.0.0")
+        _arrays_for_context_activities(statement.get("context"))
+        if statement["object"].get("objectType") == "SubStatement":
+            _arrays_for_context_activities(statement["object"].get("context"))
+        return Prepared(statement, had_timestamp)
+
+    def store(self, statements: list[dict], attachments: dict[str, tuple[str, bytes]] | None = None, *,
+              principal: Principal, version: str) -> list[str]:
+        """Store validated statements in one transaction; returns their ids in order.
+
+        An id already stored with the same content is accepted again (idempotent resend); the same id with
+        different content is a 409 and nothing of the batch is stored.
+        """
+        ids = [s.get("id") for s in statements if s.get("id")]
+        if len(ids) != len(set(ids)):
+            raise bad_request("the batch contains the same statement id twice")
+        for attempt in range(3):
+            try:
+                with write_transaction(self.engine) as conn:
+                    # `stored` is taken under the write lock, so it never goes backwards as seq goes forwards.
+                    stored = utc_now_ms()
+                    prepared = [self.prepare(json.loads(json.dumps(s)), principal, version, stored) for s in statements]
+                    fresh = self._drop_already_stored(conn, prepared)
+                    self._insert(conn, fresh, principal)
+                    if fresh and attachments:
+                        self._insert_attachments(conn, attachments)
+                return [p.statement["id"] for p in prepared]
+            except IntegrityError:
+                if attempt == 2:  # the same ids keep racing in from another request: let the client retry
+                    raise XAPIError(409, "statement ids were being stored concurrently; send the request again")
+        raise AssertionError("unreachable")
+
+    def _drop_already_stored(self, conn, prepared: list[Prepared]) -> list[Prepared]:
+        ids = [p.statement["id"] for p in prepared]
+        existing: dict[str, str] = {}
+        for chunk in range(0, len(ids), 500):
+            rows = conn.execute(select(Statement.statement_id, Statement.full)
+                                .where(Statement.statement_id.in_(ids[chunk:chunk + 500])))
+            existing.update({row.statement_id: row.full for row in rows})
+        fresh = []
+        for item in prepared:
+            old = existing.get(item.statement["id"])
+            if old is None:
+                fresh.append(item)
+            elif not same_statement(json.loads(old), item):
+                raise XAPIError(409, f"statement {item.statement['id']} is already stored with different content")
+        return fresh
+
+    def _insert(self, conn, prepared: list[Prepared], principal: Principal) -> None:
+        if not prepared:
+            return
+        rows = []
+        for item in prepared:
+            s = item.statement
+            target = s["object"]
+            kind = target.get("objectType", "Activity")
+            rows.append({
+                "statement_id": s["id"],
+                "stored": _naive_utc(parse_timestamp(s["stored"])),
+                "timestamp": _naive_utc(parse_timestamp(s["timestamp"])),
+                "verb_id": s["verb"]["id"],
+                "object_activity_id": target.get("id") if kind == "Activity" else None,
+                "object_statement_id": target.get("id") if kind == "StatementRef" else None,
+                "registration": (s.get("context") or {}).get("registration"),
+                "actor_key": agent_key(s["actor"]),
+                "voided": False,
+                "credential_id": principal.id,
+                "full": json.dumps(s, ensure_ascii=False, separators=(",", ":")),
+            })
+        conn.execute(insert(Statement), rows)
+        seqs = dict(conn.execute(select(Statement.statement_id, Statement.seq)
+                                 .where(Statement.statement_id.in_([r["statement_id"] for r in rows]))).all())
+        agent_rows, activity_rows = [], []
+        for item in prepared:
+            seq = seqs[item.statement["id"]]
+            agents, activities = index_rows(item.statement)
+            agent_rows += [{"statement_seq": seq, "agent_key": k, "relation": r} for k, r in agents]
+            activity_rows += [{"statement_seq": seq, "activity_id": a, "relation": r} for a, r in activities]
+        if agent_rows:
+            conn.execute(insert(StatementAgent), agent_rows)
+        if activity_rows:
+            conn.execute(insert(StatementActivity), activity_rows)
+        record_definitions(conn, [item.statement for item in prepared])
+        voided = [i.statement["object"]["id"] for i in prepared if i.statement["verb"]["id"] == VOIDED_VERB]
+        if voided:
+            # A voiding statement cannot itself be voided.
+            conn.execute(update(Statement).where(Statement.statement_id.in_(voided),
+                                                 Statement.verb_id != VOIDED_VERB).values(voided=True))
+
+    def _insert_attachments(self, conn, attachments: dict[str, tuple[str, bytes]]) -> None:
+        known = set(conn.execute(select(Attachment.sha2).where(Attachment.sha2.in_(list(attachments)))).scalars())
+        rows = [{"sha2": sha2, "content_type": content_type, "content": content}
+                for sha2, (content_type, content) in attachments.items() if sha2 not in known]
+        if rows:
+            conn.execute(insert(Attachment), rows)
+
+    def get(self, statement_id: str, principal: Principal, voided: bool = False) -> dict | None:
+        """The statement with this id (a voided one only when `voided`), if the principal may read it."""
+        query = select(Statement.full, Statement.voided, Statement.credential_id).where(
+            Statement.statement_id == statement_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None or row.voided != voided:
+            return None
+        if not principal.is_admin and row.credential_id != principal.id:
+            return None
+        return json.loads(row.full)
+
+
+def same_statement(stored: dict, incoming: Prepared) -> bool:
+    """Whether a resent statement matches the stored one, ignoring what the LRS itself set."""
+    old = {k: v for k, v in stored.items() if k not in LRS_SET}
+    new = {k: v for k, v in incoming.statement.items() if k not in LRS_SET}
+    if not incoming.had_timestamp:
+        old.pop("timestamp", None)
+        new.pop("timestamp", None)
+    for body in (old, new):
+        if isinstance(body.get("result"), dict) and "duration" in body["result"]:
+            body["result"] = {**body["result"], "duration": comparable_duration(body["result"]["duration"])}
+    return old == new
+
+
+def _naive_utc(moment: datetime | None) -> datetime:
+    return (moment or utc_now_ms()).astimezone(timezone.utc).replace(tzinfo=None)
