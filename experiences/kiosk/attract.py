@@ -1,0 +1,91 @@
+"""Attract mode: a slow, looping showcase of the installed experiences (cover, title) and "touch to start".
+
+Animation is gentle: a 1.2 s cross-fade every 6 s, a slow drift and a soft pulse (0.5 Hz), far below
+3 flashes per second.
+"""
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from experiences.i18n import t
+from experiences.kiosk import theme
+from experiences.kiosk.covers import CoverCache
+from experiences.package import Package
+from experiences.text import TextRenderer
+
+SHOW_SECONDS = 6.0
+FADE_SECONDS = 1.2
+PULSE_HZ = 0.5  # the "touch to start" line breathes once every 2 s
+
+
+class AttractScreen:
+    def __init__(self, packages: list[Package], text: TextRenderer, covers: CoverCache, lang: str = "zh-CN"):
+        self.packages = packages
+        self.text = text
+        self.covers = covers
+        self.lang = lang
+        self.elapsed = 0.0
+
+    def reset(self) -> None:
+        self.elapsed = 0.0
+
+    def update(self, dt: float) -> None:
+        self.elapsed += dt
+
+    def showing(self) -> tuple[int, float]:
+        """Index of the package on show and how far the fade to the next one has gone (0..1)."""
+        if not self.packages:
+            return 0, 0.0
+        slot, into = divmod(self.elapsed, SHOW_SECONDS)
+        index = int(slot) % len(self.packages)
+        fade = max(0.0, (into - (SHOW_SECONDS - FADE_SECONDS)) / FADE_SECONDS)
+        return index, fade if len(self.packages) > 1 else 0.0
+
+    def draw(self, surface: pygame.Surface) -> None:
+        width, height = surface.get_size()
+        surface.blit(theme.vertical_gradient((width, height)), (0, 0))
+        if not self.packages:
+            box = pygame.Rect(width * 0.1, height * 0.35, width * 0.8, height * 0.3)
+            self.text.draw_paragraph(surface, t("kiosk.no_experiences", self.lang), box, _scaled(height, 40),
+                                     theme.PAPER)
+            return
+        index, fade = self.showing()
+        self._draw_showcase(surface, self.packages[index], 1.0 - fade)
+        if fade > 0:
+            self._draw_showcase(surface, self.packages[(index + 1) % len(self.packages)], fade)
+        self._draw_call_to_action(surface)
+
+    def _draw_showcase(self, surface: pygame.Surface, package: Package, opacity: float) -> None:
+        width, height = surface.get_size()
+        cover_h = int(height * 0.52)
+        cover_w = int(cover_h * 4 / 3)
+        drift = math.sin(self.elapsed * 2 * math.pi / 12.0) * height * 0.008  # one slow sway per 12 s
+        cover = self.covers.get(package, (cover_w, cover_h), self.lang)
+        rect = cover.get_rect(midtop=(width // 2, int(height * 0.1 + drift)))
+        alpha = round(255 * opacity)
+        frame = theme.rounded_panel((cover_w + 24, cover_h + 24), theme.PAPER, radius=18)
+        frame.set_alpha(alpha)
+        surface.blit(frame, frame.get_rect(center=rect.center))
+        frame.set_alpha(None)
+        cover.set_alpha(alpha)
+        surface.blit(cover, rect)
+        cover.set_alpha(None)
+        title = self.text.render(package.manifest.title(self.lang), _scaled(height, 56), theme.PAPER)
+        title.set_alpha(alpha)
+        surface.blit(title, title.get_rect(midtop=(width // 2, rect.bottom + int(height * 0.05))))
+        title.set_alpha(None)
+
+    def _draw_call_to_action(self, surface: pygame.Surface) -> None:
+        width, height = surface.get_size()
+        pulse = 0.5 + 0.5 * math.sin(self.elapsed * 2 * math.pi * PULSE_HZ)
+        line = self.text.render(t("kiosk.touch_to_start", self.lang), _scaled(height, 40), theme.ACCENT)
+        line.set_alpha(round(150 + 105 * pulse))  # breathes between 60% and 100%, never blinks off
+        surface.blit(line, line.get_rect(midbottom=(width // 2, int(height * 0.94))))
+        line.set_alpha(None)
+
+
+def _scaled(height: int, size_at_720: int) -> int:
+    """Font sizes are designed for a 720 px tall screen and scale with the window."""
+    return max(12, round(size_at_720 * height / 720))
