@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "experiences.commands.kiosk_cmd",
     "experiences.commands.config_cmd",
     "experiences.commands.catalog_cmd",
+    "experiences.commands.play_cmd",
 ]
 
 

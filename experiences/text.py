@@ -11,8 +11,9 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Sequence
 
-import pygame
-import pygame.freetype
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import pygame  # noqa: E402
+import pygame.freetype  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,25 @@ def register(subparsers) -> None:
 
 
 def has_display() -> bool:
+    # An explicit SDL driver (kmsdrm, wayland, x11, offscreen) is the operator's choice; "dummy" shows nothing.
+    driver = os.environ.get("SDL_VIDEODRIVER", "")
+    if driver and driver != "dummy":
+        return True
     if sys.platform.startswith("linux"):
         return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     return True
+
+
+def supervised_command(args) -> list[str]:
+    """The child command line the supervisor runs: this kiosk, same options, without --supervise."""
+    import launcher
+
+    command = [sys.executable, os.path.abspath(launcher.__file__), "kiosk"]
+    if args.headless:
+        command.append("--headless")
+    if args.frames:
+        command += ["--frames", str(args.frames)]
+    return command
 
 
 def run_kiosk_command(args) -> int:
@@ -28,4 +44,21 @@ def run_kiosk_command(args) -> int:
     if not args.headless and not has_display():
         print(t("kiosk.no_display"), file=sys.stderr)
         return 2
-    raise SystemExit("kiosk shell not yet wired")  # replaced by the kiosk shell work in progress
+    from experiences import datadir
+    from experiences.config import ConfigError, load_config
+    from experiences.kiosk.logs import setup_logging
+
+    if args.supervise:
+        from experiences.kiosk.supervisor import run_supervised
+
+        setup_logging(datadir.logs_dir(), "supervisor.log")
+        return run_supervised(supervised_command(args), datadir.sub_dir("run") / "kiosk.heartbeat")
+    setup_logging(datadir.logs_dir())
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    from experiences.kiosk.shell import KioskShell
+
+    return KioskShell(config, headless=args.headless).run(frames=args.frames)

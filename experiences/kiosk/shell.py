@@ -15,15 +15,13 @@ from typing import Callable
 from experiences import datadir
 from experiences.catalog import Catalog
 from experiences.engagement import ListSink, Place, StatementSink
-from experiences.i18n import register_catalog_dir, set_language
+from experiences.i18n import set_language
 from experiences.kiosk.states import ATTRACT, ERROR, IDLE_WARNING, MENU, RUNNING, KioskStateMachine, RunInfo
 from experiences.package import Package
 from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
 
 log = logging.getLogger("yuedu.kiosk")
-
-register_catalog_dir(Path(__file__).resolve().parent / "messages")
 
 
 def use_headless_drivers() -> None:

@@ -1,0 +1,107 @@
+"""`launcher.py play` and the kiosk command, run through launcher.main as a user would (headless)."""
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import types
+
+import pygame
+import pytest
+
+import launcher
+from experiences import datadir, kinds
+from experiences.kiosk import testing
+
+
+@pytest.fixture(autouse=True)
+def test_kind_installed(monkeypatch):
+    monkeypatch.setattr(kinds, "_default", testing.registry_with_test_kind(kinds.KindRegistry()))
+
+
+@pytest.fixture
+def no_display(monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+
+
+def test_play_a_folder_headless_with_a_screenshot(tmp_path, capsys):
+    folder = testing.write_test_package(tmp_path / "pkg", "org.yuedu.test.folder")
+    shot = tmp_path / "out" / "shot.png"
+    code = launcher.main(["play", str(folder), "--headless", "--frames", "10", "--screenshot", str(shot),
+                          "--size", "640x400"])
+    assert code == 0
+    image = pygame.image.load(str(shot))
+    assert image.get_size() == (640, 400)
+    assert image.get_at((5, 5))[:3] == (30, 60, 90)  # the experience's own background, not the shell's
+    assert "10" in capsys.readouterr().out
+
+
+def test_play_an_installed_id_until_it_finishes(capsys):
+    testing.write_test_package(datadir.installed_packages_dir() / "finisher", "org.yuedu.test.finisher",
+                               finish_after_frames=7)
+    assert launcher.main(["play", "org.yuedu.test.finisher", "--headless"]) == 0
+    out = capsys.readouterr().out
+    assert "7" in out
+
+
+def test_play_a_zip(tmp_path):
+    folder = testing.write_test_package(tmp_path / "pkg", "org.yuedu.test.zipped", finish_after_frames=3)
+    archive = shutil.make_archive(str(tmp_path / "zipped"), "zip", folder)
+    assert launcher.main(["play", archive, "--headless", "--frames", "50"]) == 0
+
+
+def test_play_a_raising_experience_exits_1(tmp_path, capsys):
+    folder = testing.write_test_package(tmp_path / "pkg", "org.yuedu.test.raiser", raise_at_frame=4)
+    assert launcher.main(["play", str(folder), "--headless", "--frames", "50"]) == 1
+    assert "出错" in capsys.readouterr().out
+
+
+def test_play_unknown_id_says_so(capsys):
+    assert launcher.main(["play", "org.nowhere.nothing", "--headless"]) == 1
+    err = capsys.readouterr().err
+    assert "org.nowhere.nothing" in err and "launcher.py list" in err
+
+
+def test_play_refuses_a_kind_that_is_not_installed(tmp_path, monkeypatch, capsys):
+    folder = testing.write_test_package(tmp_path / "pkg", "org.yuedu.test.orphan")
+    monkeypatch.setattr(kinds, "_default", kinds.KindRegistry())
+    assert launcher.main(["play", str(folder), "--headless"]) == 1
+    assert "kiosk-test" in capsys.readouterr().err
+
+
+def test_play_reports_validation_problems_first(tmp_path, monkeypatch, capsys):
+    folder = testing.write_test_package(tmp_path / "pkg", "org.yuedu.test.invalid")
+    fake = types.ModuleType("experiences.validation")
+    fake.validate_package = lambda path: types.SimpleNamespace(errors=["experience.toml: cover: file missing"])
+    monkeypatch.setitem(sys.modules, "experiences.validation", fake)
+    assert launcher.main(["play", str(folder), "--headless"]) == 1
+    assert "cover: file missing" in capsys.readouterr().err
+
+
+def test_bad_size_is_a_usage_error(tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        launcher.main(["play", "x", "--headless", "--size", "big"])
+    assert exit_info.value.code == 2
+
+
+def test_no_display_is_one_clear_line_and_exit_2(no_display, capsys):
+    assert launcher.main([]) == 2
+    assert launcher.main(["play", "org.yuedu.test.any"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2 and all("Xvfb" in line and "--headless" in line for line in lines)
+
+
+def test_kiosk_command_headless_runs_frames():
+    testing.write_test_package(datadir.installed_packages_dir() / "a", "org.yuedu.test.kiosk")
+    root = logging.getLogger()
+    handlers_before = list(root.handlers)
+    try:
+        assert launcher.main(["kiosk", "--headless", "--frames", "5"]) == 0
+        log_text = (datadir.logs_dir() / "kiosk.log").read_text(encoding="utf-8")
+    finally:
+        for handler in set(root.handlers) - set(handlers_before):
+            root.removeHandler(handler)
+            handler.close()
+    assert log_text.count("kiosk ready: 1 experiences") == 1
