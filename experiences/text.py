@@ -91,19 +91,23 @@ class TextRenderer:
         return surface
 
     def _render_runs(self, text: str, size: int, color: Color) -> pygame.Surface:
+        runs = self.runs(text) or [("", False)]
+        if len(runs) == 1 and not runs[0][1]:
+            surf, _ = self.font(size).render(runs[0][0], color)
+            return surf.convert_alpha() if pygame.display.get_surface() else surf
+        # Every line keeps the Kai font's box and baseline, so fallback glyphs sit on the same line as
+        # their neighbours and a line's height never depends on which font drew it.
+        primary = self.font(size)
+        ascent = primary.get_sized_ascender()
         pieces = []
-        for run, fallback in self.runs(text) or [("", False)]:
+        for run, fallback in runs:
             font = self.font(size, fallback)
             surf, _ = font.render(run, color)
             pieces.append((surf, font.get_sized_ascender()))
-        if len(pieces) == 1:
-            return pieces[0][0].convert_alpha() if pygame.display.get_surface() else pieces[0][0]
-        ascent = max(a for _, a in pieces)
-        height = max(ascent - a + s.get_height() for s, a in pieces)
-        line = pygame.Surface((sum(s.get_width() for s, _ in pieces), height), pygame.SRCALPHA)
+        line = pygame.Surface((sum(s.get_width() for s, _ in pieces), primary.get_sized_height()), pygame.SRCALPHA)
         x = 0
-        for surf, a in pieces:
-            line.blit(surf, (x, ascent - a))
+        for surf, run_ascent in pieces:
+            line.blit(surf, (x, ascent - run_ascent))
             x += surf.get_width()
         return line
 
@@ -153,14 +157,22 @@ class TextRenderer:
 
     # --- pinyin ruby --------------------------------------------------------------------------------------
     def ruby_layout(self, chars: Sequence[str], pinyin: Sequence[str], size: int,
-                    ruby_size: int | None = None) -> list[tuple[int, int]]:
-        """x offset and cell width for each character: wide enough for the character and its pinyin."""
+                    ruby_size: int | None = None, uniform: bool = True) -> list[tuple[int, int]]:
+        """x offset and cell width for each character, wide enough for the character and its pinyin.
+
+        `uniform` (the default) gives every cell the width of the widest one: the even grid of children's
+        books; otherwise each cell is as wide as its own character or syllable.
+        """
         ruby_size = ruby_size or max(10, round(size * 0.42))
         gap = max(2, size // 12)
-        cells, x = [], 0
+        widths = []
         for i, char in enumerate(chars):
             syllable = pinyin[i] if i < len(pinyin) else ""
-            width = max(self.size(char, size)[0], self.size(syllable, ruby_size)[0] if syllable else 0) + gap
+            widths.append(max(self.size(char, size)[0], self.size(syllable, ruby_size)[0] if syllable else 0) + gap)
+        if uniform and widths:
+            widths = [max(widths)] * len(widths)
+        cells, x = [], 0
+        for width in widths:
             cells.append((x, width))
             x += width
         return cells
@@ -168,7 +180,7 @@ class TextRenderer:
     def draw_ruby(self, surface: pygame.Surface, chars: Sequence[str], pinyin: Sequence[str],
                   pos: tuple[float, float], size: int, color: Color = (255, 255, 255),
                   ruby_color: Color | None = None, ruby_size: int | None = None,
-                  anchor: str = "topleft") -> pygame.Rect:
+                  anchor: str = "topleft", uniform: bool = True) -> pygame.Rect:
         """Characters with their pinyin centred above each one.
 
         `chars` is a string or a list of characters; `pinyin` has one syllable per character ("" under
@@ -176,7 +188,7 @@ class TextRenderer:
         """
         ruby_size = ruby_size or max(10, round(size * 0.42))
         ruby_color = ruby_color or color
-        cells = self.ruby_layout(chars, pinyin, size, ruby_size)
+        cells = self.ruby_layout(chars, pinyin, size, ruby_size, uniform)
         total_width = cells[-1][0] + cells[-1][1] if cells else 0
         ruby_height = self.font(ruby_size).get_sized_height()
         total_height = ruby_height + self.font(size).get_sized_height()
