@@ -47,7 +47,7 @@ class InputMapper:
     def is_input(self, event: pygame.event.Event) -> bool:
         """Any visitor input at all (it keeps the session alive even when it maps to nothing)."""
         if event.type == pygame.MOUSEMOTION:
-            return bool(event.buttons) or getattr(event, "touch", False)  # a resting mouse jitters: not activity
+            return any(event.buttons) or getattr(event, "touch", False)  # a resting mouse jitters: not activity
         return event.type in INPUT_EVENT_TYPES
 
     def map(self, event: pygame.event.Event) -> list[InputEvent]:

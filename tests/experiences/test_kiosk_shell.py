@@ -248,3 +248,20 @@ def test_run_with_a_frame_budget_writes_a_screenshot(tmp_path):
     assert shell.run(frames=12, screenshot=tmp_path / "shot.png") == 0
     assert shell.frames_drawn == 12
     assert pygame.image.load(str(tmp_path / "shot.png")).get_size() == (640, 400)
+
+
+def test_input_mapping_and_what_counts_as_activity():
+    from experiences.kiosk.inputmap import InputMapper
+
+    mapper = InputMapper((800, 600))
+    resting = pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(0, 0), buttons=(0, 0, 0), touch=False)
+    dragging = pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(1, 0), buttons=(1, 0, 0), touch=False)
+    assert not mapper.is_input(resting) and mapper.is_input(dragging)
+    assert not mapper.is_input(pygame.event.Event(pygame.WINDOWSIZECHANGED, x=800, y=600))
+    synthetic = pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(5, 5), button=1, touch=True)
+    assert mapper.map(synthetic) == []  # the FINGERDOWN of the same touch is the one that counts
+    stick = [mapper.map(pygame.event.Event(pygame.JOYAXISMOTION, instance_id=0, axis=0, value=v))
+             for v in (0.3, 0.8, 0.9, 0.1, -0.7)]
+    assert [[e.action for e in events] for events in stick] == [[], ["right"], [], [], ["left"]]
+    key = mapper.map(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=41))
+    assert key[0].action == "back" and key[0].source == "keyboard"
