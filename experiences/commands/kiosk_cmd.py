@@ -13,6 +13,7 @@ def register(subparsers) -> None:
     parser.add_argument("--supervise", action="store_true", help="restart the kiosk after a crash or a hang")
     parser.add_argument("--headless", action="store_true", help="no display or sound (tests, soak runs)")
     parser.add_argument("--frames", type=int, default=0, help="stop after N frames (0: run forever)")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="save the last frame (with --frames)")
     parser.set_defaults(func=run_kiosk_command)
 
 
@@ -61,4 +62,5 @@ def run_kiosk_command(args) -> int:
         return 1
     from experiences.kiosk.shell import KioskShell
 
-    return KioskShell(config, headless=args.headless).run(frames=args.frames)
+    screenshot = getattr(args, "screenshot", None)  # `launcher.py --headless` has no --screenshot
+    return KioskShell(config, headless=args.headless).run(frames=args.frames, screenshot=screenshot)

@@ -162,13 +162,13 @@ class KioskShell:
     def _first_frame_done(self) -> None:
         """The attract screen is up: only now start the services (the embedded server may take a while)."""
         self.ready = True
+        self.notifier.ready()
         if self.services_factory is not None:
             try:
                 self.services = self.services_factory(self.config, self.data_dir)
                 self.machine.sink = self.services.sink
             except Exception:
                 log.exception("kiosk services did not start; statements are kept in memory")
-        self.notifier.ready()
         log.info("kiosk ready: %d experiences", len(self.menu.packages))
 
     def _on_pygame_event(self, event) -> None:

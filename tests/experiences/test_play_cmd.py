@@ -98,7 +98,9 @@ def test_kiosk_command_headless_runs_frames():
     root = logging.getLogger()
     handlers_before = list(root.handlers)
     try:
-        assert launcher.main(["kiosk", "--headless", "--frames", "5"]) == 0
+        shot = datadir.data_dir() / "attract.png"
+        assert launcher.main(["kiosk", "--headless", "--frames", "5", "--screenshot", str(shot)]) == 0
+        assert pygame.image.load(str(shot)).get_size() == (1280, 720)
         log_text = (datadir.logs_dir() / "kiosk.log").read_text(encoding="utf-8")
     finally:
         for handler in set(root.handlers) - set(handlers_before):
