@@ -39,6 +39,19 @@ def supervised_command(args) -> list[str]:
     return command
 
 
+def _setup_logging(name: str) -> None:
+    """Rotating `<data>/logs/<name>.log`: the shared experiences.logs when present, the kiosk's own until then."""
+    try:
+        from experiences.logs import setup_logging
+    except ImportError:
+        from experiences import datadir
+        from experiences.kiosk.logs import setup_logging as kiosk_setup_logging
+
+        kiosk_setup_logging(datadir.logs_dir(), f"{name}.log")
+        return
+    setup_logging(name=name)
+
+
 def run_kiosk_command(args) -> int:
     from experiences.i18n import t
 
@@ -47,14 +60,13 @@ def run_kiosk_command(args) -> int:
         return 2
     from experiences import datadir
     from experiences.config import ConfigError, load_config
-    from experiences.kiosk.logs import setup_logging
 
     if args.supervise:
         from experiences.kiosk.supervisor import run_supervised
 
-        setup_logging(datadir.logs_dir(), "supervisor.log")
+        _setup_logging("supervisor")
         return run_supervised(supervised_command(args), datadir.sub_dir("run") / "kiosk.heartbeat")
-    setup_logging(datadir.logs_dir())
+    _setup_logging("kiosk")
     try:
         config = load_config()
     except ConfigError as exc:

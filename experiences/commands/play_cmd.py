@@ -26,19 +26,20 @@ def parse_size(text: str) -> tuple[int, int]:
 
     width, sep, height = text.lower().partition("x")
     if not sep or not width.isdigit() or not height.isdigit() or int(width) < 64 or int(height) < 64:
-        raise argparse.ArgumentTypeError(t("play.bad_size"))
+        raise argparse.ArgumentTypeError(t("kiosk_play.bad_size"))
     return int(width), int(height)
 
 
-def validation_errors(path: Path) -> list[str]:
-    """Problems `experiences.validation` finds, as printable lines; [] when it is valid or not installed."""
+def validation_problems(path: Path) -> str:
+    """What `experiences.validation` finds wrong, rendered for people; "" when valid (or not installed yet)."""
     try:
         from experiences.validation import validate_package
     except ImportError:  # the validator lives on its own branch until merged; play still opens the package
-        return []
+        return ""
+    from experiences.i18n import current_language
+
     report = validate_package(path)
-    problems = getattr(report, "errors", report)
-    return [str(problem) for problem in (problems or [])]
+    return "" if report.ok else report.render(current_language())
 
 
 def resolve(target: str):
@@ -49,17 +50,16 @@ def resolve(target: str):
 
     path = Path(target)
     if path.exists():
-        errors = validation_errors(path)
-        if errors:
-            lines = [t("play.invalid", target=target, count=len(errors))] + [f"  - {e}" for e in errors]
-            return None, "\n".join(lines)
+        problems = validation_problems(path)
+        if problems:
+            return None, t("kiosk_play.invalid", target=target) + "\n" + problems
         try:
             return open_package(path), None
         except PackageError as exc:
-            return None, t("play.unreadable", error=exc)
+            return None, t("kiosk_play.unreadable", error=exc)
     package = Catalog.scan().get(target)
     if package is None:
-        return None, t("play.not_found", target=target)
+        return None, t("kiosk_play.not_found", target=target)
     return package, None
 
 
@@ -85,13 +85,13 @@ def run(args) -> int:
         return 1
     kind = default_registry().get(package.kind)
     if kind is None or not kind.playable:
-        print(t("play.kind_missing", target=args.target, kind=package.kind), file=sys.stderr)
+        print(t("kiosk_play.kind_missing", target=args.target, kind=package.kind), file=sys.stderr)
         return 1
     from experiences.kiosk.shell import KioskShell
 
     size = args.size or (config.kiosk.width, config.kiosk.height)
     shell = KioskShell(config, only=package, headless=args.headless, size=size, fullscreen=False)
     code = shell.run(frames=args.frames, screenshot=args.screenshot)
-    outcome = t("play.outcome_ok") if code == 0 else t("play.outcome_error")
-    print(t("play.finished", frames=shell.frames_drawn, outcome=outcome))
+    outcome = t("kiosk_play.outcome_ok") if code == 0 else t("kiosk_play.outcome_error")
+    print(t("kiosk_play.finished", frames=shell.frames_drawn, outcome=outcome))
     return code

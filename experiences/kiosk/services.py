@@ -1,4 +1,5 @@
-"""The kiosk's background services: the durable statement outbox, its sender, and the embedded server.
+"""The kiosk's background services: the durable statement outbox, its sender, the embedded server and the
+free-disk guard.
 
 `start_services(config, data_dir)` returns at once with a sink the shell can use; the embedded server and
 the sender start on a background thread so the attract screen is never kept waiting.
@@ -57,6 +58,10 @@ def start_services(config, data_dir: Path, *, background: bool = True) -> Servic
             _start_sender(config, Path(data_dir), outbox, services)
         except Exception:  # offline or misconfigured: statements wait in the outbox
             log.exception("statement sender could not start; statements stay in the outbox")
+        try:
+            _start_disk_guard(config, services)
+        except Exception:
+            log.exception("disk guard could not start")
 
     if background:
         services._thread = threading.Thread(target=start_rest, name="yuedu-services", daemon=True)
@@ -87,3 +92,14 @@ def _start_sender(config, data_dir: Path, outbox, services: Services) -> None:
     sender = Sender(outbox, url, key, secret)
     sender.start()
     services._stoppers.append(lambda: sender.stop(5.0))
+
+
+def _start_disk_guard(config, services: Services) -> None:
+    """Old recordings and caches go first when the disk fills; the outbox is never touched."""
+    try:
+        from experiences.diskguard import DiskGuard
+    except ImportError:
+        log.warning("experiences.diskguard is not installed: no free-disk guard")
+        return
+    guard = DiskGuard.from_config(config).start(interval=600)
+    services._stoppers.append(guard.stop)

@@ -74,7 +74,8 @@ def test_play_refuses_a_kind_that_is_not_installed(tmp_path, monkeypatch, capsys
 def test_play_reports_validation_problems_first(tmp_path, monkeypatch, capsys):
     folder = testing.write_test_package(tmp_path / "pkg", "org.yuedu.test.invalid")
     fake = types.ModuleType("experiences.validation")
-    fake.validate_package = lambda path: types.SimpleNamespace(errors=["experience.toml: cover: file missing"])
+    report = types.SimpleNamespace(ok=False, render=lambda lang=None: "experience.toml › cover: file missing")
+    fake.validate_package = lambda path: report  # the shape of experiences.validation.Report
     monkeypatch.setitem(sys.modules, "experiences.validation", fake)
     assert launcher.main(["play", str(folder), "--headless"]) == 1
     assert "cover: file missing" in capsys.readouterr().err
