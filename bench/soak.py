@@ -127,16 +127,20 @@ def main() -> int:
             print(f"  cycle {n + 1:4d}: RSS {rss_kib() / 1024:7.1f} MiB  open files {open_fds():3d}")
     elapsed = time.perf_counter() - started
     rss1, fds1 = rss_kib(), open_fds()
-    shell.close()
+    shell.close()  # closes the run and the session; the outbox (if any) is closed below
     measured = max(1, args.cycles - warmup)
     print(f"{args.cycles} cycles, {shell.frames_drawn} frames in {elapsed:.1f} s "
           f"({shell.frames_drawn / elapsed:.0f} frames/s)")
     if isinstance(sink, CountingSink):
         print(f"statements: {sink.count} {dict(sorted(sink.verbs.items()))}")
+    else:
+        print(f"statements in the outbox (unsent): {sink.unsent_count()}")
     print(f"RSS growth over {measured} cycles after warm-up: {(rss1 - rss0) / 1024:+.2f} MiB "
           f"({(rss1 - rss0) / measured:+.2f} KiB/cycle)")
     print(f"open-file growth: {fds1 - fds0:+d}")
     print(f"log (tracebacks of the scripted failures): {tmp / 'soak.log'}")
+    if hasattr(sink, "close"):
+        sink.close()
     return 0
 
 
