@@ -169,15 +169,31 @@ class MenuScreen:
         surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=20, border=6 if focused else 2,
                                          border_colour=theme.ACCENT if focused else theme.INK_SOFT), rect)
         title_size = max(22, min(34, rect.height // 7))
-        label_size = max(16, title_size * 2 // 3)
-        text_h = title_size + label_size + 36
+        label_size = max(18, title_size * 2 // 3)
+        labels = self._label_lines(package, label_size, rect.width - 28)
+        line_h = self.text.font(label_size).get_sized_height()
+        text_h = title_size + len(labels) * line_h + 30
         cover_rect = pygame.Rect(rect.left + 14, rect.top + 14, rect.width - 28, rect.height - 28 - text_h)
         if cover_rect.height > 20:
             surface.blit(self.covers.get(package, cover_rect.size, self.lang), cover_rect)
         title = self._fit(package.manifest.title(self.lang), title_size, rect.width - 28)
-        self.text.draw(surface, title, (rect.centerx, rect.bottom - text_h + 6), title_size, theme.INK, "midtop")
-        label = self._fit(age_label(package, self.lang), label_size, rect.width - 28)
-        self.text.draw(surface, label, (rect.centerx, rect.bottom - 14), label_size, theme.INK_SOFT, "midbottom")
+        self.text.draw(surface, title, (rect.centerx, rect.bottom - text_h + 4), title_size, theme.INK, "midtop")
+        for i, line in enumerate(reversed(labels)):
+            self.text.draw(surface, line, (rect.centerx, rect.bottom - 12 - i * line_h), label_size, theme.INK_SOFT,
+                           "midbottom")
+
+    def _label_lines(self, package: Package, size: int, width: int) -> list[str]:
+        """Age bands on one line, or two when several do not fit (never shrunk below a readable size)."""
+        lines: list[str] = []
+        for band in age_label(package, self.lang).split(" · "):
+            candidate = f"{lines[-1]} · {band}" if lines else band
+            if lines and self.text.size(candidate, size)[0] <= width:
+                lines[-1] = candidate
+            else:
+                lines.append(band)
+        if len(lines) > 2:
+            lines = [lines[0], lines[1] + " …"]
+        return [self._fit(line, size, width) for line in lines]
 
     def _fit(self, text: str, size: int, width: int) -> str:
         """Shorten with an ellipsis so a long title never spills out of its card."""
