@@ -59,8 +59,13 @@ class AttractScreen:
 
     def _draw_showcase(self, surface: pygame.Surface, package: Package, opacity: float) -> None:
         width, height = surface.get_size()
+        original = self.covers.original(package)
+        aspect = original.get_width() / original.get_height() if original is not None else 4 / 3
         cover_h = int(height * 0.52)
-        cover_w = int(cover_h * 4 / 3)
+        cover_w = int(cover_h * aspect)
+        if cover_w > width * 0.8:  # a very wide cover: keep it whole, not cropped
+            cover_w = int(width * 0.8)
+            cover_h = int(cover_w / aspect)
         drift = math.sin(self.elapsed * 2 * math.pi / 12.0) * height * 0.008  # one slow sway per 12 s
         cover = self.covers.get(package, (cover_w, cover_h), self.lang)
         rect = cover.get_rect(midtop=(width // 2, int(height * 0.1 + drift)))

@@ -20,6 +20,7 @@ GAP = 24
 MARGIN = 40
 PAGER_HEIGHT = theme.MIN_TOUCH + 24
 MIN_CARD = (260, 200)
+MAX_CARD_WIDTH = 440
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class MenuScreen:
             rows_all = max(1, (height - HEADER - PAGER_HEIGHT + GAP) // (MIN_CARD[1] + GAP))
         cols = min(cols, 4)
         rows = min(rows_all, 3)
+        if len(self.packages) <= cols * rows:  # one page: only the rows and columns it needs, bigger cards
+            cols = max(1, min(cols, len(self.packages)))
+            rows = max(1, -(-len(self.packages) // cols))
         self._grid = (cols, rows)
         self.page = min(self.page, self.pages - 1)
 
@@ -76,15 +80,16 @@ class MenuScreen:
         width, height = self._size
         cols, rows = self._grid
         bottom = height - (PAGER_HEIGHT if self.pages > 1 else MARGIN)
-        card_w = (width - 2 * MARGIN - (cols - 1) * GAP) // cols
+        card_w = min(MAX_CARD_WIDTH, (width - 2 * MARGIN - (cols - 1) * GAP) // cols)
         card_h = min((bottom - HEADER - (rows - 1) * GAP) // rows, int(card_w * 0.95))
         grid_h = rows * card_h + (rows - 1) * GAP
         top = HEADER + max(0, (bottom - HEADER - grid_h) // 2)
+        left = (width - (cols * card_w + (cols - 1) * GAP)) // 2
         out = []
         first = self.page * self.per_page
         for slot, index in enumerate(range(first, min(first + self.per_page, len(self.packages)))):
             row, col = divmod(slot, cols)
-            rect = pygame.Rect(MARGIN + col * (card_w + GAP), top + row * (card_h + GAP), card_w, card_h)
+            rect = pygame.Rect(left + col * (card_w + GAP), top + row * (card_h + GAP), card_w, card_h)
             out.append(Target("card", rect, index))
         if self.pages > 1:
             button = (max(theme.MIN_TOUCH, 220), theme.MIN_TOUCH)
