@@ -124,7 +124,12 @@ class KioskShell:
             if self.only is not None:
                 self.launch(self.only)
             while not self.quit_requested and (frames <= 0 or self.frames_drawn < frames):
-                dt = 1.0 / self.fps if self.headless else min(0.1, self.pacer.tick(self.fps) / 1000.0)
+                if self.headless:
+                    if frames <= 0:
+                        self.pacer.tick(self.fps)  # a headless kiosk left running must not spin a core
+                    dt = 1.0 / self.fps
+                else:
+                    dt = min(0.1, self.pacer.tick(self.fps) / 1000.0)  # a stall never jumps the game ahead
                 self.frame(dt)
             if screenshot:
                 self.save_screenshot(screenshot)

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 import types
 
@@ -108,3 +112,39 @@ def test_kiosk_command_headless_runs_frames():
             root.removeHandler(handler)
             handler.close()
     assert log_text.count("kiosk ready: 1 experiences") == 1
+
+
+def test_kiosk_process_signals_ready_and_stops_cleanly_on_sigterm(tmp_path):
+    """The real process: READY=1 over $NOTIFY_SOCKET once attract is up, exit 0 on SIGTERM (systemd stop)."""
+    address = str(tmp_path / "notify.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(address)
+    listener.settimeout(60)
+    env = dict(os.environ, NOTIFY_SOCKET=address, WATCHDOG_USEC="200000")
+    child = subprocess.Popen([sys.executable, launcher.__file__, "kiosk", "--headless"], env=env,
+                             stderr=subprocess.PIPE)
+    try:
+        messages = [listener.recv(256).decode() for _ in range(3)]
+        assert messages[0].startswith("READY=1")
+        assert messages[1:] == ["WATCHDOG=1", "WATCHDOG=1"]  # the loop keeps pinging
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(30) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+        listener.close()
+    assert child.stderr.read().decode().count("Traceback") == 0
+
+
+def test_supervised_real_kiosk_runs_with_the_heartbeat_in_its_environment(tmp_path, monkeypatch):
+    from experiences.config import KioskConfig
+    from experiences.kiosk.shell import KioskShell
+    from experiences.kiosk.supervisor import Supervisor
+
+    beat = tmp_path / "hb"
+    command = [sys.executable, launcher.__file__, "kiosk", "--headless", "--frames", "30"]
+    supervisor = Supervisor(command, beat, hang_seconds=30, startup_grace=60, poll_seconds=0.05, max_restarts=0)
+    assert supervisor.run() == 0
+    assert supervisor.history == ["exit 0"]
+    monkeypatch.setenv("YUEDU_HEARTBEAT", str(beat))  # what the supervisor gives its child
+    assert KioskShell(KioskConfig(), headless=True).heartbeat.path == beat
