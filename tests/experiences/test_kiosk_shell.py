@@ -266,3 +266,12 @@ def test_input_mapping_and_what_counts_as_activity():
     assert [[e.action for e in events] for events in stick] == [[], ["right"], [], [], ["left"]]
     key = mapper.map(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=41))
     assert key[0].action == "back" and key[0].source == "keyboard"
+
+
+def test_experience_raising_in_stop_is_logged_and_the_run_still_terminates(make_shell, caplog):
+    shell, sink = make_shell({"finish_after_frames": 2, "raise_in": "stop"})
+    open_first_card(shell)
+    run_frames(shell, 2)
+    assert shell.machine.state == MENU
+    assert "raised in stop('completed')" in caplog.text
+    assert verbs(sink) == ["launched", "initialized", "completed", "terminated"]
