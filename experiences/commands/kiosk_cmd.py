@@ -75,4 +75,16 @@ def run_kiosk_command(args) -> int:
     from experiences.kiosk.shell import KioskShell
 
     screenshot = getattr(args, "screenshot", None)  # `launcher.py --headless` has no --screenshot
-    return KioskShell(config, headless=args.headless).run(frames=args.frames, screenshot=screenshot)
+    return run_shell(KioskShell(config, headless=args.headless), frames=args.frames, screenshot=screenshot)
+
+
+def run_shell(shell, **options) -> int:
+    """Run a shell; a window that cannot open is the same one clear line as no display (exit 2)."""
+    from experiences.i18n import t
+    from experiences.kiosk.shell import DisplayUnavailable
+
+    try:
+        return shell.run(**options)
+    except DisplayUnavailable as exc:
+        print(f"{t('kiosk.no_display')} ({exc})", file=sys.stderr)
+        return 2

@@ -87,11 +87,14 @@ def run(args) -> int:
     if kind is None or not kind.playable:
         print(t("kiosk_play.kind_missing", target=args.target, kind=package.kind), file=sys.stderr)
         return 1
+    from experiences.commands.kiosk_cmd import run_shell
     from experiences.kiosk.shell import KioskShell
 
     size = args.size or (config.kiosk.width, config.kiosk.height)
     shell = KioskShell(config, only=package, headless=args.headless, size=size, fullscreen=False)
-    code = shell.run(frames=args.frames, screenshot=args.screenshot)
+    code = run_shell(shell, frames=args.frames, screenshot=args.screenshot)
+    if code == 2:
+        return code
     outcome = t("kiosk_play.outcome_ok") if code == 0 else t("kiosk_play.outcome_error")
     print(t("kiosk_play.finished", frames=shell.frames_drawn, outcome=outcome))
     return code

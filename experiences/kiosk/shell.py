@@ -32,6 +32,10 @@ def use_headless_drivers() -> None:
         os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 
+class DisplayUnavailable(RuntimeError):
+    """SDL could not open a window (no X/Wayland reachable, no KMS device)."""
+
+
 class KioskShell:
     def __init__(self, config, *, catalog: Catalog | None = None, registry=None, headless: bool = False,
                  size: tuple[int, int] | None = None, fullscreen: bool | None = None,
@@ -53,15 +57,16 @@ class KioskShell:
         self.fps = max(1, config.kiosk.fps)
         self.clock = clock or (ManualClock() if headless else Clock())
         self.data_dir = Path(data_dir) if data_dir else datadir.data_dir()
-        self.sink = sink
         self.services = None
         # previews (`play`) keep their statements to themselves unless a sink is given
         self.services_factory = services_factory if services_factory is not None else (
             None if only is not None or sink is not None else _default_services)
         self.notifier = notifier or SystemdNotifier()
         self.heartbeat = heartbeat or Heartbeat.from_env()
+        # a preview has no visitor session to reset: it runs until it ends
+        idle_seconds = float("inf") if only is not None else config.kiosk.idle_seconds
         self.machine = KioskStateMachine(sink or ListSink(), Place.from_config(config), self.clock,
-                                         idle_seconds=config.kiosk.idle_seconds,
+                                         idle_seconds=idle_seconds,
                                          warning_seconds=config.kiosk.warning_seconds)
         self.host = None
         self.surface = None
@@ -82,12 +87,20 @@ class KioskShell:
         from experiences.kiosk.menu import MenuScreen
         from experiences.text import shared_text
 
-        pygame.display.init()
+        try:
+            pygame.display.init()
+            driver = pygame.display.get_driver()
+            if not self.headless and driver in ("dummy", "offscreen") and os.environ.get("SDL_VIDEODRIVER") != driver:
+                # SDL fell back to an invisible driver: a kiosk nobody can see is no kiosk
+                pygame.display.quit()
+                raise DisplayUnavailable(f"SDL found no display and fell back to the {driver} driver")
+            if self.fullscreen:
+                self.surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+            else:
+                self.surface = pygame.display.set_mode(self.size)
+        except pygame.error as exc:
+            raise DisplayUnavailable(str(exc)) from exc
         pygame.joystick.init()
-        if self.fullscreen:
-            self.surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-        else:
-            self.surface = pygame.display.set_mode(self.size)
         self.size = self.surface.get_size()
         pygame.display.set_caption("悦读 Yuedu")
         self.pygame = pygame
@@ -132,6 +145,8 @@ class KioskShell:
                     dt = min(0.1, self.pacer.tick(self.fps) / 1000.0)  # a stall never jumps the game ahead
                 self.frame(dt)
             if screenshot:
+                if self.frames_drawn == 0:  # `play` of an experience that failed in start(): show why
+                    self.draw()
                 self.save_screenshot(screenshot)
         finally:
             restore()
@@ -174,7 +189,8 @@ class KioskShell:
                 self.machine.sink = self.services.sink
             except Exception:
                 log.exception("kiosk services did not start; statements are kept in memory")
-        log.info("kiosk ready: %d experiences", len(self.menu.packages))
+        log.info("kiosk ready: %d experiences, %dx%d, video driver %s", len(self.menu.packages), *self.size,
+                 self.pygame.display.get_driver())
 
     def _on_pygame_event(self, event) -> None:
         pygame = self.pygame
