@@ -101,6 +101,8 @@ class KioskShell:
         except pygame.error as exc:
             raise DisplayUnavailable(str(exc)) from exc
         pygame.joystick.init()
+        if self.fullscreen:
+            pygame.mouse.set_visible(False)  # touch screens: no arrow left where the last finger was
         self.size = self.surface.get_size()
         pygame.display.set_caption("悦读 Yuedu")
         self.pygame = pygame
