@@ -4,15 +4,19 @@
 """
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("kiosk", help="run the kiosk (the default when no command is given)")
-    parser.add_argument("--supervise", action="store_true", help="restart the kiosk after a crash or a hang")
-    parser.add_argument("--headless", action="store_true", help="no display or sound (tests, soak runs)")
-    parser.add_argument("--frames", type=int, default=0, help="stop after N frames (0: run forever)")
+    # SUPPRESS: the top-level parser has the same options; `launcher.py --headless kiosk` must keep them
+    parser.add_argument("--supervise", action="store_true", default=argparse.SUPPRESS,
+                        help="restart the kiosk after a crash or a hang")
+    parser.add_argument("--headless", action="store_true", default=argparse.SUPPRESS,
+                        help="no display or sound (tests, soak runs)")
+    parser.add_argument("--frames", type=int, default=argparse.SUPPRESS, help="stop after N frames (0: run forever)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save the last frame (with --frames)")
     parser.set_defaults(func=run_kiosk_command)
 

@@ -148,3 +148,11 @@ def test_supervised_real_kiosk_runs_with_the_heartbeat_in_its_environment(tmp_pa
     assert supervisor.history == ["exit 0"]
     monkeypatch.setenv("YUEDU_HEARTBEAT", str(beat))  # what the supervisor gives its child
     assert KioskShell(KioskConfig(), headless=True).heartbeat.path == beat
+
+
+def test_kiosk_options_work_before_and_after_the_command_name():
+    parser = launcher.build_parser()
+    for argv in (["--headless", "--frames", "4", "kiosk"], ["kiosk", "--headless", "--frames", "4"],
+                 ["--headless", "kiosk", "--frames", "4"]):
+        args = parser.parse_args(argv)
+        assert (args.headless, args.frames, args.supervise) == (True, 4, False), argv
