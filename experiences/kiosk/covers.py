@@ -34,7 +34,10 @@ class CoverCache:
         try:
             data = package.source.read_bytes(name)
             image = pygame.image.load(io.BytesIO(data), name)
-            return image.convert() if pygame.display.get_surface() else image
+            if not pygame.display.get_surface():
+                return image
+            transparent = image.get_flags() & pygame.SRCALPHA or image.get_colorkey() is not None
+            return image.convert_alpha() if transparent else image.convert()  # keep a cut-out cover's edges
         except (OSError, pygame.error, FileNotFoundError, ValueError) as exc:
             log.warning("cover %s of %s could not be read: %s", name, package.id, exc)
             return None
