@@ -18,6 +18,7 @@ from experiences.text import TextRenderer
 SHOW_SECONDS = 6.0
 FADE_SECONDS = 1.2
 PULSE_HZ = 0.5  # the "touch to start" line breathes once every 2 s
+_KEY = (255, 0, 255)  # colour key for the rounded corners of composed showcases
 
 
 class AttractScreen:
@@ -27,6 +28,7 @@ class AttractScreen:
         self.covers = covers
         self.lang = lang
         self.elapsed = 0.0
+        self._composed: dict[tuple[str, tuple[int, int]], pygame.Surface] = {}
 
     def reset(self) -> None:
         self.elapsed = 0.0
@@ -57,8 +59,15 @@ class AttractScreen:
             self._draw_showcase(surface, self.packages[(index + 1) % len(self.packages)], fade)
         self._draw_call_to_action(surface)
 
-    def _draw_showcase(self, surface: pygame.Surface, package: Package, opacity: float) -> None:
-        width, height = surface.get_size()
+    def _showcase(self, package: Package, size: tuple[int, int]) -> pygame.Surface:
+        """The framed cover composed once into one opaque surface (corners keyed out): blitting it, faded or
+        not, costs a fraction of blending per-pixel-alpha pieces every frame. (The title stays separate:
+        its antialiased edges would take on the key colour.)"""
+        key = (package.id, size)
+        composed = self._composed.get(key)
+        if composed is not None:
+            return composed
+        width, height = size
         original = self.covers.original(package)
         aspect = original.get_width() / original.get_height() if original is not None else 4 / 3
         cover_h = int(height * 0.52)
@@ -66,29 +75,44 @@ class AttractScreen:
         if cover_w > width * 0.8:  # a very wide cover: keep it whole, not cropped
             cover_w = int(width * 0.8)
             cover_h = int(cover_w / aspect)
+        composed = pygame.Surface((cover_w + 24, cover_h + 24))
+        composed.fill(_KEY)
+        composed.blit(theme.rounded_panel(composed.get_size(), theme.PAPER, radius=18), (0, 0))
+        composed.blit(self.covers.get(package, (cover_w, cover_h), self.lang), (12, 12))
+        composed.set_colorkey(_KEY, pygame.RLEACCEL)
+        if pygame.display.get_surface():
+            composed = composed.convert()
+        if len(self._composed) > 2 * max(1, len(self.packages)):  # only after a resize
+            self._composed.clear()
+        self._composed[key] = composed
+        return composed
+
+    def _draw_showcase(self, surface: pygame.Surface, package: Package, opacity: float) -> None:
+        width, height = surface.get_size()
+        composed = self._showcase(package, (width, height))
         drift = math.sin(self.elapsed * 2 * math.pi / 12.0) * height * 0.008  # one slow sway per 12 s
-        cover = self.covers.get(package, (cover_w, cover_h), self.lang)
-        rect = cover.get_rect(midtop=(width // 2, int(height * 0.1 + drift)))
-        alpha = round(255 * opacity)
-        frame = theme.rounded_panel((cover_w + 24, cover_h + 24), theme.PAPER, radius=18)
-        frame.set_alpha(alpha)
-        surface.blit(frame, frame.get_rect(center=rect.center))
-        frame.set_alpha(None)
-        cover.set_alpha(alpha)
-        surface.blit(cover, rect)
-        cover.set_alpha(None)
+        alpha = round(255 * opacity) if opacity < 1.0 else None
+        composed.set_alpha(alpha)
+        rect = surface.blit(composed, composed.get_rect(midtop=(width // 2, int(height * 0.1 - 12 + drift))))
         title = self.text.render(package.manifest.title(self.lang), _scaled(height, 56), theme.PAPER)
-        title.set_alpha(alpha)
-        surface.blit(title, title.get_rect(midtop=(width // 2, rect.bottom + int(height * 0.05))))
-        title.set_alpha(None)
+        _blit_faded(surface, title, title.get_rect(midtop=(width // 2, rect.bottom + int(height * 0.05))),
+                    255 if alpha is None else alpha)
 
     def _draw_call_to_action(self, surface: pygame.Surface) -> None:
         width, height = surface.get_size()
         pulse = 0.5 + 0.5 * math.sin(self.elapsed * 2 * math.pi * PULSE_HZ)
         line = self.text.render(t("kiosk.touch_to_start", self.lang), _scaled(height, 40), theme.ACCENT)
-        line.set_alpha(round(150 + 105 * pulse))  # breathes between 60% and 100%, never blinks off
-        surface.blit(line, line.get_rect(midbottom=(width // 2, int(height * 0.94))))
-        line.set_alpha(None)
+        # breathes between 60% and 100%, never blinks off
+        _blit_faded(surface, line, line.get_rect(midbottom=(width // 2, int(height * 0.94))), round(150 + 105 * pulse))
+
+
+def _blit_faded(target: pygame.Surface, text: pygame.Surface, rect: pygame.Rect, alpha: int) -> None:
+    """Blit a cached per-pixel-alpha text surface at `alpha`, then restore it for its other users.
+
+    (Restore with 255, not None: None would switch off the surface's per-pixel blending.)"""
+    text.set_alpha(alpha)
+    target.blit(text, rect)
+    text.set_alpha(255)
 
 
 def _scaled(height: int, size_at_720: int) -> int:

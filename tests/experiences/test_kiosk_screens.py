@@ -120,3 +120,20 @@ def test_placeholder_cover_when_the_package_has_none(text, packages):
     real = covers.get(packages[0], (200, 150))
     assert placeholder.get_size() == real.get_size() == (200, 150)
     assert covers.get(packages[1], (200, 150)) is placeholder  # scaled once, then cached
+
+
+def test_attract_leaves_cached_text_blending_for_its_other_users(text, packages):
+    screen = AttractScreen(packages, text, CoverCache(text))
+    surface = pygame.Surface((640, 400))
+    for _ in range(FPS * 7):  # through a cross-fade: titles are blitted faded and then at full opacity
+        screen.update(1 / FPS)
+        screen.draw(surface)
+    from experiences.kiosk.attract import _scaled
+    from experiences.kiosk import theme
+
+    for rendered in (text.render(packages[0].manifest.title("zh-CN"), _scaled(400, 56), theme.PAPER),
+                     text.render(t("kiosk.touch_to_start", "zh-CN"), _scaled(400, 40), theme.ACCENT)):
+        white = pygame.Surface(rendered.get_size())
+        white.fill((255, 255, 255))
+        white.blit(rendered, (0, 0))
+        assert white.get_at((0, 0))[:3] == (255, 255, 255)  # transparent corner stays transparent
