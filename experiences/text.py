@@ -115,13 +115,19 @@ class TextRenderer:
         return self.render(text, size).get_size()
 
     def draw(self, surface: pygame.Surface, text: str, pos: tuple[float, float], size: int,
-             color: Color = (255, 255, 255), anchor: str = "topleft") -> pygame.Rect:
-        """Blit one line with `pos` at the given anchor of its box (e.g. "center", "midtop")."""
+             color: Color = (255, 255, 255), anchor: str = "topleft", alpha: int | None = None) -> pygame.Rect:
+        """Blit one line with `pos` at the given anchor of its box (e.g. "center", "midtop"), optionally
+        faded (`alpha` 0..255). Rendered surfaces are shared: fade through here, never by mutating them."""
         if anchor not in _ANCHORS:
             raise ValueError(f"anchor must be one of {_ANCHORS}")
         rendered = self.render(text, size, color)
         rect = rendered.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
-        surface.blit(rendered, rect)
+        if alpha is None or alpha >= 255:
+            surface.blit(rendered, rect)
+        else:
+            rendered.set_alpha(max(0, int(alpha)))
+            surface.blit(rendered, rect)
+            rendered.set_alpha(255)  # 255, not None: None switches off per-pixel blending for every user
         return rect
 
     def wrap(self, text: str, size: int, width: int) -> list[str]:

@@ -94,25 +94,15 @@ class AttractScreen:
         alpha = round(255 * opacity) if opacity < 1.0 else None
         composed.set_alpha(alpha)
         rect = surface.blit(composed, composed.get_rect(midtop=(width // 2, int(height * 0.1 - 12 + drift))))
-        title = self.text.render(package.manifest.title(self.lang), _scaled(height, 56), theme.PAPER)
-        _blit_faded(surface, title, title.get_rect(midtop=(width // 2, rect.bottom + int(height * 0.05))),
-                    255 if alpha is None else alpha)
+        self.text.draw(surface, package.manifest.title(self.lang), (width // 2, rect.bottom + int(height * 0.05)),
+                       _scaled(height, 56), theme.PAPER, "midtop", alpha)
 
     def _draw_call_to_action(self, surface: pygame.Surface) -> None:
         width, height = surface.get_size()
         pulse = 0.5 + 0.5 * math.sin(self.elapsed * 2 * math.pi * PULSE_HZ)
-        line = self.text.render(t("kiosk.touch_to_start", self.lang), _scaled(height, 40), theme.ACCENT)
         # breathes between 60% and 100%, never blinks off
-        _blit_faded(surface, line, line.get_rect(midbottom=(width // 2, int(height * 0.94))), round(150 + 105 * pulse))
-
-
-def _blit_faded(target: pygame.Surface, text: pygame.Surface, rect: pygame.Rect, alpha: int) -> None:
-    """Blit a cached per-pixel-alpha text surface at `alpha`, then restore it for its other users.
-
-    (Restore with 255, not None: None would switch off the surface's per-pixel blending.)"""
-    text.set_alpha(alpha)
-    target.blit(text, rect)
-    text.set_alpha(255)
+        self.text.draw(surface, t("kiosk.touch_to_start", self.lang), (width // 2, int(height * 0.94)),
+                       _scaled(height, 40), theme.ACCENT, "midbottom", round(150 + 105 * pulse))
 
 
 def _scaled(height: int, size_at_720: int) -> int:
