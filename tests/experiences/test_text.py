@@ -78,3 +78,16 @@ def test_draw_anchors(text):
     assert rect.center == (200, 100)
     with pytest.raises(ValueError):
         text.draw(surface, "x", (0, 0), 20, anchor="middle")
+
+
+def test_faded_draw_leaves_the_shared_render_intact(text):
+    target = pygame.Surface((300, 100))
+    target.fill((0, 0, 0))
+    text.draw(target, "还在吗", (10, 10), 40, (255, 255, 255), alpha=100)
+    faded_peak = max(target.get_at((x, y))[0] for x in range(10, 140) for y in range(10, 60))
+    assert 60 < faded_peak < 140  # about 100/255 of white
+    rendered = text.render("还在吗", 40, (255, 255, 255))
+    white = pygame.Surface(rendered.get_size())
+    white.fill((255, 255, 255))
+    white.blit(rendered, (0, 0))
+    assert rendered.get_alpha() == 255 and white.get_at((0, 0))[:3] == (255, 255, 255)
