@@ -1,0 +1,105 @@
+"""The kiosk's background services: the durable statement outbox, its sender, the embedded server and the
+free-disk guard.
+
+`start_services(config, data_dir)` returns at once with a sink the shell can use; the embedded server and
+the sender start on a background thread so the attract screen is never kept waiting.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from experiences.engagement import ListSink, StatementSink
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    sink: StatementSink
+    _stoppers: list[Callable[[], None]] = field(default_factory=list)
+    _thread: threading.Thread | None = None
+    server_url: str = ""
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop sender and server, then close the outbox (reverse start order); safe to call twice."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        while self._stoppers:
+            stopper = self._stoppers.pop()
+            try:
+                stopper()
+            except Exception:  # stopping one service must not keep the others running
+                log.exception("stopping a kiosk service failed")
+
+    def wait_started(self, timeout: float | None = None) -> None:
+        """Block until the background start finished (tests; the shell never waits)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+def start_services(config, data_dir: Path, *, background: bool = True) -> Services:
+    """Open the outbox now; start the embedded server (if no server URL is configured) and the sender later."""
+    try:
+        from experiences.outbox import Outbox
+    except ImportError:
+        log.warning("experiences.outbox is not installed: statements are kept in memory only and lost at exit")
+        return Services(sink=ListSink())
+    outbox = Outbox(Path(data_dir) / "outbox.sqlite3")
+    services = Services(sink=outbox)
+    services._stoppers.append(outbox.close)
+
+    def start_rest() -> None:
+        try:
+            _start_sender(config, Path(data_dir), outbox, services)
+        except Exception:  # offline or misconfigured: statements wait in the outbox
+            log.exception("statement sender could not start; statements stay in the outbox")
+        try:
+            _start_disk_guard(config, services)
+        except Exception:
+            log.exception("disk guard could not start")
+
+    if background:
+        services._thread = threading.Thread(target=start_rest, name="yuedu-services", daemon=True)
+        services._thread.start()
+    else:
+        start_rest()
+    return services
+
+
+def _start_sender(config, data_dir: Path, outbox, services: Services) -> None:
+    url, key, secret = config.server.url, config.server.key, config.server.secret
+    if not url:
+        try:
+            from server.embedded import start_embedded
+        except ImportError:
+            log.warning("server.embedded is not installed and no [server] url is set: statements stay in the outbox")
+            return
+        embedded = start_embedded(data_dir)
+        services._stoppers.append(embedded.stop)
+        url, key, secret = embedded.url, embedded.key, embedded.secret
+        log.info("embedded engagement service at %s", url)
+    services.server_url = url
+    try:
+        from experiences.sender import Sender
+    except ImportError:
+        log.warning("experiences.sender is not installed: statements stay in the outbox")
+        return
+    sender = Sender(outbox, url, key, secret)
+    sender.start()
+    services._stoppers.append(lambda: sender.stop(5.0))
+
+
+def _start_disk_guard(config, services: Services) -> None:
+    """Old recordings and caches go first when the disk fills; the outbox is never touched."""
+    try:
+        from experiences.diskguard import DiskGuard
+    except ImportError:
+        log.warning("experiences.diskguard is not installed: no free-disk guard")
+        return
+    guard = DiskGuard.from_config(config).start(interval=600)
+    services._stoppers.append(guard.stop)

@@ -1,0 +1,307 @@
+"""The kiosk's pygame loop: one window, input mapping, the state machine, the running experience, pacing,
+heartbeat and systemd notification. Headless: SDL dummy drivers, a fixed time step and a frame budget.
+
+`KioskShell(config).run()` is the kiosk; `KioskShell(config, only=package).run(frames=N)` is `play`.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Callable
+
+from experiences import datadir
+from experiences.catalog import Catalog
+from experiences.engagement import ListSink, Place, StatementSink
+from experiences.i18n import set_language
+from experiences.kiosk.states import ATTRACT, ERROR, IDLE_WARNING, MENU, RUNNING, KioskStateMachine, RunInfo
+from experiences.package import Package
+from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
+from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
+
+log = logging.getLogger("yuedu.kiosk")
+
+
+def use_headless_drivers() -> None:
+    """SDL without a display or sound card; `offscreen` is kept if asked for (it can do OpenGL)."""
+    if os.environ.get("SDL_VIDEODRIVER") not in ("dummy", "offscreen"):
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+    if os.environ.get("SDL_AUDIODRIVER") not in ("dummy", "disk"):
+        os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+
+class DisplayUnavailable(RuntimeError):
+    """SDL could not open a window (no X/Wayland reachable, no KMS device)."""
+
+
+class KioskShell:
+    def __init__(self, config, *, catalog: Catalog | None = None, registry=None, headless: bool = False,
+                 size: tuple[int, int] | None = None, fullscreen: bool | None = None,
+                 clock: Clock | None = None, sink: StatementSink | None = None,
+                 services_factory: Callable | None = None, data_dir: Path | None = None,
+                 only: Package | None = None, notifier: SystemdNotifier | None = None,
+                 heartbeat: Heartbeat | None = None):
+        from experiences.kinds import default_registry
+
+        self.config = config
+        self.headless = headless
+        self.registry = registry or default_registry()
+        self.catalog = catalog
+        self.only = only
+        self.lang = config.kiosk.language
+        set_language(self.lang)
+        self.size = size or (config.kiosk.width, config.kiosk.height)
+        self.fullscreen = (config.kiosk.fullscreen if fullscreen is None else fullscreen) and not headless and not size
+        self.fps = max(1, config.kiosk.fps)
+        self.clock = clock or (ManualClock() if headless else Clock())
+        self.data_dir = Path(data_dir) if data_dir else datadir.data_dir()
+        self.services = None
+        # previews (`play`) keep their statements to themselves unless a sink is given
+        self.services_factory = services_factory if services_factory is not None else (
+            None if only is not None or sink is not None else _default_services)
+        self.notifier = notifier or SystemdNotifier()
+        self.heartbeat = heartbeat or Heartbeat.from_env()
+        # a preview has no visitor session to reset: it runs until it ends
+        idle_seconds = float("inf") if only is not None else config.kiosk.idle_seconds
+        self.machine = KioskStateMachine(sink or ListSink(), Place.from_config(config), self.clock,
+                                         idle_seconds=idle_seconds,
+                                         warning_seconds=config.kiosk.warning_seconds)
+        self.host = None
+        self.surface = None
+        self.quit_requested = False
+        self.exit_code = 0
+        self.frames_drawn = 0
+        self.ready = False
+
+    # --- window and screens -------------------------------------------------------------------------------
+    def open(self) -> None:
+        if self.headless:
+            use_headless_drivers()
+        import pygame
+
+        from experiences.kiosk.attract import AttractScreen
+        from experiences.kiosk.covers import CoverCache
+        from experiences.kiosk.inputmap import InputMapper
+        from experiences.kiosk.menu import MenuScreen
+        from experiences.text import shared_text
+
+        try:
+            pygame.display.init()
+            driver = pygame.display.get_driver()
+            if not self.headless and driver in ("dummy", "offscreen") and os.environ.get("SDL_VIDEODRIVER") != driver:
+                # SDL fell back to an invisible driver: a kiosk nobody can see is no kiosk
+                pygame.display.quit()
+                raise DisplayUnavailable(f"SDL found no display and fell back to the {driver} driver")
+            if self.fullscreen:
+                self.surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+            else:
+                self.surface = pygame.display.set_mode(self.size)
+        except pygame.error as exc:
+            raise DisplayUnavailable(str(exc)) from exc
+        pygame.joystick.init()
+        if self.fullscreen:
+            pygame.mouse.set_visible(False)  # touch screens: no arrow left where the last finger was
+        self.size = self.surface.get_size()
+        pygame.display.set_caption("悦读 Yuedu")
+        self.pygame = pygame
+        self.text = shared_text()
+        self.covers = CoverCache(self.text)
+        self.mapper = InputMapper(self.size)
+        if self.catalog is None:
+            self.catalog = Catalog.scan()
+        packages = [self.only] if self.only else self.catalog.playable(self.registry)
+        self.attract = AttractScreen(packages, self.text, self.covers, self.lang)
+        self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
+        self.pacer = pygame.time.Clock()
+
+    def close(self) -> None:
+        if self.host is not None:
+            self.host.stop("quit")
+            self.host = None
+        self.machine.shutdown()
+        if self.services is not None:
+            self.services.stop()
+            self.services = None
+        self.notifier.stopping()
+        self.notifier.close()
+        if self.surface is not None:
+            self.pygame.display.quit()
+            self.surface = None
+
+    # --- the loop -----------------------------------------------------------------------------------------
+    def run(self, frames: int = 0, screenshot: str | Path | None = None) -> int:
+        """Run until quit (or `frames` frames); returns the exit code (1 if a `play` run raised)."""
+        self.open()
+        restore = self._install_sigterm()
+        try:
+            if self.only is not None:
+                self.launch(self.only)
+            while not self.quit_requested and (frames <= 0 or self.frames_drawn < frames):
+                if self.headless:
+                    if frames <= 0:
+                        self.pacer.tick(self.fps)  # a headless kiosk left running must not spin a core
+                    dt = 1.0 / self.fps
+                else:
+                    dt = min(0.1, self.pacer.tick(self.fps) / 1000.0)  # a stall never jumps the game ahead
+                self.frame(dt)
+            if screenshot:
+                if self.frames_drawn == 0:  # `play` of an experience that failed in start(): show why
+                    self.draw()
+                self.save_screenshot(screenshot)
+        finally:
+            restore()
+            self.close()
+        return self.exit_code
+
+    def frame(self, dt: float) -> None:
+        """One frame: inputs, timers, the experience's update, drawing, liveness signals."""
+        if isinstance(self.clock, ManualClock) and self.headless:
+            self.clock.advance(dt)  # headless time is simulated: frames, not wall seconds
+        for event in self.pygame.event.get():
+            self._on_pygame_event(event)
+        for what in self.machine.tick(busy=self.host.busy if self.host else False):
+            if what == "reset":
+                self._end_host("idle")
+                self.attract.reset()
+                self.menu.page = self.menu.focus = 0
+        if self.machine.state == RUNNING and self.host is not None:
+            if not self.host.update(dt):
+                self._fail()
+            elif self.host.finished:
+                self._finish()
+        elif self.machine.state == ATTRACT:
+            self.attract.update(dt)
+        self.draw()
+        self.pygame.display.flip()
+        self.frames_drawn += 1
+        if not self.ready:
+            self._first_frame_done()
+        self.heartbeat.beat()
+        self.notifier.ping()
+
+    def _first_frame_done(self) -> None:
+        """The attract screen is up: only now start the services (the embedded server may take a while)."""
+        self.ready = True
+        self.notifier.ready()
+        if self.services_factory is not None:
+            try:
+                self.services = self.services_factory(self.config, self.data_dir)
+                self.machine.sink = self.services.sink
+            except Exception:
+                log.exception("kiosk services did not start; statements are kept in memory")
+        log.info("kiosk ready: %d experiences, %dx%d, video driver %s", len(self.menu.packages), *self.size,
+                 self.pygame.display.get_driver())
+
+    def _on_pygame_event(self, event) -> None:
+        pygame = self.pygame
+        if event.type == pygame.QUIT:
+            self.quit_requested = True
+            return
+        if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            self.size = self.surface.get_size()
+            self.mapper.size = self.size
+            return
+        mapped = self.mapper.map(event)
+        if not self.mapper.is_input(event):
+            return
+        state_before = self.machine.state
+        if not self.machine.on_input():
+            if state_before == ATTRACT:
+                self.menu.pressed = None
+            return
+        for input_event in mapped:
+            self.dispatch(input_event)
+
+    def dispatch(self, event: InputEvent) -> None:
+        """Give one input to whatever is on screen (the state machine already counted it as activity)."""
+        if self.machine.state == MENU:
+            package = self.menu.handle(event)
+            if package is not None:
+                self.launch(package)
+        elif self.machine.state == RUNNING and self.host is not None:
+            if not self.host.handle(event):
+                self._fail()
+            elif self.host.finished:
+                self._finish()
+
+    # --- runs ---------------------------------------------------------------------------------------------
+    def launch(self, package: Package) -> bool:
+        from experiences.kiosk.host import ExperienceHost
+
+        manifest = package.manifest
+        reporter = self.machine.launch(RunInfo(package.id, package.kind, package.version, dict(manifest.titles)))
+        ctx = RunContext(config=self.config, reporter=reporter, size=self.size, data_dir=self.data_dir,
+                         headless=self.headless, language=self.lang, clock=self.clock, catalog=self.catalog,
+                         mark_activity=self.machine.mark_activity, services={"fonts": self.text},
+                         log=logging.getLogger(f"yuedu.experience.{package.kind}"))
+        self.host = ExperienceHost(package, ctx, self.registry)
+        log.info("launching %s %s", package.id, package.version)
+        if not self.host.start():
+            self._fail()
+            return False
+        self.machine.initialized()
+        return True
+
+    def _finish(self) -> None:
+        self._end_host("completed")
+        self.machine.finish()
+        if self.only is not None:
+            self.quit_requested = True
+
+    def _fail(self) -> None:
+        self._end_host("error")
+        self.machine.fail()
+        if self.only is not None:
+            self.exit_code = 1
+            self.quit_requested = True
+
+    def _end_host(self, reason: str) -> None:
+        if self.host is not None:
+            self.host.stop(reason)
+            self.host = None
+
+    # --- drawing ------------------------------------------------------------------------------------------
+    def draw(self) -> None:
+        from experiences.kiosk.overlays import draw_error, draw_idle_warning
+
+        state, surface = self.machine.state, self.surface
+        if state == ATTRACT:
+            self.attract.draw(surface)
+        elif state in (RUNNING, IDLE_WARNING) and self.host is not None:
+            if not self.host.draw(surface):
+                self._fail()
+                draw_error(surface, self.text, self.lang)
+                return
+        elif state == ERROR:
+            draw_error(surface, self.text, self.lang)
+            return
+        else:
+            self.menu.draw(surface)
+        if self.machine.state == IDLE_WARNING:
+            draw_idle_warning(surface, self.text, self.machine.warning_seconds_left(), self.lang)
+
+    def save_screenshot(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.pygame.image.save(self.surface, str(path))
+        return path
+
+    def _install_sigterm(self) -> Callable[[], None]:
+        """SIGTERM (systemd stop, the supervisor) ends the loop cleanly so the open run is closed."""
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+        previous = signal.getsignal(signal.SIGTERM)
+
+        def on_sigterm(signum, frame):
+            self.quit_requested = True
+
+        signal.signal(signal.SIGTERM, on_sigterm)
+        return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+def _default_services(config, data_dir):
+    from experiences.kiosk.services import start_services
+
+    return start_services(config, data_dir)

@@ -1,0 +1,243 @@
+"""Text on screen for every kind: the Kai font with a CJK fallback, fonts by size, a render cache, pinyin ruby.
+
+`TextRenderer().draw(surface, "成语", (x, y), 48)`; glyphs missing from the bundled Kai subset are drawn
+with Noto Sans CJK SC instead, run by run, so a rare character never shows as a box.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections import OrderedDict
+from pathlib import Path
+from typing import Sequence
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import pygame  # noqa: E402
+import pygame.freetype  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+KAI_FONT = Path(__file__).resolve().parent / "assets" / "fonts" / "StageKai-Regular-3500.subset.ttf"
+NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+NOTO_CJK_SC_INDEX = 2  # face 0 of the .ttc is Japanese; face 2 is Simplified Chinese
+
+Color = tuple[int, int, int] | tuple[int, int, int, int]
+
+_ANCHORS = ("topleft", "midtop", "topright", "midleft", "center", "midright", "bottomleft", "midbottom",
+            "bottomright")
+
+
+class TextRenderer:
+    """Fonts by pixel size and a bounded cache of rendered lines; one per window is enough."""
+
+    def __init__(self, primary: str | Path = KAI_FONT, fallback: str | Path | None = NOTO_CJK,
+                 fallback_index: int = NOTO_CJK_SC_INDEX, cache_size: int = 512):
+        if not pygame.freetype.get_init():
+            pygame.freetype.init()
+        self.primary_path = Path(primary)
+        self.fallback_path = Path(fallback) if fallback and os.path.exists(fallback) else None
+        if fallback and self.fallback_path is None:
+            log.warning("fallback CJK font %s not found; rare characters may show as boxes", fallback)
+        self.fallback_index = fallback_index
+        self.cache_size = cache_size
+        self._fonts: dict[tuple[str, int], pygame.freetype.Font] = {}
+        self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._has_glyph: dict[str, bool] = {}
+
+    # --- fonts --------------------------------------------------------------------------------------------
+    def font(self, size: int, fallback: bool = False) -> pygame.freetype.Font:
+        key = ("fallback" if fallback else "primary", int(size))
+        font = self._fonts.get(key)
+        if font is None:
+            if fallback:
+                font = pygame.freetype.Font(str(self.fallback_path), int(size), font_index=self.fallback_index)
+            else:
+                font = pygame.freetype.Font(str(self.primary_path), int(size))
+            font.pad = True  # line boxes of equal height, so runs from two fonts share a baseline
+            self._fonts[key] = font
+        return font
+
+    def has_glyph(self, char: str) -> bool:
+        """Whether the primary (Kai) font draws `char`; whitespace always counts as drawable."""
+        known = self._has_glyph.get(char)
+        if known is None:
+            known = char.isspace() or self.font(24).get_metrics(char)[0] is not None
+            self._has_glyph[char] = known
+        return known
+
+    def runs(self, text: str) -> list[tuple[str, bool]]:
+        """Split text into (run, use_fallback) pieces."""
+        out: list[tuple[str, bool]] = []
+        for char in text:
+            fallback = self.fallback_path is not None and not self.has_glyph(char)
+            if out and out[-1][1] == fallback:
+                out[-1] = (out[-1][0] + char, fallback)
+            else:
+                out.append((char, fallback))
+        return out
+
+    # --- rendering ----------------------------------------------------------------------------------------
+    def render(self, text: str, size: int, color: Color = (255, 255, 255)) -> pygame.Surface:
+        """One line of text on a transparent surface, cached by (text, size, colour)."""
+        key = (text, int(size), tuple(color))
+        surface = self._cache.get(key)
+        if surface is not None:
+            self._cache.move_to_end(key)
+            return surface
+        surface = self._render_runs(text, int(size), color)
+        self._cache[key] = surface
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return surface
+
+    def _render_runs(self, text: str, size: int, color: Color) -> pygame.Surface:
+        runs = self.runs(text) or [("", False)]
+        if len(runs) == 1 and not runs[0][1]:
+            surf, _ = self.font(size).render(runs[0][0], color)
+            return surf.convert_alpha() if pygame.display.get_surface() else surf
+        # Every line keeps the Kai font's box and baseline, so fallback glyphs sit on the same line as
+        # their neighbours and a line's height never depends on which font drew it.
+        primary = self.font(size)
+        ascent = primary.get_sized_ascender()
+        pieces = []
+        for run, fallback in runs:
+            font = self.font(size, fallback)
+            surf, _ = font.render(run, color)
+            pieces.append((surf, font.get_sized_ascender()))
+        line = pygame.Surface((sum(s.get_width() for s, _ in pieces), primary.get_sized_height()), pygame.SRCALPHA)
+        x = 0
+        for surf, run_ascent in pieces:
+            line.blit(surf, (x, ascent - run_ascent))
+            x += surf.get_width()
+        return line
+
+    def size(self, text: str, size: int) -> tuple[int, int]:
+        return self.render(text, size).get_size()
+
+    def draw(self, surface: pygame.Surface, text: str, pos: tuple[float, float], size: int,
+             color: Color = (255, 255, 255), anchor: str = "topleft", alpha: int | None = None) -> pygame.Rect:
+        """Blit one line with `pos` at the given anchor of its box (e.g. "center", "midtop"), optionally
+        faded (`alpha` 0..255). Rendered surfaces are shared: fade through here, never by mutating them."""
+        if anchor not in _ANCHORS:
+            raise ValueError(f"anchor must be one of {_ANCHORS}")
+        rendered = self.render(text, size, color)
+        rect = rendered.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
+        if alpha is None or alpha >= 255:
+            surface.blit(rendered, rect)
+        else:
+            rendered.set_alpha(max(0, int(alpha)))
+            surface.blit(rendered, rect)
+            rendered.set_alpha(255)  # 255, not None: None switches off per-pixel blending for every user
+        return rect
+
+    def wrap(self, text: str, size: int, width: int) -> list[str]:
+        """Break text into lines no wider than `width`: between any CJK characters, at spaces otherwise."""
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line = ""
+            for token in _tokens(paragraph):
+                candidate = line + token
+                if line and self.size(candidate.rstrip(), size)[0] > width:
+                    lines.append(line.rstrip())
+                    line = token.lstrip()
+                else:
+                    line = candidate
+            lines.append(line.rstrip())
+        return lines
+
+    def draw_paragraph(self, surface: pygame.Surface, text: str, rect: pygame.Rect, size: int,
+                       color: Color = (255, 255, 255), align: str = "center", line_gap: float = 0.35) -> int:
+        """Wrapped text inside `rect` (top-aligned); returns the height used."""
+        y = rect.top
+        for line in self.wrap(text, size, rect.width):
+            rendered = self.render(line, size, color)
+            if align == "center":
+                x = rect.centerx - rendered.get_width() // 2
+            elif align == "right":
+                x = rect.right - rendered.get_width()
+            else:
+                x = rect.left
+            surface.blit(rendered, (x, y))
+            y += int(rendered.get_height() + size * line_gap)
+        return y - rect.top
+
+    # --- pinyin ruby --------------------------------------------------------------------------------------
+    def ruby_layout(self, chars: Sequence[str], pinyin: Sequence[str], size: int,
+                    ruby_size: int | None = None, uniform: bool = True) -> list[tuple[int, int]]:
+        """x offset and cell width for each character, wide enough for the character and its pinyin.
+
+        `uniform` (the default) gives every cell the width of the widest one: the even grid of children's
+        books; otherwise each cell is as wide as its own character or syllable.
+        """
+        ruby_size = ruby_size or max(10, round(size * 0.42))
+        gap = max(2, size // 12)
+        widths = []
+        for i, char in enumerate(chars):
+            syllable = pinyin[i] if i < len(pinyin) else ""
+            widths.append(max(self.size(char, size)[0], self.size(syllable, ruby_size)[0] if syllable else 0) + gap)
+        if uniform and widths:
+            widths = [max(widths)] * len(widths)
+        cells, x = [], 0
+        for width in widths:
+            cells.append((x, width))
+            x += width
+        return cells
+
+    def draw_ruby(self, surface: pygame.Surface, chars: Sequence[str], pinyin: Sequence[str],
+                  pos: tuple[float, float], size: int, color: Color = (255, 255, 255),
+                  ruby_color: Color | None = None, ruby_size: int | None = None,
+                  anchor: str = "topleft", uniform: bool = True) -> pygame.Rect:
+        """Characters with their pinyin centred above each one.
+
+        `chars` is a string or a list of characters; `pinyin` has one syllable per character ("" under
+        punctuation, as in the poem data). Returns the box drawn (pinyin row included).
+        """
+        ruby_size = ruby_size or max(10, round(size * 0.42))
+        ruby_color = ruby_color or color
+        cells = self.ruby_layout(chars, pinyin, size, ruby_size, uniform)
+        total_width = cells[-1][0] + cells[-1][1] if cells else 0
+        ruby_height = self.font(ruby_size).get_sized_height()
+        total_height = ruby_height + self.font(size).get_sized_height()
+        box = pygame.Rect(0, 0, total_width, total_height)
+        setattr(box, anchor, (round(pos[0]), round(pos[1])))
+        for i, (char, (x, width)) in enumerate(zip(chars, cells)):
+            centre = box.left + x + width / 2
+            syllable = pinyin[i] if i < len(pinyin) else ""
+            if syllable:
+                self.draw(surface, syllable, (centre, box.top), ruby_size, ruby_color, anchor="midtop")
+            self.draw(surface, char, (centre, box.top + ruby_height), size, color, anchor="midtop")
+        return box
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+
+def _tokens(text: str) -> list[str]:
+    """Latin words stay whole (with their trailing space); every other character is its own token."""
+    tokens: list[str] = []
+    word = ""
+    for char in text:
+        if char.isascii() and not char.isspace():
+            word += char
+            continue
+        if word:
+            tokens.append(word)
+            word = ""
+        if char.isspace() and tokens:
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+_shared: TextRenderer | None = None
+
+
+def shared_text() -> TextRenderer:
+    """One renderer per process (fonts are large; the cache is worth sharing between shell and kinds)."""
+    global _shared
+    if _shared is None:
+        _shared = TextRenderer()
+    return _shared
