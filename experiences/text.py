@@ -17,7 +17,7 @@ import pygame.freetype  # noqa: E402
 
 log = logging.getLogger(__name__)
 
-KAI_FONT = Path(__file__).resolve().parent / "assets" / "fonts" / "StageKai-Regular-3500.subset.ttf"
+KAI_FONT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "StageKai-Regular-3500.subset.ttf"
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 NOTO_CJK_SC_INDEX = 2  # face 0 of the .ttc is Japanese; face 2 is Simplified Chinese
 

@@ -44,15 +44,9 @@ def supervised_command(args) -> list[str]:
 
 
 def _setup_logging(name: str) -> None:
-    """Rotating `<data>/logs/<name>.log`: the shared experiences.logs when present, the kiosk's own until then."""
-    try:
-        from experiences.logs import setup_logging
-    except ImportError:
-        from experiences import datadir
-        from experiences.kiosk.logs import setup_logging as kiosk_setup_logging
+    """Rotating `<data>/logs/<name>.log`, one file per process so two never rotate the same one."""
+    from experiences.logs import setup_logging
 
-        kiosk_setup_logging(datadir.logs_dir(), f"{name}.log")
-        return
     setup_logging(name=name)
 
 

@@ -31,12 +31,9 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def validation_problems(path: Path) -> str:
-    """What `experiences.validation` finds wrong, rendered for people; "" when valid (or not installed yet)."""
-    try:
-        from experiences.validation import validate_package
-    except ImportError:  # the validator lives on its own branch until merged; play still opens the package
-        return ""
+    """What `experiences.validation` finds wrong, rendered for people; "" when valid."""
     from experiences.i18n import current_language
+    from experiences.validation import validate_package
 
     report = validate_package(path)
     return "" if report.ok else report.render(current_language())

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from experiences.engagement import ListSink, StatementSink
+from experiences.diskguard import DiskGuard
+from experiences.engagement import StatementSink
+from experiences.outbox import Outbox
+from experiences.sender import Sender
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +47,6 @@ class Services:
 
 def start_services(config, data_dir: Path, *, background: bool = True) -> Services:
     """Open the outbox now; start the embedded server (if no server URL is configured) and the sender later."""
-    try:
-        from experiences.outbox import Outbox
-    except ImportError:
-        log.warning("experiences.outbox is not installed: statements are kept in memory only and lost at exit")
-        return Services(sink=ListSink())
     outbox = Outbox(Path(data_dir) / "outbox.sqlite3")
     services = Services(sink=outbox)
     services._stoppers.append(outbox.close)
@@ -74,21 +72,13 @@ def start_services(config, data_dir: Path, *, background: bool = True) -> Servic
 def _start_sender(config, data_dir: Path, outbox, services: Services) -> None:
     url, key, secret = config.server.url, config.server.key, config.server.secret
     if not url:
-        try:
-            from server.embedded import start_embedded
-        except ImportError:
-            log.warning("server.embedded is not installed and no [server] url is set: statements stay in the outbox")
-            return
+        from server.embedded import start_embedded  # Flask loads here, after the attract screen is up
+
         embedded = start_embedded(data_dir)
         services._stoppers.append(embedded.stop)
         url, key, secret = embedded.url, embedded.key, embedded.secret
         log.info("embedded engagement service at %s", url)
     services.server_url = url
-    try:
-        from experiences.sender import Sender
-    except ImportError:
-        log.warning("experiences.sender is not installed: statements stay in the outbox")
-        return
     sender = Sender(outbox, url, key, secret)
     sender.start()
     services._stoppers.append(lambda: sender.stop(5.0))
@@ -96,10 +86,5 @@ def _start_sender(config, data_dir: Path, outbox, services: Services) -> None:
 
 def _start_disk_guard(config, services: Services) -> None:
     """Old recordings and caches go first when the disk fills; the outbox is never touched."""
-    try:
-        from experiences.diskguard import DiskGuard
-    except ImportError:
-        log.warning("experiences.diskguard is not installed: no free-disk guard")
-        return
     guard = DiskGuard.from_config(config).start(interval=600)
     services._stoppers.append(guard.stop)

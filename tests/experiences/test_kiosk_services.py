@@ -1,7 +1,7 @@
 """Kiosk services: the outbox opens at once, the embedded server and sender start in the background (never
-delaying the attract screen), everything stops in reverse order; missing modules fall back to memory.
+delaying the attract screen), everything stops in reverse order; and the real ones deliver end to end.
 
-The outbox, sender and embedded server are replaced by recording stand-ins with the same interfaces.
+Ordering tests replace the outbox, sender and embedded server by recording stand-ins with the same interfaces.
 """
 from __future__ import annotations
 
@@ -60,15 +60,12 @@ def fakes(monkeypatch):
         EVENTS.append(f"embedded {data_dir.name}")
         return FakeEmbedded()
 
-    modules = {
-        "experiences.outbox": types.SimpleNamespace(Outbox=FakeOutbox),
-        "experiences.sender": types.SimpleNamespace(Sender=FakeSender),
-        "server": types.ModuleType("server"),
-        "server.embedded": types.SimpleNamespace(start_embedded=start_embedded),
-        "experiences.diskguard": None,  # None in sys.modules makes the import fail: no guard
-    }
-    for name, module in modules.items():
-        monkeypatch.setitem(sys.modules, name, module)
+    import experiences.kiosk.services as services_module
+
+    monkeypatch.setattr(services_module, "Outbox", FakeOutbox)
+    monkeypatch.setattr(services_module, "Sender", FakeSender)
+    monkeypatch.setattr(services_module, "_start_disk_guard", lambda config, services: None)
+    monkeypatch.setitem(sys.modules, "server.embedded", types.SimpleNamespace(start_embedded=start_embedded))
     return gate
 
 
@@ -97,12 +94,43 @@ def test_configured_server_needs_no_embedded_one(fakes, tmp_path):
     assert EVENTS[-2:] == ["sender stopped 5.0", "outbox closed"]
 
 
-def test_without_the_outbox_module_statements_stay_in_memory(monkeypatch, tmp_path, caplog):
-    monkeypatch.setitem(sys.modules, "experiences.outbox", None)
-    services = start_services(KioskConfig(), tmp_path)
-    assert isinstance(services.sink, ListSink)
-    assert "in memory" in caplog.text
-    services.stop()
+def test_real_services_deliver_statements_to_the_embedded_lrs(tmp_path):
+    """Outbox → sender → embedded Flask LRS on 127.0.0.1, all real; read back over xAPI with admin rights."""
+    import base64
+    import json
+    import time
+    import urllib.request
+
+    from experiences.engagement import Item, Place, SessionReporter, build_result
+    from server.auth import create_credential
+    from server.db import DB_FILE_NAME
+    from sqlalchemy import create_engine
+
+    services = start_services(KioskConfig(), tmp_path, background=False)
+    try:
+        session = SessionReporter(services.sink, Place(kiosk_id="k-e2e"))
+        reporter = session.experience("org.yuedu.idioms.children", "idiom-lanterns", "1.0.0")
+        sent = [reporter.report("launched"),
+                reporter.report("answered", Item("idiom", "画蛇添足", activity_type="question"),
+                                build_result(success=True, response="足")),
+                reporter.close("terminated")]
+        deadline = time.monotonic() + 30
+        while services.sink.unsent_count() and time.monotonic() < deadline:
+            time.sleep(0.05)  # real delivery over HTTP: wait for it, bounded
+        assert services.sink.unsent_count() == 0
+        admin = create_credential(create_engine(f"sqlite:///{tmp_path / 'server' / DB_FILE_NAME}"), "admin", "admin")
+        auth = base64.b64encode(f"{admin.principal.key}:{admin.secret}".encode()).decode()
+        for statement in sent:
+            request = urllib.request.Request(f"{services.server_url}/xapi/statements?statementId={statement['id']}",
+                                             headers={"Authorization": f"Basic {auth}",
+                                                      "X-Experience-API-Version": "1.0.3"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                stored = json.loads(response.read())
+            assert stored["verb"]["id"] == statement["verb"]["id"]
+            assert stored["actor"]["account"]["name"] == session.session_id
+            assert stored["context"]["registration"] == session.session_id
+    finally:
+        services.stop()
 
 
 def test_shell_starts_services_only_after_the_first_frame(tmp_path):
