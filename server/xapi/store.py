@@ -83,12 +83,16 @@ class StatementStore:
         ids = [s.get("id") for s in statements if s.get("id")]
         if len(ids) != len(set(ids)):
             raise bad_request("the batch contains the same statement id twice")
+        had_timestamp = [("timestamp" in s) for s in statements]
         for attempt in range(3):
             try:
                 with write_transaction(self.engine) as conn:
                     # `stored` is taken under the write lock, so it never goes backwards as seq goes forwards.
                     stored = utc_now_ms()
-                    prepared = [self.prepare(json.loads(json.dumps(s)), principal, version, stored) for s in statements]
+                    # prepare() sets only top-level properties, so a shallow copy keeps the caller's dicts intact.
+                    prepared = [self.prepare(dict(s), principal, version, stored) for s in statements]
+                    for item, had in zip(prepared, had_timestamp):
+                        item.had_timestamp = had
                     fresh = self._drop_already_stored(conn, prepared)
                     self._insert(conn, fresh, principal)
                     if fresh and attachments:
@@ -119,13 +123,14 @@ class StatementStore:
         if not prepared:
             return
         rows = []
+        stored = _naive_utc(parse_timestamp(prepared[0].statement["stored"]))  # one stored time per batch
         for item in prepared:
             s = item.statement
             target = s["object"]
             kind = target.get("objectType", "Activity")
             rows.append({
                 "statement_id": s["id"],
-                "stored": _naive_utc(parse_timestamp(s["stored"])),
+                "stored": stored,
                 "timestamp": _naive_utc(parse_timestamp(s["timestamp"])),
                 "verb_id": s["verb"]["id"],
                 "object_activity_id": target.get("id") if kind == "Activity" else None,
@@ -136,7 +141,7 @@ class StatementStore:
                 "credential_id": principal.id,
                 "full": json.dumps(s, ensure_ascii=False, separators=(",", ":")),
             })
-        conn.execute(insert(Statement), rows)
+        conn.execute(insert(Statement), rows)  # executemany: RETURNING would insert row by row on SQLite
         seqs = dict(conn.execute(select(Statement.statement_id, Statement.seq)
                                  .where(Statement.statement_id.in_([r["statement_id"] for r in rows]))).all())
         agent_rows, activity_rows = [], []
