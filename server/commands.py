@@ -21,6 +21,8 @@ def register(subparsers) -> None:
     serve.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
     serve.add_argument("--xapi-default-version", choices=("1.0.3", "2.0.0"), default="1.0.3",
                        help="version reported to requests that name none (they are refused either way)")
+    serve.add_argument("--sqlite-synchronous", choices=("NORMAL", "FULL"), default=None,
+                       help="SQLite: NORMAL survives crashes of the service, FULL also power cuts (slower)")
     serve.set_defaults(func=run_serve)
 
     creds = subparsers.add_parser("kiosk-credentials", help="manage the service's HTTP Basic credentials")
@@ -61,6 +63,8 @@ def run_serve(args) -> int:
     from server import create_app
 
     config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version}
+    if args.sqlite_synchronous:
+        config["SQLITE_SYNCHRONOUS"] = args.sqlite_synchronous
     if args.db:
         config["DATABASE_URL"] = args.db
     app = create_app(config)

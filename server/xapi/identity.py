@@ -55,19 +55,21 @@ def _context_activities(context: dict) -> list[str]:
 
 
 def index_rows(statement: dict) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(agent_key, relation) and (activity_id, relation) pairs; relation is actor/object/related."""
+    """(agent_key, relation) and (activity_id, relation) pairs beyond what the statements row holds itself.
+
+    The actor (statements.actor_key), an Activity object (statements.object_activity_id) and the authority (the
+    credential, statements.credential_id) are not repeated here: most kiosk statements then need no rows at all.
+    Relation is "object" (an Agent or Group as object) or "related".
+    """
     agents: list[tuple[str, str]] = []
     activities: list[tuple[str, str]] = []
     actor = statement.get("actor")
-    agents.append((agent_key(actor), "actor"))
     agents += [(agent_key(m), "related") for m in _agents_of(actor)[1:]]
     target = statement.get("object") or {}
     kind = target.get("objectType", "Activity")
     if kind in ("Agent", "Group"):
         agents.append((agent_key(target), "object"))
         agents += [(agent_key(m), "related") for m in _agents_of(target)[1:]]
-    elif kind == "Activity":
-        activities.append((target.get("id", ""), "object"))
     elif kind == "SubStatement":
         agents += [(agent_key(a), "related") for a in _agents_of(target.get("actor"))]
         inner = target.get("object") or {}
@@ -80,7 +82,6 @@ def index_rows(statement: dict) -> tuple[list[tuple[str, str]], list[tuple[str, 
         activities += [(i, "related") for i in _context_activities(inner_context)]
     context = statement.get("context") or {}
     agents += [(agent_key(a), "related") for a in _context_agents(context)]
-    agents += [(agent_key(a), "related") for a in _agents_of(statement.get("authority"))]
     activities += [(i, "related") for i in _context_activities(context)]
     return _unique(agents), _unique(activities)
 

@@ -36,13 +36,16 @@ def authenticate() -> Principal:
         raise XAPIError(401, "HTTP Basic credentials are required (KEY:SECRET from `launcher.py kiosk-credentials add`)")
     try:
         key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, ValueError):  # ValueError: non-ASCII text where base64 belongs
         raise XAPIError(401, "the Authorization header is not valid Basic credentials") from None
     principal = current_app.extensions["yuedu"].credentials.check(key, secret)
     if principal is None:
         raise XAPIError(401, "unknown key or wrong secret")
     g.principal = principal
     return principal
+
+
+_ESCAPED_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
 def _reject_constant(name: str):
@@ -65,11 +68,27 @@ def parse_json(data: bytes, what: str = "the request body"):
     except UnicodeDecodeError as exc:
         raise bad_request(f"{what} is not valid UTF-8 (byte {exc.start})") from None
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
     except RecursionError:
         raise bad_request(f"{what} is nested too deeply") from None
     except ValueError as exc:
         raise bad_request(f"{what} is not valid JSON: {exc}") from None
+    lowered = text.lower()
+    if "\\u0000" in lowered and _ESCAPED_NUL.search(text):
+        raise bad_request(f"{what} contains a NUL character (\\u0000), which cannot be stored")
+    if "\\ud" in lowered:
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise bad_request(f"{what} contains an unpaired UTF-16 surrogate escape, which is not text") from None
+    return value
+
+
+def check_text(value: str, what: str) -> str:
+    """Query parameters and headers end up in the database: no NUL, no lone surrogates."""
+    if "\x00" in value:
+        raise bad_request(f"{what} contains a NUL character")
+    return value
 
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:

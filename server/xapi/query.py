@@ -11,9 +11,9 @@ import json
 from datetime import timezone
 
 from flask import current_app, g, request, url_for
-from sqlalchemy import and_, exists, literal_column, or_, select, union
+from sqlalchemy import and_, exists, or_, select
 
-from server.models import Statement, StatementActivity, StatementAgent
+from server.models import Credential, Statement, StatementActivity, StatementAgent
 from server.xapi.errors import bad_request
 from server.xapi.formats import accepted_languages, render
 from server.xapi.identity import agent_key
@@ -73,16 +73,20 @@ def _matching(query: dict):
     """Seqs of statements matching the filters, closed over StatementRefs that point at them."""
     conditions = []
     if "agent" in query:
-        relations = ("actor", "object", "related") if query["related_agents"] else ("actor", "object")
-        conditions.append(exists().where(StatementAgent.statement_seq == Statement.seq,
-                                         StatementAgent.agent_key == query["agent"],
-                                         StatementAgent.relation.in_(relations)))
+        relations = ("object", "related") if query["related_agents"] else ("object",)
+        either = [Statement.actor_key == query["agent"],
+                  exists().where(StatementAgent.statement_seq == Statement.seq,
+                                 StatementAgent.agent_key == query["agent"], StatementAgent.relation.in_(relations))]
+        if query["related_agents"] and query.get("authority_credential") is not None:
+            either.append(Statement.credential_id == query["authority_credential"])
+        conditions.append(or_(*either))
     if "verb" in query:
         conditions.append(Statement.verb_id == query["verb"])
     if "activity" in query:
         if query["related_activities"]:
-            conditions.append(exists().where(StatementActivity.statement_seq == Statement.seq,
-                                             StatementActivity.activity_id == query["activity"]))
+            conditions.append(or_(Statement.object_activity_id == query["activity"],
+                                  exists().where(StatementActivity.statement_seq == Statement.seq,
+                                                 StatementActivity.activity_id == query["activity"])))
         else:
             conditions.append(Statement.object_activity_id == query["activity"])
     if "registration" in query:
@@ -123,6 +127,15 @@ def run_query(engine, query: dict, principal, cursor: tuple | None = None) -> tu
     return [json.loads(row.full) for row in page], next_cursor
 
 
+def _authority_credential(engine, key: str) -> int | None:
+    """The credential whose authority agent has this key (authorities are stored as credential ids)."""
+    prefix = f"account:{current_app.config['AUTHORITY_HOMEPAGE']}|"
+    if not key.startswith(prefix):
+        return None
+    with engine.connect() as conn:
+        return conn.execute(select(Credential.id).where(Credential.key == key[len(prefix):])).scalar()
+
+
 def _encode_more(params: dict, cursor: tuple) -> str:
     payload = {"p": params, "s": cursor[0].isoformat(), "q": cursor[1]}
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
@@ -152,6 +165,8 @@ def query_statements():
         params = args
     query = parse_params(params)
     engine = current_app.extensions["yuedu"].engine
+    if "agent" in query:
+        query["authority_credential"] = _authority_credential(engine, query["agent"])
     statements, next_cursor = run_query(engine, query, g.principal, cursor)
     accepted = accepted_languages(request.headers.get("Accept-Language"))
     result = {"statements": [render(s, query["format"], accepted) for s in statements],

@@ -16,6 +16,8 @@ PUBLIC_ENDPOINTS = {"xapi.about"}
 def _protocol_checks():
     if request.environ.get(alternate.ERROR):
         raise XAPIError(400, request.environ[alternate.ERROR])
+    for name, value in request.args.items(multi=True):
+        protocol.check_text(name + value, f"the query parameter {name[:40]!r}")
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     protocol.authenticate()

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.auth import Principal
 from server.db import write_transaction
-from server.models import Attachment, Statement, StatementActivity, StatementAgent
+from server.models import Attachment, Statement
 from server.xapi.definitions import record_definitions
 from server.xapi.errors import XAPIError, bad_request
 from server.xapi.identity import agent_key, index_rows
@@ -83,12 +83,16 @@ class StatementStore:
         ids = [s.get("id") for s in statements if s.get("id")]
         if len(ids) != len(set(ids)):
             raise bad_request("the batch contains the same statement id twice")
+        had_timestamp = [("timestamp" in s) for s in statements]
         for attempt in range(3):
             try:
                 with write_transaction(self.engine) as conn:
                     # `stored` is taken under the write lock, so it never goes backwards as seq goes forwards.
                     stored = utc_now_ms()
-                    prepared = [self.prepare(json.loads(json.dumps(s)), principal, version, stored) for s in statements]
+                    # prepare() sets only top-level properties, so a shallow copy keeps the caller's dicts intact.
+                    prepared = [self.prepare(dict(s), principal, version, stored) for s in statements]
+                    for item, had in zip(prepared, had_timestamp):
+                        item.had_timestamp = had
                     fresh = self._drop_already_stored(conn, prepared)
                     self._insert(conn, fresh, principal)
                     if fresh and attachments:
@@ -118,37 +122,33 @@ class StatementStore:
     def _insert(self, conn, prepared: list[Prepared], principal: Principal) -> None:
         if not prepared:
             return
+        stored = _db_datetime(conn, _naive_utc(parse_timestamp(prepared[0].statement["stored"])))  # one per batch
         rows = []
         for item in prepared:
             s = item.statement
             target = s["object"]
             kind = target.get("objectType", "Activity")
-            rows.append({
-                "statement_id": s["id"],
-                "stored": _naive_utc(parse_timestamp(s["stored"])),
-                "timestamp": _naive_utc(parse_timestamp(s["timestamp"])),
-                "verb_id": s["verb"]["id"],
-                "object_activity_id": target.get("id") if kind == "Activity" else None,
-                "object_statement_id": target.get("id") if kind == "StatementRef" else None,
-                "registration": (s.get("context") or {}).get("registration"),
-                "actor_key": agent_key(s["actor"]),
-                "voided": False,
-                "credential_id": principal.id,
-                "full": json.dumps(s, ensure_ascii=False, separators=(",", ":")),
-            })
-        conn.execute(insert(Statement), rows)
+            rows.append((
+                s["id"], stored, _db_datetime(conn, _naive_utc(parse_timestamp(s["timestamp"]))), s["verb"]["id"],
+                target.get("id") if kind == "Activity" else None, target.get("id") if kind == "StatementRef" else None,
+                (s.get("context") or {}).get("registration"), agent_key(s["actor"]), False, principal.id,
+                json.dumps(s, ensure_ascii=False, separators=(",", ":")),
+            ))
+        _executemany(conn, "statements", STATEMENT_COLUMNS, rows)
+        indexed = [(item.statement["id"], *index_rows(item.statement)) for item in prepared]
+        needing_rows = [statement_id for statement_id, agents, activities in indexed if agents or activities]
         seqs = dict(conn.execute(select(Statement.statement_id, Statement.seq)
-                                 .where(Statement.statement_id.in_([r["statement_id"] for r in rows]))).all())
+                                 .where(Statement.statement_id.in_(needing_rows))).all()) if needing_rows else {}
         agent_rows, activity_rows = [], []
-        for item in prepared:
-            seq = seqs[item.statement["id"]]
-            agents, activities = index_rows(item.statement)
-            agent_rows += [{"statement_seq": seq, "agent_key": k, "relation": r} for k, r in agents]
-            activity_rows += [{"statement_seq": seq, "activity_id": a, "relation": r} for a, r in activities]
+        for statement_id, agents, activities in indexed:
+            if agents or activities:
+                seq = seqs[statement_id]
+                agent_rows += [(seq, k, r) for k, r in agents]
+                activity_rows += [(seq, a, r) for a, r in activities]
         if agent_rows:
-            conn.execute(insert(StatementAgent), agent_rows)
+            _executemany(conn, "statement_agents", ("statement_seq", "agent_key", "relation"), agent_rows)
         if activity_rows:
-            conn.execute(insert(StatementActivity), activity_rows)
+            _executemany(conn, "statement_activities", ("statement_seq", "activity_id", "relation"), activity_rows)
         record_definitions(conn, [item.statement for item in prepared])
         voided = [i.statement["object"]["id"] for i in prepared if i.statement["verb"]["id"] == VOIDED_VERB]
         if voided:
@@ -187,6 +187,25 @@ def same_statement(stored: dict, incoming: Prepared) -> bool:
         if isinstance(body.get("result"), dict) and "duration" in body["result"]:
             body["result"] = {**body["result"], "duration": comparable_duration(body["result"]["duration"])}
     return old == new
+
+
+STATEMENT_COLUMNS = ("statement_id", "stored", "timestamp", "verb_id", "object_activity_id", "object_statement_id",
+                     "registration", "actor_key", "voided", "credential_id", "full")
+
+
+def _executemany(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """A plain DBAPI executemany: the hot path of ingest, without per-row SQLAlchemy parameter processing."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer.quote  # "full" is a reserved word in PostgreSQL
+    sql = f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    conn.exec_driver_sql(sql, rows)
+
+
+def _db_datetime(conn, moment: datetime):
+    # SQLite keeps datetimes as text; write exactly SQLAlchemy's format so comparisons and reads agree.
+    if conn.dialect.name == "sqlite":
+        return f"{moment:%Y-%m-%d %H:%M:%S}.{moment.microsecond:06d}"
+    return moment
 
 
 def _naive_utc(moment: datetime | None) -> datetime:
