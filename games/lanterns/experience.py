@@ -198,7 +198,9 @@ class LanternsExperience(Experience):
                 row, col = divmod(i, cols)
                 rect = pygame.Rect(0, 0, 250, 76)
                 rect.center = (width / 2 + (col - (cols - 1) / 2) * 270, 250 + row * 90)
-                self.buttons.append(Button("nick:" + nick, nickname_text(nick, self.lang), rect))
+                label = nickname_text(nick, self.lang)
+                ruby = tuple(readings(c)[0] if readings(c) else "" for c in label) if self.lang == "zh-CN" else ()
+                self.buttons.append(Button("nick:" + nick, label, rect, ruby=ruby))
         for key, icon, x in (("again", "again", width / 2 - 180), ("done", "done", width / 2 + 180)):
             label = t(f"lanterns.{'play_again' if key == 'again' else 'done'}", self.lang)
             self.buttons.append(Button(key, label, button_rect((x, height - 70), label), icon))
