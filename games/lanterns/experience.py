@@ -52,6 +52,7 @@ class LanternsExperience(Experience):
         today = ctx.services.get("today", date.today)
         self.toplist = DailyTopList(ctx.data_dir / "toplists", today())
         self.size = ctx.size
+        self.glow = ctx.services.get("glow")  # optional games.lanterns.glow_gl.GLGlow (the moderngl look)
         self.state = "loading"
 
     # --- lifecycle ------------------------------------------------------------------------------------------
@@ -316,6 +317,8 @@ class LanternsExperience(Experience):
         draw_status(surface, self.index + 1, len(self.game_idioms), score, self.time_left, self.level.time_limit,
                     self.lang)
         self._draw_feedback(surface)
+        if self.glow is not None:
+            self.glow.apply(surface)
         if self.state == "story":
             draw_story_card(surface, self.round, self.solved, self.next_button, self.lang)
 
