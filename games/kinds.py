@@ -13,7 +13,7 @@ i18n.register_catalog_dir(GAMES_DIR / "messages")
 idiom_lanterns = Kind(
     name="idiom-lanterns",
     schema_path=SCHEMAS / "idiom-lanterns.schema.json",
-    runner="games.lanterns.experience:LanternsExperience",
+    runner="games.lanterns.runner:create",
     check="games.checks:check_lanterns",
     title=(("zh-CN", "成语论箭"), ("en", "Idiom Archery")),
 )

@@ -116,11 +116,17 @@ def draw_story_card(surface: pygame.Surface, rnd: Round, solved: bool, next_butt
         if not value or body.height < 40:
             continue
         label = text.draw(surface, t(f"lanterns.{key}", lang) + "：", body.topleft, 26, (150, 50, 30))
-        used = text.draw_paragraph(surface, value, pygame.Rect(label.right, body.top, body.right - label.right,
-                                                                body.height), 26, INK, align="left", line_gap=0.25)
-        used = min(used, 26 * 4)
-        body.top += max(used, label.height) + 10
-        body.height -= max(used, label.height) + 10
+        lines = text.wrap(value, 26, body.right - label.right)
+        room = max(1, min(4, (body.height - 20) // 34))  # at most four lines each, and what still fits
+        if len(lines) > room:
+            lines = lines[:room]
+            lines[-1] = lines[-1][:-1] + "…"
+        y = body.top
+        for line in lines:
+            y = text.draw(surface, line, (label.right, y), 26, INK).bottom + 6
+        used = max(y - body.top, label.height) + 10
+        body.top += used
+        body.height -= used
     next_button.draw(surface, focused=True)
 
 
