@@ -2,7 +2,7 @@
 """Frame time of 成语论箭 (2D, software) at 1280×720 with 12 lanterns, particles and an arrow in flight,
 measured beside an empty pygame frame loop in the same run. Goal: ≤ 4 ms mean per frame on one core.
 
-    .venv/bin/python bench/frame.py [--frames 600]
+    .venv/bin/python bench/frame.py [--frames 600] [--vr]
 
 Needs /work/shared/data/idioms (the dictionary and children's idioms); writes only to a temp folder.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -62,9 +63,38 @@ def describe(times: list[float]) -> tuple[float, float]:
     return statistics.fmean(times), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
+def time_vr(frames: int):
+    """The VR courtyard, both eyes rendered offscreen and copied into a pygame frame, 12 swaying lanterns."""
+    import random
+
+    from games.lanterns.vr.courtyard import EYE, IPD, Courtyard
+    from games.lanterns.vr.offscreen import StereoView
+    from games.lanterns.vr.scene import CourtyardScene
+
+    view = StereoView(SIZE)
+    scene = CourtyardScene(view.root)
+    court = Courtyard(list("画龙点睛一心意气风发春秋"), 1.0, random.Random(1))
+    scene.build_lanterns(court.placed(0.0), {}, False)
+    frame_surface = pygame.Surface(SIZE)
+
+    def vr_frame(i: int) -> None:
+        scene.place(court.placed(i / 60))
+        view.set_head(EYE, 10 * math.sin(i / 30), 8, IPD)
+        scene.draw_dynamic(EYE, 10 * math.sin(i / 30), 8, None, [])
+        image = pygame.image.frombuffer(view.render(), SIZE, "RGB")
+        frame_surface.blit(pygame.transform.flip(image, False, True), (0, 0))
+
+    timed(vr_frame, 10)
+    wall, cpu = timed(vr_frame, frames)
+    module = view.module
+    view.release()
+    return wall, cpu, module
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=600)
+    parser.add_argument("--vr", action="store_true", help="also time the 3D/VR stereo courtyard (panda3d offscreen)")
     args = parser.parse_args()
 
     from experiences.catalog import Catalog
@@ -128,6 +158,11 @@ def main() -> int:
         print(f"{label} empty pygame loop : mean {empty_mean:6.3f} ms   p99 {empty_p99:6.3f} ms")
         print(f"{label} idiom lanterns 2D : mean {game_mean:6.3f} ms   p99 {game_p99:6.3f} ms   "
               f"ratio mean {game_mean / empty_mean:5.1f}x  p99 {game_p99 / empty_p99:5.1f}x")
+    if args.vr:
+        vr_wall, vr_cpu, module = time_vr(min(args.frames, 120))
+        for label, series in (("wall", vr_wall), ("cpu ", vr_cpu)):
+            mean, p99 = describe(series)
+            print(f"{label} 3D/VR stereo      : mean {mean:6.3f} ms   p99 {p99:6.3f} ms   ({module}, 12 lanterns)")
     if gl_wall is None:
         print("moderngl glow path: unavailable (no EGL / OpenGL 3.3)")
     else:

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from experiences import i18n
 from experiences.kinds import Kind
 
 GAMES_DIR = Path(__file__).resolve().parent
 SCHEMAS = GAMES_DIR / "schemas"
-i18n.register_catalog_dir(GAMES_DIR / "messages")
 
 idiom_lanterns = Kind(
     name="idiom-lanterns",

@@ -17,7 +17,6 @@ from games.idioms.glyphs import default_glyphs
 from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, level_for
 from games.idioms.pinyin import readings
 from games.idioms.toplist import DailyTopList, nickname_ids, nickname_text
-from games.kinds import GAMES_DIR  # noqa: F401  (registers the games' message catalog)
 from games.lanterns import draw as art
 from games.lanterns.field import Arrow, LanternField
 from games.lanterns.hud import draw_idiom_banner, draw_status, draw_story_card, draw_summary, story_card_rect

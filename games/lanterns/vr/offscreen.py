@@ -22,23 +22,23 @@ class StereoView:
     def __init__(self, size: tuple[int, int], vertical_fov: float = 60.0, background=(0.03, 0.04, 0.12)):
         self.size = size
         selection = GraphicsPipeSelection.get_global_ptr()
-        self.pipe = None
-        for module in MODULES:
-            pipe = selection.make_module_pipe(module)
-            if pipe is not None and pipe.is_valid():
-                self.pipe, self.module = pipe, module
-                break
-        if self.pipe is None:
-            raise RuntimeError(f"no offscreen panda3d display module among {MODULES}")
         self.engine = GraphicsEngine.get_global_ptr()
         fbp = FrameBufferProperties()
         fbp.set_rgb_color(True)
         fbp.set_rgba_bits(8, 8, 8, 0)
         fbp.set_depth_bits(16)
-        self.buffer = self.engine.make_output(self.pipe, "yuedu-lanterns-vr", 0, fbp, WindowProperties.size(*size),
-                                              GraphicsPipe.BF_refuse_window)
+        self.buffer, tried = None, []
+        for module in MODULES:  # tinydisplay reports its X pipe invalid without X, yet opens offscreen buffers
+            pipe = selection.make_module_pipe(module)
+            buffer = None if pipe is None else self.engine.make_output(
+                pipe, "yuedu-lanterns-vr", 0, fbp, WindowProperties.size(*size), GraphicsPipe.BF_refuse_window)
+            if buffer is not None:
+                self.pipe, self.module, self.buffer = pipe, module, buffer
+                break
+            tried.append(module)
         if self.buffer is None:
-            raise RuntimeError(f"{self.module}: could not open a {size[0]}x{size[1]} offscreen buffer")
+            raise RuntimeError(f"no panda3d display module could open a {size[0]}x{size[1]} offscreen buffer "
+                               f"(tried {', '.join(tried)})")
         self.texture = Texture("vr-frame")
         self.buffer.add_render_texture(self.texture, GraphicsOutput.RTM_copy_ram)
         self.root = NodePath("courtyard")
