@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from experiences import i18n
 from experiences.kinds import Kind
 
 GAMES_DIR = Path(__file__).resolve().parent
 SCHEMAS = GAMES_DIR / "schemas"
-i18n.register_catalog_dir(GAMES_DIR / "messages")
 
 idiom_lanterns = Kind(
     name="idiom-lanterns",
     schema_path=SCHEMAS / "idiom-lanterns.schema.json",
-    runner="games.lanterns.experience:LanternsExperience",
+    runner="games.lanterns.runner:create",
     check="games.checks:check_lanterns",
     title=(("zh-CN", "成语论箭"), ("en", "Idiom Archery")),
 )

@@ -15,7 +15,6 @@ from games.chain import view
 from games.idioms.chain import CHILD, END_CHILD_STUCK, END_KIOSK_STUCK, ChainGame, ChainRules
 from games.idioms.dictionary import dictionary_for
 from games.idioms.glyphs import default_glyphs
-from games.kinds import GAMES_DIR  # noqa: F401  (registers the games' message catalog)
 from games.ui.sound import SoundBank
 from games.ui.text import text_renderer
 from games.ui.widgets import Button, button_rect

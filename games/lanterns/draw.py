@@ -48,15 +48,23 @@ class LanternSprites:
     def __init__(self, chars_pinyin: dict[str, str], radius: float, show_pinyin: bool):
         self.radius = radius
         self.frames: dict[str, dict[int, pygame.Surface]] = {}
-        self.glow = glow(int(radius * 2.2))
         for char, syllable in chars_pinyin.items():
             base = self._body(char, syllable if show_pinyin else "")
-            self.frames[char] = {a: pygame.transform.rotate(base, a) for a in TILTS}
+            frames = {a: pygame.transform.rotate(base, a) for a in TILTS}
+            if pygame.display.get_surface():  # display format: the cheapest blit
+                frames = {a: f.convert_alpha() for a, f in frames.items()}
+            self.frames[char] = frames
 
     def _body(self, char: str, syllable: str) -> pygame.Surface:
         r = self.radius
         w, h = int(r * 2.1), int(r * 2.6)
         surf = pygame.Surface((w, h), pygame.SRCALPHA)
+        # The glow is baked in (one blit per lantern, not an extra additive blit).
+        halo = pygame.Surface((w, h), pygame.SRCALPHA)
+        for k in range(10, 0, -1):
+            pygame.draw.ellipse(halo, (255, 170, 60, 10), pygame.Rect(0, 0, w * k / 10, h * 0.85 * k / 10)
+                                .move(w * (1 - k / 10) / 2, h * (1 - 0.85 * k / 10) / 2))
+        surf.blit(halo, (0, 0))
         body = pygame.Rect(0, 0, int(r * 2), int(r * 1.8))
         body.center = (w // 2, h // 2)
         pygame.draw.ellipse(surf, RED, body)
@@ -82,7 +90,6 @@ class LanternSprites:
         tilt = min(TILTS, key=lambda a: abs(a - lantern.angle))
         image = self.frames[lantern.char][tilt]
         pygame.draw.line(surface, (120, 100, 80), (lantern.x, 0), (lantern.x, lantern.y - self.radius), 1)
-        surface.blit(self.glow, self.glow.get_rect(center=(lantern.x, lantern.y)), special_flags=pygame.BLEND_ADD)
         return surface.blit(image, image.get_rect(center=(lantern.x, lantern.y)))
 
 

@@ -10,21 +10,18 @@ from datetime import date
 
 import pygame
 
-from experiences.engagement import Item, build_result
 from experiences.i18n import t
 from experiences.runtime import Experience, InputEvent
 from games.idioms.dictionary import dictionary_for, idioms_from_package
 from games.idioms.glyphs import default_glyphs
 from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, level_for
 from games.idioms.pinyin import readings
-from games.idioms.rounds import choose_idioms, fewer_lanterns, make_round
-from games.idioms.scoring import ScoreLine, Summary, score_answer
 from games.idioms.toplist import DailyTopList, nickname_ids, nickname_text
-from games.kinds import GAMES_DIR  # noqa: F401  (registers the games' message catalog)
 from games.lanterns import draw as art
 from games.lanterns.field import Arrow, LanternField
 from games.lanterns.hud import draw_idiom_banner, draw_status, draw_story_card, draw_summary, story_card_rect
 from games.lanterns.particles import FlashLimiter, Particles
+from games.lanterns.play import HIT, MISS_PINYIN, LanternGame
 from games.ui.sound import SoundBank
 from games.ui.text import text_renderer
 from games.ui.widgets import Button, button_rect
@@ -52,6 +49,7 @@ class LanternsExperience(Experience):
         today = ctx.services.get("today", date.today)
         self.toplist = DailyTopList(ctx.data_dir / "toplists", today())
         self.size = ctx.size
+        self.glow = ctx.services.get("glow")  # optional games.lanterns.glow_gl.GLGlow (the moderngl look)
         self.state = "loading"
 
     # --- lifecycle ------------------------------------------------------------------------------------------
@@ -59,34 +57,35 @@ class LanternsExperience(Experience):
         self.dictionary = dictionary_for(self.package, self.ctx.catalog)
         glyphs = default_glyphs()
         pool = [i for i in idioms_from_package(self.package) if i.word in self.dictionary and glyphs.drawable(i.word)]
-        self.game_idioms = choose_idioms(pool, self.rounds_total, self.rng, self.band)
+        self.game = LanternGame(pool, self.dictionary, self.level, self.rng, self.ctx.reporter, self.ctx.clock.now,
+                                self.band, self.rounds_total)
         self.sky = art.night_sky(self.size)
         self.particles = Particles(self.rng.randrange(2**31))
         self.flashes = FlashLimiter(3)
-        self.lines: list[ScoreLine] = []
-        self.index = -1
-        self.game_started = self.ctx.clock.now()
         self.play_time = 0.0  # seconds of play across rounds (the flash limiter's clock)
         self._next_round()
 
     def stop(self, reason: str) -> None:
         self.state = "stopped"
 
+    # The round's state lives in the shared rules (games.lanterns.play); these read it.
+    round = property(lambda self: self.game.round)
+    attempts = property(lambda self: self.game.attempts)
+    show_blank_pinyin = property(lambda self: self.game.show_blank_pinyin)
+    solved = property(lambda self: self.game.solved)
+    lines = property(lambda self: self.game.lines)
+    index = property(lambda self: self.game.index)
+    summary = property(lambda self: self.game.summary)
+
     # --- rounds ---------------------------------------------------------------------------------------------
     def _next_round(self) -> None:
-        self.index += 1
-        if self.index >= len(self.game_idioms):
+        if self.game.next_round() is None:
             self._summary()
             return
-        self.round = make_round(self.game_idioms[self.index], self.level, self.dictionary, self.rng)
         self.field = LanternField(self.round.chars(), self.size, self.level.speed, self.rng)
         syllables = {c: self._reading(c) for c in self.round.chars()}
         self.sprites = art.LanternSprites(syllables, self.field.radius, self.level.pinyin == PINYIN_ALL)
         self.t = 0.0
-        self.attempts = 0
-        self.shots: list[str] = []
-        self.show_blank_pinyin = False
-        self.round_started = self.ctx.clock.now()
         self.time_left = self.level.time_limit if self.level.timed else None
         self.arrow: Arrow | None = None
         self.aim = (self.size[0] / 2, self.size[1] * 0.5)
@@ -94,7 +93,6 @@ class LanternsExperience(Experience):
         self.feedback: tuple[str, str, float, tuple] | None = None  # (kind, text, until, where)
         self.story_at: float | None = None
         self.flash: float | None = None
-        self.solved = False
         self.state = "aim"
 
     def _reading(self, char: str) -> str:
@@ -118,57 +116,31 @@ class LanternsExperience(Experience):
         self.arrow = None
         if arrow.target is None:
             return  # into the night sky: not an answer
-        self.attempts += 1
-        self.shots.append(arrow.target)
         where = arrow.end
-        if self.round.is_correct(arrow.target):
-            self._hit(where)
-        else:
-            self._miss(arrow.target, where)
-
-    def _hit(self, where) -> None:
-        self.solved = True
-        self.particles.burst(*where, count=90)
-        self.sounds.play("burst")
-        self.sounds.play("hit")
-        if self.flashes.allow(self.play_time):
-            self.flash = self.t
-        self.field.remove(set(self.round.chars()) - {self.round.answer})  # the hit lantern is gone: burst
-        self.feedback = ("hit", t("lanterns.hit", self.lang), self.t + STORY_DELAY, where)
-        self._record(True)
-        self.story_at = self.t + STORY_DELAY
-
-    def _miss(self, char: str, where) -> None:
+        outcome = self.game.shot(arrow.target)
+        if outcome == HIT:
+            self.particles.burst(*where, count=90)
+            self.sounds.play("burst")
+            self.sounds.play("hit")
+            if self.flashes.allow(self.play_time):
+                self.flash = self.t
+            self.field.remove(set(self.round.chars()) - {self.round.answer})  # the hit lantern bursts
+            self.feedback = ("hit", t("lanterns.hit", self.lang), self.t + STORY_DELAY, where)
+            self.story_at = self.t + STORY_DELAY
+            return
         self.sounds.play("miss")
-        help_text = t("lanterns.miss", self.lang)
-        if self.attempts == 1 or not self.show_blank_pinyin:
-            self.show_blank_pinyin = True  # gentle help 1: how the missing character sounds
+        if outcome == MISS_PINYIN:
             help_text = t("lanterns.hint_pinyin", self.lang, pinyin=self.round.answer_pinyin)
-        else:  # help 2 and later: fewer lanterns, the missed ones leave first
-            keep = max(2, len(self.round.lanterns) // 2)
-            self.round = fewer_lanterns(self.round, keep, self.rng, drop_first=tuple(self.shots))
+        else:
             self.field.remove(set(self.round.chars()))
             help_text = t("lanterns.hint_fewer", self.lang)
         self.feedback = ("miss", help_text, self.t + 2.5, where)
 
     def _time_out(self) -> None:
         self.feedback = None
-        self._record(False)
+        self.game.time_out()
         self.state = "story"
         self._make_story_button()
-
-    def _record(self, solved: bool) -> None:
-        seconds = self.ctx.clock.now() - self.round_started
-        line = score_answer(self.round.idiom.word, solved, self.attempts, seconds, self.level.time_limit)
-        self.lines.append(line)
-        word = self.round.idiom.word
-        self.ctx.reporter.report(
-            "answered",
-            Item("idiom", word, {"zh-CN": word}, activity_type="question"),
-            build_result(success=solved, response=",".join(self.shots), duration=seconds,
-                         extensions={"attempts": self.attempts, "hidden-position": self.round.position,
-                                     "points": line.total, "age-band": self.band}),
-        )
 
     def _make_story_button(self) -> None:
         card = story_card_rect(self.size)
@@ -177,15 +149,9 @@ class LanternsExperience(Experience):
 
     # --- summary and top list -------------------------------------------------------------------------------
     def _summary(self) -> None:
-        self.state = "summary"
-        self.summary = Summary.of(self.lines, self.level.timed)
+        self.state = "summary"  # the statements were reported by the game when its last round ended
         self.top = None
         self.my_place = None
-        duration = self.ctx.clock.now() - self.game_started
-        self.ctx.reporter.report("scored", result=build_result(
-            score=self.summary.score, score_max=self.summary.max_score, success=self.summary.correct > 0,
-            extensions={"correct": self.summary.correct, "total": self.summary.total}))
-        self.ctx.reporter.report("completed", result=build_result(completion=True, duration=duration))
         self._summary_buttons()
 
     def _summary_buttons(self) -> None:
@@ -198,7 +164,9 @@ class LanternsExperience(Experience):
                 row, col = divmod(i, cols)
                 rect = pygame.Rect(0, 0, 250, 76)
                 rect.center = (width / 2 + (col - (cols - 1) / 2) * 270, 250 + row * 90)
-                self.buttons.append(Button("nick:" + nick, nickname_text(nick, self.lang), rect))
+                label = nickname_text(nick, self.lang)
+                ruby = tuple(readings(c)[0] if readings(c) else "" for c in label) if self.lang == "zh-CN" else ()
+                self.buttons.append(Button("nick:" + nick, label, rect, ruby=ruby))
         for key, icon, x in (("again", "again", width / 2 - 180), ("done", "done", width / 2 + 180)):
             label = t(f"lanterns.{'play_again' if key == 'again' else 'done'}", self.lang)
             self.buttons.append(Button(key, label, button_rect((x, height - 70), label), icon))
@@ -243,7 +211,7 @@ class LanternsExperience(Experience):
             elif event.action == "select":
                 self._shoot()
             elif event.action == "hint":
-                self.show_blank_pinyin = True
+                self.game.hint()
                 self.feedback = ("hint", t("lanterns.hint_pinyin", self.lang, pinyin=self.round.answer_pinyin),
                                  self.t + 3.0, self.aim)
 
@@ -310,10 +278,11 @@ class LanternsExperience(Experience):
             art.draw_aim(surface, self.aim, self.field.at(self.t, *self.aim) is not None)
         draw_idiom_banner(surface, self.round, self.level.pinyin != PINYIN_NONE, self.show_blank_pinyin,
                           self.solved, self.lang)
-        score = sum(line.total for line in self.lines)
-        draw_status(surface, self.index + 1, len(self.game_idioms), score, self.time_left, self.level.time_limit,
+        draw_status(surface, self.index + 1, self.game.total, self.game.score, self.time_left, self.level.time_limit,
                     self.lang)
         self._draw_feedback(surface)
+        if self.glow is not None:
+            self.glow.apply(surface)
         if self.state == "story":
             draw_story_card(surface, self.round, self.solved, self.next_button, self.lang)
 

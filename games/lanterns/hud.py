@@ -12,9 +12,30 @@ from games.ui.widgets import GOLD, INK, PAPER, Button
 BANNER_SIZE = 64
 
 
+_banner_cache: dict[tuple, tuple[pygame.Surface, pygame.Rect]] = {}
+
+
 def draw_idiom_banner(surface: pygame.Surface, rnd: Round, show_pinyin: bool, show_blank_pinyin: bool,
                       solved: bool, lang: str) -> pygame.Rect:
-    """The idiom across the top; the hidden character is a dashed box (or the answer once solved)."""
+    """The idiom across the top (rendered once per state of the round, then blitted)."""
+    key = (rnd.idiom.word, rnd.position, show_pinyin, show_blank_pinyin, solved, surface.get_width())
+    cached = _banner_cache.get(key)
+    if cached is None:
+        if len(_banner_cache) > 16:
+            _banner_cache.clear()
+        layer = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+        panel = _render_banner(layer, rnd, show_pinyin, show_blank_pinyin, solved)
+        image = layer.subsurface(panel).copy()
+        if pygame.display.get_surface():
+            image = image.convert_alpha()
+        cached = _banner_cache[key] = (image, panel)
+    surface.blit(cached[0], cached[1])
+    return cached[1]
+
+
+def _render_banner(surface: pygame.Surface, rnd: Round, show_pinyin: bool, show_blank_pinyin: bool,
+                   solved: bool) -> pygame.Rect:
+    """The hidden character is a dashed box with a question mark (or the answer, underlined, once solved)."""
     text = text_renderer()
     width = surface.get_width()
     cell, size, ruby = 110, BANNER_SIZE, 26
@@ -95,11 +116,17 @@ def draw_story_card(surface: pygame.Surface, rnd: Round, solved: bool, next_butt
         if not value or body.height < 40:
             continue
         label = text.draw(surface, t(f"lanterns.{key}", lang) + "：", body.topleft, 26, (150, 50, 30))
-        used = text.draw_paragraph(surface, value, pygame.Rect(label.right, body.top, body.right - label.right,
-                                                                body.height), 26, INK, align="left", line_gap=0.25)
-        used = min(used, 26 * 4)
-        body.top += max(used, label.height) + 10
-        body.height -= max(used, label.height) + 10
+        lines = text.wrap(value, 26, body.right - label.right)
+        room = max(1, min(4, (body.height - 20) // 34))  # at most four lines each, and what still fits
+        if len(lines) > room:
+            lines = lines[:room]
+            lines[-1] = lines[-1][:-1] + "…"
+        y = body.top
+        for line in lines:
+            y = text.draw(surface, line, (label.right, y), 26, INK).bottom + 6
+        used = max(y - body.top, label.height) + 10
+        body.top += used
+        body.height -= used
     next_button.draw(surface, focused=True)
 
 

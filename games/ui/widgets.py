@@ -20,6 +20,7 @@ class Button:
     label: str
     rect: pygame.Rect
     icon: str = ""  # "next", "again", "done", "hint", "" (drawn as shapes, not colour)
+    ruby: tuple[str, ...] = ()  # pinyin per character of the label, drawn above it (for young readers)
 
     def hit(self, x: float, y: float) -> bool:
         return self.rect.collidepoint(x, y)
@@ -32,7 +33,12 @@ class Button:
         if self.icon:
             draw_icon(surface, self.icon, (x + size // 2, self.rect.centery), size)
             x += size + 14
-        text_renderer().draw(surface, self.label, (x, self.rect.centery), size, INK, anchor="midleft")
+        if self.ruby:
+            text_renderer().draw_ruby(surface, list(self.label), list(self.ruby), (x, self.rect.centery),
+                                      int(size * 0.8), INK, ruby_color=(150, 50, 30), ruby_size=max(16, size // 2),
+                                      anchor="midleft")
+        else:
+            text_renderer().draw(surface, self.label, (x, self.rect.centery), size, INK, anchor="midleft")
 
 
 def button_rect(center: tuple[float, float], label: str, size: int = 36, icon: bool = True) -> pygame.Rect:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from experiences.catalog import Catalog
-from games.idioms.dictionary import IdiomDictionary, dictionary_for, load_dictionary
+from games.idioms.dictionary import dictionary_for, load_dictionary
 from games.idioms.pinyin import near_sounds, toneless
 
 

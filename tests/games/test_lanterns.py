@@ -169,3 +169,27 @@ def test_flash_limiter_allows_three_per_second():
     limiter = FlashLimiter(3)
     assert [limiter.allow(t / 10) for t in range(10)] == [True, True, True] + [False] * 7
     assert limiter.allow(1.0)
+
+
+def test_aim_by_pointer_motion_sensor_and_hint(run_context, surface):
+    package, ctx, sink, clock = run_context("org.yuedu.idioms.children", age_band="13+", seed=2)
+    exp = create_experience(package, ctx)
+    exp.start()
+    assert exp.level.pinyin == "none" and not exp.show_blank_pinyin
+    exp.handle(InputEvent("action", action="hint", source="gamepad"))
+    assert exp.show_blank_pinyin and exp.round.answer_pinyin in exp.feedback[1]
+    target = lantern_at(exp, exp.round.answer)
+    exp.handle(InputEvent("pointer_move", target.x + 5, target.y - 5, source="mouse"))
+    assert exp.field.at(exp.t, *exp.aim).char == exp.round.answer
+    # A motion sensor (TUIO) or head pose sends normalised aim; select shoots.
+    exp.handle(InputEvent("aim", target.x / 1280, target.y / 720, source="tuio"))
+    exp.handle(InputEvent("action", action="select", source="tuio"))
+    assert exp.arrow is not None and exp.arrow.target == exp.round.answer
+    run(exp, surface, 1.0)
+    assert exp.solved
+    # Shooting at empty sky is not an answer.
+    exp2 = create_experience(package, ctx)
+    exp2.start()
+    exp2.handle(InputEvent("pointer_down", 640, 180))
+    run(exp2, surface, 1.0)
+    assert exp2.attempts == 0 and exp2.state == "aim"

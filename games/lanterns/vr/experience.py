@@ -1,0 +1,234 @@
+"""成语论箭 in VR: the same rules (games.lanterns.play) in a panda3d courtyard, rendered side by side for a
+headset, aimed by head pose ("aim" events with yaw/pitch), a pointer or the arrow keys; ends kindly after the
+curator's time limit ([content] vr_minutes, default 10).
+"""
+from __future__ import annotations
+
+import math
+import random
+
+import pygame
+
+from experiences.i18n import t
+from experiences.runtime import Experience, InputEvent
+from games.idioms.dictionary import dictionary_for, idioms_from_package
+from games.idioms.glyphs import default_glyphs
+from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, level_for
+from games.idioms.pinyin import readings
+from games.lanterns.experience import STORY_DELAY, age_band_of
+from games.lanterns.hud import draw_idiom_banner, draw_story_card, story_card_rect
+from games.lanterns.play import HIT, MISS_PINYIN, LanternGame
+from games.lanterns.vr.courtyard import EYE, IPD, Arrow3D, Courtyard, VRSession, aim_direction, pose_towards
+from games.ui.sound import SoundBank
+from games.ui.text import text_renderer
+from games.ui.widgets import PAPER, Button, button_rect
+
+REST_SECONDS = 6.0  # the kind "rest your eyes" message stays this long before the run ends
+
+
+class LanternsVRExperience(Experience):
+    def __init__(self, package, ctx):
+        super().__init__(package, ctx)
+        content = package.manifest.content
+        self.lang = ctx.language
+        self.rng = random.Random(ctx.services.get("seed"))
+        self.band = age_band_of(ctx, package)
+        self.level = level_for(self.band, content.get("levels"))
+        self.rounds_total = int(content.get("rounds", 8))
+        self.session = VRSession(float(content.get("vr_minutes", 10)))
+        self.sounds = ctx.services.get("sounds") or SoundBank(ctx.config.audio.volume_cap)
+        self.size = ctx.size
+        self.state = "loading"
+        self.view = None
+
+    def start(self) -> None:
+        from games.lanterns.vr.offscreen import StereoView
+        from games.lanterns.vr.scene import CourtyardScene
+
+        self.dictionary = dictionary_for(self.package, self.ctx.catalog)
+        pool = [i for i in idioms_from_package(self.package)
+                if i.word in self.dictionary and default_glyphs().drawable(i.word)]
+        self.game = LanternGame(pool, self.dictionary, self.level, self.rng, self.ctx.reporter, self.ctx.clock.now,
+                                self.band, self.rounds_total)
+        if self.view is None:
+            self.view = StereoView(self.size)
+            self.scene = CourtyardScene(self.view.root)
+        self.yaw, self.pitch = 0.0, 8.0
+        self._next_round()
+
+    def stop(self, reason: str) -> None:
+        if self.view is not None:
+            self.view.release()
+            self.view = None
+        self.state = "stopped"
+
+    def _next_round(self) -> None:
+        if self.game.next_round() is None:
+            self.state = "summary"
+            return
+        rnd = self.game.round
+        self.courtyard = Courtyard(rnd.chars(), self.level.speed, self.rng)
+        self.t = 0.0
+        pinyin = {c: rnd.answer_pinyin if c == rnd.answer else (readings(c) or ("",))[0] for c in rnd.chars()}
+        self.scene.build_lanterns(self.courtyard.placed(0.0), pinyin, self.level.pinyin == PINYIN_ALL)
+        self.arrow: Arrow3D | None = None
+        self.sparks: list[list] = []
+        self.message = ""
+        self.story_at = None
+        self.time_left = self.level.time_limit if self.level.timed else None
+        self.state = "aim"
+
+    @property
+    def origin(self):
+        return EYE
+
+    # --- aiming and shooting --------------------------------------------------------------------------------
+    def handle(self, event: InputEvent) -> None:
+        if event.type == "action" and event.action == "back":
+            self.finished = True
+        elif self.state == "aim":
+            if event.type == "aim":
+                if event.source == "head" or event.yaw or event.pitch:
+                    self.yaw, self.pitch = event.yaw, event.pitch
+                else:  # a normalised pointer (motion sensor): map the screen to ±45° / ±30°
+                    self.yaw, self.pitch = (event.x - 0.5) * 90, (0.5 - event.y) * 60 + 8
+            elif event.type in ("pointer_move", "pointer_down"):
+                eye_w = self.size[0] / 2
+                self.yaw = ((event.x % eye_w) / eye_w - 0.5) * 90
+                self.pitch = (0.5 - event.y / self.size[1]) * 60 + 8
+                if event.type == "pointer_down":
+                    self._shoot()
+            elif event.type == "action" and event.action in ("left", "right"):
+                self._snap(1 if event.action == "right" else -1)
+            elif event.type == "action" and event.action == "select":
+                self._shoot()
+            elif event.type == "action" and event.action == "hint":
+                self.game.hint()
+        elif self.state in ("story", "summary") and (
+                event.type == "pointer_down" or (event.type == "action" and event.action == "select")):
+            if self.state == "story":
+                self._next_round()
+            else:
+                self.finished = True
+
+    def _snap(self, step: int) -> None:
+        placed = sorted(self.courtyard.placed(self.t), key=lambda h: math.atan2(h.x, h.y))
+        current = self.courtyard.pick(self.t, self.origin, aim_direction(self.yaw, self.pitch))
+        index = placed.index(current) + step if current in placed else (0 if step > 0 else -1)
+        target = placed[index % len(placed)]
+        self.yaw, self.pitch = pose_towards((target.x, target.y, target.z), self.origin)
+
+    def _shoot(self) -> None:
+        if self.arrow is not None or self.state != "aim":
+            return
+        direction = aim_direction(self.yaw, self.pitch)
+        target = self.courtyard.pick(self.t, self.origin, direction)
+        start = (self.origin[0], self.origin[1] + 0.4, self.origin[2] - 0.25)
+        end = (target.x, target.y, target.z) if target else tuple(self.origin[i] + direction[i] * 12 for i in range(3))
+        self.arrow = Arrow3D(start, end, target.char if target else None)
+        self.sounds.play("shoot")
+
+    def _land(self) -> None:
+        arrow, self.arrow = self.arrow, None
+        if arrow.target is None:
+            return
+        outcome = self.game.shot(arrow.target)
+        if outcome == HIT:
+            self.sounds.play("burst")
+            self.sounds.play("hit")
+            for _ in range(60):
+                a, b = self.rng.uniform(0, 2 * math.pi), self.rng.uniform(-1, 1)
+                speed = self.rng.uniform(0.8, 2.2)
+                velocity = [math.cos(a) * speed, math.sin(a) * speed * 0.5, b * speed + 1.0]
+                self.sparks.append([list(arrow.end), velocity, self.rng.uniform(0.6, 1.2),
+                                    self.rng.choice(((1, 0.85, 0.4, 1), (1, 0.5, 0.2, 1), (1, 0.95, 0.8, 1)))])
+            self.courtyard.remove(set(self.game.round.chars()) - {self.game.round.answer})
+            self.message = t("lanterns.hit", self.lang)
+            self.story_at = self.t + STORY_DELAY
+            return
+        self.sounds.play("miss")
+        if outcome == MISS_PINYIN:
+            self.message = t("lanterns.hint_pinyin", self.lang, pinyin=self.game.round.answer_pinyin)
+        else:
+            self.courtyard.remove(set(self.game.round.chars()))
+            self.message = t("lanterns.hint_fewer", self.lang)
+
+    # --- time -----------------------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        if self.state in ("loading", "stopped"):
+            return
+        session = self.session.update(dt)
+        if self.state == "rest":
+            self.rest_left -= dt
+            if self.rest_left <= 0:
+                self.finished = True
+            return
+        if session == "ended":  # kindly, even mid-round: young eyes come first
+            self.state, self.rest_left = "rest", REST_SECONDS
+            return
+        if self.state == "summary":
+            return
+        self.t += dt
+        for spark in self.sparks:
+            spark[1][2] -= 3.0 * dt
+            spark[0] = [spark[0][i] + spark[1][i] * dt for i in range(3)]
+            spark[2] -= dt
+        self.sparks = [s for s in self.sparks if s[2] > 0]
+        if self.arrow is not None:
+            self.arrow.elapsed += dt
+            if self.arrow.target:
+                followed = self.courtyard.find(self.t, self.arrow.target)
+                if followed:
+                    self.arrow.end = (followed.x, followed.y, followed.z)
+            if self.arrow.done:
+                self._land()
+        if self.state == "aim" and self.story_at is not None and self.t >= self.story_at:
+            self.state = "story"
+        if self.state == "aim" and self.time_left is not None and not self.game.solved:
+            self.time_left -= dt
+            if self.time_left <= 0:
+                self.game.time_out()
+                self.state = "story"
+
+    # --- drawing --------------------------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        if self.view is None or self.state == "loading":
+            surface.fill((8, 10, 30))
+            return
+        if self.state not in ("rest", "summary"):
+            self.scene.place(self.courtyard.placed(self.t))
+            self.view.set_head(self.origin, self.yaw, self.pitch, IPD)
+            self.scene.draw_dynamic(self.origin, self.yaw, self.pitch, self.arrow,
+                                    [(tuple(s[0]), s[3]) for s in self.sparks])
+            frame = pygame.image.frombuffer(self.view.render(), self.size, "RGB")
+            surface.blit(pygame.transform.flip(frame, False, True), (0, 0))
+        else:
+            surface.fill((8, 10, 30))
+        eye_w = self.size[0] // 2
+        for eye in range(2):  # the same overlay in both eyes: it sits at screen depth
+            half = surface.subsurface(pygame.Rect(eye * eye_w, 0, eye_w, self.size[1]))
+            self._overlay(half)
+
+    def _overlay(self, half: pygame.Surface) -> None:
+        text = text_renderer()
+        w, h = half.get_size()
+        if self.state == "rest":
+            text.draw_paragraph(half, t("lanterns.vr_rest", self.lang), pygame.Rect(30, h * 0.4, w - 60, 200), 34,
+                                PAPER)
+            return
+        if self.state == "summary":
+            s = self.game.summary
+            text.draw_paragraph(half, t("lanterns.summary_score", self.lang, correct=s.correct, total=s.total,
+                                        score=s.score), pygame.Rect(30, h * 0.4, w - 60, 200), 32, PAPER)
+            return
+        draw_idiom_banner(half, self.game.round, self.level.pinyin != PINYIN_NONE, self.game.show_blank_pinyin,
+                          self.game.solved, self.lang)
+        if self.session.state == "warn":
+            text.draw(half, t("lanterns.vr_soon", self.lang), (w / 2, 170), 26, PAPER, anchor="midtop")
+        if self.message:
+            text.draw_paragraph(half, self.message, pygame.Rect(20, h - 150, w - 40, 100), 28, PAPER)
+        if self.state == "story":
+            card = story_card_rect(half.get_size())
+            label = t("lanterns.next", self.lang)
+            button = Button("next", label, button_rect((card.centerx, card.bottom - 56), label), "next")
+            draw_story_card(half, self.game.round, self.game.solved, button, self.lang)
