@@ -7,6 +7,7 @@ PyAudio is tried) and "fonts" (the kiosk's text renderer). Everything written go
 from __future__ import annotations
 
 import logging
+import threading
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from recitation.booth import flow as F
 from recitation.booth.session import Highlight, TakeSession
 from recitation.booth.widgets import PAPER, Button, row_of_buttons
 from recitation.poems import GRADE_NAMES, PoemFilter, load_poems, search
+from recitation.scoring.warm import warm_scorer
 from recitation.timing import PaceModel, parse_lrc, timeline_for_text
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,9 @@ class RecitationBooth(Experience):
             except (AudioUnavailable, OSError, ImportError) as exc:
                 log.warning("no microphone, read-along only: %s", exc)
         self.flow.can_record = self.device is not None
+        if self.flow.can_record and self.flow.scoring_enabled:
+            # Warm the scorer (imports, pinyin tables) while the family picks a poem; never in the way.
+            threading.Thread(target=warm_scorer, name="recitation-warm", daemon=True).start()
         if self.device is not None:
             try:
                 self.output = self.device.open_output(RECORD_RATE)
@@ -247,7 +252,8 @@ class RecitationBooth(Experience):
     def _score_take(self) -> None:
         from recitation.scoring import score_take
 
-        report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang)
+        report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang,
+                            char_times=self.session.char_times())
         self.report = report
         self.session.finish({"overall": report.overall, **report.scores, "flags": report.flags})
         self.session = None

@@ -67,6 +67,8 @@ class TakeSession:
         self.pitch_trace: deque[float] = deque(maxlen=PITCH_HISTORY)
         self.heard_voice = False
         self.closed = False
+        self._shown: list[float] = []  # take time at which the highlight reached each character
+
 
     def pump(self, now: float) -> MeterReading:
         """Take every block the microphone delivered since the last call."""
@@ -78,7 +80,18 @@ class TakeSession:
             if self.last.voice:
                 self.heard_voice = True
             self.highlight.observe(syllables, now)
+        reached = int(self.highlight.position(now))
+        while len(self._shown) < min(reached + 1, self.poem.expected.size):
+            self._shown.append(self.recorder.seconds)
         return self.last
+
+    def char_times(self) -> list[float]:
+        """When each character was highlighted, in take seconds (the rest extrapolated): the scorer's prior."""
+        times = list(self._shown)
+        step = 0.4
+        while len(times) < self.poem.expected.size:
+            times.append((times[-1] if times else 0.0) + step)
+        return times
 
     @property
     def seconds(self) -> float:

@@ -72,3 +72,10 @@ def test_mixer_ducks_music_under_a_voice_and_caps_the_volume():
     assert not mixer.voice_playing
     mixer.music_on = False
     assert not mixer.produce(10).any()
+
+
+def test_warming_the_scorer_once():
+    from recitation.scoring.warm import is_warm, warm_scorer
+
+    warm_scorer()
+    assert is_warm() and warm_scorer() == 0.0
