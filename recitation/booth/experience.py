@@ -15,6 +15,7 @@ from experiences import datadir
 from experiences.engagement import Item, build_result
 from experiences.i18n import t
 from experiences.runtime import Experience, InputEvent
+from recitation.audio.calibration import load_mic_delay
 from recitation.audio.devices import RECORD_RATE, AudioUnavailable
 from recitation.audio.mixer import Mixer
 from recitation.audio.recorder import recover_partial_takes
@@ -53,6 +54,7 @@ class RecitationBooth(Experience):
         self.show_focus = False  # the focus ring appears once someone uses keys or a game pad
         self._text = None
         self._default_music = content.get("music", "")
+        self.mic_delay = 0.0
 
     # --- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -60,6 +62,7 @@ class RecitationBooth(Experience):
         for take in recover_partial_takes(folder):
             log.warning("recovered a take interrupted by a crash: %s", take)
         prune_recordings(folder, self.ctx.config.storage.recordings_keep_days)
+        self.mic_delay = load_mic_delay()
         self.device = self.ctx.services.get("audio")
         if self.device is None and not self.ctx.headless:
             try:
@@ -252,8 +255,9 @@ class RecitationBooth(Experience):
     def _score_take(self) -> None:
         from recitation.scoring import score_take
 
-        report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang,
-                            char_times=self.session.char_times())
+        # The microphone hears the reader `mic_delay` after the screen showed the character.
+        shown = [t + self.mic_delay for t in self.session.char_times()]
+        report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang, char_times=shown)
         self.report = report
         self.session.finish({"overall": report.overall, **report.scores, "flags": report.flags})
         self.session = None

@@ -105,10 +105,12 @@ def test_english_feedback(readings):
     assert any("stopped for 3 seconds" in s for s in report.feedback), report.feedback
 
 
-def test_cli_prints_one_json_object(readings, repo_root):
-    result = subprocess.run([sys.executable, "launcher.py", "recite", "score", "--text", JINGYESI, "--json",
-                             str(readings["skipped_line"])], cwd=repo_root, capture_output=True, text=True, check=True)
-    data = json.loads(result.stdout)
+def test_cli_prints_one_json_object(readings, capsys):
+    import launcher
+
+    code = launcher.main(["recite", "score", "--text", JINGYESI, "--json", str(readings["skipped_line"])])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
     assert data["completeness"] <= 80
     assert data["lines"][1]["heard"] == 0
     assert any("疑是地上霜" in s for s in data["feedback"])
