@@ -10,6 +10,7 @@ import logging
 import threading
 
 import numpy as np
+import pygame
 
 from experiences import datadir
 from experiences.engagement import Item, build_result
@@ -21,15 +22,14 @@ from recitation.audio.mixer import Mixer
 from recitation.audio.recorder import recover_partial_takes
 from recitation.audio.takes import prune_recordings
 from recitation.booth import flow as F
+from recitation.booth import layout
 from recitation.booth.session import Highlight, TakeSession
-from recitation.booth.widgets import PAPER, Button, row_of_buttons
-from recitation.poems import GRADE_NAMES, PoemFilter, load_poems, search
+from recitation.booth.widgets import PAPER, Button
+from recitation.poems import PoemFilter, load_poems, search
 from recitation.scoring.warm import warm_scorer
 from recitation.timing import PaceModel, parse_lrc, timeline_for_text
 
 log = logging.getLogger(__name__)
-CARDS_PER_PAGE = 8
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
 OUTPUT_LEAD_S = 0.15  # keep this much sound queued for the speaker
 
 
@@ -305,68 +305,10 @@ class RecitationBooth(Experience):
         return search(self.poems, self.filter)
 
     def picker_cards(self):
-        import pygame
-
-        if self.flow.screen != F.PICKER:
-            return []
-        width = self.ctx.size[0]
-        found = self.filtered()
-        pages = max(1, -(-len(found) // CARDS_PER_PAGE))
-        self.page = min(self.page, pages - 1)
-        shown = found[self.page * CARDS_PER_PAGE:(self.page + 1) * CARDS_PER_PAGE]
-        card_w, card_h, gap = (width - 60 - 3 * 16) // 4, 112, 16
-        out = []
-        for k, poem in enumerate(shown):
-            rect = pygame.Rect(30 + (k % 4) * (card_w + gap), 190 + (k // 4) * (card_h + gap), card_w, card_h)
-            out.append((rect, self.poems.index(poem)))
-        return out
+        return layout.picker_cards(self)
 
     def buttons(self) -> list[Button]:
-        import pygame
-
-        width, height = self.ctx.size
-        lang, flow = self.lang, self.flow
-        bottom = pygame.Rect(30, height - 100, width - 60, 80)
-        back = Button("back", t("recite.ui.back", lang), pygame.Rect(20, 16, 140, 72))
-        if flow.screen == F.PICKER:
-            chips = [("all", t("recite.ui.all", lang))] + [(f"grade:{g}", GRADE_NAMES[g]) for g in range(1, 7)]
-            chips += [("collection:唐诗三百首", "唐诗"), ("collection:宋词三百首", "宋词")]
-            row = row_of_buttons(chips, pygame.Rect(30, 100, width - 60, 72), height=72, gap=10)
-            for button in row:
-                button.on = (button.key == "all" and self.filter.grade is None and not self.filter.collection) or \
-                    button.key in (f"grade:{self.filter.grade}", f"collection:{self.filter.collection}")
-            keys = [(f"letter:{c}", c.upper()) for c in LETTERS]
-            keypad = row_of_buttons(keys[:13], pygame.Rect(30, 450, width - 60, 72), height=72, gap=8)
-            keypad += row_of_buttons(keys[13:], pygame.Rect(30, 530, width - 60, 72), height=72, gap=8)
-            nav = row_of_buttons([("clear", t("recite.ui.clear", lang)), ("prev", "<"), ("next", ">")],
-                                 pygame.Rect(width - 560, height - 100, 530, 80))
-            return [back] + row + keypad + nav
-        if flow.screen == F.CONSENT:
-            return [back] + row_of_buttons([("decline", t("recite.consent.decline", lang)),
-                                            ("agree", t("recite.consent.agree", lang))],
-                                           pygame.Rect(160, height - 190, width - 320, 96), height=96, primary="agree")
-        if flow.screen == F.READING:
-            specs = [("pinyin", t("recite.ui.pinyin_on" if flow.show_pinyin else "recite.ui.pinyin_off", lang)),
-                     ("family", t("recite.ui.family_on" if flow.family_mode else "recite.ui.family_off", lang))]
-            if flow.scoring_enabled:
-                specs.append(("no_score", t("recite.ui.score_off" if flow.no_score else "recite.ui.score_on", lang)))
-            if self.poem is not None and self.poem.audio:
-                specs.append(("reference", t("recite.ui.reference", lang)))
-            specs.append(("read_along", t("recite.ui.read_along", lang)))
-            if flow.recording_allowed:
-                specs.append(("record", t("recite.ui.record", lang)))
-            return [back] + row_of_buttons(specs, bottom, primary="record")
-        if flow.screen == F.COUNTDOWN:
-            return [back]
-        if flow.screen == F.RECORDING:
-            return [back] + row_of_buttons([("redo", t("recite.ui.redo", lang)), ("stop", t("recite.ui.stop", lang))],
-                                           pygame.Rect(width // 2 - 300, height - 100, 600, 80), primary="stop")
-        if flow.screen in (F.SCORE, F.REVIEW):
-            return [back] + row_of_buttons([("playback", t("recite.ui.playback", lang)),
-                                            ("redo", t("recite.ui.redo", lang)),
-                                            ("next_poem", t("recite.ui.next_poem", lang))],
-                                           pygame.Rect(width - 760, height - 100, 730, 80), primary="redo")
-        return []
+        return layout.buttons(self)
 
     def draw(self, surface) -> None:
         from recitation.booth import screens
@@ -379,7 +321,7 @@ class RecitationBooth(Experience):
             found = self.filtered()
             cards = [(rect, self.poems[i]) for rect, i in self.picker_cards()]
             screens.draw_picker(surface, text, cards, self.filter.query, self.page,
-                                -(-len(found) // CARDS_PER_PAGE), lang)
+                                -(-len(found) // layout.CARDS_PER_PAGE), lang)
         elif flow.screen == F.CONSENT:
             screens.draw_consent(surface, text, self.ctx.config.storage.recordings_keep_days, lang)
         elif flow.screen == F.SCORE and self.report is not None:
@@ -387,8 +329,6 @@ class RecitationBooth(Experience):
         elif self.poem is not None:
             screens.draw_header(surface, text, self.poem, lang)
             position = self.highlight.position(now) if self.highlight is not None else -1.0
-            import pygame
-
             area = pygame.Rect(40, 125, width - 140, height - 125 - 150)
             screens.draw_poem(surface, text, self.poem, area, position, flow.show_pinyin, flow.family_mode, lang)
             if flow.screen == F.RECORDING and self.session is not None:
