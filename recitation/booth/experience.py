@@ -53,6 +53,7 @@ class RecitationBooth(Experience):
         self.focus = 0
         self.show_focus = False  # the focus ring appears once someone uses keys or a game pad
         self._text = None
+        self._canvas = None
         self._default_music = content.get("music", "")
         self.mic_delay = 0.0
 
@@ -103,15 +104,21 @@ class RecitationBooth(Experience):
         return self.ctx.language
 
     # --- input --------------------------------------------------------------------------------------------
+    def _to_design(self, x: float, y: float) -> tuple[float, float]:
+        """Window pixels → the booth's 1280×720 design space (the window may be any size)."""
+        width, height = self.ctx.size
+        return x * layout.DESIGN_SIZE[0] / width, y * layout.DESIGN_SIZE[1] / height
+
     def handle(self, event: InputEvent) -> None:
         buttons = self.buttons()
         if event.type == "pointer_down":
+            x, y = self._to_design(event.x, event.y)
             for button in buttons:
-                if button.hit(event.x, event.y):
+                if button.hit(x, y):
                     self.press(button.key)
                     return
             for rect, index in self.picker_cards():
-                if rect.collidepoint(event.x, event.y):
+                if rect.collidepoint(x, y):
                     self.press(f"poem:{index}")
                     return
         elif event.type == "action":
@@ -310,7 +317,17 @@ class RecitationBooth(Experience):
     def buttons(self) -> list[Button]:
         return layout.buttons(self)
 
-    def draw(self, surface) -> None:
+    def draw(self, window) -> None:
+        """Draw at the design size, then scale into the window if it differs (e.g. 960×540 previews)."""
+        if window.get_size() == layout.DESIGN_SIZE:
+            self._draw(window)
+            return
+        if self._canvas is None:
+            self._canvas = pygame.Surface(layout.DESIGN_SIZE)
+        self._draw(self._canvas)
+        pygame.transform.smoothscale(self._canvas, window.get_size(), window)
+
+    def _draw(self, surface) -> None:
         from recitation.booth import screens
 
         text, lang, flow = self.text(), self.lang, self.flow

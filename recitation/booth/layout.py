@@ -9,6 +9,7 @@ from recitation.booth import flow as F
 from recitation.booth.widgets import Button, row_of_buttons
 from recitation.poems import GRADE_NAMES
 
+DESIGN_SIZE = (1280, 720)  # the booth lays out and draws at this size; the experience scales to the window
 CARDS_PER_PAGE = 8
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -17,7 +18,7 @@ def picker_cards(booth) -> list:
     """(rect, poem index) of the poem cards on the picker's current page."""
     if booth.flow.screen != F.PICKER:
         return []
-    width = booth.ctx.size[0]
+    width = DESIGN_SIZE[0]
     found = booth.filtered()
     pages = max(1, -(-len(found) // CARDS_PER_PAGE))
     booth.page = min(booth.page, pages - 1)
@@ -32,7 +33,7 @@ def picker_cards(booth) -> list:
 
 def buttons(booth) -> list[Button]:
     """The current screen's buttons, big enough for children's fingers."""
-    width, height = booth.ctx.size
+    width, height = DESIGN_SIZE
     lang, flow = booth.lang, booth.flow
     bottom = pygame.Rect(30, height - 100, width - 60, 80)
     back = Button("back", t("recite.ui.back", lang), pygame.Rect(20, 16, 140, 72))

@@ -1,5 +1,5 @@
-"""Text for the booth: the kiosk's shared renderer when the shell provides one (ctx.services["fonts"]),
-otherwise pygame.freetype with the Kai font (or Noto CJK SC) and a small render cache.
+"""Text for the booth: the kiosk's shared renderer when the shell provides one (ctx.services["fonts"]) or the
+engine has one (experiences.text), otherwise pygame.freetype with the Kai font (or Noto CJK SC) and a cache.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pygame.freetype
 
 REPO = Path(__file__).resolve().parents[2]
 KAI_CANDIDATES = (
-    REPO / "experiences" / "assets" / "fonts" / "StageKai-Regular-3500.subset.ttf",  # the kiosk's bundled Kai
+    REPO / "assets" / "fonts" / "StageKai-Regular-3500.subset.ttf",  # the engine's bundled Kai
     Path("/work/shared/data/fonts/StageKai-Regular-3500.subset.ttf"),
     Path("/usr/share/fonts/truetype/lxgw/LXGWWenKai-Regular.ttf"),
 )
@@ -69,7 +69,12 @@ class BoothText:
 
 
 def booth_text(ctx) -> BoothText:
+    """The shell's renderer if it gave one, else the engine's shared one (experiences.text), else our own."""
     fonts = ctx.services.get("fonts") if ctx is not None else None
     if fonts is not None and hasattr(fonts, "draw") and hasattr(fonts, "size"):
         return fonts
-    return BoothText()
+    try:
+        from experiences.text import shared_text  # the engine's renderer, with a CJK fallback font
+    except ImportError:
+        return BoothText()
+    return shared_text()

@@ -221,3 +221,21 @@ def test_family_mode_marks_readers_in_words(make_booth, tmp_path):
     booth.press("family")
     shot = screenshot(booth, tmp_path / "screens", "11-family")
     assert booth.flow.family_mode and shot.get_at((1215, 185)) is not None
+
+
+def test_a_smaller_window_is_scaled_and_taps_still_land(package, data_dir, tmp_path):
+    pygame.init()
+    clock = ManualClock()
+    reporter = SessionReporter(ListSink(), Place()).experience(package.id, "recitation", "1.0.0")
+    ctx = RunContext(config=KioskConfig(), reporter=reporter, size=(960, 540), data_dir=data_dir, headless=True,
+                     clock=clock)
+    booth = RecitationBooth(package, ctx)
+    booth.start()
+    window = pygame.Surface((960, 540))
+    booth.draw(window)
+    pygame.image.save(window, str(tmp_path / "small.png"))
+    assert pygame.surfarray.array3d(window).std() > 5
+    rect, index = booth.picker_cards()[0]  # design coordinates; tap it in window coordinates
+    booth.handle(InputEvent("pointer_down", x=rect.centerx * 0.75, y=rect.centery * 0.75))
+    assert booth.flow.screen == F.READING and booth.flow.poem_index == index
+    booth.stop("quit")
