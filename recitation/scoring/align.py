@@ -14,7 +14,7 @@ SKIP_COST = 1.0  # a character with no syllable
 SKIP_LINE_DISCOUNT = 0.9  # a whole line left out is likelier than the same number of scattered characters
 EXTRA_COST = 0.9  # a syllable with no character (a repeat, a cough, a false start)
 PAUSE_S = 0.15  # a gap at least this long counts as a pause
-TONE_WEIGHT = 0.4
+TONE_WEIGHT = 0.15  # tones break ties (which line was skipped) but must not pull the alignment off the pauses
 PRIOR_WEIGHT = 0.3  # the highlight is a hint (readers lead and lag it), never stronger than a skip
 PRIOR_SPAN_S = 3.0  # beyond this distance from its highlight time a match costs the full prior weight
 

@@ -129,3 +129,21 @@ def test_scoring_imports_no_device_or_web_library(repo_root):
             "print(sorted(m for m in ('pygame', 'pyaudio', 'flask') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=repo_root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("index", [0, 125, 275])  # a 5-character 绝句, a 7-character one, a 宋词
+def test_other_poems_clean_and_skipped(index, tmp_path):
+    import soundfile
+
+    from recitation.fixtures import Reading, synthesize
+    from recitation.scoring import expected_from_paragraphs
+
+    poem = json.loads(open("/work/shared/data/poems/recital_300.json", encoding="utf-8").read())[index]
+    expected = expected_from_paragraphs(poem["paragraphs"], poem["pinyin"])
+    middle = len(expected.lines) // 2
+    clean = score_take(*soundfile.read(synthesize(expected, tmp_path / "clean.wav")), expected)
+    skipped = score_take(*soundfile.read(synthesize(expected, tmp_path / "skip.wav", Reading(skip_line=middle))),
+                         expected)
+    assert clean.overall >= 80, (poem["title"], clean.scores)
+    assert clean.completeness - skipped.completeness >= 10
+    assert sum(line["heard"] == 0 for line in skipped.lines) == 1
