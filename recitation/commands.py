@@ -1,4 +1,4 @@
-"""`launcher.py recite …`: the recitation booth's command line (score a take offline)."""
+"""`launcher.py recite …`: the recitation booth's command line (score a take offline, calibrate the mic delay)."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,10 @@ def register(subparsers) -> None:
     score.add_argument("--json", action="store_true", help="print one JSON object (overall, sub-scores, flags, lines, feedback)")
     score.add_argument("--lang", default="zh-CN", choices=["zh-CN", "en"], help="language of the feedback sentences")
     score.set_defaults(func=run_score)
+    calibrate = recite.add_parser("calibrate", help="measure this booth's microphone delay (play a click, hear it)")
+    calibrate.add_argument("--input", default="", help="part of the microphone's device name (default: system default)")
+    calibrate.add_argument("--output", default="", help="part of the speaker's device name")
+    calibrate.set_defaults(func=run_calibrate)
 
 
 def run_score(args) -> int:
@@ -37,6 +41,28 @@ def run_score(args) -> int:
         print(f"  {line['text']}: {line['heard']}/{line['expected']}  pace {line['pace']}  pause after {line['pause_after']}")
     for sentence in report.feedback:
         print(sentence)
+    return 0
+
+
+def run_calibrate(args) -> int:
+    from recitation.audio.calibration import calibrate, save_mic_delay
+    from recitation.audio.devices import AudioUnavailable, PyAudioDevice
+
+    try:
+        device = PyAudioDevice(args.input, args.output)
+    except AudioUnavailable as exc:
+        print(f"recite calibrate: 没有可用的音频设备 / no audio device: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = calibrate(device)
+    finally:
+        device.close()
+    if not result.heard:
+        print("recite calibrate: 没有听到提示音，请调高音量或靠近话筒 / the click was not heard: raise the volume",
+              file=sys.stderr)
+        return 1
+    path = save_mic_delay(result.seconds)
+    print(f"mic delay {result.seconds * 1000:.1f} ms (confidence {result.confidence:.0f}) → {path}")
     return 0
 
 

@@ -14,7 +14,9 @@ SKIP_COST = 1.0  # a character with no syllable
 SKIP_LINE_DISCOUNT = 0.9  # a whole line left out is likelier than the same number of scattered characters
 EXTRA_COST = 0.9  # a syllable with no character (a repeat, a cough, a false start)
 PAUSE_S = 0.15  # a gap at least this long counts as a pause
-TONE_WEIGHT = 0.4
+TONE_WEIGHT = 0.15  # tones break ties (which line was skipped) but must not pull the alignment off the pauses
+PRIOR_WEIGHT = 0.3  # the highlight is a hint (readers lead and lag it), never stronger than a skip
+PRIOR_SPAN_S = 3.0  # beyond this distance from its highlight time a match costs the full prior weight
 
 
 @dataclass
@@ -31,9 +33,16 @@ def boundary_cost(expected_break: str, gap: float) -> float:
     return 0.7 if paused else 0.0
 
 
-def align(breaks: list[str], gaps: list[float], tone_fit: np.ndarray) -> Alignment:
+def timing_cost(char_times: list[float], nuclei: list[float]) -> np.ndarray:
+    """A gentle prior from the highlight: matching a syllable far from when its character was shown costs a bit."""
+    distance = np.abs(np.asarray(nuclei)[None, :] - np.asarray(char_times)[:, None])
+    return PRIOR_WEIGHT * np.minimum(1.0, distance / PRIOR_SPAN_S)
+
+
+def align(breaks: list[str], gaps: list[float], tone_fit: np.ndarray, prior: np.ndarray | None = None) -> Alignment:
     """breaks[i]: the break before character i ("" | "minor" | "major"); gaps[j]: silence before syllable j;
-    tone_fit[i, j] in [0, 1]: how well syllable j's pitch fits character i's tone (0.5 when unknown)."""
+    tone_fit[i, j] in [0, 1]: how well syllable j's pitch fits character i's tone (0.5 when unknown);
+    prior[i, j]: an extra cost from the highlight timing (see timing_cost), or None."""
     m, n = len(breaks), len(gaps)
     line_start_of_end: dict[int, int] = {}  # DP row after a line's last character -> row before its first
     starts = [i for i, brk in enumerate(breaks) if brk or i == 0] + [m]
@@ -46,12 +55,16 @@ def align(breaks: list[str], gaps: list[float], tone_fit: np.ndarray) -> Alignme
     move[0, 1:] = 3
     move[1:, 0] = 2
     match_cost = TONE_WEIGHT * (1.0 - tone_fit)
+    if prior is not None:
+        match_cost = match_cost + prior
     for i in range(1, m + 1):
         brk = breaks[i - 1]
         row_prev, row = cost[i - 1], cost[i]
         for j in range(1, n + 1):
             # The first character after a skipped run is judged against the break before the run.
-            c_match = row_prev[j - 1] + match_cost[i - 1, j - 1] + boundary_cost(brk if i > 1 else "", gaps[j - 1] if j > 1 else 0.0)
+            # The take's first syllable needs no pause before it, whichever character it is.
+            boundary = boundary_cost(brk, gaps[j - 1]) if i > 1 and j > 1 else 0.0
+            c_match = row_prev[j - 1] + match_cost[i - 1, j - 1] + boundary
             c_skip = row_prev[j] + SKIP_COST
             c_extra = row[j - 1] + EXTRA_COST
             if c_match <= c_skip and c_match <= c_extra:

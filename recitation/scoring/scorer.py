@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from recitation.scoring import subscores
-from recitation.scoring.align import align
+from recitation.scoring.align import align, timing_cost
 from recitation.scoring.features import extract
 from recitation.scoring.feedback import feedback_sentences
 from recitation.scoring.subscores import LineFacts
@@ -95,8 +95,13 @@ def _line_detail(fact: LineFacts) -> dict:
     }
 
 
-def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang: str = "zh-CN") -> ScoreReport:
-    """Score a mono take of `expected` (an ExpectedText or the poem's text)."""
+def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang: str = "zh-CN",
+               char_times: list[float] | None = None) -> ScoreReport:
+    """Score a mono take of `expected` (an ExpectedText or the poem's text).
+
+    char_times: optional seconds (from the take's start) at which the booth highlighted each character; used as
+    a gentle prior by the aligner.
+    """
     began = time.perf_counter()
     if isinstance(expected, str):
         expected = expected_from_text(expected)
@@ -113,7 +118,10 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
             if fit is not None:
                 tone_fit[i, j] = fit
     gaps = [seg.gap_before(j) for j in range(len(syllables))]
-    alignment = align(expected.boundaries(), gaps, tone_fit)
+    prior = None
+    if char_times is not None and len(char_times) == expected.size and syllables:
+        prior = timing_cost(char_times, [s.nucleus for s in syllables])
+    alignment = align(expected.boundaries(), gaps, tone_fit, prior)
     fits = [None if j is None else tone_match(probabilities[j], accepted[i])
             for i, j in enumerate(alignment.char_to_syllable)]
     lines = _line_facts(expected, seg, alignment.char_to_syllable, fits)

@@ -105,10 +105,12 @@ def test_english_feedback(readings):
     assert any("stopped for 3 seconds" in s for s in report.feedback), report.feedback
 
 
-def test_cli_prints_one_json_object(readings, repo_root):
-    result = subprocess.run([sys.executable, "launcher.py", "recite", "score", "--text", JINGYESI, "--json",
-                             str(readings["skipped_line"])], cwd=repo_root, capture_output=True, text=True, check=True)
-    data = json.loads(result.stdout)
+def test_cli_prints_one_json_object(readings, capsys):
+    import launcher
+
+    code = launcher.main(["recite", "score", "--text", JINGYESI, "--json", str(readings["skipped_line"])])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
     assert data["completeness"] <= 80
     assert data["lines"][1]["heard"] == 0
     assert any("疑是地上霜" in s for s in data["feedback"])
@@ -127,3 +129,21 @@ def test_scoring_imports_no_device_or_web_library(repo_root):
             "print(sorted(m for m in ('pygame', 'pyaudio', 'flask') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=repo_root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("index", [0, 125, 275])  # a 5-character 绝句, a 7-character one, a 宋词
+def test_other_poems_clean_and_skipped(index, tmp_path):
+    import soundfile
+
+    from recitation.fixtures import Reading, synthesize
+    from recitation.scoring import expected_from_paragraphs
+
+    poem = json.loads(open("/work/shared/data/poems/recital_300.json", encoding="utf-8").read())[index]
+    expected = expected_from_paragraphs(poem["paragraphs"], poem["pinyin"])
+    middle = len(expected.lines) // 2
+    clean = score_take(*soundfile.read(synthesize(expected, tmp_path / "clean.wav")), expected)
+    skipped = score_take(*soundfile.read(synthesize(expected, tmp_path / "skip.wav", Reading(skip_line=middle))),
+                         expected)
+    assert clean.overall >= 80, (poem["title"], clean.scores)
+    assert clean.completeness - skipped.completeness >= 10
+    assert sum(line["heard"] == 0 for line in skipped.lines) == 1

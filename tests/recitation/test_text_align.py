@@ -48,3 +48,17 @@ def test_aligner_marks_repeats_as_extra_syllables():
                                                            [0.1, 0.1, 0.1, 0.9]]))
     assert result.char_to_syllable.count(None) == 0
     assert len(result.extras) == 1
+
+
+def test_highlight_timing_breaks_a_tie_the_tones_cannot():
+    from recitation.scoring.align import timing_cost
+
+    # Two equal lines, tones unknown; one line heard at 3–4 s. The highlight showed line 1 at 0–1 s and
+    # line 2 at 3–4 s, so the reader skipped line 1.
+    breaks = ["", "", "major", ""]
+    gaps = [0.0, 0.0]
+    unknown = np.full((4, 2), 0.5)
+    prior = timing_cost([0.0, 0.5, 3.0, 3.5], [3.0, 3.5])
+    assert align(breaks, gaps, unknown, prior).char_to_syllable == [None, None, 0, 1]
+    early = timing_cost([3.0, 3.5, 6.0, 6.5], [3.0, 3.5])
+    assert align(breaks, gaps, unknown, early).char_to_syllable == [0, 1, None, None]

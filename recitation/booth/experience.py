@@ -1,0 +1,365 @@
+"""The recitation booth (朗诵亭) as a kiosk experience: pick a poem, read along with the karaoke display,
+record after the guardian's consent, see a kind, explainable score.
+
+Devices come from ctx.services: "audio" (a recitation.audio.devices.AudioDevice; without one, and not headless,
+PyAudio is tried) and "fonts" (the kiosk's text renderer). Everything written goes under the data directory.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+import numpy as np
+import pygame
+
+from experiences import datadir
+from experiences.engagement import Item, build_result
+from experiences.i18n import t
+from experiences.runtime import Experience, InputEvent
+from recitation.audio.calibration import load_mic_delay
+from recitation.audio.devices import RECORD_RATE, AudioUnavailable
+from recitation.audio.mixer import Mixer
+from recitation.audio.recorder import recover_partial_takes
+from recitation.audio.takes import prune_recordings
+from recitation.booth import flow as F
+from recitation.booth import layout
+from recitation.booth.session import Highlight, TakeSession
+from recitation.booth.widgets import PAPER, Button
+from recitation.poems import PoemFilter, load_poems, search
+from recitation.scoring.warm import warm_scorer
+from recitation.timing import PaceModel, parse_lrc, timeline_for_text
+
+log = logging.getLogger(__name__)
+OUTPUT_LEAD_S = 0.15  # keep this much sound queued for the speaker
+
+
+class RecitationBooth(Experience):
+    def __init__(self, package, ctx):
+        super().__init__(package, ctx)
+        import recitation  # noqa: F401  (message catalog)
+
+        self.poems = load_poems(package)
+        content = package.manifest.content
+        self.flow = F.BoothFlow(scoring_enabled=bool(content.get("scoring", True)))
+        self.filter = PoemFilter()
+        self.page = 0
+        self.device = None
+        self.output = None
+        self.mixer = Mixer(ctx.config.audio.volume_cap)
+        self.session: TakeSession | None = None
+        self.highlight: Highlight | None = None
+        self.report = None  # the last ScoreReport
+        self.take_samples: np.ndarray | None = None
+        self.focus = 0
+        self.show_focus = False  # the focus ring appears once someone uses keys or a game pad
+        self._text = None
+        self._canvas = None
+        self._default_music = content.get("music", "")
+        self.mic_delay = 0.0
+
+    # --- lifecycle ---------------------------------------------------------------------------------------
+    def start(self) -> None:
+        folder = datadir.recordings_dir()
+        for take in recover_partial_takes(folder):
+            log.warning("recovered a take interrupted by a crash: %s", take)
+        prune_recordings(folder, self.ctx.config.storage.recordings_keep_days)
+        self.mic_delay = load_mic_delay()
+        self.device = self.ctx.services.get("audio")
+        if self.device is None and not self.ctx.headless:
+            try:
+                from recitation.audio.devices import PyAudioDevice
+
+                self.device = PyAudioDevice()
+            except (AudioUnavailable, OSError, ImportError) as exc:
+                log.warning("no microphone, read-along only: %s", exc)
+        self.flow.can_record = self.device is not None
+        if self.flow.can_record and self.flow.scoring_enabled:
+            # Warm the scorer (imports, pinyin tables) while the family picks a poem; never in the way.
+            threading.Thread(target=warm_scorer, name="recitation-warm", daemon=True).start()
+        if self.device is not None:
+            try:
+                self.output = self.device.open_output(RECORD_RATE)
+            except AudioUnavailable as exc:
+                log.warning("no speaker: %s", exc)
+
+    def stop(self, reason: str) -> None:
+        if self.session is not None:
+            # Keep what was read (consent was given); a crash is covered by recovery at the next start.
+            if self.session.seconds >= 1.0:
+                self.session.finish(None)
+            else:
+                self.session.abort()
+            self.session = None
+        if self.output is not None:
+            self.output.close()
+        if self.device is not None and self.device is not self.ctx.services.get("audio"):
+            self.device.close()
+
+    @property
+    def poem(self):
+        return self.poems[self.flow.poem_index] if self.flow.poem_index is not None else None
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.language
+
+    # --- input --------------------------------------------------------------------------------------------
+    def _to_design(self, x: float, y: float) -> tuple[float, float]:
+        """Window pixels → the booth's 1280×720 design space (the window may be any size)."""
+        width, height = self.ctx.size
+        return x * layout.DESIGN_SIZE[0] / width, y * layout.DESIGN_SIZE[1] / height
+
+    def handle(self, event: InputEvent) -> None:
+        buttons = self.buttons()
+        if event.type == "pointer_down":
+            x, y = self._to_design(event.x, event.y)
+            for button in buttons:
+                if button.hit(x, y):
+                    self.press(button.key)
+                    return
+            for rect, index in self.picker_cards():
+                if rect.collidepoint(x, y):
+                    self.press(f"poem:{index}")
+                    return
+        elif event.type == "action":
+            focusable = [b for b in buttons if b.enabled]
+            if event.action in ("left", "up") and focusable:
+                self.focus = (self.focus - 1) % len(focusable)
+            elif event.action in ("right", "down") and focusable:
+                self.focus = (self.focus + 1) % len(focusable)
+            elif event.action == "select" and focusable:
+                self.press(focusable[self.focus % len(focusable)].key)
+            elif event.action == "back":
+                self.press("back")
+            self.show_focus = True
+
+    def press(self, key: str) -> None:
+        """One button's effect; also what tests and keyboard focus use."""
+        flow = self.flow
+        if key.startswith("poem:"):
+            flow.pick(int(key[5:]))
+            self._enter_poem()
+        elif key.startswith("grade:"):
+            self.filter.grade, self.filter.collection, self.page = int(key[6:]), "", 0
+        elif key.startswith("collection:"):
+            self.filter.grade, self.filter.collection, self.page = None, key[11:], 0
+        elif key == "all":
+            self.filter, self.page = PoemFilter(query=self.filter.query), 0
+        elif key.startswith("letter:"):
+            self.filter.query += key[7:]
+            self.page = 0
+        elif key == "clear":
+            self.filter.query, self.page = "", 0
+        elif key == "prev":
+            self.page = max(0, self.page - 1)
+        elif key == "next":
+            self.page += 1
+        elif key == "pinyin":
+            flow.toggle_pinyin()
+        elif key == "no_score":
+            flow.toggle_no_score()
+        elif key == "family":
+            flow.toggle_family()
+        elif key == "read_along":
+            self._start_highlight()
+            self.mixer.music_on = True
+        elif key == "reference":
+            self._play_reference()
+        elif key == "record":
+            self.mixer.stop_voice()
+            flow.record()
+        elif key in ("agree", "decline"):
+            flow.answer_consent(key == "agree")
+        elif key == "stop":
+            self._stop_take()
+        elif key == "redo":
+            self._discard_take()
+            flow.redo()
+        elif key == "playback":
+            if self.take_samples is not None:
+                self.mixer.play_voice(self.take_samples)
+        elif key == "next_poem":
+            flow.back()
+            flow.back()
+        elif key == "back":
+            if flow.screen == F.RECORDING:
+                self._discard_take()
+            flow.back()
+            if flow.screen in (F.PICKER, F.READING):
+                self.mixer.stop_voice()
+                self.mixer.music_on = False
+        self.finished = flow.finished
+        self.busy = flow.busy
+        self.focus = 0 if key.startswith(("poem:", "back", "record", "agree", "decline", "stop")) else self.focus
+
+    # --- poem, highlight, takes -------------------------------------------------------------------------------
+    def _enter_poem(self) -> None:
+        poem = self.poem
+        self.highlight = Highlight(PaceModel(poem.expected), self._lrc_timeline(poem))
+        self.report, self.take_samples = None, None
+        music = poem.music or self._default_music
+        self.mixer.set_music(self._decode(music) if music else None)
+
+    def _lrc_timeline(self, poem):
+        if not poem.lrc or not self.package.source.exists(poem.lrc):
+            return None
+        try:
+            timeline = parse_lrc(self.package.source.read_text(poem.lrc))
+            fitted, _ = timeline_for_text(timeline, poem.expected.chars)
+        except Exception:  # a bad LRC (the validator warns) falls back to the pace model
+            log.exception("LRC %s unusable", poem.lrc)
+            return None
+        return fitted.shifted(-fitted.chars[0].start + 0.3) if fitted.chars else None
+
+    def _start_highlight(self) -> None:
+        if self.highlight is not None:
+            self.highlight = Highlight(PaceModel(self.poem.expected), self.highlight.timeline)
+            self.highlight.start(self.ctx.clock.now())
+
+    def _decode(self, name: str) -> np.ndarray | None:
+        import io
+
+        import soundfile
+
+        from recitation.scoring.features import resample
+
+        try:
+            data, rate = soundfile.read(io.BytesIO(self.package.source.read_bytes(name)), dtype="float32",
+                                        always_2d=True)
+        except Exception:  # the validator reports undecodable audio; the booth just goes without
+            log.exception("cannot decode %s", name)
+            return None
+        return resample(data.mean(axis=1).astype(np.float64), rate, RECORD_RATE).astype(np.float32)
+
+    def _play_reference(self) -> None:
+        if self.poem is not None and self.poem.audio:
+            voice = self._decode(self.poem.audio)
+            if voice is not None:
+                self.mixer.play_voice(voice)
+                self._start_highlight()
+
+    def _begin_take(self) -> None:
+        self.mixer.music_on = False  # nothing from the speaker may be scored as the reader's voice
+        self.mixer.stop_voice()
+        self._start_highlight()
+        self.session = TakeSession(self.device, datadir.recordings_dir(), self.poem, self.highlight,
+                                   {"no_score": self.flow.no_score})
+        self.ctx.reporter.report("attempted", self._item())
+
+    def _stop_take(self) -> None:
+        if self.session is None:
+            self.flow.stop()
+            return
+        self.session.close_stream()
+        self.take_samples = self.session.samples()
+        self.flow.stop()
+        if self.flow.screen == F.REVIEW:  # no-score mode: save and report without a score
+            self.session.finish(None)
+            self.session = None
+            self.ctx.reporter.report("completed", self._item(), build_result(completion=True,
+                                     duration=len(self.take_samples) / RECORD_RATE))
+
+    def _score_take(self) -> None:
+        from recitation.scoring import score_take
+
+        # The microphone hears the reader `mic_delay` after the screen showed the character.
+        shown = [t + self.mic_delay for t in self.session.char_times()]
+        report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang, char_times=shown)
+        self.report = report
+        self.session.finish({"overall": report.overall, **report.scores, "flags": report.flags})
+        self.session = None
+        self.ctx.reporter.report("completed", self._item(), build_result(
+            score=report.overall, score_max=100, completion=True, duration=len(self.take_samples) / RECORD_RATE,
+            extensions={"recitation-scores": report.scores, "recitation-flags": report.flags}))
+        self.flow.scored()
+
+    def _discard_take(self) -> None:
+        if self.session is not None:
+            self.session.abort()
+            self.session = None
+
+    def _item(self) -> Item:
+        return Item("poem", self.poem.id, {"zh-CN": self.poem.title}, activity_type="assessment")
+
+    # --- per frame ----------------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        now = self.ctx.clock.now()
+        if self.flow.tick(dt):
+            self._begin_take()
+        if self.session is not None and self.flow.screen == F.RECORDING:
+            reading = self.session.pump(now)
+            if reading.voice:
+                self.ctx.mark_activity()  # a reader's voice keeps the session alive
+            if self.session.too_long:
+                self._stop_take()
+        elif self.flow.screen == F.SCORING:
+            self._score_take()
+        if self.output is not None:
+            missing = int((OUTPUT_LEAD_S - self.output.pending_seconds()) * RECORD_RATE)
+            if missing > 0 and (self.mixer.voice_playing or self.mixer.music_on):
+                self.output.write(self.mixer.produce(missing))
+        self.busy = self.flow.busy
+
+    # --- layout and drawing ---------------------------------------------------------------------------------
+    def text(self):
+        if self._text is None:
+            from recitation.booth.text import booth_text
+
+            self._text = booth_text(self.ctx)
+        return self._text
+
+    def filtered(self):
+        return search(self.poems, self.filter)
+
+    def picker_cards(self):
+        return layout.picker_cards(self)
+
+    def buttons(self) -> list[Button]:
+        return layout.buttons(self)
+
+    def draw(self, window) -> None:
+        """Draw at the design size, then scale into the window if it differs (e.g. 960×540 previews)."""
+        if window.get_size() == layout.DESIGN_SIZE:
+            self._draw(window)
+            return
+        if self._canvas is None:
+            self._canvas = pygame.Surface(layout.DESIGN_SIZE)
+        self._draw(self._canvas)
+        pygame.transform.smoothscale(self._canvas, window.get_size(), window)
+
+    def _draw(self, surface) -> None:
+        from recitation.booth import screens
+
+        text, lang, flow = self.text(), self.lang, self.flow
+        surface.fill(PAPER)
+        now = self.ctx.clock.now()
+        width, height = surface.get_size()
+        if flow.screen == F.PICKER:
+            found = self.filtered()
+            cards = [(rect, self.poems[i]) for rect, i in self.picker_cards()]
+            screens.draw_picker(surface, text, cards, self.filter.query, self.page,
+                                -(-len(found) // layout.CARDS_PER_PAGE), lang)
+        elif flow.screen == F.CONSENT:
+            screens.draw_consent(surface, text, self.ctx.config.storage.recordings_keep_days, lang)
+        elif flow.screen == F.SCORE and self.report is not None:
+            screens.draw_score(surface, text, self.report, lang)
+        elif self.poem is not None:
+            screens.draw_header(surface, text, self.poem, lang)
+            position = self.highlight.position(now) if self.highlight is not None else -1.0
+            area = pygame.Rect(40, 125, width - 140, height - 125 - 150)
+            screens.draw_poem(surface, text, self.poem, area, position, flow.show_pinyin, flow.family_mode, lang)
+            if flow.screen == F.RECORDING and self.session is not None:
+                screens.draw_meter(surface, text, self.session.last.level, self.session.pitch_trace,
+                                   self.session.seconds, lang)
+            elif flow.screen == F.COUNTDOWN:
+                screens.draw_countdown(surface, flow.countdown_left, text, lang)
+            elif flow.screen == F.SCORING:
+                screens.draw_message(surface, text, t("recite.ui.scoring", lang))
+            elif flow.screen == F.REVIEW:
+                screens.draw_message(surface, text, t("recite.ui.review", lang))
+            elif flow.screen == F.READING and not flow.recording_allowed:
+                key = "recite.ui.no_microphone" if not flow.can_record else "recite.ui.read_along_only"
+                screens.draw_message(surface, text, t(key, lang))
+        focusable = [b for b in self.buttons() if b.enabled]
+        for k, button in enumerate(focusable):
+            button.draw(surface, text, focused=self.show_focus and k == self.focus % len(focusable))

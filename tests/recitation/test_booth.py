@@ -1,0 +1,241 @@
+"""The booth experience headless: every screen drawn and screenshotted, a whole take from a WAV microphone
+through consent, countdown, live meter, scoring and statements; no-score mode; read-along without consent."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from experiences.config import KioskConfig
+from experiences.engagement import ListSink, Place, SessionReporter
+from experiences.package import open_package
+from experiences.runtime import InputEvent, ManualClock, RunContext
+from recitation.audio.devices import WavDevice
+from recitation.audio.takes import read_take
+from recitation.booth import flow as F
+from recitation.booth.experience import RecitationBooth
+from recitation.booth.widgets import ACCENT
+
+POEMS_300 = Path("/work/shared/data/poems/recital_300.json")
+JINGYESI = 12  # index of 静夜思 in the poems file
+SIZE = (1280, 720)
+FRAME = 1 / 30
+
+
+@pytest.fixture
+def package(tmp_path):
+    folder = tmp_path / "poems"
+    folder.mkdir()
+    (folder / "experience.toml").write_text(
+        'format = 1\nid = "org.example.recital"\nversion = "1.0.0"\nkind = "recitation"\n'
+        '[title]\nzh-CN = "朗诵亭"\n[[credits]]\nname = "test"\n[content]\npoems = "poems.json"\n', encoding="utf-8")
+    shutil.copy(POEMS_300, folder / "poems.json")
+    package = open_package(folder)
+    yield package
+    package.source.close()
+
+
+@pytest.fixture
+def make_booth(package, data_dir, readings):
+    pygame.init()
+    made = []
+
+    def make(audio=True, take="clean"):
+        clock = ManualClock(100.0)
+        sink = ListSink()
+        reporter = SessionReporter(sink, Place()).experience(package.id, "recitation", "1.0.0")
+        activity = []
+        services = {"audio": WavDevice(readings[take], clock=clock.now)} if audio else {}
+        ctx = RunContext(config=KioskConfig(), reporter=reporter, size=SIZE, data_dir=data_dir, headless=True,
+                         clock=clock, services=services, mark_activity=lambda: activity.append(clock.now()))
+        booth = RecitationBooth(package, ctx)
+        booth.start()
+        booth.test_clock, booth.test_sink, booth.test_activity = clock, sink, activity
+        made.append(booth)
+        return booth
+
+    yield make
+    for booth in made:
+        booth.stop("quit")
+
+
+def frame(booth, seconds=FRAME):
+    booth.test_clock.advance(seconds)
+    booth.update(seconds)
+
+
+def screenshot(booth, folder: Path, name: str) -> pygame.Surface:
+    surface = pygame.Surface(SIZE)
+    booth.draw(surface)
+    folder.mkdir(parents=True, exist_ok=True)
+    pygame.image.save(surface, str(folder / f"{name}.png"))
+    return surface
+
+
+def colour_count(surface, colour, rect=None) -> int:
+    pixels = pygame.surfarray.pixels3d(surface.subsurface(rect) if rect else surface)
+    return int(np.all(pixels == np.array(colour), axis=2).sum())
+
+
+def tap(booth, key):
+    [button] = [b for b in booth.buttons() if b.key == key]
+    booth.handle(InputEvent("pointer_down", x=button.rect.centerx, y=button.rect.centery, source="touch"))
+
+
+def test_a_whole_take_through_every_screen(make_booth, tmp_path, data_dir):
+    booth = make_booth()
+    shots = tmp_path / "screens"
+    picker = screenshot(booth, shots, "1-picker")
+    assert booth.flow.screen == F.PICKER and len(booth.picker_cards()) == 8
+    # Find 静夜思 by its pinyin initials on the on-screen keypad, then tap its card.
+    for letter in "jys":
+        tap(booth, f"letter:{letter}")
+    cards = booth.picker_cards()
+    assert JINGYESI in [index for _, index in cards]
+    screenshot(booth, shots, "2-picker-search")
+    rect = next(r for r, index in cards if index == JINGYESI)
+    booth.handle(InputEvent("pointer_down", x=rect.centerx, y=rect.centery))
+    assert booth.flow.screen == F.READING
+    reading = screenshot(booth, shots, "3-reading")
+    tap(booth, "pinyin")
+    no_pinyin = screenshot(booth, shots, "3b-reading-no-pinyin")
+    assert pygame.image.tobytes(reading, "RGB") != pygame.image.tobytes(no_pinyin, "RGB")
+    tap(booth, "pinyin")
+
+    tap(booth, "record")
+    assert booth.flow.screen == F.CONSENT
+    consent = screenshot(booth, shots, "4-consent")
+    assert colour_count(consent, ACCENT) > 1000  # the big "agree" button
+    tap(booth, "agree")
+    assert booth.flow.screen == F.COUNTDOWN and booth.busy
+    screenshot(booth, shots, "5-countdown")
+    for _ in range(int(3.0 / FRAME) + 1):
+        frame(booth)
+    assert booth.flow.screen == F.RECORDING and booth.busy
+
+    levels, positions = [], []
+    while booth.session.seconds < 9.2:
+        frame(booth)
+        levels.append(booth.session.last.level)
+        positions.append(booth.highlight.position(booth.test_clock.now()))
+        if len(levels) == 120:
+            recording = screenshot(booth, shots, "6-recording")
+    assert max(levels) > 0.5 and booth.test_activity  # the meter moved; voice kept the session alive
+    assert positions[-1] > positions[len(positions) // 2] > 0  # the highlight followed the reading
+    poem_area = pygame.Rect(40, 125, 1140, 440)
+    assert colour_count(recording, ACCENT, poem_area) > 50  # the current character is marked
+
+    tap(booth, "stop")
+    assert booth.flow.screen == F.SCORING
+    screenshot(booth, shots, "7-scoring")
+    frame(booth)
+    assert booth.flow.screen == F.SCORE and not booth.busy
+    assert booth.report.overall >= 80
+    screenshot(booth, shots, "8-score")
+
+    verbs = [s["verb"]["display"]["en-US"] for s in booth.test_sink.statements]
+    assert verbs == ["attempted", "completed"]
+    completed = booth.test_sink.statements[-1]
+    assert completed["result"]["score"]["raw"] == booth.report.overall
+    assert completed["object"]["id"].endswith("/poem/xx-jingyesi")
+    [take] = list((data_dir / "recordings").glob("*.flac"))
+    info = read_take(take)
+    assert info.poem_id == "xx-jingyesi" and info.details["scores"]["overall"] == booth.report.overall
+    assert 9.0 <= info.seconds <= 9.5
+
+    tap(booth, "playback")
+    for _ in range(20):
+        frame(booth)
+    assert booth.output.samples.any()  # the take went to the speaker, under the volume cap
+    assert np.abs(booth.output.samples).max() <= 0.8 * 32767 + 1
+
+
+def test_no_score_mode_records_without_a_score(make_booth, data_dir):
+    booth = make_booth()
+    booth.press(f"poem:{JINGYESI}")
+    booth.press("no_score")
+    booth.press("record")
+    booth.press("agree")
+    for _ in range(100):
+        frame(booth)
+    booth.press("stop")
+    assert booth.flow.screen == F.REVIEW and booth.report is None
+    completed = booth.test_sink.statements[-1]
+    assert completed["verb"]["display"]["en-US"] == "completed" and "score" not in completed["result"]
+    assert len(list((data_dir / "recordings").glob("*.flac"))) == 1
+
+
+def test_declining_consent_leaves_read_along_only(make_booth, tmp_path, data_dir):
+    booth = make_booth()
+    booth.press(f"poem:{JINGYESI}")
+    booth.press("record")
+    booth.press("decline")
+    assert booth.flow.screen == F.READING and not booth.flow.recording_allowed
+    assert "record" not in [b.key for b in booth.buttons()]
+    booth.press("read_along")
+    for _ in range(60):
+        frame(booth)
+    assert booth.highlight.position(booth.test_clock.now()) > 2  # the highlight runs on the pace model
+    screenshot(booth, tmp_path / "screens", "9-read-along")
+    assert not (data_dir / "recordings").exists() or not list((data_dir / "recordings").iterdir())
+
+
+def test_without_a_microphone_the_booth_reads_along(make_booth, tmp_path):
+    booth = make_booth(audio=False)
+    booth.press(f"poem:{JINGYESI}")
+    assert not booth.flow.can_record and "record" not in [b.key for b in booth.buttons()]
+    screenshot(booth, tmp_path / "screens", "10-no-microphone")
+
+
+def test_redo_discards_the_take_and_counts_down_again(make_booth, data_dir):
+    booth = make_booth()
+    booth.press(f"poem:{JINGYESI}")
+    booth.press("record")
+    booth.press("agree")
+    for _ in range(130):
+        frame(booth)
+    assert booth.flow.screen == F.RECORDING
+    booth.press("redo")
+    assert booth.flow.screen == F.COUNTDOWN and booth.session is None
+    assert not list((data_dir / "recordings").glob("*.partial.*"))
+
+
+def test_keyboard_and_game_pad_reach_every_button(make_booth):
+    booth = make_booth()
+    booth.handle(InputEvent("action", action="right"))
+    booth.handle(InputEvent("action", action="right"))
+    booth.handle(InputEvent("action", action="select"))  # the second button after "back": 一年级
+    assert booth.filter.grade == 1
+    assert {p.grade for _, i in booth.picker_cards() for p in [booth.poems[i]]} == {1}
+    booth.handle(InputEvent("action", action="back"))
+    assert booth.finished
+
+
+def test_family_mode_marks_readers_in_words(make_booth, tmp_path):
+    booth = make_booth()
+    booth.press(f"poem:{JINGYESI}")
+    booth.press("family")
+    shot = screenshot(booth, tmp_path / "screens", "11-family")
+    assert booth.flow.family_mode and shot.get_at((1215, 185)) is not None
+
+
+def test_a_smaller_window_is_scaled_and_taps_still_land(package, data_dir, tmp_path):
+    pygame.init()
+    clock = ManualClock()
+    reporter = SessionReporter(ListSink(), Place()).experience(package.id, "recitation", "1.0.0")
+    ctx = RunContext(config=KioskConfig(), reporter=reporter, size=(960, 540), data_dir=data_dir, headless=True,
+                     clock=clock)
+    booth = RecitationBooth(package, ctx)
+    booth.start()
+    window = pygame.Surface((960, 540))
+    booth.draw(window)
+    pygame.image.save(window, str(tmp_path / "small.png"))
+    assert pygame.surfarray.array3d(window).std() > 5
+    rect, index = booth.picker_cards()[0]  # design coordinates; tap it in window coordinates
+    booth.handle(InputEvent("pointer_down", x=rect.centerx * 0.75, y=rect.centery * 0.75))
+    assert booth.flow.screen == F.READING and booth.flow.poem_index == index
+    booth.stop("quit")
