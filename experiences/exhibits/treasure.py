@@ -9,13 +9,14 @@ from dataclasses import dataclass
 import pygame
 from panda3d.core import LPoint3f, LVector3f
 
+from experiences import datadir
 from experiences.exhibits import hud, offscreen
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.orbit import OrbitCamera, OrbitLimits, OrbitView
 from experiences.i18n import t
 
 KEY_STEP_PIXELS = 40  # one arrow press turns the object as much as a 40 px drag
-DEPTH_EVERY = 2  # frames between depth copies for occlusion (each costs a few ms on llvmpipe)
+DEPTH_EVERY = 6  # frames between depth copies for occlusion (each costs several ms on llvmpipe)
 
 
 @dataclass
@@ -58,7 +59,7 @@ class ModelLoading:
             if step == "locate":
                 self.path = self.package.source.local_path(self.name)
             elif step == "convert":
-                self.model = offscreen.load_model(self.path)
+                self.model = offscreen.load_model(self.path, cache_dir=datadir.cache_dir() / "models")
             else:
                 self.model.reparent_to(stage.root)
                 self.model.prepare_scene(stage.engine.buffer.get_gsg())  # upload textures before the first frame
