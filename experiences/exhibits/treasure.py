@@ -199,6 +199,13 @@ class TreasureExhibit(Exhibit3D):
                 return spot
         return None
 
+    def gaze_target_at(self, x: float, y: float):
+        """What a tap at (x, y) would act on, for VR's gaze dwell: a hotspot or a button, else None."""
+        spot = self.hotspot_at(x, y) if self.loaded else None
+        if spot is not None:
+            return ("hotspot", spot.id)
+        return next((("button", b.key) for b in self.buttons if b.hit(x, y)), None)
+
     def on_press(self, x, y, now) -> None:
         if self.orbit:
             self.orbit.touch(now)
