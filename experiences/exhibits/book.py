@@ -23,6 +23,7 @@ TURN_SPEED = 1.7  # progress per second: a page turns in about 0.6 s
 COMPLETE_AT = 0.35  # a dragged page that passed this fraction finishes its turn when let go
 STACK_HEIGHT = 0.03
 TEXTURE_CACHE = 12  # page textures kept in memory (a 400-page book would not fit)
+MAX_TEXTURE_HEIGHT = 600  # px: a page is ~470 px tall on a 720p screen, and llvmpipe samples big textures slowly
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,16 @@ class Leaf:
     def show(self, visible: bool) -> None:
         for node in (self.front, self.back):
             node.show() if visible else node.hide()
+
+
+def fit_height(pixels: np.ndarray, height: int) -> np.ndarray:
+    """Scale an image down (Lanczos, so small text stays crisp) to at most `height` rows."""
+    if pixels.shape[0] <= height:
+        return pixels
+    from PIL import Image
+
+    width = round(pixels.shape[1] * height / pixels.shape[0])
+    return np.asarray(Image.fromarray(pixels).resize((width, height), Image.LANCZOS))
 
 
 class BookExhibit(Exhibit3D):
@@ -120,7 +131,7 @@ class BookExhibit(Exhibit3D):
         if index in self.textures:
             self.textures.move_to_end(index)
             return self.textures[index]
-        texture = texture_from_array(self._pixels(index), f"face-{index}")
+        texture = texture_from_array(fit_height(self._pixels(index), MAX_TEXTURE_HEIGHT), f"face-{index}")
         self.textures[index] = texture
         while len(self.textures) > TEXTURE_CACHE:
             self.textures.popitem(last=False)
