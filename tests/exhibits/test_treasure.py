@@ -161,3 +161,30 @@ def test_a_model_that_fails_to_load_shows_the_failure_screen(tmp_path):
     exhibit.handle(InputEvent("pointer_up", 640, 360))
     assert exhibit.finished
     exhibit.stop("error")
+
+
+def test_background_loading_keeps_frames_going_and_ends_with_the_model(tmp_path):
+    from experiences.exhibits.offscreen import acquire_stage
+    from experiences.exhibits.treasure import ModelLoading
+
+    package = write_package(tmp_path / "pkg", "exhibit-treasure", '[content]\nmodel = "box.glb"\n', {"box.glb": box_glb()})
+    stage = acquire_stage((320, 180))
+    try:
+        loading = ModelLoading(package, "box.glb", background=True)
+        loading.step(stage)  # locate
+        loading.step(stage)  # starts the conversion thread and returns at once
+        assert loading.thread is not None and loading.progress == 0.15
+        loading.thread.join(timeout=30)
+        while not loading.done:
+            loading.step(stage)
+        assert loading.error is None and loading.progress == 1.0
+        assert loading.model.get_parent() == stage.root
+        broken = write_package(tmp_path / "bad", "exhibit-treasure", '[content]\nmodel = "m.glb"\n', {"m.glb": b"glTF junk"})
+        failing = ModelLoading(broken, "m.glb", background=True)
+        failing.step(stage)
+        failing.step(stage)
+        failing.thread.join(timeout=30)
+        failing.step(stage)
+        assert failing.done and failing.error and failing.model is None
+    finally:
+        stage.release()
