@@ -110,7 +110,8 @@ def write(folder: Path, name: str, data: bytes | str) -> None:
     if len(data) > MAX_BINARY and not name.endswith((".toml", ".json", ".txt", ".md")):
         raise SystemExit(f"{path}: {len(data)} bytes is over the {MAX_BINARY} byte budget for a bundled binary")
     path.write_bytes(data)
-    print(f"  {path.relative_to(REPO)}  {len(data) / 1024:.0f} KB")
+    shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+    print(f"  {shown}  {len(data) / 1024:.0f} KB")
 
 
 def fresh(folder: Path) -> Path:

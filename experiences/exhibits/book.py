@@ -23,6 +23,7 @@ TURN_SPEED = 1.7  # progress per second: a page turns in about 0.6 s
 COMPLETE_AT = 0.35  # a dragged page that passed this fraction finishes its turn when let go
 STACK_HEIGHT = 0.03
 TEXTURE_CACHE = 12  # page textures kept in memory (a 400-page book would not fit)
+MAX_TEXTURE_HEIGHT = 600  # px: a page is ~470 px tall on a 720p screen, and llvmpipe samples big textures slowly
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,16 @@ class Leaf:
     def show(self, visible: bool) -> None:
         for node in (self.front, self.back):
             node.show() if visible else node.hide()
+
+
+def fit_height(pixels: np.ndarray, height: int) -> np.ndarray:
+    """Scale an image down (Lanczos, so small text stays crisp) to at most `height` rows."""
+    if pixels.shape[0] <= height:
+        return pixels
+    from PIL import Image
+
+    width = round(pixels.shape[1] * height / pixels.shape[0])
+    return np.asarray(Image.fromarray(pixels).resize((width, height), Image.LANCZOS))
 
 
 class BookExhibit(Exhibit3D):
@@ -120,7 +131,7 @@ class BookExhibit(Exhibit3D):
         if index in self.textures:
             self.textures.move_to_end(index)
             return self.textures[index]
-        texture = texture_from_array(self._pixels(index), f"face-{index}")
+        texture = texture_from_array(fit_height(self._pixels(index), MAX_TEXTURE_HEIGHT), f"face-{index}")
         self.textures[index] = texture
         while len(self.textures) > TEXTURE_CACHE:
             self.textures.popitem(last=False)
@@ -235,13 +246,33 @@ class BookExhibit(Exhibit3D):
         return {"pages-read": read, "pages-total": total}
 
     # ---- input --------------------------------------------------------------------------------------------
-    def _direction_at(self, x: float) -> int:
-        """Forward when the pointer is on the side the pages turn from."""
-        on_right = x >= self.stage.size[0] / 2
+    def book_x_at(self, x: float, y: float) -> float | None:
+        """Where the pointer's ray meets the open pages, across the book (0 at the spine), or None if it misses."""
+        origin, direction = self.stage.pick_ray(x, y)
+        if abs(direction.z) < 1e-6:
+            return None
+        t = (STACK_HEIGHT - origin.z) / direction.z
+        hit = origin + direction * t
+        inside = t > 0 and abs(hit.x) <= self.page_width and abs(hit.y) <= self.page_height / 2
+        return hit.x if inside else None
+
+    def _direction_at(self, x: float, y: float | None = None) -> int:
+        """Forward when the pointer is on the side the pages turn from (by the page it points at, else by
+        the half of the screen)."""
+        book_x = self.book_x_at(x, y) if y is not None else None
+        on_right = book_x >= 0 if book_x is not None else x >= self.stage.size[0] / 2
         return 1 if on_right == (self.side > 0) else -1
 
+    def gaze_target_at(self, x: float, y: float):
+        """For VR's gaze dwell: the page looked at, as the turn it would make, if that turn is possible."""
+        book_x = self.book_x_at(x, y)
+        if book_x is None or abs(book_x) < 0.05 * self.page_width:
+            return None
+        direction = self._direction_at(x, y)
+        return ("turn", direction) if self.can_turn(direction) else None
+
     def on_tap(self, x, y, now) -> None:
-        self.begin_turn(self._direction_at(x))
+        self.begin_turn(self._direction_at(x, y))
 
     def on_drag(self, dx, dy, x, y, now) -> None:
         if not self.dragging:

@@ -30,6 +30,8 @@ class Exhibit3D(Experience):
     def start(self) -> None:
         self.started_at = self.ctx.clock.now()
         self.stage = offscreen.acquire_stage(tuple(self.ctx.size))
+        if not self.ctx.headless:  # tests and previews render every pixel; the kiosk keeps its frame rate
+            self.stage.enable_adaptive_resolution()
         self.build()
 
     def build(self) -> None:

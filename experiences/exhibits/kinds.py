@@ -14,7 +14,7 @@ SCHEMAS = HERE / "schemas"
 TREASURE = Kind(
     name="exhibit-treasure",
     schema_path=SCHEMAS / "exhibit-treasure.schema.json",
-    runner="experiences.exhibits.treasure:TreasureExhibit",
+    runner="experiences.exhibits.runners:treasure",
     check="experiences.exhibits.checks:check_treasure",
     title=(("zh-CN", "3D 珍宝"), ("en", "3D treasure")),
 )
@@ -22,7 +22,7 @@ TREASURE = Kind(
 BOOK = Kind(
     name="exhibit-book",
     schema_path=SCHEMAS / "exhibit-book.schema.json",
-    runner="experiences.exhibits.book:BookExhibit",
+    runner="experiences.exhibits.runners:book",
     check="experiences.exhibits.checks:check_book",
     title=(("zh-CN", "3D 立体书"), ("en", "3D book")),
 )
@@ -30,7 +30,7 @@ BOOK = Kind(
 PANORAMA = Kind(
     name="exhibit-panorama",
     schema_path=SCHEMAS / "exhibit-panorama.schema.json",
-    runner="experiences.exhibits.panorama:PanoramaExhibit",
+    runner="experiences.exhibits.runners:panorama",
     check="experiences.exhibits.checks:check_panorama",
     title=(("zh-CN", "全景展厅"), ("en", "Panorama hall")),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import numpy as np
 from panda3d.core import (
     AmbientLight,
     AntialiasAttrib,
+    ColorWriteAttrib,
     Camera,
     DirectionalLight,
     FrameBufferProperties,
@@ -32,6 +34,8 @@ from panda3d.core import (
     WindowProperties,
     loadPrcFileData,
 )
+
+from experiences.exhibits.resolution import ResolutionGovernor
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +92,9 @@ class OffscreenEngine:
         self.texture: Texture | None = None
         self.size: tuple[int, int] | None = None
         self.render = NodePath("render")
+        # The frame is read back as BGRA (Mesa's fast path) and blitted with per-pixel alpha: never write alpha,
+        # so it keeps the clear value 1.0 and the 3D frame stays opaque whatever the scene blends.
+        self.render.set_attrib(ColorWriteAttrib.make(ColorWriteAttrib.C_rgb), 1000)
         self.camera = NodePath(Camera("camera"))
         self.camera.reparent_to(self.render)
         self.lens = PerspectiveLens()
@@ -127,7 +134,7 @@ class OffscreenEngine:
         fb = FrameBufferProperties()
         fb.set_rgb_color(True)
         fb.set_color_bits(24)
-        fb.set_alpha_bits(0)
+        fb.set_alpha_bits(8)  # a BGRA read-back is Mesa's fast path; BGR is converted pixel by pixel
         fb.set_depth_bits(24)
         props = WindowProperties.size(*size)
         flags = GraphicsPipe.BF_refuse_window
@@ -135,6 +142,7 @@ class OffscreenEngine:
         if buffer is None:
             raise OffscreenUnavailable(f"{self.module} could not open a {size[0]}x{size[1]} buffer")
         self.texture = Texture("frame")
+        self.texture.set_format(Texture.F_rgba8)
         buffer.add_render_texture(self.texture, GraphicsOutput.RTM_copy_ram)
         buffer.set_clear_color_active(True)
         buffer.set_clear_depth_active(True)
@@ -185,10 +193,27 @@ class Stage:
         self.camera = engine.camera
         self.lens = engine.lens
         self.released = False
+        self.governor: ResolutionGovernor | None = None
+        self.render_scale = 1.0
         self.set_background((0.0, 0.0, 0.0))
 
     def set_background(self, rgb: tuple[float, float, float]) -> None:
+        self.background = tuple(rgb)
         self.engine.buffer.set_clear_color(LColor(rgb[0], rgb[1], rgb[2], 1))
+
+    def set_render_scale(self, scale: float) -> None:
+        """Render at `scale` × the surface size (upscaled when copied): fewer pixels for the software rasteriser.
+        Projections stay in surface pixels."""
+        self._check_live()
+        width, height = self.size
+        render_size = (max(16, round(width * scale / 2) * 2), max(16, round(height * scale / 2) * 2))
+        self.engine._ensure_buffer(render_size)
+        self.render_scale = scale
+        self.set_background(self.background)  # a new buffer starts with the default clear colour
+
+    def enable_adaptive_resolution(self, budget_ms: float = 11.0) -> None:
+        """Let the render scale follow the measured render time, so a slow machine keeps its frame rate."""
+        self.governor = ResolutionGovernor(budget_ms / 1000.0, current=self.render_scale)
 
     def add_default_lights(self, ambient: float = 0.35, sun: float = 0.9) -> None:
         """A soft ambient light and one key light from the upper front left, attached to the stage root."""
@@ -204,7 +229,9 @@ class Stage:
     def render_frame(self) -> Frame:
         """Render once and return the frame in RAM, top row first."""
         self._check_live()
+        started = time.perf_counter()
         self.engine.graphics_engine.render_frame()
+        pending_scale = self.governor.observe(time.perf_counter() - started) if self.governor else None
         texture = self.engine.texture
         width, height = texture.get_x_size(), texture.get_y_size()
         components = texture.get_num_components()
@@ -213,7 +240,10 @@ class Stage:
         row = width * components
         # OpenGL's rows run bottom-up; flip once here so every caller sees a normal image.
         rows = np.frombuffer(memoryview(raw), dtype=np.uint8).reshape(height, row)
-        return Frame(rows[::-1].tobytes(), (width, height), pixel_format)
+        frame = Frame(rows[::-1].tobytes(), (width, height), pixel_format)
+        if pending_scale is not None:  # applies from the next frame; this one is already in RAM
+            self.set_render_scale(pending_scale)
+        return frame
 
     def request_depth(self) -> None:
         """Copy the depth buffer to RAM with the next frame (costs a few ms, so only when hotspots need it)."""
@@ -249,6 +279,8 @@ class Stage:
         image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
         if frame.size == surface.get_size():
             surface.blit(image, (0, 0))
+        elif frame.size[0] < surface.get_width():
+            surface.blit(pygame.transform.scale(image, surface.get_size()), (0, 0))  # upscaling: nearest is cheaper
         else:
             surface.blit(pygame.transform.smoothscale(image, surface.get_size()), (0, 0))
 
@@ -286,9 +318,14 @@ class Stage:
             raise RuntimeError("this stage was released; acquire a new one from the engine")
 
 
-def load_model(path: str | Path) -> NodePath:
-    """A model file as a NodePath: glTF/GLB through panda3d-gltf, .bam/.egg through panda3d's loader."""
+def load_model(path: str | Path, cache_dir: Path | None = None) -> NodePath:
+    """A model file as a NodePath: glTF/GLB through panda3d-gltf, .bam/.egg through panda3d's loader.
+
+    With `cache_dir`, a .glb is converted once to panda3d's .bam there (keyed by its content) and later loads
+    read the .bam: bench/exhibit.py measures panda3d-gltf at tens of times the .bam load time."""
     path = Path(path)
+    if path.suffix.lower() == ".glb" and cache_dir is not None:
+        return _load_glb_cached(path, Path(cache_dir))
     if path.suffix.lower() in (".gltf", ".glb"):
         import gltf
 
@@ -299,6 +336,27 @@ def load_model(path: str | Path) -> NodePath:
     if node is None:
         raise OSError(f"panda3d could not load {path}")
     return NodePath(node)
+
+
+def _load_glb_cached(path: Path, cache_dir: Path) -> NodePath:
+    import hashlib
+
+    import gltf
+    from gltf.version import __version__ as gltf_version
+
+    digest = hashlib.sha256(path.read_bytes() + gltf_version.encode()).hexdigest()[:24]
+    cached = cache_dir / f"{digest}.bam"
+    if cached.is_file():
+        try:
+            return load_model(cached)
+        except OSError:
+            log.warning("model cache %s unreadable; converting again", cached)
+    model = NodePath(gltf.load_model(str(path)))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".part.bam")
+    if model.write_bam_file(str(partial)):
+        partial.replace(cached)
+    return model
 
 
 def texture_from_array(pixels: np.ndarray, name: str = "image", mipmap: bool = True) -> Texture:

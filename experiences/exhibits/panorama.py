@@ -114,6 +114,13 @@ class PanoramaExhibit(Exhibit3D):
                 return spot
         return None
 
+    def gaze_target_at(self, x: float, y: float):
+        """What a tap at (x, y) would act on, for VR's gaze dwell: a hotspot or a button, else None."""
+        spot = self.spot_at(x, y)
+        if spot is not None:
+            return ("hotspot", spot.id)
+        return next((("button", b.key) for b in self.buttons if b.hit(x, y)), None)
+
     def open(self, spot: PanoramaSpot) -> None:
         self.open_spot = spot
         self.report_item("hotspot", spot.id, spot.title)

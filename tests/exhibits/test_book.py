@@ -10,7 +10,7 @@ import pytest
 from experiences.exhibits.book import BookExhibit
 from experiences.runtime import InputEvent
 
-from .helpers import advance, make_context, pixels_of, png_bytes, run_frames, verbs, write_package
+from .helpers import advance, make_context, pixels_of, png_bytes, run_frames, write_package
 
 PAGE_COLOURS = [(220, 30, 30), (30, 200, 30), (30, 30, 220), (220, 200, 30)]
 

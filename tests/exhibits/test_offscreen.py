@@ -64,8 +64,10 @@ def test_engine_is_reused_and_the_scene_reset_between_stages():
     second = offscreen.acquire_stage((320, 180))
     assert first.released and second.engine is engine
     frame = second.render_frame()
-    pixels = np.frombuffer(frame.data, np.uint8)
-    assert pixels.max() == 0  # the red box of the first run is gone: all black
+    assert frame.pixel_format == "BGRA"
+    pixels = np.frombuffer(frame.data, np.uint8).reshape(180, 320, 4)
+    assert pixels[:, :, :3].max() == 0  # the red box of the first run is gone: all black
+    assert pixels[:, :, 3].min() == 255  # and the frame is opaque
     with pytest.raises(RuntimeError):
         first.render_frame()
     second.release()
@@ -93,3 +95,62 @@ def test_pick_ray_goes_through_the_projected_point(stage):
 def test_engine_uses_a_shader_capable_pipe_when_available(stage):
     assert offscreen.engine().module == "p3headlessgl"
     assert offscreen.engine().supports_shaders
+
+
+def test_pygame_text_still_renders_when_panda3d_opened_its_pipe_first(tmp_path):
+    """libpanda exports FreeType symbols; importing the exhibits package must keep pygame's text working even
+    when panda3d was loaded (and its pipe opened) before pygame.freetype. Needs a fresh process."""
+    import subprocess
+    import sys
+
+    script = (
+        "from panda3d.core import GraphicsPipeSelection\n"
+        "GraphicsPipeSelection.get_global_ptr().make_module_pipe('p3headlessgl')\n"
+        "from experiences.exhibits import hud\n"
+        "print(hud.TextCache().render('复位', 26).get_width())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.strip().splitlines()[-1]) > 20
+
+
+def test_reduced_render_scale_keeps_projections_in_surface_pixels(stage):
+    stage.set_background((0.0, 0.0, 0.2))
+    red_box(stage, (2, 10, 1))
+    stage.set_render_scale(0.5)
+    assert stage.render_frame().size == (640, 360)
+    surface = pygame.Surface((1280, 720))
+    stage.render_into(surface)
+    x, y, _ = stage.project((2, 10, 1))
+    pixels = surface_pixels(surface)
+    assert pixels[int(y), int(x)][0] > 200
+    assert tuple(pixels[700, 20]) == (0, 0, 51)  # the background colour survived the new buffer
+
+
+def test_adaptive_resolution_steps_down_when_slow_and_back_up_when_fast():
+    from experiences.exhibits.resolution import ResolutionGovernor
+
+    governor = ResolutionGovernor(budget=0.010, window=4)
+    changes = [governor.observe(0.020) for _ in range(4)]
+    assert changes == [None, None, None, 0.85]
+    assert [governor.observe(0.009) for _ in range(4)][-1] is None  # 9 ms × (1/0.85)² would not fit
+    assert [governor.observe(0.004) for _ in range(4)][-1] == 1.0
+    for _ in range(40):
+        governor.observe(1.0)
+    assert governor.scale == ResolutionGovernor.SCALES[-1]  # never below the smallest step
+
+
+def test_glb_is_converted_once_to_bam_in_the_cache(tmp_path):
+    from .helpers import box_glb
+
+    model = tmp_path / "box.glb"
+    model.write_bytes(box_glb())
+    cache = tmp_path / "cache"
+    first = offscreen.load_model(model, cache_dir=cache)
+    cached = list(cache.glob("*.bam"))
+    assert len(cached) == 1
+    second = offscreen.load_model(model, cache_dir=cache)
+    assert second.find("**/+GeomNode").node().get_num_geoms() == first.find("**/+GeomNode").node().get_num_geoms()
+    model.write_bytes(box_glb(scale=2.0))  # new content, new cache entry
+    offscreen.load_model(model, cache_dir=cache)
+    assert len(list(cache.glob("*.bam"))) == 2

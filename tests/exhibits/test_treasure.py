@@ -6,7 +6,7 @@ import pygame
 import pytest
 
 from experiences.exhibits import hud
-from experiences.exhibits.treasure import TreasureExhibit
+from experiences.exhibits.treasure import DEPTH_EVERY, TreasureExhibit
 from experiences.runtime import InputEvent
 
 from .helpers import box_glb, make_context, pixels_of, png_bytes, run_frames, verbs, write_package
@@ -77,7 +77,7 @@ def test_hotspot_is_drawn_where_its_anchor_projects_and_hidden_ones_are_not(trea
     # The marker's red disc sits around the anchor in the frame; the bare render has none there.
     ring = (int(x) - 15, int(y))
     assert tuple(pixels_of(surface)[ring[1], ring[0]]) == hud.ACCENT
-    bare = np.frombuffer(exhibit.stage.render_frame().data, np.uint8).reshape(720, 1280, 3)[:, :, ::-1]
+    bare = np.frombuffer(exhibit.stage.render_frame().data, np.uint8).reshape(720, 1280, 4)[:, :, 2::-1]
     assert tuple(bare[ring[1], ring[0]]) != hud.ACCENT
     assert not spot(exhibit, "behind").visible  # behind the box: the depth buffer is nearer
     assert spot(exhibit, "behind").occluded
@@ -90,7 +90,7 @@ def test_turning_round_reveals_the_occluded_hotspot(treasure):
     run_frames(exhibit, surface, clock, 4)
     exhibit.orbit.yaw = 180.0  # look from behind
     exhibit.orbit.touch(clock.now())
-    run_frames(exhibit, surface, clock, 2)
+    run_frames(exhibit, surface, clock, DEPTH_EVERY)  # occlusion is re-tested at the next depth copy
     assert spot(exhibit, "behind").visible and not spot(exhibit, "front").visible
 
 
@@ -161,3 +161,30 @@ def test_a_model_that_fails_to_load_shows_the_failure_screen(tmp_path):
     exhibit.handle(InputEvent("pointer_up", 640, 360))
     assert exhibit.finished
     exhibit.stop("error")
+
+
+def test_background_loading_keeps_frames_going_and_ends_with_the_model(tmp_path):
+    from experiences.exhibits.offscreen import acquire_stage
+    from experiences.exhibits.treasure import ModelLoading
+
+    package = write_package(tmp_path / "pkg", "exhibit-treasure", '[content]\nmodel = "box.glb"\n', {"box.glb": box_glb()})
+    stage = acquire_stage((320, 180))
+    try:
+        loading = ModelLoading(package, "box.glb", background=True)
+        loading.step(stage)  # locate
+        loading.step(stage)  # starts the conversion thread and returns at once
+        assert loading.thread is not None and loading.progress == 0.15
+        loading.thread.join(timeout=30)
+        while not loading.done:
+            loading.step(stage)
+        assert loading.error is None and loading.progress == 1.0
+        assert loading.model.get_parent() == stage.root
+        broken = write_package(tmp_path / "bad", "exhibit-treasure", '[content]\nmodel = "m.glb"\n', {"m.glb": b"glTF junk"})
+        failing = ModelLoading(broken, "m.glb", background=True)
+        failing.step(stage)
+        failing.step(stage)
+        failing.thread.join(timeout=30)
+        failing.step(stage)
+        assert failing.done and failing.error and failing.model is None
+    finally:
+        stage.release()

@@ -156,7 +156,7 @@ def render_panorama(ding_glb: bytes, font_path: str | None, font_index: int = 0,
         for hpr in ((0, 0, 0), (-90, 0, 0), (180, 0, 0), (90, 0, 0), (0, 90, 0), (0, -90, 0)):
             stage.camera.set_hpr(*hpr)
             frame = stage.render_frame()
-            pixels = np.frombuffer(frame.data, np.uint8).reshape(face_size, face_size, -1)[:, :, 2::-1]
+            pixels = np.frombuffer(frame.data, np.uint8).reshape(face_size, face_size, -1)[:, :, 2::-1]  # BGR(A) → RGB
             matrix = stage.camera.get_mat(stage.root.get_parent())
             rotation = [tuple(matrix.get_row3(i).normalized()) for i in range(3)]
             faces.append((rotation, pixels))

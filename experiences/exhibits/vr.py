@@ -1,0 +1,182 @@
+"""VR mode for every exhibit kind: side-by-side stereo for a phone-style headset, barrel pre-distortion that
+cancels the lenses' pincushion, head (or pointer) look, and a gaze reticle that selects by dwelling.
+
+`VRExhibit` wraps a running exhibit: the exhibit renders each eye into a half-width surface with the camera
+turned by the head pose and shifted by half the eye distance; the wrapper distorts and places the two halves.
+Head poses arrive as "aim" InputEvents (yaw/pitch in degrees), from a headset or from `ScriptedHeadPose`.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pygame
+
+from experiences.exhibits import hud
+from experiences.exhibits.offscreen import set_vertical_fov
+from experiences.runtime import Experience, InputEvent
+
+DWELL_SECONDS = 1.5  # gaze held this long on a target selects it
+EYE_SEPARATION = 0.064  # metres between the eyes (scene units are metres in the bundled exhibits)
+HEADSET_FOV = 80.0  # vertical degrees of a phone-in-a-viewer headset
+
+
+@dataclass(frozen=True)
+class LensProfile:
+    """Radial pre-distortion r_src = r · (1 + k1·r² + k2·r⁴), r measured from the lens centre in units of the
+    eye view's half-width; `scale` shrinks the picture so the distorted edge stays inside the view."""
+
+    k1: float = 0.22
+    k2: float = 0.24
+    scale: float = 1.0 / 1.46
+
+
+def distortion_map(width: int, height: int, lens: LensProfile = LensProfile()) -> np.ndarray:
+    """For each pixel of an eye view (rows × cols), the flat index of the source pixel it shows, or -1 where
+    the lens sees nothing. Computed once per size; applying it is one gather per frame."""
+    cy, cx = (height - 1) / 2, (width - 1) / 2
+    half = width / 2
+    y, x = np.mgrid[0:height, 0:width]
+    dx, dy = (x - cx) / half, (y - cy) / half
+    r2 = dx * dx + dy * dy
+    # Barrel: a pixel at radius r shows the picture from a larger radius, so the picture is squeezed towards
+    # the edge as much as the lens will stretch it back.
+    factor = (1 + lens.k1 * r2 + lens.k2 * r2 * r2) * lens.scale
+    sx = cx + dx * factor * half
+    sy = cy + dy * factor * half
+    inside = (sx >= 0) & (sx <= width - 1) & (sy >= 0) & (sy <= height - 1)
+    index = np.rint(sy).astype(np.int64) * width + np.rint(sx).astype(np.int64)
+    return np.where(inside, index, -1)
+
+
+def apply_distortion(surface: pygame.Surface, mapping: np.ndarray) -> pygame.Surface:
+    """A new surface showing `surface` through the pre-distortion `mapping` (black outside the lens)."""
+    pixels = pygame.surfarray.pixels2d(surface)  # columns × rows, packed pixels
+    flat = np.ascontiguousarray(pixels.T).ravel()
+    del pixels
+    out = np.where(mapping >= 0, flat[np.clip(mapping, 0, None)], 0)
+    result = pygame.Surface(surface.get_size(), 0, surface)
+    pygame.surfarray.blit_array(result, out.reshape(mapping.shape).T)
+    return result
+
+
+class ScriptedHeadPose:
+    """Head poses from keyframes (time in seconds, yaw, pitch), linearly interpolated: a head tracker for tests,
+    demos and attract loops. `event(t)` returns the "aim" InputEvent for time t since the start."""
+
+    def __init__(self, keyframes: list[tuple[float, float, float]]):
+        self.keyframes = sorted(keyframes)
+        self.times = [k[0] for k in self.keyframes]
+
+    def pose(self, t: float) -> tuple[float, float]:
+        i = bisect.bisect_right(self.times, t)
+        if i == 0:
+            return self.keyframes[0][1:]
+        if i == len(self.keyframes):
+            return self.keyframes[-1][1:]
+        (t0, y0, p0), (t1, y1, p1) = self.keyframes[i - 1], self.keyframes[i]
+        f = (t - t0) / (t1 - t0) if t1 > t0 else 1.0
+        return y0 + (y1 - y0) * f, p0 + (p1 - p0) * f
+
+    def event(self, t: float) -> InputEvent:
+        yaw, pitch = self.pose(t)
+        return InputEvent("aim", x=0.5, y=0.5, yaw=yaw, pitch=pitch, source="head")
+
+
+class VRExhibit(Experience):
+    """Side-by-side stereo around an exhibit created for half the screen width."""
+
+    def __init__(self, package, ctx, inner_class, lens: LensProfile = LensProfile(), dwell: float = DWELL_SECONDS):
+        super().__init__(package, ctx)
+        width, height = ctx.size
+        self.eye_size = (width // 2, height)
+        self.inner = inner_class(package, replace(ctx, size=self.eye_size))
+        self.mapping = distortion_map(*self.eye_size, lens)
+        self.dwell = dwell
+        self.head = (0.0, 0.0)  # yaw (right positive), pitch (up positive), degrees
+        self.gaze_target = None
+        self.gaze_since = 0.0
+        self.eye_surface = pygame.Surface(self.eye_size)
+
+    def start(self) -> None:
+        self.inner.start()
+        # A headset shows a wide view whatever the exhibit chose for a flat screen.
+        set_vertical_fov(self.inner.stage.lens, HEADSET_FOV, self.eye_size)
+
+    def stop(self, reason: str) -> None:
+        self.inner.stop(reason)
+
+    @property
+    def finished(self) -> bool:
+        return getattr(self, "inner", None) is not None and self.inner.finished
+
+    @finished.setter
+    def finished(self, value: bool) -> None:  # Experience.__init__ sets it; the inner exhibit decides
+        pass
+
+    def handle(self, event: InputEvent) -> None:
+        if event.type == "aim":
+            self.head = (event.yaw, event.pitch)
+            return
+        if event.type.startswith("pointer_"):
+            # Either half of the screen is the same view: fold pointer positions onto one eye.
+            event = replace(event, x=event.x % self.eye_size[0])
+        self.inner.handle(event)
+
+    def update(self, dt: float) -> None:
+        self.inner.update(dt)
+        self._update_gaze()
+
+    @contextmanager
+    def head_view(self, eye: int = 0):
+        """The exhibit's camera turned by the head pose and moved to one eye (-1 left, +1 right, 0 between),
+        restored afterwards so the exhibit's own camera logic never sees the head."""
+        camera = self.inner.stage.camera
+        saved = camera.get_transform()
+        camera.set_hpr(camera, -self.head[0], self.head[1], 0)
+        camera.set_pos(camera, eye * EYE_SEPARATION / 2, 0, 0)
+        try:
+            yield
+        finally:
+            camera.set_transform(saved)
+
+    def _update_gaze(self) -> None:
+        target_of = getattr(self.inner, "gaze_target_at", None)
+        center = (self.eye_size[0] / 2, self.eye_size[1] / 2)
+        with self.head_view():
+            target = target_of(*center) if target_of else None
+            now = self.ctx.clock.now()
+            if target != self.gaze_target:
+                self.gaze_target, self.gaze_since = target, now
+                return
+            if target is not None and now - self.gaze_since >= self.dwell:
+                self.inner.handle(InputEvent("pointer_down", *center, source="head"))
+                self.inner.handle(InputEvent("pointer_up", *center, source="head"))
+                self.gaze_since = math.inf  # one selection per dwell: look away and back to select again
+
+    @property
+    def gaze_progress(self) -> float:
+        if self.gaze_target is None or math.isinf(self.gaze_since):
+            return 0.0
+        return min(1.0, (self.ctx.clock.now() - self.gaze_since) / self.dwell)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        for index, side in enumerate((-1, 1)):
+            with self.head_view(side):
+                self.inner.draw(self.eye_surface)
+            self._draw_reticle(self.eye_surface)
+            surface.blit(apply_distortion(self.eye_surface, self.mapping), (index * self.eye_size[0], 0))
+
+    def _draw_reticle(self, eye: pygame.Surface) -> None:
+        """A ring at the gaze point; an arc fills it while a target is held (shape, not only colour)."""
+        center = (self.eye_size[0] // 2, self.eye_size[1] // 2)
+        pygame.draw.circle(eye, hud.PAPER, center, 12, width=3)
+        pygame.draw.circle(eye, hud.INK, center, 3)
+        progress = self.gaze_progress
+        if progress > 0:
+            rect = pygame.Rect(0, 0, 40, 40)
+            rect.center = center
+            pygame.draw.arc(eye, hud.ACCENT, rect, math.pi / 2, math.pi / 2 + 2 * math.pi * progress, 6)
