@@ -1,0 +1,1 @@
+"""Yuedu tests: one folder per top-level package."""
