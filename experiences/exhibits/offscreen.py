@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 # Display modules in order of preference: shaders on EGL/Mesa first, software rasteriser as fallback.
 DISPLAY_MODULES = ("p3headlessgl", "p3tinydisplay")
+OFFSCREEN_PIPE_TYPES = {"p3headlessgl": "eglGraphicsPipe", "p3tinydisplay": "TinyOffscreenGraphicsPipe"}
 
 _PRC = """
 window-type none
@@ -108,9 +109,17 @@ class OffscreenEngine:
         selection = GraphicsPipeSelection.get_global_ptr()
         tried = []
         for module in modules:
-            pipe = selection.make_module_pipe(module)
-            if pipe is not None and pipe.is_valid():
-                return pipe, module
+            default = selection.make_module_pipe(module)  # loads the module
+            wanted = OFFSCREEN_PIPE_TYPES.get(module)
+            if default is not None and default.is_valid() and default.get_type().name == wanted:
+                return default, module
+            # A module's default pipe may need X (tinydisplay's is TinyX): ask for its offscreen one by name.
+            for i in range(selection.get_num_pipe_types()):
+                pipe_type = selection.get_pipe_type(i)
+                if pipe_type.name == wanted:
+                    pipe = selection.make_pipe(pipe_type)
+                    if pipe is not None and pipe.is_valid():
+                        return pipe, module
             tried.append(module)
         raise OffscreenUnavailable(f"no offscreen display module worked (tried {', '.join(tried)})")
 
@@ -150,6 +159,14 @@ class OffscreenEngine:
         self.display_region.set_camera(self.camera)
         self.buffer = buffer
         self.size = size
+
+    def close(self) -> None:
+        """Remove this engine's buffer (a second engine in one process, e.g. the fallback in tests)."""
+        if self.stage is not None:
+            self.stage.release()
+        if self.buffer is not None:
+            self.graphics_engine.remove_window(self.buffer)
+            self.buffer = None
 
     def enable_depth(self) -> Texture:
         """A depth texture copied to RAM only on request (`trigger_copy`), for occlusion tests."""
@@ -252,19 +269,27 @@ class Stage:
 
     def depth_at(self, x: float, y: float) -> float | None:
         """Camera-space distance (along the view axis) of the nearest surface under pixel (x, y) at the last
-        depth copy; None before any copy or outside the frame. Infinity where nothing was drawn."""
+        depth copy; None before any copy, outside the frame, or on tinydisplay (its depth buffer is not
+        OpenGL's normalised depth). Infinity where nothing was drawn."""
         texture = self.engine.depth_texture
-        if texture is None or not texture.has_ram_image():
+        if texture is None or not texture.has_ram_image() or self.engine.module != "p3headlessgl":
             return None
         width, height = texture.get_x_size(), texture.get_y_size()
         col, row = int(x * width / self.size[0]), int(y * height / self.size[1])
         if not (0 <= col < width and 0 <= row < height):
             return None
-        dtype = np.float32 if texture.get_component_width() == 4 else np.uint16
-        depth = np.frombuffer(memoryview(texture.get_ram_image()), dtype=dtype).reshape(height, width)
+        raw = memoryview(texture.get_ram_image())
+        # EGL gives 32-bit floats here; other GL drivers may give 16- or 32-bit integers.
+        per_pixel = len(raw) // (width * height)
+        dtype = {2: np.uint16, 4: np.float32}.get(per_pixel)
+        if dtype is None:
+            return None
+        if dtype is np.float32 and texture.get_component_type() != Texture.T_float:
+            dtype = np.uint32
+        depth = np.frombuffer(raw, dtype=dtype, count=width * height).reshape(height, width)
         value = float(depth[height - 1 - row, col])
-        if dtype is np.uint16:
-            value /= 65535.0
+        if dtype is not np.float32:
+            value /= float(np.iinfo(dtype).max)
         if value >= 1.0:
             return float("inf")
         near, far = self.lens.get_near(), self.lens.get_far()

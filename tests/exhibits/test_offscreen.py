@@ -154,3 +154,21 @@ def test_glb_is_converted_once_to_bam_in_the_cache(tmp_path):
     model.write_bytes(box_glb(scale=2.0))  # new content, new cache entry
     offscreen.load_model(model, cache_dir=cache)
     assert len(list(cache.glob("*.bam"))) == 2
+
+
+def test_software_fallback_renders_without_egl():
+    """p3tinydisplay (no shaders, no GPU library at all) is the fallback when EGL is missing."""
+    fallback = offscreen.OffscreenEngine(("p3tinydisplay",))
+    try:
+        assert fallback.module == "p3tinydisplay"
+        stage = fallback.acquire((320, 180))
+        assert not fallback.supports_shaders
+        red_box(stage, (0, 4, 0))
+        stage.request_depth()
+        surface = pygame.Surface((320, 180))
+        stage.render_into(surface)
+        assert tuple(surface_pixels(surface)[90, 160]) == (255, 0, 0)
+        assert tuple(surface_pixels(surface)[5, 5]) == (0, 0, 0)
+        assert stage.depth_at(160, 90) is None  # occlusion tests are skipped, not wrong
+    finally:
+        fallback.close()
