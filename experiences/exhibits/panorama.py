@@ -39,6 +39,8 @@ class PanoramaSpot:
 
 
 class PanoramaExhibit(Exhibit3D):
+    hint_key = "exhibit.panorama_hint"
+
     def build(self) -> None:
         content = self.package.manifest.content
         sphere = geometry.geom_node("panorama", *geometry.uv_sphere(SPHERE_RADIUS, 64, 32, inside=True))

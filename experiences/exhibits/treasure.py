@@ -92,6 +92,8 @@ class ModelLoading:
 
 
 class TreasureExhibit(Exhibit3D):
+    hint_key = "exhibit.drag_hint"
+
     def build(self) -> None:
         content = self.package.manifest.content
         self.stage.set_background(tuple(content.get("background", (0.16, 0.15, 0.14))))
