@@ -392,8 +392,7 @@ def texture_from_array(pixels: np.ndarray, name: str = "image", mipmap: bool = T
     texture.setup_2d_texture(width, height, Texture.T_unsigned_byte, fmt)
     # panda3d stores rows bottom-up in BGR(A) order.
     texture.set_ram_image_as(np.ascontiguousarray(pixels[::-1]).tobytes(), "RGBA" if channels == 4 else "RGB")
-    if mipmap:
-        texture.set_minfilter(Texture.FT_linear_mipmap_linear)
+    texture.set_minfilter(Texture.FT_linear_mipmap_linear if mipmap else Texture.FT_linear)
     texture.set_magfilter(Texture.FT_linear)
     texture.set_wrap_u(Texture.WM_clamp)
     texture.set_wrap_v(Texture.WM_clamp)

@@ -45,7 +45,9 @@ class PanoramaExhibit(Exhibit3D):
         content = self.package.manifest.content
         sphere = geometry.geom_node("panorama", *geometry.uv_sphere(SPHERE_RADIUS, 64, 32, inside=True))
         self.sphere = self.stage.root.attach_new_node(sphere)
-        texture = texture_from_array(self.load_pixels(content["image"]), "panorama")
+        # The image is magnified on screen (a 2048-px panorama spreads over ~4300 px at 70°), so no mipmaps:
+        # llvmpipe then skips the per-pixel level-of-detail work (~20% of the frame in bench/exhibit.py).
+        texture = texture_from_array(self.load_pixels(content["image"]), "panorama", mipmap=False)
         self.sphere.set_texture(texture, 1)
         self.sphere.set_light_off()
         self.sphere.set_depth_write(False)
