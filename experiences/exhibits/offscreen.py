@@ -213,9 +213,15 @@ class Stage:
         self.released = False
         self.governor: ResolutionGovernor | None = None
         self.render_scale = 1.0
+        self.reuse_unchanged_frames = False  # opt-in: the exhibit promises to call mark_dirty() on changes
+        self._dirty = True
+        self._last_key = None
+        self._last_image = None
+        self._last_data = None
         self.set_background((0.0, 0.0, 0.0))
 
     def set_background(self, rgb: tuple[float, float, float]) -> None:
+        self._dirty = True
         self.background = tuple(rgb)
         self.engine.buffer.set_clear_color(LColor(rgb[0], rgb[1], rgb[2], 1))
 
@@ -297,18 +303,38 @@ class Stage:
         ndc = 2 * value - 1
         return 2 * near * far / (far + near - ndc * (far - near))
 
+    def mark_dirty(self) -> None:
+        """The scene changed (geometry, textures, visibility): the next `render_into` renders anew."""
+        self._dirty = True
+
+    def _view_key(self) -> tuple:
+        matrix = self.camera.get_mat(self.engine.render)
+        return (tuple(matrix.get_row(i)[j] for i in range(4) for j in range(4)), tuple(self.lens.get_fov()),
+                self.lens.get_near(), self.lens.get_far(), self.render_scale)
+
     def render_into(self, surface) -> None:
-        """Render and copy the frame into a pygame Surface (scaled if the sizes differ)."""
+        """Render and copy the frame into a pygame Surface (scaled if the sizes differ).
+
+        With `reuse_unchanged_frames` set, a frame whose camera and lens did not move and whose scene was not
+        marked dirty is copied from the last one instead of rendered: a book being read costs ~1 ms a frame."""
         import pygame
 
+        key = self._view_key()
+        if (self.reuse_unchanged_frames and not self._dirty and key == self._last_key
+                and self._last_image is not None and self._last_image.get_size() == surface.get_size()):
+            surface.blit(self._last_image, (0, 0))
+            return
         frame = self.render_frame()
         image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
         if frame.size == surface.get_size():
-            surface.blit(image, (0, 0))
+            shown = image
         elif frame.size[0] < surface.get_width():
-            surface.blit(pygame.transform.scale(image, surface.get_size()), (0, 0))  # upscaling: nearest is cheaper
+            shown = pygame.transform.scale(image, surface.get_size())  # upscaling: nearest is cheaper
         else:
-            surface.blit(pygame.transform.smoothscale(image, surface.get_size()), (0, 0))
+            shown = pygame.transform.smoothscale(image, surface.get_size())
+        surface.blit(shown, (0, 0))
+        self._dirty, self._last_key = False, key
+        self._last_image, self._last_data = shown, frame.data  # frombuffer shares the bytes: keep them alive
 
     def project(self, point, relative_to: NodePath | None = None) -> tuple[float, float, float] | None:
         """Pixel position (x, y from the top left) and camera-space depth of a 3D point; None if behind the camera."""

@@ -65,6 +65,7 @@ class PanoramaExhibit(Exhibit3D):
         self.open_spot: PanoramaSpot | None = None
         self.open_request: str | None = None
         self._apply_view()
+        self.stage.reuse_unchanged_frames = True  # only the camera moves, and that is noticed by itself
 
     def _apply_view(self) -> None:
         # Yaw to the right of the image centre is a negative panda3d heading (headings turn counter-clockwise).

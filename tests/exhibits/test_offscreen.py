@@ -172,3 +172,24 @@ def test_software_fallback_renders_without_egl():
         assert stage.depth_at(160, 90) is None  # occlusion tests are skipped, not wrong
     finally:
         fallback.close()
+
+
+def test_unchanged_frames_are_reused_until_the_camera_moves_or_the_scene_is_marked(stage):
+    box = red_box(stage, (0, 5, 0))
+    stage.reuse_unchanged_frames = True
+    renders = []
+    real_render = stage.render_frame
+    stage.render_frame = lambda: renders.append(1) or real_render()
+    surface = pygame.Surface((1280, 720))
+    stage.render_into(surface)
+    stage.render_into(surface)
+    assert len(renders) == 1 and surface_pixels(surface)[360, 640][0] > 200  # copied, still the box
+    stage.camera.set_x(0.2)
+    stage.render_into(surface)
+    assert len(renders) == 2  # the camera moved
+    box.set_color(0, 0, 1, 1)
+    stage.render_into(surface)
+    assert len(renders) == 2  # a change the stage was not told about is not seen...
+    stage.mark_dirty()
+    stage.render_into(surface)
+    assert len(renders) == 3 and surface_pixels(surface)[360, 640][2] > 200  # ...until it is marked
