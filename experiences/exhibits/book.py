@@ -287,7 +287,7 @@ class BookExhibit(Exhibit3D):
 
     def on_drag(self, dx, dy, x, y, now) -> None:
         if not self.dragging:
-            direction = self._direction_at(x - dx)
+            direction = self._direction_at(x - dx, y - dy)
             if not self.begin_turn(direction):
                 return
             self.dragging = True

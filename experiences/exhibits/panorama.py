@@ -18,6 +18,7 @@ SPHERE_RADIUS = 50.0
 DEGREES_PER_PIXEL = 0.15
 KEY_STEP = 15.0  # degrees per arrow press
 PITCH_LIMIT = 80.0
+MIN_FOV, MAX_FOV = 35.0, 100.0  # degrees, the range pinching may reach
 
 
 @dataclass
@@ -144,6 +145,12 @@ class PanoramaExhibit(Exhibit3D):
     def on_drag(self, dx, dy, x, y, now) -> None:
         # Grab-and-drag: the scene follows the finger, so the view turns the other way.
         self.look(-dx * DEGREES_PER_PIXEL * self.fov / 70, dy * DEGREES_PER_PIXEL * self.fov / 70, now)
+
+    def on_pinch(self, factor, dx, dy, now) -> None:
+        """Spreading two fingers narrows the view (zooms in), within comfortable limits."""
+        self.last_interaction = now
+        self.fov = clamp(self.fov / factor, MIN_FOV, MAX_FOV)
+        set_vertical_fov(self.stage.lens, self.fov, self.stage.size)
 
     def on_button(self, key, now) -> None:
         if key == "open" and self.open_spot is not None and self.open_spot.opens:
