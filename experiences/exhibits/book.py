@@ -48,9 +48,11 @@ class Leaf:
         self.front = parent.attach_new_node(geometry.geom_node("leaf-front", positions, normals, uv_front, front_tris, dynamic=True))
         self.back = parent.attach_new_node(geometry.geom_node("leaf-back", positions, -normals, uv_back, front_tris[:, ::-1], dynamic=True))
         self.progress = 0.0
+        self.changed = True  # read and cleared by the exhibit, which then marks its stage dirty
 
     def shape(self, progress: float) -> None:
         self.progress = progress
+        self.changed = True
         positions, normals = page_curl.curl_shape(self.s, self.t, progress, self.width, self.height, self.side)
         geometry.update_vertices(self.front.node(), positions, normals)
         geometry.update_vertices(self.back.node(), positions, -normals)
@@ -87,6 +89,8 @@ class BookExhibit(Exhibit3D):
         self._build_scene()
         self._layout_buttons()
         self._refresh()
+        # While a visitor reads, nothing moves: frames are copied, not rendered (every change marks dirty).
+        self.stage.reuse_unchanged_frames = True
 
     # ---- content ------------------------------------------------------------------------------------------
     def _faces(self, content) -> list[Face]:
@@ -185,6 +189,7 @@ class BookExhibit(Exhibit3D):
 
     def _refresh(self) -> None:
         """Textures of the page tops and the turning leaf for the current state."""
+        self.stage.mark_dirty()
         k = self.turned
         if self.turn_leaf is None:
             forward, other = k, k - 1
@@ -214,6 +219,12 @@ class BookExhibit(Exhibit3D):
         self._refresh()
         self.play(self.package.manifest.content.get("page_sound", ""))
         return True
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if self.leaf.changed:
+            self.leaf.changed = False
+            self.stage.mark_dirty()
+        super().draw(surface)
 
     def update(self, dt: float) -> None:
         if self.turn_leaf is None or self.dragging:
@@ -276,7 +287,7 @@ class BookExhibit(Exhibit3D):
 
     def on_drag(self, dx, dy, x, y, now) -> None:
         if not self.dragging:
-            direction = self._direction_at(x - dx)
+            direction = self._direction_at(x - dx, y - dy)
             if not self.begin_turn(direction):
                 return
             self.dragging = True

@@ -11,6 +11,7 @@ import pygame
 
 from experiences.engagement import Item, build_result
 from experiences.exhibits import hud, offscreen
+from experiences.i18n import t
 from experiences.runtime import Experience, InputEvent
 
 
@@ -25,6 +26,7 @@ class Exhibit3D(Experience):
         self.experienced: set[tuple[str, str]] = set()
         self.started_at = 0.0
         self.buttons: list[hud.Button] = []
+        self.touched = False
 
     # ---- lifecycle ----------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -41,9 +43,16 @@ class Exhibit3D(Experience):
         self.stage.render_into(surface)
         self.draw_overlay(surface)
 
+    hint_key = ""  # a catalog key shown at the bottom while the visitor has not touched anything yet
+
     def draw_overlay(self, surface: pygame.Surface) -> None:
         for button in self.buttons:
             button.draw(surface, self.text)
+        if self.hint_key and not self.touched:
+            caption = self.text.render(t(self.hint_key, self.ctx.language), 26, hud.PAPER)
+            box = caption.get_rect(midbottom=(surface.get_width() // 2, surface.get_height() - 24)).inflate(24, 12)
+            pygame.draw.rect(surface, hud.INK, box, border_radius=10)
+            surface.blit(caption, caption.get_rect(center=box.center))
 
     def stop(self, reason: str) -> None:
         try:
@@ -98,6 +107,8 @@ class Exhibit3D(Experience):
     # ---- input --------------------------------------------------------------------------------------------
     def handle(self, event: InputEvent) -> None:
         now = self.ctx.clock.now()
+        if event.type in ("pointer_down", "action"):
+            self.touched = True
         if event.type == "pointer_down":
             self.pointers[event.pointer_id] = {"start": (event.x, event.y), "last": (event.x, event.y), "moved": 0.0}
             self.on_press(event.x, event.y, now)

@@ -6,11 +6,15 @@ without a graphics context; `geom_node` is the one place they become panda3d obj
 from __future__ import annotations
 
 import numpy as np
-from panda3d.core import Geom, GeomEnums, GeomNode, GeomTriangles, GeomVertexData, GeomVertexFormat
 
 
-def geom_node(name: str, positions, normals, uvs, triangles, dynamic: bool = False) -> GeomNode:
+def geom_node(name: str, positions, normals, uvs, triangles, dynamic: bool = False):
     """A GeomNode with one triangle list; `dynamic` marks vertices that are rewritten every frame."""
+    # panda3d is imported here, not at the top: the mesh builders below are pure numpy (page shapes are
+    # tested without any graphics library loaded).
+    from experiences.exhibits import freetype_guard  # noqa: F401
+    from panda3d.core import Geom, GeomEnums, GeomNode, GeomTriangles, GeomVertexData, GeomVertexFormat
+
     positions = np.asarray(positions, dtype=np.float32)
     normals = np.asarray(normals, dtype=np.float32)
     uvs = np.asarray(uvs, dtype=np.float32)
@@ -32,7 +36,7 @@ def geom_node(name: str, positions, normals, uvs, triangles, dynamic: bool = Fal
     return node
 
 
-def update_vertices(node: GeomNode, positions, normals) -> None:
+def update_vertices(node, positions, normals) -> None:
     """Rewrite the positions and normals of a dynamic geom_node in place (uvs stay)."""
     geom = node.modify_geom(0)
     vdata = geom.modify_vertex_data()

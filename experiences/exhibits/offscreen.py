@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from panda3d.core import (
+from experiences.exhibits import freetype_guard  # noqa: F401  (before pygame.freetype and panda3d)
+from panda3d.core import (  # noqa: E402
     AmbientLight,
     AntialiasAttrib,
     ColorWriteAttrib,
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 # Display modules in order of preference: shaders on EGL/Mesa first, software rasteriser as fallback.
 DISPLAY_MODULES = ("p3headlessgl", "p3tinydisplay")
+OFFSCREEN_PIPE_TYPES = {"p3headlessgl": "eglGraphicsPipe", "p3tinydisplay": "TinyOffscreenGraphicsPipe"}
 
 _PRC = """
 window-type none
@@ -108,9 +110,17 @@ class OffscreenEngine:
         selection = GraphicsPipeSelection.get_global_ptr()
         tried = []
         for module in modules:
-            pipe = selection.make_module_pipe(module)
-            if pipe is not None and pipe.is_valid():
-                return pipe, module
+            default = selection.make_module_pipe(module)  # loads the module
+            wanted = OFFSCREEN_PIPE_TYPES.get(module)
+            if default is not None and default.is_valid() and default.get_type().name == wanted:
+                return default, module
+            # A module's default pipe may need X (tinydisplay's is TinyX): ask for its offscreen one by name.
+            for i in range(selection.get_num_pipe_types()):
+                pipe_type = selection.get_pipe_type(i)
+                if pipe_type.name == wanted:
+                    pipe = selection.make_pipe(pipe_type)
+                    if pipe is not None and pipe.is_valid():
+                        return pipe, module
             tried.append(module)
         raise OffscreenUnavailable(f"no offscreen display module worked (tried {', '.join(tried)})")
 
@@ -150,6 +160,14 @@ class OffscreenEngine:
         self.display_region.set_camera(self.camera)
         self.buffer = buffer
         self.size = size
+
+    def close(self) -> None:
+        """Remove this engine's buffer (a second engine in one process, e.g. the fallback in tests)."""
+        if self.stage is not None:
+            self.stage.release()
+        if self.buffer is not None:
+            self.graphics_engine.remove_window(self.buffer)
+            self.buffer = None
 
     def enable_depth(self) -> Texture:
         """A depth texture copied to RAM only on request (`trigger_copy`), for occlusion tests."""
@@ -195,9 +213,15 @@ class Stage:
         self.released = False
         self.governor: ResolutionGovernor | None = None
         self.render_scale = 1.0
+        self.reuse_unchanged_frames = False  # opt-in: the exhibit promises to call mark_dirty() on changes
+        self._dirty = True
+        self._last_key = None
+        self._last_image = None
+        self._last_data = None
         self.set_background((0.0, 0.0, 0.0))
 
     def set_background(self, rgb: tuple[float, float, float]) -> None:
+        self._dirty = True
         self.background = tuple(rgb)
         self.engine.buffer.set_clear_color(LColor(rgb[0], rgb[1], rgb[2], 1))
 
@@ -252,37 +276,65 @@ class Stage:
 
     def depth_at(self, x: float, y: float) -> float | None:
         """Camera-space distance (along the view axis) of the nearest surface under pixel (x, y) at the last
-        depth copy; None before any copy or outside the frame. Infinity where nothing was drawn."""
+        depth copy; None before any copy, outside the frame, or on tinydisplay (its depth buffer is not
+        OpenGL's normalised depth). Infinity where nothing was drawn."""
         texture = self.engine.depth_texture
-        if texture is None or not texture.has_ram_image():
+        if texture is None or not texture.has_ram_image() or self.engine.module != "p3headlessgl":
             return None
         width, height = texture.get_x_size(), texture.get_y_size()
         col, row = int(x * width / self.size[0]), int(y * height / self.size[1])
         if not (0 <= col < width and 0 <= row < height):
             return None
-        dtype = np.float32 if texture.get_component_width() == 4 else np.uint16
-        depth = np.frombuffer(memoryview(texture.get_ram_image()), dtype=dtype).reshape(height, width)
+        raw = memoryview(texture.get_ram_image())
+        # EGL gives 32-bit floats here; other GL drivers may give 16- or 32-bit integers.
+        per_pixel = len(raw) // (width * height)
+        dtype = {2: np.uint16, 4: np.float32}.get(per_pixel)
+        if dtype is None:
+            return None
+        if dtype is np.float32 and texture.get_component_type() != Texture.T_float:
+            dtype = np.uint32
+        depth = np.frombuffer(raw, dtype=dtype, count=width * height).reshape(height, width)
         value = float(depth[height - 1 - row, col])
-        if dtype is np.uint16:
-            value /= 65535.0
+        if dtype is not np.float32:
+            value /= float(np.iinfo(dtype).max)
         if value >= 1.0:
             return float("inf")
         near, far = self.lens.get_near(), self.lens.get_far()
         ndc = 2 * value - 1
         return 2 * near * far / (far + near - ndc * (far - near))
 
+    def mark_dirty(self) -> None:
+        """The scene changed (geometry, textures, visibility): the next `render_into` renders anew."""
+        self._dirty = True
+
+    def _view_key(self) -> tuple:
+        matrix = self.camera.get_mat(self.engine.render)
+        return (tuple(matrix.get_row(i)[j] for i in range(4) for j in range(4)), tuple(self.lens.get_fov()),
+                self.lens.get_near(), self.lens.get_far(), self.render_scale)
+
     def render_into(self, surface) -> None:
-        """Render and copy the frame into a pygame Surface (scaled if the sizes differ)."""
+        """Render and copy the frame into a pygame Surface (scaled if the sizes differ).
+
+        With `reuse_unchanged_frames` set, a frame whose camera and lens did not move and whose scene was not
+        marked dirty is copied from the last one instead of rendered: a book being read costs ~1 ms a frame."""
         import pygame
 
+        key = self._view_key()
+        if (self.reuse_unchanged_frames and not self._dirty and key == self._last_key
+                and self._last_image is not None and self._last_image.get_size() == surface.get_size()):
+            surface.blit(self._last_image, (0, 0))
+            return
         frame = self.render_frame()
         image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
         if frame.size == surface.get_size():
-            surface.blit(image, (0, 0))
+            shown = image
         elif frame.size[0] < surface.get_width():
-            surface.blit(pygame.transform.scale(image, surface.get_size()), (0, 0))  # upscaling: nearest is cheaper
+            shown = pygame.transform.scale(image, surface.get_size())  # upscaling: nearest is cheaper
         else:
-            surface.blit(pygame.transform.smoothscale(image, surface.get_size()), (0, 0))
+            shown = pygame.transform.smoothscale(image, surface.get_size())
+        surface.blit(shown, (0, 0))
+        self._dirty, self._last_key = False, key
+        self._last_image, self._last_data = shown, frame.data  # frombuffer shares the bytes: keep them alive
 
     def project(self, point, relative_to: NodePath | None = None) -> tuple[float, float, float] | None:
         """Pixel position (x, y from the top left) and camera-space depth of a 3D point; None if behind the camera."""
@@ -367,8 +419,7 @@ def texture_from_array(pixels: np.ndarray, name: str = "image", mipmap: bool = T
     texture.setup_2d_texture(width, height, Texture.T_unsigned_byte, fmt)
     # panda3d stores rows bottom-up in BGR(A) order.
     texture.set_ram_image_as(np.ascontiguousarray(pixels[::-1]).tobytes(), "RGBA" if channels == 4 else "RGB")
-    if mipmap:
-        texture.set_minfilter(Texture.FT_linear_mipmap_linear)
+    texture.set_minfilter(Texture.FT_linear_mipmap_linear if mipmap else Texture.FT_linear)
     texture.set_magfilter(Texture.FT_linear)
     texture.set_wrap_u(Texture.WM_clamp)
     texture.set_wrap_v(Texture.WM_clamp)

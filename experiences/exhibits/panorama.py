@@ -18,6 +18,7 @@ SPHERE_RADIUS = 50.0
 DEGREES_PER_PIXEL = 0.15
 KEY_STEP = 15.0  # degrees per arrow press
 PITCH_LIMIT = 80.0
+MIN_FOV, MAX_FOV = 35.0, 100.0  # degrees, the range pinching may reach
 
 
 @dataclass
@@ -39,11 +40,15 @@ class PanoramaSpot:
 
 
 class PanoramaExhibit(Exhibit3D):
+    hint_key = "exhibit.panorama_hint"
+
     def build(self) -> None:
         content = self.package.manifest.content
         sphere = geometry.geom_node("panorama", *geometry.uv_sphere(SPHERE_RADIUS, 64, 32, inside=True))
         self.sphere = self.stage.root.attach_new_node(sphere)
-        texture = texture_from_array(self.load_pixels(content["image"]), "panorama")
+        # The image is magnified on screen (a 2048-px panorama spreads over ~4300 px at 70°), so no mipmaps:
+        # llvmpipe then skips the per-pixel level-of-detail work (~20% of the frame in bench/exhibit.py).
+        texture = texture_from_array(self.load_pixels(content["image"]), "panorama", mipmap=False)
         self.sphere.set_texture(texture, 1)
         self.sphere.set_light_off()
         self.sphere.set_depth_write(False)
@@ -61,6 +66,7 @@ class PanoramaExhibit(Exhibit3D):
         self.open_spot: PanoramaSpot | None = None
         self.open_request: str | None = None
         self._apply_view()
+        self.stage.reuse_unchanged_frames = True  # only the camera moves, and that is noticed by itself
 
     def _apply_view(self) -> None:
         # Yaw to the right of the image centre is a negative panda3d heading (headings turn counter-clockwise).
@@ -139,6 +145,12 @@ class PanoramaExhibit(Exhibit3D):
     def on_drag(self, dx, dy, x, y, now) -> None:
         # Grab-and-drag: the scene follows the finger, so the view turns the other way.
         self.look(-dx * DEGREES_PER_PIXEL * self.fov / 70, dy * DEGREES_PER_PIXEL * self.fov / 70, now)
+
+    def on_pinch(self, factor, dx, dy, now) -> None:
+        """Spreading two fingers narrows the view (zooms in), within comfortable limits."""
+        self.last_interaction = now
+        self.fov = clamp(self.fov / factor, MIN_FOV, MAX_FOV)
+        set_vertical_fov(self.stage.lens, self.fov, self.stage.size)
 
     def on_button(self, key, now) -> None:
         if key == "open" and self.open_spot is not None and self.open_spot.opens:

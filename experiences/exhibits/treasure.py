@@ -84,6 +84,7 @@ class ModelLoading:
             else:
                 self.model.reparent_to(stage.root)
                 self.model.prepare_scene(stage.engine.buffer.get_gsg())  # upload textures before the first frame
+                stage.mark_dirty()
         except Exception as exc:  # any loader failure becomes the load-failure screen, not a crash
             self.error = f"{self.name}: {exc}"
             return
@@ -92,6 +93,8 @@ class ModelLoading:
 
 
 class TreasureExhibit(Exhibit3D):
+    hint_key = "exhibit.drag_hint"
+
     def build(self) -> None:
         content = self.package.manifest.content
         self.stage.set_background(tuple(content.get("background", (0.16, 0.15, 0.14))))
@@ -138,6 +141,8 @@ class TreasureExhibit(Exhibit3D):
         )
         self.stage.lens.set_near_far(radius * 0.02, radius * 50)
         self._apply_pose()
+        # With auto-rotate paused nothing moves but the camera, which the stage notices itself.
+        self.stage.reuse_unchanged_frames = True
 
     def _apply_pose(self) -> None:
         position, target = self.orbit.pose()

@@ -145,3 +145,23 @@ def test_text_becomes_a_thread_bound_book_read_right_to_left(tmp_path, repo_root
         assert (text_page.sum(axis=2) < 200).mean() > 0.005  # dark ink of the characters is on the page
     finally:
         book.stop("quit")
+
+
+def test_an_open_book_being_read_is_not_re_rendered(image_book):
+    book, _, clock = image_book
+    surface = pygame.Surface((1280, 720))
+    tap(book, 900)
+    advance(book, clock, 1.0)
+    book.draw(surface)
+    renders = []
+    real_render = book.stage.render_frame
+    book.stage.render_frame = lambda: renders.append(1) or real_render()
+    for _ in range(5):
+        advance(book, clock, 0.2, steps=1)
+        book.draw(surface)
+    assert renders == []  # reading: nothing moved, nothing rendered
+    assert dominant(page_colour(book, surface, +1)) == 0  # and the screen still shows page 1
+    tap(book, 900)
+    advance(book, clock, 0.1, steps=1)
+    book.draw(surface)
+    assert len(renders) == 1  # a turning page is rendered again

@@ -58,3 +58,27 @@ def test_panorama_hotspots_open_the_other_bundled_exhibits(repo_root):
     hall = open_package(repo_root / "content" / "exhibit-panorama")
     opens = {spot["opens"] for spot in hall.manifest.content["hotspots"] if "opens" in spot}
     assert opens == {"org.yuedu.exhibits.ding", "org.yuedu.exhibits.tangshi-book"}
+
+
+@pytest.mark.parametrize("folder", sorted(PACKAGES))
+def test_bundled_package_runs_from_a_zip_too(folder, repo_root, tmp_path):
+    """Curators upload zips: models and fonts are unpacked to the cache, images read straight from the zip."""
+    import shutil
+
+    archive = shutil.make_archive(str(tmp_path / folder), "zip", repo_root / "content" / folder)
+    package = open_package(archive)
+    assert package.source.is_zip
+    report = RecordingReport()
+    KindRegistry.from_entry_points().get(package.kind).load_check()(package, report)
+    assert report.errors == []
+    ctx, _, clock = make_context(tmp_path, size=(320, 180))
+    exhibit = create_experience(package, ctx)
+    exhibit.start()
+    surface = pygame.Surface((320, 180))
+    try:
+        for _ in range(4):
+            advance(exhibit, clock, 1 / 30, steps=1)
+            exhibit.draw(surface)
+        assert pixels_of(surface).std() > 15
+    finally:
+        exhibit.stop("quit")

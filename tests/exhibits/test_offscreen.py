@@ -154,3 +154,42 @@ def test_glb_is_converted_once_to_bam_in_the_cache(tmp_path):
     model.write_bytes(box_glb(scale=2.0))  # new content, new cache entry
     offscreen.load_model(model, cache_dir=cache)
     assert len(list(cache.glob("*.bam"))) == 2
+
+
+def test_software_fallback_renders_without_egl():
+    """p3tinydisplay (no shaders, no GPU library at all) is the fallback when EGL is missing."""
+    fallback = offscreen.OffscreenEngine(("p3tinydisplay",))
+    try:
+        assert fallback.module == "p3tinydisplay"
+        stage = fallback.acquire((320, 180))
+        assert not fallback.supports_shaders
+        red_box(stage, (0, 4, 0))
+        stage.request_depth()
+        surface = pygame.Surface((320, 180))
+        stage.render_into(surface)
+        assert tuple(surface_pixels(surface)[90, 160]) == (255, 0, 0)
+        assert tuple(surface_pixels(surface)[5, 5]) == (0, 0, 0)
+        assert stage.depth_at(160, 90) is None  # occlusion tests are skipped, not wrong
+    finally:
+        fallback.close()
+
+
+def test_unchanged_frames_are_reused_until_the_camera_moves_or_the_scene_is_marked(stage):
+    box = red_box(stage, (0, 5, 0))
+    stage.reuse_unchanged_frames = True
+    renders = []
+    real_render = stage.render_frame
+    stage.render_frame = lambda: renders.append(1) or real_render()
+    surface = pygame.Surface((1280, 720))
+    stage.render_into(surface)
+    stage.render_into(surface)
+    assert len(renders) == 1 and surface_pixels(surface)[360, 640][0] > 200  # copied, still the box
+    stage.camera.set_x(0.2)
+    stage.render_into(surface)
+    assert len(renders) == 2  # the camera moved
+    box.set_color(0, 0, 1, 1)
+    stage.render_into(surface)
+    assert len(renders) == 2  # a change the stage was not told about is not seen...
+    stage.mark_dirty()
+    stage.render_into(surface)
+    assert len(renders) == 3 and surface_pixels(surface)[360, 640][2] > 200  # ...until it is marked

@@ -109,3 +109,14 @@ def test_tapping_a_hotspot_shows_it_and_its_button_opens_the_other_package(panor
     exhibit.handle(InputEvent("pointer_down", *button.rect.center))
     exhibit.handle(InputEvent("pointer_up", *button.rect.center))
     assert opened == ["org.test.other"] and exhibit.finished
+
+
+def test_pinching_zooms_within_limits(panorama):
+    exhibit, _, _, _ = panorama
+    exhibit.handle(InputEvent("pointer_down", 300, 180, pointer_id=1))
+    exhibit.handle(InputEvent("pointer_down", 340, 180, pointer_id=2))
+    exhibit.handle(InputEvent("pointer_move", 100, 180, pointer_id=1))  # fingers spread: zoom in
+    assert exhibit.fov == 35.0  # clamped at the narrowest view
+    exhibit.handle(InputEvent("pointer_move", 330, 180, pointer_id=1))  # pinch together: zoom out
+    assert 35.0 < exhibit.fov <= 100.0
+    assert exhibit.stage.lens.get_fov()[1] == pytest.approx(exhibit.fov)

@@ -92,3 +92,17 @@ def test_glb_round_trip_counts_triangles_of_every_instance():
     assert glb.count_triangles(document) == 20
     with pytest.raises(glb.GltfError):
         glb.read_document(data[:40])
+
+
+def test_pure_modules_load_no_window_or_3d_library():
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "import experiences.exhibits.orbit, experiences.exhibits.page_curl, experiences.exhibits.book_text\n"
+              "import experiences.exhibits.equirect, experiences.exhibits.glb, experiences.exhibits.paper\n"
+              "import experiences.exhibits.resolution, experiences.exhibits.kinds\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygame', 'panda3d')))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
