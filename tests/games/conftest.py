@@ -116,6 +116,12 @@ def report() -> RecordingReport:
     return RecordingReport()
 
 
+@pytest.fixture
+def new_report():
+    """More recording reports in one test."""
+    return RecordingReport
+
+
 @pytest.fixture(scope="session")
 def kid_idioms(children):
     from games.idioms.records import to_idiom
