@@ -23,7 +23,7 @@ from games.lanterns.hud import draw_idiom_banner, draw_status, draw_story_card, 
 from games.lanterns.particles import FlashLimiter, Particles
 from games.lanterns.play import HIT, MISS_PINYIN, LanternGame
 from games.ui.sound import SoundBank
-from games.ui.text import text_renderer
+from games.ui.text import text_renderer, use_renderer
 from games.ui.widgets import Button, button_rect
 
 STORY_DELAY = 0.8  # seconds of burst before the story card
@@ -49,6 +49,7 @@ class LanternsExperience(Experience):
         today = ctx.services.get("today", date.today)
         self.toplist = DailyTopList(ctx.data_dir / "toplists", today())
         self.size = ctx.size
+        use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
         self.glow = ctx.services.get("glow")  # optional games.lanterns.glow_gl.GLGlow (the moderngl look)
         self.state = "loading"
 

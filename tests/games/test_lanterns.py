@@ -193,3 +193,13 @@ def test_aim_by_pointer_motion_sensor_and_hint(run_context, surface):
     exp2.handle(InputEvent("pointer_down", 640, 180))
     run(exp2, surface, 1.0)
     assert exp2.attempts == 0 and exp2.state == "aim"
+
+
+def test_draws_with_the_kiosks_text_renderer(run_context, surface):
+    from games.ui.text import SmallText, text_renderer
+    fonts = SmallText()
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", services={"fonts": fonts})
+    exp = create_experience(package, ctx)
+    exp.start()
+    exp.draw(surface)
+    assert text_renderer() is fonts and fonts._cache  # the status line went through it
