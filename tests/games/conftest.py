@@ -129,9 +129,10 @@ def kid_idioms(children):
 
 
 @pytest.fixture(scope="session")
-def upstream_dictionary(dictionary_records):
-    from games.idioms.dictionary import IdiomDictionary
-    return IdiomDictionary.from_records(dictionary_records)
+def upstream_dictionary(installed):
+    """The chinese-xinhua dictionary loaded as the games load it (cached: the experiences reuse this one)."""
+    from games.idioms.dictionary import load_dictionary
+    return load_dictionary(open_package(installed / "xinhua"))
 
 
 @pytest.fixture(scope="session")
