@@ -112,3 +112,16 @@ def test_dictionary_file_must_be_an_array(make_dictionary_package, report):
     (package.path / "idioms.json").write_text(json.dumps({"word": "x"}), encoding="utf-8")
     KINDS[2].load_check()(package, report)
     assert report.codes() == ["idiom-file-not-list"]
+
+
+def test_audio_folder_is_checked(make_lanterns_package, children, report, new_report):
+    package = make_lanterns_package(children[:10], extra='audio = "audio/"\n')
+    KINDS[0].load_check()(package, report)
+    assert report.codes() == ["idiom-file-missing"]
+    (package.path / "audio").mkdir()
+    (package.path / "audio" / f"{children[0]['word']}.ogg").write_bytes(b"OggS")
+    (package.path / "audio" / "notes.txt").write_text("x")
+    second = new_report()
+    KINDS[0].load_check()(package, second)
+    assert second.errors == [] and second.codes("warnings") == ["idiom-audio-unmatched"]
+    assert second.warnings[0][0] == "audio/notes.txt"

@@ -203,3 +203,32 @@ def test_draws_with_the_kiosks_text_renderer(run_context, surface):
     exp.start()
     exp.draw(surface)
     assert text_renderer() is fonts and fonts._cache  # the status line went through it
+
+
+def test_story_card_reads_the_idiom_aloud_when_the_package_has_recordings(make_dictionary_package,
+                                                                          make_lanterns_package, children, run_context,
+                                                                          surface, tmp_path):
+    import wave
+
+    import numpy as np
+
+    from experiences.catalog import Catalog
+    records = children[:4]
+    package = make_lanterns_package(records, extra='audio = "audio/"\nrounds = 2\n', name="spoken")
+    (package.path / "audio").mkdir()
+    for r in records:  # a short tone stands in for a reading
+        with wave.open(str(package.path / "audio" / f"{r['word']}.wav"), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(22050)
+            out.writeframes((np.sin(np.arange(2205) / 5) * 8000).astype(np.int16).tobytes())
+    _, ctx, _, _ = run_context("org.yuedu.idioms.children")
+    ctx.catalog = Catalog([c for c in ctx.catalog.all() if c.id != package.id] + [package])
+    ctx.config.audio.volume_cap = 0.4
+    exp = create_experience(package, ctx)
+    exp.start()
+    shoot_at(exp, exp.round.answer, surface)
+    run(exp, surface, 1.0)
+    assert exp.state == "story"
+    assert exp.sounds.played[-1] == f"read:audio/{exp.round.idiom.word}.wav"
+    assert exp.sounds.last_recording.get_volume() <= 0.4
