@@ -78,8 +78,8 @@ def make_dictionary_package(tmp_path):
 def make_lanterns_package(tmp_path):
     def make(records: list[dict], extra: str = "", requires: bool = True, name: str = "lanterns"):
         content = f'idioms = "idioms.json"\ndictionary = "{DICTIONARY_ID}"\n' + extra
-        root = write_package(tmp_path / name, manifest("org.yuedu.idioms.children", "idiom-lanterns", content, requires),
-                             {"idioms.json": records})
+        text = manifest("org.yuedu.idioms.children", "idiom-lanterns", content, requires)
+        root = write_package(tmp_path / name, text, {"idioms.json": records})
         return open_package(root)
     return make
 

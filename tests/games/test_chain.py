@@ -36,7 +36,8 @@ def test_games_only_make_valid_moves_and_never_repeat(full_dictionary, kid_idiom
         if game.turn == CHILD:
             assert len(game.cards) == cards and len(set(game.cards)) == cards
             assert not set(game.cards) & set(game.chain)
-            valid = [c for c in game.cards if links(full_dictionary.get(game.last), full_dictionary.get(c), same_pinyin)]
+            last = full_dictionary.get(game.last)
+            valid = [c for c in game.cards if links(last, full_dictionary.get(c), same_pinyin)]
             assert valid, "the child always has at least one valid card"
             wrong = [c for c in game.cards if c not in valid]
             if wrong and picks[turn % len(picks)] % 2:

@@ -149,7 +149,8 @@ def test_screens_draw_their_key_elements(run_context, surface):
     card = story_card_rect(surface.get_size())
     assert surface.get_at((card.left + 8, card.centery))[:3] == (250, 240, 215)
     button = exp.next_button.rect
-    assert surface.get_at((button.left + 3, button.centery))[:3] != surface.get_at((button.left - 20, button.centery))[:3]
+    inside, outside = (button.left + 3, button.centery), (button.left - 20, button.centery)
+    assert surface.get_at(inside)[:3] != surface.get_at(outside)[:3]
 
 
 def test_sounds_stay_under_the_volume_cap(run_context):

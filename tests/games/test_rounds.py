@@ -37,7 +37,8 @@ def test_exactly_one_lantern_completes_a_real_idiom(full_dictionary, kid_idioms,
 
 @SETTINGS
 @given(index=st.integers(0, 499), seed=seeds, keep=st.integers(2, 11))
-def test_fewer_lanterns_keeps_the_answer_and_drops_the_missed(full_dictionary, kid_idioms, real_words, index, seed, keep):
+def test_fewer_lanterns_keeps_the_answer_and_drops_the_missed(full_dictionary, kid_idioms, real_words, index, seed,
+                                                              keep):
     rng = random.Random(seed)
     rnd = make_round(kid_idioms[index], level_for("9-12"), full_dictionary, rng)
     missed = next(c for c in rnd.chars() if c != rnd.answer)
