@@ -151,7 +151,8 @@ def main() -> int:
             gl_wall, gl_cpu = timed(game_frame, args.frames)
             renderer = game.glow.renderer
             game.glow.release()
-    print(f"frames: {args.frames} at {SIZE[0]}x{SIZE[1]}, 12 lanterns, {particles} particles at the end, arrow in flight")
+    print(f"frames: {args.frames} at {SIZE[0]}x{SIZE[1]}, 12 lanterns, {particles} particles at the end, "
+          "arrow in flight")
     for label, empty, busy in (("wall", empty_wall, game_wall), ("cpu ", empty_cpu, game_cpu)):
         empty_mean, empty_p99 = describe(empty)
         game_mean, game_p99 = describe(busy)
@@ -170,7 +171,8 @@ def main() -> int:
             mean, p99 = describe(series)
             print(f"{label} with moderngl glow: mean {mean:6.3f} ms   p99 {p99:6.3f} ms   ({renderer})")
     cpu_mean = describe(game_cpu)[0]
-    print(f"goal ≤ 4 ms mean per frame on one core (cpu): {'met' if cpu_mean <= 4.0 else 'NOT met'} ({cpu_mean:.2f} ms)")
+    verdict = "met" if cpu_mean <= 4.0 else "NOT met"
+    print(f"goal ≤ 4 ms mean per frame on one core (cpu): {verdict} ({cpu_mean:.2f} ms)")
     return 0
 
 

@@ -89,7 +89,25 @@ def check_lanterns(package, report) -> None:
         rounds = package.manifest.content.get("rounds", 1)
         if isinstance(rounds, int) and len(records) < rounds:
             out.emit("error", name, "", "idiom-too-few", count=len(records), needed=rounds)
+        _check_audio(package, records, out)
     out.summarise()
+
+
+def _check_audio(package, records: list, out: _Limited) -> None:
+    """[content].audio: a folder of recordings named after the idioms; every file must match one."""
+    folder = package.manifest.content.get("audio")
+    if not isinstance(folder, str):
+        return
+    prefix = folder.rstrip("/") + "/"
+    files = [n for n in package.source.names() if n.startswith(prefix)]
+    if not files:
+        out.emit("error", folder, "content.audio", "idiom-file-missing", path=folder)
+        return
+    words = {r["word"].strip() for r in records if isinstance(r, dict) and isinstance(r.get("word"), str)}
+    for name in files:
+        stem, dot, ext = name[len(prefix):].rpartition(".")
+        if not dot or ext.lower() not in ("ogg", "wav", "mp3") or stem not in words:
+            out.emit("warning", name, "content.audio", "idiom-audio-unmatched", name=name)
 
 
 def check_chain(package, report) -> None:

@@ -54,7 +54,8 @@ def main() -> int:
             if picks:
                 table[chars[start + row]] = picks
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"chars": "".join(chars), "lookalikes": table}, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n",
+    data = {"chars": "".join(chars), "lookalikes": table}
+    args.out.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n",
                         encoding="utf-8")
     print(f"{len(table)} of {len(chars)} characters have look-alikes -> {args.out}")
     return 0

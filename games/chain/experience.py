@@ -16,7 +16,7 @@ from games.idioms.chain import CHILD, END_CHILD_STUCK, END_KIOSK_STUCK, ChainGam
 from games.idioms.dictionary import dictionary_for
 from games.idioms.glyphs import default_glyphs
 from games.ui.sound import SoundBank
-from games.ui.text import text_renderer
+from games.ui.text import text_renderer, use_renderer
 from games.ui.widgets import Button, button_rect
 
 KIOSK_PAUSE = 1.4  # seconds between the child's move and the kiosk's reply: time to read
@@ -32,6 +32,7 @@ class ChainExperience(Experience):
         self.card_count = int(content.get("candidates", 4))
         self.max_turns = int(content.get("max_turns", 12))
         self.sounds = ctx.services.get("sounds") or SoundBank(ctx.config.audio.volume_cap)
+        use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
         self.size = ctx.size
         self.state = "loading"
 

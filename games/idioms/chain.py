@@ -15,6 +15,7 @@ from games.idioms.pinyin import toneless
 
 KIOSK, CHILD = "kiosk", "child"
 END_CHILD_STUCK, END_KIOSK_STUCK, END_MAX_TURNS = "no-move", "kiosk-stuck", "max-turns"
+FAMILIAR_USES = 20
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,13 @@ def kiosk_move(dictionary: IdiomDictionary, rules: ChainRules, previous: str, us
 
     used = set(used)
 
-    def rank(word: str) -> tuple[int, int]:
+    def rank(word: str) -> tuple[int, int, bool]:
         used.add(word)  # as if played, without copying the set per candidate
         follow = _follow_up(dictionary, rules, word, used, preferred, displayable)
         used.discard(word)
-        return (follow, int(word in preferred))
+        # Outside the children's list, prefer idioms whose rarest character is still everyday (in 20+ idioms).
+        familiar = min(len(dictionary.containing(c)) for c in word[1:]) >= FAMILIAR_USES  # word[0] is given
+        return (follow, int(word in preferred), familiar)
 
     ranks = {w: rank(w) for w in moves}
     best = max(ranks.values())

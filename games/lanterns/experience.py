@@ -23,7 +23,7 @@ from games.lanterns.hud import draw_idiom_banner, draw_status, draw_story_card, 
 from games.lanterns.particles import FlashLimiter, Particles
 from games.lanterns.play import HIT, MISS_PINYIN, LanternGame
 from games.ui.sound import SoundBank
-from games.ui.text import text_renderer
+from games.ui.text import text_renderer, use_renderer
 from games.ui.widgets import Button, button_rect
 
 STORY_DELAY = 0.8  # seconds of burst before the story card
@@ -49,6 +49,7 @@ class LanternsExperience(Experience):
         today = ctx.services.get("today", date.today)
         self.toplist = DailyTopList(ctx.data_dir / "toplists", today())
         self.size = ctx.size
+        use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
         self.glow = ctx.services.get("glow")  # optional games.lanterns.glow_gl.GLGlow (the moderngl look)
         self.state = "loading"
 
@@ -140,9 +141,21 @@ class LanternsExperience(Experience):
         self.feedback = None
         self.game.time_out()
         self.state = "story"
-        self._make_story_button()
+        self._open_story()
 
-    def _make_story_button(self) -> None:
+    def _read_aloud(self) -> None:
+        """On the story card: the package's recording of the idiom, when it has one."""
+        folder = self.package.manifest.content.get("audio")
+        if not folder:
+            return
+        for ext in (".ogg", ".wav", ".mp3"):
+            name = f"{folder.rstrip('/')}/{self.round.idiom.word}{ext}"
+            if self.package.source.exists(name):
+                self.sounds.play_recording(self.package.source.open(name), name)
+                return
+
+    def _open_story(self) -> None:
+        self._read_aloud()
         card = story_card_rect(self.size)
         label = t("lanterns.next", self.lang)
         self.next_button = Button("next", label, button_rect((card.centerx, card.bottom - 56), label), "next")
@@ -248,7 +261,7 @@ class LanternsExperience(Experience):
                 self._land(self.arrow)
         if self.state == "aim" and self.story_at is not None and self.t >= self.story_at:
             self.state = "story"
-            self._make_story_button()
+            self._open_story()
         if self.state == "aim" and self.time_left is not None and not self.solved:
             self.time_left -= dt
             if self.time_left <= 0:

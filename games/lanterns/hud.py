@@ -111,8 +111,9 @@ def draw_story_card(surface: pygame.Surface, rnd: Round, solved: bool, next_butt
         y += text.draw_paragraph(surface, t("lanterns.answer_was", lang, char=rnd.answer),
                                  pygame.Rect(card.left, y, card.width, 40), 28, (150, 50, 30))
     body = pygame.Rect(card.left + 40, y + 6, card.width - 80, card.bottom - y - 110)
+    example = idiom.example + (f"——{idiom.example_source}" if idiom.example_source else "")
     for key, value in (("story_explanation", idiom.explanation), ("story_derivation", idiom.derivation),
-                       ("story_example", idiom.example + (f"——{idiom.example_source}" if idiom.example_source else ""))):
+                       ("story_example", example)):
         if not value or body.height < 40:
             continue
         label = text.draw(surface, t(f"lanterns.{key}", lang) + "：", body.topleft, 26, (150, 50, 30))

@@ -82,6 +82,22 @@ class SoundBank:
         import pygame
         return float(np.max(np.abs(pygame.sndarray.array(self.sounds[name])))) / 32767
 
+    def play_recording(self, fileobj, name: str) -> bool:
+        """Play a recording from a package (an idiom read aloud) at the same capped level; False if it cannot."""
+        self.played.append("read:" + name)
+        if not self.sounds:
+            return False
+        try:
+            import pygame
+            sound = pygame.mixer.Sound(file=fileobj)
+        except Exception as exc:  # a broken file must not stop the game
+            log.warning("cannot play %s: %s", name, exc)
+            return False
+        sound.set_volume(self.level)
+        sound.play()
+        self.last_recording = sound
+        return True
+
     def play(self, name: str) -> None:
         self.played.append(name)
         sound = self.sounds.get(name)

@@ -111,3 +111,10 @@ def text_renderer():
         except ImportError:
             _shared = SmallText()
     return _shared
+
+
+def use_renderer(renderer) -> None:
+    """Draw with the kiosk's renderer (RunContext.services["fonts"]), so shell and games share one cache."""
+    global _shared
+    if renderer is not None:
+        _shared = renderer

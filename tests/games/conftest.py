@@ -78,8 +78,8 @@ def make_dictionary_package(tmp_path):
 def make_lanterns_package(tmp_path):
     def make(records: list[dict], extra: str = "", requires: bool = True, name: str = "lanterns"):
         content = f'idioms = "idioms.json"\ndictionary = "{DICTIONARY_ID}"\n' + extra
-        root = write_package(tmp_path / name, manifest("org.yuedu.idioms.children", "idiom-lanterns", content, requires),
-                             {"idioms.json": records})
+        text = manifest("org.yuedu.idioms.children", "idiom-lanterns", content, requires)
+        root = write_package(tmp_path / name, text, {"idioms.json": records})
         return open_package(root)
     return make
 
@@ -116,6 +116,12 @@ def report() -> RecordingReport:
     return RecordingReport()
 
 
+@pytest.fixture
+def new_report():
+    """More recording reports in one test."""
+    return RecordingReport
+
+
 @pytest.fixture(scope="session")
 def kid_idioms(children):
     from games.idioms.records import to_idiom
@@ -123,9 +129,10 @@ def kid_idioms(children):
 
 
 @pytest.fixture(scope="session")
-def upstream_dictionary(dictionary_records):
-    from games.idioms.dictionary import IdiomDictionary
-    return IdiomDictionary.from_records(dictionary_records)
+def upstream_dictionary(installed):
+    """The chinese-xinhua dictionary loaded as the games load it (cached: the experiences reuse this one)."""
+    from games.idioms.dictionary import load_dictionary
+    return load_dictionary(open_package(installed / "xinhua"))
 
 
 @pytest.fixture(scope="session")

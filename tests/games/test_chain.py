@@ -36,7 +36,8 @@ def test_games_only_make_valid_moves_and_never_repeat(full_dictionary, kid_idiom
         if game.turn == CHILD:
             assert len(game.cards) == cards and len(set(game.cards)) == cards
             assert not set(game.cards) & set(game.chain)
-            valid = [c for c in game.cards if links(full_dictionary.get(game.last), full_dictionary.get(c), same_pinyin)]
+            last = full_dictionary.get(game.last)
+            valid = [c for c in game.cards if links(last, full_dictionary.get(c), same_pinyin)]
             assert valid, "the child always has at least one valid card"
             wrong = [c for c in game.cards if c not in valid]
             if wrong and picks[turn % len(picks)] % 2:
@@ -124,3 +125,10 @@ def test_kiosk_stuck_reason():
     game = ChainGame(d, ChainRules(), frozenset(d.words), random.Random(0))
     game.chain, game.movers, game.turn = ["一心一意", "意气风发"], [KIOSK, CHILD], KIOSK
     assert game.play_kiosk() is None and game.end_reason == END_KIOSK_STUCK
+
+
+def test_outside_the_childrens_list_the_kiosk_prefers_familiar_characters():
+    words = ["画龙点睛", "睛一一一", "睛龘龘龘"] + [f"一{c}一{c}" for c in "心意人生天地大小上下中山水火木金土日月风"]
+    d = tiny(words)
+    picks = {kiosk_move(d, ChainRules(), "画龙点睛", {"画龙点睛"}, set(), random.Random(s)) for s in range(10)}
+    assert picks == {"睛一一一"}  # 一 is in 20+ idioms here; 龘 in one

@@ -12,8 +12,6 @@ from experiences.kinds import KindRegistry
 from games.checks import MAX_PER_CODE
 from games.kinds import KINDS
 
-from .conftest import RecordingReport
-
 
 def test_kinds_register_through_entry_points():
     registry = KindRegistry.from_entry_points()
@@ -71,14 +69,14 @@ def test_lanterns_check_reports_each_broken_record(make_lanterns_package, childr
     assert all(e[0] in ("idioms.json", "experience.toml") for e in report.errors)
 
 
-def test_missing_and_unreadable_files(make_lanterns_package, make_chain_package, tmp_path, report):
+def test_missing_and_unreadable_files(make_lanterns_package, make_chain_package, tmp_path, report, new_report):
     package = make_lanterns_package([])
     (package.path / "idioms.json").unlink()
     KINDS[0].load_check()(package, report)
     assert report.codes() == ["idiom-file-missing"]
     chain = make_chain_package([], name="c2")
     (chain.path / "preferred.json").write_text("[不是 json", encoding="utf-8")
-    second = RecordingReport()
+    second = new_report()
     KINDS[1].load_check()(chain, second)
     assert second.codes() == ["idiom-file-not-json"]
 
@@ -98,8 +96,7 @@ def test_full_dictionary_warns_in_bulk_but_has_no_errors(make_dictionary_package
     assert summary and summary[0][3]["problem"] == "idiom-pinyin-mismatch" and summary[0][3]["total"] > MAX_PER_CODE
 
 
-def test_every_reported_code_has_texts_in_both_languages(make_lanterns_package, children):
-    report = RecordingReport()
+def test_every_reported_code_has_texts_in_both_languages(make_lanterns_package, children, report):
     records = [dict(r) for r in children[:3]] + [{"word": "一二三", "pinyin": "yī"}, 7]
     KINDS[0].load_check()(make_lanterns_package(records, requires=False, extra="rounds = 30\n"), report)
     for file, field, code, params in report.errors + report.warnings:
@@ -115,3 +112,16 @@ def test_dictionary_file_must_be_an_array(make_dictionary_package, report):
     (package.path / "idioms.json").write_text(json.dumps({"word": "x"}), encoding="utf-8")
     KINDS[2].load_check()(package, report)
     assert report.codes() == ["idiom-file-not-list"]
+
+
+def test_audio_folder_is_checked(make_lanterns_package, children, report, new_report):
+    package = make_lanterns_package(children[:10], extra='audio = "audio/"\n')
+    KINDS[0].load_check()(package, report)
+    assert report.codes() == ["idiom-file-missing"]
+    (package.path / "audio").mkdir()
+    (package.path / "audio" / f"{children[0]['word']}.ogg").write_bytes(b"OggS")
+    (package.path / "audio" / "notes.txt").write_text("x")
+    second = new_report()
+    KINDS[0].load_check()(package, second)
+    assert second.errors == [] and second.codes("warnings") == ["idiom-audio-unmatched"]
+    assert second.warnings[0][0] == "audio/notes.txt"

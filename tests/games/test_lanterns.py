@@ -149,7 +149,8 @@ def test_screens_draw_their_key_elements(run_context, surface):
     card = story_card_rect(surface.get_size())
     assert surface.get_at((card.left + 8, card.centery))[:3] == (250, 240, 215)
     button = exp.next_button.rect
-    assert surface.get_at((button.left + 3, button.centery))[:3] != surface.get_at((button.left - 20, button.centery))[:3]
+    inside, outside = (button.left + 3, button.centery), (button.left - 20, button.centery)
+    assert surface.get_at(inside)[:3] != surface.get_at(outside)[:3]
 
 
 def test_sounds_stay_under_the_volume_cap(run_context):
@@ -193,3 +194,42 @@ def test_aim_by_pointer_motion_sensor_and_hint(run_context, surface):
     exp2.handle(InputEvent("pointer_down", 640, 180))
     run(exp2, surface, 1.0)
     assert exp2.attempts == 0 and exp2.state == "aim"
+
+
+def test_draws_with_the_kiosks_text_renderer(run_context, surface):
+    from games.ui.text import SmallText, text_renderer
+    fonts = SmallText()
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", services={"fonts": fonts})
+    exp = create_experience(package, ctx)
+    exp.start()
+    exp.draw(surface)
+    assert text_renderer() is fonts and fonts._cache  # the status line went through it
+
+
+def test_story_card_reads_the_idiom_aloud_when_the_package_has_recordings(make_dictionary_package,
+                                                                          make_lanterns_package, children, run_context,
+                                                                          surface, tmp_path):
+    import wave
+
+    import numpy as np
+
+    from experiences.catalog import Catalog
+    records = children[:4]
+    package = make_lanterns_package(records, extra='audio = "audio/"\nrounds = 2\n', name="spoken")
+    (package.path / "audio").mkdir()
+    for r in records:  # a short tone stands in for a reading
+        with wave.open(str(package.path / "audio" / f"{r['word']}.wav"), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(22050)
+            out.writeframes((np.sin(np.arange(2205) / 5) * 8000).astype(np.int16).tobytes())
+    _, ctx, _, _ = run_context("org.yuedu.idioms.children")
+    ctx.catalog = Catalog([c for c in ctx.catalog.all() if c.id != package.id] + [package])
+    ctx.config.audio.volume_cap = 0.4
+    exp = create_experience(package, ctx)
+    exp.start()
+    shoot_at(exp, exp.round.answer, surface)
+    run(exp, surface, 1.0)
+    assert exp.state == "story"
+    assert exp.sounds.played[-1] == f"read:audio/{exp.round.idiom.word}.wav"
+    assert exp.sounds.last_recording.get_volume() <= 0.4

@@ -37,7 +37,8 @@ def test_exactly_one_lantern_completes_a_real_idiom(full_dictionary, kid_idioms,
 
 @SETTINGS
 @given(index=st.integers(0, 499), seed=seeds, keep=st.integers(2, 11))
-def test_fewer_lanterns_keeps_the_answer_and_drops_the_missed(full_dictionary, kid_idioms, real_words, index, seed, keep):
+def test_fewer_lanterns_keeps_the_answer_and_drops_the_missed(full_dictionary, kid_idioms, real_words, index, seed,
+                                                              keep):
     rng = random.Random(seed)
     rnd = make_round(kid_idioms[index], level_for("9-12"), full_dictionary, rng)
     missed = next(c for c in rnd.chars() if c != rnd.answer)
@@ -93,3 +94,28 @@ def test_choose_idioms_for_the_young_prefers_story_and_frequent_idioms(kid_idiom
     allowed = sorted(kid_idioms, key=lambda i: (not i.classic, i.freq_rank or 10**6))[:40]
     assert all(i in allowed for i in picked)
     assert len(choose_idioms(kid_idioms[:3], 8, random.Random(4))) == 3
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=seeds, band=bands, rounds=st.integers(1, 12), shots=st.lists(st.integers(0, 15), min_size=40, max_size=40))
+def test_a_lantern_game_never_repeats_an_idiom_and_reports_each_once(full_dictionary, kid_idioms, seed, band, rounds,
+                                                                     shots):
+    from experiences.engagement import ListSink, Place, SessionReporter
+    from games.lanterns.play import HIT, LanternGame
+
+    sink = ListSink()
+    reporter = SessionReporter(sink, Place()).experience("p", "idiom-lanterns", "1.0.0")
+    game = LanternGame(kid_idioms, full_dictionary, level_for(band), random.Random(seed), reporter, lambda: 0.0,
+                       band, rounds)
+    asked, pending = [], list(shots)
+    while game.next_round() is not None:
+        asked.append(game.round.idiom.word)
+        while True:  # random shots until the answer is hit; help shrinks the lanterns but keeps the answer
+            chars = game.round.chars()
+            assert game.round.answer in chars
+            if game.shot(chars[pending.pop(0) % len(chars)] if pending else game.round.answer) == HIT:
+                break
+    assert len(asked) == len(set(asked)) == min(rounds, len(kid_idioms))
+    answered = [s for s in sink.statements if s["verb"]["display"]["en-US"] == "answered"]
+    assert [s["object"]["definition"]["name"]["zh-CN"] for s in answered] == asked
+    assert game.summary.correct == len(asked) and sink.statements[-1]["verb"]["display"]["en-US"] == "completed"

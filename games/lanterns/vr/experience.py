@@ -20,7 +20,7 @@ from games.lanterns.hud import draw_idiom_banner, draw_story_card, story_card_re
 from games.lanterns.play import HIT, MISS_PINYIN, LanternGame
 from games.lanterns.vr.courtyard import EYE, IPD, Arrow3D, Courtyard, VRSession, aim_direction, pose_towards
 from games.ui.sound import SoundBank
-from games.ui.text import text_renderer
+from games.ui.text import text_renderer, use_renderer
 from games.ui.widgets import PAPER, Button, button_rect
 
 REST_SECONDS = 6.0  # the kind "rest your eyes" message stays this long before the run ends
@@ -37,6 +37,7 @@ class LanternsVRExperience(Experience):
         self.rounds_total = int(content.get("rounds", 8))
         self.session = VRSession(float(content.get("vr_minutes", 10)))
         self.sounds = ctx.services.get("sounds") or SoundBank(ctx.config.audio.volume_cap)
+        use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
         self.size = ctx.size
         self.state = "loading"
         self.view = None
