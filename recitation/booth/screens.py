@@ -8,7 +8,7 @@ import math
 import pygame
 
 from experiences.i18n import t
-from recitation.booth.widgets import ACCENT, GREY, INK, JADE, PAPER, PAPER_DARK, WHITE
+from recitation.booth.widgets import ACCENT, GREY, INK, JADE, PAPER_DARK, WHITE
 from recitation.poems import GRADE_NAMES
 from recitation.scoring.scorer import SCORE_NAMES
 

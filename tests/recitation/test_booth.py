@@ -2,7 +2,6 @@
 through consent, countdown, live meter, scoring and statements; no-score mode; read-along without consent."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
