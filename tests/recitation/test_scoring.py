@@ -177,3 +177,15 @@ def test_other_poems_clean_and_skipped(index, tmp_path):
     assert clean.overall >= 80, (poem["title"], clean.scores)
     assert clean.completeness - skipped.completeness >= 10
     assert sum(line["heard"] == 0 for line in skipped.lines) == 1
+
+
+def test_stopping_early_is_one_kind_sentence(readings):
+    import soundfile
+
+    samples, sr = soundfile.read(readings["clean"])
+    half = samples[: int(sr * 4.6)]  # the first two lines only
+    report = score_take(half, sr, JINGYESI)
+    assert [line["heard"] for line in report.lines] == [5, 5, 0, 0]
+    assert report.completeness == 50
+    assert "从「举头望明月」开始还没有读，下次试着读完整首诗。" in report.feedback
+    assert not any("漏掉" in s for s in report.feedback)
