@@ -286,3 +286,60 @@ def test_reference_reading_plays_with_its_lrc_timing(tmp_path, data_dir, reading
     assert np.abs(played[:4800]).max() == pytest.approx(3000 * DUCKED_GAIN * 0.8, rel=0.05)
     booth.stop("quit")
     package.source.close()
+
+
+def test_a_real_time_take_through_pulseaudio_is_scored(pulseaudio, tmp_path, data_dir):
+    """paplay plays a reading into the null speaker; the booth records it from PyAudio's default microphone
+    (the speaker's monitor), in real time, and scores it."""
+    import subprocess
+    import time
+
+    import soundfile
+
+    from recitation.audio.devices import PyAudioDevice
+    from recitation.fixtures import synthesize
+
+    poem = {"id": "xx-jys-half", "title": "静夜思", "author": "李白", "dynasty": "唐",
+            "paragraphs": ["床前明月光，疑是地上霜。"]}
+    folder = tmp_path / "half"
+    folder.mkdir()
+    (folder / "experience.toml").write_text(
+        'format = 1\nid = "org.example.half"\nversion = "1.0.0"\nkind = "recitation"\n[title]\nzh-CN = "半首"\n'
+        '[[credits]]\nname = "t"\n[content]\npoems = "poems.json"\n', encoding="utf-8")
+    (folder / "poems.json").write_text(json.dumps([poem], ensure_ascii=False), encoding="utf-8")
+    reading = synthesize(poem["paragraphs"][0], tmp_path / "half.wav")
+    package = open_package(folder)
+    pygame.init()
+    clock = ManualClock()
+    sink = ListSink()
+    reporter = SessionReporter(sink, Place()).experience(package.id, "recitation", "1.0.0")
+    device = PyAudioDevice()
+    ctx = RunContext(config=KioskConfig(), reporter=reporter, size=SIZE, data_dir=data_dir, headless=True,
+                     clock=clock, services={"audio": device})
+    booth = RecitationBooth(package, ctx)
+    booth.start()
+    try:
+        for key in ("poem:0", "record", "agree"):
+            booth.press(key)
+        clock.advance(3.1)
+        booth.update(3.1)
+        assert booth.flow.screen == F.RECORDING
+        player = subprocess.Popen(["paplay", "--device=vspk", str(reading)])
+        last = time.monotonic()
+        duration = soundfile.info(reading).duration
+        while player.poll() is None or booth.session.seconds < duration + 0.3:
+            now = time.monotonic()  # a real device: the booth's clock follows the wall clock here
+            clock.advance(now - last)
+            booth.update(now - last)
+            last = now
+            assert booth.session.seconds < duration + 10, "the microphone stopped delivering"
+            time.sleep(1 / 60)  # one display frame
+        booth.press("stop")
+        booth.update(1 / 30)
+        assert booth.flow.screen == F.SCORE
+        assert booth.report.completeness == 100 and booth.report.overall >= 80, booth.report.to_dict()
+        assert [s["verb"]["display"]["en-US"] for s in sink.statements] == ["attempted", "completed"]
+    finally:
+        booth.stop("quit")
+        device.close()
+        package.source.close()
