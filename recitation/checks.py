@@ -11,7 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from recitation.scoring.text import _SPOKEN
+from recitation.scoring.text import SPOKEN
 from recitation.timing.lrc import LrcError, parse_lrc, timeline_for_text
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "recitation.schema.json"
@@ -84,7 +84,7 @@ def _check_pinyin(report, name: str, where: str, poem: dict) -> None:
             report.error(name, f"{where}.pinyin[{p}]", "recitation_pinyin_misaligned", title=poem["title"],
                          paragraph=len(syllables), expected=len(text))
             continue
-        blanks = [ch for ch, s in zip(text, syllables) if _SPOKEN.match(ch) and not s.strip()]
+        blanks = [ch for ch, s in zip(text, syllables) if SPOKEN.match(ch) and not s.strip()]
         if blanks:
             report.warning(name, f"{where}.pinyin[{p}]", "recitation_pinyin_blank", title=poem["title"],
                            chars="".join(blanks))
@@ -103,7 +103,7 @@ def _check_lrc(package, report, name: str, where: str, poem: dict) -> None:
     except LrcError as exc:
         report.error(lrc, f"line {exc.line}" if exc.line else "", f"recitation_{exc.code}", detail=exc.detail)
         return
-    spoken = "".join(ch for ch in "".join(poem["paragraphs"]) if _SPOKEN.match(ch))
+    spoken = "".join(ch for ch in "".join(poem["paragraphs"]) if SPOKEN.match(ch))
     _, missing = timeline_for_text(timeline, spoken)
     extra = max(0, len(timeline.chars) - (len(spoken) - len(missing)))
     if missing or extra:

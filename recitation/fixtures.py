@@ -41,7 +41,7 @@ def ssml(expected: ExpectedText, reading: Reading) -> str:
     for line in expected.lines:
         if line.index == reading.skip_line:
             continue
-        syllables = [_TONE_TAIL(s, reading.wrong_tones) for s in line.pinyin]
+        syllables = [_read_tone(s, reading.wrong_tones) for s in line.pinyin]
         if line.index == reading.hesitate_line and len(syllables) > 2:
             syllables.insert(2, f'<break time="{reading.hesitate_ms}ms"/>')
         parts.append(" ".join(syllables))
@@ -54,7 +54,7 @@ def ssml(expected: ExpectedText, reading: Reading) -> str:
     return f"<speak>{body}</speak>"
 
 
-def _TONE_TAIL(syllable: str, wrong: bool) -> str:
+def _read_tone(syllable: str, wrong: bool) -> str:
     if not syllable:
         return ""
     if wrong and syllable[-1] in _WRONG_TONE:

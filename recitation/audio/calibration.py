@@ -17,7 +17,8 @@ from experiences import datadir
 
 SETTINGS_NAME = "recitation.toml"
 CLICK_S = 0.004
-LISTEN_S = 1.0
+LEAD_S = 0.25  # silence before the click: freshly opened streams may drop their first samples
+LISTEN_S = 1.5
 MIN_CONFIDENCE = 6.0  # correlation peak over the median: below this the click was not heard
 
 
@@ -48,32 +49,46 @@ def measure_delay(recorded: np.ndarray, reference: np.ndarray, sample_rate: int)
     corr = np.fft.irfft(np.fft.rfft(rec, size) * np.conj(np.fft.rfft(ref, size)), size)[: len(rec)]
     strength = np.abs(corr)
     lag = int(np.argmax(strength))
-    confidence = float(strength[lag] / (np.median(strength) + 1e-12))
+    # Peak over the typical correlation with room noise (a digitally silent input has none: a floor keeps
+    # the ratio meaningful).
+    floor = max(float(np.median(strength)), 1e-4 * float(np.sqrt(np.sum(ref * ref))))
+    confidence = float(strength[lag] / floor)
     return DelayMeasurement(seconds=lag / sample_rate, confidence=confidence)
 
 
 def calibrate(device, sample_rate: int = 48000, wait: Callable[[float], None] = time.sleep,
               attempts: int = 3) -> DelayMeasurement:
     """Play a click on `device` and listen for it; the median of `attempts` heard clicks (blocking: an operator
-    tool, never run while a visitor is in the booth)."""
+    tool, never run while a visitor is in the booth).
+
+    Time is counted on the microphone's own clock: the click is written once the input runs steadily, when
+    `position` samples have arrived; the delay is where it is heard minus that position.
+    """
     found = []
+    block = 1024
     for _ in range(attempts):
-        stream = device.open_input(sample_rate, 1024)
+        stream = device.open_input(sample_rate, block)
         output = device.open_output(sample_rate)
-        stream.blocks()  # drop anything captured before the click
+        output.write(np.zeros(int(LEAD_S * sample_rate), dtype=np.int16))  # streams settle on silence
+        heard: list[np.ndarray] = []
+        while sum(map(len, heard)) < LEAD_S * sample_rate / 2:
+            blocks = stream.blocks()
+            heard += blocks
+            if not blocks:
+                wait(0.005)
+        position = sum(map(len, heard))
         burst = click(sample_rate)
         output.write(np.clip(burst * 32767, -32768, 32767).astype(np.int16))
         output.write(np.zeros(int(LISTEN_S * sample_rate), dtype=np.int16))
-        heard: list[np.ndarray] = []
-        deadline = LISTEN_S * sample_rate
-        while sum(map(len, heard)) < deadline:
+        while sum(map(len, heard)) < position + LISTEN_S * sample_rate:
             blocks = stream.blocks()
             heard += blocks
             if not blocks:
                 wait(0.01)
         stream.close()
         output.close()
-        result = measure_delay(np.concatenate(heard), burst, sample_rate)
+        recorded = np.concatenate(heard)[position:]
+        result = measure_delay(recorded, burst, sample_rate)
         if result.heard:
             found.append(result)
     if not found:

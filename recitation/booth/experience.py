@@ -236,6 +236,7 @@ class RecitationBooth(Experience):
             voice = self._decode(self.poem.audio)
             if voice is not None:
                 self.mixer.play_voice(voice)
+                self.mixer.music_on = True  # the loop plays on, ducked under the reading
                 self._start_highlight()
 
     def _begin_take(self) -> None:

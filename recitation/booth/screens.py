@@ -8,7 +8,7 @@ import math
 import pygame
 
 from experiences.i18n import t
-from recitation.booth.widgets import ACCENT, GREY, INK, JADE, PAPER, PAPER_DARK, WHITE
+from recitation.booth.widgets import ACCENT, GREY, INK, JADE, PAPER_DARK, WHITE
 from recitation.poems import GRADE_NAMES
 from recitation.scoring.scorer import SCORE_NAMES
 
@@ -48,6 +48,13 @@ def draw_poem(surface, text, poem, area: pygame.Rect, position: float, show_piny
     current_row = next((r for r, row in enumerate(rows) if current_line in row), 0)
     visible = max(1, area.height // ROW_HEIGHT)
     first = max(0, min(current_row - 1, len(rows) - visible))
+    cell = CHAR_SIZE + 12
+    if show_pinyin:  # wide syllables (shuāng, zhuàng) widen the poem's one even grid so none overlap
+        syllables = [s for line in expected.lines for s in line.pinyin if s]
+        if syllables:
+            cell = max(cell, max(text.size(_marked(s), RUBY_SIZE)[0] for s in syllables) + 8)
+    widest_row = max(sum(expected.lines[i].size + 1 for i in row) - 1 for row in rows) if rows else 1
+    cell = min(cell, (area.width - 80) // max(1, widest_row))  # the longest row must fit the screen
     for r, row in enumerate(rows[first:first + visible]):
         y = area.top + r * ROW_HEIGHT
         cells = []
@@ -56,11 +63,6 @@ def draw_poem(surface, text, poem, area: pygame.Rect, position: float, show_piny
             cells += [(line.start + k, ch, line.pinyin[k], index) for k, ch in enumerate(line.text)]
             cells.append(None)  # a space between verse lines
         cells = cells[:-1]
-        cell = CHAR_SIZE + 12
-        if show_pinyin:  # wide syllables (shuāng, zhuàng) widen the whole row's grid so none overlap
-            widest = max(text.size(_marked(c[2]), RUBY_SIZE)[0] for c in cells if c is not None and c[2]) \
-                if any(c is not None and c[2] for c in cells) else 0
-            cell = max(cell, widest + 8)
         width = len(cells) * cell
         x0 = area.centerx - width // 2
         row_is_current = current_line in row

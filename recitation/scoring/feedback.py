@@ -29,10 +29,17 @@ def feedback_sentences(report: "ScoreReport", lines: list[subscores.LineFacts], 
         out.append(t("recite.feedback.great", lang))
     elif report.overall >= 70:
         out.append(t("recite.feedback.good", lang))
-    for line in lines:
+    # Lines never reached at the end are one sentence ("not finished yet"), not one complaint per line.
+    unread_tail = 0
+    while unread_tail < len(lines) and lines[len(lines) - 1 - unread_tail].heard == 0:
+        unread_tail += 1
+    ending = len(lines) - unread_tail if unread_tail >= 2 else len(lines)
+    for line in lines[:ending]:
         if line.ratio < subscores.LINE_HEARD_ENOUGH:
             key = "skipped_line" if line.heard == 0 else "partly_missed"
             out.append(t(f"recite.feedback.{key}", lang, line=line.text))
+    if ending < len(lines):
+        out.append(t("recite.feedback.unfinished", lang, line=lines[ending].text))
     for line, where, seconds in subscores.hesitations(lines):
         out.append(t("recite.feedback.hesitation", lang, line=line.text, seconds=_seconds(seconds),
                      before=line.text[where] if where < len(line.text) else ""))

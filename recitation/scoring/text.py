@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 MINOR_BREAKS = set("，,、：:")
 MAJOR_BREAKS = set("。.！!？?；;")
-_SPOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")
+SPOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")
 _TONE_DIGIT = re.compile(r"([1-5])$")
 # 一 and 不 change tone before others in speech (sandhi); both readings are accepted rather than guessed.
 _SANDHI_FREE = {"一": {1, 2, 4}, "不": {2, 4}}
@@ -100,7 +100,7 @@ def _split_units(paragraph: str) -> list[tuple[str, list[int], str]]:
     chars: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(paragraph):
-        if _SPOKEN.match(ch):
+        if SPOKEN.match(ch):
             chars.append(ch)
             where.append(i)
         elif ch in MINOR_BREAKS or ch in MAJOR_BREAKS or ch == "\n":

@@ -7,7 +7,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from recitation.scoring.text import _SPOKEN
+from recitation.scoring.text import SPOKEN
 
 _TIME = r"(\d{1,3}):(\d{1,2}(?:[.:]\d{1,3})?)"
 _LINE_TAG = re.compile(r"\[" + _TIME + r"\]")
@@ -72,7 +72,7 @@ class Timeline:
 
 
 def _spoken(text: str) -> str:
-    return "".join(ch for ch in text if _SPOKEN.match(ch))
+    return "".join(ch for ch in text if SPOKEN.match(ch))
 
 
 def parse_lrc(text: str) -> Timeline:

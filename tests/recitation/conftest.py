@@ -1,6 +1,9 @@
 """Speech fixtures for the recitation tests, generated once per session with espeak-ng and sox."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -41,3 +44,31 @@ def scored(readings):
         samples, sr = soundfile.read(path)
         reports[name] = score_take(samples, sr, JINGYESI)
     return reports
+
+
+@pytest.fixture
+def pulseaudio(tmp_path, monkeypatch):
+    """A private PulseAudio: a null speaker whose monitor is the default microphone (paced in real time)."""
+    if shutil.which("pulseaudio") is None or shutil.which("pactl") is None:
+        raise RuntimeError("pulseaudio and pactl are needed (Debian: apt-get install pulseaudio)")
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    env = {"HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(run), "PULSE_SERVER": f"unix:{run}/pulse/native"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    server = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
+         "-L", "module-native-protocol-unix", "-L", "module-null-sink sink_name=vspk",
+         "-L", "module-virtual-source source_name=vmic master=vspk.monitor"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:  # up in ~0.1 s
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the private PulseAudio server did not start")
+        subprocess.run(["pactl", "set-default-source", "vmic"], check=True, capture_output=True)
+        subprocess.run(["pactl", "set-default-sink", "vspk"], check=True, capture_output=True)
+        yield env
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -154,7 +154,7 @@ def test_a_whole_take_through_every_screen(make_booth, tmp_path, data_dir):
     assert np.abs(booth.output.samples).max() <= 0.8 * 32767 + 1
 
 
-def test_no_score_mode_records_without_a_score(make_booth, data_dir):
+def test_no_score_mode_records_without_a_score(make_booth, data_dir, tmp_path):
     booth = make_booth()
     booth.press(f"poem:{JINGYESI}")
     booth.press("no_score")
@@ -164,6 +164,9 @@ def test_no_score_mode_records_without_a_score(make_booth, data_dir):
         frame(booth)
     booth.press("stop")
     assert booth.flow.screen == F.REVIEW and booth.report is None
+    review = screenshot(booth, tmp_path / "screens", "13-review")
+    assert colour_count(review, ACCENT) > 1000  # the "again" button; no score circle is drawn
+    assert "playback" in [b.key for b in booth.buttons()]
     completed = booth.test_sink.statements[-1]
     assert completed["verb"]["display"]["en-US"] == "completed" and "score" not in completed["result"]
     assert len(list((data_dir / "recordings").glob("*.flac"))) == 1
@@ -239,3 +242,104 @@ def test_a_smaller_window_is_scaled_and_taps_still_land(package, data_dir, tmp_p
     booth.handle(InputEvent("pointer_down", x=rect.centerx * 0.75, y=rect.centery * 0.75))
     assert booth.flow.screen == F.READING and booth.flow.poem_index == index
     booth.stop("quit")
+
+
+def test_reference_reading_plays_with_its_lrc_timing(tmp_path, data_dir, readings):
+    import soundfile
+
+    folder = tmp_path / "lrcpkg"
+    folder.mkdir()
+    (folder / "experience.toml").write_text(
+        'format = 1\nid = "org.example.lrc"\nversion = "1.0.0"\nkind = "recitation"\n[title]\nzh-CN = "范读"\n'
+        '[[credits]]\nname = "t"\n[content]\npoems = "poems.json"\nmusic = "loop.wav"\n', encoding="utf-8")
+    poem = json.loads(POEMS_300.read_text(encoding="utf-8"))[JINGYESI]
+    poem.update(lrc="jys.lrc", audio="jys.flac")
+    (folder / "poems.json").write_text(json.dumps([poem], ensure_ascii=False), encoding="utf-8")
+    (folder / "jys.lrc").write_text("[00:00.40]<00:00.40>床<00:00.80>前<00:01.20>明月光，\n"
+                                    "[00:03.00]疑是地上霜。\n[00:05.00]举头望明月，\n[00:07.00]低头思故乡。\n",
+                                    encoding="utf-8")
+    samples, sr = soundfile.read(readings["clean"], dtype="int16")
+    soundfile.write(folder / "jys.flac", samples, sr)
+    soundfile.write(folder / "loop.wav", (np.sin(np.arange(4800) / 8) * 3000).astype(np.int16), 48000)
+    package = open_package(folder)
+    pygame.init()
+    clock = ManualClock()
+    reporter = SessionReporter(ListSink(), Place()).experience(package.id, "recitation", "1.0.0")
+    device = WavDevice(readings["clean"], clock=clock.now)
+    ctx = RunContext(config=KioskConfig(), reporter=reporter, size=SIZE, data_dir=data_dir, headless=True,
+                     clock=clock, services={"audio": device})
+    booth = RecitationBooth(package, ctx)
+    booth.start()
+    booth.press("poem:0")
+    assert booth.highlight.timeline is not None and booth.highlight.timeline.enhanced
+    assert "reference" in [b.key for b in booth.buttons()]
+    booth.press("reference")
+    assert booth.mixer.voice_playing
+    clock.advance(0.3 + 0.45)  # the LRC is shifted to start 0.3 s after the press
+    booth.update(0.75)
+    assert booth.highlight.position(clock.now()) == pytest.approx(1.125, abs=0.01)  # halfway through 前
+    screenshot(booth, tmp_path / "screens", "12-reference")
+    played = booth.output.samples
+    from recitation.audio.mixer import DUCKED_GAIN
+
+    # The reading starts with 0.4 s of silence: what plays is the music loop, ducked, under the volume cap.
+    assert np.abs(played[:4800]).max() == pytest.approx(3000 * DUCKED_GAIN * 0.8, rel=0.05)
+    booth.stop("quit")
+    package.source.close()
+
+
+def test_a_real_time_take_through_pulseaudio_is_scored(pulseaudio, tmp_path, data_dir):
+    """paplay plays a reading into the null speaker; the booth records it from PyAudio's default microphone
+    (the speaker's monitor), in real time, and scores it."""
+    import subprocess
+    import time
+
+    import soundfile
+
+    from recitation.audio.devices import PyAudioDevice
+    from recitation.fixtures import synthesize
+
+    poem = {"id": "xx-jys-half", "title": "静夜思", "author": "李白", "dynasty": "唐",
+            "paragraphs": ["床前明月光，疑是地上霜。"]}
+    folder = tmp_path / "half"
+    folder.mkdir()
+    (folder / "experience.toml").write_text(
+        'format = 1\nid = "org.example.half"\nversion = "1.0.0"\nkind = "recitation"\n[title]\nzh-CN = "半首"\n'
+        '[[credits]]\nname = "t"\n[content]\npoems = "poems.json"\n', encoding="utf-8")
+    (folder / "poems.json").write_text(json.dumps([poem], ensure_ascii=False), encoding="utf-8")
+    reading = synthesize(poem["paragraphs"][0], tmp_path / "half.wav")
+    package = open_package(folder)
+    pygame.init()
+    clock = ManualClock()
+    sink = ListSink()
+    reporter = SessionReporter(sink, Place()).experience(package.id, "recitation", "1.0.0")
+    device = PyAudioDevice()
+    ctx = RunContext(config=KioskConfig(), reporter=reporter, size=SIZE, data_dir=data_dir, headless=True,
+                     clock=clock, services={"audio": device})
+    booth = RecitationBooth(package, ctx)
+    booth.start()
+    try:
+        for key in ("poem:0", "record", "agree"):
+            booth.press(key)
+        clock.advance(3.1)
+        booth.update(3.1)
+        assert booth.flow.screen == F.RECORDING
+        player = subprocess.Popen(["paplay", "--device=vspk", str(reading)])
+        last = time.monotonic()
+        duration = soundfile.info(reading).duration
+        while player.poll() is None or booth.session.seconds < duration + 0.3:
+            now = time.monotonic()  # a real device: the booth's clock follows the wall clock here
+            clock.advance(now - last)
+            booth.update(now - last)
+            last = now
+            assert booth.session.seconds < duration + 10, "the microphone stopped delivering"
+            time.sleep(1 / 60)  # one display frame
+        booth.press("stop")
+        booth.update(1 / 30)
+        assert booth.flow.screen == F.SCORE
+        assert booth.report.completeness == 100 and booth.report.overall >= 80, booth.report.to_dict()
+        assert [s["verb"]["display"]["en-US"] for s in sink.statements] == ["attempted", "completed"]
+    finally:
+        booth.stop("quit")
+        device.close()
+        package.source.close()

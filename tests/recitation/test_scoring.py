@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -116,19 +114,51 @@ def test_cli_prints_one_json_object(readings, capsys):
     assert any("疑是地上霜" in s for s in data["feedback"])
 
 
-def test_cli_reports_an_unreadable_file(tmp_path, repo_root):
+def test_cli_reports_an_unreadable_file(tmp_path, capsys):
+    import launcher
+
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"not audio")
-    result = subprocess.run([sys.executable, "launcher.py", "recite", "score", "--text", JINGYESI, str(bad)],
-                            cwd=repo_root, capture_output=True, text=True)
-    assert result.returncode == 2 and "cannot read audio" in result.stderr
+    code = launcher.main(["recite", "score", "--text", JINGYESI, str(bad)])
+    assert code == 2 and "cannot read audio" in capsys.readouterr().err
 
 
-def test_scoring_imports_no_device_or_web_library(repo_root):
-    code = ("import sys, recitation.scoring, recitation.scoring.pitch, recitation.meter; "
-            "print(sorted(m for m in ('pygame', 'pyaudio', 'flask') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=repo_root, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+def _imports_of(module_name: str, repo_root) -> set[str]:
+    """Every module `module_name` imports, following the project's own modules (recitation.*, experiences.*)."""
+    import ast
+
+    seen, todo, external = set(), [module_name], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = repo_root.joinpath(*name.split("."))
+        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if not path.is_file():
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            for imported in names:
+                top = imported.split(".")[0]
+                if top in ("recitation", "experiences"):
+                    parts = imported.split(".")
+                    todo += [".".join(parts[:k]) for k in range(1, len(parts) + 1)]
+                else:
+                    external.add(top)
+    return external
+
+
+@pytest.mark.parametrize("module", ["recitation.scoring", "recitation.scoring.scorer", "recitation.meter",
+                                    "recitation.timing", "recitation.scoring.warm"])
+def test_scoring_imports_no_device_or_web_library(module, repo_root):
+    external = _imports_of(module, repo_root)
+    assert "numpy" in external
+    assert not external & {"pygame", "pyaudio", "flask"}, external
 
 
 @pytest.mark.parametrize("index", [0, 125, 275])  # a 5-character 绝句, a 7-character one, a 宋词
@@ -147,3 +177,15 @@ def test_other_poems_clean_and_skipped(index, tmp_path):
     assert clean.overall >= 80, (poem["title"], clean.scores)
     assert clean.completeness - skipped.completeness >= 10
     assert sum(line["heard"] == 0 for line in skipped.lines) == 1
+
+
+def test_stopping_early_is_one_kind_sentence(readings):
+    import soundfile
+
+    samples, sr = soundfile.read(readings["clean"])
+    half = samples[: int(sr * 4.6)]  # the first two lines only
+    report = score_take(half, sr, JINGYESI)
+    assert [line["heard"] for line in report.lines] == [5, 5, 0, 0]
+    assert report.completeness == 50
+    assert "从「举头望明月」开始还没有读，下次试着读完整首诗。" in report.feedback
+    assert not any("漏掉" in s for s in report.feedback)
