@@ -4,7 +4,7 @@ measured beside an empty pygame frame loop in the same run. Goal: ≤ 4 ms mean 
 
     .venv/bin/python bench/frame.py [--frames 600] [--vr]
 
-Needs /work/shared/data/idioms (the dictionary and children's idioms); writes only to a temp folder.
+Needs ../shared/data/idioms beside the repo (the dictionary and children's idioms); writes only to a temp folder.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pygame  # noqa: E402
 
-DATA = Path("/work/shared/data/idioms")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "idioms"
 SIZE = (1280, 720)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache" / "numba"))
 
-POEMS = Path("/work/shared/data/poems/recital_300.json")
+POEMS = Path(__file__).resolve().parents[1] / "content" / "poems-recital" / "poems.json"
 
 
 def build_reading(seconds: float, folder: Path):

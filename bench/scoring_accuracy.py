@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-POEMS = Path("/work/shared/data/poems/recital_300.json")
+POEMS = Path(__file__).resolve().parents[1] / "content" / "poems-recital" / "poems.json"
 
 
 def main() -> int:

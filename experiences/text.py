@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+from experiences import freetype_guard  # noqa: E402,F401  (pygame's FreeType must not bind to panda3d's copy)
 import pygame  # noqa: E402
 import pygame.freetype  # noqa: E402
 

@@ -2,7 +2,7 @@
 """Build the bundled exhibit packages into content/: a procedural bronze ding (exhibit-treasure), a thread-bound
 book of Tang quatrains (exhibit-book) and a panorama of a generated hall (exhibit-panorama).
 
-Run: .venv/bin/python scripts/build_exhibits.py   (needs /work/shared/data or --data DIR; about 20 s)
+Run: .venv/bin/python scripts/build_exhibits.py   (needs ../shared/data beside the repo or --data DIR; about 20 s)
 Every binary written is checked to stay at or under 300 KB.
 """
 from __future__ import annotations
@@ -275,7 +275,7 @@ def build_panorama(out: Path, model: bytes, data_dir: Path) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/data"), help="shared data folder")
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data", help="shared data folder")
     parser.add_argument("--out", type=Path, default=REPO / "content", help="where the package folders go")
     args = parser.parse_args(argv)
     pygame.freetype.init()

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent
-FONT = Path("/work/shared/data/fonts/StageKai-Regular-3500.subset.ttf")
+FONT = Path(__file__).resolve().parents[1] / "assets" / "fonts" / "StageKai-Regular-3500.subset.ttf"
 CHARSET = FONT.with_name("charset_staged_plus3500.txt")
 OUT = ROOT / "games" / "data" / "lookalikes.json"
 SIZE = 48       # render size in px

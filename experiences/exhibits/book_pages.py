@@ -3,7 +3,7 @@ frame (版框) on aged paper, and the book's indigo cover with its title slip (�
 """
 from __future__ import annotations
 
-from experiences.exhibits import freetype_guard  # noqa: F401  (before pygame.freetype and panda3d)
+from experiences import freetype_guard  # noqa: F401  (before pygame.freetype and panda3d)
 import numpy as np
 import pygame
 import pygame.freetype

@@ -12,7 +12,7 @@ def geom_node(name: str, positions, normals, uvs, triangles, dynamic: bool = Fal
     """A GeomNode with one triangle list; `dynamic` marks vertices that are rewritten every frame."""
     # panda3d is imported here, not at the top: the mesh builders below are pure numpy (page shapes are
     # tested without any graphics library loaded).
-    from experiences.exhibits import freetype_guard  # noqa: F401
+    from experiences import freetype_guard  # noqa: F401
     from panda3d.core import Geom, GeomEnums, GeomNode, GeomTriangles, GeomVertexData, GeomVertexFormat
 
     positions = np.asarray(positions, dtype=np.float32)

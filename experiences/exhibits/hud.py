@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from experiences.exhibits import freetype_guard  # noqa: F401  (before pygame.freetype and panda3d)
+from experiences import freetype_guard  # noqa: F401  (before pygame.freetype and panda3d)
 import pygame
 import pygame.freetype
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from experiences.exhibits import freetype_guard  # noqa: F401  (before pygame.freetype and panda3d)
+from experiences import freetype_guard  # noqa: F401  (before pygame.freetype and panda3d)
 from panda3d.core import (  # noqa: E402
     AmbientLight,
     AntialiasAttrib,

@@ -304,9 +304,10 @@ class RecitationBooth(Experience):
     # --- layout and drawing ---------------------------------------------------------------------------------
     def text(self):
         if self._text is None:
-            from recitation.booth.text import booth_text
+            from experiences.text import shared_text
 
-            self._text = booth_text(self.ctx)
+            fonts = self.ctx.services.get("fonts")
+            self._text = fonts if fonts is not None else shared_text()
         return self._text
 
     def filtered(self):

@@ -9,7 +9,7 @@ from experiences.package import open_package
 
 from .helpers import RecordingReport
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def load_script(repo_root: Path):

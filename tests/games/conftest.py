@@ -8,7 +8,9 @@ import pytest
 
 from experiences.package import open_package
 
-SHARED_IDIOMS = Path("/work/shared/data/idioms")
+# The raw upstream sources (some tests compare against their uncorrected pinyin): shared/ beside the repo.
+SHARED_IDIOMS = Path(__file__).resolve().parents[3] / "shared" / "data" / "idioms"
+BUNDLED = Path(__file__).resolve().parents[2] / "content"
 DICTIONARY_ID = "org.yuedu.idioms.xinhua"
 
 
@@ -48,11 +50,7 @@ def full_dictionary_records() -> list[dict]:
 
 
 def children_records() -> list[dict]:
-    out = []
-    for r in json.loads((SHARED_IDIOMS / "idioms_children_500.json").read_text(encoding="utf-8")):
-        out.append({k: r[k] for k in ("word", "pinyin", "explanation", "derivation", "example",
-                                      "example_source", "freq_rank")} | {"classic": r["pick"] == "classic"})
-    return out
+    return json.loads((BUNDLED / "idioms-children" / "idioms.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -197,8 +197,9 @@ def test_aim_by_pointer_motion_sensor_and_hint(run_context, surface):
 
 
 def test_draws_with_the_kiosks_text_renderer(run_context, surface):
-    from games.ui.text import SmallText, text_renderer
-    fonts = SmallText()
+    from experiences.text import TextRenderer
+    from games.ui.text import text_renderer
+    fonts = TextRenderer()
     package, ctx, _, _ = run_context("org.yuedu.idioms.children", services={"fonts": fonts})
     exp = create_experience(package, ctx)
     exp.start()

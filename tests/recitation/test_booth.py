@@ -20,7 +20,7 @@ from recitation.booth import flow as F
 from recitation.booth.experience import RecitationBooth
 from recitation.booth.widgets import ACCENT
 
-POEMS_300 = Path("/work/shared/data/poems/recital_300.json")
+POEMS_300 = Path(__file__).resolve().parents[2] / "content" / "poems-recital" / "poems.json"
 JINGYESI = 12  # index of 静夜思 in the poems file
 SIZE = (1280, 720)
 FRAME = 1 / 30

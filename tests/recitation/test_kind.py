@@ -17,7 +17,7 @@ from recitation.checks import check_package
 from recitation.kinds import RECITATION
 from recitation.poems import Poem, PoemFilter, collections, grades, load_poems, search
 
-POEMS_300 = Path("/work/shared/data/poems/recital_300.json")
+POEMS_300 = Path(__file__).resolve().parents[2] / "content" / "poems-recital" / "poems.json"
 MANIFEST = """format = 1
 id = "org.example.poems.test"
 version = "1.0.0"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -168,7 +169,7 @@ def test_other_poems_clean_and_skipped(index, tmp_path):
     from recitation.fixtures import Reading, synthesize
     from recitation.scoring import expected_from_paragraphs
 
-    poem = json.loads(open("/work/shared/data/poems/recital_300.json", encoding="utf-8").read())[index]
+    poem = json.loads(open(Path(__file__).resolve().parents[2] / "content" / "poems-recital" / "poems.json", encoding="utf-8").read())[index]
     expected = expected_from_paragraphs(poem["paragraphs"], poem["pinyin"])
     middle = len(expected.lines) // 2
     clean = score_take(*soundfile.read(synthesize(expected, tmp_path / "clean.wav")), expected)

@@ -1,19 +1,13 @@
 """A small offscreen panda3d renderer with a stereo pair of display regions (left eye | right eye) in one buffer.
 
-Stand-in until the exhibits' shared bridge (experiences/exhibits/offscreen.py) offers stereo: one engine per
-process there, so this module should then take its pipe and engine from that bridge.
+It renders on the pipe and engine of the exhibits' bridge (experiences/exhibits/offscreen.py): one per process.
 """
 from __future__ import annotations
 
 import math
 
-from panda3d.core import (Camera, FrameBufferProperties, GraphicsEngine, GraphicsOutput, GraphicsPipe,
-                          GraphicsPipeSelection, NodePath, PerspectiveLens, Texture, WindowProperties,
-                          loadPrcFileData)
-
-loadPrcFileData("yuedu-games-vr", "window-type none\naudio-library-name null\nload-display p3tinydisplay\n"
-                                  "notify-level-display error\nsync-video false\n")
-MODULES = ("p3headlessgl", "p3tinydisplay")  # shaders on EGL first; software rasteriser as fallback
+from panda3d.core import (Camera, FrameBufferProperties, GraphicsOutput, GraphicsPipe, NodePath, PerspectiveLens,
+                          Texture, WindowProperties)
 
 
 class StereoView:
@@ -21,24 +15,19 @@ class StereoView:
 
     def __init__(self, size: tuple[int, int], vertical_fov: float = 60.0, background=(0.03, 0.04, 0.12)):
         self.size = size
-        selection = GraphicsPipeSelection.get_global_ptr()
-        self.engine = GraphicsEngine.get_global_ptr()
+        # One panda3d pipe per process: a second EGL pipe would terminate the shared EGL display when freed.
+        from experiences.exhibits.offscreen import engine as shared_engine
+
+        shared = shared_engine()
+        self.engine, self.pipe, self.module = shared.graphics_engine, shared.pipe, shared.module
         fbp = FrameBufferProperties()
         fbp.set_rgb_color(True)
         fbp.set_rgba_bits(8, 8, 8, 0)
         fbp.set_depth_bits(16)
-        self.buffer, tried = None, []
-        for module in MODULES:  # tinydisplay reports its X pipe invalid without X, yet opens offscreen buffers
-            pipe = selection.make_module_pipe(module)
-            buffer = None if pipe is None else self.engine.make_output(
-                pipe, "yuedu-lanterns-vr", 0, fbp, WindowProperties.size(*size), GraphicsPipe.BF_refuse_window)
-            if buffer is not None:
-                self.pipe, self.module, self.buffer = pipe, module, buffer
-                break
-            tried.append(module)
+        self.buffer = self.engine.make_output(self.pipe, "yuedu-lanterns-vr", 0, fbp, WindowProperties.size(*size),
+                                              GraphicsPipe.BF_refuse_window)
         if self.buffer is None:
-            raise RuntimeError(f"no panda3d display module could open a {size[0]}x{size[1]} offscreen buffer "
-                               f"(tried {', '.join(tried)})")
+            raise RuntimeError(f"panda3d ({self.module}) could not open a {size[0]}x{size[1]} offscreen buffer")
         self.texture = Texture("vr-frame")
         self.buffer.add_render_texture(self.texture, GraphicsOutput.RTM_copy_ram)
         self.root = NodePath("courtyard")
