@@ -15,6 +15,7 @@ from sqlalchemy.pool import StaticPool
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 DB_FILE_NAME = "lrs.sqlite3"
+WAL_AUTOCHECKPOINT_PAGES = 16384
 
 
 def default_database_url() -> str:
@@ -44,6 +45,8 @@ def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
         cursor = dbapi_connection.cursor()
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
+            # Checkpoint every ~64 MB of WAL instead of 4 MB: hot index pages are copied back far less often.
+            cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cursor.execute(f"PRAGMA synchronous={sqlite_synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
