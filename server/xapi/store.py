@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from server.auth import Principal
-from server.db import write_transaction
+from server.db import select_in, write_transaction
 from server.models import Attachment, Statement
 from server.xapi.definitions import record_definitions
 from server.xapi.errors import XAPIError, bad_request
@@ -105,11 +105,7 @@ class StatementStore:
 
     def _drop_already_stored(self, conn, prepared: list[Prepared]) -> list[Prepared]:
         ids = [p.statement["id"] for p in prepared]
-        existing: dict[str, str] = {}
-        for chunk in range(0, len(ids), 500):
-            rows = conn.execute(select(Statement.statement_id, Statement.full)
-                                .where(Statement.statement_id.in_(ids[chunk:chunk + 500])))
-            existing.update({row.statement_id: row.full for row in rows})
+        existing = dict(select_in(conn, "statements", ("statement_id", "full"), "statement_id", ids))
         fresh = []
         for item in prepared:
             old = existing.get(item.statement["id"])
@@ -137,8 +133,7 @@ class StatementStore:
         _executemany(conn, "statements", STATEMENT_COLUMNS, rows)
         indexed = [(item.statement["id"], *index_rows(item.statement)) for item in prepared]
         needing_rows = [statement_id for statement_id, agents, activities in indexed if agents or activities]
-        seqs = dict(conn.execute(select(Statement.statement_id, Statement.seq)
-                                 .where(Statement.statement_id.in_(needing_rows))).all()) if needing_rows else {}
+        seqs = dict(select_in(conn, "statements", ("statement_id", "seq"), "statement_id", needing_rows))
         agent_rows, activity_rows = [], []
         for statement_id, agents, activities in indexed:
             if agents or activities:
