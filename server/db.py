@@ -60,13 +60,23 @@ def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
     return engine
 
 
+STATEMENTS_LOCK = 7_310_001  # PostgreSQL advisory lock id taken by every statement write
+
+
 @contextmanager
-def write_transaction(engine: Engine):
-    """A transaction that will write: on SQLite it takes the write lock at once."""
+def write_transaction(engine: Engine, serialized: bool = False):
+    """A transaction that will write: on SQLite it takes the write lock at once (all writes are serial there).
+
+    `serialized` makes PostgreSQL writers of statements take turns too, so a `stored` time taken inside the
+    transaction never goes backwards as rows are appended: queries by since/until and X-Experience-API-Consistent-
+    Through stay truthful.
+    """
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
+            if serialized and engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({STATEMENTS_LOCK})")
             yield conn
 
 

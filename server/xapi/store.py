@@ -86,7 +86,7 @@ class StatementStore:
         had_timestamp = [("timestamp" in s) for s in statements]
         for attempt in range(3):
             try:
-                with write_transaction(self.engine) as conn:
+                with write_transaction(self.engine, serialized=True) as conn:
                     # `stored` is taken under the write lock, so it never goes backwards as seq goes forwards.
                     stored = utc_now_ms()
                     # prepare() sets only top-level properties, so a shallow copy keeps the caller's dicts intact.
