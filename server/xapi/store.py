@@ -5,6 +5,7 @@ No Flask here: the HTTP views and the benchmarks both drive this class directly.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -125,7 +126,7 @@ class StatementStore:
             target = s["object"]
             kind = target.get("objectType", "Activity")
             rows.append((
-                s["id"], stored, _db_datetime(conn, _naive_utc(parse_timestamp(s["timestamp"]))), s["verb"]["id"],
+                s["id"], stored, _db_timestamp(conn, s["timestamp"]), s["verb"]["id"],
                 target.get("id") if kind == "Activity" else None, target.get("id") if kind == "StatementRef" else None,
                 (s.get("context") or {}).get("registration"), agent_key(s["actor"]), False, principal.id,
                 json.dumps(s, ensure_ascii=False, separators=(",", ":")),
@@ -184,6 +185,7 @@ def same_statement(stored: dict, incoming: Prepared) -> bool:
     return old == new
 
 
+_PLAIN_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 STATEMENT_COLUMNS = ("statement_id", "stored", "timestamp", "verb_id", "object_activity_id", "object_statement_id",
                      "registration", "actor_key", "voided", "credential_id", "full")
 
@@ -194,6 +196,14 @@ def _executemany(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) 
     quote = conn.dialect.identifier_preparer.quote  # "full" is a reserved word in PostgreSQL
     sql = f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join([mark] * len(columns))})"
     conn.exec_driver_sql(sql, rows)
+
+
+def _db_timestamp(conn, timestamp: str):
+    """The stored column value of a statement's timestamp; the common `...T10:00:00.000Z` form without parsing."""
+    if conn.dialect.name == "sqlite" and len(timestamp) == 24 and timestamp[10] == "T" and timestamp[-1] == "Z" \
+            and timestamp[19] == "." and _PLAIN_UTC.match(timestamp):
+        return f"{timestamp[:10]} {timestamp[11:23]}000"
+    return _db_datetime(conn, _naive_utc(parse_timestamp(timestamp)))
 
 
 def _db_datetime(conn, moment: datetime):

@@ -40,6 +40,11 @@ RESULT_KEYS = {"score", "success", "completion", "response", "duration", "extens
 ATTACHMENT_KEYS = {"usageType", "display", "description", "contentType", "length", "sha2", "fileUrl"}
 
 
+# Strings already found valid (bounded; a set lookup is cheaper than the regular expression).
+_KNOWN_IRIS: set[str] = set()
+_KNOWN_TAGS: set[str] = set()
+
+
 class StatementValidator:
     """Validates one statement for a version family ("1.0" or "2.0")."""
 
@@ -65,8 +70,12 @@ class StatementValidator:
         return value
 
     def iri(self, value, path: str) -> str:
+        if isinstance(value, str) and value in _KNOWN_IRIS:  # the same verbs, types and extension keys arrive all day
+            return value
         if not isinstance(value, str) or not IRI_RE.match(value):
             self.fail(path, "must be an absolute IRI (scheme:...)")
+        if len(_KNOWN_IRIS) < 4096 and len(value) < 512:
+            _KNOWN_IRIS.add(value)
         return value
 
     def uuid(self, value, path: str) -> str:
@@ -84,8 +93,12 @@ class StatementValidator:
         return float(value)
 
     def language_tag(self, value, path: str) -> None:
+        if isinstance(value, str) and value in _KNOWN_TAGS:
+            return
         if not isinstance(value, str) or not LANG_RE.match(value):
             self.fail(path, "must be an RFC 5646 language tag such as zh-CN or en-US")
+        if len(_KNOWN_TAGS) < 1024:
+            _KNOWN_TAGS.add(value)
 
     def language_map(self, value, path: str) -> None:
         if not isinstance(value, dict):
