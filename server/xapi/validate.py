@@ -5,7 +5,6 @@ Raises XAPIError(400) naming the property path and the rule, e.g. `actor.mbox: m
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from server.xapi.datatypes import DURATION_RE, comparable_duration, parse_timestamp  # noqa: F401 (re-exported)
 from server.xapi.errors import bad_request
