@@ -24,6 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from server.db import WAL_AUTOCHECKPOINT_PAGES  # noqa: E402
+
 
 def kiosk_statements(count: int) -> list[dict]:
     """Realistic statements: idiom-game sessions reported through the engagement API."""
@@ -56,6 +58,7 @@ def bare_sqlite_rate(statements: list[dict], batch: int, folder: Path, synchrono
     db = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute(f"PRAGMA synchronous={synchronous}")
+    db.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")  # as the service does
     db.execute("CREATE TABLE s (id TEXT PRIMARY KEY, verb TEXT, object TEXT, registration TEXT, full TEXT)")
     start = time.perf_counter()
     for i in range(0, len(statements), batch):
@@ -78,6 +81,12 @@ def start_server(db_url: str, env: dict, synchronous: str) -> tuple[subprocess.P
         process.kill()
         raise SystemExit("the server did not start")
     return process, int(match.group(1))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc): the service's own cost, whatever else loads the machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def post_all(port: int, headers: dict, bodies: list[bytes]) -> tuple[float, list[float]]:
@@ -123,9 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     process, port = start_server(db_url, env, args.sqlite_synchronous)
     try:
         bodies = [json.dumps(batched[i:i + args.batch]).encode() for i in range(0, len(batched), args.batch)]
+        cpu_before = cpu_seconds(process.pid)
         elapsed, latencies = post_all(port, headers, bodies)
+        batch_cpu = cpu_seconds(process.pid) - cpu_before
         batch_rate = len(batched) / elapsed
+        cpu_before = cpu_seconds(process.pid)
         single_elapsed, single_latencies = post_all(port, headers, [json.dumps(s).encode() for s in singles])
+        single_cpu = cpu_seconds(process.pid) - cpu_before
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
@@ -136,9 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"database: {db_name}; {len(batched)} statements in batches of {args.batch}, {len(singles)} one per POST")
     print(f"bare SQLite insert (same statements, batches of {args.batch}): {baseline:,.0f} statements/s")
     print(f"LRS batched:  {batch_rate:,.0f} statements/s; per batch p50 {statistics.median(latencies) * 1000:.1f} ms, "
-          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms; ratio to bare SQLite {batch_rate / baseline:.2f}")
+          f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms; ratio to bare SQLite {batch_rate / baseline:.2f}; "
+          f"service CPU {batch_cpu / len(batched) * 1e6:.0f} µs/statement")
     print(f"LRS single:   {len(singles) / single_elapsed:,.0f} statements/s; per POST p50 "
-          f"{statistics.median(single_latencies) * 1000:.1f} ms, p99 {percentile(single_latencies, 0.99) * 1000:.1f} ms")
+          f"{statistics.median(single_latencies) * 1000:.1f} ms, p99 {percentile(single_latencies, 0.99) * 1000:.1f} ms; "
+          f"service CPU {single_cpu / max(1, len(singles)) * 1e6:.0f} µs/statement")
+    print(f"machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 
 

@@ -21,6 +21,7 @@ def register(subparsers) -> None:
     serve.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
     serve.add_argument("--xapi-default-version", choices=("1.0.3", "2.0.0"), default="1.0.3",
                        help="version reported to requests that name none (they are refused either way)")
+    serve.add_argument("--access-log", action="store_true", help="print one line per request on stderr")
     serve.add_argument("--sqlite-synchronous", choices=("NORMAL", "FULL"), default=None,
                        help="SQLite: NORMAL survives crashes of the service, FULL also power cuts (slower)")
     serve.set_defaults(func=run_serve)
@@ -61,6 +62,7 @@ def run_serve(args) -> int:
     from werkzeug.serving import make_server
 
     from server import create_app
+    from server.embedded import QuietRequestHandler
 
     config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version}
     if args.sqlite_synchronous:
@@ -68,7 +70,8 @@ def run_serve(args) -> int:
     if args.db:
         config["DATABASE_URL"] = args.db
     app = create_app(config)
-    server = make_server(args.host, args.port, app, threaded=True)
+    handler = None if args.access_log else QuietRequestHandler
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=handler)
     _say("serving", url=f"http://{args.host}:{server.server_port}/xapi/", database=app.config["DATABASE_URL"])
     try:
         server.serve_forever()

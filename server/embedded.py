@@ -10,11 +10,18 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from server.db import DB_FILE_NAME
 
 CREDENTIAL_FILE = "embedded-credential.json"
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """No line on stderr per request: a kiosk posts all day, and its logs are for problems."""
+
+    def log_request(self, code="-", size="-"):
+        pass
 
 
 @dataclass
@@ -77,7 +84,7 @@ def start_embedded(data_dir: str | Path | None = None, port: int = 0) -> Embedde
     server_dir.mkdir(parents=True, exist_ok=True)
     app = create_app({"DATABASE_URL": f"sqlite:///{server_dir / DB_FILE_NAME}"})
     key, secret = _kiosk_credential(app, server_dir)
-    http_server = make_server("127.0.0.1", port, app, threaded=True)
+    http_server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=http_server.serve_forever, name="yuedu-embedded-lrs", daemon=True)
     thread.start()
     return EmbeddedService(url=f"http://127.0.0.1:{http_server.server_port}", key=key, secret=secret,

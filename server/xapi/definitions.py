@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
+
+from server.db import select_in
 
 from server.models import Activity
 
@@ -47,8 +49,7 @@ def record_definitions(conn, statements: list[dict]) -> None:
             seen[activity_id] = merge_definition(seen.get(activity_id, {}), definition)
     if not seen:
         return
-    stored = dict(conn.execute(select(Activity.activity_id, Activity.full)
-                               .where(Activity.activity_id.in_(list(seen)))).all())
+    stored = dict(select_in(conn, "activities", ("activity_id", "full"), "activity_id", list(seen)))
     fresh = []
     for activity_id, definition in seen.items():
         if activity_id not in stored:

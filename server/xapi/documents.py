@@ -103,6 +103,8 @@ def _is_json(content_type: str) -> bool:
 
 def _write(kind: str, method: str):
     address = _address(kind, method)
+    if kind != "state" and not g.principal.is_admin:
+        raise XAPIError(403, "a kiosk credential may write statements and state, not profiles")
     content = request.get_data(cache=False)
     content_type = request.headers.get("Content-Type", "application/octet-stream")
     if _is_json(content_type):
@@ -172,6 +174,8 @@ def _read(kind: str):
 
 def _delete(kind: str):
     address = _address(kind, "DELETE")
+    if kind != "state" and not g.principal.is_admin:
+        raise XAPIError(403, "a kiosk credential may write statements and state, not profiles")
     engine = current_app.extensions["yuedu"].engine
     with write_transaction(engine) as conn:
         if address["doc_id"] is None:

@@ -18,7 +18,7 @@ from server.xapi.errors import bad_request
 from server.xapi.formats import accepted_languages, render
 from server.xapi.identity import agent_key
 from server.xapi.protocol import parse_json
-from server.xapi.validate import UUID_RE, StatementValidator, parse_timestamp
+from server.xapi.validate import StatementValidator, parse_timestamp
 
 QUERY_PARAMS = {"agent", "verb", "activity", "registration", "related_activities", "related_agents", "since",
                 "until", "limit", "format", "attachments", "ascending"}

@@ -14,6 +14,8 @@ PUBLIC_ENDPOINTS = {"xapi.about"}
 
 @xapi_bp.before_request
 def _protocol_checks():
+    # Taken before any read: every statement committed by now is in what this request sees.
+    g.consistent_through = iso_ms(utc_now_ms())
     if request.environ.get(alternate.ERROR):
         raise XAPIError(400, request.environ[alternate.ERROR])
     for name, value in request.args.items(multi=True):
@@ -31,7 +33,7 @@ def _protocol_checks():
 def _version_header(response):
     if request.endpoint == "xapi.get_statements" or request.path.rstrip("/").endswith("/statements"):
         if request.method in ("GET", "HEAD"):
-            response.headers["X-Experience-API-Consistent-Through"] = iso_ms(utc_now_ms())
+            response.headers["X-Experience-API-Consistent-Through"] = g.get("consistent_through") or iso_ms(utc_now_ms())
     return protocol.add_version_header(response)
 
 

@@ -5,6 +5,7 @@ No Flask here: the HTTP views and the benchmarks both drive this class directly.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from server.auth import Principal
-from server.db import write_transaction
+from server.db import select_in, write_transaction
 from server.models import Attachment, Statement
 from server.xapi.definitions import record_definitions
 from server.xapi.errors import XAPIError, bad_request
@@ -86,7 +87,7 @@ class StatementStore:
         had_timestamp = [("timestamp" in s) for s in statements]
         for attempt in range(3):
             try:
-                with write_transaction(self.engine) as conn:
+                with write_transaction(self.engine, serialized=True) as conn:
                     # `stored` is taken under the write lock, so it never goes backwards as seq goes forwards.
                     stored = utc_now_ms()
                     # prepare() sets only top-level properties, so a shallow copy keeps the caller's dicts intact.
@@ -105,11 +106,7 @@ class StatementStore:
 
     def _drop_already_stored(self, conn, prepared: list[Prepared]) -> list[Prepared]:
         ids = [p.statement["id"] for p in prepared]
-        existing: dict[str, str] = {}
-        for chunk in range(0, len(ids), 500):
-            rows = conn.execute(select(Statement.statement_id, Statement.full)
-                                .where(Statement.statement_id.in_(ids[chunk:chunk + 500])))
-            existing.update({row.statement_id: row.full for row in rows})
+        existing = dict(select_in(conn, "statements", ("statement_id", "full"), "statement_id", ids))
         fresh = []
         for item in prepared:
             old = existing.get(item.statement["id"])
@@ -129,7 +126,7 @@ class StatementStore:
             target = s["object"]
             kind = target.get("objectType", "Activity")
             rows.append((
-                s["id"], stored, _db_datetime(conn, _naive_utc(parse_timestamp(s["timestamp"]))), s["verb"]["id"],
+                s["id"], stored, _db_timestamp(conn, s["timestamp"]), s["verb"]["id"],
                 target.get("id") if kind == "Activity" else None, target.get("id") if kind == "StatementRef" else None,
                 (s.get("context") or {}).get("registration"), agent_key(s["actor"]), False, principal.id,
                 json.dumps(s, ensure_ascii=False, separators=(",", ":")),
@@ -137,8 +134,7 @@ class StatementStore:
         _executemany(conn, "statements", STATEMENT_COLUMNS, rows)
         indexed = [(item.statement["id"], *index_rows(item.statement)) for item in prepared]
         needing_rows = [statement_id for statement_id, agents, activities in indexed if agents or activities]
-        seqs = dict(conn.execute(select(Statement.statement_id, Statement.seq)
-                                 .where(Statement.statement_id.in_(needing_rows))).all()) if needing_rows else {}
+        seqs = dict(select_in(conn, "statements", ("statement_id", "seq"), "statement_id", needing_rows))
         agent_rows, activity_rows = [], []
         for statement_id, agents, activities in indexed:
             if agents or activities:
@@ -189,6 +185,7 @@ def same_statement(stored: dict, incoming: Prepared) -> bool:
     return old == new
 
 
+_PLAIN_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 STATEMENT_COLUMNS = ("statement_id", "stored", "timestamp", "verb_id", "object_activity_id", "object_statement_id",
                      "registration", "actor_key", "voided", "credential_id", "full")
 
@@ -199,6 +196,14 @@ def _executemany(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) 
     quote = conn.dialect.identifier_preparer.quote  # "full" is a reserved word in PostgreSQL
     sql = f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join([mark] * len(columns))})"
     conn.exec_driver_sql(sql, rows)
+
+
+def _db_timestamp(conn, timestamp: str):
+    """The stored column value of a statement's timestamp; the common `...T10:00:00.000Z` form without parsing."""
+    if conn.dialect.name == "sqlite" and len(timestamp) == 24 and timestamp[10] == "T" and timestamp[-1] == "Z" \
+            and timestamp[19] == "." and _PLAIN_UTC.match(timestamp):
+        return f"{timestamp[:10]} {timestamp[11:23]}000"
+    return _db_datetime(conn, _naive_utc(parse_timestamp(timestamp)))
 
 
 def _db_datetime(conn, moment: datetime):

@@ -5,8 +5,8 @@ Raises XAPIError(400) naming the property path and the rule, e.g. `actor.mbox: m
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
+from server.xapi.datatypes import DURATION_RE, comparable_duration, parse_timestamp  # noqa: F401 (re-exported)
 from server.xapi.errors import bad_request
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
@@ -15,10 +15,6 @@ LANG_RE = re.compile(r"^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-
                      r"(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-(?:[A-Za-z0-9]{5,8}|\d[A-Za-z0-9]{3}))*"
                      r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-[xX](?:-[A-Za-z0-9]{1,8})+)?$"
                      r"|^[xX](?:-[A-Za-z0-9]{1,8})+$")
-TIMESTAMP_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?$")
-# ISO 8601 durations: PnYnMnDTnHnMnS (any part optional, not all) or PnW alone.
-DURATION_RE = re.compile(r"^P(?:(?=\d|T\d)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?D)?"
-                         r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?|\d+(?:\.\d+)?W)$")
 SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}$")
 VERSION_RE = {"1.0": re.compile(r"^1\.0(\.\d+)?$"), "2.0": re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")}
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
@@ -41,6 +37,11 @@ CONTEXT_KEYS_2 = CONTEXT_KEYS | {"contextAgents", "contextGroups"}
 CONTEXT_ACTIVITY_KEYS = {"parent", "grouping", "category", "other"}
 RESULT_KEYS = {"score", "success", "completion", "response", "duration", "extensions"}
 ATTACHMENT_KEYS = {"usageType", "display", "description", "contentType", "length", "sha2", "fileUrl"}
+
+
+# Strings already found valid (bounded; a set lookup is cheaper than the regular expression).
+_KNOWN_IRIS: set[str] = set()
+_KNOWN_TAGS: set[str] = set()
 
 
 class StatementValidator:
@@ -68,8 +69,12 @@ class StatementValidator:
         return value
 
     def iri(self, value, path: str) -> str:
+        if isinstance(value, str) and value in _KNOWN_IRIS:  # the same verbs, types and extension keys arrive all day
+            return value
         if not isinstance(value, str) or not IRI_RE.match(value):
             self.fail(path, "must be an absolute IRI (scheme:...)")
+        if len(_KNOWN_IRIS) < 4096 and len(value) < 512:
+            _KNOWN_IRIS.add(value)
         return value
 
     def uuid(self, value, path: str) -> str:
@@ -87,8 +92,12 @@ class StatementValidator:
         return float(value)
 
     def language_tag(self, value, path: str) -> None:
+        if isinstance(value, str) and value in _KNOWN_TAGS:
+            return
         if not isinstance(value, str) or not LANG_RE.match(value):
             self.fail(path, "must be an RFC 5646 language tag such as zh-CN or en-US")
+        if len(_KNOWN_TAGS) < 1024:
+            _KNOWN_TAGS.add(value)
 
     def language_map(self, value, path: str) -> None:
         if not isinstance(value, dict):
@@ -377,39 +386,3 @@ class StatementValidator:
         if "version" in value:
             if not isinstance(value["version"], str) or not VERSION_RE[self.version].match(value["version"]):
                 self.fail("statement.version", "must be a supported xAPI version such as 1.0.3")
-
-
-def parse_timestamp(value, require_zone: bool = False) -> datetime | None:
-    """A timezone-aware datetime for a valid xAPI timestamp (no zone means UTC in 1.0.3), else None."""
-    if not isinstance(value, str):
-        return None
-    match = TIMESTAMP_RE.match(value)
-    if not match or (require_zone and not match.group(8)):
-        return None
-    zone = match.group(8) or "Z"
-    if zone.startswith("-") and zone[1:].replace(":", "").strip("0") == "":
-        return None  # RFC 3339: -00:00 means "unknown offset", which the spec forbids
-    text = value[:match.start(8)] if match.group(8) else value
-    fraction = match.group(7) or ""
-    if len(fraction) > 7:
-        text = text.replace(fraction, fraction[:7])
-    if zone == "Z":
-        zone = "+00:00"
-    elif len(zone) == 3:
-        zone += ":00"
-    elif ":" not in zone:
-        zone = zone[:3] + ":" + zone[3:]
-    try:
-        return datetime.fromisoformat(text + zone)
-    except ValueError:
-        return None
-
-
-_SECONDS_FRACTION_RE = re.compile(r"(\d+\.\d{2})\d+S$")
-
-
-def comparable_duration(duration):
-    """A duration with seconds truncated to 0.01 s: finer precision never makes two statements differ."""
-    if isinstance(duration, str):
-        return _SECONDS_FRACTION_RE.sub(r"\1S", duration)
-    return duration

@@ -71,3 +71,17 @@ def test_serve_parser_defaults():
     args = launcher.build_parser().parse_args(["serve", "--port", "0", "--db", "sqlite://"])
     assert (args.host, args.port, args.db) == ("127.0.0.1", 0, "sqlite://")
     assert default_database_url().endswith("server/lrs.sqlite3")
+
+
+def test_wsgi_entry_point_reads_the_environment(tmp_path, monkeypatch):
+    import importlib
+
+    url = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    monkeypatch.setenv("YUEDU_LRS_DATABASE_URL", url)
+    monkeypatch.setenv("YUEDU_LRS_SQLITE_SYNCHRONOUS", "FULL")
+    import server.wsgi
+
+    module = importlib.reload(server.wsgi)
+    assert module.app.config["DATABASE_URL"] == url
+    assert module.app.test_client().get("/healthz").json["status"] == "ok"
+    module.app.extensions["yuedu"].engine.dispose()

@@ -65,6 +65,8 @@ def test_kiosk_cannot_read_or_overwrite_another_kiosks_state(app, client, kiosk)
     assert other.get(_state(stateId="progress")).status_code == 404
     assert other.put(_state(stateId="progress"), json={"theirs": True}).status_code == 403
     assert kiosk.get(_state(stateId="progress")).json == {"mine": True}
+    profile = "/xapi/activities/profile?" + urlencode({"activityId": ACTIVITY, "profileId": "wall"})
+    assert kiosk.put(profile, json={}, headers={"If-None-Match": "*"}).status_code == 403
 
 
 def test_activities_and_agents_resources(admin, make_statement):

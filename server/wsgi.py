@@ -1,0 +1,20 @@
+"""WSGI entry point for production servers: `gunicorn --workers 4 'server.wsgi:app'` (see docs/server.md).
+
+Settings come from the environment: YUEDU_LRS_DATABASE_URL (default: SQLite in the data directory),
+YUEDU_LRS_SQLITE_SYNCHRONOUS (NORMAL or FULL), YUEDU_LRS_XAPI_DEFAULT_VERSION, YUEDU_LRS_AUTHORITY_HOMEPAGE.
+"""
+from __future__ import annotations
+
+import os
+
+from server import create_app
+
+ENV_PREFIX = "YUEDU_LRS_"
+SETTINGS = ("DATABASE_URL", "SQLITE_SYNCHRONOUS", "XAPI_DEFAULT_VERSION", "AUTHORITY_HOMEPAGE")
+
+
+def config_from_environment(environ=os.environ) -> dict:
+    return {name: environ[ENV_PREFIX + name] for name in SETTINGS if ENV_PREFIX + name in environ}
+
+
+app = create_app(config_from_environment())
