@@ -27,12 +27,15 @@ class Kind:
     runner: "module:callable" creating the Experience, imported only when played (keeps start-up fast);
         empty for data-only kinds (e.g. a dictionary other packages depend on).
     check: optional "module:callable" `check(package, report)` for cross-references the schema cannot express.
+    warm: optional "module:callable" run once in a background thread after the kiosk's attract screen is up
+        (e.g. the recitation scorer's first-call costs), so the first visitor never waits for it.
     """
 
     name: str
     schema_path: Path
     runner: str = ""
     check: str = ""
+    warm: str = ""
     title: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -48,6 +51,9 @@ class Kind:
 
     def load_check(self) -> Callable | None:
         return _load_dotted(self.check) if self.check else None
+
+    def load_warm(self) -> Callable | None:
+        return _load_dotted(self.warm) if self.warm else None
 
 
 def _load_dotted(dotted: str) -> Callable:

@@ -191,8 +191,16 @@ class KioskShell:
                 self.machine.sink = self.services.sink
             except Exception:
                 log.exception("kiosk services did not start; statements are kept in memory")
+            self._warm_installed_kinds()
         log.info("kiosk ready: %d experiences, %dx%d, video driver %s", len(self.menu.packages), *self.size,
                  self.pygame.display.get_driver())
+
+    def _warm_installed_kinds(self) -> None:
+        """Kinds with a warm hook (the booth's scorer) get ready in the background, never delaying attract."""
+        from experiences.kiosk.warmup import warm_kinds
+
+        names = sorted({package.kind for package in self.menu.packages})
+        self.warmup_thread = warm_kinds(kind for kind in map(self.registry.get, names) if kind is not None)
 
     def _on_pygame_event(self, event) -> None:
         pygame = self.pygame
