@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "experiences.commands.package_cmd",
     "recitation.commands",
     "server.commands",
+    "server.portal.commands",
     "experiences.commands.play_cmd",
 ]
 

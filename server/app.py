@@ -41,6 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(health_bp)
     app.register_blueprint(xapi_bp, url_prefix="/xapi")
+    app.register_blueprint(__import__("server.portal.blueprint", fromlist=["portal_bp"]).portal_bp)
+    app.register_blueprint(__import__("server.portal.blueprint", fromlist=["share_bp"]).share_bp)
     app.wsgi_app = AlternateSyntaxMiddleware(app.wsgi_app, "/xapi/", app.config["MAX_CONTENT_LENGTH"])
     return app
 
