@@ -52,8 +52,10 @@ def _refuse(status: int):
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="yuedu-portal"'
         abort(response)
+    if status == 401 and request.method == "GET":
+        abort(redirect(url_for("portal.login", next=request.full_path)))
     if status == 401:
-        abort(redirect(url_for("portal.login", next=request.full_path if request.method == "GET" else None)))
+        abort(401)
     abort(403)
 
 
