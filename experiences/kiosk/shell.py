@@ -166,6 +166,8 @@ class KioskShell:
                 self._end_host("idle")
                 self.attract.reset()
                 self.menu.page = self.menu.focus = 0
+        if self.host is None:
+            self._switch_synced_content()
         if self.machine.state == RUNNING and self.host is not None:
             if not self.host.update(dt):
                 self._fail()
@@ -193,6 +195,21 @@ class KioskShell:
                 log.exception("kiosk services did not start; statements are kept in memory")
         log.info("kiosk ready: %d experiences, %dx%d, video driver %s", len(self.menu.packages), *self.size,
                  self.pygame.display.get_driver())
+
+    def _switch_synced_content(self) -> None:
+        """Between runs only: put newly synced versions live and show them in the menu."""
+        sync = getattr(self.services, "sync", None)
+        if sync is None or self.only is not None or not sync.has_pending():
+            return
+        if sync.apply_pending():
+            from experiences.kiosk.attract import AttractScreen
+            from experiences.kiosk.menu import MenuScreen
+
+            self.catalog = Catalog.scan()
+            packages = self.catalog.playable(self.registry)
+            self.attract = AttractScreen(packages, self.text, self.covers, self.lang)
+            self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
+            log.info("content updated: %d experiences", len(packages))
 
     def _on_pygame_event(self, event) -> None:
         pygame = self.pygame
