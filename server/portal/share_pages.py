@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import re
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +22,9 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")  # token_urlsafe(22): 176 bits
 CODE_RE = re.compile(r"^[0-9]{6}$")
 AUDIO_TYPES = {"FLAC": ("flac", "audio/flac"), "OGG": ("ogg", "audio/ogg")}
 MAX_AUDIO_BYTES = 40 * 1024 * 1024
+MAX_WRONG_CODES = 10  # per link and server process: guessing 1 in a million codes stays hopeless
+_wrong_codes: dict[str, int] = {}
+_wrong_lock = threading.Lock()
 
 
 def delete_hash(token: str, code: str) -> str:
@@ -135,7 +139,15 @@ def share_audio(token: str):
 def share_delete(token: str):
     row = _live_share(token)
     code = request.form.get("code", "").strip()
+    with _wrong_lock:
+        if _wrong_codes.get(token, 0) >= MAX_WRONG_CODES:
+            return render_template("share.html", share=row, scores=_score_rows(row),
+                                   error=tr("share.too_many")), 429
     if not CODE_RE.match(code) or not hmac.compare_digest(delete_hash(token, code), row.delete_hash):
+        with _wrong_lock:
+            if len(_wrong_codes) > 10000:
+                _wrong_codes.clear()
+            _wrong_codes[token] = _wrong_codes.get(token, 0) + 1
         return render_template("share.html", share=row, scores=_score_rows(row),
                                error=tr("share.wrong_code")), 403
     with write_transaction(engine()) as conn:
