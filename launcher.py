@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "recitation.commands",
     "server.commands",
     "server.portal.commands",
+    "experiences.commands.sync_cmd",
     "experiences.commands.play_cmd",
 ]
 
