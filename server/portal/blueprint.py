@@ -151,4 +151,4 @@ for _bp in (portal_bp, share_bp):
     _bp.after_request(_headers)
 
 # Views attach themselves to the blueprints.
-from server.portal import admin, api, pages, share_pages  # noqa: E402,F401
+from server.portal import admin, api, build_pages, pages, share_pages  # noqa: E402,F401
