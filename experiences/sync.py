@@ -63,6 +63,7 @@ class ContentSync:
         self.timeout = timeout
         self._validate = validate
         self._lock = threading.Lock()
+        self._staging = threading.Lock()  # held while a version is unpacked: the switch waits for the next frame
         self._pending: dict[str, dict | None] = {}  # id -> entry to switch to, or None to remove
         self.state = self._load_state()
         self._stop = threading.Event()
@@ -138,15 +139,16 @@ class ContentSync:
             current = self.state["installed"].get(pid)
             if current is not None and current["sha256"] == entry["sha256"]:
                 continue
-            try:
-                staged = self._stage(pid, entry)
-            except (OSError, ValueError, SyncError) as exc:
-                log.warning("sync: %s %s not installed, keeping the last good version: %s",
-                            pid, entry.get("version"), exc)
-                result.errors[pid] = str(exc)[:500]
-                continue
-            with self._lock:
-                self._pending[pid] = staged
+            with self._staging:
+                try:
+                    staged = self._stage(pid, entry)
+                except (OSError, ValueError, SyncError) as exc:
+                    log.warning("sync: %s %s not installed, keeping the last good version: %s",
+                                pid, entry.get("version"), exc)
+                    result.errors[pid] = str(exc)[:500]
+                    continue
+                with self._lock:
+                    self._pending[pid] = staged
             result.staged.append(pid)
         for pid in self.state["installed"]:
             if pid not in wanted:
@@ -210,7 +212,16 @@ class ContentSync:
 
     # --- the switch -----------------------------------------------------------------------------------
     def apply_pending(self) -> list[str]:
-        """Point each staged package's link at its new version (atomic rename); returns the ids changed."""
+        """Point each staged package's link at its new version (atomic rename); returns the ids changed.
+        Never blocks: while a version is being unpacked it returns [] and the caller tries again later."""
+        if not self._staging.acquire(blocking=False):
+            return []
+        try:
+            return self._apply_pending()
+        finally:
+            self._staging.release()
+
+    def _apply_pending(self) -> list[str]:
         with self._lock:
             pending, self._pending = self._pending, {}
         changed = []
@@ -241,7 +252,7 @@ class ContentSync:
         versions = self.root / ".versions" / pid
         for child in versions.iterdir() if versions.is_dir() else []:
             relative = f".versions/{pid}/{child.name}"
-            if relative not in (keep, staged) and not child.name.startswith(".download-"):
+            if relative not in (keep, staged) and not child.name.startswith("."):  # "." = downloads, unpacking
                 shutil.rmtree(child, ignore_errors=True)
 
     # --- heartbeat ------------------------------------------------------------------------------------

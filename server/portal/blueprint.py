@@ -115,7 +115,13 @@ def _is_api() -> bool:
     return "/api/" in request.path
 
 
+# Routes that take package zips or recordings: larger bodies than the service-wide MAX_CONTENT_LENGTH.
+_LARGE_BODIES = ("/portal/upload", "/portal/api/upload", "/portal/build/", "/s/api/upload")
+
+
 def _before() -> None:
+    if request.path.startswith(_LARGE_BODIES):
+        request.max_content_length = current_app.config["PORTAL_MAX_UPLOAD_BYTES"] + 1024 * 1024
     if request.args.get("lang") in ("zh-CN", "en"):
         session["lang"] = request.args["lang"]
     if current_user.is_authenticated:

@@ -174,3 +174,13 @@ def test_kiosk_shell_switches_synced_content_only_between_runs(tmp_path):
         pygame.event.clear()
     finally:
         shell.close()
+
+
+def test_switch_waits_while_a_version_is_being_unpacked(portal, tmp_path):
+    app, url = portal
+    sync = _sync(app, url, tmp_path)
+    _upload_and_publish(app, tmp_path, "1.0.1")
+    sync.check()
+    with sync._staging:  # as if the sync thread were unpacking the next version right now
+        assert sync.apply_pending() == [] and sync.has_pending()
+    assert sync.apply_pending() == [CHAIN_ID]

@@ -205,3 +205,13 @@ def test_preview_png_is_rendered_by_a_bounded_subprocess(app, tmp_path):
     assert image.size == (960, 540) and image.convert("L").getextrema()[1] - image.convert("L").getextrema()[0] > 40  # not blank
     assert version_row(engine_of(app), version_id)["preview_state"] == "ready"
     assert f"/portal/versions/{version_id}/preview.png" in curator.get(f"/portal/versions/{version_id}").get_data(as_text=True)
+
+
+def test_package_uploads_may_exceed_the_service_wide_body_limit(tmp_path):
+    app = make_app(tmp_path, MAX_CONTENT_LENGTH=4096)  # the xAPI limit stays small
+    curator = signed_in(app, "curator")
+    assert upload(curator, good_zip(tmp_path)).status_code == 302
+    headers, _key, _secret = kiosk_auth(app)
+    big = app.test_client().post("/xapi/statements", data=b"[" + b" " * 8000 + b"]", headers={
+        **headers, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"})
+    assert big.status_code == 413
