@@ -12,15 +12,17 @@ from flask import flash, redirect, render_template, request, url_for
 from server.portal import accounts
 from server.portal.access import acting_user, login_required
 from server.portal.blueprint import engine, lang, now, portal_bp, store, tr
-from server.portal.builders import (AUDIO_SUFFIXES, PackageMeta, build_idiom_set, build_poem, fill_pinyin,
-                                    idioms_as_text, parse_idioms, poem_pinyin)
+from server.portal.builders import (AUDIO_SUFFIXES, IMAGE_SUFFIXES, PackageMeta, build_idiom_set, build_panorama,
+                                    build_poem, fill_pinyin, idioms_as_text, parse_hotspots, parse_idioms,
+                                    poem_pinyin)
 
 AGE_BANDS = ("3-5", "6-8", "9-12", "13+", "all")
 MANIFEST_FIELDS = {"id": "package_id", "version": "version", "title": "title_zh", "title.zh-CN": "title_zh",
                    "title.en": "title_en", "description": "description_zh", "description.zh-CN": "description_zh",
                    "description.en": "description_zh", "age_bands": "age_bands", "credits": "credit_name",
                    "content.rounds": "rounds", "content.idioms": "idioms", "content.poems": "text",
-                   "content.scoring": "scoring"}
+                   "content.scoring": "scoring", "content.image": "image", "content.hotspots": "hotspots",
+                   "content.start_yaw": "start_yaw"}
 POEM_FIELDS = {"title": "poem_title", "paragraphs": "text", "pinyin": "pinyin", "lrc": "lrc", "audio": "audio",
                "music": "music", "id": "poem_title", "author": "author", "dynasty": "dynasty"}
 _ITEM = re.compile(r"^\[(\d+)\]\.?(\w*)")
@@ -38,6 +40,9 @@ def _meta(form) -> PackageMeta:
 def field_of(problem, data_file: str) -> tuple[str, str]:
     """(form field, prefix) for a validation problem; field "" means the form as a whole."""
     if problem.file == "experience.toml":
+        hotspot = re.match(r"^content\.hotspots\[(\d+)\]", problem.field)
+        if hotspot:
+            return "hotspots", tr("build.item", n=int(hotspot.group(1)) + 1)
         for key in sorted(MANIFEST_FIELDS, key=len, reverse=True):
             if problem.field == key or problem.field.startswith(key + ".") or problem.field.startswith(key + "["):
                 return MANIFEST_FIELDS[key], ""
@@ -52,6 +57,8 @@ def field_of(problem, data_file: str) -> tuple[str, str]:
             return POEM_FIELDS.get(match.group(2), "text"), ""
         return "text", ""
     stem = Path(problem.file).stem
+    if stem == "panorama":
+        return "image", ""
     if stem in ("audio", "music"):
         return stem, ""
     if problem.file.endswith(".lrc"):
@@ -199,3 +206,37 @@ def _align(line: str, syllables: list[str]) -> list[str]:
 
     it = iter(syllables)
     return [next(it, "") if _HAN.match(ch) else "" for ch in line]
+
+
+@portal_bp.route("/build/panorama", methods=["GET", "POST"])
+@login_required("curator")
+def build_panorama_page():
+    form = request.form
+    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"], "start_yaw": "0"}
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
+        hotspots, bad_lines = parse_hotspots(form.get("hotspots", ""))
+        if bad_lines:
+            errors["hotspots"] = [tr("build.bad_hotspot", line=n, text=raw[:40]) for n, raw in bad_lines]
+        try:
+            start_yaw = float(form.get("start_yaw") or 0)
+        except ValueError:
+            errors["start_yaw"] = [tr("build.start_yaw_number")]
+            start_yaw = 0.0
+        image = _upload_of("image", IMAGE_SUFFIXES, errors)
+        if image is None and "image" not in errors:
+            errors["image"] = [tr("build.image_required")]
+        if image is not None:
+            with tempfile.TemporaryDirectory() as scratch:
+                folder = Path(scratch) / "panorama"
+                build_panorama(folder, _meta(form), image, hotspots, start_yaw)
+                version_id, found, general = _pack_and_store(folder, "", "panorama", store_it=not errors)
+            if version_id is not None:
+                return _stored(version_id, "panorama")
+            for name, texts in found.items():
+                errors.setdefault(name, []).extend(texts)
+    status = 422 if (errors or general) else 200
+    return render_template("build_panorama.html", values=values, errors=errors, general=general,
+                           age_bands=AGE_BANDS), status

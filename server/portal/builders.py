@@ -35,6 +35,21 @@ def _toml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
 
+def toml_value(value) -> str:
+    """A TOML value: strings, numbers, booleans, arrays and (inline) tables with quoted keys."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_string(str(k))} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"no TOML form for {type(value).__name__}")
+
+
 def manifest_text(meta: PackageMeta, kind: str, content: dict, requires: list[dict] | None = None) -> str:
     lines = ["format = 1", f"id = {_toml_string(meta.package_id)}", f"version = {_toml_string(meta.version)}",
              f"kind = {_toml_string(kind)}", 'engine = ">=0.1"', 'language = "zh-CN"',
@@ -55,7 +70,7 @@ def manifest_text(meta: PackageMeta, kind: str, content: dict, requires: list[di
         lines += ["", "[[requires]]"] + [f"{k} = {_toml_string(v)}" for k, v in required.items()]
     lines += ["", "[content]"]
     for key, value in content.items():
-        lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+        lines.append(f"{key} = {toml_value(value)}")
     return "\n".join(lines) + "\n"
 
 
@@ -185,4 +200,46 @@ def build_poem(folder: Path, meta: PackageMeta, poem: dict, files: dict[str, tup
     (folder / "poems.json").write_text(json.dumps([record], ensure_ascii=False, indent=1), encoding="utf-8")
     (folder / "experience.toml").write_text(manifest_text(meta, "recitation", content), encoding="utf-8")
     make_cover(folder / "cover.png", record["title"] or meta.title_zh)
+    return folder
+
+
+# --- a panorama with hotspots ---------------------------------------------------------------------------------
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+
+
+def parse_hotspots(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
+    """One hotspot per line: `id | yaw | pitch | 标题 | 说明 [| English title | English text]`."""
+    hotspots, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in line.split("|")]
+        try:
+            if len(cells) < 4:
+                raise ValueError
+            yaw, pitch = float(cells[1]), float(cells[2])
+        except ValueError:
+            problems.append((number, line.strip()))
+            continue
+        cells += [""] * (7 - len(cells))
+        spot = {"id": cells[0], "yaw": yaw, "pitch": pitch, "title": {"zh-CN": cells[3]}}
+        if cells[5]:
+            spot["title"]["en"] = cells[5]
+        if cells[4]:
+            spot["text"] = {"zh-CN": cells[4]} | ({"en": cells[6]} if cells[6] else {})
+        hotspots.append(spot)
+    return hotspots, problems
+
+
+def build_panorama(folder: Path, meta: PackageMeta, image: tuple[str, bytes], hotspots: list[dict],
+                   start_yaw: float = 0.0) -> Path:
+    """An exhibit-panorama package: the uploaded equirectangular image (stored under a fixed name) and hotspots."""
+    folder.mkdir(parents=True)
+    suffix = Path(image[0]).suffix.lower()
+    stored = f"panorama{suffix if suffix in IMAGE_SUFFIXES else '.bin'}"
+    (folder / stored).write_bytes(image[1])
+    content = {"image": stored, "start_yaw": float(start_yaw), "auto_pan": 3.0, "resume_after": 3.0,
+               "hotspots": hotspots}
+    (folder / "experience.toml").write_text(manifest_text(meta, "exhibit-panorama", content), encoding="utf-8")
+    make_cover(folder / "cover.png", meta.title_zh)
     return folder

@@ -113,3 +113,44 @@ def test_poem_form_errors_by_field(app):
     assert page.status_code == 422
     for field in ("text", "lrc", "music"):
         assert f'id="{field}-error"' in html, field
+
+
+def _panorama(size=(1024, 512)) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (120, 160, 200))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, size[0], 64):
+        draw.line([(x, 0), (x, size[1])], fill=(200, 120, 60), width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_panorama_form_builds_an_exhibit_with_hotspots(app):
+    curator = signed_in(app, "curator")
+    form = {"package_id": "org.mylib.exhibits.hall", "version": "1.0.0", "title_zh": "展厅", "start_yaw": "10",
+            "hotspots": "ding | 0 | -8 | 青铜鼎 | 三足两耳的青铜鼎 | Bronze ding | A ding\nbook | 90 | -14 | 线装书 | 唐诗",
+            "image": (io.BytesIO(_panorama()), "hall.jpg")}
+    built = curator.post("/portal/build/panorama", form, page="/portal/build/panorama",
+                         content_type="multipart/form-data")
+    assert built.status_code == 302, built.get_data(as_text=True)[-3000:]
+    import tomllib
+
+    manifest = tomllib.loads(_stored_zip(app, built).read("experience.toml").decode())
+    spots = manifest["content"]["hotspots"]
+    assert manifest["kind"] == "exhibit-panorama" and manifest["content"]["image"] == "panorama.jpg"
+    assert [s["id"] for s in spots] == ["ding", "book"] and spots[0]["title"] == {"zh-CN": "青铜鼎", "en": "Bronze ding"}
+
+
+def test_panorama_form_errors_by_field(app):
+    curator = signed_in(app, "curator")
+    form = {"package_id": "org.mylib.exhibits.bad", "version": "1.0.0", "title_zh": "展厅",
+            "hotspots": "Bad Id | 500 | 0 | 标题\nnot a hotspot",
+            "image": (io.BytesIO(b"GIF89a not an image"), "hall.png")}
+    page = curator.post("/portal/build/panorama", form, page="/portal/build/panorama",
+                        content_type="multipart/form-data")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert 'id="hotspots-error"' in html and "第 2 行" in html and "第 1 条" in html
+    assert 'id="image-error"' in html
