@@ -13,6 +13,8 @@ from server.portal.store import PackageStore, set_preview_state, version_row
 
 log = logging.getLogger(__name__)
 LAUNCHER = Path(__file__).resolve().parents[2] / "launcher.py"
+# One render at a time: a burst of uploads must not start a burst of pygame processes on the server.
+_RENDER_SLOTS = threading.Semaphore(1)
 
 
 def render_preview(package_zip: Path, out_png: Path, timeout: float = 90.0, frames: int = 30) -> bool:
@@ -43,7 +45,8 @@ def preview_version(engine, store: PackageStore, version_id: int, timeout: float
     if row is None:
         return False
     set_preview_state(engine, version_id, "rendering")
-    ok = render_preview(store.path_of(row["sha256"]), store.preview_path(version_id), timeout)
+    with _RENDER_SLOTS:
+        ok = render_preview(store.path_of(row["sha256"]), store.preview_path(version_id), timeout)
     set_preview_state(engine, version_id, "ready" if ok else "failed")
     return ok
 

@@ -184,3 +184,24 @@ def test_switch_waits_while_a_version_is_being_unpacked(portal, tmp_path):
     with sync._staging:  # as if the sync thread were unpacking the next version right now
         assert sync.apply_pending() == [] and sync.has_pending()
     assert sync.apply_pending() == [CHAIN_ID]
+
+
+def test_kiosk_services_start_sync_and_share_upload_with_a_configured_server(portal, tmp_path):
+    from experiences.config import KioskConfig
+    from experiences.kiosk.services import start_services
+
+    app, url = portal
+    _headers, key, secret = kiosk_auth(app, "services-kiosk")
+    config = KioskConfig()
+    config.server.url, config.server.key, config.server.secret = url, key, secret
+    services = start_services(config, tmp_path / "svc", background=False)
+    try:
+        assert isinstance(services.sync, ContentSync) and services.sync.server_url == url
+        assert services.sync.heartbeat({"probe": 1}) is True
+    finally:
+        services.stop()
+    assert services.sync._thread is None  # stopped with the other services
+    report = next(k for k in publishing.list_kiosks(engine_of(app)) if k["name"] == "services-kiosk")["report"]
+    # The last heartbeat is ours or the sync thread's own (with the services' health figures).
+    assert report["health"].get("probe") == 1 or report["health"]["kiosk"] == config.kiosk.name
+    assert report["content"] == {}
