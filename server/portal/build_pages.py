@@ -12,7 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from server.portal import accounts
 from server.portal.access import acting_user, login_required
 from server.portal.blueprint import engine, lang, now, portal_bp, store, tr
-from server.portal.builders import (AUDIO_SUFFIXES, IMAGE_SUFFIXES, PackageMeta, build_idiom_set, build_panorama,
+from server.portal.builders import (AUDIO_SUFFIXES, IMAGE_SUFFIXES, PackageMeta, build_book, build_idiom_set, build_panorama,
                                     build_poem, fill_pinyin, idioms_as_text, parse_hotspots, parse_idioms,
                                     poem_pinyin)
 
@@ -22,7 +22,7 @@ MANIFEST_FIELDS = {"id": "package_id", "version": "version", "title": "title_zh"
                    "description.en": "description_zh", "age_bands": "age_bands", "credits": "credit_name",
                    "content.rounds": "rounds", "content.idioms": "idioms", "content.poems": "text",
                    "content.scoring": "scoring", "content.image": "image", "content.hotspots": "hotspots",
-                   "content.start_yaw": "start_yaw"}
+                   "content.start_yaw": "start_yaw", "content.pages": "pages", "content.reading": "reading"}
 POEM_FIELDS = {"title": "poem_title", "paragraphs": "text", "pinyin": "pinyin", "lrc": "lrc", "audio": "audio",
                "music": "music", "id": "poem_title", "author": "author", "dynasty": "dynasty"}
 _ITEM = re.compile(r"^\[(\d+)\]\.?(\w*)")
@@ -57,6 +57,8 @@ def field_of(problem, data_file: str) -> tuple[str, str]:
             return POEM_FIELDS.get(match.group(2), "text"), ""
         return "text", ""
     stem = Path(problem.file).stem
+    if stem.startswith("page-"):
+        return "pages", tr("build.page", n=int(stem[5:]) if stem[5:].isdigit() else 0)
     if stem == "panorama":
         return "image", ""
     if stem in ("audio", "music"):
@@ -239,4 +241,38 @@ def build_panorama_page():
                 errors.setdefault(name, []).extend(texts)
     status = 422 if (errors or general) else 200
     return render_template("build_panorama.html", values=values, errors=errors, general=general,
+                           age_bands=AGE_BANDS), status
+
+
+@portal_bp.route("/build/book", methods=["GET", "POST"])
+@login_required("curator")
+def build_book_page():
+    form = request.form
+    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"], "reading": "ltr"}
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
+        pages = []
+        for uploaded in request.files.getlist("pages"):
+            if not uploaded.filename:
+                continue
+            if Path(uploaded.filename).suffix.lower() not in IMAGE_SUFFIXES:
+                errors.setdefault("pages", []).append(
+                    tr("build.wrong_type", expected=", ".join(IMAGE_SUFFIXES)) + f" ({uploaded.filename[:60]})")
+                continue
+            pages.append((uploaded.filename, uploaded.stream.read(60 * 1024 * 1024)))
+        if not pages:
+            errors.setdefault("pages", []).append(tr("build.pages_required"))
+        else:
+            with tempfile.TemporaryDirectory() as scratch:
+                folder = Path(scratch) / "book"
+                build_book(folder, _meta(form), pages, form.get("reading", "ltr"))
+                version_id, found, general = _pack_and_store(folder, "", "book", store_it=not errors)
+            if version_id is not None:
+                return _stored(version_id, "book")
+            for name, texts in found.items():
+                errors.setdefault(name, []).extend(texts)
+    status = 422 if (errors or general) else 200
+    return render_template("build_book.html", values=values, errors=errors, general=general,
                            age_bands=AGE_BANDS), status

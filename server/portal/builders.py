@@ -243,3 +243,19 @@ def build_panorama(folder: Path, meta: PackageMeta, image: tuple[str, bytes], ho
     (folder / "experience.toml").write_text(manifest_text(meta, "exhibit-panorama", content), encoding="utf-8")
     make_cover(folder / "cover.png", meta.title_zh)
     return folder
+
+
+# --- a 3D book from page images ---------------------------------------------------------------------------------
+def build_book(folder: Path, meta: PackageMeta, pages: list[tuple[str, bytes]], reading: str = "ltr") -> Path:
+    """An exhibit-book package: page images in reading order, stored as page-001.<ext>, page-002.<ext>, ..."""
+    folder.mkdir(parents=True)
+    names = []
+    for number, (name, data) in enumerate(pages, start=1):
+        suffix = Path(name).suffix.lower()
+        stored = f"page-{number:03d}{suffix if suffix in IMAGE_SUFFIXES else '.bin'}"
+        (folder / stored).write_bytes(data)
+        names.append(stored)
+    content = {"pages": names, "reading": reading if reading in ("ltr", "rtl") else "ltr"}
+    (folder / "experience.toml").write_text(manifest_text(meta, "exhibit-book", content), encoding="utf-8")
+    make_cover(folder / "cover.png", meta.title_zh)
+    return folder

@@ -154,3 +154,31 @@ def test_panorama_form_errors_by_field(app):
     assert page.status_code == 422
     assert 'id="hotspots-error"' in html and "第 2 行" in html and "第 1 条" in html
     assert 'id="image-error"' in html
+
+
+def _page(n: int) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (400, 600), (250, 245, 230))
+    ImageDraw.Draw(image).rectangle([40, 40 + n * 20, 360, 80 + n * 20], fill=(90, 60, 40))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_book_form_builds_pages_in_order_and_names_bad_pages(app):
+    curator = signed_in(app, "curator")
+    form = {"package_id": "org.mylib.exhibits.picturebook", "version": "1.0.0", "title_zh": "小画书",
+            "reading": "rtl", "pages": [(io.BytesIO(_page(n)), f"scan-{n}.png") for n in range(3)]}
+    built = curator.post("/portal/build/book", form, page="/portal/build/book", content_type="multipart/form-data")
+    assert built.status_code == 302, built.get_data(as_text=True)[-3000:]
+    import tomllib
+
+    package = _stored_zip(app, built)
+    content = tomllib.loads(package.read("experience.toml").decode())["content"]
+    assert content == {"pages": ["page-001.png", "page-002.png", "page-003.png"], "reading": "rtl"}
+    broken = {"package_id": "org.mylib.exhibits.broken", "version": "1.0.0", "title_zh": "坏书",
+              "pages": [(io.BytesIO(_page(0)), "a.png"), (io.BytesIO(b"\x89PNG\r\n\x1a\nbroken"), "b.png")]}
+    page = curator.post("/portal/build/book", broken, page="/portal/build/book", content_type="multipart/form-data")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and 'id="pages-error"' in html and "第 2 页" in html
