@@ -46,7 +46,15 @@ def test_curator_uploads_sees_errors_publishes_and_a_kiosk_syncs(live_portal, tm
             page.get_by_role("button", name="登录").click()
             expect(page.get_by_role("heading", name="内容包", exact=True)).to_be_visible()
 
-            page.goto(f"{url}/portal/upload")
+            unlabeled = """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                .filter(e => !e.labels || e.labels.length === 0).map(e => e.name)"""
+            for form_page in ("/portal/build/idioms", "/portal/build/poem", "/portal/build/panorama",
+                              "/portal/build/book", "/portal/upload"):
+                page.goto(url + form_page)
+                assert page.evaluate(unlabeled) == [], form_page  # every control has a label
+            page.goto(f"{url}/portal/upload?lang=en")
+            expect(page.get_by_role("heading", name="Upload a package")).to_be_visible()
+            page.goto(f"{url}/portal/upload?lang=zh-CN")
             page.get_by_label("内容包文件（.zip）").set_input_files(str(broken))
             page.get_by_role("button", name="上传并检查").click()
             errors = page.locator("#package-errors")
@@ -76,3 +84,7 @@ def test_curator_uploads_sees_errors_publishes_and_a_kiosk_syncs(live_portal, tm
     assert "org.yuedu.idioms.chain 1.1.0" in done.stdout
     manifest = kiosk_home / "packages" / "org.yuedu.idioms.chain" / "experience.toml"
     assert 'version = "1.1.0"' in manifest.read_text(encoding="utf-8")
+    from server.portal.publish import list_kiosks
+
+    booth = next(k for k in list_kiosks(engine_of(app)) if k["name"] == "booth-1")
+    assert booth["report"]["content"] == {"org.yuedu.idioms.chain": "1.1.0"}  # the heartbeat after the sync
