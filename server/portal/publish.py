@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 
 from server.db import write_transaction
@@ -79,9 +80,12 @@ def kiosk_row(engine: Engine, credential_key: str, name: str) -> dict:
         row = conn.execute(select(Kiosk.__table__).where(Kiosk.credential_key == credential_key)).first()
     if row is not None:
         return dict(row._mapping)
-    with write_transaction(engine) as conn:
-        conn.execute(Kiosk.__table__.insert().values(credential_key=credential_key, name=name, branch="main",
-                                                     last_seen=None, report="{}"))
+    try:
+        with write_transaction(engine) as conn:
+            conn.execute(Kiosk.__table__.insert().values(credential_key=credential_key, name=name, branch="main",
+                                                         last_seen=None, report="{}"))
+    except IntegrityError:
+        pass  # a concurrent first request of the same kiosk created it
     return kiosk_row(engine, credential_key, name)
 
 

@@ -215,3 +215,16 @@ def test_package_uploads_may_exceed_the_service_wide_body_limit(tmp_path):
     big = app.test_client().post("/xapi/statements", data=b"[" + b" " * 8000 + b"]", headers={
         **headers, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"})
     assert big.status_code == 413
+
+
+def test_a_kiosks_first_requests_may_race(app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers, key, _ = kiosk_auth(app, "racer")
+
+    def first_contact(_):
+        return publishing.kiosk_row(engine_of(app), key, "racer")["credential_key"]
+
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(first_contact, range(8))) == {key}
+    assert [k["name"] for k in publishing.list_kiosks(engine_of(app))] == ["racer"]
