@@ -12,8 +12,9 @@ from flask import flash, redirect, render_template, request, url_for
 from server.portal import accounts
 from server.portal.access import acting_user, login_required
 from server.portal.blueprint import engine, lang, now, portal_bp, store, tr
-from server.portal.builders import (AUDIO_SUFFIXES, IMAGE_SUFFIXES, PackageMeta, build_book, build_idiom_set, build_panorama,
-                                    build_poem, fill_pinyin, idioms_as_text, parse_hotspots, parse_idioms,
+from server.portal.builders import (AUDIO_SUFFIXES, IMAGE_SUFFIXES, MODEL_SUFFIXES, PackageMeta, build_book,
+                                    build_idiom_set, build_panorama, build_poem, build_treasure, fill_pinyin,
+                                    idioms_as_text, parse_hotspots, parse_idioms, parse_model_hotspots,
                                     poem_pinyin)
 
 AGE_BANDS = ("3-5", "6-8", "9-12", "13+", "all")
@@ -22,7 +23,7 @@ MANIFEST_FIELDS = {"id": "package_id", "version": "version", "title": "title_zh"
                    "description.en": "description_zh", "age_bands": "age_bands", "credits": "credit_name",
                    "content.rounds": "rounds", "content.idioms": "idioms", "content.poems": "text",
                    "content.scoring": "scoring", "content.image": "image", "content.hotspots": "hotspots",
-                   "content.start_yaw": "start_yaw", "content.pages": "pages", "content.reading": "reading"}
+                   "content.start_yaw": "start_yaw", "content.model": "model", "content.view": "auto_rotate", "content.pages": "pages", "content.reading": "reading"}
 POEM_FIELDS = {"title": "poem_title", "paragraphs": "text", "pinyin": "pinyin", "lrc": "lrc", "audio": "audio",
                "music": "music", "id": "poem_title", "author": "author", "dynasty": "dynasty"}
 _ITEM = re.compile(r"^\[(\d+)\]\.?(\w*)")
@@ -61,6 +62,8 @@ def field_of(problem, data_file: str) -> tuple[str, str]:
         return "pages", tr("build.page", n=int(stem[5:]) if stem[5:].isdigit() else 0)
     if stem == "panorama":
         return "image", ""
+    if stem == "model":
+        return "model", ""
     if stem in ("audio", "music"):
         return stem, ""
     if problem.file.endswith(".lrc"):
@@ -210,38 +213,52 @@ def _align(line: str, syllables: list[str]) -> list[str]:
     return [next(it, "") if _HAN.match(ch) else "" for ch in line]
 
 
-@portal_bp.route("/build/panorama", methods=["GET", "POST"])
-@login_required("curator")
-def build_panorama_page():
+def _exhibit_form(what: str, file_field: str, suffixes: tuple[str, ...], parse, build, number_field: str,
+                  defaults: dict):
+    """The panorama and treasure forms: one uploaded file, one number, hotspots one per line."""
     form = request.form
-    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"], "start_yaw": "0"}
+    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"]} | defaults
     errors: dict[str, list[str]] = {}
     general: list[str] = []
     if request.method == "POST":
         values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
-        hotspots, bad_lines = parse_hotspots(form.get("hotspots", ""))
+        hotspots, bad_lines = parse(form.get("hotspots", ""))
         if bad_lines:
-            errors["hotspots"] = [tr("build.bad_hotspot", line=n, text=raw[:40]) for n, raw in bad_lines]
+            errors["hotspots"] = [tr(f"build.bad_hotspot_{what}", line=n, text=raw[:40]) for n, raw in bad_lines]
         try:
-            start_yaw = float(form.get("start_yaw") or 0)
+            number = float(form.get(number_field) or defaults[number_field])
         except ValueError:
-            errors["start_yaw"] = [tr("build.start_yaw_number")]
-            start_yaw = 0.0
-        image = _upload_of("image", IMAGE_SUFFIXES, errors)
-        if image is None and "image" not in errors:
-            errors["image"] = [tr("build.image_required")]
-        if image is not None:
+            errors[number_field] = [tr("build.number_required")]
+            number = float(defaults[number_field])
+        upload = _upload_of(file_field, suffixes, errors)
+        if upload is None and file_field not in errors:
+            errors[file_field] = [tr(f"build.{file_field}_required")]
+        if upload is not None:
             with tempfile.TemporaryDirectory() as scratch:
-                folder = Path(scratch) / "panorama"
-                build_panorama(folder, _meta(form), image, hotspots, start_yaw)
-                version_id, found, general = _pack_and_store(folder, "", "panorama", store_it=not errors)
+                folder = Path(scratch) / what
+                build(folder, _meta(form), upload, hotspots, number)
+                version_id, found, general = _pack_and_store(folder, "", what, store_it=not errors)
             if version_id is not None:
-                return _stored(version_id, "panorama")
+                return _stored(version_id, what)
             for name, texts in found.items():
                 errors.setdefault(name, []).extend(texts)
     status = 422 if (errors or general) else 200
-    return render_template("build_panorama.html", values=values, errors=errors, general=general,
+    return render_template(f"build_{what}.html", values=values, errors=errors, general=general,
                            age_bands=AGE_BANDS), status
+
+
+@portal_bp.route("/build/panorama", methods=["GET", "POST"])
+@login_required("curator")
+def build_panorama_page():
+    return _exhibit_form("panorama", "image", IMAGE_SUFFIXES, parse_hotspots, build_panorama, "start_yaw",
+                         {"start_yaw": "0"})
+
+
+@portal_bp.route("/build/treasure", methods=["GET", "POST"])
+@login_required("curator")
+def build_treasure_page():
+    return _exhibit_form("treasure", "model", MODEL_SUFFIXES, parse_model_hotspots, build_treasure, "auto_rotate",
+                         {"auto_rotate": "12"})
 
 
 @portal_bp.route("/build/book", methods=["GET", "POST"])

@@ -259,3 +259,52 @@ def build_book(folder: Path, meta: PackageMeta, pages: list[tuple[str, bytes]], 
     (folder / "experience.toml").write_text(manifest_text(meta, "exhibit-book", content), encoding="utf-8")
     make_cover(folder / "cover.png", meta.title_zh)
     return folder
+
+
+# --- a 3D treasure (glTF / GLB) with hotspots -------------------------------------------------------------------
+MODEL_SUFFIXES = (".glb",)  # a .gltf names other files; one self-contained .glb is what a form can take
+
+
+def _vector(text: str) -> list[float]:
+    values = [float(v) for v in text.replace(",", " ").split()]
+    if len(values) != 3:
+        raise ValueError("three numbers")
+    return values
+
+
+def parse_model_hotspots(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
+    """One hotspot per line: `id | x y z | nx ny nz | 标题 | 说明 [| English title | English text]`."""
+    hotspots, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in line.split("|")]
+        try:
+            if len(cells) < 4:
+                raise ValueError
+            position, normal = _vector(cells[1]), _vector(cells[2])
+        except ValueError:
+            problems.append((number, line.strip()))
+            continue
+        cells += [""] * (7 - len(cells))
+        spot = {"id": cells[0], "position": position, "normal": normal, "title": {"zh-CN": cells[3]}}
+        if cells[5]:
+            spot["title"]["en"] = cells[5]
+        if cells[4]:
+            spot["text"] = {"zh-CN": cells[4]} | ({"en": cells[6]} if cells[6] else {})
+        hotspots.append(spot)
+    return hotspots, problems
+
+
+def build_treasure(folder: Path, meta: PackageMeta, model: tuple[str, bytes], hotspots: list[dict],
+                   auto_rotate: float = 12.0) -> Path:
+    """An exhibit-treasure package: the uploaded model (stored as model.glb) on a turntable, with hotspots."""
+    folder.mkdir(parents=True)
+    suffix = Path(model[0]).suffix.lower()
+    stored = f"model{suffix if suffix in MODEL_SUFFIXES else '.bin'}"
+    (folder / stored).write_bytes(model[1])
+    content = {"model": stored, "view": {"auto_rotate": float(auto_rotate), "resume_after": 3.0},
+               "hotspots": hotspots}
+    (folder / "experience.toml").write_text(manifest_text(meta, "exhibit-treasure", content), encoding="utf-8")
+    make_cover(folder / "cover.png", meta.title_zh)
+    return folder

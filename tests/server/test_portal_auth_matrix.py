@@ -42,6 +42,7 @@ ROUTES = {
     "portal.build_poem_page": ("GET", "/portal/build/poem", STAFF),
     "portal.build_panorama_page": ("GET", "/portal/build/panorama", STAFF),
     "portal.build_book_page": ("GET", "/portal/build/book", STAFF),
+    "portal.build_treasure_page": ("GET", "/portal/build/treasure", STAFF),
     "portal.admin_users": ("GET", "/portal/admin/users", ADMIN),
     "portal.admin_user_action": ("POST", "/portal/admin/users/{spare_user}/unlock", ADMIN),
     "portal.admin_kiosks": ("GET", "/portal/admin/kiosks", ADMIN),

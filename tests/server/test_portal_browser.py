@@ -49,7 +49,7 @@ def test_curator_uploads_sees_errors_publishes_and_a_kiosk_syncs(live_portal, tm
             unlabeled = """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
                 .filter(e => !e.labels || e.labels.length === 0).map(e => e.name)"""
             for form_page in ("/portal/build/idioms", "/portal/build/poem", "/portal/build/panorama",
-                              "/portal/build/book", "/portal/upload"):
+                              "/portal/build/book", "/portal/build/treasure", "/portal/upload"):
                 page.goto(url + form_page)
                 assert page.evaluate(unlabeled) == [], form_page  # every control has a label
             page.goto(f"{url}/portal/upload?lang=en")
