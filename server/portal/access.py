@@ -72,6 +72,9 @@ def login_required(role: str = "curator"):
                 _refuse(401)
             if not user.has_role(role):
                 _refuse(403)
+            if user.must_change_password and "/api/" not in request.path:
+                # The one-time password from `users add` opens only the page that replaces it.
+                abort(redirect(url_for("portal.change_password")))
             return view(*args, **kwargs)
 
         return wrapper

@@ -38,6 +38,7 @@ class User:
     id: int
     name: str
     role: str
+    must_change_password: bool = False
 
     is_authenticated = True
     is_active = True
@@ -76,17 +77,17 @@ def create_user(engine: Engine, name: str, role: str, now: datetime | None = Non
         row_id = conn.execute(PortalUser.__table__.insert().values(
             name=name, role=role, password_hash=generate_password_hash(password, method="scrypt"),
             token_hash=token_hash(token), failed_logins=0, locked_until=None, disabled=False,
-            created=now or utcnow())).inserted_primary_key[0]
-    return NewUser(User(row_id, name, role), password, token)
+            must_change_password=True, created=now or utcnow())).inserted_primary_key[0]
+    return NewUser(User(row_id, name, role, True), password, token)
 
 
 def get_user(engine: Engine, user_id: int) -> User | None:
     with engine.connect() as conn:
-        row = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.disabled)
-                           .where(PortalUser.id == user_id)).first()
+        row = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.disabled,
+                                  PortalUser.must_change_password).where(PortalUser.id == user_id)).first()
     if row is None or row.disabled:
         return None
-    return User(row.id, row.name, row.role)
+    return User(row.id, row.name, row.role, row.must_change_password)
 
 
 def user_for_token(engine: Engine, token: str) -> User | None:
@@ -104,7 +105,8 @@ def check_login(engine: Engine, name: str, password: str, now: datetime) -> tupl
     """(user, "") on success, else (None, reason) with reason "locked" or "invalid"; failures count to a lockout."""
     with write_transaction(engine) as conn:
         row = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.password_hash,
-                                  PortalUser.failed_logins, PortalUser.locked_until, PortalUser.disabled)
+                                  PortalUser.failed_logins, PortalUser.locked_until, PortalUser.disabled,
+                                  PortalUser.must_change_password)
                            .where(PortalUser.name == name.strip())).first()
         if row is None or row.disabled:
             check_password_hash(_DUMMY_HASH, password)
@@ -118,7 +120,25 @@ def check_login(engine: Engine, name: str, password: str, now: datetime) -> tupl
                 failed_logins=0 if locked else failures, locked_until=locked))
             return None, "locked" if locked else "invalid"
         conn.execute(update(PortalUser).where(PortalUser.id == row.id).values(failed_logins=0, locked_until=None))
-    return User(row.id, row.name, row.role), ""
+    return User(row.id, row.name, row.role, row.must_change_password), ""
+
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def change_password(engine: Engine, user_id: int, current: str, new: str) -> str:
+    """"" when changed, else the reason: "current_wrong", "too_short" or "same"."""
+    with write_transaction(engine) as conn:
+        stored = conn.execute(select(PortalUser.password_hash).where(PortalUser.id == user_id)).scalar()
+        if stored is None or not check_password_hash(stored, current):
+            return "current_wrong"
+        if len(new) < MIN_PASSWORD_LENGTH:
+            return "too_short"
+        if new == current:
+            return "same"
+        conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(
+            password_hash=generate_password_hash(new, method="scrypt"), must_change_password=False))
+    return ""
 
 
 def list_users(engine: Engine) -> list[dict]:

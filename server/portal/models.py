@@ -25,6 +25,7 @@ class PortalUser(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)  # the one-time password is still set
     created: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -42,10 +42,36 @@ def login():
     return render_template("login.html", error=error, expired=expired), (401 if error else 200)
 
 
+@portal_bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return redirect(url_for("portal.login", next=url_for("portal.change_password")))
+    errors = {}
+    if request.method == "POST":
+        new = request.form.get("new", "")
+        if new != request.form.get("confirm", ""):
+            errors["confirm"] = tr("password.mismatch")
+        else:
+            reason = accounts.change_password(engine(), current_user.id, request.form.get("current", ""), new)
+            if reason:
+                errors["current" if reason == "current_wrong" else "new"] = tr(f"password.{reason}",
+                                                                            length=accounts.MIN_PASSWORD_LENGTH)
+        if not errors:
+            accounts.audit(engine(), current_user.name, "password_change", now=now())
+            flash(tr("password.changed"))
+            return redirect(url_for("portal.index"))
+    return render_template("password.html", errors=errors), (400 if errors else 200)
+
+
 @portal_bp.route("/logout", methods=["POST"])
-@login_required("curator")
 def logout():
-    _audit("logout")
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        abort(401)
+    accounts.audit(engine(), current_user.name, "logout", now=now())
     logout_user()
     return redirect(url_for("portal.login"))
 

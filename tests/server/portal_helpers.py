@@ -15,6 +15,7 @@ from server.portal.accounts import create_user
 
 REPO = Path(__file__).resolve().parents[2]
 CHAIN = REPO / "content" / "idiom-chain"
+NEW_PASSWORD = "a-long-new-password-1"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -70,6 +71,9 @@ def signed_in(app, role: str, name: str | None = None) -> Browser:
     browser = Browser(app)
     response = browser.login(made.user.name, made.password)
     assert response.status_code == 302, response.get_data(as_text=True)
+    changed = browser.post("/portal/password", {"current": made.password, "new": NEW_PASSWORD,
+                                                "confirm": NEW_PASSWORD}, page="/portal/password")
+    assert changed.status_code == 302, changed.get_data(as_text=True)
     browser.user = made
     return browser
 

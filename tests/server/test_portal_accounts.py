@@ -84,3 +84,23 @@ def test_admin_creates_curator_and_kiosk_and_every_action_is_audited(tmp_path):
     for action in ("login", "user_add", "kiosk_add"):
         assert f"<td>{action}</td>" in shown
     assert "boss" in shown
+
+
+def test_one_time_password_must_be_replaced_first(tmp_path):
+    app = make_app(tmp_path)
+    made = create_user(engine_of(app), "wu", "curator")
+    browser = Browser(app)
+    browser.login("wu", made.password)
+    assert browser.get("/portal/upload").headers["Location"].endswith("/portal/password")
+    short = browser.post("/portal/password", {"current": made.password, "new": "short", "confirm": "short"},
+                         page="/portal/password")
+    assert short.status_code == 400 and 'aria-describedby="new-error"' in short.get_data(as_text=True)
+    wrong = browser.post("/portal/password", {"current": "nope", "new": "x" * 12, "confirm": "x" * 12},
+                         page="/portal/password")
+    assert wrong.status_code == 400 and 'id="current-error"' in wrong.get_data(as_text=True)
+    done = browser.post("/portal/password", {"current": made.password, "new": "x" * 12, "confirm": "x" * 12},
+                        page="/portal/password")
+    assert done.status_code == 302 and browser.get("/portal/upload").status_code == 200
+    # The API token works without the change (scripts), the old password no longer signs in.
+    assert Browser(app).login("wu", made.password).status_code == 401
+    assert Browser(app).login("wu", "x" * 12).status_code == 302

@@ -31,6 +31,7 @@ ROUTES = {
     "portal.static": ("GET", "/portal/static/portal.css", PUBLIC),
     "portal.login": ("GET", "/portal/login", PUBLIC),
     "portal.index": ("GET", "/portal/", STAFF),
+    "portal.change_password": ("GET", "/portal/password", STAFF),
     "portal.upload": ("GET", "/portal/upload", STAFF),
     "portal.version": ("GET", "/portal/versions/1", STAFF),
     "portal.download": ("GET", "/portal/versions/1/download", STAFF),

@@ -44,12 +44,17 @@ def test_curator_uploads_sees_errors_publishes_and_a_kiosk_syncs(live_portal, tm
             page.get_by_label("用户名").fill("curator-li")
             page.get_by_label("密码").fill(curator.password)
             page.get_by_role("button", name="登录").click()
+            expect(page.get_by_role("heading", name="修改密码")).to_be_visible()  # the one-time password goes
+            page.get_by_label("当前密码（或一次性密码）").fill(curator.password)
+            page.get_by_label("新密码（至少 10 个字符）").fill("tea-and-poems-2026")
+            page.get_by_label("再输入一次新密码").fill("tea-and-poems-2026")
+            page.get_by_role("button", name="保存新密码").click()
             expect(page.get_by_role("heading", name="内容包", exact=True)).to_be_visible()
 
             unlabeled = """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
                 .filter(e => !e.labels || e.labels.length === 0).map(e => e.name)"""
             for form_page in ("/portal/build/idioms", "/portal/build/poem", "/portal/build/panorama",
-                              "/portal/build/book", "/portal/build/treasure", "/portal/upload"):
+                              "/portal/build/book", "/portal/build/treasure", "/portal/upload", "/portal/password"):
                 page.goto(url + form_page)
                 assert page.evaluate(unlabeled) == [], form_page  # every control has a label
             page.goto(f"{url}/portal/upload?lang=en")

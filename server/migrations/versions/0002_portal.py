@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("failed_logins", sa.Integer, nullable=False),
         sa.Column("locked_until", sa.DateTime, nullable=True),
         sa.Column("disabled", sa.Boolean, nullable=False),
+        sa.Column("must_change_password", sa.Boolean, nullable=False),
         sa.Column("created", sa.DateTime, nullable=False),
     )
     op.create_index("ix_portal_users_token_hash", "portal_users", ["token_hash"], unique=True)
