@@ -141,6 +141,16 @@ def change_password(engine: Engine, user_id: int, current: str, new: str) -> str
     return ""
 
 
+def reset_password(engine: Engine, user_id: int) -> str | None:
+    """A new one-time password (shown once by the admin page), to be replaced at the next sign-in."""
+    password = secrets.token_urlsafe(12)
+    with write_transaction(engine) as conn:
+        done = conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(
+            password_hash=generate_password_hash(password, method="scrypt"), must_change_password=True,
+            failed_logins=0, locked_until=None))
+    return password if done.rowcount else None
+
+
 def list_users(engine: Engine) -> list[dict]:
     with engine.connect() as conn:
         rows = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.disabled,

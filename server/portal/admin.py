@@ -33,7 +33,7 @@ def admin_users():
                 errors["name"] = tr("admin.name_taken")
     status = 400 if errors else 200
     return render_template("admin_users.html", users=accounts.list_users(engine()), made=made,
-                           errors=errors, form=request.form), status
+                           errors=errors, form=request.form, reset=None), status
 
 
 @portal_bp.route("/admin/users/<int:user_id>/<action>", methods=["POST"])
@@ -48,6 +48,13 @@ def admin_user_action(user_id: int, action: str):
         accounts.set_disabled(engine(), user_id, False)
     elif action == "unlock":
         accounts.unlock(engine(), user_id)
+    elif action == "reset":
+        password = accounts.reset_password(engine(), user_id)
+        if password is None:
+            abort(404)
+        _audit("user_reset", f"user #{user_id}")
+        return render_template("admin_users.html", users=accounts.list_users(engine()), made=None, errors={},
+                               form={}, reset={"id": user_id, "password": password})
     else:
         abort(404)
     _audit("user_" + action, f"user #{user_id}")

@@ -1,6 +1,7 @@
 """Accounts: `users add`, sign-in with hashed passwords, CSRF on forms, lockout, idle timeout, audit log."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -104,3 +105,18 @@ def test_one_time_password_must_be_replaced_first(tmp_path):
     # The API token works without the change (scripts), the old password no longer signs in.
     assert Browser(app).login("wu", made.password).status_code == 401
     assert Browser(app).login("wu", "x" * 12).status_code == 302
+
+
+def test_admin_resets_a_password_to_a_new_one_time_password(tmp_path):
+    app = make_app(tmp_path)
+    admin = signed_in(app, "admin", "boss")
+    made = create_user(engine_of(app), "qian", "curator")
+    page = admin.post(f"/portal/admin/users/{made.user.id}/reset", page="/portal/admin/users")
+    html = page.get_data(as_text=True)
+    new_password = re.search(r"<code>([^<]+)</code>", html).group(1)
+    assert new_password != made.password
+    assert Browser(app).login("qian", made.password).status_code == 401
+    fresh = Browser(app)
+    assert fresh.login("qian", new_password).status_code == 302
+    assert fresh.get("/portal/").headers["Location"].endswith("/portal/password")
+    assert "<td>user_reset</td>" in admin.get("/portal/admin/audit").get_data(as_text=True)
