@@ -68,10 +68,11 @@ def qr_png(url: str, scale: int = 8) -> bytes:
 
 
 def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", *, config=None,
-                poem_title: str = "", poem_text: str = "", audio_format: str = "ogg",
+                poem_title: str = "", poem_text: str = "", audio_format: str = "ogg", days: int | None = None,
                 outbox: Path | None = None) -> ShareTicket:
     """Queue a recording for its share page; returns the URL, the 6-digit delete code and a QR PNG at once
-    (the page works as soon as the upload has gone through)."""
+    (the page works as soon as the upload has gone through). `days`: a shorter expiry than the server's
+    SHARE_DAYS (default 30) for this library."""
     import soundfile
 
     if config is None:
@@ -96,6 +97,8 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
                 "poem_text": poem_text, "scores": {str(k): v for k, v in (scores or {}).items()
                                                    if isinstance(v, (int, float))},
                 "nickname": nickname, "audio": f"audio.{audio_format}"}
+        if days is not None:
+            meta["days"] = int(days)
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         os.replace(staging, outbox / token)  # durable and complete, or not there at all
     except Exception as exc:

@@ -153,3 +153,15 @@ def test_guessing_delete_codes_is_cut_off(portal, take, tmp_path):
         assert client.post(f"/s/{ticket.token}/delete", data={"code": code, "csrf_token": csrf.group(1)}).status_code == 403
     last = client.post(f"/s/{ticket.token}/delete", data={"code": ticket.delete_code, "csrf_token": csrf.group(1)})
     assert last.status_code == 429 and client.get(f"/s/{ticket.token}").status_code == 200
+
+
+def test_a_library_may_choose_a_shorter_expiry(portal, take, tmp_path):
+    app, url, clock = portal
+    _headers, key, secret = kiosk_auth(app)
+    ticket = queue_share(take, "p", {}, config=_config(), days=7, outbox=tmp_path / "out")
+    ShareUploader(url, key, secret, outbox=tmp_path / "out").send_all()
+    client = app.test_client()
+    clock.now += timedelta(days=6)
+    assert client.get(f"/s/{ticket.token}").status_code == 200
+    clock.now += timedelta(days=2)
+    assert client.get(f"/s/{ticket.token}").status_code == 404
