@@ -18,6 +18,8 @@ COMMAND_MODULES = [
     "experiences.commands.package_cmd",
     "recitation.commands",
     "server.commands",
+    "server.portal.commands",
+    "experiences.commands.sync_cmd",
     "experiences.commands.play_cmd",
 ]
 

@@ -111,3 +111,7 @@ class Activity(Base):
 
     activity_id: Mapped[str] = mapped_column(Text, primary_key=True)
     full: Mapped[str] = mapped_column(Text)
+
+
+# The portal's tables share this metadata (one schema, one migration check).
+from server.portal import models as _portal_models  # noqa: E402,F401

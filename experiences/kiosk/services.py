@@ -26,6 +26,7 @@ class Services:
     _stoppers: list[Callable[[], None]] = field(default_factory=list)
     _thread: threading.Thread | None = None
     server_url: str = ""
+    sync: object | None = None  # experiences.sync.ContentSync when a portal is configured
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop sender and server, then close the outbox (reverse start order); safe to call twice."""
@@ -56,6 +57,10 @@ def start_services(config, data_dir: Path, *, background: bool = True) -> Servic
             _start_sender(config, Path(data_dir), outbox, services)
         except Exception:  # offline or misconfigured: statements wait in the outbox
             log.exception("statement sender could not start; statements stay in the outbox")
+        try:
+            _start_sync(config, outbox, services)
+        except Exception:
+            log.exception("content sync could not start; the installed content keeps running")
         try:
             _start_disk_guard(config, services)
         except Exception:
@@ -88,3 +93,26 @@ def _start_disk_guard(config, services: Services) -> None:
     """Old recordings and caches go first when the disk fills; the outbox is never touched."""
     guard = DiskGuard.from_config(config).start(interval=600)
     services._stoppers.append(guard.stop)
+
+
+def _start_sync(config, outbox, services: Services, interval: float = 300.0) -> None:
+    """Content from the curator portal, when the kiosk has a server and a credential (not the embedded one)."""
+    if not (config.server.url and config.server.key):
+        return
+    import shutil
+
+    from experiences import datadir
+    from experiences.sync import ContentSync
+
+    def health() -> dict:
+        free = shutil.disk_usage(datadir.data_dir()).free // (1024 * 1024)
+        return {"outbox_unsent": outbox.unsent_count(), "disk_free_mb": free, "kiosk": config.kiosk.name}
+
+    sync = ContentSync(config.server.url, config.server.key, config.server.secret)
+    services.sync = sync
+    sync.start(interval, health)
+    services._stoppers.append(sync.stop)
+    from experiences.share import ShareUploader
+
+    uploader = ShareUploader(config.server.url, config.server.key, config.server.secret).start()
+    services._stoppers.append(uploader.stop)

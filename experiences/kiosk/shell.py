@@ -166,6 +166,8 @@ class KioskShell:
                 self._end_host("idle")
                 self.attract.reset()
                 self.menu.page = self.menu.focus = 0
+        if self.host is None:
+            self._switch_synced_content()
         if self.machine.state == RUNNING and self.host is not None:
             if not self.host.update(dt):
                 self._fail()
@@ -201,6 +203,21 @@ class KioskShell:
 
         names = sorted({package.kind for package in self.menu.packages})
         self.warmup_thread = warm_kinds(kind for kind in map(self.registry.get, names) if kind is not None)
+
+    def _switch_synced_content(self) -> None:
+        """Between runs only: put newly synced versions live and show them in the menu."""
+        sync = getattr(self.services, "sync", None)
+        if sync is None or self.only is not None or not sync.has_pending():
+            return
+        if sync.apply_pending():
+            from experiences.kiosk.attract import AttractScreen
+            from experiences.kiosk.menu import MenuScreen
+
+            self.catalog = Catalog.scan()
+            packages = self.catalog.playable(self.registry)
+            self.attract = AttractScreen(packages, self.text, self.covers, self.lang)
+            self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
+            log.info("content updated: %d experiences", len(packages))
 
     def _on_pygame_event(self, event) -> None:
         pygame = self.pygame

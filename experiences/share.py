@@ -1,0 +1,177 @@
+"""Families' share links for the recitation booth: `queue_share(...)` encodes the take, queues it in a durable
+folder outbox and returns the link, a 6-digit delete code and a QR code; `ShareUploader` sends the queue.
+
+The booth calls only queue_share, and only when the family chose to share. No names: an optional nickname
+comes from NICKNAMES (picked on screen, never typed).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import secrets
+import shutil
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from experiences import datadir
+
+log = logging.getLogger(__name__)
+
+# Kid-safe nicknames a family may pick at the booth (the server accepts nothing else).
+NICKNAMES = ("小熊猫", "小老虎", "小白兔", "小海豚", "小松鼠", "小燕子", "小企鹅", "小鲸鱼", "小狐狸", "小鹿",
+             "小猫头鹰", "小蜜蜂", "Little Panda", "Little Tiger", "Little Rabbit", "Little Dolphin")
+FORMATS = {"flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
+UPLOAD_PATH = "/s/api/upload"
+
+
+class ShareError(ValueError):
+    """The share could not be queued (no public base URL, unknown nickname, unreadable recording)."""
+
+
+@dataclass(frozen=True)
+class ShareTicket:
+    """What the booth shows: the link (as a QR code) and the delete code."""
+
+    url: str
+    delete_code: str
+    qr_png: bytes
+    token: str
+
+
+def share_outbox_dir() -> Path:
+    return datadir.sub_dir("share-outbox")
+
+
+def _public_base_url(config) -> str:
+    base = (config.server.public_base_url or "").rstrip("/")
+    host = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    if not base.startswith(("http://", "https://")) or host in ("127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"):
+        raise ShareError("kiosk.toml [server] public_base_url must be the library's public address "
+                         "(not 127.0.0.1) before recordings can be shared")
+    return base
+
+
+def qr_png(url: str, scale: int = 8) -> bytes:
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", *, config=None,
+                poem_title: str = "", poem_text: str = "", audio_format: str = "ogg", days: int | None = None,
+                outbox: Path | None = None) -> ShareTicket:
+    """Queue a recording for its share page; returns the URL, the 6-digit delete code and a QR PNG at once
+    (the page works as soon as the upload has gone through). `days`: a shorter expiry than the server's
+    SHARE_DAYS (default 30) for this library."""
+    import soundfile
+
+    if config is None:
+        from experiences.config import load_config
+
+        config = load_config(create=False)
+    base = _public_base_url(config)
+    if nickname and nickname not in NICKNAMES:
+        raise ShareError(f"nickname must be one of the kid-safe list, not {nickname!r}")
+    if audio_format not in FORMATS:
+        raise ShareError(f"audio_format must be one of {sorted(FORMATS)}")
+    token = secrets.token_urlsafe(22)  # 176 bits
+    delete_code = f"{secrets.randbelow(10**6):06d}"
+    outbox = Path(outbox) if outbox is not None else share_outbox_dir()
+    staging = outbox / f".{token}.partial"
+    staging.mkdir(parents=True)
+    try:
+        data, rate = soundfile.read(str(recording_path), always_2d=False)
+        container, subtype = FORMATS[audio_format]
+        soundfile.write(str(staging / f"audio.{audio_format}"), data, rate, format=container, subtype=subtype)
+        meta = {"token": token, "delete_code": delete_code, "poem_id": poem_id, "poem_title": poem_title,
+                "poem_text": poem_text, "scores": {str(k): v for k, v in (scores or {}).items()
+                                                   if isinstance(v, (int, float))},
+                "nickname": nickname, "audio": f"audio.{audio_format}"}
+        if days is not None:
+            meta["days"] = int(days)
+        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.replace(staging, outbox / token)  # durable and complete, or not there at all
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, ShareError):
+            raise
+        raise ShareError(f"the recording could not be prepared: {exc}") from exc
+    url = f"{base}/s/{token}"
+    return ShareTicket(url=url, delete_code=delete_code, qr_png=qr_png(url), token=token)
+
+
+class ShareUploader:
+    """Sends queued shares to the server (kiosk credential); an entry leaves the queue only when stored."""
+
+    def __init__(self, server_url: str, key: str, secret: str, outbox: Path | None = None, timeout: float = 60.0):
+        self.server_url = server_url.rstrip("/")
+        self.auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+        self.outbox = Path(outbox) if outbox is not None else share_outbox_dir()
+        self.timeout = timeout
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def pending(self) -> list[Path]:
+        return sorted(p for p in self.outbox.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def send_all(self) -> int:
+        """Upload every queued share; returns how many were stored. Failures stay queued for the next try."""
+        sent = 0
+        for folder in self.pending():
+            try:
+                meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+                audio = (folder / meta["audio"]).read_bytes()
+            except (OSError, ValueError, KeyError):
+                log.warning("share %s is unreadable; left in the queue", folder.name)
+                continue
+            if self._post(meta, audio):
+                shutil.rmtree(folder, ignore_errors=True)
+                sent += 1
+        return sent
+
+    def _post(self, meta: dict, audio: bytes) -> bool:
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"meta\"\r\n"
+                f"Content-Type: application/json\r\n\r\n").encode() + json.dumps(meta).encode("utf-8") + (
+            f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"{meta['audio']}\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + audio + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(self.server_url + UPLOAD_PATH, data=body, method="POST", headers={
+            "Authorization": self.auth, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.status in (200, 201)
+        except urllib.error.HTTPError as exc:
+            log.warning("share upload refused: HTTP %s", exc.code)
+            return False
+        except OSError as exc:
+            log.info("share upload failed, will retry: %s", exc)
+            return False
+
+    def start(self, interval: float = 30.0) -> "ShareUploader":
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    self.send_all()
+                except Exception:
+                    log.exception("share uploader failed")
+                self._stop.wait(interval)
+
+        self._thread = threading.Thread(target=loop, name="yuedu-share", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None

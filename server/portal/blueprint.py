@@ -1,0 +1,160 @@
+"""The portal's blueprints and their app-wide set-up: Flask-Login, CSRF on every form, idle timeout,
+security headers, the page language (中文 first, English), and the package store."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import Blueprint, current_app, g, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
+from flask_wtf.csrf import CSRFProtect
+
+from experiences.i18n import register_catalog_dir, t
+
+HERE = Path(__file__).resolve().parent
+MESSAGES_DIR = HERE.parent / "messages"
+register_catalog_dir(MESSAGES_DIR)
+
+portal_bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates",
+                      static_folder="static", static_url_path="/static")
+share_bp = Blueprint("share", __name__, url_prefix="/s", template_folder="templates")
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+PORTAL_DEFAULTS = {
+    "PORTAL_IDLE_MINUTES": 30,       # signed out after this long without a request
+    "PORTAL_STORE_DIR": None,        # default: <data dir>/server/package-store
+    "PORTAL_PREVIEW": True,          # render a PNG preview of each upload in a subprocess
+    "PORTAL_PREVIEW_TIMEOUT": 90,    # seconds before a preview render is given up
+    "PORTAL_MAX_UPLOAD_BYTES": 512 * 1024 * 1024,
+    "SHARE_DAYS": 30,                # share links expire after this many days
+    "SHARE_DIR": None,               # default: <data dir>/server/shares
+    "PORTAL_CLOCK": None,            # callable -> naive UTC datetime (tests inject one)
+}
+# Security headers of every portal and share response (no sniffing, no framing, no third-party anything).
+CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def now() -> datetime:
+    clock = current_app.config.get("PORTAL_CLOCK")
+    if clock is not None:
+        return clock()
+    from server.portal.accounts import utcnow
+
+    return utcnow()
+
+
+def engine():
+    return current_app.extensions["yuedu"].engine
+
+
+def store():
+    return current_app.extensions["yuedu_portal_store"]
+
+
+def lang() -> str:
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in ("zh-CN", "en"):
+        return chosen
+    return request.accept_languages.best_match(["zh-CN", "en"], default="zh-CN") if request else "zh-CN"
+
+
+def tr(key: str, **values) -> str:
+    return t(f"portal.{key}", lang(), **values)
+
+
+def _secret_key(app) -> str:
+    from experiences import datadir
+
+    path = datadir.server_dir() / "portal-secret-key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+@portal_bp.record_once
+def _setup(state) -> None:
+    app = state.app
+    for key, value in PORTAL_DEFAULTS.items():
+        app.config.setdefault(key, value)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in before_request: not for xAPI / kiosk / token APIs
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session timeout bounds it
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=app.config["PORTAL_IDLE_MINUTES"])
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "portal.login"
+    from server.portal.store import PackageStore, default_store_dir
+
+    services = app.extensions["yuedu"]
+    app.extensions["yuedu_portal_store"] = PackageStore(Path(app.config["PORTAL_STORE_DIR"] or default_store_dir()),
+                                                        services.engine)
+    app.jinja_env.globals.update(_=lambda key, **values: tr(key, **values), current_lang=lang)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from server.portal.accounts import get_user
+
+    try:
+        return get_user(engine(), int(user_id))
+    except ValueError:
+        return None
+
+
+def _is_api() -> bool:
+    return "/api/" in request.path
+
+
+# Routes that take package zips or recordings: larger bodies than the service-wide MAX_CONTENT_LENGTH.
+_LARGE_BODIES = ("/portal/upload", "/portal/api/upload", "/portal/build/", "/s/api/upload")
+
+
+def _before() -> None:
+    if request.path.startswith(_LARGE_BODIES):
+        request.max_content_length = current_app.config["PORTAL_MAX_UPLOAD_BYTES"] + 1024 * 1024
+    if request.args.get("lang") in ("zh-CN", "en"):
+        session["lang"] = request.args["lang"]
+    if current_user.is_authenticated:
+        moment = now()
+        last = session.get("last_active")
+        idle = timedelta(minutes=current_app.config["PORTAL_IDLE_MINUTES"])
+        if last is not None and moment - datetime.fromisoformat(last) > idle:
+            logout_user()
+            session.pop("last_active", None)
+            g.session_expired = True
+            if request.method == "GET" and not _is_api():
+                return redirect(url_for("portal.login", expired=1))
+        else:
+            session["last_active"] = moment.isoformat()
+            session.permanent = True
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and not _is_api():
+        csrf.protect()
+    return None
+
+
+def _headers(response):
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"  # share tokens live in URLs
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+for _bp in (portal_bp, share_bp):
+    _bp.before_request(_before)
+    _bp.after_request(_headers)
+
+# Views attach themselves to the blueprints.
+from server.portal import admin, api, build_pages, pages, share_pages  # noqa: E402,F401

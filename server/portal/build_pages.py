@@ -1,0 +1,295 @@
+"""Forms that build packages for the common kinds — an idiom set, a poem for the booth — through the same
+validator as uploads; every problem is shown next to the form field it came from."""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import flash, redirect, render_template, request, url_for
+
+from server.portal import accounts
+from server.portal.access import acting_user, login_required
+from server.portal.blueprint import engine, lang, now, portal_bp, store, tr
+from server.portal.builders import (AUDIO_SUFFIXES, IMAGE_SUFFIXES, MODEL_SUFFIXES, PackageMeta, build_book,
+                                    build_idiom_set, build_panorama, build_poem, build_treasure, fill_pinyin,
+                                    idioms_as_text, parse_hotspots, parse_idioms, parse_model_hotspots,
+                                    poem_pinyin)
+
+AGE_BANDS = ("3-5", "6-8", "9-12", "13+", "all")
+MANIFEST_FIELDS = {"id": "package_id", "version": "version", "title": "title_zh", "title.zh-CN": "title_zh",
+                   "title.en": "title_en", "description": "description_zh", "description.zh-CN": "description_zh",
+                   "description.en": "description_zh", "age_bands": "age_bands", "credits": "credit_name",
+                   "content.rounds": "rounds", "content.idioms": "idioms", "content.poems": "text",
+                   "content.scoring": "scoring", "content.image": "image", "content.hotspots": "hotspots",
+                   "content.start_yaw": "start_yaw", "content.model": "model", "content.view": "auto_rotate", "content.pages": "pages", "content.reading": "reading"}
+POEM_FIELDS = {"title": "poem_title", "paragraphs": "text", "pinyin": "pinyin", "lrc": "lrc", "audio": "audio",
+               "music": "music", "id": "poem_title", "author": "author", "dynasty": "dynasty"}
+_ITEM = re.compile(r"^\[(\d+)\]\.?(\w*)")
+
+
+def _meta(form) -> PackageMeta:
+    return PackageMeta(package_id=form.get("package_id", "").strip(), version=form.get("version", "").strip(),
+                       title_zh=form.get("title_zh", "").strip(), title_en=form.get("title_en", "").strip(),
+                       description_zh=form.get("description_zh", "").strip(),
+                       age_bands=[b for b in form.getlist("age_bands") if b in AGE_BANDS] or ["all"],
+                       credit_name=form.get("credit_name", "").strip() or acting_user().name,
+                       license=form.get("license", "").strip() or "CC-BY-4.0")
+
+
+def field_of(problem, data_file: str) -> tuple[str, str]:
+    """(form field, prefix) for a validation problem; field "" means the form as a whole."""
+    if problem.file == "experience.toml":
+        hotspot = re.match(r"^content\.hotspots\[(\d+)\]", problem.field)
+        if hotspot:
+            return "hotspots", tr("build.item", n=int(hotspot.group(1)) + 1)
+        for key in sorted(MANIFEST_FIELDS, key=len, reverse=True):
+            if problem.field == key or problem.field.startswith(key + ".") or problem.field.startswith(key + "["):
+                return MANIFEST_FIELDS[key], ""
+        if problem.field.startswith("credits"):
+            return "license" if "license" in problem.field else "credit_name", ""
+        return "", ""
+    if problem.file == data_file:
+        match = _ITEM.match(problem.field)
+        if data_file == "idioms.json":
+            return "idioms", (tr("build.item", n=int(match.group(1)) + 1) if match else "")
+        if match:
+            return POEM_FIELDS.get(match.group(2), "text"), ""
+        return "text", ""
+    stem = Path(problem.file).stem
+    if stem.startswith("page-"):
+        return "pages", tr("build.page", n=int(stem[5:]) if stem[5:].isdigit() else 0)
+    if stem == "panorama":
+        return "image", ""
+    if stem == "model":
+        return "model", ""
+    if stem in ("audio", "music"):
+        return stem, ""
+    if problem.file.endswith(".lrc"):
+        return "lrc", ""
+    return "", ""
+
+
+def _errors(report, data_file: str) -> tuple[dict[str, list[str]], list[str]]:
+    by_field: dict[str, list[str]] = {}
+    general: list[str] = []
+    for problem in report.errors:
+        name, prefix = field_of(problem, data_file)
+        text = f"{prefix}{problem.message(lang())} {tr('upload.fix')}{problem.fix(lang())}"
+        (by_field.setdefault(name, []) if name else general).append(text)
+    return by_field, general
+
+
+def _pack_and_store(folder: Path, data_file: str, what: str, store_it: bool = True):
+    """Validate and pack the built folder, then store it like an upload; (version_id, errors, general).
+    With store_it False (the form itself had errors) it only collects the validator's problems."""
+    from experiences.validation import pack_package, validate_package
+
+    if not store_it:
+        return None, *_errors(validate_package(folder), data_file)
+    zip_path = store().incoming(f"{what}.zip")
+    report = pack_package(folder, zip_path)
+    if not report.ok:
+        shutil.rmtree(zip_path.parent, ignore_errors=True)
+        return None, *_errors(report, data_file)
+    ingested = store().ingest(zip_path, acting_user().name)
+    if not ingested.ok:
+        return None, *_errors(ingested.report, data_file)
+    return ingested.version_id, {}, []
+
+
+def _stored(version_id: int, what: str):
+    from server.portal.pages import _start_preview
+    from server.portal.store import version_row
+
+    row = version_row(engine(), version_id)
+    accounts.audit(engine(), acting_user().name, f"build_{what}", f"{row['package_id']} {row['version']}",
+                   f"version #{version_id} sha256 {row['sha256']}", now=now())
+    _start_preview(version_id)
+    flash(tr("upload.stored", id=row["package_id"], version=row["version"]))
+    return redirect(url_for("portal.version", version_id=version_id))
+
+
+@portal_bp.route("/build/idioms", methods=["GET", "POST"])
+@login_required("curator")
+def build_idioms():
+    form = request.form
+    values = {"version": "1.0.0", "rounds": "8", "license": "CC-BY-4.0", "age_bands": ["6-8", "9-12"]}
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
+        text = form.get("idioms", "")
+        uploaded = request.files.get("idioms_file")
+        if uploaded is not None and uploaded.filename:
+            text = uploaded.stream.read(5 * 1024 * 1024).decode("utf-8-sig", "replace")
+        records, bad_lines = parse_idioms(text)
+        records = fill_pinyin(records)
+        values["idioms"] = idioms_as_text(records) if records else text
+        if bad_lines:
+            errors["idioms"] = [tr("build.bad_line", line=n, text=raw[:40]) for n, raw in bad_lines]
+        if not records:
+            errors.setdefault("idioms", []).append(tr("build.no_idioms"))
+        rounds = int(form["rounds"]) if form.get("rounds", "").strip().isdigit() else 0
+        if not 1 <= rounds <= 30:
+            errors["rounds"] = [tr("build.rounds_number")]
+            rounds = None  # left out, so the kind's own checks of the idioms still run
+        if form.get("action") == "fill" and records:
+            flash(tr("build.pinyin_filled"))
+        elif records:
+            with tempfile.TemporaryDirectory() as scratch:
+                folder = Path(scratch) / "idioms"
+                build_idiom_set(folder, _meta(form), records, rounds)
+                version_id, found, general = _pack_and_store(folder, "idioms.json", "idioms", store_it=not errors)
+            if version_id is not None:
+                return _stored(version_id, "idioms")
+            for name, texts in found.items():
+                errors.setdefault(name, []).extend(texts)
+    status = 422 if (errors or general) else 200
+    return render_template("build_idioms.html", values=values, errors=errors, general=general,
+                           age_bands=AGE_BANDS), status
+
+
+def _upload_of(name: str, suffixes: tuple[str, ...], errors: dict) -> tuple[str, bytes] | None:
+    uploaded = request.files.get(name)
+    if uploaded is None or not uploaded.filename:
+        return None
+    if Path(uploaded.filename).suffix.lower() not in suffixes:
+        errors[name] = [tr("build.wrong_type", expected=", ".join(suffixes))]
+        return None
+    return uploaded.filename, uploaded.stream.read(60 * 1024 * 1024)
+
+
+@portal_bp.route("/build/poem", methods=["GET", "POST"])
+@login_required("curator")
+def build_poem_page():
+    form = request.form
+    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"], "scoring": "on"}
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
+        paragraphs = [line.strip() for line in form.get("text", "").splitlines() if line.strip()]
+        typed = [line.split() for line in form.get("pinyin", "").splitlines() if line.strip()]
+        pinyin = poem_pinyin(paragraphs)
+        if typed and len(typed) == len(paragraphs):
+            # Typed syllables go under the Han characters of their line; punctuation keeps "".
+            pinyin = [_align(line, syllables) for line, syllables in zip(paragraphs, typed)]
+        values["pinyin"] = "\n".join(" ".join(s for s in row if s) for row in pinyin)
+        if not paragraphs:
+            errors["text"] = [tr("build.no_text")]
+        files = {}
+        for key, suffixes in (("audio", AUDIO_SUFFIXES), ("lrc", (".lrc",)), ("music", AUDIO_SUFFIXES)):
+            got = _upload_of(key, suffixes, errors)
+            if got is not None:
+                files[key] = got
+        if "lrc" in files and "audio" not in files:
+            errors["lrc"] = [tr("build.lrc_needs_audio")]
+        if form.get("action") == "fill":
+            flash(tr("build.pinyin_filled"))
+        elif paragraphs:
+            poem = {"id": "poem", "title": form.get("poem_title", "").strip(), "author": form.get("author", "").strip(),
+                    "dynasty": form.get("dynasty", "").strip(), "paragraphs": paragraphs, "pinyin": pinyin}
+            meta = _meta(form)
+            meta.title_zh = meta.title_zh or poem["title"]
+            with tempfile.TemporaryDirectory() as scratch:
+                folder = Path(scratch) / "poem"
+                build_poem(folder, meta, poem, files, scoring=bool(form.get("scoring")))
+                version_id, found, general = _pack_and_store(folder, "poems.json", "poem", store_it=not errors)
+            if version_id is not None:
+                return _stored(version_id, "poem")
+            for name, texts in found.items():
+                errors.setdefault(name, []).extend(texts)
+    status = 422 if (errors or general) else 200
+    return render_template("build_poem.html", values=values, errors=errors, general=general,
+                           age_bands=AGE_BANDS), status
+
+
+def _align(line: str, syllables: list[str]) -> list[str]:
+    from server.portal.builders import _HAN
+
+    it = iter(syllables)
+    return [next(it, "") if _HAN.match(ch) else "" for ch in line]
+
+
+def _exhibit_form(what: str, file_field: str, suffixes: tuple[str, ...], parse, build, number_field: str,
+                  defaults: dict):
+    """The panorama and treasure forms: one uploaded file, one number, hotspots one per line."""
+    form = request.form
+    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"]} | defaults
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
+        hotspots, bad_lines = parse(form.get("hotspots", ""))
+        if bad_lines:
+            errors["hotspots"] = [tr(f"build.bad_hotspot_{what}", line=n, text=raw[:40]) for n, raw in bad_lines]
+        try:
+            number = float(form.get(number_field) or defaults[number_field])
+        except ValueError:
+            errors[number_field] = [tr("build.number_required")]
+            number = float(defaults[number_field])
+        upload = _upload_of(file_field, suffixes, errors)
+        if upload is None and file_field not in errors:
+            errors[file_field] = [tr(f"build.{file_field}_required")]
+        if upload is not None:
+            with tempfile.TemporaryDirectory() as scratch:
+                folder = Path(scratch) / what
+                build(folder, _meta(form), upload, hotspots, number)
+                version_id, found, general = _pack_and_store(folder, "", what, store_it=not errors)
+            if version_id is not None:
+                return _stored(version_id, what)
+            for name, texts in found.items():
+                errors.setdefault(name, []).extend(texts)
+    status = 422 if (errors or general) else 200
+    return render_template(f"build_{what}.html", values=values, errors=errors, general=general,
+                           age_bands=AGE_BANDS), status
+
+
+@portal_bp.route("/build/panorama", methods=["GET", "POST"])
+@login_required("curator")
+def build_panorama_page():
+    return _exhibit_form("panorama", "image", IMAGE_SUFFIXES, parse_hotspots, build_panorama, "start_yaw",
+                         {"start_yaw": "0"})
+
+
+@portal_bp.route("/build/treasure", methods=["GET", "POST"])
+@login_required("curator")
+def build_treasure_page():
+    return _exhibit_form("treasure", "model", MODEL_SUFFIXES, parse_model_hotspots, build_treasure, "auto_rotate",
+                         {"auto_rotate": "12"})
+
+
+@portal_bp.route("/build/book", methods=["GET", "POST"])
+@login_required("curator")
+def build_book_page():
+    form = request.form
+    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"], "reading": "ltr"}
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
+        pages = []
+        for uploaded in request.files.getlist("pages"):
+            if not uploaded.filename:
+                continue
+            if Path(uploaded.filename).suffix.lower() not in IMAGE_SUFFIXES:
+                errors.setdefault("pages", []).append(
+                    tr("build.wrong_type", expected=", ".join(IMAGE_SUFFIXES)) + f" ({uploaded.filename[:60]})")
+                continue
+            pages.append((uploaded.filename, uploaded.stream.read(60 * 1024 * 1024)))
+        if not pages:
+            errors.setdefault("pages", []).append(tr("build.pages_required"))
+        else:
+            with tempfile.TemporaryDirectory() as scratch:
+                folder = Path(scratch) / "book"
+                build_book(folder, _meta(form), pages, form.get("reading", "ltr"))
+                version_id, found, general = _pack_and_store(folder, "", "book", store_it=not errors)
+            if version_id is not None:
+                return _stored(version_id, "book")
+            for name, texts in found.items():
+                errors.setdefault(name, []).extend(texts)
+    status = 422 if (errors or general) else 200
+    return render_template("build_book.html", values=values, errors=errors, general=general,
+                           age_bands=AGE_BANDS), status

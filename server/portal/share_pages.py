@@ -1,0 +1,156 @@
+"""Families' share pages: kiosks upload a shared recitation (their xAPI credential); anyone with the link sees
+the poem, scores, a player and a download until it expires or the 6-digit delete code removes it."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+from flask import abort, current_app, jsonify, render_template, request, send_file
+from sqlalchemy import delete, select
+
+from server.db import write_transaction
+from server.portal.access import kiosk_required
+from server.portal.blueprint import engine, now, share_bp, tr
+from server.portal.models import Share
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")  # token_urlsafe(22): 176 bits
+CODE_RE = re.compile(r"^[0-9]{6}$")
+AUDIO_TYPES = {"FLAC": ("flac", "audio/flac"), "OGG": ("ogg", "audio/ogg")}
+MAX_AUDIO_BYTES = 40 * 1024 * 1024
+MAX_WRONG_CODES = 10  # per link and server process: guessing 1 in a million codes stays hopeless
+_wrong_codes: dict[str, int] = {}
+_wrong_lock = threading.Lock()
+
+
+def delete_hash(token: str, code: str) -> str:
+    return hashlib.sha256(f"{token}:{code}".encode()).hexdigest()
+
+
+def share_dir() -> Path:
+    from experiences import datadir
+
+    folder = Path(current_app.config.get("SHARE_DIR") or datadir.server_dir() / "shares")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def purge_expired() -> int:
+    """Delete expired shares and their audio files."""
+    with write_transaction(engine()) as conn:
+        rows = conn.execute(select(Share.id, Share.audio_file).where(Share.expires <= now())).all()
+        if rows:
+            conn.execute(delete(Share).where(Share.id.in_([r.id for r in rows])))
+    for row in rows:
+        (share_dir() / row.audio_file).unlink(missing_ok=True)
+    return len(rows)
+
+
+@share_bp.route("/api/upload", methods=["POST"])
+@kiosk_required
+def upload_share():
+    from experiences.share import NICKNAMES
+
+    try:
+        meta = json.loads(request.form.get("meta", ""))
+    except ValueError:
+        return jsonify({"error": "meta must be JSON"}), 400
+    token, code = str(meta.get("token", "")), str(meta.get("delete_code", ""))
+    nickname = str(meta.get("nickname") or "")
+    scores = meta.get("scores") if isinstance(meta.get("scores"), dict) else {}
+    audio = request.files.get("audio")
+    if not TOKEN_RE.match(token) or not CODE_RE.match(code) or audio is None:
+        return jsonify({"error": "token, a 6-digit delete_code and the audio file are required"}), 400
+    if nickname and nickname not in NICKNAMES:
+        return jsonify({"error": "nickname must come from the kid-safe list"}), 400
+    data = audio.stream.read(MAX_AUDIO_BYTES + 1)
+    if len(data) > MAX_AUDIO_BYTES:
+        return jsonify({"error": "recording too large"}), 413
+    import io
+
+    import soundfile
+
+    try:
+        info = soundfile.info(io.BytesIO(data))
+    except Exception:
+        return jsonify({"error": "the recording is not FLAC or OGG audio"}), 400
+    if info.format not in AUDIO_TYPES:
+        return jsonify({"error": "the recording is not FLAC or OGG audio"}), 400
+    extension, _mime = AUDIO_TYPES[info.format]
+    with engine().connect() as conn:
+        if conn.execute(select(Share.id).where(Share.token == token)).first() is not None:
+            return jsonify({"ok": True, "duplicate": True})  # a retried upload: already stored
+    purge_expired()
+    days = current_app.config["SHARE_DAYS"]
+    if isinstance(meta.get("days"), int) and 0 < meta["days"] < days:
+        days = meta["days"]
+    audio_file = f"{token}.{extension}"
+    (share_dir() / audio_file).write_bytes(data)
+    created = now()
+    with write_transaction(engine()) as conn:
+        conn.execute(Share.__table__.insert().values(
+            token=token, delete_hash=delete_hash(token, code), poem_id=str(meta.get("poem_id", ""))[:200],
+            poem_title=str(meta.get("poem_title", ""))[:200], poem_text=str(meta.get("poem_text", ""))[:4000],
+            scores=json.dumps({str(k)[:40]: v for k, v in scores.items() if isinstance(v, (int, float))}),
+            nickname=nickname, audio_file=audio_file, audio_type=info.format, created=created,
+            expires=created + timedelta(days=days)))
+    return jsonify({"ok": True}), 201
+
+
+def _score_rows(row) -> list[tuple[str, object]]:
+    """(label, value) pairs; known score names are translated, others shown as sent."""
+    rows = []
+    for key, value in json.loads(row.scores or "{}").items():
+        label = tr(f"share.score.{key}")
+        rows.append((key if label == f"portal.share.score.{key}" else label, value))
+    return rows
+
+
+def _live_share(token: str):
+    if not TOKEN_RE.match(token):
+        abort(404)
+    with engine().connect() as conn:
+        row = conn.execute(select(Share.__table__).where(Share.token == token)).first()
+    if row is None or row.expires <= now():
+        abort(404)
+    return row
+
+
+@share_bp.route("/<token>")
+def share_page(token: str):
+    row = _live_share(token)
+    return render_template("share.html", share=row, scores=_score_rows(row), error="")
+
+
+@share_bp.route("/<token>/audio")
+def share_audio(token: str):
+    row = _live_share(token)
+    extension, mime = AUDIO_TYPES[row.audio_type]
+    download = request.args.get("download") == "1"
+    return send_file(share_dir() / row.audio_file, mimetype=mime, as_attachment=download,
+                     download_name=f"recitation.{extension}", max_age=0)
+
+
+@share_bp.route("/<token>/delete", methods=["POST"])
+def share_delete(token: str):
+    row = _live_share(token)
+    code = request.form.get("code", "").strip()
+    with _wrong_lock:
+        if _wrong_codes.get(token, 0) >= MAX_WRONG_CODES:
+            return render_template("share.html", share=row, scores=_score_rows(row),
+                                   error=tr("share.too_many")), 429
+    if not CODE_RE.match(code) or not hmac.compare_digest(delete_hash(token, code), row.delete_hash):
+        with _wrong_lock:
+            if len(_wrong_codes) > 10000:
+                _wrong_codes.clear()
+            _wrong_codes[token] = _wrong_codes.get(token, 0) + 1
+        return render_template("share.html", share=row, scores=_score_rows(row),
+                               error=tr("share.wrong_code")), 403
+    with write_transaction(engine()) as conn:
+        conn.execute(delete(Share).where(Share.id == row.id))
+    (share_dir() / row.audio_file).unlink(missing_ok=True)
+    return render_template("share_deleted.html")

@@ -1,0 +1,167 @@
+"""Families' share pages: queue_share at the kiosk (OGG/FLAC, QR, delete code), the durable upload queue,
+the page (poem, scores, player, download), the delete code, expiry, and the kid-safe nickname list."""
+from __future__ import annotations
+
+import io
+import re
+import threading
+from datetime import timedelta
+
+import numpy as np
+import pytest
+import soundfile
+from PIL import Image
+from werkzeug.serving import make_server
+
+from experiences.config import KioskConfig
+from experiences.share import NICKNAMES, ShareError, ShareUploader, queue_share
+from tests.server.portal_helpers import Clock, engine_of, kiosk_auth, make_app
+
+POEM_TEXT = "床前明月光，\n疑是地上霜。"
+
+
+@pytest.fixture
+def take(tmp_path):
+    path = tmp_path / "take.wav"
+    t = np.arange(16000) / 16000
+    soundfile.write(path, (0.3 * np.sin(2 * np.pi * 220 * t)).astype("float32"), 16000)
+    return path
+
+
+def _config(base: str = "https://read.lib.example.org") -> KioskConfig:
+    config = KioskConfig()
+    config.server.public_base_url = base
+    return config
+
+
+@pytest.fixture
+def portal(tmp_path):
+    clock = Clock()
+    app = make_app(tmp_path / "server", clock)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}", clock
+    server.shutdown()
+    server.server_close()
+    engine_of(app).dispose()
+
+
+def test_queue_share_gives_link_code_and_qr_without_network(take, tmp_path):
+    ticket = queue_share(take, "jingyesi", {"total": 87}, "小熊猫", config=_config(), poem_title="静夜思",
+                         audio_format="flac", outbox=tmp_path / "out")
+    assert re.fullmatch(r"https://read\.lib\.example\.org/s/[A-Za-z0-9_-]{30,}", ticket.url)
+    assert len(ticket.token) * 6 >= 128 and re.fullmatch(r"\d{6}", ticket.delete_code)
+    qr = Image.open(io.BytesIO(ticket.qr_png))
+    assert qr.format == "PNG" and qr.size[0] == qr.size[1] >= 200
+    queued = tmp_path / "out" / ticket.token
+    assert soundfile.info(str(queued / "audio.flac")).format == "FLAC"
+    assert "小熊猫" in (queued / "meta.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("base", ["", "http://127.0.0.1:8400", "http://localhost"])
+def test_no_share_without_a_public_address(take, tmp_path, base):
+    with pytest.raises(ShareError):
+        queue_share(take, "p", {}, config=_config(base), outbox=tmp_path / "out")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_typed_nicknames_are_refused(take, tmp_path):
+    with pytest.raises(ShareError):
+        queue_share(take, "p", {}, "Tom Smith", config=_config(), outbox=tmp_path / "out")
+
+
+def test_share_page_player_download_and_delete_code(portal, take, tmp_path):
+    app, url, _clock = portal
+    _headers, key, secret = kiosk_auth(app)
+    outbox = tmp_path / "out"
+    ticket = queue_share(take, "jingyesi", {"total": 87, "rhythm": 90}, NICKNAMES[0], config=_config(),
+                         poem_title="静夜思", poem_text=POEM_TEXT, outbox=outbox)
+    uploader = ShareUploader(url, key, secret, outbox=outbox)
+    assert uploader.send_all() == 1 and uploader.pending() == []
+    client = app.test_client()
+    page = client.get(f"/s/{ticket.token}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "静夜思" in html and "疑是地上霜" in html and "87" in html and "节奏" in html
+    assert "<audio controls" in html and NICKNAMES[0] in html
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    audio = client.get(f"/s/{ticket.token}/audio")
+    assert audio.mimetype == "audio/ogg" and soundfile.info(io.BytesIO(audio.data)).format == "OGG"
+    download = client.get(f"/s/{ticket.token}/audio?download=1")
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+    token_page = client.get(f"/s/{ticket.token}").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', token_page).group(1)
+    wrong = "000000" if ticket.delete_code != "000000" else "111111"
+    refused = client.post(f"/s/{ticket.token}/delete", data={"code": wrong, "csrf_token": csrf})
+    assert refused.status_code == 403 and 'aria-describedby="code-error"' in refused.get_data(as_text=True)
+    done = client.post(f"/s/{ticket.token}/delete", data={"code": ticket.delete_code, "csrf_token": csrf})
+    assert done.status_code == 200
+    assert client.get(f"/s/{ticket.token}").status_code == 404
+    assert list((tmp_path / "server" / "shares").iterdir()) == []
+
+
+def test_shares_expire_and_are_purged(portal, take, tmp_path):
+    app, url, clock = portal
+    _headers, key, secret = kiosk_auth(app)
+    outbox = tmp_path / "out"
+    old = queue_share(take, "p1", {}, config=_config(), outbox=outbox)
+    ShareUploader(url, key, secret, outbox=outbox).send_all()
+    client = app.test_client()
+    clock.now += timedelta(days=29)
+    assert client.get(f"/s/{old.token}").status_code == 200
+    clock.now += timedelta(days=2)
+    assert client.get(f"/s/{old.token}").status_code == 404
+    queue_share(take, "p2", {}, config=_config(), outbox=outbox)
+    ShareUploader(url, key, secret, outbox=outbox).send_all()  # uploads purge what has expired
+    assert not (tmp_path / "server" / "shares" / f"{old.token}.ogg").exists()
+
+
+def test_queue_survives_an_unreachable_server(take, tmp_path):
+    outbox = tmp_path / "out"
+    ticket = queue_share(take, "p", {}, config=_config(), outbox=outbox)
+    assert ShareUploader("http://127.0.0.1:9", "k", "s", outbox=outbox, timeout=2).send_all() == 0
+    assert [p.name for p in ShareUploader("http://x", "k", "s", outbox=outbox).pending()] == [ticket.token]
+
+
+def test_server_refuses_unknown_nicknames_and_non_audio(portal, take, tmp_path):
+    app, url, _clock = portal
+    headers, _key, _secret = kiosk_auth(app)
+    client = app.test_client()
+    meta = '{"token": "%s", "delete_code": "123456", "poem_id": "p", "nickname": "%s"}'
+    bad_name = client.post("/s/api/upload", headers=headers, data={
+        "meta": meta % ("a" * 30, "Tom"), "audio": (io.BytesIO(take.read_bytes()), "a.ogg")})
+    assert bad_name.status_code == 400
+    html = client.post("/s/api/upload", headers=headers, data={
+        "meta": meta % ("b" * 30, ""), "audio": (io.BytesIO(b"<html>hi</html>"), "a.ogg")})
+    assert html.status_code == 400
+    wav = client.post("/s/api/upload", headers=headers, data={
+        "meta": meta % ("c" * 30, ""), "audio": (io.BytesIO(take.read_bytes()), "a.ogg")})
+    assert wav.status_code == 400  # WAV is neither FLAC nor OGG
+
+
+def test_guessing_delete_codes_is_cut_off(portal, take, tmp_path):
+    app, url, _clock = portal
+    _headers, key, secret = kiosk_auth(app)
+    ticket = queue_share(take, "p", {}, config=_config(), outbox=tmp_path / "out")
+    ShareUploader(url, key, secret, outbox=tmp_path / "out").send_all()
+    client = app.test_client()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/s/{ticket.token}").get_data(as_text=True))
+    codes = [f"{n:06d}" for n in range(12) if f"{n:06d}" != ticket.delete_code][:10]
+    for code in codes:
+        assert client.post(f"/s/{ticket.token}/delete", data={"code": code, "csrf_token": csrf.group(1)}).status_code == 403
+    last = client.post(f"/s/{ticket.token}/delete", data={"code": ticket.delete_code, "csrf_token": csrf.group(1)})
+    assert last.status_code == 429 and client.get(f"/s/{ticket.token}").status_code == 200
+
+
+def test_a_library_may_choose_a_shorter_expiry(portal, take, tmp_path):
+    app, url, clock = portal
+    _headers, key, secret = kiosk_auth(app)
+    ticket = queue_share(take, "p", {}, config=_config(), days=7, outbox=tmp_path / "out")
+    ShareUploader(url, key, secret, outbox=tmp_path / "out").send_all()
+    client = app.test_client()
+    clock.now += timedelta(days=6)
+    assert client.get(f"/s/{ticket.token}").status_code == 200
+    clock.now += timedelta(days=2)
+    assert client.get(f"/s/{ticket.token}").status_code == 404
