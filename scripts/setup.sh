@@ -38,8 +38,10 @@ stamp=.venv/.yuedu-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing Python packages into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  # This machine's pip config names local mirrors that may be absent: drop those warnings, keep real errors.
+  quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
+  quiet .venv/bin/python -m pip install -q --upgrade pip
+  quiet .venv/bin/python -m pip install -q -e '.[test]'
   echo "$want" > "$stamp"
 fi
 echo "setup: ready (.venv)"
