@@ -111,3 +111,6 @@ class Activity(Base):
 
     activity_id: Mapped[str] = mapped_column(Text, primary_key=True)
     full: Mapped[str] = mapped_column(Text)
+
+# The wall's rollup tables belong to the same schema (server/wall/tables.py; migration 0003_wall).
+import server.wall.tables  # noqa: E402,F401
