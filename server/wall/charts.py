@@ -21,8 +21,28 @@ WALL_STYLE = Style(
     legend_font_family=FONT, no_data_font_family=FONT, label_font_size=26, major_label_font_size=26,
     value_font_size=28, value_label_font_size=28, legend_font_size=26, title_font_size=30, no_data_font_size=34,
     guide_stroke_color="#3a4654", major_guide_stroke_color="#3a4654", opacity=".95", opacity_hover="1",
-    transition="0s",
+    transition="0s", value_colors=(TEXT,),
 )
+
+
+def _label_room(labels: list[str], font_size: int = 26) -> int:
+    """Left margin for bar labels: pygal guesses Latin widths, a CJK character is a full em wide."""
+    widest = max((sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in label) for label in labels), default=0)
+    return int(widest * font_size * 0.55) + 8
+
+
+def nice_ticks(top: int, count: int = 4) -> list[int]:
+    """A few round y-axis values from 0 to at least `top` (24 crowded numbers cannot be read from afar)."""
+    if top <= 0:
+        return [0, 1]
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000):
+        step = candidate
+        if top / candidate <= count:
+            break
+    else:
+        step = max(1, top // count)
+    return list(range(0, top + step, step))[: count + 2]
 
 
 def _common(chart, no_data: str):
@@ -44,6 +64,8 @@ def bars(labels: list[str], values: list[int], *, width: int, height: int, no_da
                          truncate_label=-1, y_labels_major_every=None, min_scale=1, max_scale=6), no_data)
     if title:
         chart.title = title
+    if horizontal:
+        chart.config.margin_left = _label_room(labels)
     if values and any(values):
         chart.x_labels = labels
         chart.add("", [{"value": v, "color": COLOURS[i % len(COLOURS)]} for i, v in enumerate(values)])
@@ -58,15 +80,14 @@ def hours(values: list[int], labels: list[str], *, width: int, height: int, no_d
     chart.config.print_values = False
     if any(values):
         chart.x_labels = labels
+        chart.y_labels = nice_ticks(max(values))
         chart.add("", values)
     return chart.render(is_unicode=True)
 
 
 def pie(parts: dict[str, int], *, width: int, height: int, no_data: str) -> str:
-    """Shares with their labels and numbers in the legend (never colour alone)."""
-    chart = _common(pygal.Pie(style=WALL_STYLE, width=width, height=height, margin=8, inner_radius=0.45,
-                              legend_at_bottom=True, legend_at_bottom_columns=2, truncate_legend=-1), no_data)
-    chart.config.show_legend = True
+    """Shares as a ring; the page lists each label with its number beside it (never colour alone)."""
+    chart = _common(pygal.Pie(style=WALL_STYLE, width=width, height=height, margin=8, inner_radius=0.45), no_data)
     chart.config.print_values = False
     for label, value in parts.items():
         if value:

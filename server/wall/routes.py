@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, stream_with_context, url_for
 
 from experiences.i18n import normalize, register_catalog_dir, t
-from server.wall import queries, settings
+from server.wall import charts, queries, settings
 from server.wall.access import wall_token_required
 from server.wall.rollup import RollupJob
 from server.wall.view import build_view
@@ -69,7 +69,7 @@ def render_panels(lang: str) -> tuple[str, dict]:
         titles = queries.package_titles(conn)
     view = build_view(figures, titles, now, services.tz, lang,
                       timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])))
-    return render_template("wall/panels.html", view=view, t=t, library=app.config["WALL_LIBRARY_NAME"]), {"view": view}
+    return render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS, library=app.config["WALL_LIBRARY_NAME"]), {"view": view}
 
 
 @wall_bp.get("/wall")
@@ -78,7 +78,7 @@ def wall_page():
     lang = _lang()
     html, context = render_panels(lang)
     stream_url = url_for("wall.wall_stream", token=request.args["token"], lang=lang)
-    return render_template("wall/page.html", view=context["view"], t=t, stream_url=stream_url,
+    return render_template("wall/page.html", view=context["view"], t=t, colours=charts.COLOURS, stream_url=stream_url,
                            library=current_app.config["WALL_LIBRARY_NAME"])
 
 

@@ -13,6 +13,8 @@ from server.analytics.wall import WallFigures, silent_kiosks
 from server.wall import charts
 
 SHOWN = 5  # rows per list on the wall
+# Chart boxes in CSS pixels per orientation: (wide width, narrow width, plays height, hours height, small height).
+LAYOUTS = {"land": (910, 440, 240, 240, 240), "port": (1010, 490, 270, 200, 180)}
 
 
 @dataclass
@@ -68,14 +70,14 @@ def build_view(f: WallFigures, titles: dict[str, dict[str, str]], now: datetime,
         new_content=[_title(titles, p, lang) for p in f.new_content],
     )
     no_data = t("wall.nothing", lang)
-    view.svg = {
-        "plays": charts.bars([p[0] for p in plays[:8]], [p[1] for p in plays[:8]], width=940, height=300,
-                             no_data=no_data),
-        "hours": charts.hours(hours, [t("wall.hour_label", lang, hour=h) for h in range(24)], width=940, height=270,
-                              no_data=no_data),
-        "branches": charts.bars([b for b, _ in view.branches[:5]], [n for _, n in view.branches[:5]], width=460,
-                                height=230, no_data=no_data),
-        "ages": charts.pie({t("wall.age_band", lang, band=b): n for b, n in view.ages}, width=460, height=260,
-                           no_data=no_data),
-    }
+    hour_labels = [t("wall.hour_label", lang, hour=h) for h in range(24)]
+    ages = {t("wall.age_band", lang, band=b): n for b, n in view.ages}
+    # Each chart is drawn for the box it gets in each orientation, so its text is never scaled down.
+    for layout, (wide, narrow, plays_h, hours_h, small_h) in LAYOUTS.items():
+        view.svg[f"plays_{layout}"] = charts.bars([p[0] for p in plays[:8]], [p[1] for p in plays[:8]], width=wide,
+                                                  height=plays_h, no_data=no_data)
+        view.svg[f"hours_{layout}"] = charts.hours(hours, hour_labels, width=wide, height=hours_h, no_data=no_data)
+        view.svg[f"branches_{layout}"] = charts.bars([b for b, _ in view.branches[:5]], [n for _, n in view.branches[:5]],
+                                                     width=narrow, height=small_h, no_data=no_data)
+        view.svg[f"ages_{layout}"] = charts.pie(ages, width=narrow // 2, height=small_h, no_data=no_data)
     return view
