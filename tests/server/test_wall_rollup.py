@@ -5,7 +5,15 @@ from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import json
+
 import pytest
+from sqlalchemy import select
+
+from server.analytics.events import event_from_statement
+from server.analytics.recommend import build_model
+from server.models import Statement
+from server.wall.tables import WallItem, WallPair
 
 from server.auth import create_credential
 from server.db import make_engine, upgrade_schema
@@ -29,7 +37,30 @@ def engine(database_url):
 def same(engine, tz=SHANGHAI, now=NOW):
     rolled, raw = asdict(rollup_figures(engine, now, tz)), asdict(raw_figures(engine, now, tz))
     assert rolled == raw
+    assert rolled_baskets(engine) == raw_baskets(engine)
     return rolled
+
+
+def raw_baskets(engine):
+    """Sessions per package and per package pair, from the statements that are not voided."""
+    sessions = {}
+    with engine.connect() as conn:
+        for full, voided in conn.execute(select(Statement.full, Statement.voided)):
+            event = event_from_statement(json.loads(full))
+            if event is not None and event.event == "launched" and not voided:
+                sessions.setdefault(event.session, set()).add(event.package_id)
+    model = build_model(sessions.values())
+    pairs = {(a, b): n for a, others in model.pair_sessions.items() for b, n in others.items() if n}
+    return dict(model.item_sessions), pairs
+
+
+def rolled_baskets(engine):
+    with engine.connect() as conn:
+        items = {}
+        for package, n in conn.execute(select(WallItem.package, WallItem.n)):
+            items[package] = items.get(package, 0) + n
+        pairs = {(a, b): n for a, b, n in conn.execute(select(WallPair.a, WallPair.b, WallPair.n))}
+    return items, pairs
 
 
 def store(engine, statements):
