@@ -127,18 +127,25 @@ def raw_figures(engine: Engine, now: datetime, tz: ZoneInfo) -> WallFigures:
 
     Voided statements are left out of the counts but, like the rollups, still show the package and kiosk alive.
     """
-    counted, heard = [], []
-    with engine.connect() as conn:
-        result = conn.execution_options(yield_per=5000).execute(
-            select(Statement.stored, Statement.voided, Statement.full).order_by(Statement.seq))
-        for stored, voided, full in result:
-            event = event_from_statement(json.loads(full), as_utc(stored))
-            if event is None:
-                continue
-            heard.append(event)
-            if not voided:
-                counted.append(event)
-    figures = compute_wall(counted, as_utc(now), tz)
-    presence = compute_wall(heard, as_utc(now), tz)
-    figures.new_content, figures.kiosk_last_seen = presence.new_content, presence.kiosk_last_seen
+    first_seen: dict[str, datetime] = {}
+    last_seen: dict[str, datetime] = {}
+
+    def counted():
+        with engine.connect() as conn:
+            result = conn.execution_options(yield_per=5000).execute(
+                select(Statement.stored, Statement.voided, Statement.full).order_by(Statement.seq))
+            for stored, voided, full in result:
+                event = event_from_statement(json.loads(full), as_utc(stored))
+                if event is None:
+                    continue
+                first_seen[event.package_id] = min(first_seen.get(event.package_id, event.at), event.at)
+                if event.kiosk_id:
+                    last_seen[event.kiosk_id] = max(last_seen.get(event.kiosk_id, event.stored), event.stored)
+                if not voided:
+                    yield event
+
+    figures = compute_wall(counted(), as_utc(now), tz)
+    cutoff = as_utc(now) - timedelta(days=7)
+    figures.new_content = sorted(p for p, seen in first_seen.items() if seen >= cutoff)
+    figures.kiosk_last_seen = last_seen
     return figures
