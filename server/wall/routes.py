@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,6 +27,9 @@ class WallServices:
     job: RollupJob
     tz: ZoneInfo
     stop: threading.Event
+    # Rendered panels per (language, rollup version, minute): many lobby screens cost one render.
+    panels: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def wall_services(app: Flask | None = None) -> WallServices:
@@ -64,12 +67,23 @@ def render_panels(lang: str) -> tuple[str, dict]:
     app = current_app
     services = wall_services()
     now = settings.now(app)
+    key = (lang, services.job.version, now.replace(second=0, microsecond=0))
+    with services.lock:
+        hit = services.panels.get(key)
+    if hit is not None:
+        return hit
     figures = queries.rollup_figures(services.job.engine, now, services.tz)
     with services.job.engine.connect() as conn:
         titles = queries.package_titles(conn)
     view = build_view(figures, titles, now, services.tz, lang,
                       timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])))
-    return render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS, library=app.config["WALL_LIBRARY_NAME"]), {"view": view}
+    rendered = (render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS,
+                                library=app.config["WALL_LIBRARY_NAME"]), {"view": view})
+    with services.lock:
+        if len(services.panels) > 8:
+            services.panels.clear()
+        services.panels[key] = rendered
+    return rendered
 
 
 @wall_bp.get("/wall")

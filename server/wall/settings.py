@@ -1,6 +1,7 @@
 """The wall's settings, with defaults: any of them can be given to create_app(config) like the server's own."""
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 
 from flask import Flask
@@ -25,8 +26,15 @@ DEFAULTS: dict = {
 }
 
 
+# Settings a deployment can also give as environment variables (create_app's config wins).
+FROM_ENVIRONMENT = {"WALL_TOKEN": "YUEDU_WALL_TOKEN", "WALL_TIMEZONE": "YUEDU_WALL_TIMEZONE",
+                    "WALL_LIBRARY_NAME": "YUEDU_LIBRARY_NAME"}
+
+
 def apply_defaults(app: Flask) -> None:
     for key, value in DEFAULTS.items():
+        if key not in app.config and key in FROM_ENVIRONMENT and os.environ.get(FROM_ENVIRONMENT[key]):
+            value = os.environ[FROM_ENVIRONMENT[key]]
         app.config.setdefault(key, value)
 
 

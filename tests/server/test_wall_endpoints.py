@@ -15,9 +15,9 @@ from server.wall.routes import wall_services
 from wall_fixtures import NOW, TOKEN, credentials, make_app, seed
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("wall"))  # read-only tests share one seeded database
     seed(app, 800)
     yield app
     app.extensions["yuedu"].engine.dispose()
