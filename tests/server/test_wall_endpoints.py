@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from server.wall import generate
 from server.wall.queries import raw_figures
 from server.wall.routes import wall_services
 from wall_fixtures import NOW, TOKEN, credentials, make_app, seed
@@ -147,3 +148,15 @@ def test_recommendations_for_a_kiosk(app, client):
     assert scores == sorted(scores, reverse=True)
     three = client.get("/api/recommendations?after=idiom-chain&k=3", headers=kiosk).get_json()["picks"]
     assert len(three) == 3 and "idiom-chain" not in [p["package"] for p in three]
+
+
+def test_the_server_folds_new_statements_on_its_own(tmp_path):
+    app = make_app(tmp_path, TESTING=False, WALL_ROLLUP_SECONDS=0.05)
+    services = wall_services(app)
+    try:
+        generate.bulk_insert(services.job.engine, generate.generate(50, NOW, days=1))
+        assert services.job.wait_for_change(0, timeout=20) > 0  # the timer thread ran the job
+        assert services.job.watermark() > 0
+    finally:
+        services.stop.set()
+        app.extensions["yuedu"].engine.dispose()
