@@ -116,7 +116,9 @@ class RollupJob:
             _put_state(conn, "watermark", "0")
 
     def _one_batch(self) -> int:
-        with write_transaction(self.engine) as conn:
+        # Statements are read and parsed without the write lock (ingest keeps going); only the folded
+        # counts are written under it, and only if no other process moved the watermark meanwhile.
+        with self.engine.connect() as conn:
             mark = int(conn.execute(select(T.WallState.value).where(T.WallState.key == "watermark")).scalar() or 0)
             rows = conn.execute(select(Statement.seq, Statement.stored, Statement.verb_id, Statement.object_statement_id,
                                        Statement.full).where(Statement.seq > mark).order_by(Statement.seq)
@@ -134,9 +136,13 @@ class RollupJob:
                 if event is not None:
                     deltas.add(event, row.seq, 1, presence_of(statement))
             self._take_out_voided(conn, deltas, voidings)
+        with write_transaction(self.engine) as conn:
+            now_mark = int(conn.execute(select(T.WallState.value).where(T.WallState.key == "watermark")).scalar() or 0)
+            if now_mark != mark:
+                return len(rows)  # folded elsewhere: nothing to write, read on from the new watermark
             write_deltas(conn, deltas)
             _put_state(conn, "watermark", str(rows[-1].seq))
-            return len(rows)
+        return len(rows)
 
     def _take_out_voided(self, conn: Connection, deltas: Deltas, voidings: list[tuple[int, str]]) -> None:
         if not voidings:
