@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from server.analytics.wall import silent_kiosks
 from server.wall import generate
 from server.wall.queries import raw_figures
 from server.wall.routes import wall_services
@@ -63,6 +64,12 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
             plays = page.locator("#plays li .n").all_text_contents()
             assert sorted(int(n) for n in plays) == sorted(expected.plays_week.values())
             assert "镇馆之宝" in page.locator(".plays .land svg").text_content()  # chart labels in Chinese
+            silent = silent_kiosks(expected.kiosk_last_seen, NOW, timedelta(minutes=30))
+            assert silent and all(k in text(page, "#silent") for k in silent[:3])
+            if len(silent) > 3:
+                assert f"另有 {len(silent) - 3} 台失联" in text(page, "#silent")
+            ages = page.locator("#ages li .n").all_text_contents()
+            assert sorted(int(n) for n in ages) == sorted(expected.age_bands_week.values())
             page.screenshot(path=str(shots / "wall-1920x1080.png"))
 
             # The stream is connected once it has pushed its first panels; then new statements arrive.
@@ -72,14 +79,18 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
 
             fresh = [generate.session_statements(random.Random(100 + i), NOW - timedelta(minutes=20))
                      for i in range(3)]
-            generate.bulk_insert(services.job.engine, [(s, NOW - timedelta(minutes=5)) for batch in fresh for s in batch])
+            brand_new = generate.statement("launched", "new-visitor", generate.PLACES[0], "6-8", NOW - timedelta(minutes=3),
+                                           ("new-poems", "recitation", "新诗上架", "New poems"))
+            fresh.append([brand_new])
+            generate.bulk_insert(services.job.engine, [(s, NOW - timedelta(minutes=2)) for batch in fresh for s in batch])
             services.job.run()
             after = asdict(raw_figures(services.job.engine, NOW, services.tz))
-            assert after["visitors_today"] == expected.visitors_today + 3
+            assert after["visitors_today"] == expected.visitors_today + 4
             page.wait_for_function(
                 f"document.getElementById('visitors-today').textContent.trim() === '{after['visitors_today']}'",
                 timeout=15000)
             assert int(page.evaluate("document.getElementById('wall').dataset.version")) > version
+            assert "新诗上架" in text(page, "#new-content")
             assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload happened
 
             page.set_viewport_size({"width": 1080, "height": 1920})
