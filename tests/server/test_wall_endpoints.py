@@ -142,7 +142,8 @@ def test_recommendations_for_a_kiosk(app, client):
     assert "poems-recital" not in [p["package"] for p in picks]
     first = picks[0]
     assert first["reason"] == "also_enjoyed"
-    assert first["text"]["zh-CN"] == f"喜欢《唐诗朗诵》的小朋友也{ {'recitation': '读了'}.get(first['kind'], '看了' if first['kind'].startswith('exhibit') else '玩了') }《{first['title']['zh-CN']}》"
+    verb = "读了" if first["kind"] == "recitation" else "看了" if first["kind"].startswith("exhibit") else "玩了"
+    assert first["text"]["zh-CN"] == f"喜欢《唐诗朗诵》的小朋友也{verb}《{first['title']['zh-CN']}》"
     assert first["text"]["en"].startswith("Children who liked “Tang poem recital” also ")
     scores = [p["score"] for p in picks]
     assert scores == sorted(scores, reverse=True)
