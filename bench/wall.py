@@ -19,7 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import delete, func, select  # noqa: E402
+
 from server import create_app  # noqa: E402
+from server.models import Statement  # noqa: E402
+from server.wall.tables import WallState  # noqa: E402
 from server.auth import create_credential  # noqa: E402
 from server.wall import generate  # noqa: E402
 from server.wall.queries import raw_figures, rollup_figures  # noqa: E402
@@ -68,6 +72,8 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=60)
     parser.add_argument("--raw-reps", type=int, default=2)
     parser.add_argument("--db", default=None, help="SQLite file (default: a temporary one)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the statements already in --db (skip loading) and rebuild the rollups from them")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="yuedu-wall-bench-"))
     db = Path(args.db) if args.db else folder / "lrs.sqlite3"
@@ -78,12 +84,19 @@ def main() -> int:
     tz = wall_services(app).tz
 
     started = time.perf_counter()
-    loaded = generate.bulk_insert(engine, generate.generate(args.statements, NOW, days=args.days))
-    print(f"loaded {loaded} statements in {time.perf_counter() - started:.1f} s (bulk insert, no HTTP)")
+    with engine.begin() as conn:
+        present = conn.execute(select(func.count()).select_from(Statement)).scalar()
+        if args.reuse:
+            conn.execute(delete(WallState))  # no recorded zone: the job rebuilds every rollup
+    if args.reuse and present:
+        print(f"reusing {present} statements in {db}")
+    else:
+        loaded = generate.bulk_insert(engine, generate.generate(args.statements, NOW, days=args.days))
+        print(f"loaded {loaded} statements in {time.perf_counter() - started:.1f} s (bulk insert, no HTTP)", flush=True)
     started = time.perf_counter()
     folded = job.run()
     print(f"rollup job folded {folded} statements in {time.perf_counter() - started:.1f} s "
-          f"({folded / max(time.perf_counter() - started, 1e-9):.0f}/s)")
+          f"({folded / max(time.perf_counter() - started, 1e-9):.0f}/s)", flush=True)
 
     client = app.test_client()
     made = create_credential(engine, "bench-kiosk", "kiosk")

@@ -84,10 +84,8 @@ def age_bands(conn: Connection, w: Window) -> dict[str, int]:
 
 
 def repeat_plays(conn: Connection, w: Window) -> int:
-    launch = T.WallLaunch
-    per_visit = select(func.sum(launch.n).label("t")).where(launch.day.between(w.monday, w.today)).group_by(
-        launch.day, launch.session, launch.package).subquery()
-    return int(conn.execute(select(func.sum(per_visit.c.t - 1)).where(per_visit.c.t > 1)).scalar() or 0)
+    """Launches of a package beyond a session's first that day (kept as a counter by the rollup job)."""
+    return sum(_counts(conn, "repeat", w.monday, w.today).values())
 
 
 def new_content(conn: Connection, w: Window) -> list[str]:

@@ -49,7 +49,7 @@ def _branch(query, column, branch: str | None):
 
 
 def daily_rows(conn: Connection, start: date, end: date, branch: str | None) -> list[dict]:
-    s, c, launch = T.WallSession, T.WallCount, T.WallLaunch
+    s, c = T.WallSession, T.WallCount
     rows = {start + timedelta(days=i): {"day": start + timedelta(days=i), "visitors": 0, "plays": 0, "right": 0,
                                         "missed": 0, "recited": 0, "repeat": 0}
             for i in range((end - start).days + 1)}
@@ -57,14 +57,9 @@ def daily_rows(conn: Connection, start: date, end: date, branch: str | None) -> 
     for day, n in conn.execute(visitors.group_by(s.day)):
         rows[day]["visitors"] = n
     counts = _branch(select(c.day, c.metric, func.sum(c.n)).where(
-        c.day.between(start, end), c.metric.in_(("plays", "right", "missed", "recited"))), c.branch, branch)
+        c.day.between(start, end), c.metric.in_(("plays", "right", "missed", "recited", "repeat"))), c.branch, branch)
     for day, metric, n in conn.execute(counts.group_by(c.day, c.metric)):
         rows[day][metric] = int(n)
-    per_visit = _branch(select(launch.day, func.sum(launch.n).label("t")).where(launch.day.between(start, end)),
-                        launch.branch, branch).group_by(launch.day, launch.session, launch.package).subquery()
-    for day, n in conn.execute(select(per_visit.c.day, func.sum(per_visit.c.t - 1)).where(per_visit.c.t > 1)
-                               .group_by(per_visit.c.day)):
-        rows[day]["repeat"] = int(n)
     return list(rows.values())
 
 

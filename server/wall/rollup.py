@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -191,9 +191,30 @@ def _add_counts(conn: Connection, model, counter, keys: list[str]) -> bool:
     return negative
 
 
+def _repeat_changes(conn: Connection, launches: Counter) -> Counter:
+    """How the repeat plays of each (day, branch) change: launches of a package beyond a session's first."""
+    launch = T.WallLaunch
+    keys = [key for key, n in launches.items() if n]
+    before: dict[tuple, int] = {}
+    for chunk in _chunks(keys, 300):
+        rows = conn.execute(select(launch.day, launch.branch, launch.session, launch.package, launch.n).where(
+            tuple_(launch.day, launch.branch, launch.session, launch.package).in_(chunk)))
+        before.update({(r.day, r.branch, r.session, r.package): r.n for r in rows})
+    change: Counter = Counter()
+    for key in keys:
+        old = before.get(key, 0)
+        new = old + launches[key]
+        extra = max(new - 1, 0) - max(old - 1, 0)
+        if extra:
+            change[(key[0], key[1], "repeat", "")] += extra
+    return change
+
+
 def write_deltas(conn: Connection, d: Deltas) -> None:
     _add_counts(conn, T.WallSession, d.sessions, ["day", "session", "branch", "kiosk", "age_band"])
-    _add_counts(conn, T.WallCount, d.counts, ["day", "branch", "metric", "key"])
+    counts = Counter(d.counts)
+    counts.update(_repeat_changes(conn, d.launches))  # update(), not +: a + drops the negative (voided) counts
+    _add_counts(conn, T.WallCount, counts, ["day", "branch", "metric", "key"])
     _add_counts(conn, T.WallLaunch, d.launches, ["day", "branch", "session", "package"])
     _write_baskets(conn, d)
     if d.readings_added:
