@@ -118,7 +118,7 @@ def main() -> int:
     for label, path, headers in (
             ("GET /wall/api/all", f"/wall/api/all?token={TOKEN}", {}),
             ("GET /api/recommendations", "/api/recommendations?after=poems-recital&age_band=6-8&kiosk=kiosk-a1", kiosk),
-            ("GET /wall (page, 8 SVG charts)", f"/wall?token={TOKEN}", {})):
+            ("GET /wall (page; panels cached)", f"/wall?token={TOKEN}", {})):
         samples, response = timed(lambda: client.get(path, headers=headers), max(10, args.reps // 3))
         assert response.status_code == 200, (path, response.status_code)
         print(f"{label:34} {statistics.median(samples):8.1f} {p95(samples):8.1f} {raw_p95:9.0f} "
