@@ -4,6 +4,8 @@ No script and no external file in the SVG: the lobby screen has no internet.
 """
 from __future__ import annotations
 
+import re
+
 import pygal
 from pygal.style import Style
 
@@ -45,6 +47,14 @@ def nice_ticks(top: int, count: int = 4) -> list[int]:
     return list(range(0, top + step, step))[: count + 2]
 
 
+_INERT = re.compile(r"<script\b.*?</script>|<!--.*?-->", re.S)
+
+
+def _render(chart) -> str:
+    """The SVG without pygal's tooltip-config scripts and credit comments: a still picture for the wall."""
+    return _INERT.sub("", chart.render(is_unicode=True))
+
+
 def _common(chart, no_data: str):
     chart.config.js = []  # pygal links its tooltip script from the web by default
     chart.config.disable_xml_declaration = True
@@ -69,7 +79,7 @@ def bars(labels: list[str], values: list[int], *, width: int, height: int, no_da
     if values and any(values):
         chart.x_labels = labels
         chart.add("", [{"value": v, "color": COLOURS[i % len(COLOURS)]} for i, v in enumerate(values)])
-    return chart.render(is_unicode=True)
+    return _render(chart)
 
 
 def hours(values: list[int], labels: list[str], *, width: int, height: int, no_data: str) -> str:
@@ -82,7 +92,7 @@ def hours(values: list[int], labels: list[str], *, width: int, height: int, no_d
         chart.x_labels = labels
         chart.y_labels = nice_ticks(max(values))
         chart.add("", values)
-    return chart.render(is_unicode=True)
+    return _render(chart)
 
 
 def pie(parts: dict[str, int], *, width: int, height: int, no_data: str) -> str:
@@ -92,4 +102,4 @@ def pie(parts: dict[str, int], *, width: int, height: int, no_data: str) -> str:
     for label, value in parts.items():
         if value:
             chart.add(f"{label}：{value}", value)
-    return chart.render(is_unicode=True)
+    return _render(chart)

@@ -161,3 +161,11 @@ def test_the_server_folds_new_statements_on_its_own(tmp_path):
     finally:
         services.stop.set()
         app.extensions["yuedu"].engine.dispose()
+
+
+def test_wall_page_in_both_languages(client):
+    chinese = client.get(f"/wall?token={TOKEN}").get_data(as_text=True)
+    english = client.get(f"/wall?token={TOKEN}&lang=en").get_data(as_text=True)
+    assert "今日访客" in chinese and "唐诗朗诵" in chinese and "/wall/stream?token=" in chinese
+    assert "Visitors today" in english and "Tang poem recital" in english and "今日访客" not in english
+    assert "<script src" not in chinese and "http://" not in chinese.replace("http://www.w3.org", "")  # no CDN
