@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from server.health import health_bp
     from server.portal.blueprint import portal_bp, share_bp
+    from server.wall.routes import wall_bp
     from server.xapi.alternate import AlternateSyntaxMiddleware
     from server.xapi.routes import xapi_bp
 
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(xapi_bp, url_prefix="/xapi")
     app.register_blueprint(portal_bp)
     app.register_blueprint(share_bp)
+    app.register_blueprint(wall_bp)
     app.wsgi_app = AlternateSyntaxMiddleware(app.wsgi_app, "/xapi/", app.config["MAX_CONTENT_LENGTH"])
     return app
 

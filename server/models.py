@@ -115,3 +115,5 @@ class Activity(Base):
 
 # The portal's tables share this metadata (one schema, one migration check).
 from server.portal import models as _portal_models  # noqa: E402,F401
+# The wall's rollup tables belong to the same schema (server/wall/tables.py; migration 0003_wall).
+import server.wall.tables  # noqa: E402,F401

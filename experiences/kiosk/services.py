@@ -27,6 +27,11 @@ class Services:
     _thread: threading.Thread | None = None
     server_url: str = ""
     sync: object | None = None  # experiences.sync.ContentSync when a portal is configured
+    auth: tuple[str, str] = ("", "")  # the key and secret statements are sent with (what-next picks use them too)
+
+    def endpoint(self) -> tuple[str, str, str] | None:
+        """(server url, key, secret) once the sender knows them, else None."""
+        return (self.server_url, *self.auth) if self.server_url else None
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop sender and server, then close the outbox (reverse start order); safe to call twice."""
@@ -83,6 +88,7 @@ def _start_sender(config, data_dir: Path, outbox, services: Services) -> None:
         services._stoppers.append(embedded.stop)
         url, key, secret = embedded.url, embedded.key, embedded.secret
         log.info("embedded engagement service at %s", url)
+    services.auth = (key, secret)
     services.server_url = url
     sender = Sender(outbox, url, key, secret)
     sender.start()

@@ -42,7 +42,7 @@ class KioskShell:
                  clock: Clock | None = None, sink: StatementSink | None = None,
                  services_factory: Callable | None = None, data_dir: Path | None = None,
                  only: Package | None = None, notifier: SystemdNotifier | None = None,
-                 heartbeat: Heartbeat | None = None):
+                 heartbeat: Heartbeat | None = None, picks_source=None):
         from experiences.kinds import default_registry
 
         self.config = config
@@ -69,6 +69,10 @@ class KioskShell:
                                          idle_seconds=idle_seconds,
                                          warning_seconds=config.kiosk.warning_seconds)
         self.host = None
+        # "what next?" after an experience: picks from the server (or the cached list), shown over the menu
+        self.picks_source = picks_source
+        self.what_next = None
+        self.pending_picks = None
         self.surface = None
         self.quit_requested = False
         self.exit_code = 0
@@ -164,6 +168,7 @@ class KioskShell:
         for what in self.machine.tick(busy=self.host.busy if self.host else False):
             if what == "reset":
                 self._end_host("idle")
+                self.what_next = self.pending_picks = None
                 self.attract.reset()
                 self.menu.page = self.menu.focus = 0
         if self.host is None:
@@ -175,6 +180,7 @@ class KioskShell:
                 self._finish()
         elif self.machine.state == ATTRACT:
             self.attract.update(dt)
+        self._take_fresh_picks()
         self.draw()
         self.pygame.display.flip()
         self.frames_drawn += 1
@@ -191,6 +197,10 @@ class KioskShell:
             try:
                 self.services = self.services_factory(self.config, self.data_dir)
                 self.machine.sink = self.services.sink
+                if self.picks_source is None and hasattr(self.services, "endpoint"):
+                    from experiences.kiosk.whatnext import PickSource
+
+                    self.picks_source = PickSource(self.services.endpoint, self.data_dir)
             except Exception:
                 log.exception("kiosk services did not start; statements are kept in memory")
             self._warm_installed_kinds()
@@ -241,7 +251,13 @@ class KioskShell:
 
     def dispatch(self, event: InputEvent) -> None:
         """Give one input to whatever is on screen (the state machine already counted it as activity)."""
-        if self.machine.state == MENU:
+        if self.machine.state == MENU and self.what_next is not None:
+            chosen = self.what_next.handle(event, self.size)
+            if chosen is not None:
+                self.what_next = self.pending_picks = None
+                if chosen[0] == "open":
+                    self.launch(chosen[1])
+        elif self.machine.state == MENU:
             package = self.menu.handle(event)
             if package is not None:
                 self.launch(package)
@@ -270,10 +286,41 @@ class KioskShell:
         return True
 
     def _finish(self) -> None:
+        finished = self.machine.run.package_id if self.machine.run else None
         self._end_host("completed")
         self.machine.finish()
         if self.only is not None:
             self.quit_requested = True
+        elif finished and self.picks_source is not None:
+            self._offer_what_next(finished)
+
+    def _offer_what_next(self, finished: str) -> None:
+        """Show picks at once (cached, or the catalog's), and ask the server on a thread for fresher ones."""
+        from experiences.kiosk.whatnext import complete
+        from experiences.kiosk.whatnext_screen import WhatNextScreen
+
+        session = self.machine.session
+        self.pending_picks = self.picks_source.request(finished, getattr(session, "age_band", None),
+                                                       self.config.kiosk.kiosk_id)
+        picks = complete(self.pending_picks.cached, self._playable_ids(), finished, self._titles)
+        self.what_next = WhatNextScreen(picks, {p.id: p for p in self.menu.packages}, self.text, self.covers, self.lang)
+
+    def _take_fresh_picks(self) -> None:
+        pending = self.pending_picks
+        if pending is None or not pending.done.is_set():
+            return
+        self.pending_picks = None
+        if pending.fresh and self.what_next is not None:
+            from experiences.kiosk.whatnext import complete
+
+            self.what_next.replace_picks(complete(pending.fresh, self._playable_ids(), pending.after, self._titles))
+
+    def _playable_ids(self) -> list[str]:
+        return [p.id for p in self.menu.packages]
+
+    def _titles(self, package_id: str) -> dict[str, str]:
+        package = next((p for p in self.menu.packages if p.id == package_id), None)
+        return dict(package.manifest.titles) if package else {}
 
     def _fail(self) -> None:
         self._end_host("error")
@@ -302,6 +349,8 @@ class KioskShell:
         elif state == ERROR:
             draw_error(surface, self.text, self.lang)
             return
+        elif self.what_next is not None:
+            self.what_next.draw(surface)
         else:
             self.menu.draw(surface)
         if self.machine.state == IDLE_WARNING:

@@ -1,0 +1,158 @@
+"""「What next?」picks for the kiosk: fetched from the server on a background thread within a time limit,
+with the last answers cached in the data directory for when the kiosk is offline.
+
+No pygame here; experiences/kiosk/whatnext_screen.py draws the cards.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE = "recommendations.json"
+TIMEOUT_SECONDS = 2.5
+MAX_PICKS = 5
+MIN_PICKS = 3
+
+# (base url, key, secret) of the server, or None while it is unknown (offline, embedded service starting).
+Endpoint = Callable[[], "tuple[str, str, str] | None"]
+
+
+@dataclass
+class Pick:
+    """One card: the package to open and the reason line, in both languages (empty for plain fill-ins)."""
+
+    package: str
+    title: dict[str, str] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Pick":
+        return cls(str(data["package"]), dict(data.get("title") or {}), dict(data.get("text") or {}))
+
+    def as_json(self) -> dict:
+        return {"package": self.package, "title": self.title, "text": self.text}
+
+
+def server_root(url: str) -> str:
+    """The server's root from a configured LRS url (which may end in /xapi or /xapi/statements)."""
+    url = url.rstrip("/")
+    for tail in ("/statements", "/xapi"):
+        if url.endswith(tail):
+            url = url[: -len(tail)]
+    return url
+
+
+class PendingPicks:
+    """Picks being fetched: `cached` at once, `fresh` once the thread is back (None if it failed)."""
+
+    def __init__(self, after: str, cached: list[Pick]):
+        self.after = after
+        self.cached = cached
+        self.fresh: list[Pick] | None = None
+        self.done = threading.Event()
+
+    def best(self) -> list[Pick]:
+        return self.fresh if self.fresh else self.cached
+
+
+class PickSource:
+    def __init__(self, endpoint: Endpoint, cache_dir: Path, *, timeout: float = TIMEOUT_SECONDS,
+                 opener: Callable | None = None):
+        self.endpoint = endpoint
+        self.cache_path = Path(cache_dir) / CACHE_FILE
+        self.timeout = timeout
+        self.opener = opener or urllib.request.urlopen
+        self._lock = threading.Lock()
+
+    # --- cache --------------------------------------------------------------------------------------------
+    def _read_cache(self) -> dict:
+        try:
+            data = json.loads(self.cache_path.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _write_cache(self, after: str, picks: list[Pick]) -> None:
+        with self._lock:
+            data = self._read_cache()
+            data.setdefault("by_after", {})[after] = [p.as_json() for p in picks]
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.cache_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.cache_path)  # a power cut leaves the old file or the new one, never half
+
+    def cached(self, after: str) -> list[Pick]:
+        """The last answer for this package; else what other answers picked most often (no reason line)."""
+        by_after = self._read_cache().get("by_after") or {}
+        try:
+            if after in by_after:
+                return [p for p in map(Pick.from_json, by_after[after]) if p.package != after]
+            counts: dict[str, tuple[int, Pick]] = {}
+            for picks in by_after.values():
+                for data in picks:
+                    pick = Pick.from_json(data)
+                    if pick.package != after:
+                        n, _ = counts.get(pick.package, (0, pick))
+                        counts[pick.package] = (n + 1, Pick(pick.package, pick.title, {}))
+        except (KeyError, TypeError):
+            return []
+        return [pick for _, pick in sorted(counts.values(), key=lambda np: (-np[0], np[1].package))][:MAX_PICKS]
+
+    # --- fetch --------------------------------------------------------------------------------------------
+    def request(self, after: str, age_band: str | None = None, kiosk: str = "") -> PendingPicks:
+        """Start fetching picks for a visitor who just played `after`; returns at once."""
+        pending = PendingPicks(after, self.cached(after))
+        threading.Thread(target=self._fetch, args=(pending, age_band, kiosk), name="yuedu-what-next",
+                         daemon=True).start()
+        return pending
+
+    def _fetch(self, pending: PendingPicks, age_band: str | None, kiosk: str) -> None:
+        try:
+            pending.fresh = self.fetch_now(pending.after, age_band, kiosk)
+            if pending.fresh:
+                self._write_cache(pending.after, pending.fresh)
+        except (OSError, ValueError, KeyError, TypeError) as error:  # offline, timeout, a bad answer
+            log.info("what-next picks not fetched (%s); using the cached list", error)
+        finally:
+            pending.done.set()
+
+    def fetch_now(self, after: str, age_band: str | None = None, kiosk: str = "") -> list[Pick]:
+        endpoint = self.endpoint()
+        if endpoint is None:
+            raise OSError("no server known yet")
+        url, key, secret = endpoint
+        query = {"after": after, "kiosk": kiosk}
+        if age_band:
+            query["age_band"] = age_band
+        request = urllib.request.Request(f"{server_root(url)}/api/recommendations?{urllib.parse.urlencode(query)}")
+        if key:
+            token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        with self.opener(request, timeout=self.timeout) as response:
+            body = json.loads(response.read().decode("utf-8"))
+        return [p for p in map(Pick.from_json, body["picks"]) if p.package != after][:MAX_PICKS]
+
+
+def complete(picks: list[Pick], available: list[str], after: str, titles: Callable[[str], dict[str, str]]) -> list[Pick]:
+    """Only packages this kiosk has, never the one just played; topped up from the catalog to at least three."""
+    have = set(available)
+    chosen = [p for p in picks if p.package in have and p.package != after][:MAX_PICKS]
+    seen = {p.package for p in chosen}
+    for package in available:
+        if len(chosen) >= MIN_PICKS:
+            break
+        if package != after and package not in seen:
+            chosen.append(Pick(package, titles(package), {}))
+            seen.add(package)
+    return chosen

@@ -1,0 +1,281 @@
+"""The rollup job: folds new statements into the wall tables in `seq` order behind a persisted watermark.
+
+Runs on a timer in the server process (start_scheduler) and synchronously from tests and benches (job.run()).
+Ingest never waits for it. A voiding statement takes its target's counts back out; presence (first seen, last
+heard) keeps them, since the statement was received either way. Changing the library time zone rebuilds.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from datetime import datetime, timezone
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, delete, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
+
+from server.analytics.events import Event, event_from_statement
+from server.db import write_transaction
+from server.models import Statement
+from server.wall import tables as T
+from server.wall.deltas import Deltas, Presence, basket_changes, pair_changes
+
+VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+ALL_TABLES = (T.WallSession, T.WallCount, T.WallLaunch, T.WallReading, T.WallPackage, T.WallKiosk,
+              T.WallKioskPackage, T.WallSessionItem, T.WallItem, T.WallPair, T.WallVoided, T.WallState)
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def naive_utc(moment: datetime) -> datetime:
+    return as_utc(moment).replace(tzinfo=None)
+
+
+def _ext(extensions: dict, name: str) -> str:
+    for key, value in (extensions or {}).items():
+        if key.rsplit("/", 1)[-1] == name:
+            return "" if value is None else str(value)
+    return ""
+
+
+def presence_of(statement: dict) -> Presence:
+    """The package's kind and titles as this statement tells them (the object, or its parent for an item)."""
+    context = statement.get("context") or {}
+    obj = statement.get("object") or {}
+    if len(obj.get("id", "").split("/activities/", 1)[-1].split("/")) >= 3:  # an item: its parent is the package
+        parents = (context.get("contextActivities") or {}).get("parent") or []
+        obj = parents[0] if parents and isinstance(parents[0], dict) else {}
+    names = (obj.get("definition") or {}).get("name") or {}
+    if not isinstance(names, dict):
+        names = {}
+    return Presence(kind=_ext(context.get("extensions") or {}, "kind"),
+                    title_zh=str(names.get("zh-CN") or names.get("zh") or "")[:200],
+                    title_en=str(names.get("en-US") or names.get("en") or "")[:200])
+
+
+def statement_event(full: str, stored: datetime) -> tuple[Event | None, dict]:
+    statement = json.loads(full)
+    return event_from_statement(statement, as_utc(stored)), statement
+
+
+class RollupJob:
+    """Folds statements past the watermark into the rollups; `changed` is notified whenever it advanced."""
+
+    def __init__(self, engine: Engine, tz_name: str = "Asia/Shanghai", batch: int = 5000):
+        self.engine = engine
+        self.tz_name = tz_name
+        self.tz = ZoneInfo(tz_name)
+        self.batch = batch
+        self.changed = threading.Condition()
+        self.version = 0
+        self._lock = threading.Lock()
+
+    def watermark(self) -> int:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(T.WallState.value).where(T.WallState.key == "watermark")).scalar()
+        return int(value or 0)
+
+    def run(self, max_batches: int | None = None) -> int:
+        """Fold in everything new (or at most `max_batches` batches); returns how many statements were read."""
+        done = 0
+        with self._lock:
+            self._check_time_zone()
+            batches = 0
+            while max_batches is None or batches < max_batches:
+                read = self._one_batch()
+                if not read:
+                    break
+                done += read
+                batches += 1
+        if done:
+            with self.changed:
+                self.version += 1
+                self.changed.notify_all()
+        return done
+
+    def wait_for_change(self, seen_version: int, timeout: float) -> int:
+        """Block until the rollups advance past `seen_version` or `timeout` passes; returns the current version."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen_version, timeout=timeout)
+            return self.version
+
+    def _check_time_zone(self) -> None:
+        with write_transaction(self.engine) as conn:
+            stored = conn.execute(select(T.WallState.value).where(T.WallState.key == "time_zone")).scalar()
+            if stored == self.tz_name:
+                return
+            for table in ALL_TABLES:  # days were cut in another zone: start over
+                conn.execute(delete(table))
+            _put_state(conn, "time_zone", self.tz_name)
+            _put_state(conn, "watermark", "0")
+
+    def _one_batch(self) -> int:
+        # Statements are read and parsed without the write lock (ingest keeps going); only the folded
+        # counts are written under it, and only if no other process moved the watermark meanwhile.
+        with self.engine.connect() as conn:
+            mark = int(conn.execute(select(T.WallState.value).where(T.WallState.key == "watermark")).scalar() or 0)
+            rows = conn.execute(select(Statement.seq, Statement.stored, Statement.verb_id, Statement.object_statement_id,
+                                       Statement.full).where(Statement.seq > mark).order_by(Statement.seq)
+                                .limit(self.batch)).all()
+            if not rows:
+                return 0
+            deltas = Deltas(self.tz)
+            voidings = []
+            for row in rows:
+                if row.verb_id == VOIDED_VERB:
+                    if row.object_statement_id:
+                        voidings.append((row.seq, row.object_statement_id))
+                    continue
+                event, statement = statement_event(row.full, row.stored)
+                if event is not None:
+                    deltas.add(event, row.seq, 1, presence_of(statement))
+            self._take_out_voided(conn, deltas, voidings)
+        with write_transaction(self.engine) as conn:
+            now_mark = int(conn.execute(select(T.WallState.value).where(T.WallState.key == "watermark")).scalar() or 0)
+            if now_mark != mark:
+                return len(rows)  # folded elsewhere: nothing to write, read on from the new watermark
+            write_deltas(conn, deltas)
+            _put_state(conn, "watermark", str(rows[-1].seq))
+        return len(rows)
+
+    def _take_out_voided(self, conn: Connection, deltas: Deltas, voidings: list[tuple[int, str]]) -> None:
+        if not voidings:
+            return
+        ids = [target for _seq, target in voidings]
+        already = set(conn.execute(select(T.WallVoided.statement_id).where(T.WallVoided.statement_id.in_(ids))).scalars())
+        for voiding_seq, target in voidings:
+            if target in already:
+                continue
+            # Only a statement stored before its voiding is voided (the LRS marks existing ones only).
+            row = conn.execute(select(Statement.seq, Statement.stored, Statement.full).where(
+                Statement.statement_id == target, Statement.verb_id != VOIDED_VERB,
+                Statement.seq < voiding_seq)).first()
+            if row is None:
+                continue
+            already.add(target)
+            deltas.voided_ids.append(target)
+            event, _statement = statement_event(row.full, row.stored)
+            if event is not None:
+                deltas.add(event, row.seq, -1)
+
+
+def _put_state(conn: Connection, key: str, value: str) -> None:
+    _upsert(conn, T.WallState, [{"key": key, "value": value}], ["key"], lambda ex, t: {"value": ex.value})
+
+
+def _upsert(conn: Connection, model, rows: list[dict], keys: list[str], set_fn) -> None:
+    if not rows:
+        return
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+    stmt = insert(model.__table__)
+    if set_fn is None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    else:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=set_fn(stmt.excluded, model.__table__.c))
+    conn.execute(stmt, rows)
+
+
+def _add_counts(conn: Connection, model, counter, keys: list[str]) -> bool:
+    """Upsert signed counts; returns whether any went down (so emptied rows must be dropped)."""
+    rows = [{**dict(zip(keys, key)), "n": n} for key, n in counter.items() if n]
+    _upsert(conn, model, rows, keys, lambda ex, c: {"n": c.n + ex.n})
+    negative = any(n < 0 for n in counter.values())
+    if negative:
+        conn.execute(delete(model).where(model.n <= 0))
+    return negative
+
+
+def _repeat_changes(conn: Connection, launches: Counter) -> Counter:
+    """How the repeat plays of each (day, branch) change: launches of a package beyond a session's first."""
+    launch = T.WallLaunch
+    keys = [key for key, n in launches.items() if n]
+    before: dict[tuple, int] = {}
+    for chunk in _chunks(keys, 300):
+        rows = conn.execute(select(launch.day, launch.branch, launch.session, launch.package, launch.n).where(
+            tuple_(launch.day, launch.branch, launch.session, launch.package).in_(chunk)))
+        before.update({(r.day, r.branch, r.session, r.package): r.n for r in rows})
+    change: Counter = Counter()
+    for key in keys:
+        old = before.get(key, 0)
+        new = old + launches[key]
+        extra = max(new - 1, 0) - max(old - 1, 0)
+        if extra:
+            change[(key[0], key[1], "repeat", "")] += extra
+    return change
+
+
+def write_deltas(conn: Connection, d: Deltas) -> None:
+    _add_counts(conn, T.WallSession, d.sessions, ["day", "session", "branch", "kiosk", "age_band"])
+    counts = Counter(d.counts)
+    counts.update(_repeat_changes(conn, d.launches))  # update(), not +: a + drops the negative (voided) counts
+    _add_counts(conn, T.WallCount, counts, ["day", "branch", "metric", "key"])
+    _add_counts(conn, T.WallLaunch, d.launches, ["day", "branch", "session", "package"])
+    _write_baskets(conn, d)
+    if d.readings_added:
+        _upsert(conn, T.WallReading, [{"seq": seq, "day": r[0], "branch": r[1], "score": r[2], "nickname": r[3][:200],
+                                       "poem": r[4][:200]} for seq, r in d.readings_added.items()], ["seq"], None)
+    if d.readings_removed:
+        conn.execute(delete(T.WallReading).where(T.WallReading.seq.in_(list(d.readings_removed))))
+    _upsert(conn, T.WallPackage, [
+        {"package": p, "kind": pr.kind, "title_zh": pr.title_zh, "title_en": pr.title_en, "first_at": naive_utc(at)}
+        for p, (pr, at) in d.packages.items()], ["package"], lambda ex, c: {
+            "first_at": case((ex.first_at < c.first_at, ex.first_at), else_=c.first_at),
+            "kind": case((c.kind == "", ex.kind), else_=c.kind),
+            "title_zh": case((c.title_zh == "", ex.title_zh), else_=c.title_zh),
+            "title_en": case((c.title_en == "", ex.title_en), else_=c.title_en)})
+    _upsert(conn, T.WallKiosk, [{"kiosk": k, "branch": b, "last_stored": naive_utc(at)} for k, (b, at) in d.kiosks.items()],
+            ["kiosk"], lambda ex, c: {"last_stored": case((ex.last_stored > c.last_stored, ex.last_stored),
+                                                          else_=c.last_stored),
+                                      "branch": case((ex.branch != "", ex.branch), else_=c.branch)})
+    _upsert(conn, T.WallKioskPackage, [{"kiosk": k, "package": p} for k, p in d.kiosk_packages],
+            ["kiosk", "package"], None)
+    _upsert(conn, T.WallVoided, [{"statement_id": s} for s in d.voided_ids], ["statement_id"], None)
+
+
+def _chunks(items: list, size: int = 500) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _write_baskets(conn: Connection, d: Deltas) -> None:
+    """Session baskets, and from how each basket changed, the per-item and per-pair session counts."""
+    by_session: dict[str, dict[str, int]] = {}
+    for (session, package), n in d.session_items.items():
+        if n:
+            by_session.setdefault(session, {})[package] = n
+    if not by_session:
+        return
+    current: dict[str, dict[str, int]] = {}
+    bands: dict[str, str] = {}
+    for chunk in _chunks(sorted(by_session)):
+        for row in conn.execute(select(T.WallSessionItem.session, T.WallSessionItem.package, T.WallSessionItem.n,
+                                       T.WallSessionItem.age_band).where(T.WallSessionItem.session.in_(chunk))):
+            current.setdefault(row.session, {})[row.package] = row.n
+            bands[row.session] = row.age_band
+    items, pairs, rows = Counter(), Counter(), []
+    for session, change in by_session.items():
+        before_counts = current.get(session, {})
+        after_counts = dict(before_counts)
+        for package, n in change.items():
+            after_counts[package] = after_counts.get(package, 0) + n
+        band = bands.get(session, d.session_bands.get(session, ""))
+        before = {p for p, n in before_counts.items() if n > 0}
+        after = {p for p, n in after_counts.items() if n > 0}
+        entered, left = basket_changes(before, after)
+        for package in entered:
+            items[(package, band)] += 1
+        for package in left:
+            items[(package, band)] -= 1
+        pairs.update(pair_changes(before, after))
+        rows += [{"session": session, "package": p, "age_band": band, "n": n} for p, n in change.items()]
+    _upsert(conn, T.WallSessionItem, rows, ["session", "package"], lambda ex, c: {"n": c.n + ex.n})
+    if any(r["n"] < 0 for r in rows):
+        conn.execute(delete(T.WallSessionItem).where(T.WallSessionItem.n <= 0))
+    _add_counts(conn, T.WallItem, items, ["package", "age_band"])
+    _add_counts(conn, T.WallPair, pairs, ["a", "b"])

@@ -1,0 +1,43 @@
+"""The wall's settings, with defaults: any of them can be given to create_app(config) like the server's own."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+from flask import Flask
+
+DEFAULTS: dict = {
+    # The lobby screen opens /wall?token=<WALL_TOKEN>; with no token set the wall is closed (404).
+    "WALL_TOKEN": None,
+    # "Today" and "this week" are cut in this zone (IANA name); changing it rebuilds the rollups.
+    "WALL_TIMEZONE": "Asia/Shanghai",
+    # Seconds between runs of the rollup job in the server process; 0 runs it only when called (tests).
+    "WALL_ROLLUP_SECONDS": 5.0,
+    # Statements folded per rollup transaction.
+    "WALL_ROLLUP_BATCH": 5000,
+    # A kiosk that has sent nothing for this long is shown as silent.
+    "WALL_SILENT_MINUTES": 30,
+    # The live page is re-sent at least this often (the day rolls over, kiosks fall silent) even with no data.
+    "WALL_REFRESH_SECONDS": 60.0,
+    # Library name shown in the wall's header.
+    "WALL_LIBRARY_NAME": "",
+    # A function returning the current UTC time (tests pin it); None is the real clock.
+    "WALL_CLOCK": None,
+}
+
+
+# Settings a deployment can also give as environment variables (create_app's config wins).
+FROM_ENVIRONMENT = {"WALL_TOKEN": "YUEDU_WALL_TOKEN", "WALL_TIMEZONE": "YUEDU_WALL_TIMEZONE",
+                    "WALL_LIBRARY_NAME": "YUEDU_LIBRARY_NAME"}
+
+
+def apply_defaults(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        if key not in app.config and key in FROM_ENVIRONMENT and os.environ.get(FROM_ENVIRONMENT[key]):
+            value = os.environ[FROM_ENVIRONMENT[key]]
+        app.config.setdefault(key, value)
+
+
+def now(app: Flask) -> datetime:
+    clock = app.config.get("WALL_CLOCK")
+    return clock() if clock else datetime.now(timezone.utc)
