@@ -1,7 +1,7 @@
 """Who may read the wall and the reports: the lobby screen by the wall token, staff by one decorator.
 
-`staff_required` is the single staff check of this area (for now admin xAPI credentials over HTTP Basic);
-the portal's logins replace its body at merge without touching the views.
+`staff_required` is the single staff check of this area: a portal login (curator or admin), or an admin xAPI
+credential over HTTP Basic for scripts.
 """
 from __future__ import annotations
 
@@ -21,14 +21,17 @@ def _basic_principal() -> Principal | None:
 
 
 def staff_required(view):
-    """Staff only: an admin credential over HTTP Basic (401 asks the browser for it)."""
+    """Staff only: signed in to the portal as curator or admin, or an admin credential over HTTP Basic."""
+    from server.portal.access import login_required
+
+    through_portal = login_required("curator")(view)
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         principal = _basic_principal()
-        if principal is None or not principal.is_admin:
-            return Response("staff credentials required / 需要工作人员凭据", 401,
-                            {"WWW-Authenticate": 'Basic realm="yuedu-staff", charset="UTF-8"'})
-        return view(*args, **kwargs)
+        if principal is not None and principal.is_admin:
+            return view(*args, **kwargs)
+        return through_portal(*args, **kwargs)
     return wrapped
 
 
