@@ -50,7 +50,7 @@ class TuioReceiver:
         self.port = port
         self.frames = TuioFrames(size, aim=aim)
         self._queue: collections.deque[InputEvent] = collections.deque(maxlen=MAX_QUEUED)
-        self._arrived = threading.Event()
+        self._arrived = threading.Condition()
         self._lock = threading.Lock()  # the parser is used by the server thread and by stop()
         self._server: BlockingOSCUDPServer | None = None
         self._thread: threading.Thread | None = None
@@ -103,15 +103,12 @@ class TuioReceiver:
             try:
                 events.append(self._queue.popleft())
             except IndexError:
-                break
-        self._arrived.clear()
-        if self._queue:  # something arrived between the last pop and clear(): keep the flag honest
-            self._arrived.set()
-        return events
+                return events
 
-    def wait(self, timeout: float) -> bool:
-        """Block until an event is queued or `timeout` seconds pass; True if one is waiting (tests, tools)."""
-        return self._arrived.wait(timeout)
+    def wait(self, timeout: float, count: int = 1) -> bool:
+        """Block until `count` events are queued or `timeout` seconds pass; True if they are (tests, tools)."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self._queue) >= count, timeout)
 
     # --- server thread ------------------------------------------------------------------------------------
     def _on_message(self, address: str, params) -> None:
@@ -129,8 +126,9 @@ class TuioReceiver:
 
     def _put(self, events: list[InputEvent]) -> None:
         if events:
-            self._queue.extend(events)
-            self._arrived.set()
+            with self._arrived:
+                self._queue.extend(events)
+                self._arrived.notify_all()
 
     def _bad_input(self, why: str) -> None:
         self.errors += 1

@@ -147,12 +147,9 @@ def bundle(*messages):
 
 
 def collect(receiver, count):
-    """Events until `count` have come (a bounded wait per datagram, no fixed sleeps)."""
-    events = []
-    while len(events) < count:
-        assert receiver.wait(UDP_WAIT), f"only {len(events)} of {count} events arrived: {events}"
-        events += receiver.drain()
-    return events
+    """Exactly the events that `count` says are coming (a bounded wait, no fixed sleeps)."""
+    assert receiver.wait(UDP_WAIT, count), f"not all {count} events arrived: {receiver.drain()}"
+    return receiver.drain()
 
 
 @pytest.fixture
@@ -217,3 +214,62 @@ def test_a_taken_port_is_logged_not_fatal(receiver, caplog):
     config.input.tuio_enabled, config.input.tuio_port = True, receiver.address[1]
     assert start_from_config(config, SIZE) is None
     assert "TUIO input not started" in caplog.text
+
+
+# --- the kiosk shell ------------------------------------------------------------------------------------------
+@pytest.fixture
+def tuio_shell(tmp_path):
+    from experiences.catalog import Catalog
+    from experiences.config import KioskConfig
+    from experiences.engagement import ListSink
+    from experiences.kiosk import testing
+    from experiences.kiosk.shell import KioskShell
+    from experiences.package import open_package
+    from experiences.runtime import ManualClock
+
+    folder = testing.write_test_package(tmp_path / "pkg", "org.yuedu.test.tuio", title="体感测试")
+    config = KioskConfig()
+    config.input.tuio_enabled, config.input.tuio_port = True, 0
+    shell = KioskShell(config, catalog=Catalog([open_package(folder)]), registry=testing.registry_with_test_kind(),
+                       headless=True, size=(960, 600), clock=ManualClock(), sink=ListSink(),
+                       data_dir=tmp_path / "data")
+    shell.open()
+    yield shell
+    shell.close()
+
+
+def tap(shell, session, x, y, fseq):
+    """A tap from the sensor: the cursor appears in one bundle and is gone in the next; then a frame drains it."""
+    client = SimpleUDPClient(*shell.tuio.address)
+    client.send(bundle(["alive", session], ["set", session, x, y, 0.0, 0.0, 0.0], ["fseq", fseq]))
+    client.send(bundle(["alive"], ["fseq", fseq + 1]))
+    assert shell.tuio.wait(UDP_WAIT, count=3), "the tap (down, aim, up) did not arrive"
+    shell.frame(1 / 60)
+
+
+def test_a_tuio_tap_wakes_the_attract_screen_and_a_second_tap_launches(tuio_shell):
+    from experiences.kiosk.states import ATTRACT, MENU, RUNNING
+
+    shell = tuio_shell
+    assert shell.tuio is None  # not before the attract screen is up
+    shell.frame(1 / 60)
+    assert shell.machine.state == ATTRACT and shell.tuio is not None and shell.tuio.running
+    tap(shell, 1, 0.01, 0.01, fseq=1)
+    assert shell.machine.state == MENU
+    card = next(t for t in shell.menu.targets() if t.kind == "card")
+    cx, cy = card.rect.center
+    tap(shell, 2, cx / 960, cy / 600, fseq=3)
+    assert shell.machine.state == RUNNING and shell.host is not None
+    shell.clock.advance(60)  # TUIO counts as activity: the idle clock restarts with every tap
+    tap(shell, 3, 0.5, 0.5, fseq=5)
+    shell.frame(1 / 60)
+    inputs = shell.host.experience.inputs
+    assert [(e.type, e.source, e.pointer_id) for e in inputs] == [
+        ("pointer_down", "tuio", 3), ("aim", "tuio", 3), ("pointer_up", "tuio", 3)]
+    assert (inputs[0].x, inputs[0].y) == pytest.approx((480, 300))
+    shell.clock.advance(60)
+    shell.frame(1 / 60)
+    assert shell.machine.state == RUNNING  # 120 s since launch, but only 60 s since the last tap
+    receiver = shell.tuio
+    shell.close()
+    assert not receiver.running and shell.tuio is None
