@@ -177,6 +177,16 @@ def test_udp_round_trip_of_tuio_bundles(receiver):
     assert receiver.drain() == []
 
 
+def test_unbundled_messages_as_in_the_docs(receiver):
+    client = SimpleUDPClient(*receiver.address)
+    client.send_message(CUR, ["alive", 1])
+    client.send_message(CUR, ["set", 1, 0.5, 0.5, 0.0, 0.0, 0.0])
+    client.send_message(CUR, ["fseq", 1])
+    client.send_message(CUR, ["alive"])
+    client.send_message(CUR, ["fseq", 2])
+    assert kinds(collect(receiver, 3)) == [("pointer_down", 1), ("aim", 1), ("pointer_up", 1)]
+
+
 def test_garbage_is_logged_and_the_receiver_carries_on(receiver, caplog):
     caplog.set_level(logging.WARNING, logger="yuedu.input.tuio")
     host, port = receiver.address
