@@ -52,11 +52,19 @@ class StorageSection:
 
 
 @dataclass
+class InputSection:
+    tuio_enabled: bool = False  # motion sensors and touch frames speaking TUIO 1.1 over OSC/UDP
+    tuio_host: str = "127.0.0.1"  # only local tracking software by default; "0.0.0.0" to accept the network
+    tuio_port: int = 3333  # 0: any free port (tests)
+
+
+@dataclass
 class KioskConfig:
     kiosk: KioskSection = field(default_factory=KioskSection)
     server: ServerSection = field(default_factory=ServerSection)
     audio: AudioSection = field(default_factory=AudioSection)
     storage: StorageSection = field(default_factory=StorageSection)
+    input: InputSection = field(default_factory=InputSection)
     source: str = "defaults"
 
     @property
@@ -69,7 +77,8 @@ class KioskConfig:
         return data
 
 
-_SECTIONS = {"kiosk": KioskSection, "server": ServerSection, "audio": AudioSection, "storage": StorageSection}
+_SECTIONS = {"kiosk": KioskSection, "server": ServerSection, "audio": AudioSection, "storage": StorageSection,
+             "input": InputSection}
 
 
 def _coerce(section: str, name: str, expected, value):
@@ -96,6 +105,9 @@ def _check_ranges(config: KioskConfig) -> None:
         (0.0 <= config.audio.volume_cap <= 1.0, "[audio] volume_cap", "须在 0 到 1 之间 / must be between 0 and 1"),
         (config.kiosk.language in ("zh-CN", "en"), "[kiosk] language", "只能是 zh-CN 或 en / must be zh-CN or en"),
         (config.storage.recordings_keep_days >= 0, "[storage] recordings_keep_days", "不能为负 / cannot be negative"),
+        (0 <= config.input.tuio_port <= 65535, "[input] tuio_port", "须在 0 到 65535 之间 / must be between 0 and 65535"),
+        (bool(config.input.tuio_host.strip()), "[input] tuio_host",
+         "不能为空，本机用 127.0.0.1 / cannot be empty, use 127.0.0.1 for this machine"),
     ]
     for ok, where, why in checks:
         if not ok:

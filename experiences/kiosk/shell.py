@@ -73,6 +73,7 @@ class KioskShell:
         self.picks_source = picks_source
         self.what_next = None
         self.pending_picks = None
+        self.tuio = None  # experiences.input_tuio.TuioReceiver when [input] tuio_enabled
         self.surface = None
         self.quit_requested = False
         self.exit_code = 0
@@ -125,6 +126,9 @@ class KioskShell:
             self.host.stop("quit")
             self.host = None
         self.machine.shutdown()
+        if self.tuio is not None:
+            self.tuio.stop()
+            self.tuio = None
         if self.services is not None:
             self.services.stop()
             self.services = None
@@ -165,6 +169,9 @@ class KioskShell:
             self.clock.advance(dt)  # headless time is simulated: frames, not wall seconds
         for event in self.pygame.event.get():
             self._on_pygame_event(event)
+        if self.tuio is not None:
+            for event in self.tuio.drain():
+                self.on_input([event])
         for what in self.machine.tick(busy=self.host.busy if self.host else False):
             if what == "reset":
                 self._end_host("idle")
@@ -193,6 +200,7 @@ class KioskShell:
         """The attract screen is up: only now start the services (the embedded server may take a while)."""
         self.ready = True
         self.notifier.ready()
+        self._start_tuio()
         if self.services_factory is not None:
             try:
                 self.services = self.services_factory(self.config, self.data_dir)
@@ -206,6 +214,12 @@ class KioskShell:
             self._warm_installed_kinds()
         log.info("kiosk ready: %d experiences, %dx%d, video driver %s", len(self.menu.packages), *self.size,
                  self.pygame.display.get_driver())
+
+    def _start_tuio(self) -> None:
+        """Motion sensors and touch frames speaking TUIO: listened to once the attract screen is up."""
+        from experiences.input_tuio import start_from_config
+
+        self.tuio = start_from_config(self.config, self.size)
 
     def _warm_installed_kinds(self) -> None:
         """Kinds with a warm hook (the booth's scorer) get ready in the background, never delaying attract."""
@@ -237,10 +251,15 @@ class KioskShell:
         if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
             self.size = self.surface.get_size()
             self.mapper.size = self.size
+            if self.tuio is not None:
+                self.tuio.set_size(self.size)
             return
         mapped = self.mapper.map(event)
-        if not self.mapper.is_input(event):
-            return
+        if self.mapper.is_input(event):
+            self.on_input(mapped)
+
+    def on_input(self, mapped: list[InputEvent]) -> None:
+        """One raw input from any device (pygame, TUIO), already mapped: counted as activity, then dispatched."""
         state_before = self.machine.state
         if not self.machine.on_input():
             if state_before == ATTRACT:

@@ -34,3 +34,27 @@ def test_bad_config_names_the_problem(text, fragment):
         parse_config(text)
     assert fragment in str(info.value)
     assert "/" in str(info.value)  # zh-CN / en
+
+
+def test_input_section_defaults_and_typed_values():
+    defaults = parse_config("")
+    assert (defaults.input.tuio_enabled, defaults.input.tuio_host, defaults.input.tuio_port) == (False, "127.0.0.1", 3333)
+    config = parse_config('[input]\ntuio_enabled = true\ntuio_host = "0.0.0.0"\ntuio_port = 3334\n')
+    assert (config.input.tuio_enabled, config.input.tuio_host, config.input.tuio_port) == (True, "0.0.0.0", 3334)
+    assert "[input]" in to_toml(config)
+    assert parse_config(to_toml(config)).as_dict() == config.as_dict()
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("[input]\ntuio_enabled = 'yes'\n", "tuio_enabled"),
+    ("[input]\ntuio_port = 3333.5\n", "tuio_port"),
+    ("[input]\ntuio_port = 70000\n", "65535"),
+    ("[input]\ntuio_port = -1\n", "tuio_port"),
+    ("[input]\ntuio_host = ' '\n", "tuio_host"),
+    ("[input]\ntuio = true\n", "unknown key"),
+])
+def test_bad_input_section_names_the_problem(text, fragment):
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    assert fragment in str(info.value)
+    assert "/" in str(info.value)  # zh-CN / en
