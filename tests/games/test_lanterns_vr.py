@@ -126,3 +126,18 @@ def test_vr_session_ends_kindly(run_context, surface):
         assert exp.finished
     finally:
         exp.stop("completed")
+
+
+def test_a_motion_sensor_pointer_spans_both_eyes(run_context, surface):
+    """A TUIO pointer covers the whole side-by-side frame; a touch is read within the eye it lands on."""
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8, services={"mode": "vr"})
+    exp = create_experience(package, ctx)
+    exp.start()
+    try:
+        width, height = exp.size
+        exp.handle(InputEvent("pointer_move", width * 0.75, height / 2, source="tuio"))
+        assert exp.yaw == pytest.approx(22.5)  # three quarters across the frame: right of centre
+        exp.handle(InputEvent("pointer_move", width * 0.75, height / 2, source="touch"))
+        assert exp.yaw == pytest.approx(0.0)  # the middle of the right eye: straight ahead
+    finally:
+        exp.stop("quit")

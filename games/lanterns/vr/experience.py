@@ -94,8 +94,9 @@ class LanternsVRExperience(Experience):
                 else:  # a normalised pointer (motion sensor): map the screen to ±45° / ±30°
                     self.yaw, self.pitch = (event.x - 0.5) * 90, (0.5 - event.y) * 60 + 8
             elif event.type in ("pointer_move", "pointer_down"):
-                eye_w = self.size[0] / 2
-                self.yaw = ((event.x % eye_w) / eye_w - 0.5) * 90
+                # A touch lands on one eye's half; a motion sensor (TUIO) spans the whole frame.
+                span = self.size[0] if event.source == "tuio" else self.size[0] / 2
+                self.yaw = ((event.x % span) / span - 0.5) * 90
                 self.pitch = (0.5 - event.y / self.size[1]) * 60 + 8
                 if event.type == "pointer_down":
                     self._shoot()
