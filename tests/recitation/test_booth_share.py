@@ -243,8 +243,8 @@ def test_a_family_shares_a_scored_take_with_a_nickname(make_booth, data_dir, tmp
     assert queued_shares(data_dir) == [folder] and soundfile.info(str(folder / "audio.ogg")).duration > 9
 
 
-def test_the_qr_can_be_shown_again_without_queueing_twice(make_booth, data_dir):
-    booth = make_booth(public_base_url=PUBLIC)
+def test_the_qr_can_be_shown_again_without_queueing_twice(make_booth, data_dir, tmp_path):
+    booth = make_booth(public_base_url=PUBLIC, language="en")
     record_take(booth, 3.0)
     tap(booth, "share")
     tap(booth, "share_confirm")  # no nickname
@@ -253,9 +253,11 @@ def test_the_qr_can_be_shown_again_without_queueing_twice(make_booth, data_dir):
     tap(booth, "share_done")
     assert booth.flow.screen == F.SCORE and not booth.busy
     [again] = [b for b in booth.buttons() if b.key == "share"]
-    assert again.label == t("recite.share.again", "zh-CN")
+    assert again.label == t("recite.share.again", "en")
     tap(booth, "share")
     assert booth.flow.screen == F.SHARED and booth.sharing.ticket is ticket
+    screenshot(booth, tmp_path / "screens", "24-shared-qr-en")
+    assert "Delete code" in dict(booth.test_text.drawn) and "Nickname: " not in str(booth.test_text.drawn)
     assert len(queued_shares(data_dir)) == 1
     meta = json.loads((queued_shares(data_dir)[0] / "meta.json").read_text(encoding="utf-8"))
     assert meta["nickname"] == ""
