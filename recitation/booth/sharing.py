@@ -47,6 +47,12 @@ def nickname_choices() -> tuple[str, ...]:
     return NICKNAMES
 
 
+def uploads_configured(config) -> bool:
+    """Shares are uploaded only by a kiosk with its server and credential (experiences.kiosk.services starts the
+    uploader then); without them a QR would point at a page that never comes, so the booth does not offer one."""
+    return bool(config.server.url and config.server.key)
+
+
 def expiry_date(now_wall: float, days: int) -> dt.date:
     """The last local calendar day the link works (the server counts `days` from the upload; this is at most)."""
     return (dt.datetime.fromtimestamp(now_wall) + dt.timedelta(days=days)).date()
@@ -67,6 +73,8 @@ class ShareJob:
 
     def _run(self, take_path, poem, scores, nickname, config, now_wall, queue) -> None:
         try:
+            if not uploads_configured(config):
+                raise ShareError("kiosk.toml [server] url and key are needed to upload shares")
             ticket = queue(take_path, poem.id, scores, nickname, config=config, poem_title=poem.title,
                            poem_text="\n".join(poem.paragraphs), audio_format=AUDIO_FORMAT, days=self.days)
             self._outcome = ShareOutcome(ticket, expiry_date(now_wall, self.days), self.days)

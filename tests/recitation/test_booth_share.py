@@ -73,9 +73,11 @@ def make_booth(package, data_dir, clean_reading):
     pygame.init()
     made = []
 
-    def make(public_base_url="", language="zh-CN"):
+    def make(public_base_url="", language="zh-CN", server=True):
         config = KioskConfig()
         config.server.public_base_url = public_base_url
+        if server:  # a kiosk with its library's server and credential: the share uploader runs
+            config.server.url, config.server.key, config.server.secret = "https://lib.example.cn", "kiosk-7", "s3"
         clock = ManualClock(100.0)
         sink = ListSink()
         machine = KioskStateMachine(sink, Place(), clock, idle_seconds=90.0, warning_seconds=10.0)
@@ -286,6 +288,16 @@ def test_without_a_public_address_the_booth_says_so_kindly(make_booth, data_dir,
     assert [v for k, v in extensions.items() if k.endswith("/recitation-share")] == ["unavailable"]
     tap(booth, "share_done")
     assert booth.flow.screen == F.REVIEW
+
+
+def test_without_an_upload_server_no_dead_link_is_shown(make_booth, data_dir):
+    booth = make_booth(public_base_url=PUBLIC, server=False)  # embedded server: nothing would upload the take
+    record_take(booth, 3.0, no_score=True)
+    tap(booth, "share")
+    tap(booth, "share_confirm")
+    finish_share(booth)
+    assert booth.flow.screen == F.SHARE_OFF and booth.sharing.ticket is None
+    assert not queued_shares(data_dir)
 
 
 def test_sharing_is_offered_only_after_consent_for_a_saved_take():
