@@ -253,7 +253,6 @@ class RecitationBooth(Experience):
         self._start_highlight()
         self.session = TakeSession(self.device, datadir.recordings_dir(), self.poem, self.highlight,
                                    {"no_score": self.flow.no_score})
-        self.sharing.forget()
         self.ctx.reporter.report("attempted", self._item())
 
     def _stop_take(self) -> None:
