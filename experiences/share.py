@@ -28,6 +28,7 @@ NICKNAMES = ("小熊猫", "小老虎", "小白兔", "小海豚", "小松鼠", "�
              "小猫头鹰", "小蜜蜂", "Little Panda", "Little Tiger", "Little Rabbit", "Little Dolphin")
 FORMATS = {"flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
 UPLOAD_PATH = "/s/api/upload"
+WRITE_BLOCK = 48000  # frames per write: ~60 s of Vorbis in one call crashes the process
 
 
 class ShareError(ValueError):
@@ -92,7 +93,10 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
     try:
         data, rate = soundfile.read(str(recording_path), always_2d=False)
         container, subtype = FORMATS[audio_format]
-        soundfile.write(str(staging / f"audio.{audio_format}"), data, rate, format=container, subtype=subtype)
+        with soundfile.SoundFile(str(staging / f"audio.{audio_format}"), "w", rate, 1 if data.ndim == 1 else
+                                 data.shape[1], format=container, subtype=subtype) as out:
+            for start in range(0, len(data), WRITE_BLOCK):  # one big Vorbis write segfaults libsndfile 1.2.2
+                out.write(data[start:start + WRITE_BLOCK])
         meta = {"token": token, "delete_code": delete_code, "poem_id": poem_id, "poem_title": poem_title,
                 "poem_text": poem_text, "scores": {str(k): v for k, v in (scores or {}).items()
                                                    if isinstance(v, (int, float))},

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 FORMATS = {"FLAC": ".flac", "OGG": ".ogg"}
+WRITE_BLOCK = 48000  # frames per write (≥ ~60 s of Vorbis in one call crashes libsndfile 1.2.2)
 
 
 def save_take(base: Path, samples: np.ndarray, sample_rate: int, meta: dict, scores: dict | None,
@@ -32,7 +33,9 @@ def save_take(base: Path, samples: np.ndarray, sample_rate: int, meta: dict, sco
         if scores is not None:
             details["scores"] = scores
         out.comment = json.dumps(details, ensure_ascii=False, separators=(",", ":"))
-        out.write(np.asarray(samples, dtype=np.int16))
+        samples = np.asarray(samples, dtype=np.int16)
+        for start in range(0, len(samples), WRITE_BLOCK):  # one big Vorbis write segfaults libsndfile 1.2.2
+            out.write(samples[start:start + WRITE_BLOCK])
     tmp.replace(target)
     return target
 

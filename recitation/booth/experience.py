@@ -1,5 +1,5 @@
 """The recitation booth (朗诵亭) as a kiosk experience: pick a poem, read along with the karaoke display,
-record after the guardian's consent, see a kind, explainable score.
+record after the guardian's consent, see a kind, explainable score, and (if the family chooses) share the take.
 
 Devices come from ctx.services: "audio" (a recitation.audio.devices.AudioDevice; without one, and not headless,
 PyAudio is tried) and "fonts" (the kiosk's text renderer). Everything written goes under the data directory.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import numpy as np
 import pygame
@@ -24,6 +25,7 @@ from recitation.audio.takes import prune_recordings
 from recitation.booth import flow as F
 from recitation.booth import layout
 from recitation.booth.session import Highlight, TakeSession
+from recitation.booth.sharing import BoothSharing
 from recitation.booth.widgets import PAPER, Button
 from recitation.poems import PoemFilter, load_poems, search
 from recitation.scoring.warm import warm_scorer
@@ -56,6 +58,7 @@ class RecitationBooth(Experience):
         self._canvas = None
         self._default_music = content.get("music", "")
         self.mic_delay = 0.0
+        self.sharing = BoothSharing(self, wall_clock=time.time)  # 分享给家人: the share screens' state
 
     # --- lifecycle ---------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -90,6 +93,7 @@ class RecitationBooth(Experience):
             else:
                 self.session.abort()
             self.session = None
+        self.sharing.stop()
         if self.output is not None:
             self.output.close()
         if self.device is not None and self.device is not self.ctx.services.get("audio"):
@@ -178,6 +182,8 @@ class RecitationBooth(Experience):
         elif key == "playback":
             if self.take_samples is not None:
                 self.mixer.play_voice(self.take_samples)
+        elif key.startswith(("share", "nick:")):
+            self.sharing.press(key)
         elif key == "next_poem":
             flow.back()
             flow.back()
@@ -188,6 +194,8 @@ class RecitationBooth(Experience):
             if flow.screen in (F.PICKER, F.READING):
                 self.mixer.stop_voice()
                 self.mixer.music_on = False
+        if flow.screen not in F.AFTER_TAKE:
+            self.sharing.forget()  # the take's QR and delete code leave the screen for good
         self.finished = flow.finished
         self.busy = flow.busy
         self.focus = 0 if key.startswith(("poem:", "back", "record", "agree", "decline", "stop")) else self.focus
@@ -255,7 +263,7 @@ class RecitationBooth(Experience):
         self.take_samples = self.session.samples()
         self.flow.stop()
         if self.flow.screen == F.REVIEW:  # no-score mode: save and report without a score
-            self.session.finish(None)
+            self.sharing.take_saved(self.session.finish(None), {})
             self.session = None
             self.ctx.reporter.report("completed", self._item(), build_result(completion=True,
                                      duration=len(self.take_samples) / RECORD_RATE))
@@ -267,7 +275,8 @@ class RecitationBooth(Experience):
         shown = [t + self.mic_delay for t in self.session.char_times()]
         report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang, char_times=shown)
         self.report = report
-        self.session.finish({"overall": report.overall, **report.scores, "flags": report.flags})
+        scores = {"overall": report.overall, **report.scores}
+        self.sharing.take_saved(self.session.finish({**scores, "flags": report.flags}), scores)
         self.session = None
         self.ctx.reporter.report("completed", self._item(), build_result(
             score=report.overall, score_max=100, completion=True, duration=len(self.take_samples) / RECORD_RATE,
@@ -295,6 +304,8 @@ class RecitationBooth(Experience):
                 self._stop_take()
         elif self.flow.screen == F.SCORING:
             self._score_take()
+        elif self.flow.screen == F.SHARING:
+            self.sharing.update()
         if self.output is not None:
             missing = int((OUTPUT_LEAD_S - self.output.pending_seconds()) * RECORD_RATE)
             if missing > 0 and (self.mixer.voice_playing or self.mixer.music_on):
@@ -345,6 +356,8 @@ class RecitationBooth(Experience):
             screens.draw_consent(surface, text, self.ctx.config.storage.recordings_keep_days, lang)
         elif flow.screen == F.SCORE and self.report is not None:
             screens.draw_score(surface, text, self.report, lang)
+        elif flow.screen in (F.SHARE_PICK, F.SHARING, F.SHARED, F.SHARE_OFF):
+            self.sharing.draw(surface, text, lang)
         elif self.poem is not None:
             screens.draw_header(surface, text, self.poem, lang)
             position = self.highlight.position(now) if self.highlight is not None else -1.0

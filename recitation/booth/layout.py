@@ -71,8 +71,43 @@ def buttons(booth) -> list[Button]:
         return [back] + row_of_buttons([("redo", t("recite.ui.redo", lang)), ("stop", t("recite.ui.stop", lang))],
                                        pygame.Rect(width // 2 - 300, height - 100, 600, 80), primary="stop")
     if flow.screen in (F.SCORE, F.REVIEW):
-        return [back] + row_of_buttons([("playback", t("recite.ui.playback", lang)),
-                                        ("redo", t("recite.ui.redo", lang)),
-                                        ("next_poem", t("recite.ui.next_poem", lang))],
-                                       pygame.Rect(width - 760, height - 100, 730, 80), primary="redo")
+        specs = [("playback", t("recite.ui.playback", lang)), ("redo", t("recite.ui.redo", lang)),
+                 ("next_poem", t("recite.ui.next_poem", lang))]
+        area = pygame.Rect(width - 760, height - 100, 730, 80)
+        if flow.can_share:  # only after the guardian agreed to recording, and only for a saved take
+            again = booth.sharing.ticket is not None
+            specs.append(("share", t("recite.share.again" if again else "recite.share.button", lang)))
+            area = pygame.Rect(width - 1000, height - 100, 970, 80)
+        return [back] + row_of_buttons(specs, area, primary="redo")
+    if flow.screen == F.SHARE_PICK:
+        return [back] + nickname_buttons(booth) + row_of_buttons(
+            [("share_confirm", t("recite.share.confirm", lang))], pygame.Rect(width - 350, height - 100, 320, 80),
+            primary="share_confirm")
+    if flow.screen in (F.SHARED, F.SHARE_OFF):
+        specs = [("playback", t("recite.ui.playback", lang))] if flow.screen == F.SHARE_OFF else []
+        specs.append(("share_done", t("recite.share.done" if flow.screen == F.SHARED else "recite.share.ok", lang)))
+        row_width = 320 * len(specs) + 18 * (len(specs) - 1)
+        return [back] + row_of_buttons(specs, pygame.Rect(width - 30 - row_width, height - 100, row_width, 80),
+                                       primary="share_done")
     return []
+
+
+NICKNAME_COLUMNS = 6
+
+
+def nickname_buttons(booth) -> list[Button]:
+    """The kid-safe nicknames as big toggles with pinyin (never a keyboard), and "no nickname"; one is on."""
+    from recitation.booth.sharing import nickname_choices, nickname_pinyin
+
+    names = list(nickname_choices())
+    specs = [(f"nick:{i}", name, nickname_pinyin(name)) for i, name in enumerate(names)]
+    specs.append(("nick:none", t("recite.share.no_nickname", booth.lang), ""))
+    gap, top, row_h = 12, 230, 104
+    width = (DESIGN_SIZE[0] - 60 - gap * (NICKNAME_COLUMNS - 1)) // NICKNAME_COLUMNS
+    out = []
+    for k, (key, label, ruby) in enumerate(specs):
+        rect = pygame.Rect(30 + (k % NICKNAME_COLUMNS) * (width + gap), top + (k // NICKNAME_COLUMNS) * (row_h + gap),
+                           width, row_h - 8)
+        chosen = booth.flow.nickname == (names[int(key[5:])] if key != "nick:none" else "")
+        out.append(Button(key, label, rect, on=chosen, ruby=ruby, label_size=30 if ruby else 24))
+    return out

@@ -24,6 +24,8 @@ class Button:
     primary: bool = False
     on: bool | None = None  # a toggle's state (None: not a toggle)
     enabled: bool = True
+    ruby: str = ""  # pinyin shown above the label (children read the nickname buttons by it)
+    label_size: int = 30
 
     def hit(self, x: float, y: float) -> bool:
         return self.enabled and self.rect.collidepoint(x, y)
@@ -39,7 +41,12 @@ class Button:
         if self.on is not None:
             label = ("• " if self.on else "") + label  # a dot as well as the colour
         colour = WHITE if self.primary else (INK if self.enabled else GREY)
-        text.draw(surface, label, self.rect.center, 30, colour, anchor="center")
+        if self.ruby:
+            text.draw(surface, self.ruby, (self.rect.centerx, self.rect.centery - 6), 22, colour, anchor="midbottom")
+            text.draw(surface, label, (self.rect.centerx, self.rect.centery - 2), self.label_size, colour,
+                      anchor="midtop")
+        else:
+            text.draw(surface, label, self.rect.center, self.label_size, colour, anchor="center")
 
 
 def row_of_buttons(specs: list[tuple[str, str]], area: pygame.Rect, height: int = 80, gap: int = 18,

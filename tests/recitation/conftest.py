@@ -13,12 +13,19 @@ from recitation.fixtures import JINGYESI, Reading, add_noise, require_tools, sca
 
 
 @pytest.fixture(scope="session")
-def readings(tmp_path_factory) -> dict[str, Path]:
+def clean_reading(tmp_path_factory) -> Path:
+    """A WAV of 静夜思 read cleanly, made once per session (tests that need no faulty readings use only this)."""
+    require_tools()
+    return synthesize(JINGYESI, tmp_path_factory.mktemp("clean") / "clean.wav")
+
+
+@pytest.fixture(scope="session")
+def readings(tmp_path_factory, clean_reading) -> dict[str, Path]:
     """name -> WAV of 静夜思 read cleanly or with one fault (see recitation.fixtures.Reading)."""
     require_tools()
     folder = tmp_path_factory.mktemp("readings")
     out = {
-        "clean": synthesize(JINGYESI, folder / "clean.wav"),
+        "clean": clean_reading,
         "skipped_line": synthesize(JINGYESI, folder / "skip.wav", Reading(skip_line=1)),
         "hesitation": synthesize(JINGYESI, folder / "hesitation.wav", Reading(hesitate_line=1, hesitate_ms=3000)),
         "no_pauses": synthesize(JINGYESI, folder / "no_pauses.wav", Reading(minor_pause_ms=0, major_pause_ms=0)),

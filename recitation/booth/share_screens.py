@@ -1,0 +1,88 @@
+"""Drawing the booth's 分享给家人 screens (pygame): the nickname choice, the QR code with its expiry and delete
+code, and the kind "sharing is not set up here" message. 1280×720 design size, like the other screens.
+"""
+from __future__ import annotations
+
+import io
+
+import pygame
+
+from experiences.i18n import t
+from recitation.booth.widgets import ACCENT, GREY, INK, PAPER_DARK, WHITE
+
+QR_BOX = pygame.Rect(50, 110, 460, 460)  # the white card the QR code sits on
+_qr_cache: dict[bytes, pygame.Surface] = {}
+
+
+def qr_surface(png: bytes, side: int) -> pygame.Surface:
+    """The ticket's QR PNG scaled up crisply: whole pixels per module (experiences.share draws 8 px a module)."""
+    key = png + side.to_bytes(4, "big")
+    if key not in _qr_cache:
+        image = pygame.image.load(io.BytesIO(png), "qr.png")
+        width = image.get_width()
+        modules = width // 8 if width % 8 == 0 else width
+        size = max(1, side // modules) * modules
+        _qr_cache.clear()  # one ticket on screen at a time
+        _qr_cache[key] = pygame.transform.scale(image, (size, size))  # nearest neighbour: sharp modules
+    return _qr_cache[key]
+
+
+def format_date(date, lang: str) -> str:
+    return t("recite.share.date", lang, year=date.year, month=date.month, day=date.day)
+
+
+def draw_share_pick(surface, text, days: int, lang: str) -> None:
+    """Title and the plain explanation above the nickname buttons (layout.nickname_buttons)."""
+    width = surface.get_width()
+    text.draw(surface, t("recite.share.pick_title", lang), (width // 2, 22), 48, INK, anchor="midtop")
+    area = pygame.Rect(100, 96, width - 200, 130)
+    used = text.draw_paragraph(surface, t("recite.share.pick_what", lang), area, 26, INK, line_gap=0.25)
+    area.top += used + 4
+    text.draw_paragraph(surface, t("recite.share.pick_expiry", lang, days=days), area, 26, GREY, line_gap=0.25)
+
+
+def draw_sharing(surface, text, lang: str) -> None:
+    centre = (surface.get_width() // 2, surface.get_height() // 2)
+    text.draw(surface, t("recite.share.preparing", lang), centre, 40, INK, anchor="center")
+
+
+def draw_shared(surface, text, outcome, nickname: str, lang: str) -> None:
+    """The QR code drawn large on white, the expiry date, and the delete code in big digits with what it does."""
+    ticket = outcome.ticket
+    pygame.draw.rect(surface, WHITE, QR_BOX, border_radius=18)
+    qr = qr_surface(ticket.qr_png, QR_BOX.width - 20)
+    surface.blit(qr, qr.get_rect(center=QR_BOX.center))
+    text.draw(surface, t("recite.share.scan", lang), (QR_BOX.centerx, QR_BOX.bottom + 16), 28, INK, anchor="midtop")
+
+    left, right = 560, surface.get_width() - 40
+    column = pygame.Rect(left, 0, right - left, 0)
+    text.draw(surface, t("recite.share.qr_title", lang), (left, 40), 36, INK)
+    y = 100
+    if nickname:
+        text.draw(surface, t("recite.share.nickname", lang, nickname=nickname), (left, y), 28, INK)
+        y += 46
+    column.top = y
+    y += text.draw_paragraph(surface, t("recite.share.expires", lang, date=format_date(outcome.expires, lang),
+                                        days=outcome.days), column, 28, INK, align="left", line_gap=0.25) + 24
+    text.draw(surface, t("recite.share.delete_title", lang), (left, y), 32, INK)
+    code_box = pygame.Rect(left, y + 48, 420, 130)
+    pygame.draw.rect(surface, WHITE, code_box, border_radius=16)
+    pygame.draw.rect(surface, ACCENT, code_box, width=4, border_radius=16)
+    code = ticket.delete_code
+    text.draw(surface, f"{code[:3]} {code[3:]}", code_box.center, 96, INK, anchor="center")
+    column.top = code_box.bottom + 22
+    used = text.draw_paragraph(surface, t("recite.share.delete_how", lang), column, 26, INK, align="left",
+                               line_gap=0.25)
+    column.top += used + 8
+    text.draw_paragraph(surface, t("recite.share.delete_note", lang), column, 26, GREY, align="left", line_gap=0.25)
+
+
+def draw_share_off(surface, text, keep_days: int, lang: str) -> None:
+    """Kind words: sharing is not set up on this machine, and the take is still here to play back."""
+    width = surface.get_width()
+    pygame.draw.rect(surface, PAPER_DARK, pygame.Rect(140, 140, width - 280, 380), border_radius=24)
+    text.draw(surface, t("recite.share.off_title", lang), (width // 2, 180), 48, INK, anchor="midtop")
+    area = pygame.Rect(200, 270, width - 400, 240)
+    used = text.draw_paragraph(surface, t("recite.share.off_why", lang), area, 30, INK, line_gap=0.3)
+    area.top += used + 16
+    text.draw_paragraph(surface, t("recite.share.off_safe", lang, days=keep_days), area, 30, INK, line_gap=0.3)
