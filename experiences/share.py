@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -117,8 +118,11 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
 class ShareUploader:
     """Sends queued shares to the server (kiosk credential); an entry leaves the queue only when stored."""
 
-    def __init__(self, server_url: str, key: str, secret: str, outbox: Path | None = None, timeout: float = 60.0):
+    def __init__(self, server_url: str, key: str, secret: str, outbox: Path | None = None, timeout: float = 60.0,
+                 keep_days: float = 7.0, clock=time.time):
         self.server_url = server_url.rstrip("/")
+        self.keep_seconds = keep_days * 86400  # the consent screen's promise: kiosk copies go after this
+        self.clock = clock
         self.auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
         self.outbox = Path(outbox) if outbox is not None else share_outbox_dir()
         self.timeout = timeout
@@ -128,8 +132,24 @@ class ShareUploader:
     def pending(self) -> list[Path]:
         return sorted(p for p in self.outbox.iterdir() if p.is_dir() and not p.name.startswith("."))
 
+    def expire(self) -> int:
+        """Delete queued shares older than the kiosk keeps recordings (never uploaded: the family was told the
+        copy here is gone after that), and staging folders a crash left behind. Returns how many went."""
+        gone = 0
+        now = self.clock()
+        for folder in self.outbox.iterdir():
+            if not folder.is_dir():
+                continue
+            limit = 3600 if folder.name.startswith(".") else self.keep_seconds
+            if now - folder.stat().st_mtime > limit:
+                shutil.rmtree(folder, ignore_errors=True)
+                gone += 1
+                log.info("share %s expired on this kiosk before it could be uploaded", folder.name)
+        return gone
+
     def send_all(self) -> int:
         """Upload every queued share; returns how many were stored. Failures stay queued for the next try."""
+        self.expire()
         sent = 0
         for folder in self.pending():
             try:

@@ -120,5 +120,6 @@ def _start_sync(config, outbox, services: Services, interval: float = 300.0) -> 
     services._stoppers.append(sync.stop)
     from experiences.share import ShareUploader
 
-    uploader = ShareUploader(config.server.url, config.server.key, config.server.secret).start()
+    uploader = ShareUploader(config.server.url, config.server.key, config.server.secret,
+                             keep_days=config.storage.recordings_keep_days).start()
     services._stoppers.append(uploader.stop)

@@ -3,8 +3,10 @@ the page (poem, scores, player, download), the delete code, expiry, and the kid-
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
+import time
 from datetime import timedelta
 
 import numpy as np
@@ -165,3 +167,18 @@ def test_a_library_may_choose_a_shorter_expiry(portal, take, tmp_path):
     assert client.get(f"/s/{ticket.token}").status_code == 200
     clock.now += timedelta(days=2)
     assert client.get(f"/s/{ticket.token}").status_code == 404
+
+
+def test_kiosk_copies_that_never_uploaded_expire_as_the_consent_screen_promised(take, tmp_path):
+    outbox = tmp_path / "out"
+    fresh = queue_share(take, "p", {}, config=_config(), outbox=outbox)
+    old = queue_share(take, "p", {}, config=_config(), outbox=outbox)
+    stale_staging = outbox / ".crashed.partial"
+    stale_staging.mkdir()
+    now = time.time()
+    eight_days_ago = now - 8 * 86400
+    os.utime(outbox / old.token, (eight_days_ago, eight_days_ago))
+    os.utime(stale_staging, (now - 7200, now - 7200))
+    uploader = ShareUploader("http://127.0.0.1:9", "k", "s", outbox=outbox, timeout=2, keep_days=7, clock=lambda: now)
+    assert uploader.expire() == 2
+    assert sorted(p.name for p in outbox.iterdir()) == [fresh.token]
