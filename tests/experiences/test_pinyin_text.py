@@ -1,0 +1,117 @@
+"""Pinyin for any text (experiences.pinyin) and lines drawn with a pinyin row (TextRenderer pinyin=True)."""
+from __future__ import annotations
+
+import numpy as np
+import pygame
+import pytest
+
+from experiences.pinyin import has_han, is_han, pinyin_for
+from experiences.text import TextRenderer
+
+
+@pytest.fixture(scope="module")
+def text():
+    return TextRenderer()
+
+
+def ink_rows(surface: pygame.Surface, rect: pygame.Rect | None = None) -> np.ndarray:
+    """Indices of rows (within `rect`) holding any visible pixel."""
+    alpha = pygame.surfarray.array_alpha(surface.subsurface(rect) if rect else surface)
+    return np.nonzero(alpha.max(axis=0) > 0)[0]
+
+
+def test_one_syllable_per_character_with_tone_marks_and_blanks_for_the_rest():
+    assert pinyin_for("第 1/8 题") == ["dì", "", "", "", "", "", "tí"]
+    assert pinyin_for("还在吗？") == ["hái", "zài", "ma", ""]
+    assert pinyin_for("Hi") == ["", ""]
+    assert pinyin_for("") == []
+
+
+def test_polyphones_are_read_in_context():
+    assert pinyin_for("银行")[1] == "háng"
+    assert pinyin_for("行走")[0] == "xíng"
+    assert pinyin_for("慢慢想，不着急") == ["màn", "màn", "xiǎng", "", "bù", "zháo", "jí"]
+
+
+def test_yi_and_bu_keep_their_citation_tones():
+    # pypinyin's phrase table writes the sandhi tone in these words (一样 yí yàng, 不要 bú yào)
+    assert pinyin_for("一样")[0] == "yī"
+    assert pinyin_for("一起来")[0] == "yī"
+    assert pinyin_for("不要")[0] == "bù"
+    assert pinyin_for("对不对")[1] == "bù"
+
+
+def test_result_is_a_fresh_list_each_call():
+    first = pinyin_for("成语")
+    first.append("x")
+    assert pinyin_for("成语") == ["chéng", "yǔ"]
+
+
+def test_han_detection():
+    assert is_han("成") and is_han("𫛸") and not is_han("A") and not is_han("，")
+    assert has_han("第1题") and not has_han("Round 1/8")
+
+
+def test_pinyin_row_sits_above_the_characters(text):
+    surface = pygame.Surface((500, 200), pygame.SRCALPHA)
+    box = text.draw(surface, "还在吗？", (250, 100), 40, (255, 255, 255), anchor="center", pinyin=True)
+    plain = text.size("还在吗？", 40)
+    ruby = text.pinyin_row_height(40)
+    assert box.height == plain[1] + ruby
+    assert box.center == (250, 100)  # the anchor is of the whole box, pinyin row included
+    rows = ink_rows(surface, box)
+    top_band = rows[rows < ruby]
+    assert len(top_band) > 5, "syllables drawn in the pinyin row"
+    # the characters sit below the row: nothing of them reaches into it
+    body_only = pygame.Surface((500, 200), pygame.SRCALPHA)
+    text.draw(body_only, "还在吗？", box.topleft, 40, (255, 255, 255), pinyin=False)
+    assert ink_rows(body_only)[0] < ruby + box.top  # plain text starts higher than the pinyin line's text
+
+
+def test_each_syllable_is_centred_over_its_character(text):
+    surface = pygame.Surface((600, 200), pygame.SRCALPHA)
+    box = text.draw(surface, "我们", (10, 10), 48, (255, 255, 255), pinyin=True)
+    ruby = text.pinyin_row_height(48)
+    alpha = pygame.surfarray.array_alpha(surface)
+    half = box.left + box.width // 2
+    for left, right in ((box.left, half), (half, box.right)):
+        syllable_cols = np.nonzero(alpha[left:right, box.top:box.top + ruby].max(axis=1) > 0)[0]
+        char_cols = np.nonzero(alpha[left:right, box.top + ruby:box.bottom].max(axis=1) > 0)[0]
+        assert len(syllable_cols) and len(char_cols)
+        assert abs(syllable_cols.mean() - char_cols.mean()) < 6
+
+
+def test_a_line_without_han_is_drawn_exactly_as_plain_text(text):
+    a = pygame.Surface((300, 80), pygame.SRCALPHA)
+    b = pygame.Surface((300, 80), pygame.SRCALPHA)
+    ra = text.draw(a, "Round 1/8", (150, 40), 30, anchor="center", pinyin=True)
+    rb = text.draw(b, "Round 1/8", (150, 40), 30, anchor="center")
+    assert ra == rb
+    assert np.array_equal(pygame.surfarray.array_alpha(a), pygame.surfarray.array_alpha(b))
+
+
+def test_mixed_line_keeps_latin_runs_and_fades(text):
+    surface = pygame.Surface((400, 120), pygame.SRCALPHA)
+    width, height = text.size_with_pinyin("第 1/8 题", 28)
+    assert height == text.size("第 1/8 题", 28)[1] + text.pinyin_row_height(28)
+    assert width >= text.size(" 1/8 ", 28)[0] + 2 * text.size("第", 28)[0]
+    box = text.draw(surface, "第 1/8 题", (0, 0), 28, alpha=100, pinyin=True)
+    assert (box.width, box.height) == (width, height)
+    assert 0 < pygame.surfarray.array_alpha(surface).max() <= 100
+    # shared surfaces are not left faded
+    assert text.render_with_pinyin("第 1/8 题", 28).get_alpha() in (None, 255)
+
+
+def test_paragraph_with_pinyin_wraps_to_the_wider_cells_and_stays_in_its_rect(text):
+    surface = pygame.Surface((400, 400), pygame.SRCALPHA)
+    rect = pygame.Rect(20, 20, 220, 360)
+    message = "找一个以「心」开头的成语，慢慢想，不着急。"
+    used = text.draw_paragraph(surface, message, rect, 30, pinyin=True)
+    plain = text.draw_paragraph(pygame.Surface((400, 400), pygame.SRCALPHA), message, rect, 30)
+    assert used > plain
+    for line in text.wrap(message, 30, rect.width, pinyin=True):
+        assert text.size_with_pinyin(line, 30)[0] <= rect.width
+    alpha = pygame.surfarray.array_alpha(surface)
+    outside = alpha.copy()
+    outside[rect.left:rect.right, rect.top:rect.top + used] = 0
+    assert outside.max() == 0
