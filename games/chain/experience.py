@@ -14,9 +14,10 @@ from experiences.runtime import Experience, InputEvent
 from games.chain import view
 from games.idioms.chain import CHILD, END_CHILD_STUCK, END_KIOSK_STUCK, ChainGame, ChainRules
 from games.idioms.dictionary import dictionary_for
+from games.idioms.levels import age_band_of, level_for, shows_pinyin
 from games.idioms.glyphs import default_glyphs
 from games.ui.sound import SoundBank
-from games.ui.text import text_renderer, use_renderer
+from games.ui.text import pinyin_shown, show_pinyin, text_renderer, use_renderer
 from games.ui.widgets import Button, button_rect
 
 KIOSK_PAUSE = 1.4  # seconds between the child's move and the kiosk's reply: time to read
@@ -33,6 +34,7 @@ class ChainExperience(Experience):
         self.max_turns = int(content.get("max_turns", 12))
         self.sounds = ctx.services.get("sounds") or SoundBank(ctx.config.audio.volume_cap)
         use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
+        show_pinyin(shows_pinyin(level_for(age_band_of(ctx, package), content.get("levels"))))
         self.size = ctx.size
         self.state = "loading"
 
@@ -192,11 +194,11 @@ class ChainExperience(Experience):
         game = self.game
         view.draw_chain_strip(surface, game.chain, game.movers)
         text_renderer().draw(surface, t("chain.chain_so_far", self.lang, count=len(game.chain)),
-                             (self.size[0] - 24, 24), 28, view.PAPER, anchor="topright")
+                             (self.size[0] - 24, 24), 28, view.PAPER, anchor="topright", pinyin=pinyin_shown())
         if game.movers[-1] != CHILD:
             text_renderer().draw(surface, t("chain.kiosk_turn", self.lang),
                                  (self.size[0] / 2 - 250, self.size[1] * 0.25 + 20), 30, (230, 220, 190),
-                                 anchor="midright")
+                                 anchor="midright", pinyin=pinyin_shown())
         view.draw_current(surface, game.last, self.dictionary.words[game.last].pinyin, self.size[1] * 0.25)
         view.draw_message(surface, self.message, self.size[1] * 0.37)
         if self.state in ("child", "kiosk"):
