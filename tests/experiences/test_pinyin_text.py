@@ -115,3 +115,69 @@ def test_paragraph_with_pinyin_wraps_to_the_wider_cells_and_stays_in_its_rect(te
     outside = alpha.copy()
     outside[rect.left:rect.right, rect.top:rect.top + used] = 0
     assert outside.max() == 0
+
+
+# --- the kiosk: young readers' card titles and the idle question ---------------------------------------------
+
+def _menu_with(tmp_path, text, bands_per_package):
+    from experiences.kiosk import testing
+    from experiences.kiosk.covers import CoverCache
+    from experiences.kiosk.menu import MenuScreen
+    from experiences.package import open_package
+
+    packages = [open_package(testing.write_test_package(tmp_path / f"p{n}", f"org.yuedu.test.py{n}",
+                                                        title="成语灯谜", cover=False, age_bands=bands))
+                for n, bands in enumerate(bands_per_package)]
+    return MenuScreen(packages, text, CoverCache(text))
+
+
+def test_menu_titles_of_young_packages_carry_pinyin(tmp_path, text, monkeypatch):
+    from experiences.kiosk import menu as menu_module
+
+    menu = _menu_with(tmp_path, text, [["3-5"], ["6-8", "9-12"], ["9-12"], ["13+", "all"]])
+    assert [menu_module.title_has_pinyin(p) for p in menu.packages] == [True, True, False, False]
+    with_pinyin = pygame.Surface((1280, 720))
+    menu.draw(with_pinyin)
+    monkeypatch.setattr(menu_module, "title_has_pinyin", lambda package: False)
+    plain = pygame.Surface((1280, 720))
+    menu._size = (0, 0)  # lay out again
+    menu.draw(plain)
+    cards = [target.rect for target in menu.targets() if target.kind == "card"]
+    title_size = max(22, min(34, cards[0].height // 7))
+    ruby = text.pinyin_row_height(title_size)
+    for card, young in zip(cards, (True, True, False, False)):
+        a, b = (pygame.image.tobytes(s.subsurface(card), "RGB") for s in (with_pinyin, plain))
+        assert (a != b) is young
+        if young:
+            # the syllables sit in a band just above the title: below the (now shorter) cover, above the characters
+            labels = 1 if card is cards[0] else 2
+            text_h = title_size + labels * text.font(max(18, title_size * 2 // 3)).get_sized_height() + 30 + ruby
+            band = pygame.Rect(card.left + 14, card.bottom - text_h + 4, card.width - 28, ruby - 2)
+            ink = (pygame.surfarray.array3d(with_pinyin.subsurface(band)).astype(int).sum(axis=2) < 450).sum()
+            assert ink > 20
+            blank = (pygame.surfarray.array3d(plain.subsurface(band)).astype(int).sum(axis=2) < 450).sum()
+            assert ink > blank
+
+
+def test_long_young_titles_are_shortened_to_their_pinyin_width(tmp_path, text):
+    menu = _menu_with(tmp_path, text, [["3-5"]])
+    long_title = "一个很长很长的成语故事体验名称"
+    fitted = menu._fit(long_title, 30, 240, pinyin=True)
+    assert fitted.endswith("…") and text.size_with_pinyin(fitted, 30)[0] <= 240
+    assert len(fitted) <= len(menu._fit(long_title, 30, 240))
+
+
+def test_idle_question_has_pinyin_and_stays_on_its_panel(text):
+    from experiences.kiosk.overlays import draw_idle_warning
+
+    surface = pygame.Surface((1280, 720))
+    draw_idle_warning(surface, text, 9, "zh-CN")
+    # the syllables hái zài ma sit above 还在吗 near the panel's top: ink in the band right under its border
+    panel_top = (720 - 460) // 2
+    band = pygame.Rect(440, panel_top + 36, 400, text.pinyin_row_height(64) - 4)
+    ink = (pygame.surfarray.array3d(surface.subsurface(band)).astype(int).sum(axis=2) < 500).sum()
+    assert ink > 30
+    # the countdown's hint still ends inside the panel (it is the lowest text)
+    below = pygame.Rect(0, panel_top + 460, 1280, 720 - panel_top - 460)
+    outside = pygame.surfarray.array3d(surface.subsurface(below)).astype(int).sum(axis=2)
+    assert outside.max() < 200  # only the dimmed veil there
