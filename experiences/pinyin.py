@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Mapping, Sequence
 
 # CJK Unified Ideographs with extension A, the compatibility block and the supplementary planes (ext. B+).
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -20,9 +21,21 @@ def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
 
 
-def pinyin_for(text: str) -> list[str]:
-    """One syllable per character of `text` (tone marks), "" under punctuation, Latin letters and digits."""
-    return list(_pinyin_tuple(text))
+def pinyin_for(text: str, readings: Mapping[str, Sequence[str]] | None = None) -> list[str]:
+    """One syllable per character of `text` (tone marks), "" under punctuation, Latin letters and digits.
+
+    `readings` maps substrings to their syllables (one per character) where the caller knows better than the
+    phrase table: {"“了”": ("", "liǎo", "")} in "轮到你了：选一个以“了”开头的成语" (了 starting 了如指掌), while
+    the particle in 轮到你了 stays le. Every occurrence of a key is read so; empty syllables keep the computed ones."""
+    syllables = list(_pinyin_tuple(text))
+    for part, fixed in (readings or {}).items():
+        start = text.find(part) if part else -1
+        while start >= 0:
+            for i, syllable in enumerate(fixed[:len(part)]):
+                if syllable:
+                    syllables[start + i] = syllable
+            start = text.find(part, start + len(part))
+    return syllables
 
 
 @lru_cache(maxsize=4096)

@@ -48,6 +48,7 @@ class ChainExperience(Experience):
         self.game.start()
         self.game_started = self.ctx.clock.now()
         self.message = ""
+        self.message_readings: dict[str, tuple[str, ...]] = {}  # how the idioms a message quotes are read
         self.kiosk_in: float | None = None
         self._child_turn()
 
@@ -64,6 +65,7 @@ class ChainExperience(Experience):
         self.picks: list[str] = []
         self.turn_hints = 0
         link = self.game.last[-1]
+        self.message_readings = self._readings(self.game.last, -1)
         if self.rules.same_pinyin:
             self.message = t("chain.your_turn_same_pinyin", self.lang, char=link,
                              pinyin=self.dictionary.words[self.game.last].pinyin[-1])
@@ -91,6 +93,8 @@ class ChainExperience(Experience):
             card.state = "wrong"
             self.sounds.play("miss")
             self.message = t("chain.not_valid", self.lang, word=card.word, char=self.game.last[-1])
+            self.message_readings = {**self._readings(card.word, *range(len(card.word))),
+                                     **self._readings(self.game.last, -1)}
 
     def _report_turn(self, word: str) -> None:
         self.ctx.reporter.report(
@@ -113,6 +117,18 @@ class ChainExperience(Experience):
                     card.state = "hinted"
             meaning = hint["meaning"].split("。")[0][:16]  # the first sentence, short enough for one line
             self.message = t("chain.hint_text", self.lang, start=hint["word"][0], meaning=meaning)
+            self.message_readings = self._readings(hint["word"], 0)
+
+    def _readings(self, word: str, *positions: int) -> dict[str, tuple[str, ...]]:
+        """How a message reads the characters at `positions` of the idiom `word` when it quotes them: “了” that
+        starts 了如指掌 is liǎo, though pypinyin reads a lone 了 as the particle le. Keyed by the quoted text the
+        catalog's templates use (“X” for one character, the bare word for a whole idiom)."""
+        idiom = self.dictionary.words.get(word)
+        if idiom is None:
+            return {}
+        if len(positions) == len(word):
+            return {word: tuple(idiom.pinyin)}
+        return {f"“{word[i]}”": ("", idiom.pinyin[i], "") for i in positions}
 
     def _kiosk_move(self) -> None:
         self.kiosk_in = None
@@ -128,6 +144,7 @@ class ChainExperience(Experience):
         key = {END_CHILD_STUCK: "chain.end_no_move", END_KIOSK_STUCK: "chain.end_kiosk_stuck"}.get(
             game.end_reason, "chain.end_max")
         self.message = t(key, self.lang, char=game.last[-1], count=len(game.chain))
+        self.message_readings = self._readings(game.last, -1)
         possible = max(1, (self.max_turns - 1 + 1) // 2)
         self.ctx.reporter.report("scored", result=build_result(
             score=child_moves, score_max=possible, success=child_moves > 0,
@@ -200,7 +217,7 @@ class ChainExperience(Experience):
                                  (self.size[0] / 2 - 250, self.size[1] * 0.25 + 20), 30, (230, 220, 190),
                                  anchor="midright", pinyin=pinyin_shown())
         view.draw_current(surface, game.last, self.dictionary.words[game.last].pinyin, self.size[1] * 0.25)
-        view.draw_message(surface, self.message, self.size[1] * 0.37)
+        view.draw_message(surface, self.message, self.size[1] * 0.37, readings=self.message_readings)
         if self.state in ("child", "kiosk"):
             for i, card in enumerate(self.cards):
                 view.draw_card(surface, card, self.state == "child" and i == self.focus)

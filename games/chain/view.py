@@ -91,12 +91,13 @@ def draw_card(surface: pygame.Surface, card: Card, focused: bool) -> None:
         pygame.draw.circle(surface, LINK, corner, 18, 5)
 
 
-def draw_message(surface: pygame.Surface, message: str, y: float, size: int = 34) -> None:
+def draw_message(surface: pygame.Surface, message: str, y: float, size: int = 34,
+                 readings: dict[str, tuple[str, ...]] | None = None) -> None:
     """Turn prompts, hints and the ending; with pinyin a little smaller, so two lines still end above the cards."""
     py = pinyin_shown()
     size = size - 4 if py else size
     text_renderer().draw_paragraph(surface, message, pygame.Rect(60, y, surface.get_width() - 120, size * 3), size,
-                                   PAPER, pinyin=py, ruby_color=(230, 220, 190))
+                                   PAPER, pinyin=py, ruby_color=(230, 220, 190), readings=readings)
 
 
 def draw_buttons(surface: pygame.Surface, buttons: list[Button], focus: int | None) -> None:

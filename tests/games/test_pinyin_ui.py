@@ -142,3 +142,14 @@ def test_chain_message_with_pinyin_ends_above_the_cards(run_context, surface):
     corner = pygame.Rect(1000, 24, 280, text_renderer().pinyin_row_height(28) - 2)
     light = pygame.surfarray.array3d(surface.subsurface(corner)).sum(axis=2) > 400
     assert light.sum() > 10
+
+
+def test_chain_prompt_reads_the_quoted_link_as_it_sounds_in_its_idiom(run_context):
+    package, ctx, _, _ = run_context("org.yuedu.idioms.chain", age_band="3-5", seed=11)
+    exp = create_experience(package, ctx)
+    exp.start()
+    from experiences.pinyin import pinyin_for
+
+    link, syllable = exp.game.last[-1], exp.dictionary.words[exp.game.last].pinyin[-1]
+    quoted = exp.message.index(f"“{link}”") + 1
+    assert pinyin_for(exp.message, exp.message_readings)[quoted] == syllable
