@@ -114,7 +114,8 @@ def draw_story_card(surface: pygame.Surface, rnd: Round, solved: bool, next_butt
     py = pinyin_shown()
     if not solved:
         y += text.draw_paragraph(surface, t("lanterns.answer_was", lang, char=rnd.answer),
-                                 pygame.Rect(card.left, y, card.width, 40), 28, RUBY, pinyin=py)
+                                 pygame.Rect(card.left, y, card.width, 40), 28, RUBY, pinyin=py,
+                                 readings={f"“{rnd.answer}”": ("", rnd.idiom.pinyin[rnd.position], "")})
     body = pygame.Rect(card.left + 40, y + 6, card.width - 80, card.bottom - y - 110)
     example = idiom.example + (f"——{idiom.example_source}" if idiom.example_source else "")
     for key, value in (("story_explanation", idiom.explanation), ("story_derivation", idiom.derivation),
