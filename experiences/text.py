@@ -9,12 +9,14 @@ import logging
 import os
 from collections import OrderedDict
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 from experiences import freetype_guard  # noqa: E402,F401  (pygame's FreeType must not bind to panda3d's copy)
 import pygame  # noqa: E402
 import pygame.freetype  # noqa: E402
+
+from experiences.pinyin import has_han, is_han, pinyin_for  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +118,21 @@ class TextRenderer:
         return self.render(text, size).get_size()
 
     def draw(self, surface: pygame.Surface, text: str, pos: tuple[float, float], size: int,
-             color: Color = (255, 255, 255), anchor: str = "topleft", alpha: int | None = None) -> pygame.Rect:
+             color: Color = (255, 255, 255), anchor: str = "topleft", alpha: int | None = None,
+             pinyin: bool = False, ruby_color: Color | None = None, ruby_size: int | None = None,
+             readings: Mapping[str, Sequence[str]] | None = None) -> pygame.Rect:
         """Blit one line with `pos` at the given anchor of its box (e.g. "center", "midtop"), optionally
-        faded (`alpha` 0..255). Rendered surfaces are shared: fade through here, never by mutating them."""
+        faded (`alpha` 0..255). Rendered surfaces are shared: fade through here, never by mutating them.
+
+        `pinyin=True` puts each Han character's pinyin above it (the box grows by the pinyin row; the anchor
+        is of the whole box); a line without Han characters is drawn exactly as without it. `readings` fixes
+        the syllable of given characters (see experiences.pinyin.pinyin_for)."""
         if anchor not in _ANCHORS:
             raise ValueError(f"anchor must be one of {_ANCHORS}")
-        rendered = self.render(text, size, color)
+        if pinyin and has_han(text):
+            rendered = self.render_with_pinyin(text, size, color, ruby_color, ruby_size, readings)
+        else:
+            rendered = self.render(text, size, color)
         rect = rendered.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
         if alpha is None or alpha >= 255:
             surface.blit(rendered, rect)
@@ -131,14 +142,77 @@ class TextRenderer:
             rendered.set_alpha(255)  # 255, not None: None switches off per-pixel blending for every user
         return rect
 
-    def wrap(self, text: str, size: int, width: int) -> list[str]:
-        """Break text into lines no wider than `width`: between any CJK characters, at spaces otherwise."""
+    def draw_with_pinyin(self, surface: pygame.Surface, text: str, pos: tuple[float, float], size: int,
+                         color: Color = (255, 255, 255), anchor: str = "topleft", alpha: int | None = None,
+                         ruby_color: Color | None = None, ruby_size: int | None = None) -> pygame.Rect:
+        """`draw` with pinyin above every Han character and plain runs for everything else."""
+        return self.draw(surface, text, pos, size, color, anchor, alpha, True, ruby_color, ruby_size)
+
+    def ruby_size(self, size: int) -> int:
+        return max(12, round(size * 0.42))  # 12 px: the smallest pinyin still legible on a kiosk screen
+
+    def pinyin_row_height(self, size: int, ruby_size: int | None = None) -> int:
+        """How much taller a line of `size` gets with its pinyin row (for stacking lines below it)."""
+        return self.render("āǎ", ruby_size or self.ruby_size(size)).get_height()  # rendered rows are padded to the font's box
+
+    def size_with_pinyin(self, text: str, size: int, ruby_size: int | None = None,
+                         readings: Mapping[str, Sequence[str]] | None = None) -> tuple[int, int]:
+        return (self.render_with_pinyin(text, size, ruby_size=ruby_size, readings=readings) if has_han(text)
+                else self.render(text, size)).get_size()
+
+    def render_with_pinyin(self, text: str, size: int, color: Color = (255, 255, 255),
+                           ruby_color: Color | None = None, ruby_size: int | None = None,
+                           readings: Mapping[str, Sequence[str]] | None = None) -> pygame.Surface:
+        """One line with a pinyin row above its Han characters; Latin, digits and punctuation stay in runs, so
+        "第 1/8 题" keeps its spacing. Cached like `render`."""
+        ruby_color = tuple(ruby_color or color)
+        ruby_size = int(ruby_size or self.ruby_size(size))
+        fixed = tuple(sorted((k, tuple(v)) for k, v in readings.items())) if readings else ()
+        key = ("pinyin", text, int(size), tuple(color), ruby_color, ruby_size, fixed)
+        surface = self._cache.get(key)
+        if surface is not None:
+            self._cache.move_to_end(key)
+            return surface
+        gap = max(4, size // 8)  # syllables are often wider than their characters: keep neighbours apart
+        segments: list[tuple[str, str]] = []  # (characters, syllable): one Han character, or a run of others
+        for char, syllable in zip(text, pinyin_for(text, readings)):
+            if syllable or is_han(char) or not segments or segments[-1][1] or is_han(segments[-1][0][-1]):
+                segments.append((char, syllable))
+            else:
+                segments[-1] = (segments[-1][0] + char, "")
+        pieces = []
+        for chars, syllable in segments:
+            body = self.render(chars, size, color)
+            ruby = self.render(syllable, ruby_size, ruby_color) if syllable else None
+            width = max(body.get_width(), ruby.get_width()) + gap if is_han(chars) else body.get_width()
+            pieces.append((body, ruby, width))
+        ruby_height = self.pinyin_row_height(size, ruby_size)
+        line = pygame.Surface((sum(w for _, _, w in pieces), ruby_height + max(b.get_height() for b, _, _ in pieces)),
+                              pygame.SRCALPHA)
+        x = 0
+        for body, ruby, width in pieces:
+            if ruby is not None:
+                line.blit(ruby, ruby.get_rect(midtop=(x + width / 2, 0)))
+            line.blit(body, body.get_rect(midtop=(x + width / 2, ruby_height)))
+            x += width
+        self._cache[key] = line
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return line
+
+    def wrap(self, text: str, size: int, width: int, pinyin: bool = False,
+             readings: Mapping[str, Sequence[str]] | None = None) -> list[str]:
+        """Break text into lines no wider than `width`: between any CJK characters, at spaces otherwise
+        (measured with the pinyin row's wider cells when `pinyin`)."""
+        def measure(line: str, size: int) -> tuple[int, int]:
+            return self.size_with_pinyin(line, size, readings=readings) if pinyin else self.size(line, size)
+
         lines: list[str] = []
         for paragraph in text.split("\n"):
             line = ""
             for token in _tokens(paragraph):
                 candidate = line + token
-                if line and self.size(candidate.rstrip(), size)[0] > width:
+                if line and measure(candidate.rstrip(), size)[0] > width:
                     lines.append(line.rstrip())
                     line = token.lstrip()
                 else:
@@ -147,11 +221,16 @@ class TextRenderer:
         return lines
 
     def draw_paragraph(self, surface: pygame.Surface, text: str, rect: pygame.Rect, size: int,
-                       color: Color = (255, 255, 255), align: str = "center", line_gap: float = 0.35) -> int:
-        """Wrapped text inside `rect` (top-aligned); returns the height used."""
+                       color: Color = (255, 255, 255), align: str = "center", line_gap: float = 0.35,
+                       pinyin: bool = False, ruby_color: Color | None = None,
+                       readings: Mapping[str, Sequence[str]] | None = None) -> int:
+        """Wrapped text inside `rect` (top-aligned), with pinyin rows when `pinyin`; returns the height used."""
         y = rect.top
-        for line in self.wrap(text, size, rect.width):
-            rendered = self.render(line, size, color)
+        for line in self.wrap(text, size, rect.width, pinyin, readings):
+            if pinyin and has_han(line):
+                rendered = self.render_with_pinyin(line, size, color, ruby_color, readings=readings)
+            else:
+                rendered = self.render(line, size, color)
             if align == "center":
                 x = rect.centerx - rendered.get_width() // 2
             elif align == "right":
@@ -170,7 +249,7 @@ class TextRenderer:
         `uniform` (the default) gives every cell the width of the widest one: the even grid of children's
         books; otherwise each cell is as wide as its own character or syllable.
         """
-        ruby_size = ruby_size or max(10, round(size * 0.42))
+        ruby_size = ruby_size or self.ruby_size(size)
         gap = max(2, size // 12)
         widths = []
         for i, char in enumerate(chars):

@@ -21,6 +21,7 @@ MARGIN = 40
 PAGER_HEIGHT = theme.MIN_TOUCH + 24
 MIN_CARD = (260, 200)
 MAX_CARD_WIDTH = 440
+YOUNG_BANDS = frozenset({"3-5", "6-8"})  # cards for these readers carry pinyin above their titles
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class Target:
     kind: str  # "card" | "prev" | "next"
     rect: pygame.Rect
     index: int = -1  # index into the package list for cards
+
+
+def title_has_pinyin(package: Package) -> bool:
+    """Whether the card's title gets a pinyin row: the package is (also) for children still learning to read."""
+    return bool(YOUNG_BANDS.intersection(package.manifest.age_bands or ()))
 
 
 def age_label(package: Package, lang: str) -> str:
@@ -177,12 +183,14 @@ class MenuScreen:
         label_size = max(18, title_size * 2 // 3)
         labels = self._label_lines(package, label_size, rect.width - 28)
         line_h = self.text.font(label_size).get_sized_height()
-        text_h = title_size + len(labels) * line_h + 30
+        pinyin = title_has_pinyin(package)
+        text_h = title_size + len(labels) * line_h + 30 + (self.text.pinyin_row_height(title_size) if pinyin else 0)
         cover_rect = pygame.Rect(rect.left + 14, rect.top + 14, rect.width - 28, rect.height - 28 - text_h)
         if cover_rect.height > 20:
             surface.blit(self.covers.get(package, cover_rect.size, self.lang), cover_rect)
-        title = self._fit(package.manifest.title(self.lang), title_size, rect.width - 28)
-        self.text.draw(surface, title, (rect.centerx, rect.bottom - text_h + 4), title_size, theme.INK, "midtop")
+        title = self._fit(package.manifest.title(self.lang), title_size, rect.width - 28, pinyin)
+        self.text.draw(surface, title, (rect.centerx, rect.bottom - text_h + 4), title_size, theme.INK, "midtop",
+                       pinyin=pinyin, ruby_color=theme.INK_SOFT)
         for i, line in enumerate(reversed(labels)):
             self.text.draw(surface, line, (rect.centerx, rect.bottom - 12 - i * line_h), label_size, theme.INK_SOFT,
                            "midbottom")
@@ -200,11 +208,12 @@ class MenuScreen:
             lines = [lines[0], lines[1] + " …"]
         return [self._fit(line, size, width) for line in lines]
 
-    def _fit(self, text: str, size: int, width: int) -> str:
-        """Shorten with an ellipsis so a long title never spills out of its card."""
-        if self.text.size(text, size)[0] <= width:
+    def _fit(self, text: str, size: int, width: int, pinyin: bool = False) -> str:
+        """Shorten with an ellipsis so a long title never spills out of its card (measured with its pinyin row)."""
+        measure = self.text.size_with_pinyin if pinyin else self.text.size
+        if measure(text, size)[0] <= width:
             return text
-        while len(text) > 1 and self.text.size(text + "…", size)[0] > width:
+        while len(text) > 1 and measure(text + "…", size)[0] > width:
             text = text[:-1]
         return text + "…"
 

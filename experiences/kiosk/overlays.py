@@ -9,6 +9,7 @@ import pygame
 
 from experiences.i18n import LANGUAGES, t
 from experiences.kiosk import theme
+from experiences.pinyin import has_han
 from experiences.text import TextRenderer
 
 
@@ -31,9 +32,12 @@ def draw_idle_warning(surface: pygame.Surface, text: TextRenderer, seconds_left:
     rect = panel.get_rect(center=(width // 2, height // 2))
     surface.blit(panel, rect)
     y = rect.top + 36
-    y = text.draw(surface, t("kiosk.still_there", lang), (rect.centerx, y), 72, theme.INK, "midtop").bottom
+    # The question carries pinyin (its Chinese line only): a child alone at the kiosk may be the one asked.
+    question = t("kiosk.still_there", lang)
+    y = text.draw(surface, question, (rect.centerx, y), 64 if has_han(question) else 72, theme.INK, "midtop",
+                  pinyin=True, ruby_color=theme.INK_SOFT).bottom
     y = text.draw(surface, t("kiosk.still_there", _other(lang)), (rect.centerx, y + 4), 32, theme.INK_SOFT,
-                  "midtop").bottom
+                  "midtop", pinyin=True).bottom
     number = text.draw(surface, str(seconds_left), (rect.centerx, y + 12), 120, theme.ACCENT, "midtop")
     hint_box = pygame.Rect(rect.left + 30, number.bottom + 8, rect.width - 60, rect.bottom - number.bottom - 16)
     text.draw_paragraph(surface, t("kiosk.still_there_hint", lang, seconds=seconds_left), hint_box, 30, theme.INK)

@@ -14,9 +14,10 @@ from experiences.runtime import Experience, InputEvent
 from games.chain import view
 from games.idioms.chain import CHILD, END_CHILD_STUCK, END_KIOSK_STUCK, ChainGame, ChainRules
 from games.idioms.dictionary import dictionary_for
+from games.idioms.levels import age_band_of, level_for, shows_pinyin
 from games.idioms.glyphs import default_glyphs
 from games.ui.sound import SoundBank
-from games.ui.text import text_renderer, use_renderer
+from games.ui.text import pinyin_shown, show_pinyin, text_renderer, use_renderer
 from games.ui.widgets import Button, button_rect
 
 KIOSK_PAUSE = 1.4  # seconds between the child's move and the kiosk's reply: time to read
@@ -33,6 +34,7 @@ class ChainExperience(Experience):
         self.max_turns = int(content.get("max_turns", 12))
         self.sounds = ctx.services.get("sounds") or SoundBank(ctx.config.audio.volume_cap)
         use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
+        show_pinyin(shows_pinyin(level_for(age_band_of(ctx, package), content.get("levels"))))
         self.size = ctx.size
         self.state = "loading"
 
@@ -46,6 +48,7 @@ class ChainExperience(Experience):
         self.game.start()
         self.game_started = self.ctx.clock.now()
         self.message = ""
+        self.message_readings: dict[str, tuple[str, ...]] = {}  # how the idioms a message quotes are read
         self.kiosk_in: float | None = None
         self._child_turn()
 
@@ -62,6 +65,7 @@ class ChainExperience(Experience):
         self.picks: list[str] = []
         self.turn_hints = 0
         link = self.game.last[-1]
+        self.message_readings = self._readings(self.game.last, -1)
         if self.rules.same_pinyin:
             self.message = t("chain.your_turn_same_pinyin", self.lang, char=link,
                              pinyin=self.dictionary.words[self.game.last].pinyin[-1])
@@ -89,6 +93,8 @@ class ChainExperience(Experience):
             card.state = "wrong"
             self.sounds.play("miss")
             self.message = t("chain.not_valid", self.lang, word=card.word, char=self.game.last[-1])
+            self.message_readings = {**self._readings(card.word, *range(len(card.word))),
+                                     **self._readings(self.game.last, -1)}
 
     def _report_turn(self, word: str) -> None:
         self.ctx.reporter.report(
@@ -111,6 +117,18 @@ class ChainExperience(Experience):
                     card.state = "hinted"
             meaning = hint["meaning"].split("。")[0][:16]  # the first sentence, short enough for one line
             self.message = t("chain.hint_text", self.lang, start=hint["word"][0], meaning=meaning)
+            self.message_readings = self._readings(hint["word"], 0)
+
+    def _readings(self, word: str, *positions: int) -> dict[str, tuple[str, ...]]:
+        """How a message reads the characters at `positions` of the idiom `word` when it quotes them: “了” that
+        starts 了如指掌 is liǎo, though pypinyin reads a lone 了 as the particle le. Keyed by the quoted text the
+        catalog's templates use (“X” for one character, the bare word for a whole idiom)."""
+        idiom = self.dictionary.words.get(word)
+        if idiom is None:
+            return {}
+        if len(positions) == len(word):
+            return {word: tuple(idiom.pinyin)}
+        return {f"“{word[i]}”": ("", idiom.pinyin[i], "") for i in positions}
 
     def _kiosk_move(self) -> None:
         self.kiosk_in = None
@@ -126,6 +144,7 @@ class ChainExperience(Experience):
         key = {END_CHILD_STUCK: "chain.end_no_move", END_KIOSK_STUCK: "chain.end_kiosk_stuck"}.get(
             game.end_reason, "chain.end_max")
         self.message = t(key, self.lang, char=game.last[-1], count=len(game.chain))
+        self.message_readings = self._readings(game.last, -1)
         possible = max(1, (self.max_turns - 1 + 1) // 2)
         self.ctx.reporter.report("scored", result=build_result(
             score=child_moves, score_max=possible, success=child_moves > 0,
@@ -192,13 +211,13 @@ class ChainExperience(Experience):
         game = self.game
         view.draw_chain_strip(surface, game.chain, game.movers)
         text_renderer().draw(surface, t("chain.chain_so_far", self.lang, count=len(game.chain)),
-                             (self.size[0] - 24, 24), 28, view.PAPER, anchor="topright")
+                             (self.size[0] - 24, 24), 28, view.PAPER, anchor="topright", pinyin=pinyin_shown())
         if game.movers[-1] != CHILD:
             text_renderer().draw(surface, t("chain.kiosk_turn", self.lang),
                                  (self.size[0] / 2 - 250, self.size[1] * 0.25 + 20), 30, (230, 220, 190),
-                                 anchor="midright")
+                                 anchor="midright", pinyin=pinyin_shown())
         view.draw_current(surface, game.last, self.dictionary.words[game.last].pinyin, self.size[1] * 0.25)
-        view.draw_message(surface, self.message, self.size[1] * 0.37)
+        view.draw_message(surface, self.message, self.size[1] * 0.37, readings=self.message_readings)
         if self.state in ("child", "kiosk"):
             for i, card in enumerate(self.cards):
                 view.draw_card(surface, card, self.state == "child" and i == self.focus)

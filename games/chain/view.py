@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from games.ui.text import text_renderer
+from games.ui.text import pinyin_shown, text_renderer
 from games.ui.widgets import GOLD, INK, PAPER, Button, draw_cross, draw_tick
 
 BACKGROUND_TOP, BACKGROUND_BOTTOM = (30, 70, 60), (12, 36, 40)
@@ -54,10 +54,10 @@ def draw_chain_strip(surface: pygame.Surface, chain: list[str], movers: list[str
     shown = chain[-5:-1]
     x = 24
     for word, mover in zip(shown, movers[-5:-1]):
-        rect = text.draw(surface, word, (x, 24), 30, PAPER)
+        rect = text.draw(surface, word, (x, 24), 30, PAPER, pinyin=pinyin_shown())
         if mover == "child":
             pygame.draw.line(surface, GOLD, (rect.left, rect.bottom + 2), (rect.right, rect.bottom + 2), 3)
-        x = text.draw(surface, " → ", (rect.right, 24), 30, PAPER).right
+        x = text.draw(surface, " → ", (rect.right, rect.bottom), 30, PAPER, anchor="bottomleft").right
 
 
 def draw_current(surface: pygame.Surface, word: str, pinyin: tuple[str, ...], center_y: float) -> pygame.Rect:
@@ -91,9 +91,13 @@ def draw_card(surface: pygame.Surface, card: Card, focused: bool) -> None:
         pygame.draw.circle(surface, LINK, corner, 18, 5)
 
 
-def draw_message(surface: pygame.Surface, message: str, y: float, size: int = 34) -> None:
+def draw_message(surface: pygame.Surface, message: str, y: float, size: int = 34,
+                 readings: dict[str, tuple[str, ...]] | None = None) -> None:
+    """Turn prompts, hints and the ending; with pinyin a little smaller, so two lines still end above the cards."""
+    py = pinyin_shown()
+    size = size - 4 if py else size
     text_renderer().draw_paragraph(surface, message, pygame.Rect(60, y, surface.get_width() - 120, size * 3), size,
-                                   PAPER)
+                                   PAPER, pinyin=py, ruby_color=(230, 220, 190), readings=readings)
 
 
 def draw_buttons(surface: pygame.Surface, buttons: list[Button], focus: int | None) -> None:

@@ -34,6 +34,19 @@ DEFAULT_LEVELS: dict[str, Level] = {
 MIN_LANTERNS = 3
 
 
+def age_band_of(ctx, package) -> str:
+    """The age band a run plays at: the kiosk's choice, the session's, else the package's only band, else "all"."""
+    band = ctx.services.get("age_band") or getattr(getattr(ctx.reporter, "session", None), "age_band", None)
+    if not band and len(package.manifest.age_bands) == 1:
+        band = package.manifest.age_bands[0]
+    return band or "all"
+
+
+def shows_pinyin(level: Level) -> bool:
+    """Whether the level's labels, messages and status lines carry pinyin (not only the idiom's)."""
+    return level.pinyin == PINYIN_ALL
+
+
 def level_for(band: str | None, overrides: dict | None = None) -> Level:
     """The level of an age band (unknown or missing: "all"), with a package's [content.levels] applied."""
     band = band if band in DEFAULT_LEVELS else "all"

@@ -14,7 +14,7 @@ from experiences.i18n import t
 from experiences.runtime import Experience, InputEvent
 from games.idioms.dictionary import dictionary_for, idioms_from_package
 from games.idioms.glyphs import default_glyphs
-from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, level_for
+from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, age_band_of, level_for, shows_pinyin
 from games.idioms.pinyin import readings
 from games.idioms.toplist import DailyTopList, nickname_ids, nickname_text
 from games.lanterns import draw as art
@@ -23,17 +23,10 @@ from games.lanterns.hud import draw_idiom_banner, draw_status, draw_story_card, 
 from games.lanterns.particles import FlashLimiter, Particles
 from games.lanterns.play import HIT, MISS_PINYIN, LanternGame
 from games.ui.sound import SoundBank
-from games.ui.text import text_renderer, use_renderer
+from games.ui.text import pinyin_shown, show_pinyin, text_renderer, use_renderer
 from games.ui.widgets import Button, button_rect
 
 STORY_DELAY = 0.8  # seconds of burst before the story card
-
-
-def age_band_of(ctx, package) -> str:
-    band = ctx.services.get("age_band") or getattr(getattr(ctx.reporter, "session", None), "age_band", None)
-    if not band and len(package.manifest.age_bands) == 1:
-        band = package.manifest.age_bands[0]
-    return band or "all"
 
 
 class LanternsExperience(Experience):
@@ -50,6 +43,7 @@ class LanternsExperience(Experience):
         self.toplist = DailyTopList(ctx.data_dir / "toplists", today())
         self.size = ctx.size
         use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
+        show_pinyin(shows_pinyin(self.level))
         self.glow = ctx.services.get("glow")  # optional games.lanterns.glow_gl.GLGlow (the moderngl look)
         self.state = "loading"
 
@@ -306,4 +300,4 @@ class LanternsExperience(Experience):
         if kind in ("hit", "miss"):
             art.draw_mark(surface, (where[0], where[1] - self.field.radius * 1.6), kind == "hit", 60)
         text_renderer().draw(surface, message, (self.size[0] / 2, self.size[1] - 120), 36, (255, 250, 230),
-                             anchor="midbottom")
+                             anchor="midbottom", pinyin=pinyin_shown())

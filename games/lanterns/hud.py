@@ -6,8 +6,8 @@ import pygame
 from experiences.i18n import t
 from games.idioms.rounds import Round
 from games.idioms.toplist import Entry, nickname_text
-from games.ui.text import text_renderer
-from games.ui.widgets import GOLD, INK, PAPER, Button
+from games.ui.text import pinyin_shown, text_renderer
+from games.ui.widgets import GOLD, INK, PAPER, RUBY, Button
 
 BANNER_SIZE = 64
 
@@ -75,18 +75,22 @@ def draw_status(surface: pygame.Surface, number: int, total: int, score: int, ti
                 time_limit: float, lang: str) -> None:
     text = text_renderer()
     width, height = surface.get_size()
-    text.draw(surface, t("lanterns.round_of", lang, n=number, total=total), (24, 24), 28, PAPER)
-    text.draw(surface, t("lanterns.score", lang, score=score), (width - 24, 24), 28, PAPER, anchor="topright")
+    py = pinyin_shown()
+    first = text.draw(surface, t("lanterns.round_of", lang, n=number, total=total), (24, 24), 28, PAPER, pinyin=py)
+    text.draw(surface, t("lanterns.score", lang, score=score), (width - 24, 24), 28, PAPER, anchor="topright",
+              pinyin=py)
+    below = first.bottom + 5  # the second line moves down by the first one's pinyin row
     if time_left is None:
-        text.draw(surface, t("lanterns.no_time_limit", lang), (24, 64), 24, (200, 200, 230))
+        text.draw(surface, t("lanterns.no_time_limit", lang), (24, below), 24, (200, 200, 230), pinyin=py)
         return
     # Time as a shrinking bar and a number: no colour change, no blinking.
-    bar = pygame.Rect(24, 66, 220, 18)
+    bar = pygame.Rect(24, below + 2, 220, 18)
     pygame.draw.rect(surface, PAPER, bar, 2, border_radius=9)
     fill = bar.inflate(-6, -6)
     fill.width = int(fill.width * max(0.0, time_left) / time_limit)
     pygame.draw.rect(surface, PAPER, fill, border_radius=6)
-    text.draw(surface, t("lanterns.time_left", lang, seconds=max(0, int(time_left + 0.99))), (256, 62), 24, PAPER)
+    text.draw(surface, t("lanterns.time_left", lang, seconds=max(0, int(time_left + 0.99))), (256, bar.centery), 24,
+              PAPER, anchor="midleft", pinyin=py)
 
 
 def story_card_rect(size: tuple[int, int]) -> pygame.Rect:
@@ -107,22 +111,25 @@ def draw_story_card(surface: pygame.Surface, rnd: Round, solved: bool, next_butt
     head = text.draw_ruby(surface, list(idiom.word), list(idiom.pinyin), (card.centerx, card.top + 22), 60, INK,
                           ruby_color=(150, 50, 30), anchor="midtop")
     y = head.bottom + 8
+    py = pinyin_shown()
     if not solved:
         y += text.draw_paragraph(surface, t("lanterns.answer_was", lang, char=rnd.answer),
-                                 pygame.Rect(card.left, y, card.width, 40), 28, (150, 50, 30))
+                                 pygame.Rect(card.left, y, card.width, 40), 28, RUBY, pinyin=py,
+                                 readings={f"“{rnd.answer}”": ("", rnd.idiom.pinyin[rnd.position], "")})
     body = pygame.Rect(card.left + 40, y + 6, card.width - 80, card.bottom - y - 110)
     example = idiom.example + (f"——{idiom.example_source}" if idiom.example_source else "")
     for key, value in (("story_explanation", idiom.explanation), ("story_derivation", idiom.derivation),
                        ("story_example", example)):
         if not value or body.height < 40:
             continue
-        label = text.draw(surface, t(f"lanterns.{key}", lang) + "：", body.topleft, 26, (150, 50, 30))
+        label = text.draw(surface, t(f"lanterns.{key}", lang) + "：", body.topleft, 26, RUBY, pinyin=py)
+        top = body.top + (text.pinyin_row_height(26) if py and label.height > text.size("：", 26)[1] else 0)
         lines = text.wrap(value, 26, body.right - label.right)
-        room = max(1, min(4, (body.height - 20) // 34))  # at most four lines each, and what still fits
+        room = max(1, min(4, (body.bottom - top - 20) // 34))  # at most four lines each, and what still fits
         if len(lines) > room:
             lines = lines[:room]
             lines[-1] = lines[-1][:-1] + "…"
-        y = body.top
+        y = top  # the text starts level with the heading's characters, under its pinyin row
         for line in lines:
             y = text.draw(surface, line, (label.right, y), 26, INK).bottom + 6
         used = max(y - body.top, label.height) + 10
@@ -138,13 +145,20 @@ def draw_summary(surface: pygame.Surface, correct: int, total: int, score: int, 
     shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
     shade.fill((0, 0, 0, 150))
     surface.blit(shade, (0, 0))
-    text.draw(surface, t("lanterns.summary_title", lang), (width / 2, 30), 64, GOLD, anchor="midtop")
-    text.draw(surface, t("lanterns.summary_score", lang, correct=correct, total=total, score=score),
-              (width / 2, 110), 34, PAPER, anchor="midtop")
+    py = pinyin_shown()
+    # With pinyin the three lines are smaller, so they still end above the nickname buttons.
+    title = text.draw(surface, t("lanterns.summary_title", lang), (width / 2, 20 if py else 30), 50 if py else 64,
+                      GOLD, anchor="midtop", pinyin=py)
+    line = text.draw(surface, t("lanterns.summary_score", lang, correct=correct, total=total, score=score),
+                     (width / 2, max(110, title.bottom + 4) if not py else title.bottom + 2), 28 if py else 34,
+                     PAPER, anchor="midtop", pinyin=py)
+    below = max(164, line.bottom + 4) if not py else line.bottom + 2
     if top is None:
-        text.draw(surface, t("lanterns.pick_nickname", lang), (width / 2, 164), 30, PAPER, anchor="midtop")
+        text.draw(surface, t("lanterns.pick_nickname", lang), (width / 2, below), 26 if py else 30, PAPER,
+                  anchor="midtop", pinyin=py)
     else:
-        text.draw(surface, t("lanterns.top_list", lang), (width / 2, 164), 30, PAPER, anchor="midtop")
+        text.draw(surface, t("lanterns.top_list", lang), (width / 2, below), 26 if py else 30, PAPER,
+                  anchor="midtop", pinyin=py)
         for i, entry in enumerate(top[:5]):
             y = 210 + i * 44
             marker = "→ " if mine is not None and i + 1 == mine else "   "  # the child's own line: a marker too

@@ -5,13 +5,15 @@ from dataclasses import dataclass
 
 import pygame
 
-from games.ui.text import text_renderer
+from experiences.pinyin import has_han
+from games.ui.text import pinyin_shown, text_renderer
 
 MIN_TARGET = 72  # px: big enough for small fingers at 1280×720
 
 INK = (40, 24, 16)
 PAPER = (250, 240, 215)
 GOLD = (240, 196, 90)
+RUBY = (150, 50, 30)  # pinyin on paper: a second ink, the syllables' position says what they are
 
 
 @dataclass
@@ -35,14 +37,38 @@ class Button:
             x += size + 14
         if self.ruby:
             text_renderer().draw_ruby(surface, list(self.label), list(self.ruby), (x, self.rect.centery),
-                                      int(size * 0.8), INK, ruby_color=(150, 50, 30), ruby_size=max(16, size // 2),
+                                      int(size * 0.8), INK, ruby_color=RUBY, ruby_size=max(16, size // 2),
                                       anchor="midleft")
+        elif pinyin_shown() and has_han(self.label):
+            text_size = _fit_with_pinyin(self.label, size - 4, self.rect.right - 12 - x, self.rect.height - 10)
+            text_renderer().draw(surface, self.label, (x, self.rect.centery), text_size, INK, anchor="midleft",
+                                 pinyin=True, ruby_color=RUBY, ruby_size=button_ruby_size(text_size))
         else:
             text_renderer().draw(surface, self.label, (x, self.rect.centery), size, INK, anchor="midleft")
 
 
+def button_ruby_size(text_size: int) -> int:
+    """Pinyin on buttons as large as the nickname buttons' (16 px and up): a child reads it from arm's length."""
+    return max(16, text_size // 2)
+
+
+def _fit_with_pinyin(label: str, size: int, width: int, height: int) -> int:
+    """The largest text size (down to 16) at which the label and its pinyin row fit the button's inside."""
+    text = text_renderer()
+    while size > 16:
+        w, h = text.size_with_pinyin(label, size, button_ruby_size(size))
+        if w <= width and h <= height:
+            break
+        size -= 2
+    return size
+
+
 def button_rect(center: tuple[float, float], label: str, size: int = 36, icon: bool = True) -> pygame.Rect:
-    width = text_renderer().size(label, size)[0] + 40 + (size + 14 if icon else 0)
+    text = text_renderer()
+    label_width = text.size(label, size)[0]
+    if pinyin_shown() and has_han(label):  # pinyin cells are wider than the characters under them
+        label_width = max(label_width, text.size_with_pinyin(label, size - 8, button_ruby_size(size - 8))[0] + 8)
+    width = label_width + 40 + (size + 14 if icon else 0)
     rect = pygame.Rect(0, 0, max(width, MIN_TARGET * 2), max(MIN_TARGET, size * 2))
     rect.center = (round(center[0]), round(center[1]))
     return rect

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from experiences.package import open_package
 
-# The raw upstream sources (some tests compare against their uncorrected pinyin): shared/ beside the repo.
-SHARED_IDIOMS = Path(__file__).resolve().parents[3] / "shared" / "data" / "idioms"
+# The raw upstream sources (some tests compare against their uncorrected pinyin): shared/ beside the repo, or
+# YUEDU_SHARED_DATA when the checkout sits elsewhere (a worktree under /work/wt/).
+SHARED_IDIOMS = Path(os.environ.get("YUEDU_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")) / "idioms"
 BUNDLED = Path(__file__).resolve().parents[2] / "content"
 DICTIONARY_ID = "org.yuedu.idioms.xinhua"
 

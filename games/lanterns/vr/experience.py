@@ -13,14 +13,14 @@ from experiences.i18n import t
 from experiences.runtime import Experience, InputEvent
 from games.idioms.dictionary import dictionary_for, idioms_from_package
 from games.idioms.glyphs import default_glyphs
-from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, level_for
+from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, level_for, shows_pinyin
 from games.idioms.pinyin import readings
 from games.lanterns.experience import STORY_DELAY, age_band_of
 from games.lanterns.hud import draw_idiom_banner, draw_story_card, story_card_rect
 from games.lanterns.play import HIT, MISS_PINYIN, LanternGame
 from games.lanterns.vr.courtyard import EYE, IPD, Arrow3D, Courtyard, VRSession, aim_direction, pose_towards
 from games.ui.sound import SoundBank
-from games.ui.text import text_renderer, use_renderer
+from games.ui.text import show_pinyin, text_renderer, use_renderer
 from games.ui.widgets import PAPER, Button, button_rect
 
 REST_SECONDS = 6.0  # the kind "rest your eyes" message stays this long before the run ends
@@ -38,6 +38,7 @@ class LanternsVRExperience(Experience):
         self.session = VRSession(float(content.get("vr_minutes", 10)))
         self.sounds = ctx.services.get("sounds") or SoundBank(ctx.config.audio.volume_cap)
         use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
+        show_pinyin(shows_pinyin(self.level))
         self.size = ctx.size
         self.state = "loading"
         self.view = None
