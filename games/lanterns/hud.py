@@ -4,6 +4,7 @@ from __future__ import annotations
 import pygame
 
 from experiences.i18n import t
+from experiences.pinyin import has_han
 from games.idioms.rounds import Round
 from games.idioms.toplist import Entry, nickname_text
 from games.ui.text import pinyin_shown, text_renderer
@@ -124,14 +125,17 @@ def draw_story_card(surface: pygame.Surface, rnd: Round, solved: bool, next_butt
             continue
         label = text.draw(surface, t(f"lanterns.{key}", lang) + "：", body.topleft, 26, RUBY, pinyin=py)
         top = body.top + (text.pinyin_row_height(26) if py and label.height > text.size("：", 26)[1] else 0)
-        lines = text.wrap(value, 26, body.right - label.right)
-        room = max(1, min(4, (body.bottom - top - 20) // 34))  # at most four lines each, and what still fits
+        body_pinyin = py and has_han(value)  # young readers get pinyin on the story text too
+        lines = text.wrap(value, 26, body.right - label.right, body_pinyin)
+        line_height = 34 + (text.pinyin_row_height(26) if body_pinyin else 0)
+        room = max(1, min(4, (body.bottom - top - 20) // line_height))  # at most four lines each, what fits
         if len(lines) > room:
             lines = lines[:room]
             lines[-1] = lines[-1][:-1] + "…"
-        y = top  # the text starts level with the heading's characters, under its pinyin row
+        # Characters start level with the heading's characters (pinyin rows level with its pinyin row).
+        y = body.top if body_pinyin else top
         for line in lines:
-            y = text.draw(surface, line, (label.right, y), 26, INK).bottom + 6
+            y = text.draw(surface, line, (label.right, y), 26, INK, pinyin=body_pinyin).bottom + 6
         used = max(y - body.top, label.height) + 10
         body.top += used
         body.height -= used
@@ -162,8 +166,10 @@ def draw_summary(surface: pygame.Surface, correct: int, total: int, score: int, 
         for i, entry in enumerate(top[:5]):
             y = 210 + i * 44
             marker = "→ " if mine is not None and i + 1 == mine else "   "  # the child's own line: a marker too
-            text.draw(surface, f"{marker}{i + 1}. {nickname_text(entry.nickname, lang)}", (width / 2 - 200, y), 30,
-                      PAPER)
-            text.draw(surface, str(entry.score), (width / 2 + 200, y), 30, PAPER, anchor="topright")
+            size = 22 if py else 30  # with pinyin above each nickname the row still fits its 44 px
+            text.draw(surface, f"{marker}{i + 1}. {nickname_text(entry.nickname, lang)}", (width / 2 - 200, y), size,
+                      PAPER, pinyin=py)
+            text.draw(surface, str(entry.score), (width / 2 + 200, y + (44 - 8 - size if py else 0)), size, PAPER,
+                      anchor="topright")
     for i, button in enumerate(buttons):
         button.draw(surface, focused=i == focus)

@@ -153,3 +153,25 @@ def test_chain_prompt_reads_the_quoted_link_as_it_sounds_in_its_idiom(run_contex
     link, syllable = exp.game.last[-1], exp.dictionary.words[exp.game.last].pinyin[-1]
     quoted = exp.message.index(f"“{link}”") + 1
     assert pinyin_for(exp.message, exp.message_readings)[quoted] == syllable
+
+
+@pytest.mark.parametrize("band, shown", [("6-8", True), ("9-12", False)])
+def test_story_text_has_pinyin_for_young_readers(run_context, surface, band, shown, monkeypatch):
+    """The meaning, origin and example lines are drawn with pinyin exactly when the level shows it."""
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", age_band=band, seed=3)
+    exp = create_experience(package, ctx)
+    exp.start()
+    renderer = text_renderer()
+    drawn = []
+    original = renderer.draw
+
+    def recording_draw(surface, text, *args, **kwargs):
+        drawn.append((text, kwargs.get("pinyin", False)))
+        return original(surface, text, *args, **kwargs)
+
+    monkeypatch.setattr(renderer, "draw", recording_draw)
+    open_story_card(exp, surface)
+    explanation = exp.round.idiom.explanation
+    body = [flag for text, flag in drawn if text and text in explanation and len(text) > 2]
+    assert body, "the meaning is drawn"
+    assert all(flag is shown for flag in body)
