@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 
-from server.db import select_in
+from server.db import insert_rows, select_in
 
 from server.models import Activity
 
@@ -53,7 +53,7 @@ def record_definitions(conn, statements: list[dict]) -> None:
     fresh = []
     for activity_id, definition in seen.items():
         if activity_id not in stored:
-            fresh.append({"activity_id": activity_id, "full": json.dumps(definition, ensure_ascii=False)})
+            fresh.append((activity_id, json.dumps(definition, ensure_ascii=False)))
             continue
         old = json.loads(stored[activity_id])
         merged = merge_definition(old, definition)
@@ -61,4 +61,4 @@ def record_definitions(conn, statements: list[dict]) -> None:
             conn.execute(update(Activity).where(Activity.activity_id == activity_id)
                          .values(full=json.dumps(merged, ensure_ascii=False)))
     if fresh:
-        conn.execute(insert(Activity), fresh)
+        insert_rows(conn, "activities", ("activity_id", "full"), fresh)

@@ -52,12 +52,15 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _no_duplicate_keys(pairs):
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the property {key!r} appears twice in one object")
-        result[key] = value
+def _no_duplicate_keys(pairs, _dict=dict):
+    # Called for every JSON object: build the dict in C and compare sizes; walk the pairs only on a duplicate.
+    result = _dict(pairs)
+    if len(result) != len(pairs):
+        seen = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"the property {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 
