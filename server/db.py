@@ -56,7 +56,8 @@ def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection):
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        with driver_cursor(conn) as cursor:  # every request's transaction starts here: skip SQLAlchemy's result set-up
+            cursor.execute(f"BEGIN {mode}")
 
     return engine
 

@@ -76,10 +76,10 @@ def parse_json(data: bytes, what: str = "the request body"):
         raise bad_request(f"{what} is nested too deeply") from None
     except ValueError as exc:
         raise bad_request(f"{what} is not valid JSON: {exc}") from None
-    lowered = text.lower()
-    if "\\u0000" in lowered and _ESCAPED_NUL.search(text):
+    # JSON's \u escape has a lower-case u; only the hex digits vary in case (no lower() copy of a large body).
+    if "\\u0000" in text and _ESCAPED_NUL.search(text):
         raise bad_request(f"{what} contains a NUL character (\\u0000), which cannot be stored")
-    if "\\ud" in lowered:
+    if "\\ud" in text or "\\uD" in text:
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
