@@ -46,7 +46,10 @@ def record_definitions(conn, statements: list[dict]) -> None:
     seen: dict[str, dict] = {}
     for statement in statements:
         for activity_id, definition in _activities_in(statement):
-            seen[activity_id] = merge_definition(seen.get(activity_id, {}), definition)
+            previous = seen.get(activity_id)
+            # A batch repeats the same definitions: merging an equal one changes nothing, and comparing is cheaper.
+            if previous is None or previous != definition:
+                seen[activity_id] = merge_definition(previous or {}, definition)
     if not seen:
         return
     stored = dict(select_in(conn, "activities", ("activity_id", "full"), "activity_id", list(seen)))
