@@ -22,6 +22,8 @@ from server.xapi.errors import XAPIError, bad_request
 from server.xapi.identity import agent_key, index_rows
 from server.xapi.validate import VOIDED_VERB, comparable_duration, parse_timestamp
 
+# One encoder for every stored statement: json.dumps with options builds a new JSONEncoder per call.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # Properties the LRS sets; they do not take part in "is this the same statement?".
 LRS_SET = ("stored", "authority", "version")
 
@@ -137,7 +139,7 @@ class StatementStore:
                 s["id"], stored, _db_timestamp(conn, s["timestamp"]), s["verb"]["id"],
                 target.get("id") if kind == "Activity" else None, target.get("id") if kind == "StatementRef" else None,
                 (s.get("context") or {}).get("registration"), agent_key(s["actor"]), False, principal.id,
-                json.dumps(s, ensure_ascii=False, separators=(",", ":")),
+                _COMPACT_JSON.encode(s),
             ))
         _executemany(conn, "statements", STATEMENT_COLUMNS, rows)
         indexed = [(item.statement["id"], *index_rows(item.statement)) for item in prepared]
