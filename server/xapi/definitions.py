@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 
-from server.db import select_in
+from server.db import insert_rows, select_in
 
 from server.models import Activity
 
@@ -46,14 +46,17 @@ def record_definitions(conn, statements: list[dict]) -> None:
     seen: dict[str, dict] = {}
     for statement in statements:
         for activity_id, definition in _activities_in(statement):
-            seen[activity_id] = merge_definition(seen.get(activity_id, {}), definition)
+            previous = seen.get(activity_id)
+            # A batch repeats the same definitions: merging an equal one changes nothing, and comparing is cheaper.
+            if previous is None or previous != definition:
+                seen[activity_id] = merge_definition(previous or {}, definition)
     if not seen:
         return
     stored = dict(select_in(conn, "activities", ("activity_id", "full"), "activity_id", list(seen)))
     fresh = []
     for activity_id, definition in seen.items():
         if activity_id not in stored:
-            fresh.append({"activity_id": activity_id, "full": json.dumps(definition, ensure_ascii=False)})
+            fresh.append((activity_id, json.dumps(definition, ensure_ascii=False)))
             continue
         old = json.loads(stored[activity_id])
         merged = merge_definition(old, definition)
@@ -61,4 +64,4 @@ def record_definitions(conn, statements: list[dict]) -> None:
             conn.execute(update(Activity).where(Activity.activity_id == activity_id)
                          .values(full=json.dumps(merged, ensure_ascii=False)))
     if fresh:
-        conn.execute(insert(Activity), fresh)
+        insert_rows(conn, "activities", ("activity_id", "full"), fresh)

@@ -52,12 +52,15 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _no_duplicate_keys(pairs):
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the property {key!r} appears twice in one object")
-        result[key] = value
+def _no_duplicate_keys(pairs, _dict=dict):
+    # Called for every JSON object: build the dict in C and compare sizes; walk the pairs only on a duplicate.
+    result = _dict(pairs)
+    if len(result) != len(pairs):
+        seen = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"the property {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 
@@ -73,10 +76,10 @@ def parse_json(data: bytes, what: str = "the request body"):
         raise bad_request(f"{what} is nested too deeply") from None
     except ValueError as exc:
         raise bad_request(f"{what} is not valid JSON: {exc}") from None
-    lowered = text.lower()
-    if "\\u0000" in lowered and _ESCAPED_NUL.search(text):
+    # JSON's \u escape has a lower-case u; only the hex digits vary in case (no lower() copy of a large body).
+    if "\\u0000" in text and _ESCAPED_NUL.search(text):
         raise bad_request(f"{what} contains a NUL character (\\u0000), which cannot be stored")
-    if "\\ud" in lowered:
+    if "\\ud" in text or "\\uD" in text:
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:

@@ -15,13 +15,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from server.auth import Principal
-from server.db import select_in, write_transaction
+from server.db import insert_rows as _executemany, select_in, write_transaction
 from server.models import Attachment, Statement
 from server.xapi.definitions import record_definitions
 from server.xapi.errors import XAPIError, bad_request
 from server.xapi.identity import agent_key, index_rows
 from server.xapi.validate import VOIDED_VERB, comparable_duration, parse_timestamp
 
+# One encoder for every stored statement: json.dumps with options builds a new JSONEncoder per call.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # Properties the LRS sets; they do not take part in "is this the same statement?".
 LRS_SET = ("stored", "authority", "version")
 
@@ -60,15 +62,22 @@ class StatementStore:
         self.engine = engine
         self.authority_homepage = authority_homepage
 
-    def prepare(self, statement: dict, principal: Principal, version: str, stored: datetime) -> Prepared:
-        """Fill what the LRS owns: id if absent, stored, timestamp if absent, authority, version."""
+    def prepare(self, statement: dict, principal: Principal, version: str, stored: datetime | str,
+                authority: dict | None = None) -> Prepared:
+        """Fill what the LRS owns: id if absent, stored, timestamp if absent, authority, version.
+
+        A batch passes `stored` already formatted and one `authority` dict: they are the same for every statement.
+        """
         had_timestamp = "timestamp" in statement
-        statement.setdefault("id", str(uuid.uuid4()))
+        if "id" not in statement:
+            statement["id"] = str(uuid.uuid4())
         statement.pop("objectType", None)
-        statement["stored"] = iso_ms(stored)
-        statement.setdefault("timestamp", statement["stored"])
-        statement["authority"] = authority_for(principal, self.authority_homepage)
-        statement.setdefault("version", "2.0.0" if version.startswith("2.") else "1.0.0")
+        statement["stored"] = stored if isinstance(stored, str) else iso_ms(stored)
+        if not had_timestamp:
+            statement["timestamp"] = statement["stored"]
+        statement["authority"] = authority or authority_for(principal, self.authority_homepage)
+        if "version" not in statement:
+            statement["version"] = "2.0.0" if version.startswith("2.") else "1.0.0"
         _arrays_for_context_activities(statement.get("context"))
         if statement["object"].get("objectType") == "SubStatement":
             _arrays_for_context_activities(statement["object"].get("context"))
@@ -89,9 +98,10 @@ class StatementStore:
             try:
                 with write_transaction(self.engine, serialized=True) as conn:
                     # `stored` is taken under the write lock, so it never goes backwards as seq goes forwards.
-                    stored = utc_now_ms()
+                    stored = iso_ms(utc_now_ms())
+                    authority = authority_for(principal, self.authority_homepage)
                     # prepare() sets only top-level properties, so a shallow copy keeps the caller's dicts intact.
-                    prepared = [self.prepare(dict(s), principal, version, stored) for s in statements]
+                    prepared = [self.prepare(dict(s), principal, version, stored, authority) for s in statements]
                     for item, had in zip(prepared, had_timestamp):
                         item.had_timestamp = had
                     fresh = self._drop_already_stored(conn, prepared)
@@ -129,7 +139,7 @@ class StatementStore:
                 s["id"], stored, _db_timestamp(conn, s["timestamp"]), s["verb"]["id"],
                 target.get("id") if kind == "Activity" else None, target.get("id") if kind == "StatementRef" else None,
                 (s.get("context") or {}).get("registration"), agent_key(s["actor"]), False, principal.id,
-                json.dumps(s, ensure_ascii=False, separators=(",", ":")),
+                _COMPACT_JSON.encode(s),
             ))
         _executemany(conn, "statements", STATEMENT_COLUMNS, rows)
         indexed = [(item.statement["id"], *index_rows(item.statement)) for item in prepared]
@@ -190,12 +200,6 @@ STATEMENT_COLUMNS = ("statement_id", "stored", "timestamp", "verb_id", "object_a
                      "registration", "actor_key", "voided", "credential_id", "full")
 
 
-def _executemany(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """A plain DBAPI executemany: the hot path of ingest, without per-row SQLAlchemy parameter processing."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    quote = conn.dialect.identifier_preparer.quote  # "full" is a reserved word in PostgreSQL
-    sql = f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    conn.exec_driver_sql(sql, rows)
 
 
 def _db_timestamp(conn, timestamp: str):

@@ -58,8 +58,8 @@ class StatementValidator:
     def obj(self, value, path: str, allowed: set[str]) -> dict:
         if not isinstance(value, dict):
             self.fail(path, "must be a JSON object")
-        unknown = set(value) - allowed
-        if unknown:
+        if not allowed.issuperset(value):
+            unknown = set(value) - allowed
             self.fail(path, f"unknown properties {sorted(unknown)}; allowed: {sorted(allowed)}")
         return value
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 import uuid
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
 from server.auth import create_credential
+from server.db import insert_rows, select_in, write_transaction
 
 
 def test_concurrent_overlapping_batches_store_each_id_once(app, make_statement):
@@ -34,3 +38,15 @@ def test_concurrent_overlapping_batches_store_each_id_once(app, make_statement):
     assert sorted(r[0] for r in rows) == sorted(s["id"] for s in statements)
     stored = [r[1] for r in rows]
     assert stored == sorted(stored), "stored went backwards while seq went forwards"
+
+
+def test_driver_cursor_errors_surface_as_sqlalchemy_integrity_errors(app):
+    # The ingest path writes through the DBAPI cursor; the store's retry on a racing id catches SQLAlchemy's
+    # IntegrityError, so a driver's own error must arrive as that, and the transaction must still roll back.
+    engine = app.extensions["yuedu"].engine
+    with pytest.raises(IntegrityError):
+        with write_transaction(engine) as conn:
+            insert_rows(conn, "activities", ("activity_id", "full"), [("https://a.example/1", "{}")])
+            insert_rows(conn, "activities", ("activity_id", "full"), [("https://a.example/1", "{}")])
+    with engine.connect() as conn:
+        assert select_in(conn, "activities", ("activity_id",), "activity_id", ["https://a.example/1"]) == []
