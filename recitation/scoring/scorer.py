@@ -125,9 +125,10 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
         prior = timing_cost(char_times, [s.nucleus for s in syllables])
     alignment = align(expected.boundaries(), gaps, tone_fit, prior)
     # With equally long lines the aligner may put a skip on the wrong one: compare those hypotheses by tone shape.
-    alignment.char_to_syllable = reconsider_skipped_line(expected, alignment.char_to_syllable,
-                                                         [c.points for c in contours],
-                                                         [(s.start, s.end) for s in syllables])
+    alignment.char_to_syllable = reconsider_skipped_line(expected, alignment.char_to_syllable, tone_fit,
+                                                         [c.points for c in contours], gaps)
+    heard = {j for j in alignment.char_to_syllable if j is not None}
+    alignment.extras = [j for j in range(len(syllables)) if j not in heard]
     fits = [None if j is None else tone_match(probabilities[j], accepted[i])
             for i, j in enumerate(alignment.char_to_syllable)]
     lines = _line_facts(expected, seg, alignment.char_to_syllable, fits)

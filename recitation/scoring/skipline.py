@@ -1,21 +1,23 @@
-"""Which line was skipped: when the aligner leaves out one whole line among equally long ones, compare every
-single-line-skip hypothesis explicitly by tone shapes and pauses, and keep the one the voice fits best.
+"""Which line was skipped: when about one line's worth of characters is missing among equally long lines,
+re-align the stretch once per single-line-skip hypothesis and keep the one the voice fits best.
 
 Pitch level is a weak cue right after a long pause (a line's start often sits low), so the hypotheses are
-compared by each syllable's contour shape (rise, fall, dip, flat), which survives such shifts.
+compared by each syllable's contour shape (rise, fall, dip, flat), which survives such shifts, and by pauses.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from recitation.scoring.tones import TEMPLATES, TEMPERATURE
+from recitation.scoring.align import EXTRA_COST, SKIP_COST, SKIP_LINE_DISCOUNT, align, boundary_cost
 from recitation.scoring.text import ExpectedText
+from recitation.scoring.tones import TEMPERATURE, TEMPLATES
 
 # Each tone as (middle - start, end - middle) of its template: its shape without its level.
 SHAPES = {tone: np.array([t[1] - t[0], t[2] - t[1]]) for tone, t in TEMPLATES.items()}
 UNKNOWN_FIT = 0.5
-PAUSE_ORDER_COST = 0.5  # a minor break heard longer than a major one, per such pair of line ends
-MARGIN = 0.5  # another hypothesis must beat the aligner's choice by this much (about one clear tone)
+PAUSE_ORDER_COST = 0.5  # per pair of line ends where a minor break's pause is not clearly shorter than a major one's
+MINOR_TO_MAJOR = 0.8  # readers pause at a full stop at least this much longer than at a comma
+MARGIN = 0.2  # another hypothesis must beat the aligner's choice by this much (part of one clear tone)
 
 
 def shape_fit(points: np.ndarray | None, accepted: frozenset[int]) -> float:
@@ -29,69 +31,93 @@ def shape_fit(points: np.ndarray | None, accepted: frozenset[int]) -> float:
     return float(sum(w for tone, w in zip(SHAPES, weights) if tone in accepted))
 
 
-def _pause_cost(expected: ExpectedText, blocks: dict[int, list[int]], spans: list[tuple[float, float]]) -> float:
-    """Pairs of read line ends where a minor break's pause is longer than a major one's."""
-    read = sorted(blocks)
-    ends: dict[str, list[float]] = {"minor": [], "major": []}
-    for a, b in zip(read, read[1:]):
-        gap = spans[blocks[b][0]][0] - spans[blocks[a][-1]][1]
-        ends[expected.lines[a].end_break].append(gap)
-    return PAUSE_ORDER_COST * sum(minor > major for minor in ends["minor"] for major in ends["major"])
-
-
-def _cost(expected: ExpectedText, blocks: dict[int, list[int]], points: list[np.ndarray | None],
-          spans: list[tuple[float, float]], lines: range) -> float:
-    tones = expected.tones()
-    tone_cost = 0.0
-    for index in lines:
-        line = expected.lines[index]
-        for k, j in enumerate(blocks.get(index, [])):
-            tone_cost += 1.0 - shape_fit(points[j], tones[line.start + k])
-    return tone_cost + _pause_cost(expected, blocks, spans)
-
-
-def reconsider_skipped_line(expected: ExpectedText, char_to_syllable: list[int | None],
-                            points: list[np.ndarray | None], spans: list[tuple[float, float]]) -> list[int | None]:
-    """char_to_syllable with the skipped line moved to the best-fitting equally long line, when one fits better.
-
-    points[j]: syllable j's (start, middle, end) contour in z-scores or None; spans[j]: its (start, end) seconds.
-    Only acts when exactly one line was left out whole and the lines it may swap with were read in full.
-    """
+def _span(expected: ExpectedText, char_to_syllable: list[int | None]) -> range | None:
+    """The run of equally long lines holding every missing character, when about one line's worth is missing."""
     lines = expected.lines
-    slots = [char_to_syllable[line.start: line.start + line.size] for line in lines]
-    skipped = [line.index for line, s in zip(lines, slots) if all(j is None for j in s)]
-    if len(skipped) != 1:
-        return char_to_syllable
-    k = skipped[0]
-    size = lines[k].size
-
-    def shiftable(index: int) -> bool:
-        return lines[index].size == size and (index == k or all(j is not None for j in slots[index]))
-
-    low = k
-    while low > 0 and shiftable(low - 1):
+    missing = [sum(j is None for j in char_to_syllable[ln.start: ln.start + ln.size]) for ln in lines]
+    short = [i for i, count in enumerate(missing) if count]
+    if not short or len({lines[i].size for i in short}) != 1 or short[-1] - short[0] > 1:
+        return None
+    size = lines[short[0]].size
+    if abs(sum(missing) - size) > 1 or size < 3:
+        return None
+    low, high = short[0], short[-1]
+    while low > 0 and lines[low - 1].size == size:
         low -= 1
-    high = k
-    while high < len(lines) - 1 and shiftable(high + 1):
+    while high < len(lines) - 1 and lines[high + 1].size == size:
         high += 1
-    if low == high:
-        return char_to_syllable
-    span = range(low, high + 1)
-    base = {i: list(s) for i, s in enumerate(slots) if i not in span and any(j is not None for j in s)}
-    # Fully heard lines outside the span keep their syllables; partial ones keep only what was matched.
-    base = {i: [j for j in s if j is not None] for i, s in base.items()}
-    read_blocks = [list(slots[i]) for i in span if i != k]
-    costs: dict[int, float] = {}
-    for candidate in span:
-        blocks = dict(base)
-        blocks.update(zip([i for i in span if i != candidate], read_blocks))
-        costs[candidate] = _cost(expected, {i: b for i, b in blocks.items() if b}, points, spans, span)
-    best = min(costs, key=costs.get)
-    if best == k or costs[best] > costs[k] - MARGIN:
-        return char_to_syllable
-    out = list(char_to_syllable)
-    for i in span:
-        out[lines[i].start: lines[i].start + size] = [None] * size
-    for i, block in zip([i for i in span if i != best], read_blocks):
-        out[lines[i].start: lines[i].start + size] = block
+    return range(low, high + 1) if high > low else None
+
+
+def _fit(level_fit: np.ndarray, points: list[np.ndarray | None], tones: list[frozenset[int]], c: int, j: int) -> float:
+    """Tone evidence of syllable j for character c: the scorer's level-and-shape fit and the shape alone, averaged."""
+    return 0.5 * (level_fit[c, j] + shape_fit(points[j], tones[c]))
+
+
+def _cost(expected: ExpectedText, mapping: list[int | None], span: range, window: range,
+          level_fit: np.ndarray, points: list[np.ndarray | None], gaps: list[float]) -> float:
+    """Skips, extras, pauses and tone shapes of one reading of the span's characters by the window's syllables."""
+    lines, tones = expected.lines, expected.tones()
+    cost, previous, last_line, used = 0.0, None, None, set()
+    line_ends: dict[str, list[float]] = {"minor": [], "major": []}
+    for index in span:
+        line = lines[index]
+        slots = mapping[line.start: line.start + line.size]
+        whole_skip = all(j is None for j in slots)
+        for k, j in enumerate(slots):
+            if j is None:
+                cost += SKIP_COST * (SKIP_LINE_DISCOUNT if whole_skip else 1.0)
+                continue
+            used.add(j)
+            cost += 1.0 - _fit(level_fit, points, tones, line.start + k, j)
+            if previous is not None:
+                gap = max(gaps[previous + 1: j + 1], default=0.0)
+                new_line = last_line != index
+                cost += boundary_cost(lines[last_line].end_break if new_line else "", gap)
+                if new_line:
+                    line_ends[lines[last_line].end_break].append(gap)
+            previous, last_line = j, index
+    cost += EXTRA_COST * len(set(window) - used)
+    cost += PAUSE_ORDER_COST * sum(m > MINOR_TO_MAJOR * n for m in line_ends["minor"] for n in line_ends["major"])
+    return cost
+
+
+def _hypothesis(expected: ExpectedText, span: range, skip: int, window: range, level_fit: np.ndarray,
+                points: list[np.ndarray | None], gaps: list[float], mapping: list[int | None]) -> list[int | None]:
+    """The mapping with line `skip` left out and the other span lines aligned afresh to the window."""
+    lines = [expected.lines[i] for i in span if i != skip]
+    tones = expected.tones()
+    chars = [line.start + k for line in lines for k in range(line.size)]
+    breaks = [(previous.end_break if k == 0 else "") for previous, line in zip([lines[0]] + lines, lines)
+              for k in range(line.size)]
+    fit = np.array([[_fit(level_fit, points, tones, c, j) for j in window] for c in chars])
+    result = align(breaks, [gaps[j] for j in window], fit)
+    out = list(mapping)
+    skipped = expected.lines[skip]
+    out[skipped.start: skipped.start + skipped.size] = [None] * skipped.size
+    for c, j in zip(chars, result.char_to_syllable):
+        out[c] = None if j is None else window.start + j
     return out
+
+
+def reconsider_skipped_line(expected: ExpectedText, char_to_syllable: list[int | None], level_fit: np.ndarray,
+                            points: list[np.ndarray | None], gaps: list[float]) -> list[int | None]:
+    """char_to_syllable with the missing line moved to the best-fitting equally long line, when one fits better.
+
+    level_fit[i, j]: the scorer's tone fit of syllable j to character i (0.5 unknown); points[j]: syllable j's (start, middle, end) contour in z-scores or None; gaps[j]: the silence before it.
+    """
+    span = _span(expected, char_to_syllable)
+    if span is None:
+        return char_to_syllable
+    first, last = expected.lines[span.start], expected.lines[span.stop - 1]
+    matched = [j for j in char_to_syllable[first.start: last.start + last.size] if j is not None]
+    if not matched:
+        return char_to_syllable
+    window = range(min(matched), max(matched) + 1)
+    best, best_cost = char_to_syllable, _cost(expected, char_to_syllable, span, window, level_fit, points, gaps) - MARGIN
+    for skip in span:
+        candidate = _hypothesis(expected, span, skip, window, level_fit, points, gaps, char_to_syllable)
+        value = _cost(expected, candidate, span, window, level_fit, points, gaps)
+        if value < best_cost:
+            best, best_cost = candidate, value
+    return best

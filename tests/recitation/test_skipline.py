@@ -28,23 +28,33 @@ def test_the_skip_moves_to_the_line_whose_tones_the_voice_did_not_say():
     expected = expected_from_text("春眠不觉晓，处处闻啼鸟。")
     points = [FLAT, RISE, FALL, RISE, DIP]  # a reading that does fit 春眠不觉晓
     heard = [FALL, FALL, RISE, RISE, DIP]  # 处处闻啼鸟
-    spans = [(0.5 + 0.3 * j, 0.75 + 0.3 * j) for j in range(5)]
+    unknown = np.full((10, 5), 0.5)  # the level-based fit says nothing here
+    gaps = [0.0] * 5
     wrong = [0, 1, 2, 3, 4, None, None, None, None, None]  # aligner: the first line read, the second skipped
-    fixed = reconsider_skipped_line(expected, wrong, heard, spans)
+    fixed = reconsider_skipped_line(expected, wrong, unknown, heard, gaps)
     assert fixed == [None] * 5 + [0, 1, 2, 3, 4]
     # When the voice does fit the first line, the aligner's choice stands.
-    assert reconsider_skipped_line(expected, wrong, points, spans) == wrong
+    assert reconsider_skipped_line(expected, wrong, unknown, points, gaps) == wrong
 
 
 def test_nothing_moves_when_no_whole_line_was_skipped_or_lines_differ_in_length():
     expected = expected_from_text("春眠不觉晓，处处闻啼鸟。")
     heard = [FALL] * 9
-    spans = [(0.3 * j, 0.3 * j + 0.25) for j in range(9)]
-    partial = [0, 1, 2, 3, None, 4, 5, 6, 7, 8]
-    assert reconsider_skipped_line(expected, partial, heard, spans) == partial
+    gaps = [0.0, 0.0, 0.0, 0.0, 0.4, 0.0, 0.0, 0.0, 0.0]
+    partial = [0, 1, 2, 3, None, 4, 5, 6, 7, 8]  # one character dropped: no line was skipped
+    assert reconsider_skipped_line(expected, partial, np.full((10, 9), 0.5), heard, gaps) == partial
     uneven = expected_from_text("但照壁、孤灯相映。")
     skipped_short = [None, None, None, 0, 1, 2, 3]
-    assert reconsider_skipped_line(uneven, skipped_short, [FALL] * 4, spans[:4]) == skipped_short
+    assert reconsider_skipped_line(uneven, skipped_short, np.full((7, 4), 0.5), [FALL] * 4, gaps[:4]) == skipped_short
+
+
+def test_a_line_skip_split_over_two_lines_becomes_one_whole_line():
+    # The aligner dropped 3 + 2 characters of two neighbouring lines; the voice says 处处闻啼鸟 whole.
+    expected = expected_from_text("春眠不觉晓，处处闻啼鸟。")
+    heard = [FALL, FALL, RISE, RISE, DIP]
+    split = [None, None, None, 0, 1, None, None, 2, 3, 4]
+    fixed = reconsider_skipped_line(expected, split, np.full((10, 5), 0.5), heard, [0.0] * 5)
+    assert fixed == [None] * 5 + [0, 1, 2, 3, 4]
 
 
 def test_shihuiyin_names_the_line_actually_skipped(tmp_path):
