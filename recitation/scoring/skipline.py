@@ -20,15 +20,22 @@ MINOR_TO_MAJOR = 0.8  # readers pause at a full stop at least this much longer t
 MARGIN = 0.2  # another hypothesis must beat the aligner's choice by this much (part of one clear tone)
 
 
-def shape_fit(points: np.ndarray | None, accepted: frozenset[int]) -> float:
-    """Probability mass on the accepted tones from the contour's shape alone; 0.5 when unknown or neutral."""
-    if points is None or not accepted:
-        return UNKNOWN_FIT
+def _shape_probabilities(points: np.ndarray | None) -> np.ndarray | None:
+    """Probabilities of the tones (in SHAPES order) from the contour's shape alone; None when unvoiced."""
+    if points is None:
+        return None
     shape = np.array([points[1] - points[0], points[2] - points[1]])
     distances = np.array([np.sum((shape - s) ** 2) for s in SHAPES.values()])
     weights = np.exp(-(distances - distances.min()) / TEMPERATURE)
-    weights /= weights.sum()
-    return float(sum(w for tone, w in zip(SHAPES, weights) if tone in accepted))
+    return weights / weights.sum()
+
+
+def shape_fit(points: np.ndarray | None, accepted: frozenset[int]) -> float:
+    """Probability mass on the accepted tones from the contour's shape alone; 0.5 when unknown or neutral."""
+    probs = _shape_probabilities(points)
+    if probs is None or not accepted:
+        return UNKNOWN_FIT
+    return float(sum(p for tone, p in zip(SHAPES, probs) if tone in accepted))
 
 
 def _span(expected: ExpectedText, char_to_syllable: list[int | None]) -> range | None:
@@ -49,15 +56,25 @@ def _span(expected: ExpectedText, char_to_syllable: list[int | None]) -> range |
     return range(low, high + 1) if high > low else None
 
 
-def _fit(level_fit: np.ndarray, points: list[np.ndarray | None], tones: list[frozenset[int]], c: int, j: int) -> float:
-    """Tone evidence of syllable j for character c: the scorer's level-and-shape fit and the shape alone, averaged."""
-    return 0.5 * (level_fit[c, j] + shape_fit(points[j], tones[c]))
+def _fit_matrix(expected: ExpectedText, level_fit: np.ndarray, points: list[np.ndarray | None],
+                window: range) -> np.ndarray:
+    """Tone evidence of each window syllable for each character: the scorer's fit and the shape alone, averaged."""
+    shapes = [_shape_probabilities(points[j]) for j in window]
+    by_shape = np.full((expected.size, len(window)), UNKNOWN_FIT)
+    for c, accepted in enumerate(expected.tones()):
+        rows = [k for k, tone in enumerate(SHAPES) if tone in accepted]
+        if not rows:
+            continue
+        for col, probs in enumerate(shapes):
+            if probs is not None:
+                by_shape[c, col] = probs[rows].sum()
+    return 0.5 * (level_fit[:, window.start: window.stop] + by_shape)
 
 
-def _cost(expected: ExpectedText, mapping: list[int | None], span: range, window: range,
-          level_fit: np.ndarray, points: list[np.ndarray | None], gaps: list[float]) -> float:
+def _cost(expected: ExpectedText, mapping: list[int | None], span: range, window: range, fit: np.ndarray,
+          gaps: list[float]) -> float:
     """Skips, extras, pauses and tone shapes of one reading of the span's characters by the window's syllables."""
-    lines, tones = expected.lines, expected.tones()
+    lines = expected.lines
     cost, previous, last_line, used = 0.0, None, None, set()
     line_ends: dict[str, list[float]] = {"minor": [], "major": []}
     for index in span:
@@ -69,7 +86,7 @@ def _cost(expected: ExpectedText, mapping: list[int | None], span: range, window
                 cost += SKIP_COST * (SKIP_LINE_DISCOUNT if whole_skip else 1.0)
                 continue
             used.add(j)
-            cost += 1.0 - _fit(level_fit, points, tones, line.start + k, j)
+            cost += 1.0 - fit[line.start + k, j - window.start]
             if previous is not None:
                 gap = max(gaps[previous + 1: j + 1], default=0.0)
                 new_line = last_line != index
@@ -82,16 +99,14 @@ def _cost(expected: ExpectedText, mapping: list[int | None], span: range, window
     return cost
 
 
-def _hypothesis(expected: ExpectedText, span: range, skip: int, window: range, level_fit: np.ndarray,
-                points: list[np.ndarray | None], gaps: list[float], mapping: list[int | None]) -> list[int | None]:
+def _hypothesis(expected: ExpectedText, span: range, skip: int, window: range, fit: np.ndarray,
+                gaps: list[float], mapping: list[int | None]) -> list[int | None]:
     """The mapping with line `skip` left out and the other span lines aligned afresh to the window."""
     lines = [expected.lines[i] for i in span if i != skip]
-    tones = expected.tones()
     chars = [line.start + k for line in lines for k in range(line.size)]
     breaks = [(previous.end_break if k == 0 else "") for previous, line in zip([lines[0]] + lines, lines)
               for k in range(line.size)]
-    fit = np.array([[_fit(level_fit, points, tones, c, j) for j in window] for c in chars])
-    result = align(breaks, [gaps[j] for j in window], fit)
+    result = align(breaks, [gaps[j] for j in window], fit[chars])
     out = list(mapping)
     skipped = expected.lines[skip]
     out[skipped.start: skipped.start + skipped.size] = [None] * skipped.size
@@ -104,7 +119,8 @@ def reconsider_skipped_line(expected: ExpectedText, char_to_syllable: list[int |
                             points: list[np.ndarray | None], gaps: list[float]) -> list[int | None]:
     """char_to_syllable with the missing line moved to the best-fitting equally long line, when one fits better.
 
-    level_fit[i, j]: the scorer's tone fit of syllable j to character i (0.5 unknown); points[j]: syllable j's (start, middle, end) contour in z-scores or None; gaps[j]: the silence before it.
+    level_fit[i, j]: the scorer's tone fit of syllable j to character i (0.5 unknown); points[j]: syllable j's
+    (start, middle, end) contour in z-scores or None; gaps[j]: the silence before it.
     """
     span = _span(expected, char_to_syllable)
     if span is None:
@@ -114,10 +130,11 @@ def reconsider_skipped_line(expected: ExpectedText, char_to_syllable: list[int |
     if not matched:
         return char_to_syllable
     window = range(min(matched), max(matched) + 1)
-    best, best_cost = char_to_syllable, _cost(expected, char_to_syllable, span, window, level_fit, points, gaps) - MARGIN
+    fit = _fit_matrix(expected, level_fit, points, window)
+    best, best_cost = char_to_syllable, _cost(expected, char_to_syllable, span, window, fit, gaps) - MARGIN
     for skip in span:
-        candidate = _hypothesis(expected, span, skip, window, level_fit, points, gaps, char_to_syllable)
-        value = _cost(expected, candidate, span, window, level_fit, points, gaps)
+        candidate = _hypothesis(expected, span, skip, window, fit, gaps, char_to_syllable)
+        value = _cost(expected, candidate, span, window, fit, gaps)
         if value < best_cost:
             best, best_cost = candidate, value
     return best

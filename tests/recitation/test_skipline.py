@@ -24,7 +24,7 @@ def test_shape_fit_reads_the_contour_shape_not_its_level():
 
 
 def test_the_skip_moves_to_the_line_whose_tones_the_voice_did_not_say():
-    # 春眠不觉晓 (1 2 4 2 3) / 处处闻啼鸟 (4 4 2 2 3): the heard second line is 处处闻啼鸟, but the aligner said line 2.
+    # 春眠不觉晓 (1 2 4 2 3) / 处处闻啼鸟 (4 4 2 2 3): the voice said 处处闻啼鸟; the aligner called it skipped.
     expected = expected_from_text("春眠不觉晓，处处闻啼鸟。")
     points = [FLAT, RISE, FALL, RISE, DIP]  # a reading that does fit 春眠不觉晓
     heard = [FALL, FALL, RISE, RISE, DIP]  # 处处闻啼鸟
