@@ -2,7 +2,8 @@
 """Evaluation: the scorer on espeak-ng readings of sample poems, clean and with each fault of issue #7.
 
 Prints one row per poem: the clean scores and the sub-score each fault should lower (and whether a skipped
-line was named correctly). Run: .venv/bin/python bench/scoring_accuracy.py [--every 25]
+line was named correctly). Run: .venv/bin/python bench/scoring_accuracy.py [--every 25] [--first 0]
+With --all-lines: skip every line of each poem in turn and count how often the skipped line is named.
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ POEMS = Path(__file__).resolve().parents[1] / "content" / "poems-recital" / "poe
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--every", type=int, default=25, help="take every Nth poem of the 300")
+    parser.add_argument("--first", type=int, default=0, help="index of the first poem taken")
+    parser.add_argument("--all-lines", action="store_true", help="only the skipped-line check, every line in turn")
     args = parser.parse_args()
 
     import soundfile
@@ -27,7 +30,9 @@ def main() -> int:
     from recitation.fixtures import Reading, speed_up, synthesize
     from recitation.scoring import expected_from_paragraphs, score_take
 
-    poems = json.loads(POEMS.read_text(encoding="utf-8"))[:: args.every]
+    poems = json.loads(POEMS.read_text(encoding="utf-8"))[args.first:: args.every]
+    if args.all_lines:
+        return every_line_skipped(poems)
     named = total = clean_ok = 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -57,6 +62,31 @@ def main() -> int:
                   f"wrong tones→tones {scored['wrong_tones'].tones:>3}  "
                   f"fast→fluency/rhythm {scored['fast'].fluency}/{scored['fast'].rhythm}", flush=True)
     print(f"clean ≥ 80: {clean_ok}/{total}; skipped line named: {named}/{total}")
+    return 0
+
+
+def every_line_skipped(poems: list[dict]) -> int:
+    import soundfile
+
+    from recitation.fixtures import Reading, synthesize
+    from recitation.scoring import expected_from_paragraphs, score_take
+
+    named = total = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for poem in poems:
+            expected = expected_from_paragraphs(poem["paragraphs"], poem["pinyin"])
+            wrong = []
+            for k, line in enumerate(expected.lines):
+                samples, sr = soundfile.read(synthesize(expected, Path(tmp) / "skip.wav", Reading(skip_line=k)))
+                report = score_take(samples, sr, expected)
+                total += 1
+                if report.lines[k]["heard"] == 0:
+                    named += 1
+                else:
+                    wrong.append(f"{line.text}→{[d['text'] for d in report.lines if d['heard'] == 0]}")
+            print(f"{poem['title'][:8]:<10} {len(expected.lines):>2} lines  misnamed: {', '.join(wrong) or '-'}",
+                  flush=True)
+    print(f"every line skipped in turn: named {named}/{total}")
     return 0
 
 

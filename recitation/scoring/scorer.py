@@ -13,6 +13,7 @@ from recitation.scoring import subscores
 from recitation.scoring.align import align, timing_cost
 from recitation.scoring.features import extract
 from recitation.scoring.feedback import feedback_sentences
+from recitation.scoring.skipline import reconsider_skipped_line
 from recitation.scoring.subscores import LineFacts
 from recitation.scoring.syllables import Segmentation, segment
 from recitation.scoring.text import ExpectedText, expected_from_text
@@ -109,7 +110,8 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
     seg = segment(features)
     syllables = seg.syllables
     voice = VoiceProfile.from_track(features.pitch, [(s.start, s.end) for s in syllables])
-    probabilities = [contour(features.pitch, s.start, s.end, voice).tone_probabilities() for s in syllables]
+    contours = [contour(features.pitch, s.start, s.end, voice) for s in syllables]
+    probabilities = [c.tone_probabilities() for c in contours]
     accepted = expected.tones()
     tone_fit = np.full((len(accepted), len(syllables)), UNKNOWN_TONE_FIT)
     for j, probs in enumerate(probabilities):
@@ -122,6 +124,11 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
     if char_times is not None and len(char_times) == expected.size and syllables:
         prior = timing_cost(char_times, [s.nucleus for s in syllables])
     alignment = align(expected.boundaries(), gaps, tone_fit, prior)
+    # With equally long lines the aligner may put a skip on the wrong one: compare those hypotheses by tone shape.
+    alignment.char_to_syllable = reconsider_skipped_line(expected, alignment.char_to_syllable, tone_fit,
+                                                         [c.points for c in contours], gaps)
+    heard = {j for j in alignment.char_to_syllable if j is not None}
+    alignment.extras = [j for j in range(len(syllables)) if j not in heard]
     fits = [None if j is None else tone_match(probabilities[j], accepted[i])
             for i, j in enumerate(alignment.char_to_syllable)]
     lines = _line_facts(expected, seg, alignment.char_to_syllable, fits)
