@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from server.httpserver import DEFAULT_THREADS
+
 MESSAGES_DIR = Path(__file__).with_name("messages")
 
 
@@ -22,6 +24,8 @@ def register(subparsers) -> None:
     serve.add_argument("--xapi-default-version", choices=("1.0.3", "2.0.0"), default="1.0.3",
                        help="version reported to requests that name none (they are refused either way)")
     serve.add_argument("--access-log", action="store_true", help="print one line per request on stderr")
+    serve.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                       help=f"worker threads answering requests (default {DEFAULT_THREADS})")
     serve.add_argument("--sqlite-synchronous", choices=("NORMAL", "FULL"), default=None,
                        help="SQLite: NORMAL survives crashes of the service, FULL also power cuts (slower)")
     serve.set_defaults(func=run_serve)
@@ -59,10 +63,8 @@ def _engine(db_url: str | None):
 
 
 def run_serve(args) -> int:
-    from werkzeug.serving import make_server
-
     from server import create_app
-    from server.embedded import QuietRequestHandler
+    from server.httpserver import HttpServer, access_log
 
     config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version}
     if args.sqlite_synchronous:
@@ -70,15 +72,9 @@ def run_serve(args) -> int:
     if args.db:
         config["DATABASE_URL"] = args.db
     app = create_app(config)
-    handler = None if args.access_log else QuietRequestHandler
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=handler)
-    _say("serving", url=f"http://{args.host}:{server.server_port}/xapi/", database=app.config["DATABASE_URL"])
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    server = HttpServer(access_log(app) if args.access_log else app, args.host, args.port, threads=args.threads)
+    _say("serving", url=f"http://{args.host}:{server.port}/xapi/", database=app.config["DATABASE_URL"])
+    server.serve_forever()  # returns on Ctrl-C, after closing every connection
     return 0
 
 

@@ -10,18 +10,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from werkzeug.serving import WSGIRequestHandler, make_server
-
 from server.db import DB_FILE_NAME
+from server.httpserver import HttpServer
 
 CREDENTIAL_FILE = "embedded-credential.json"
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    """No line on stderr per request: a kiosk posts all day, and its logs are for problems."""
-
-    def log_request(self, code="-", size="-"):
-        pass
 
 
 @dataclass
@@ -42,8 +34,7 @@ class EmbeddedService:
     def stop(self) -> None:
         """Stop serving and close the database; safe to call twice."""
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._thread.join(timeout=10)
             self._app.extensions["yuedu"].engine.dispose()
             self._server = None
@@ -84,8 +75,8 @@ def start_embedded(data_dir: str | Path | None = None, port: int = 0) -> Embedde
     server_dir.mkdir(parents=True, exist_ok=True)
     app = create_app({"DATABASE_URL": f"sqlite:///{server_dir / DB_FILE_NAME}"})
     key, secret = _kiosk_credential(app, server_dir)
-    http_server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietRequestHandler)
+    http_server = HttpServer(app, "127.0.0.1", port)  # no access log: a kiosk posts all day, its logs are for problems
     thread = threading.Thread(target=http_server.serve_forever, name="yuedu-embedded-lrs", daemon=True)
     thread.start()
-    return EmbeddedService(url=f"http://127.0.0.1:{http_server.server_port}", key=key, secret=secret,
+    return EmbeddedService(url=f"http://127.0.0.1:{http_server.port}", key=key, secret=secret,
                            _server=http_server, _thread=thread, _app=app)
