@@ -3,7 +3,9 @@
 
 1. frame time of each bundled exhibit kind offscreen at 1280×720 (render + copy into a pygame Surface + HUD)
    beside an empty panda3d scene through the same bridge, at full resolution and with the kiosk's adaptive
-   render scale; goal: every kind ≤ 16 ms on the software GL path (exit status 1 if adaptive misses it);
+   render scale; goal: every kind ≤ 16 ms on the software GL path (exit status 1 if adaptive misses it).
+   Beside each wall time, the CPU time of the whole process (llvmpipe's threads included) per frame: on a
+   shared machine the wall time swings with the load, the CPU time much less, so compare changes by it;
 2. load time of a 50,000-triangle GLB (panda3d-gltf) beside the same model converted to panda3d's .bam.
 
 Run: .venv/bin/python bench/exhibit.py [--frames 60] [--loads 10]
@@ -41,7 +43,7 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def empty_scene_frames(frames: int) -> list[float]:
+def empty_scene_frames(frames: int, cpu: list[float] | None = None) -> list[float]:
     stage = offscreen.acquire_stage(SIZE)
     surface = pygame.Surface(SIZE)
     try:
@@ -49,16 +51,18 @@ def empty_scene_frames(frames: int) -> list[float]:
             stage.render_into(surface)
         samples = []
         for _ in range(frames):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             stage.render_into(surface)
             samples.append(time.perf_counter() - start)
+            if cpu is not None:
+                cpu.append(time.process_time() - cpu_start)
         return samples
     finally:
         stage.release()
 
 
 def exhibit_frames(kind: str, frames: int, data_dir: Path, adaptive: bool = False,
-                   vr: bool = False, turning: bool = True) -> tuple[list[float], float]:
+                   vr: bool = False, turning: bool = True, cpu: list[float] | None = None) -> tuple[list[float], float]:
     """Frames of the bundled package of `kind` while it animates (turntable, page turning, auto-pan), and the
     render scale at the end. `adaptive`: as on a kiosk, the render scale follows the frame time."""
     from experiences.config import KioskConfig
@@ -88,12 +92,14 @@ def exhibit_frames(kind: str, frames: int, data_dir: Path, adaptive: bool = Fals
         for i in range(frames + warm_up):
             if kind == "exhibit-book" and (i % 20 == 0 if turning else i == 0):
                 inner.begin_turn(1) or inner.begin_turn(-1)  # keep a page curling: the costly case
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             clock.advance(1 / 60)
             exhibit.update(1 / 60)
             exhibit.draw(surface)
             if i >= warm_up:  # the first frames load the model and upload textures
                 samples.append(time.perf_counter() - start)
+                if cpu is not None:
+                    cpu.append(time.process_time() - cpu_start)
         return samples, inner.stage.render_scale
     finally:
         exhibit.stop("quit")
@@ -123,18 +129,21 @@ def main(argv=None) -> int:
     engine = offscreen.engine()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        baseline = median_ms(empty_scene_frames(args.frames))
+        base_cpu: list[float] = []
+        baseline = median_ms(empty_scene_frames(args.frames, base_cpu))
         engine_name = engine.renderer
         print(f"frame time at {SIZE[0]}x{SIZE[1]} on {engine_name} (median of {args.frames} frames)")
-        print(f"  {'empty panda3d scene (baseline)':<48} {baseline:7.2f} ms")
+        print(f"  {'empty panda3d scene (baseline)':<48} {baseline:7.2f} ms   {'':16}   cpu {median_ms(base_cpu):6.2f} ms")
         worst = 0.0
         for kind in KINDS:
             for adaptive in (False, True):
-                samples, scale = exhibit_frames(kind, args.frames, tmp, adaptive)
+                cpu: list[float] = []
+                samples, scale = exhibit_frames(kind, args.frames, tmp, adaptive, cpu=cpu)
                 ms = median_ms(samples)
                 flag = "ok" if ms <= GOAL_MS else f"over the {GOAL_MS:.0f} ms goal"
                 label = f"{kind} ({'adaptive, scale ' + format(scale, '.2f') if adaptive else 'full resolution'})"
-                print(f"  {label:<48} {ms:7.2f} ms   {ms / baseline:5.2f}x baseline   {flag}")
+                print(f"  {label:<48} {ms:7.2f} ms   {ms / baseline:5.2f}x baseline   cpu {median_ms(cpu):6.2f} ms"
+                      f"   {flag}")
                 if adaptive:
                     worst = max(worst, ms)
         ms = median_ms(exhibit_frames("exhibit-book", args.frames, tmp, turning=False)[0])

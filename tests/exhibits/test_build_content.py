@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 from experiences.kinds import KindRegistry
@@ -9,7 +10,8 @@ from experiences.package import open_package
 
 from .helpers import RecordingReport
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+# The shared data sits beside the checkout (../shared/data); a worktree elsewhere names it in YUEDU_SHARED_DATA.
+DATA = Path(os.environ.get("YUEDU_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
 
 
 def load_script(repo_root: Path):

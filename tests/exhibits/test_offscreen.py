@@ -193,3 +193,24 @@ def test_unchanged_frames_are_reused_until_the_camera_moves_or_the_scene_is_mark
     stage.mark_dirty()
     stage.render_into(surface)
     assert len(renders) == 3 and surface_pixels(surface)[360, 640][2] > 200  # ...until it is marked
+
+
+def test_frames_copied_straight_into_32_bit_surfaces_match_the_blit_path(stage):
+    stage.set_background((0.1, 0.3, 0.5))
+    red_box(stage, (2, 10, 1))
+    fast = pygame.Surface((1280, 720))  # 32-bit B, G, R, X: the direct copy
+    slow = pygame.Surface((1280, 720), depth=24)  # any other format: frombuffer and blit
+    assert offscreen._copy_into(slow, stage.render_frame()) is False
+    stage.render_into(slow)
+    stage.mark_dirty()
+    stage.render_into(fast)
+    assert np.array_equal(surface_pixels(fast), surface_pixels(slow))
+    assert fast.get_locked() is False  # the copy released its lock on the surface
+    # A reused frame (nothing changed) is copied the same way.
+    stage.reuse_unchanged_frames = True
+    renders = []
+    real_render = stage.render_frame
+    stage.render_frame = lambda: renders.append(1) or real_render()
+    again = pygame.Surface((1280, 720))
+    stage.render_into(again)
+    assert renders == [] and np.array_equal(surface_pixels(again), surface_pixels(fast))
