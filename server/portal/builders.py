@@ -207,8 +207,9 @@ def build_poem(folder: Path, meta: PackageMeta, poem: dict, files: dict[str, tup
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 
-def parse_hotspots(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
-    """One hotspot per line: `id | yaw | pitch | 标题 | 说明 [| English title | English text]`."""
+def _parse_hotspot_lines(text: str, place) -> tuple[list[dict], list[tuple[int, str]]]:
+    """Hotspot lines `id | <where> | 标题 | 说明 [| English title | English text]`, where `place(cells)` reads
+    the location cells into fields (raising ValueError when they are not numbers); bad lines come back numbered."""
     hotspots, problems = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -217,18 +218,23 @@ def parse_hotspots(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
         try:
             if len(cells) < 4:
                 raise ValueError
-            yaw, pitch = float(cells[1]), float(cells[2])
+            where = place(cells)
         except ValueError:
             problems.append((number, line.strip()))
             continue
         cells += [""] * (7 - len(cells))
-        spot = {"id": cells[0], "yaw": yaw, "pitch": pitch, "title": {"zh-CN": cells[3]}}
+        spot = {"id": cells[0], **where, "title": {"zh-CN": cells[3]}}
         if cells[5]:
             spot["title"]["en"] = cells[5]
         if cells[4]:
             spot["text"] = {"zh-CN": cells[4]} | ({"en": cells[6]} if cells[6] else {})
         hotspots.append(spot)
     return hotspots, problems
+
+
+def parse_hotspots(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
+    """One hotspot per line: `id | yaw | pitch | 标题 | 说明 [| English title | English text]`."""
+    return _parse_hotspot_lines(text, lambda cells: {"yaw": float(cells[1]), "pitch": float(cells[2])})
 
 
 def build_panorama(folder: Path, meta: PackageMeta, image: tuple[str, bytes], hotspots: list[dict],
@@ -274,26 +280,7 @@ def _vector(text: str) -> list[float]:
 
 def parse_model_hotspots(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
     """One hotspot per line: `id | x y z | nx ny nz | 标题 | 说明 [| English title | English text]`."""
-    hotspots, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        cells = [c.strip() for c in line.split("|")]
-        try:
-            if len(cells) < 4:
-                raise ValueError
-            position, normal = _vector(cells[1]), _vector(cells[2])
-        except ValueError:
-            problems.append((number, line.strip()))
-            continue
-        cells += [""] * (7 - len(cells))
-        spot = {"id": cells[0], "position": position, "normal": normal, "title": {"zh-CN": cells[3]}}
-        if cells[5]:
-            spot["title"]["en"] = cells[5]
-        if cells[4]:
-            spot["text"] = {"zh-CN": cells[4]} | ({"en": cells[6]} if cells[6] else {})
-        hotspots.append(spot)
-    return hotspots, problems
+    return _parse_hotspot_lines(text, lambda cells: {"position": _vector(cells[1]), "normal": _vector(cells[2])})
 
 
 def build_treasure(folder: Path, meta: PackageMeta, model: tuple[str, bytes], hotspots: list[dict],
