@@ -137,7 +137,8 @@ def _verify_data(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], report: Repo
 def open_zip(zip_path: str | Path, report: Report) -> zipfile.ZipFile | None:
     try:
         return zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError,
+            NotImplementedError) as exc:  # NotImplementedError: a directory claiming a future zip version
         report.error(Path(zip_path).name, "", "zip_corrupt", detail=str(exc) or type(exc).__name__)
         return None
 

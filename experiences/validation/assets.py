@@ -91,6 +91,9 @@ def _parse_json(source, name: str, report: Report, field: str = ""):
     except json.JSONDecodeError as exc:
         report.error(name, field, "json_invalid", line=exc.lineno, column=exc.colno, detail=exc.msg)
         return None
+    except RecursionError:  # "[[[[…" a hundred thousand deep: hostile, or at least unusable
+        report.error(name, field, "nesting_too_deep")
+        return None
 
 
 def check_image(source, name: str, report: Report, limits: Limits, field: str = "") -> None:
@@ -195,14 +198,14 @@ def check_glb(source, name: str, report: Report, limits: Limits, field: str = ""
         return
     try:
         document = json.loads(data[20:20 + chunk_length].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.error(name, field, "gltf_invalid", detail=f"JSON chunk: {exc}")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        report.error(name, field, "gltf_invalid", detail=f"JSON chunk: {error_detail(exc)}")
         return
     _check_gltf_document(source, name, document, report, field, embedded_bin=True)
 
 
 # Codes check_asset reports: a file that already has one of these was decoded (e.g. by a kind's load_json).
-ASSET_CODES = frozenset({"text_not_utf8", "json_invalid", "image_too_large", "image_undecodable", "image_bomb",
+ASSET_CODES = frozenset({"text_not_utf8", "json_invalid", "nesting_too_deep", "image_too_large", "image_undecodable", "image_bomb",
                          "audio_undecodable", "audio_too_long", "audio_empty", "gltf_invalid",
                          "gltf_missing_resource", "audio_unsupported_format", "executable_file"})
 

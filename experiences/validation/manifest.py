@@ -58,7 +58,11 @@ def schema_problems(instance, schema: dict, report: Report, file: str, prefix: t
     validator_cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     validator = validator_cls(schema)
     count = 0
-    errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
+    try:
+        errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
+    except RecursionError:
+        report.error(file, field_name(prefix), "nesting_too_deep")
+        return 1
     for error in errors:
         path = tuple(prefix) + tuple(error.absolute_path)
         kind = error.validator
@@ -133,6 +137,9 @@ def read_manifest(source, report: Report, limits: Limits) -> dict | None:
         return None
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        report.error(MANIFEST_NAME, "", "nesting_too_deep")
+        return None
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.search(str(exc))
         if match:

@@ -174,7 +174,8 @@ def write_zip(zip_path: Path, entries: dict[str, bytes], compression=zipfile.ZIP
 
 
 def patch_central_entry(zip_path: Path, name: str, *, flag_bits: int | None = None,
-                        file_size: int | None = None, header_offset: int | None = None) -> None:
+                        file_size: int | None = None, header_offset: int | None = None,
+                        extract_version: int | None = None) -> None:
     """Rewrite fields of one central-directory record, as a hostile tool would."""
     data = bytearray(zip_path.read_bytes())
     raw_name = name.encode("utf-8")
@@ -189,6 +190,8 @@ def patch_central_entry(zip_path: Path, name: str, *, flag_bits: int | None = No
         pos += 4
     if flag_bits is not None:
         struct.pack_into("<H", data, pos + 8, struct.unpack_from("<H", data, pos + 8)[0] | flag_bits)
+    if extract_version is not None:
+        struct.pack_into("<H", data, pos + 6, extract_version)
     if file_size is not None:
         struct.pack_into("<I", data, pos + 24, file_size)
     if header_offset is not None:

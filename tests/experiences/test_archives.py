@@ -155,6 +155,13 @@ def test_corrupt_or_truncated_zip_is_rejected(tmp_path, registry, cut):
     assert problem.file == "bad.zip" and "bad.zip" in problem.message("zh-CN")
 
 
+def test_zip_needing_a_future_zip_version_is_reported(tmp_path, registry):
+    path = write_zip(tmp_path / "future.zip", {"experience.toml": MANIFEST})
+    patch_central_entry(path, "experience.toml", extract_version=84)  # "version 8.4 needed to extract"
+    report = validate_package(path, registry=registry, catalog=Catalog([]))
+    assert [p.code for p in report.errors] == ["zip_corrupt"]
+
+
 def test_damaged_entry_data_is_found_without_writing_anything(tmp_path, registry):
     good = zip_folder(make_package(tmp_path / "quiz"), tmp_path / "good.zip")
     with zipfile.ZipFile(good) as zf:
@@ -263,3 +270,24 @@ def test_every_name_that_passes_stays_inside_the_package():
             assert joined.startswith("/dest/") and "\\" not in name and not re.match(r"[A-Za-z]:", name)
 
     check()
+
+
+def test_damaged_zips_are_reported_never_raised(tmp_path, registry):
+    import random
+
+    good = zip_folder(make_package(tmp_path / "quiz"), tmp_path / "good.zip").read_bytes()
+    rng = random.Random(20261123)  # fixed: the same 150 damaged zips on every run
+    mutated = tmp_path / "mutated.zip"
+    for attempt in range(150):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 6)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if attempt % 5 == 0:
+            data = data[: rng.randrange(len(data))]
+        mutated.write_bytes(bytes(data))
+        report = validate_package(mutated, registry=registry, catalog=Catalog([]))
+        dest = tmp_path / f"out{attempt}"
+        extracted = safe_extract(mutated, dest)
+        assert dest.exists() == extracted.ok
+        if not report.ok:
+            assert not extracted.ok or not report.has("checks_skipped")

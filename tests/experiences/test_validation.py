@@ -388,3 +388,19 @@ def test_any_value_in_any_manifest_field_is_reported_never_raised(tmp_path, regi
             assert problem.message("en") and problem.fix("zh-CN")
 
     check()
+
+
+def test_absurdly_nested_files_are_reported_not_raised(tmp_path, monkeypatch):
+    install_hook_module(tmp_path, monkeypatch)
+    deep_schema = {"type": "object", "properties": {"data": {"type": "string"}, "tree": {"$ref": "#/$defs/node"}},
+                   "$defs": {"node": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}
+    registry = quiz_registry(tmp_path, schema=deep_schema)
+    folder = make_package(tmp_path / "quiz")
+    (folder / "data" / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    manifest = dump_toml(good_manifest()).replace('[content]\n', '[content]\ntree = ' + "[" * 400 + "]" * 400 + "\n")
+    (folder / "experience.toml").write_text(manifest, encoding="utf-8")
+    report = validate(folder, registry)
+    assert report.has("nesting_too_deep", file="data/deep.json")
+    assert report.has("nesting_too_deep", file="experience.toml", field="content")  # deep for the schema walk
+    (folder / "experience.toml").write_text("a = " + "[" * 5000 + "]" * 5000, encoding="utf-8")
+    assert validate(folder, registry).has("nesting_too_deep", file="experience.toml")
