@@ -9,7 +9,6 @@ import logging
 import os
 import shutil
 import stat
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Callable, Iterable
 
 from experiences import datadir
 from experiences.i18n import both
+from experiences.periodic import PeriodicTask
 
 log = logging.getLogger("yuedu.diskguard")
 
@@ -109,8 +109,7 @@ class DiskGuard:
         self.free_bytes = free_bytes or (lambda: shutil.disk_usage(self.recordings_dir).free)
         self.clock = clock
         self.min_age_seconds = min_age_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._task: PeriodicTask | None = None
 
     @classmethod
     def from_config(cls, config, **kwargs) -> "DiskGuard":
@@ -166,25 +165,14 @@ class DiskGuard:
 
     def start(self, interval: float = 600.0) -> "DiskGuard":
         """Check now and then every `interval` seconds in a daemon thread."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, args=(interval,), name="yuedu-diskguard", daemon=True)
-            self._thread.start()
+        if self._task is None:  # a vanished folder must not end the guard: a failed check is retried
+            self._task = PeriodicTask(self.run_once, interval, "yuedu-diskguard", "diskguard check").start()
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _run(self, interval: float) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # a vanished folder must not end the guard for the rest of the day
-                log.exception("diskguard: check failed; trying again in %.0f s", interval)
-            self._stop.wait(interval)
+        if self._task is not None:
+            self._task.stop(timeout)
+            self._task = None
 
     def _remove_emptied_folders(self, deleted: list[str]) -> None:
         """Remove folders our deletions emptied (never a root, never a folder someone just made)."""

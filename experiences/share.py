@@ -12,7 +12,6 @@ import logging
 import os
 import secrets
 import shutil
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from experiences import datadir
+from experiences.periodic import PeriodicTask
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +126,7 @@ class ShareUploader:
         self.auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
         self.outbox = Path(outbox) if outbox is not None else share_outbox_dir()
         self.timeout = timeout
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._task: PeriodicTask | None = None
 
     def pending(self) -> list[Path]:
         return sorted(p for p in self.outbox.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -182,20 +181,11 @@ class ShareUploader:
             return False
 
     def start(self, interval: float = 30.0) -> "ShareUploader":
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.send_all()
-                except Exception:
-                    log.exception("share uploader failed")
-                self._stop.wait(interval)
-
-        self._thread = threading.Thread(target=loop, name="yuedu-share", daemon=True)
-        self._thread.start()
+        if self._task is None:
+            self._task = PeriodicTask(self.send_all, interval, "yuedu-share", "share upload").start()
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        if self._task is not None:
+            self._task.stop(timeout)
+            self._task = None

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from experiences import datadir
+from experiences.periodic import PeriodicTask
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,7 @@ class ContentSync:
         self._staging = threading.Lock()  # held while a version is unpacked: the switch waits for the next frame
         self._pending: dict[str, dict | None] = {}  # id -> entry to switch to, or None to remove
         self.state = self._load_state()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._task: PeriodicTask | None = None
 
     # --- state ----------------------------------------------------------------------------------------
     def _load_state(self) -> dict:
@@ -270,21 +270,15 @@ class ContentSync:
 
     # --- background -----------------------------------------------------------------------------------
     def start(self, interval: float = 300.0, health: Callable[[], dict] | None = None) -> "ContentSync":
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.check()
-                    self.heartbeat(health() if health else None)
-                except Exception:  # sync must never take the kiosk down
-                    log.exception("content sync failed")
-                self._stop.wait(interval)
+        def check_and_report() -> None:
+            self.check()
+            self.heartbeat(health() if health else None)
 
-        self._thread = threading.Thread(target=loop, name="yuedu-sync", daemon=True)
-        self._thread.start()
+        if self._task is None:  # sync must never take the kiosk down: a failed run is logged and retried
+            self._task = PeriodicTask(check_and_report, interval, "yuedu-sync", "content sync").start()
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        if self._task is not None:
+            self._task.stop(timeout)
+            self._task = None

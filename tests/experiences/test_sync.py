@@ -200,7 +200,7 @@ def test_kiosk_services_start_sync_and_share_upload_with_a_configured_server(por
         assert services.sync.heartbeat({"probe": 1}) is True
     finally:
         services.stop()
-    assert services.sync._thread is None  # stopped with the other services
+    assert services.sync._task is None  # stopped with the other services
     report = next(k for k in publishing.list_kiosks(engine_of(app)) if k["name"] == "services-kiosk")["report"]
     # The last heartbeat is ours or the sync thread's own (with the services' health figures).
     assert report["health"].get("probe") == 1 or report["health"]["kiosk"] == config.kiosk.name
