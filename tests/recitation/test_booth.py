@@ -3,7 +3,6 @@ through consent, countdown, live meter, scoring and statements; no-score mode; r
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 from experiences.config import KioskConfig
 from experiences.engagement import ListSink, Place, SessionReporter
 from experiences.package import open_package
+from poems_package import POEMS_300, open_poems_package
 from experiences.runtime import InputEvent, ManualClock, RunContext
 from recitation.audio.devices import WavDevice
 from recitation.audio.takes import read_take
@@ -20,7 +20,6 @@ from recitation.booth import flow as F
 from recitation.booth.experience import RecitationBooth
 from recitation.booth.widgets import ACCENT
 
-POEMS_300 = Path(__file__).resolve().parents[2] / "content" / "poems-recital" / "poems.json"
 JINGYESI = 12  # index of 静夜思 in the poems file
 SIZE = (1280, 720)
 FRAME = 1 / 30
@@ -28,13 +27,7 @@ FRAME = 1 / 30
 
 @pytest.fixture
 def package(tmp_path):
-    folder = tmp_path / "poems"
-    folder.mkdir()
-    (folder / "experience.toml").write_text(
-        'format = 1\nid = "org.example.recital"\nversion = "1.0.0"\nkind = "recitation"\n'
-        '[title]\nzh-CN = "朗诵亭"\n[[credits]]\nname = "test"\n[content]\npoems = "poems.json"\n', encoding="utf-8")
-    shutil.copy(POEMS_300, folder / "poems.json")
-    package = open_package(folder)
+    package = open_poems_package(tmp_path / "poems")
     yield package
     package.source.close()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from experiences.diskguard import DiskGuard
 from experiences.engagement import ListSink, Place
 from experiences.i18n import catalog, t
 from experiences.kiosk.states import KioskStateMachine, RunInfo
-from experiences.package import open_package
+from poems_package import POEMS_300, open_poems_package
 from experiences.runtime import InputEvent, ManualClock, RunContext
 from experiences.share import NICKNAMES, queue_share
 from recitation.audio.devices import WavDevice
@@ -28,7 +27,6 @@ from recitation.booth import flow as F
 from recitation.booth.experience import RecitationBooth
 from recitation.booth.share_screens import QR_BOX
 
-POEMS_300 = Path(__file__).resolve().parents[2] / "content" / "poems-recital" / "poems.json"
 JINGYESI = 12  # index of 静夜思 in the poems file
 SIZE = (1280, 720)
 FRAME = 1 / 30
@@ -58,12 +56,7 @@ class SpyText:
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("poems")
-    (folder / "experience.toml").write_text(
-        'format = 1\nid = "org.example.recital"\nversion = "1.0.0"\nkind = "recitation"\n'
-        '[title]\nzh-CN = "朗诵亭"\n[[credits]]\nname = "test"\n[content]\npoems = "poems.json"\n', encoding="utf-8")
-    shutil.copy(POEMS_300, folder / "poems.json")
-    package = open_package(folder)
+    package = open_poems_package(tmp_path_factory.mktemp("poems"))
     yield package
     package.source.close()
 
