@@ -3,15 +3,13 @@ atomic switch between runs, last-known-good on corrupt or failed downloads, unpu
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from experiences.catalog import Catalog
 from experiences.sync import ContentSync
 from server.portal import publish as publishing
-from tests.server.portal_helpers import engine_of, good_zip, kiosk_auth, make_app, signed_in, upload
+from tests.server.portal_helpers import engine_of, good_zip, kiosk_auth, make_app, signed_in, upload, serving
 
 CHAIN_ID = "org.yuedu.idioms.chain"
 
@@ -19,13 +17,8 @@ CHAIN_ID = "org.yuedu.idioms.chain"
 @pytest.fixture
 def portal(tmp_path):
     app = make_app(tmp_path / "server")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    engine_of(app).dispose()
+    with serving(app) as url:
+        yield app, url
 
 
 def _upload_and_publish(app, tmp_path, version: str) -> int:

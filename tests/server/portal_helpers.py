@@ -5,9 +5,13 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+import threading
 import zipfile
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+
+from werkzeug.serving import make_server
 
 from server import create_app
 from server.auth import create_credential
@@ -121,3 +125,16 @@ def upload(browser: Browser, path: Path):
     with open(path, "rb") as handle:
         return browser.post("/portal/upload", {"package": (handle, path.name)},
                             content_type="multipart/form-data")
+
+
+@contextmanager
+def serving(app):
+    """The app on a free 127.0.0.1 port in a thread; yields its base URL, then stops it and closes the database."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        engine_of(app).dispose()

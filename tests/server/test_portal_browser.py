@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
 
 from experiences.config import KioskConfig, save_config
 from server.portal.accounts import create_user
-from tests.server.portal_helpers import REPO, broken_zip, engine_of, good_zip, kiosk_auth, make_app
+from tests.server.portal_helpers import REPO, broken_zip, engine_of, good_zip, kiosk_auth, make_app, serving
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
@@ -22,13 +20,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture
 def live_portal(tmp_path):
     app = make_app(tmp_path / "server")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    engine_of(app).dispose()
+    with serving(app) as url:
+        yield app, url
 
 
 def test_curator_uploads_sees_errors_publishes_and_a_kiosk_syncs(live_portal, tmp_path):

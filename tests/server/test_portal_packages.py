@@ -3,19 +3,17 @@ targets and schedules in the kiosk catalog (ETag), and `launcher.py upload` agai
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from werkzeug.serving import make_server
 
 import launcher
 from server.portal import publish as publishing
 from tests.server.portal_helpers import (Clock, broken_zip, chain_folder, engine_of, good_zip, kiosk_auth,
-                                         make_app, signed_in, upload, zip_folder)
+                                         make_app, serving, signed_in, upload, zip_folder)
 
 
 @pytest.fixture
@@ -168,13 +166,8 @@ def test_heartbeat_is_shown_on_the_admin_page(app):
 @pytest.fixture
 def live_server(tmp_path):
     app = make_app(tmp_path)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    engine_of(app).dispose()
+    with serving(app) as url:
+        yield app, url
 
 
 def test_launcher_upload_exit_codes(live_server, tmp_path, capsys):

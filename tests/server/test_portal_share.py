@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import threading
 import time
 from datetime import timedelta
 
@@ -13,11 +12,10 @@ import numpy as np
 import pytest
 import soundfile
 from PIL import Image
-from werkzeug.serving import make_server
 
 from experiences.config import KioskConfig
 from experiences.share import NICKNAMES, ShareError, ShareUploader, queue_share
-from tests.server.portal_helpers import Clock, engine_of, kiosk_auth, make_app
+from tests.server.portal_helpers import Clock, engine_of, kiosk_auth, make_app, serving
 
 POEM_TEXT = "床前明月光，\n疑是地上霜。"
 
@@ -40,13 +38,8 @@ def _config(base: str = "https://read.lib.example.org") -> KioskConfig:
 def portal(tmp_path):
     clock = Clock()
     app = make_app(tmp_path / "server", clock)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}", clock
-    server.shutdown()
-    server.server_close()
-    engine_of(app).dispose()
+    with serving(app) as url:
+        yield app, url, clock
 
 
 def test_queue_share_gives_link_code_and_qr_without_network(take, tmp_path):

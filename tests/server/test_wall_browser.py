@@ -3,19 +3,18 @@ push brings new statements in without a reload, and screenshots at 1920×1080 an
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from server.analytics.wall import silent_kiosks
 from server.wall import generate
 from server.wall.queries import raw_figures
 from server.wall.routes import wall_services
+from tests.server.portal_helpers import serving
 from wall_fixtures import NOW, TOKEN, make_app, seed
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -26,13 +25,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def live_app(tmp_path):
     app = make_app(tmp_path, WALL_REFRESH_SECONDS=600)
     seed(app, 1500)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    app.extensions["yuedu"].engine.dispose()
+    with serving(app) as url:
+        yield app, url
 
 
 def text(page, selector: str) -> str:
