@@ -22,6 +22,7 @@ from server.db import write_transaction
 from server.models import Credential
 
 SCOPES = ("kiosk", "admin")
+XAPI_VERSIONS = ("1.0.3", "2.0.0")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Principal:
     key: str
     name: str
     scope: str
+    xapi_version: str | None = None  # what a request naming no version is told; None: the server's default
 
     @property
     def is_admin(self) -> bool:
@@ -48,9 +50,12 @@ def _hash_secret(salt: bytes, secret: str) -> bytes:
     return hmac.new(salt, secret.encode("utf-8"), hashlib.sha256).digest()
 
 
-def create_credential(engine: Engine, name: str, scope: str = "kiosk") -> NewCredential:
+def create_credential(engine: Engine, name: str, scope: str = "kiosk",
+                      xapi_version: str | None = None) -> NewCredential:
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
+    if xapi_version is not None and xapi_version not in XAPI_VERSIONS:
+        raise ValueError(f"xapi_version must be one of {XAPI_VERSIONS}, not {xapi_version!r}")
     if not name.strip():
         raise ValueError("a credential needs a name (e.g. the kiosk's name)")
     key = secrets.token_hex(10)
@@ -59,9 +64,9 @@ def create_credential(engine: Engine, name: str, scope: str = "kiosk") -> NewCre
     with write_transaction(engine) as conn:
         row_id = conn.execute(Credential.__table__.insert().values(
             key=key, name=name.strip(), salt=salt, secret_hash=_hash_secret(salt, secret), scope=scope,
-            created=datetime.now(timezone.utc).replace(tzinfo=None), revoked=False,
+            created=datetime.now(timezone.utc).replace(tzinfo=None), revoked=False, xapi_version=xapi_version,
         )).inserted_primary_key[0]
-    return NewCredential(Principal(row_id, key, name.strip(), scope), secret)
+    return NewCredential(Principal(row_id, key, name.strip(), scope, xapi_version), secret)
 
 
 def revoke_credential(engine: Engine, key: str) -> bool:
@@ -73,7 +78,7 @@ def revoke_credential(engine: Engine, key: str) -> bool:
 def list_credentials(engine: Engine) -> list[dict]:
     with engine.connect() as conn:
         rows = conn.execute(select(Credential.key, Credential.name, Credential.scope, Credential.revoked,
-                                   Credential.created).order_by(Credential.id)).all()
+                                   Credential.created, Credential.xapi_version).order_by(Credential.id)).all()
     return [dict(row._mapping) for row in rows]
 
 
@@ -97,7 +102,7 @@ class CredentialChecker:
                 return hit[1]
         with self.engine.connect() as conn:
             found = conn.execute(select(Credential.id, Credential.name, Credential.scope, Credential.salt,
-                                        Credential.secret_hash, Credential.revoked)
+                                        Credential.secret_hash, Credential.revoked, Credential.xapi_version)
                                  .where(Credential.key == key)).first()
         row = None if found is None or found.revoked else tuple(found)
         with self._lock:
@@ -113,10 +118,10 @@ class CredentialChecker:
         row = self._row(key)
         if row is None:
             return None
-        row_id, name, scope, salt, stored_hash, _revoked = row
+        row_id, name, scope, salt, stored_hash, _revoked, xapi_version = row
         if not hmac.compare_digest(_hash_secret(salt, secret), stored_hash):
             return None
-        return Principal(row_id, key, name, scope)
+        return Principal(row_id, key, name, scope, xapi_version)
 
     def forget(self) -> None:
         with self._lock:

@@ -37,6 +37,9 @@ def register(subparsers) -> None:
     add = actions.add_parser("add", parents=[db_option], help="create a credential; the last output line is KEY:SECRET")
     add.add_argument("name", help="who uses it, e.g. the kiosk's name")
     add.add_argument("--admin", action="store_true", help="may read everything (staff, wall, portal)")
+    add.add_argument("--xapi-version", choices=("1.0.3", "2.0.0"), default=None,
+                     help="the xAPI version this client speaks, reported when a request names none "
+                          "(default: the server's --xapi-default-version)")
     add.set_defaults(func=run_credentials_add)
     listing = actions.add_parser("list", parents=[db_option], help="list credentials (keys, names, scopes; never secrets)")
     listing.set_defaults(func=run_credentials_list)
@@ -81,7 +84,7 @@ def run_serve(args) -> int:
 def run_credentials_add(args) -> int:
     from server.auth import create_credential
 
-    made = create_credential(_engine(args.db), args.name, "admin" if args.admin else "kiosk")
+    made = create_credential(_engine(args.db), args.name, "admin" if args.admin else "kiosk", args.xapi_version)
     _say("credential_created", scope=made.principal.scope, name=made.principal.name)
     print(f"{made.principal.key}:{made.secret}")
     return 0
@@ -92,7 +95,8 @@ def run_credentials_list(args) -> int:
 
     for row in list_credentials(_engine(args.db)):
         state = "revoked" if row["revoked"] else "active"
-        print(f"{row['key']}  {row['scope']:5}  {state:7}  {row['created']:%Y-%m-%d}  {row['name']}")
+        version = row["xapi_version"] or "-"
+        print(f"{row['key']}  {row['scope']:5}  {state:7}  {version:5}  {row['created']:%Y-%m-%d}  {row['name']}")
     return 0
 
 

@@ -28,6 +28,8 @@ class Credential(Base):
     scope: Mapped[str] = mapped_column(String(16))  # "kiosk" | "admin"
     created: Mapped[datetime] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The xAPI version this client speaks: reported on requests that name none (1.0.3 and 2.0.0 disagree).
+    xapi_version: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class Statement(Base):

@@ -122,7 +122,12 @@ def error_response(status: int, reason: str) -> Response:
 
 
 def add_version_header(response: Response) -> Response:
-    """Echo the version served; a request that named none (or a bad one) gets the configured default."""
-    default = current_app.config.get("XAPI_DEFAULT_VERSION", SUPPORTED["1.0"])
-    response.headers[VERSION_HEADER] = getattr(g, "xapi_version", default)
+    """Echo the version served; a request that named none (or a bad one) is told its credential's version,
+    else the configured default (1.0.3 and 2.0.0 clients each expect their own in that refusal)."""
+    version = getattr(g, "xapi_version", None)
+    if version is None:
+        principal = getattr(g, "principal", None)
+        version = (principal and principal.xapi_version) or current_app.config.get("XAPI_DEFAULT_VERSION",
+                                                                                   SUPPORTED["1.0"])
+    response.headers[VERSION_HEADER] = version
     return response

@@ -16,14 +16,16 @@ def _last_line(capsys) -> str:
 def test_credentials_add_prints_key_secret_last(capsys):
     assert launcher.main(["kiosk-credentials", "add", "kiosk-3"]) == 0
     key, secret = _last_line(capsys).split(":")
-    assert launcher.main(["kiosk-credentials", "add", "staff", "--admin"]) == 0
-    admin_key, _ = _last_line(capsys).split(":")
+    assert launcher.main(["kiosk-credentials", "add", "staff", "--admin", "--xapi-version", "2.0.0"]) == 0
+    admin_key, admin_secret = _last_line(capsys).split(":")
     app = create_app()
     checker = app.extensions["yuedu"].credentials
-    assert checker.check(key, secret).scope == "kiosk"
+    assert checker.check(key, secret).scope == "kiosk" and checker.check(key, secret).xapi_version is None
+    assert checker.check(admin_key, admin_secret).xapi_version == "2.0.0"
     assert launcher.main(["kiosk-credentials", "list"]) == 0
     listing = capsys.readouterr().out
     assert key in listing and admin_key in listing and secret not in listing
+    assert "2.0.0" in next(line for line in listing.splitlines() if admin_key in line)
     assert launcher.main(["kiosk-credentials", "revoke", key]) == 0
     assert CredentialChecker(app.extensions["yuedu"].engine).check(key, secret) is None
     assert launcher.main(["kiosk-credentials", "revoke", "nope"]) == 1

@@ -3,6 +3,11 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
+from server.auth import create_credential
+from tests.server.conftest import basic
+
 
 def test_post_single_statement_sets_id_stored_authority_version(kiosk, make_statement):
     response = kiosk.post("/xapi/statements", json=make_statement())
@@ -106,6 +111,21 @@ def test_version_header_required_and_echoed(client, kiosk, make_statement):
     assert response.headers["X-Experience-API-Version"] == "2.0.0"
     stored = kiosk.get(f"/xapi/statements?statementId={response.json[0]}").json
     assert stored["version"] == "2.0.0"
+
+
+def test_refusal_without_version_names_the_credentials_version(app, client, kiosk, make_statement):
+    """1.0.3 and 2.0.0 clients each expect their own version on the 400 for a request that names none."""
+    made = create_credential(app.extensions["yuedu"].engine, "kiosk-2", "kiosk", xapi_version="2.0.0")
+    for who, expected in ((kiosk.headers()["Authorization"], "1.0.3"), (basic(made.principal.key, made.secret), "2.0.0")):
+        response = client.post("/xapi/statements", json=make_statement(), headers={"Authorization": who})
+        assert response.status_code == 400
+        assert response.headers["X-Experience-API-Version"] == expected
+    # A request that names a version is answered in it, whatever the credential's own.
+    response = client.get("/xapi/statements", headers={"Authorization": basic(made.principal.key, made.secret),
+                                                      "X-Experience-API-Version": "1.0.3"})
+    assert response.status_code == 200 and response.headers["X-Experience-API-Version"] == "1.0.3"
+    with pytest.raises(ValueError):
+        create_credential(app.extensions["yuedu"].engine, "kiosk-3", "kiosk", xapi_version="0.95")
 
 
 def test_kiosk_reads_only_its_own_statements_admin_reads_all(app, client, kiosk, admin, make_statement):
