@@ -112,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--single", type=int, default=2_000, help="statements sent one per POST")
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
-    parser.add_argument("--sqlite-synchronous", choices=("NORMAL", "FULL"), default="NORMAL",
-                        help="SQLite durability for the LRS and the bare baseline alike (default NORMAL)")
+    parser.add_argument("--sqlite-synchronous", choices=("NORMAL", "FULL"), default="FULL",
+                        help="SQLite durability for the LRS and the bare baseline alike (default FULL, "
+                             "the service's own default)")
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="yuedu-ingest-"))

@@ -47,6 +47,13 @@ def register(subparsers) -> None:
     revoke.add_argument("key")
     revoke.set_defaults(func=run_credentials_revoke)
 
+    rollup = subparsers.add_parser("wall-rollup", help="fold statements into the smart wall's tables, every few "
+                                   "seconds (serve starts one itself; run this beside gunicorn workers)")
+    from server.wall.worker import add_arguments, run_from_args
+
+    add_arguments(rollup)
+    rollup.set_defaults(func=run_from_args)
+
     for name, helptext, func in (("backup", "write the service's data to OUT (gzip'd JSON lines)", run_backup),
                                  ("restore", "replace the service's data with the backup IN", run_restore)):
         parser = subparsers.add_parser(name, help=helptext)
@@ -69,15 +76,27 @@ def run_serve(args) -> int:
     from server import create_app
     from server.httpserver import HttpServer, access_log
 
-    config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version}
+    from server.wall import worker
+
+    config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version, "WALL_ROLLUP_MODE": "watch"}
     if args.sqlite_synchronous:
         config["SQLITE_SYNCHRONOUS"] = args.sqlite_synchronous
     if args.db:
         config["DATABASE_URL"] = args.db
-    app = create_app(config)
+    app = create_app(config)  # migrates the schema before the worker reads it
     server = HttpServer(access_log(app) if args.access_log else app, args.host, args.port, threads=args.threads)
-    _say("serving", url=f"http://{args.host}:{server.port}/xapi/", database=app.config["DATABASE_URL"])
-    server.serve_forever()  # returns on Ctrl-C, after closing every connection
+    rollup = None
+    try:
+        if float(app.config["WALL_ROLLUP_SECONDS"]) > 0:
+            rollup = worker.spawn(app.config["DATABASE_URL"], app.config["WALL_TIMEZONE"],
+                                  int(app.config["WALL_ROLLUP_BATCH"]), float(app.config["WALL_ROLLUP_SECONDS"]))
+        _say("serving", url=f"http://{args.host}:{server.port}/xapi/", database=app.config["DATABASE_URL"])
+        server.serve_forever()  # returns on Ctrl-C, after closing every connection
+    except KeyboardInterrupt:  # Ctrl-C before serving began
+        pass
+    finally:
+        if rollup is not None:
+            worker.stop_worker(rollup)
     return 0
 
 

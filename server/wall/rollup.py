@@ -1,6 +1,7 @@
 """The rollup job: folds new statements into the wall tables in `seq` order behind a persisted watermark.
 
-Runs on a timer in the server process (start_scheduler) and synchronously from tests and benches (job.run()).
+Runs in a process of its own beside the server (server/wall/worker.py), on a timer in the server process
+(WALL_ROLLUP_MODE "thread"), and synchronously from tests and benches (job.run()).
 Ingest never waits for it. A voiding statement takes its target's counts back out; presence (first seen, last
 heard) keeps them, since the statement was received either way. Changing the library time zone rebuilds.
 """
@@ -80,6 +81,17 @@ class RollupJob:
         with self.engine.connect() as conn:
             value = conn.execute(select(T.WallState.value).where(T.WallState.key == "watermark")).scalar()
         return int(value or 0)
+
+    def notice(self) -> bool:
+        """When another process runs the job: advance `version` if the watermark moved since last seen."""
+        mark = self.watermark()
+        if mark == getattr(self, "_seen_mark", None):
+            return False
+        self._seen_mark = mark
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+        return True
 
     def run(self, max_batches: int | None = None) -> int:
         """Fold in everything new (or at most `max_batches` batches); returns how many statements were read."""

@@ -36,12 +36,12 @@ def wall_services(app: Flask | None = None) -> WallServices:
     return (app or current_app).extensions["yuedu_wall"]
 
 
-def _run_on_timer(job: RollupJob, seconds: float, stop: threading.Event) -> None:
+def _run_on_timer(job: RollupJob, seconds: float, stop: threading.Event, watch: bool) -> None:
     while not stop.wait(seconds):
         try:
-            job.run()
+            job.notice() if watch else job.run()
         except Exception:  # a failed run is retried on the next tick; the server must keep serving
-            log.exception("wall rollup run failed")
+            log.exception("wall rollup %s failed", "watch" if watch else "run")
 
 
 @wall_bp.record_once
@@ -54,9 +54,14 @@ def _set_up(state) -> None:
     services = WallServices(job, ZoneInfo(app.config["WALL_TIMEZONE"]), threading.Event())
     app.extensions["yuedu_wall"] = services
     seconds = float(app.config["WALL_ROLLUP_SECONDS"])
+    mode = app.config["WALL_ROLLUP_MODE"]
+    if mode not in ("thread", "watch"):
+        raise ValueError(f"WALL_ROLLUP_MODE must be 'thread' or 'watch', not {mode!r}")
     if seconds > 0 and not app.config.get("TESTING"):
-        threading.Thread(target=_run_on_timer, args=(job, seconds, services.stop), name="wall-rollup",
-                         daemon=True).start()
+        # Watching costs one indexed read: check every second so the live page follows the worker closely.
+        period = min(seconds, 1.0) if mode == "watch" else seconds
+        threading.Thread(target=_run_on_timer, args=(job, period, services.stop, mode == "watch"),
+                         name="wall-rollup", daemon=True).start()
 
 
 def _lang() -> str:

@@ -1,0 +1,93 @@
+"""The wall's rollup worker process: it folds what the server stores, the server notices, and it never outlives
+the server (not even one killed with SIGKILL)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from server.wall import generate, worker
+from server.wall.routes import wall_services
+from tests.server.wall_fixtures import NOW, make_app
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _until(condition, seconds: float = 30.0, what: str = "the condition") -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[-1][0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+def test_worker_folds_what_is_stored_and_the_server_notices(tmp_path):
+    app = make_app(tmp_path, WALL_ROLLUP_MODE="watch")
+    engine = app.extensions["yuedu"].engine
+    generate.bulk_insert(engine, list(generate.generate(300, NOW, days=3, seed=9)))
+    job = wall_services(app).job
+    assert job.notice() and job.watermark() == 0  # the first look sees the empty watermark
+    version = job.version
+    with engine.connect() as conn:
+        last_seq = conn.exec_driver_sql("SELECT max(seq) FROM statements").scalar()
+
+    process = worker.spawn(app.config["DATABASE_URL"], app.config["WALL_TIMEZONE"], batch=100, seconds=0.2)
+    try:
+        _until(lambda: job.watermark() == last_seq, what="the worker to fold every statement")
+        assert job.notice() and job.version == version + 1
+        assert not job.notice()  # nothing new: the live page is not pushed again
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM wall_counts").scalar() > 0
+    finally:
+        worker.stop_worker(process)
+    assert process.returncode == 0  # SIGTERM ends the loop cleanly
+
+
+def test_worker_ends_when_its_parent_is_killed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'lrs.sqlite3'}"
+    parent_code = (
+        "import sys; from server.wall import worker; "
+        f"p = worker.spawn({url!r}, 'Asia/Shanghai', 100, 0.2); "
+        "print(p.pid, flush=True); sys.stdin.read()"
+    )
+    make_app(tmp_path)  # the schema exists before the worker reads it
+    parent = subprocess.Popen([sys.executable, "-c", parent_code], cwd=REPO, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    worker_pid = int(parent.stdout.readline())
+    assert _alive(worker_pid)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    _until(lambda: not _alive(worker_pid), seconds=10, what="the orphaned worker to exit")
+
+
+def test_serve_starts_a_worker_and_stops_it(tmp_path):
+    env = {**os.environ, "YUEDU_DATA_DIR": str(tmp_path / "data")}
+    serve = subprocess.Popen([sys.executable, "launcher.py", "serve", "--port", "0", "--db",
+                              f"sqlite:///{tmp_path / 'lrs.sqlite3'}"], cwd=REPO, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        serve.stdout.readline()  # "serving ..." once the worker has been started
+
+        def children() -> list[int]:
+            with open(f"/proc/{serve.pid}/task/{serve.pid}/children") as listing:
+                return [int(pid) for pid in listing.read().split()]
+
+        _until(lambda: children(), what="serve's worker")
+        [worker_pid] = children()
+        with open(f"/proc/{worker_pid}/cmdline", "rb") as cmdline:
+            assert b"server.wall.worker" in cmdline.read()
+    finally:
+        serve.send_signal(signal.SIGINT)
+        serve.wait(20)
+    assert serve.returncode == 0
+    _until(lambda: not _alive(worker_pid), seconds=10, what="the worker to stop with serve")
