@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 import pygame
-from panda3d.core import CardMaker, TransparencyAttrib
+from panda3d.core import CardMaker, LPoint2f, LPoint3f, TransparencyAttrib
 
 from experiences.exhibits import hud
 from experiences.exhibits.exhibit import Exhibit3D
@@ -119,10 +119,19 @@ class WaterfallExhibit(Exhibit3D):
 
     # ---- where covers are on screen -----------------------------------------------------------------------
     def screen_quad(self, placement: Placement) -> list[tuple[float, float]] | None:
-        corners = [self.stage.project(corner) for corner in card_corners(placement)]
-        if any(c is None for c in corners):
+        """The card's outline in window pixels, also where it runs past the screen's edge (a card half on
+        screen is still a touch target); None if a corner is behind the camera."""
+        corners = [self._project(corner) for corner in card_corners(placement)]
+        return None if None in corners else corners
+
+    def _project(self, point) -> tuple[float, float] | None:
+        # Stage.project gives None outside the frame; the part of a card still on screen needs its corners.
+        p_cam = self.stage.camera.get_relative_point(self.stage.root, LPoint3f(*point))
+        if p_cam.y <= 0:
             return None
-        return [(c[0], c[1]) for c in corners]
+        film = LPoint2f()
+        self.stage.lens.project(p_cam, film)  # False outside the frame, but `film` is filled in all the same
+        return (film.x + 1) * 0.5 * self.stage.size[0], (1 - film.y) * 0.5 * self.stage.size[1]
 
     def card_at(self, x: float, y: float) -> Placement | None:
         """The nearest card whose projected outline contains pixel (x, y)."""
@@ -181,6 +190,9 @@ class WaterfallExhibit(Exhibit3D):
 
     def on_press(self, x, y, now) -> None:
         self.hold(now)
+
+    def on_release(self, x, y, now) -> None:
+        self.hold(now)  # still for `resume_after` seconds after the finger leaves
 
     def on_tap(self, x, y, now) -> None:
         card = self.card_at(x, y) if self.layout is not None else None
