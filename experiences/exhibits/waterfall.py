@@ -78,7 +78,8 @@ class WaterfallExhibit(Exhibit3D):
             catalog = Catalog.scan()
         from experiences.kinds import default_registry
 
-        return catalog.playable(default_registry())
+        # The kiosk's own registry when it passes one (`services["kinds"]`), so the wall shows what its menu shows.
+        return catalog.playable(self.ctx.services.get("kinds") or default_registry())
 
     # ---- the flow -----------------------------------------------------------------------------------------
     def update(self, dt: float) -> None:
