@@ -51,6 +51,8 @@ class WaterfallExhibit(Exhibit3D):
 
     def build(self) -> None:
         content = self.package.manifest.content
+        if self.ctx.services.get("attract"):
+            self.hint_key = "exhibit.waterfall_attract_hint"  # the attract loop also says how to reach the menu
         self.packages = select_packages(self._installed(), content.get("packages", "all"), content.get("tags", []),
                                         content.get("exclude", []), own_kind=KIND)
         self.stage.set_background(tuple(content.get("background", DEFAULT_BACKGROUND)))

@@ -65,7 +65,7 @@ def picture_card(picture: pygame.Surface, title: str, text, pinyin: bool) -> pyg
 
     picture = picture.convert(24) if picture.get_bitsize() < 24 else picture  # smoothscale needs 24/32 bits
     width, height = picture.get_size()
-    band = BAND_HEIGHT + (22 if pinyin else 0)
+    band = BAND_HEIGHT + (30 if pinyin else 0)
     # The whole card (picture and band) stays within the layout's aspect limits, so it is never stretched.
     aspect = min(MAX_ASPECT - band / CARD_WIDTH, max(MIN_ASPECT * 0.7, height / width))
     shown_h = round(CARD_WIDTH * aspect)
@@ -78,14 +78,20 @@ def picture_card(picture: pygame.Surface, title: str, text, pinyin: bool) -> pyg
     card.blit(scaled, (0, 0), crop)
     pygame.draw.line(card, INK, (0, shown_h), (CARD_WIDTH, shown_h), 2)
     size = _fitting_size(text, title, CARD_WIDTH - 24, 34, pinyin)
-    text.draw(card, title, (CARD_WIDTH / 2, shown_h + band / 2), size, INK, "center", pinyin=pinyin)
+    text.draw(card, title, (CARD_WIDTH / 2, shown_h + band / 2), size, INK, "center", pinyin=pinyin,
+              ruby_size=ruby_size(size))
     pygame.draw.rect(card, INK, card.get_rect(), 3)  # an edge that separates cards by shape, not colour
     return card
 
 
+def ruby_size(size: int) -> int:
+    # Cards show at ~0.6 of their texture size on a 1280×720 screen: pinyin drawn smaller would not be legible.
+    return max(18, round(size * 0.55))
+
+
 def _fitting_size(text, title: str, width: int, size: int, pinyin: bool) -> int:
     while size > 16:
-        measured = text.size_with_pinyin(title, size) if pinyin else text.size(title, size)
+        measured = text.size_with_pinyin(title, size, ruby_size(size)) if pinyin else text.size(title, size)
         if measured[0] <= width:
             break
         size -= 2
@@ -102,19 +108,19 @@ def generated_cover(title: str, seed_text: str, text, pinyin: bool) -> pygame.Su
     card = pygame.surfarray.make_surface(paper.transpose(1, 0, 2))
     chars = [ch for ch in title if not ch.isspace()][:9] or ["书"]
     syllables = pinyin_for("".join(chars)) if pinyin else [""] * len(chars)
-    slip_w = int(width * (0.34 if pinyin else 0.24))
+    slip_w = int(width * (0.42 if pinyin else 0.24))
     slip = pygame.Rect(int(width * 0.62) - slip_w // 2, int(height * 0.07), slip_w, int(height * 0.78))
     slip_paper = aged_paper(slip.width, slip.height, seed=digest[2], age=0.35)
     card.blit(pygame.surfarray.make_surface(slip_paper.transpose(1, 0, 2)), slip)
     pygame.draw.rect(card, INK, slip.inflate(-8, -8), width=2)
     cell = min((slip.height - 24) / len(chars), int(width * 0.2))
     size = int(cell * 0.82)
-    glyph_x = slip.centerx - (int(slip.width * 0.14) if pinyin else 0)
+    glyph_x = slip.centerx - (int(slip.width * 0.2) if pinyin else 0)
     for i, (ch, syllable) in enumerate(zip(chars, syllables)):
         center_y = slip.top + 12 + (i + 0.5) * cell
         text.draw(card, ch, (glyph_x, center_y), size, INK, "center")
         if syllable:
-            text.draw(card, syllable, (glyph_x + size * 0.58, center_y), max(12, int(size * 0.34)), INK, "midleft")
+            text.draw(card, syllable, (glyph_x + size * 0.58, center_y), max(18, int(size * 0.42)), INK, "midleft")
     # Four-hole binding (四眼订法) along the spine on the right: a 线装书 opens right to left.
     spine_x = int(width * 0.92)
     holes = [int(height * f) for f in (0.1, 0.37, 0.63, 0.9)]
