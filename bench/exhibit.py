@@ -36,6 +36,7 @@ KINDS = {
     "exhibit-treasure": "experiences.exhibits.treasure:TreasureExhibit",
     "exhibit-book": "experiences.exhibits.book:BookExhibit",
     "exhibit-panorama": "experiences.exhibits.panorama:PanoramaExhibit",
+    "exhibit-waterfall": "experiences.exhibits.waterfall:WaterfallExhibit",
 }
 
 

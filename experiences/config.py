@@ -29,6 +29,7 @@ class KioskSection:
     width: int = 1280
     height: int = 720
     fps: int = 60
+    attract_package: str = ""  # id of a package to run as the attract loop (e.g. the e-book waterfall); "": covers
 
 
 @dataclass

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Build the bundled exhibit packages into content/: a procedural bronze ding (exhibit-treasure), a thread-bound
-book of Tang quatrains (exhibit-book) and a panorama of a generated hall (exhibit-panorama).
+book of Tang quatrains (exhibit-book) and a panorama of a generated hall (exhibit-panorama); then the e-book
+waterfall over them (exhibit-waterfall, scripts/build_waterfall.py).
 
 Run: .venv/bin/python scripts/build_exhibits.py   (needs ../shared/data beside the repo or --data DIR; about 20 s)
 Every binary written is checked to stay at or under 300 KB.
@@ -285,6 +286,11 @@ def main(argv=None) -> int:
     build_book(args.out, args.data)
     print("exhibit-panorama:")
     build_panorama(args.out, model, args.data)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from build_waterfall import build_waterfall
+
+    print("exhibit-waterfall:")
+    build_waterfall(args.out)
     return 0
 
 

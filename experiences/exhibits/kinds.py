@@ -1,4 +1,4 @@
-"""The exhibit kinds registered with the runtime: exhibit-treasure, exhibit-book and exhibit-panorama.
+"""The exhibit kinds registered with the runtime: exhibit-treasure, exhibit-book, exhibit-panorama, exhibit-waterfall.
 
 Entry points in pyproject.toml point at these objects; runners and checks are imported only when used.
 """
@@ -35,4 +35,12 @@ PANORAMA = Kind(
     title=(("zh-CN", "全景展厅"), ("en", "Panorama hall")),
 )
 
-ALL = (TREASURE, BOOK, PANORAMA)
+WATERFALL = Kind(
+    name="exhibit-waterfall",
+    schema_path=SCHEMAS / "exhibit-waterfall.schema.json",
+    runner="experiences.exhibits.runners:waterfall",
+    check="experiences.exhibits.waterfall_check:check_waterfall",
+    title=(("zh-CN", "电子书瀑布流"), ("en", "E-book waterfall")),
+)
+
+ALL = (TREASURE, BOOK, PANORAMA, WATERFALL)

@@ -33,3 +33,9 @@ def panorama(package, ctx):
     from experiences.exhibits.panorama import PanoramaExhibit
 
     return _make(PanoramaExhibit, package, ctx)
+
+
+def waterfall(package, ctx):
+    from experiences.exhibits.waterfall import WaterfallExhibit
+
+    return _make(WaterfallExhibit, package, ctx)

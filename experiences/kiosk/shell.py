@@ -74,6 +74,7 @@ class KioskShell:
         self.what_next = None
         self.pending_picks = None
         self.tuio = None  # experiences.input_tuio.TuioReceiver when [input] tuio_enabled
+        self.open_request: str | None = None  # a package the running experience asked to open next
         self.surface = None
         self.quit_requested = False
         self.exit_code = 0
@@ -86,7 +87,7 @@ class KioskShell:
             use_headless_drivers()
         import pygame
 
-        from experiences.kiosk.attract import AttractScreen
+        from experiences.kiosk.attract_host import attract_screen
         from experiences.kiosk.covers import CoverCache
         from experiences.kiosk.inputmap import InputMapper
         from experiences.kiosk.menu import MenuScreen
@@ -117,7 +118,7 @@ class KioskShell:
         if self.catalog is None:
             self.catalog = Catalog.scan()
         packages = [self.only] if self.only else self.catalog.playable(self.registry)
-        self.attract = AttractScreen(packages, self.text, self.covers, self.lang)
+        self.attract = attract_screen(self, packages)
         self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
         self.pacer = pygame.time.Clock()
 
@@ -125,6 +126,8 @@ class KioskShell:
         if self.host is not None:
             self.host.stop("quit")
             self.host = None
+        if hasattr(getattr(self, "attract", None), "suspend"):
+            self.attract.suspend()  # an experience hosted as the attract loop
         self.machine.shutdown()
         if self.tuio is not None:
             self.tuio.stop()
@@ -234,12 +237,13 @@ class KioskShell:
         if sync is None or self.only is not None or not sync.has_pending():
             return
         if sync.apply_pending():
-            from experiences.kiosk.attract import AttractScreen
+            from experiences.kiosk.attract_host import attract_screen
             from experiences.kiosk.menu import MenuScreen
 
             self.catalog = Catalog.scan()
             packages = self.catalog.playable(self.registry)
-            self.attract = AttractScreen(packages, self.text, self.covers, self.lang)
+            self.attract.reset()  # a hosted attract experience lets go of its stage
+            self.attract = attract_screen(self, packages)
             self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
             log.info("content updated: %d experiences", len(packages))
 
@@ -261,12 +265,33 @@ class KioskShell:
     def on_input(self, mapped: list[InputEvent]) -> None:
         """One raw input from any device (pygame, TUIO), already mapped: counted as activity, then dispatched."""
         state_before = self.machine.state
+        if state_before == ATTRACT and getattr(self.attract, "hosts_experience", False):
+            self._attract_input(mapped)
+            return
         if not self.machine.on_input():
             if state_before == ATTRACT:
                 self.menu.pressed = None
             return
         for input_event in mapped:
             self.dispatch(input_event)
+
+    def _attract_input(self, mapped: list[InputEvent]) -> None:
+        """An experience as attract loop takes the touch itself; a pick opens that package, else the menu."""
+        outcome = self.attract.handle(mapped)
+        if outcome is None:
+            return
+        self.attract.suspend()
+        self.machine.on_input()  # a visitor is here: a new session, the menu
+        if outcome[0] == "open":
+            self.open_by_id(outcome[1])
+
+    def open_by_id(self, package_id: str) -> bool:
+        """Launch an installed package by id (a kind's `open_package` service, a pick on the attract loop)."""
+        package = next((p for p in self.menu.packages if p.id == package_id), None)
+        if package is None:
+            log.warning("cannot open %s: not installed or not playable", package_id)
+            return False
+        return self.launch(package)
 
     def dispatch(self, event: InputEvent) -> None:
         """Give one input to whatever is on screen (the state machine already counted it as activity)."""
@@ -294,7 +319,8 @@ class KioskShell:
         reporter = self.machine.launch(RunInfo(package.id, package.kind, package.version, dict(manifest.titles)))
         ctx = RunContext(config=self.config, reporter=reporter, size=self.size, data_dir=self.data_dir,
                          headless=self.headless, language=self.lang, clock=self.clock, catalog=self.catalog,
-                         mark_activity=self.machine.mark_activity, services={"fonts": self.text},
+                         mark_activity=self.machine.mark_activity,
+                         services={"fonts": self.text, "open_package": self._request_open, "kinds": self.registry},
                          log=logging.getLogger(f"yuedu.experience.{package.kind}"))
         self.host = ExperienceHost(package, ctx, self.registry)
         log.info("launching %s %s", package.id, package.version)
@@ -304,12 +330,19 @@ class KioskShell:
         self.machine.initialized()
         return True
 
+    def _request_open(self, package_id: str) -> None:
+        """`ctx.services["open_package"]`: the running experience asks for another package once it finishes."""
+        self.open_request = package_id
+
     def _finish(self) -> None:
         finished = self.machine.run.package_id if self.machine.run else None
+        requested, self.open_request = self.open_request, None
         self._end_host("completed")
         self.machine.finish()
         if self.only is not None:
             self.quit_requested = True
+        elif requested and self.open_by_id(requested):
+            return
         elif finished and self.picks_source is not None:
             self._offer_what_next(finished)
 
@@ -342,6 +375,7 @@ class KioskShell:
         return dict(package.manifest.titles) if package else {}
 
     def _fail(self) -> None:
+        self.open_request = None
         self._end_host("error")
         self.machine.fail()
         if self.only is not None:

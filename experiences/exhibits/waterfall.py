@@ -1,0 +1,256 @@
+"""exhibit-waterfall (电子书瀑布流): covers of the installed packages drift down the screen in columns of cards at
+slightly different depths; tap (or gaze at, or focus and `select`) a cover to open that package through
+`ctx.services["open_package"]`. Calm enough to be the kiosk's attract loop: no flashes, a slow even fall that
+eases to a stop while someone points at it.
+"""
+from __future__ import annotations
+
+import math
+
+import pygame
+from panda3d.core import CardMaker, LPoint2f, LPoint3f, TransparencyAttrib
+
+from experiences.exhibits import hud
+from experiences.exhibits.exhibit import Exhibit3D
+from experiences.exhibits.offscreen import texture_from_array
+from experiences.exhibits.waterfall_covers import card_pixels
+from experiences.exhibits.waterfall_flow import (
+    BASE_DEPTH,
+    Placement,
+    WaterfallLayout,
+    card_corners,
+    next_focus,
+    point_in_polygon,
+    select_packages,
+)
+from experiences.i18n import t
+
+KIND = "exhibit-waterfall"
+DEFAULT_BACKGROUND = (0.13, 0.12, 0.11)
+EASE_SECONDS = 0.8  # the fall slows to a stop (and picks up again) over this long: no jolts
+DEPTH_DIMMING = 0.06  # per world unit behind the base plane: farther columns are a little darker
+
+
+def on_screen_width(layout: WaterfallLayout, screen_width: int) -> int:
+    """Pixels across a card of the nearest column: textures made this size are hardly ever minified."""
+    nearest = min(column.depth for column in layout.columns)
+    return max(64, math.ceil(layout.card_width / (2 * nearest * layout.tan_h) * screen_width))
+
+
+def fit_width(pixels, width: int):
+    """A card's pixels scaled to `width` (height in proportion), smoothly: the GPU then samples it bilinear
+    without mipmaps, which on llvmpipe halves the frame time (bench/exhibit.py) and keeps text steady."""
+    height = max(1, round(pixels.shape[0] * width / pixels.shape[1]))
+    surface = pygame.surfarray.make_surface(pixels.transpose(1, 0, 2))
+    scaled = pygame.transform.smoothscale(surface, (width, height))
+    return pygame.surfarray.array3d(scaled).transpose(1, 0, 2)
+
+
+class WaterfallExhibit(Exhibit3D):
+    hint_key = "exhibit.waterfall_hint"
+
+    def build(self) -> None:
+        content = self.package.manifest.content
+        if self.ctx.services.get("attract"):
+            self.hint_key = "exhibit.waterfall_attract_hint"  # the attract loop also says how to reach the menu
+        self.packages = select_packages(self._installed(), content.get("packages", "all"), content.get("tags", []),
+                                        content.get("exclude", []), own_kind=KIND)
+        self.stage.set_background(tuple(content.get("background", DEFAULT_BACKGROUND)))
+        self.resume_after = float(content.get("resume_after", 3.0))
+        self.flow_time = 0.0
+        self.flow_rate = 1.0  # 0..1 of the configured speed; eases towards 0 while someone points at the wall
+        self.held_until = -math.inf  # the fall stays stopped until this time
+        self.focus = None  # Placement.key of the card the keyboard or gamepad is on
+        self.opened: str | None = None
+        self.nodes: dict[tuple, object] = {}
+        self.placements: list[Placement] = []
+        self.layout = None
+        if not self.packages:
+            return
+        fonts = self.ctx.services.get("fonts")
+        if fonts is None:
+            from experiences.text import shared_text
+
+            fonts = shared_text()
+        pinyin = content.get("pinyin", "auto")
+        cards = [card_pixels(p, fonts, self.ctx.language, None if pinyin == "auto" else bool(pinyin))
+                 for p in self.packages]
+        aspects = [pixels.shape[0] / pixels.shape[1] for pixels in cards]
+        columns = int(content.get("columns", 5))
+        self.layout = WaterfallLayout(aspects, columns, tuple(self.stage.lens.get_fov()), float(content.get("speed", 2.0)))
+        width = on_screen_width(self.layout, self.stage.size[0])
+        self.textures = [texture_from_array(fit_width(pixels, width), f"cover-{p.id}", mipmap=False)
+                         for p, pixels in zip(self.packages, cards)]
+        self.wall = self.stage.root.attach_new_node("waterfall")
+        self.wall.set_light_off()
+        self.wall.set_transparency(TransparencyAttrib.M_none)
+        # Cards never overlap (each column keeps to its own strip, cards in a column are spaced by a gap), so
+        # no depth test is needed: llvmpipe's per-pixel depth work is ~2 ms of the frame at 1280×720.
+        self.wall.set_depth_test(False)
+        self.wall.set_depth_write(False)
+        maker = CardMaker("cover")
+        maker.set_frame(-0.5, 0.5, -0.5, 0.5)
+        self.card_geom = maker.generate()
+        self._place_cards()
+
+    def _installed(self) -> list:
+        catalog = self.ctx.catalog
+        if catalog is None:
+            from experiences.catalog import Catalog
+
+            catalog = Catalog.scan()
+        from experiences.kinds import default_registry
+
+        # The kiosk's own registry when it passes one (`services["kinds"]`), so the wall shows what its menu shows.
+        return catalog.playable(self.ctx.services.get("kinds") or default_registry())
+
+    # ---- the flow -----------------------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        if self.layout is None:
+            return
+        now = self.ctx.clock.now()
+        holding = bool(self.pointers) or self.focus is not None or now < self.held_until
+        target = 0.0 if holding else 1.0
+        step = dt / EASE_SECONDS
+        self.flow_rate = min(target, self.flow_rate + step) if target > self.flow_rate else max(target, self.flow_rate - step)
+        self.flow_time += dt * self.flow_rate
+        self._place_cards()
+
+    def _place_cards(self) -> None:
+        self.placements = self.layout.placements(self.flow_time)
+        seen = set()
+        for placement in self.placements:
+            seen.add(placement.key)
+            node = self.nodes.get(placement.key)
+            if node is None:
+                node = self.wall.attach_new_node(self.card_geom.make_copy())
+                node.set_texture(self.textures[placement.package], 1)
+                dimming = max(0.7, 1.0 - DEPTH_DIMMING * (placement.center[1] - BASE_DEPTH))
+                node.set_color_scale(dimming, dimming, dimming, 1)
+                node.set_h(placement.tilt)
+                self.nodes[placement.key] = node
+            node.set_pos(*placement.center)
+            grow = 1.06 if placement.key == self.focus else 1.0  # the focused card stands out by size and frame
+            node.set_scale(placement.width * grow, 1, placement.height * grow)
+        for key in [k for k in self.nodes if k not in seen]:
+            self.nodes.pop(key).remove_node()
+        if self.focus is not None and self.focus not in seen:
+            self.focus = None
+
+    def hold(self, now: float) -> None:
+        """Someone is pointing at the wall: let the fall ease to a stop, and resume `resume_after` s later."""
+        self.held_until = now + self.resume_after
+
+    # ---- where covers are on screen -----------------------------------------------------------------------
+    def screen_quad(self, placement: Placement) -> list[tuple[float, float]] | None:
+        """The card's outline in window pixels, also where it runs past the screen's edge (a card half on
+        screen is still a touch target); None if a corner is behind the camera."""
+        corners = [self._project(corner) for corner in card_corners(placement)]
+        return None if None in corners else corners
+
+    def _project(self, point) -> tuple[float, float] | None:
+        # Stage.project gives None outside the frame; the part of a card still on screen needs its corners.
+        p_cam = self.stage.camera.get_relative_point(self.stage.root, LPoint3f(*point))
+        if p_cam.y <= 0:
+            return None
+        film = LPoint2f()
+        self.stage.lens.project(p_cam, film)  # False outside the frame, but `film` is filled in all the same
+        return (film.x + 1) * 0.5 * self.stage.size[0], (1 - film.y) * 0.5 * self.stage.size[1]
+
+    def card_at(self, x: float, y: float) -> Placement | None:
+        """The nearest card whose projected outline contains pixel (x, y)."""
+        hits = [p for p in self.placements if (quad := self.screen_quad(p)) and point_in_polygon((x, y), quad)]
+        return min(hits, key=lambda p: p.center[1], default=None)
+
+    def package_of(self, placement: Placement):
+        return self.packages[placement.package]
+
+    def gaze_target_at(self, x: float, y: float):
+        """VR's gaze dwell: the cover under the reticle (the fall holds still while it is looked at)."""
+        card = self.card_at(x, y)
+        if card is None:
+            return None
+        self.hold(self.ctx.clock.now())
+        return ("cover", card.key)
+
+    # ---- drawing ------------------------------------------------------------------------------------------
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        width, height = surface.get_size()
+        if self.layout is None:
+            box = pygame.Rect(width // 8, height // 3, width * 3 // 4, height // 3)
+            pygame.draw.rect(surface, hud.PAPER, box, border_radius=18)
+            pygame.draw.rect(surface, hud.INK, box, width=3, border_radius=18)
+            lines = self.text.wrap(t("exhibit.waterfall_empty", self.ctx.language), 32, box.width - 64)
+            for i, line in enumerate(lines[:4]):
+                caption = self.text.render(line, 32, hud.INK)
+                surface.blit(caption, caption.get_rect(center=(box.centerx, box.top + 60 + i * 46)))
+            return
+        focused = next((p for p in self.placements if p.key == self.focus), None)
+        if focused is not None:
+            quad = self.screen_quad(focused)
+            if quad:
+                pygame.draw.polygon(surface, hud.PAPER, quad, width=9)
+                pygame.draw.polygon(surface, hud.INK, quad, width=3)
+                title = self.package_of(focused).manifest.title(self.ctx.language)
+                caption = self.text.render(title, 28, hud.PAPER)
+                bottom = max(y for _, y in quad)
+                center_x = sum(x for x, _ in quad) / 4
+                box = caption.get_rect(midtop=(center_x, min(bottom + 10, height - 60))).inflate(20, 10)
+                pygame.draw.rect(surface, hud.INK, box, border_radius=8)
+                surface.blit(caption, caption.get_rect(center=box.center))
+        super().draw_overlay(surface)
+
+    # ---- input --------------------------------------------------------------------------------------------
+    def open(self, placement: Placement) -> None:
+        package = self.package_of(placement)
+        self.opened = package.id
+        self.report_item("package", package.id, package.manifest.titles)
+        opener = self.ctx.services.get("open_package")
+        if opener is not None:
+            opener(package.id)
+        else:
+            self.ctx.log.info("waterfall: %s chosen, but nothing here opens packages (a preview)", package.id)
+        self.finished = True
+
+    def on_press(self, x, y, now) -> None:
+        self.hold(now)
+
+    def on_release(self, x, y, now) -> None:
+        self.hold(now)  # still for `resume_after` seconds after the finger leaves
+
+    def on_tap(self, x, y, now) -> None:
+        card = self.card_at(x, y) if self.layout is not None else None
+        if card is not None:
+            self.open(card)
+        elif self.ctx.services.get("attract"):
+            self.finished = True  # as the attract loop: a touch beside the covers goes on to the menu
+        else:
+            self.focus = None
+
+    def on_action(self, action, now) -> None:
+        if action in ("left", "right", "up", "down", "select") and self.layout is not None:
+            self.hold(now)
+            if action == "select" and self.focus is not None:
+                focused = next(p for p in self.placements if p.key == self.focus)
+                self.open(focused)
+                return
+            centre = (self.stage.size[0] / 2, self.stage.size[1] / 2)
+            candidates = []
+            for placement in self.placements:
+                quad = self.screen_quad(placement)
+                if quad:
+                    x, y = sum(q[0] for q in quad) / 4, sum(q[1] for q in quad) / 4
+                    if 0 <= x < self.stage.size[0] and 0 <= y < self.stage.size[1]:
+                        candidates.append((placement.key, x, y))
+            candidates.sort(key=lambda c: math.dist(centre, c[1:]))
+            self.focus = next_focus(self.focus, candidates, "down" if action == "select" else action)
+            self._place_cards()
+        elif action == "back" and self.focus is not None:
+            self.focus = None
+        elif action in ("back", "select"):
+            self.finished = True  # nothing to show: back to the menu
+        else:
+            super().on_action(action, now)
+
+    def progress_extensions(self) -> dict:
+        return {"items-experienced": len(self.experienced), "covers-shown": len(getattr(self, "packages", []))}
