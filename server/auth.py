@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -22,6 +23,7 @@ from server.db import write_transaction
 from server.models import Credential
 
 SCOPES = ("kiosk", "admin")
+_KEY_SHAPE = re.compile(r"[0-9A-Za-z_-]{1,64}")
 XAPI_VERSIONS = ("1.0.3", "2.0.0")
 
 
@@ -113,7 +115,9 @@ class CredentialChecker:
 
     def check(self, key: str, secret: str) -> Principal | None:
         """The principal for a key and secret, or None; the comparison takes the same time for any secret."""
-        if not key or len(key) > 64 or len(secret) > 256:
+        # Keys are hex (create_credential); anything else is refused before a query: PostgreSQL cannot even
+        # compare text holding NUL, and a scanner's junk should not reach the database.
+        if not _KEY_SHAPE.fullmatch(key) or len(secret) > 256:
             return None
         row = self._row(key)
         if row is None:

@@ -114,3 +114,12 @@ def test_huge_and_deep_payloads(app, admin, make_statement):
     app.config["MAX_BATCH_STATEMENTS"] = 10
     response = admin.post("/xapi/statements", json=[make_statement(n) for n in range(11)])
     assert response.status_code == 413
+
+
+def test_credentials_with_nul_or_odd_bytes_are_401_on_every_database(client):
+    # PostgreSQL cannot even compare text holding NUL: such a key must be refused before any query.
+    for key in ("abc\x00def", "\x00", "ключ", "a" * 65, "key with spaces"):
+        raw = base64.b64encode(f"{key}:secret".encode()).decode()
+        response = client.get("/xapi/statements", headers={"X-Experience-API-Version": "1.0.3",
+                                                           "Authorization": "Basic " + raw})
+        assert response.status_code == 401, key
