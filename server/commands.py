@@ -88,15 +88,16 @@ def run_serve(args) -> int:
     rollup = None
     try:
         if float(app.config["WALL_ROLLUP_SECONDS"]) > 0:
-            rollup = worker.spawn(app.config["DATABASE_URL"], app.config["WALL_TIMEZONE"],
-                                  int(app.config["WALL_ROLLUP_BATCH"]), float(app.config["WALL_ROLLUP_SECONDS"]))
+            rollup = worker.SupervisedWorker(lambda: worker.spawn(
+                app.config["DATABASE_URL"], app.config["WALL_TIMEZONE"], int(app.config["WALL_ROLLUP_BATCH"]),
+                float(app.config["WALL_ROLLUP_SECONDS"])))
         _say("serving", url=f"http://{args.host}:{server.port}/xapi/", database=app.config["DATABASE_URL"])
         server.serve_forever()  # returns on Ctrl-C, after closing every connection
     except KeyboardInterrupt:  # Ctrl-C before serving began
         pass
     finally:
         if rollup is not None:
-            worker.stop_worker(rollup)
+            rollup.stop()
     return 0
 
 

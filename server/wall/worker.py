@@ -13,6 +13,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from typing import Callable
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
@@ -54,6 +56,43 @@ def stop_worker(process: subprocess.Popen, timeout: float = 5.0) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class SupervisedWorker:
+    """Keeps one worker running: started again if it ever exits on its own, so an unattended wall never freezes.
+
+    Restarts back off from 1 s to 5 min while the worker keeps dying young (a broken database, say)."""
+
+    def __init__(self, start: Callable[[], subprocess.Popen], check_seconds: float = 5.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self._start, self.check_seconds, self.clock = start, check_seconds, clock
+        self._stop = threading.Event()
+        self.process = start()
+        self.started_at = clock()
+        self.restarts = 0
+        self._backoff = 1.0
+        self._thread = threading.Thread(target=self._watch, name="wall-rollup-supervisor", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.check_seconds):
+            code = self.process.poll()
+            if code is None:
+                continue
+            lived = self.clock() - self.started_at
+            self._backoff = 1.0 if lived > 60 else min(self._backoff * 2, 300.0)
+            log.warning("wall rollup worker exited with %s after %.0f s; starting it again in %.0f s",
+                        code, lived, self._backoff)
+            if self._stop.wait(self._backoff):
+                return
+            self.process = self._start()
+            self.started_at = self.clock()
+            self.restarts += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        stop_worker(self.process)
 
 
 def _die_with_parent() -> None:

@@ -91,3 +91,18 @@ def test_serve_starts_a_worker_and_stops_it(tmp_path):
         serve.wait(20)
     assert serve.returncode == 0
     _until(lambda: not _alive(worker_pid), seconds=10, what="the worker to stop with serve")
+
+
+def test_a_worker_that_dies_is_started_again(tmp_path):
+    make_app(tmp_path)
+    url = f"sqlite:///{tmp_path / 'lrs.sqlite3'}"
+    supervised = worker.SupervisedWorker(lambda: worker.spawn(url, "Asia/Shanghai", 100, 0.2), check_seconds=0.05)
+    try:
+        first = supervised.process
+        _until(lambda: _alive(first.pid), what="the first worker")
+        os.kill(first.pid, signal.SIGKILL)  # e.g. the kernel's OOM killer
+        _until(lambda: supervised.restarts == 1, seconds=15, what="a second worker")
+        assert supervised.process.pid != first.pid and supervised.process.poll() is None
+    finally:
+        supervised.stop()
+    assert supervised.process.poll() is not None
