@@ -61,8 +61,8 @@ def empty_scene_frames(frames: int, cpu: list[float] | None = None) -> list[floa
         stage.release()
 
 
-def exhibit_frames(kind: str, frames: int, data_dir: Path, adaptive: bool = False,
-                   vr: bool = False, turning: bool = True, cpu: list[float] | None = None) -> tuple[list[float], float]:
+def exhibit_frames(kind: str, frames: int, data_dir: Path, adaptive: bool = False, vr: bool = False,
+                   turning: bool = True, cpu: list[float] | None = None, services: dict | None = None) -> tuple[list[float], float]:
     """Frames of the bundled package of `kind` while it animates (turntable, page turning, auto-pan), and the
     render scale at the end. `adaptive`: as on a kiosk, the render scale follows the frame time."""
     from experiences.config import KioskConfig
@@ -75,7 +75,7 @@ def exhibit_frames(kind: str, frames: int, data_dir: Path, adaptive: bool = Fals
     clock = ManualClock()
     reporter = SessionReporter(ListSink(), Place()).experience(package.id, kind, package.version, monotonic=clock.now)
     ctx = RunContext(config=KioskConfig(), reporter=reporter, size=SIZE, data_dir=data_dir, clock=clock,
-                     headless=not adaptive)
+                     headless=not adaptive, services=dict(services or {}))
     if vr:
         from experiences.exhibits.vr import VRExhibit
 
@@ -146,6 +146,13 @@ def main(argv=None) -> int:
                       f"   {flag}")
                 if adaptive:
                     worst = max(worst, ms)
+        basic_cpu: list[float] = []
+        basic_ms = median_ms(exhibit_frames("exhibit-treasure", args.frames, tmp, cpu=basic_cpu, services={"lighting": "basic"})[0])
+        pbr_cpu: list[float] = []
+        pbr_ms = median_ms(exhibit_frames("exhibit-treasure", args.frames, tmp, cpu=pbr_cpu, services={"lighting": "pbr"})[0])
+        print(f"  {'exhibit-treasure fixed-function lights (baseline)':<48} {basic_ms:7.2f} ms   {'':16}   cpu {median_ms(basic_cpu):6.2f} ms")
+        print(f"  {'exhibit-treasure simplepbr (lighting = pbr)':<48} {pbr_ms:7.2f} ms   {pbr_ms / basic_ms:5.2f}x fixed-fn   "
+              f"cpu {median_ms(pbr_cpu):6.2f} ms ({median_ms(pbr_cpu) / median_ms(basic_cpu):.2f}x)")
         ms = median_ms(exhibit_frames("exhibit-book", args.frames, tmp, turning=False)[0])
         print(f"  {'exhibit-book while reading (frames reused)':<48} {ms:7.2f} ms   {ms / baseline:5.2f}x baseline")
         samples, scale = exhibit_frames("exhibit-panorama", args.frames, tmp, adaptive=True, vr=True)
