@@ -103,3 +103,22 @@ def test_gazing_at_a_page_of_the_bundled_book_turns_it(repo_root, tmp_path):
         assert exhibit.inner.turned == 1
     finally:
         exhibit.stop("quit")
+
+
+def test_lens_pass_into_a_packed_surface_matches_the_reference_distortion():
+    rng = np.random.default_rng(3)
+    eye = pygame.Surface((200, 100))
+    pygame.surfarray.blit_array(eye, rng.integers(0, 255, (200, 100, 3), dtype=np.uint8))
+    mapping = vr.distortion_map(200, 100)
+    reference = pixels_of(vr.apply_distortion(eye, mapping))
+    lens = vr.LensPass(mapping)
+    fast = pygame.Surface((400, 100))  # 32-bit, like the eye: the gather path
+    fast.fill((9, 9, 9))
+    lens.apply(eye, fast, 200)
+    assert np.array_equal(pixels_of(fast)[:, 200:], reference)
+    assert (pixels_of(fast)[:, :200] == 9).all()  # the other eye's half is untouched
+    assert not fast.get_locked() and not eye.get_locked()
+    other = pygame.Surface((400, 100), depth=24)  # any other layout: the blit path, same picture
+    lens.apply(eye, other, 0)
+    assert np.array_equal(pixels_of(other)[:, :200], reference)
+
