@@ -213,6 +213,7 @@ class Stage:
         self.released = False
         self.governor: ResolutionGovernor | None = None
         self.render_scale = 1.0
+        self.scale_ceiling = 1.0  # see limit_render_scale
         self.reuse_unchanged_frames = False  # opt-in: the exhibit promises to call mark_dirty() on changes
         self._dirty = True
         self._last_key = None
@@ -238,7 +239,20 @@ class Stage:
 
     def enable_adaptive_resolution(self, budget_ms: float = 11.0) -> None:
         """Let the render scale follow the measured render time, so a slow machine keeps its frame rate."""
-        self.governor = ResolutionGovernor(budget_ms / 1000.0, current=self.render_scale)
+        self.governor = ResolutionGovernor(budget_ms / 1000.0, current=self.render_scale, ceiling=self.scale_ceiling)
+
+    def limit_render_scale(self, ceiling: float) -> None:
+        """Render at most `ceiling` × the surface size, upscaled smoothly: for scenes with less detail than the
+        screen (a magnified panorama), where more pixels cost time and add nothing. Adaptive steps stay below."""
+        ceiling = min(1.0, ceiling)
+        if ceiling == self.scale_ceiling:
+            return
+        self.scale_ceiling = ceiling
+        if self.governor is not None:
+            self.governor = ResolutionGovernor(self.governor.budget, current=min(self.render_scale, ceiling),
+                                               ceiling=ceiling)
+            ceiling = self.governor.scale
+        self.set_render_scale(ceiling)
 
     def add_default_lights(self, ambient: float = 0.35, sun: float = 0.9) -> None:
         """A soft ambient light and one key light from the upper front left, attached to the stage root."""
@@ -335,6 +349,8 @@ class Stage:
         image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
         if frame.size == surface.get_size():
             shown = image
+        elif frame.size[0] < surface.get_width() and self.scale_ceiling < 1.0:
+            shown = pygame.transform.smoothscale(image, surface.get_size())  # content-limited: keep it smooth
         elif frame.size[0] < surface.get_width():
             shown = pygame.transform.scale(image, surface.get_size())  # upscaling: nearest is cheaper
         else:
