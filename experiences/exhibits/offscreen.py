@@ -160,6 +160,21 @@ class OffscreenEngine:
         self.display_region.set_camera(self.camera)
         self.buffer = buffer
         self.size = size
+        if gsg is None:
+            self._settle_first_draw()
+
+    def _settle_first_draw(self) -> None:
+        """A new GSG draws its first geom without loading the model-view matrix when that geom's transform is
+        the identity camera's (panda3d's cached initial transform): a panorama opening straight ahead showed
+        the floor until the view moved. Drawing one hidden triangle elsewhere first settles it."""
+        from experiences.exhibits import geometry
+
+        primer = self.render.attach_new_node(geometry.geom_node("primer", *geometry.card(0.01, 0.01)))
+        primer.set_pos(0, 1, 0)
+        primer.set_attrib(ColorWriteAttrib.make(ColorWriteAttrib.C_off), 1001)
+        primer.set_depth_write(False)
+        self.graphics_engine.render_frame()
+        primer.remove_node()
 
     def close(self) -> None:
         """Remove this engine's buffer (a second engine in one process, e.g. the fallback in tests)."""
