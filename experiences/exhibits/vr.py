@@ -140,6 +140,9 @@ class VRExhibit(Experience):
         self.inner.start()
         # A headset shows a wide view whatever the exhibit chose for a flat screen.
         set_vertical_fov(self.inner.stage.lens, HEADSET_FOV, self.eye_size)
+        governor = self.inner.stage.governor
+        if governor is not None:  # on a kiosk: two eye renders a frame share one frame's render budget
+            self.inner.stage.enable_adaptive_resolution(budget_ms=governor.budget * 1000 / 2)
 
     def stop(self, reason: str) -> None:
         self.inner.stop(reason)

@@ -122,3 +122,21 @@ def test_lens_pass_into_a_packed_surface_matches_the_reference_distortion():
     lens.apply(eye, other, 0)
     assert np.array_equal(pixels_of(other)[:, :200], reference)
 
+
+
+def test_on_a_kiosk_the_two_eye_renders_share_one_frames_render_budget(tmp_path):
+    from dataclasses import replace
+
+    package = write_package(tmp_path / "pkg", "exhibit-panorama", CONTENT, {"hall.png": pattern_image()})
+    ctx, _, _ = make_context(tmp_path, size=(1280, 720))
+    kiosk = replace(ctx, headless=False)  # adaptive resolution on, as on a kiosk
+    flat = PanoramaExhibit(package, kiosk)
+    flat.start()
+    flat_budget = flat.stage.governor.budget
+    flat.stop("quit")
+    exhibit = vr.VRExhibit(package, kiosk, PanoramaExhibit)
+    exhibit.start()
+    try:
+        assert exhibit.inner.stage.governor.budget == pytest.approx(flat_budget / 2)
+    finally:
+        exhibit.stop("quit")
