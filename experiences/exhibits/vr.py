@@ -76,6 +76,7 @@ class LensPass:
         self.index = np.where(mapping.ravel() >= 0, mapping.ravel(), count)
         self.source = np.zeros(count + 1, np.uint32)
         self.gathered = np.empty(count, np.uint32)
+        self.last: pygame.Surface | None = None  # the last eye when it took the reference path
 
     def _packed(self, eye: pygame.Surface, target: pygame.Surface) -> bool:
         height, width = self.shape
@@ -84,14 +85,23 @@ class LensPass:
 
     def apply(self, eye: pygame.Surface, target: pygame.Surface, x: int) -> None:
         """Draw `eye` through the lens into `target` with its left edge at column `x`."""
-        height, width = self.shape
+        self.last = None
         if not self._packed(eye, target):
-            target.blit(apply_distortion(eye, self.mapping), (x, 0))
+            self.last = apply_distortion(eye, self.mapping)
+            target.blit(self.last, (x, 0))
             return
         pixels = np.frombuffer(eye.get_buffer(), np.uint32)  # locks the surfaces while the views live
         self.source[:-1] = pixels
         del pixels
         np.take(self.source, self.index, out=self.gathered)
+        self.repeat(target, x)
+
+    def repeat(self, target: pygame.Surface, x: int) -> None:
+        """Draw the last eye again at column `x` (the other half, when both eyes see the same picture)."""
+        if self.last is not None:
+            target.blit(self.last, (x, 0))
+            return
+        height, width = self.shape
         rows = np.frombuffer(target.get_buffer(), np.uint32).reshape(target.get_height(), target.get_pitch() // 4)
         rows[:height, x:x + width] = self.gathered.reshape(height, width)
         del rows
@@ -201,7 +211,26 @@ class VRExhibit(Experience):
             return 0.0
         return min(1.0, (self.ctx.clock.now() - self.gaze_since) / self.dwell)
 
+    def stereo_parallax(self) -> float:
+        """How many pixels apart the two eyes see the nearest thing the exhibit shows (its `nearest_distance`
+        in metres; 0 or missing: unknown, assumed close)."""
+        nearest = getattr(self.inner, "nearest_distance", 0.0)
+        if nearest <= 0:
+            return math.inf
+        horizontal_fov = math.radians(self.inner.stage.lens.get_fov()[0])
+        focal_pixels = (self.eye_size[0] / 2) / math.tan(horizontal_fov / 2)
+        return EYE_SEPARATION * focal_pixels / nearest
+
     def draw(self, surface: pygame.Surface) -> None:
+        if self.stereo_parallax() < 1.0:
+            # Everything is so far away (a panorama's sphere) that both eyes would see the same pixels: one
+            # render and one lens pass serve both halves, at half the cost.
+            with self.head_view(0):
+                self.inner.draw(self.eye_surface)
+            self._draw_reticle(self.eye_surface)
+            self.lens_pass.apply(self.eye_surface, surface, 0)
+            self.lens_pass.repeat(surface, self.eye_size[0])
+            return
         for index, side in enumerate((-1, 1)):
             with self.head_view(side):
                 self.inner.draw(self.eye_surface)

@@ -140,3 +140,35 @@ def test_on_a_kiosk_the_two_eye_renders_share_one_frames_render_budget(tmp_path)
         assert exhibit.inner.stage.governor.budget == pytest.approx(flat_budget / 2)
     finally:
         exhibit.stop("quit")
+
+
+def test_a_panorama_far_away_is_rendered_once_for_both_eyes_and_a_near_model_twice(vr_panorama, tmp_path):
+    from experiences.exhibits.treasure import TreasureExhibit
+
+    from .helpers import box_glb
+
+    exhibit, _, _ = vr_panorama
+    renders = []
+    real_render = exhibit.inner.stage.render_frame
+    exhibit.inner.stage.render_frame = lambda: renders.append(1) or real_render()
+    surface = pygame.Surface((1280, 720))
+    exhibit.update(1 / 30)
+    exhibit.draw(surface)
+    assert exhibit.stereo_parallax() < 1 and len(renders) == 1  # 50 m away: 0.6 px between the eyes
+    pixels = pixels_of(surface)
+    assert np.array_equal(pixels[:, :640], pixels[:, 640:])
+    exhibit.stop("quit")
+
+    package = write_package(tmp_path / "box", "exhibit-treasure", '[content]\nmodel = "box.glb"\n', {"box.glb": box_glb()})
+    ctx, _, _ = make_context(tmp_path / "t", size=(1280, 720))
+    treasure = vr.VRExhibit(package, ctx, TreasureExhibit)
+    treasure.start()
+    try:
+        for _ in range(4):
+            treasure.update(1 / 30)
+            treasure.draw(surface)
+        assert treasure.stereo_parallax() == float("inf")  # unknown depth: real stereo
+        pixels = pixels_of(surface).astype(int)
+        assert not np.array_equal(pixels[:, :640], pixels[:, 640:])  # a box 2 m away: the eyes differ
+    finally:
+        treasure.stop("quit")
