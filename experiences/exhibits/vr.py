@@ -22,6 +22,7 @@ from experiences.runtime import Experience, InputEvent
 DWELL_SECONDS = 1.5  # gaze held this long on a target selects it
 EYE_SEPARATION = 0.064  # metres between the eyes (scene units are metres in the bundled exhibits)
 HEADSET_FOV = 80.0  # vertical degrees of a phone-in-a-viewer headset
+LENS_PASS_MS = 1.0  # what one eye's lens pre-distortion costs (LensPass at 640×720, a loaded 2-core machine)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def apply_distortion(surface: pygame.Surface, mapping: np.ndarray) -> pygame.Sur
 
 class LensPass:
     """Applies one eye's pre-distortion straight into its half of the output surface: one gather of packed
-    32-bit pixels with a precomputed index (~0.7 ms an eye at 640×720, where `apply_distortion` plus a blit
+    32-bit pixels with a precomputed index (~0.8 ms an eye at 640×720, where `apply_distortion` plus a blit
     costs ~1.6 ms). Surfaces that are not 32-bit with the eye's pixel layout take `apply_distortion`."""
 
     def __init__(self, mapping: np.ndarray):
@@ -93,7 +94,7 @@ class LensPass:
         pixels = np.frombuffer(eye.get_buffer(), np.uint32)  # locks the surfaces while the views live
         self.source[:-1] = pixels
         del pixels
-        np.take(self.source, self.index, out=self.gathered)
+        self.gathered = self.source[self.index]  # fancy indexing: ~30% faster here than np.take(out=)
         self.repeat(target, x)
 
     def repeat(self, target: pygame.Surface, x: int) -> None:
@@ -151,8 +152,8 @@ class VRExhibit(Experience):
         # A headset shows a wide view whatever the exhibit chose for a flat screen.
         set_vertical_fov(self.inner.stage.lens, HEADSET_FOV, self.eye_size)
         governor = self.inner.stage.governor
-        if governor is not None:  # on a kiosk: two eye renders a frame share one frame's render budget
-            self.inner.stage.enable_adaptive_resolution(budget_ms=governor.budget * 1000 / 2)
+        if governor is not None:  # on a kiosk: two eye renders and two lens passes share one frame's budget
+            self.inner.stage.enable_adaptive_resolution(budget_ms=(governor.budget * 1000 - 2 * LENS_PASS_MS) / 2)
 
     def stop(self, reason: str) -> None:
         self.inner.stop(reason)
