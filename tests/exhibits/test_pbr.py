@@ -139,3 +139,14 @@ def test_without_shaders_the_fixed_function_fallback_renders_and_logs_once(tmp_p
         assert len(warnings) == 1
     finally:
         fallback.close()
+
+
+def test_the_treasure_schema_takes_the_three_lighting_choices_and_nothing_else():
+    import jsonschema
+
+    from experiences.exhibits import kinds
+
+    validator = jsonschema.Draft202012Validator(kinds.TREASURE.schema)
+    for choice in pbr.LIGHTING_CHOICES:
+        assert not list(validator.iter_errors({"model": "m.glb", "lighting": choice}))
+    assert list(validator.iter_errors({"model": "m.glb", "lighting": "shiny"}))
