@@ -158,7 +158,8 @@ class TreasureExhibit(Exhibit3D):
         self.stage.camera.look_at(LPoint3f(*target), LVector3f(0, 0, 1))
 
     def stop(self, reason: str) -> None:
-        self.light_rig.remove_node()  # it hangs under the engine's camera, which outlives this run
+        if getattr(self, "light_rig", None) is not None:
+            self.light_rig.remove_node()  # it hangs under the engine's camera, which outlives this run
         super().stop(reason)
 
     @property

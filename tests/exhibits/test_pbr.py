@@ -150,3 +150,25 @@ def test_the_treasure_schema_takes_the_three_lighting_choices_and_nothing_else()
     for choice in pbr.LIGHTING_CHOICES:
         assert not list(validator.iter_errors({"model": "m.glb", "lighting": choice}))
     assert list(validator.iter_errors({"model": "m.glb", "lighting": "shiny"}))
+
+
+def test_pbr_treasure_in_vr_lights_each_eye_from_its_own_camera(tmp_path):
+    from experiences.exhibits import vr
+
+    package = write_package(tmp_path / "vr", "exhibit-treasure", CONTENT.format(lighting="pbr"),
+                            {"spheres.glb": spheres_glb()})
+    ctx, _, clock = make_context(tmp_path)
+    exhibit = vr.VRExhibit(package, ctx, TreasureExhibit)
+    exhibit.start()
+    try:
+        surface = pygame.Surface((1280, 720))
+        for _ in range(4):
+            clock.advance(1 / 30)
+            exhibit.update(1 / 30)
+            exhibit.draw(surface)
+        assert exhibit.inner.lighting == "pbr"
+        for half in (pixels_of(surface)[:, :640], pixels_of(surface)[:, 640:]):
+            lit = luminance(half.reshape(-1, 3).astype(float))
+            assert (lit > 40).mean() > 0.05 and lit.std() > 20  # both eyes see shaded spheres on black
+    finally:
+        exhibit.stop("quit")
