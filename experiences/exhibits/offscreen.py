@@ -213,6 +213,7 @@ class OffscreenEngine:
         if self.size:
             set_vertical_fov(self.lens, DEFAULT_VERTICAL_FOV, self.size)
         self.buffer.set_clear_color(LColor(0, 0, 0, 1))
+        self.buffer.set_clear_depth_active(True)
         self.stage = None
 
 
@@ -229,6 +230,7 @@ class Stage:
         self.governor: ResolutionGovernor | None = None
         self.render_scale = 1.0
         self.scale_ceiling = 1.0  # see limit_render_scale
+        self.depth_buffer = True  # see use_depth_buffer
         self.reuse_unchanged_frames = False  # opt-in: the exhibit promises to call mark_dirty() on changes
         self._dirty = True
         self._last_key = None
@@ -251,6 +253,13 @@ class Stage:
         self.engine._ensure_buffer(render_size)
         self.render_scale = scale
         self.set_background(self.background)  # a new buffer starts with the default clear colour
+        self.use_depth_buffer(self.depth_buffer)  # ...and clears depth
+
+    def use_depth_buffer(self, enabled: bool) -> None:
+        """Clear the depth buffer every frame (the default), or leave it untouched for a scene that never
+        depth-tests (a panorama's sphere): llvmpipe then skips depth entirely, ~10% of such a frame."""
+        self.depth_buffer = enabled
+        self.engine.buffer.set_clear_depth_active(enabled)
 
     def enable_adaptive_resolution(self, budget_ms: float = 11.0) -> None:
         """Let the render scale follow the measured render time, so a slow machine keeps its frame rate."""

@@ -55,7 +55,10 @@ class PanoramaExhibit(Exhibit3D):
         texture = texture_from_array(pixels, "panorama", mipmap=False)
         self.sphere.set_texture(texture, 1)
         self.sphere.set_light_off()
+        # Nothing else is drawn: without depth test, write or clear llvmpipe never touches a depth buffer.
         self.sphere.set_depth_write(False)
+        self.sphere.set_depth_test(False)
+        self.stage.use_depth_buffer(False)
         self.yaw = float(content.get("start_yaw", 0.0))
         self.pitch = 0.0
         self.fov = float(content.get("fov", 70.0))

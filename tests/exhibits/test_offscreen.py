@@ -256,3 +256,18 @@ def test_a_render_scale_ceiling_caps_adaptive_steps_and_upscales_smoothly(stage)
     # Smooth, not nearest: the box's edge blends over a pixel or two instead of stepping.
     row = pixels[int(y), :, 0].astype(int)
     assert len(set(row[int(x) - 200:int(x) + 200])) > 2
+
+
+def test_a_stage_without_depth_buffer_keeps_that_through_new_buffers_and_the_next_run_gets_it_back():
+    stage = offscreen.acquire_stage((320, 180))
+    stage.use_depth_buffer(False)
+    assert not stage.engine.buffer.get_clear_depth_active()
+    stage.set_render_scale(0.5)  # a new buffer
+    assert not stage.engine.buffer.get_clear_depth_active()
+    red_box(stage, (0, 4, 0)).set_depth_test(False)
+    frame = np.frombuffer(stage.render_frame().data, np.uint8).reshape(90, 160, 4)
+    assert frame[45, 80, 2] > 200  # drawn without any depth buffer
+    stage.release()
+    following = offscreen.acquire_stage((320, 180))
+    assert following.engine.buffer.get_clear_depth_active()
+    following.release()
