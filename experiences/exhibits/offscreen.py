@@ -237,6 +237,7 @@ class Stage:
         self._last_image = None
         self._last_data = None
         self._last_frame: Frame | None = None  # the last frame when it was copied straight into the surface
+        self._last_small = None  # the last content-limited frame, in the window's format (see _upscale_into)
         self.set_background((0.0, 0.0, 0.0))
 
     def set_background(self, rgb: tuple[float, float, float]) -> None:
@@ -365,10 +366,16 @@ class Stage:
                 return
             if self._last_frame is not None and _copy_into(surface, self._last_frame):
                 return
+            if self._last_small is not None and _same_format(self._last_small, surface):
+                pygame.transform.smoothscale(self._last_small, surface.get_size(), surface)
+                return
         frame = self.render_frame()
         self._dirty, self._last_key = False, key
+        self._last_image = self._last_frame = self._last_small = None
         if frame.size == surface.get_size() and frame.pixel_format == "BGRA" and _copy_into(surface, frame):
-            self._last_image, self._last_frame = None, frame
+            self._last_frame = frame
+            return
+        if frame.size[0] < surface.get_width() and self.scale_ceiling < 1.0 and self._upscale_into(surface, frame):
             return
         image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
         if frame.size == surface.get_size():
@@ -381,7 +388,19 @@ class Stage:
             shown = pygame.transform.smoothscale(image, surface.get_size())
         surface.blit(shown, (0, 0))
         self._last_image, self._last_data = shown, frame.data  # frombuffer shares the bytes: keep them alive
-        self._last_frame = None
+
+    def _upscale_into(self, surface, frame: Frame) -> bool:
+        """A content-limited frame (see `limit_render_scale`) copied into a small surface of the window's own
+        format and scaled smoothly straight into the window: no full-size temporary and no alpha blit (~0.4 ms
+        at 1280×720). False for windows `_copy_into` cannot take."""
+        import pygame
+
+        small = pygame.Surface(frame.size, 0, surface)
+        if not _copy_into(small, frame):
+            return False
+        pygame.transform.smoothscale(small, surface.get_size(), surface)
+        self._last_small = small
+        return True
 
     def project(self, point, relative_to: NodePath | None = None) -> tuple[float, float, float] | None:
         """Pixel position (x, y from the top left) and camera-space depth of a 3D point; None if behind the camera."""
@@ -415,6 +434,10 @@ class Stage:
     def _check_live(self) -> None:
         if self.released:
             raise RuntimeError("this stage was released; acquire a new one from the engine")
+
+
+def _same_format(a, b) -> bool:
+    return a.get_bitsize() == b.get_bitsize() and a.get_masks() == b.get_masks()
 
 
 def _copy_into(surface, frame: Frame) -> bool:

@@ -271,3 +271,23 @@ def test_a_stage_without_depth_buffer_keeps_that_through_new_buffers_and_the_nex
     following = offscreen.acquire_stage((320, 180))
     assert following.engine.buffer.get_clear_depth_active()
     following.release()
+
+
+def test_content_limited_frames_upscale_straight_into_the_window_like_the_reference_path(stage):
+    stage.set_background((0.1, 0.3, 0.5))
+    red_box(stage, (2, 10, 1))
+    stage.limit_render_scale(0.6)
+    stage.reuse_unchanged_frames = True
+    window = pygame.Surface((1280, 720))
+    stage.render_into(window)
+    frame = stage.render_frame()
+    image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
+    reference = pygame.Surface((1280, 720))
+    reference.blit(pygame.transform.smoothscale(image, (1280, 720)), (0, 0))
+    assert np.array_equal(surface_pixels(window), surface_pixels(reference))
+    assert not window.get_locked()
+    renders = []
+    stage.render_frame = lambda: renders.append(1)
+    again = pygame.Surface((1280, 720))
+    stage.render_into(again)  # nothing moved: the small frame is scaled again, not rendered
+    assert renders == [] and np.array_equal(surface_pixels(again), surface_pixels(reference))
