@@ -155,6 +155,12 @@ def main(argv=None) -> int:
         print(f"  {'exhibit-treasure fixed-function lights (baseline)':<48} {basic_ms:7.2f} ms   {'':16}   cpu {median_ms(basic_cpu):6.2f} ms")
         print(f"  {'exhibit-treasure simplepbr (lighting = pbr)':<48} {pbr_ms:7.2f} ms   {pbr_ms / basic_ms:5.2f}x fixed-fn   "
               f"cpu {median_ms(pbr_cpu):6.2f} ms ({median_ms(pbr_cpu) / median_ms(basic_cpu):.2f}x)")
+        pbr_cpu = []
+        samples, scale = exhibit_frames("exhibit-treasure", args.frames, tmp, adaptive=True, cpu=pbr_cpu,
+                                        services={"lighting": "pbr"})
+        ms = median_ms(samples)
+        label = f"exhibit-treasure simplepbr (adaptive, scale {scale:.2f})"
+        print(f"  {label:<48} {ms:7.2f} ms   {ms / basic_ms:5.2f}x fixed-fn   cpu {median_ms(pbr_cpu):6.2f} ms")
         ms = median_ms(exhibit_frames("exhibit-book", args.frames, tmp, turning=False)[0])
         print(f"  {'exhibit-book while reading (frames reused)':<48} {ms:7.2f} ms   {ms / baseline:5.2f}x baseline")
         for kind, adaptive in [(kind, adaptive) for kind in KINDS for adaptive in (False, True)]:
