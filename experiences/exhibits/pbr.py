@@ -31,6 +31,9 @@ ENVIRONMENT_SIZE = 16  # cube face pixels; the reflections are blurred by roughn
 # Renderers that rasterise on the CPU: PBR costs ~3-4x the fixed-function treasure there (bench/exhibit.py).
 SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "tinydisplay")
 _fallback_logged = False
+# This module uses a few of simplepbr's internals (shader sources, the BRDF table, the cube-map texel directions,
+# tested with 0.13): if a release moves them, treasures fall back to basic lighting instead of failing.
+SIMPLEPBR_CHANGED = (ImportError, AttributeError, KeyError, TypeError, RuntimeError)
 
 
 def lighting_mode(content: dict, services: dict, renderer: str, environ=os.environ) -> str:
@@ -134,8 +137,8 @@ def shaders_usable(gsg) -> bool:
         return False
     try:
         shader = pbr_shader()
-    except RuntimeError as exc:  # simplepbr's sources no longer match the patches
-        _log_fallback_once(str(exc))
+    except SIMPLEPBR_CHANGED as exc:  # a simplepbr whose internals no longer match what this module uses
+        _log_fallback_once(f"simplepbr changed: {exc!r}")
         return False
     shader.prepare_now(gsg.get_prepared_objects(), gsg)
     if not shader.is_prepared(gsg.get_prepared_objects()) or shader.get_error_flag():
@@ -156,10 +159,14 @@ def apply_pbr(model: NodePath, gsg, exposure: float = EXPOSURE) -> bool:
     keeps panda3d's fixed-function lighting."""
     if not shaders_usable(gsg):
         return False
-    environment = museum_environment()
-    from simplepbr import Pipeline
+    try:
+        environment = museum_environment()
+        from simplepbr import Pipeline
 
-    lut = Pipeline._BRDF_LUT
+        lut = Pipeline._BRDF_LUT
+    except SIMPLEPBR_CHANGED as exc:
+        _log_fallback_once(f"simplepbr changed: {exc!r}")
+        return False
     lut.set_wrap_u(SamplerState.WM_clamp)
     lut.set_wrap_v(SamplerState.WM_clamp)
     model.set_attrib(ShaderAttrib.make(pbr_shader()))

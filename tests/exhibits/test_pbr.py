@@ -172,3 +172,21 @@ def test_pbr_treasure_in_vr_lights_each_eye_from_its_own_camera(tmp_path):
             assert (lit > 40).mean() > 0.05 and lit.std() > 20  # both eyes see shaded spheres on black
     finally:
         exhibit.stop("quit")
+
+
+def test_a_simplepbr_whose_shader_no_longer_matches_falls_back_with_a_warning(monkeypatch, caplog):
+    from simplepbr import _shaderutils
+
+    monkeypatch.setattr(pbr, "_fallback_logged", False)
+    pbr.pbr_shader.cache_clear()
+    real = _shaderutils._load_shader_str
+    monkeypatch.setattr(_shaderutils, "_load_shader_str",
+                        lambda path, defines=None: real(path, defines).replace("o_color = color;", "o_color = c;"))
+    stage = offscreen.acquire_stage((320, 180))
+    try:
+        with caplog.at_level(logging.WARNING, logger="experiences.exhibits.pbr"):
+            assert not pbr.shaders_usable(stage.engine.buffer.get_gsg())
+        assert any("simplepbr changed" in r.getMessage() for r in caplog.records)
+    finally:
+        stage.release()
+        pbr.pbr_shader.cache_clear()  # the next test builds the real one again
