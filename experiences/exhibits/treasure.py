@@ -128,7 +128,7 @@ class TreasureExhibit(Exhibit3D):
     def _place(self) -> None:
         self.model = self.loading.model
         if self.pbr and not pbr.apply_pbr(self.model, self.stage.engine.buffer.get_gsg()):
-            self.lighting = "basic"  # the shader failed on this pipe after all (logged once)
+            self.pbr, self.lighting = False, "basic"  # the shader failed on this pipe after all (logged once)
             self.light_rig.remove_node()
             self.light_rig = pbr.add_museum_lights(self.stage.root, self.stage.camera, pbr=False)
         bounds = self.model.get_tight_bounds()
