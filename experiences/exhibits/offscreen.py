@@ -160,6 +160,21 @@ class OffscreenEngine:
         self.display_region.set_camera(self.camera)
         self.buffer = buffer
         self.size = size
+        if gsg is None:
+            self._settle_first_draw()
+
+    def _settle_first_draw(self) -> None:
+        """A new GSG draws its first geom without loading the model-view matrix when that geom's transform is
+        the identity camera's (panda3d's cached initial transform): a panorama opening straight ahead showed
+        the floor until the view moved. Drawing one hidden triangle elsewhere first settles it."""
+        from experiences.exhibits import geometry
+
+        primer = self.render.attach_new_node(geometry.geom_node("primer", *geometry.card(0.01, 0.01)))
+        primer.set_pos(0, 1, 0)
+        primer.set_attrib(ColorWriteAttrib.make(ColorWriteAttrib.C_off), 1001)
+        primer.set_depth_write(False)
+        self.graphics_engine.render_frame()
+        primer.remove_node()
 
     def close(self) -> None:
         """Remove this engine's buffer (a second engine in one process, e.g. the fallback in tests)."""
@@ -198,6 +213,7 @@ class OffscreenEngine:
         if self.size:
             set_vertical_fov(self.lens, DEFAULT_VERTICAL_FOV, self.size)
         self.buffer.set_clear_color(LColor(0, 0, 0, 1))
+        self.buffer.set_clear_depth_active(True)
         self.stage = None
 
 
@@ -213,12 +229,15 @@ class Stage:
         self.released = False
         self.governor: ResolutionGovernor | None = None
         self.render_scale = 1.0
+        self.scale_ceiling = 1.0  # see limit_render_scale
+        self.depth_buffer = True  # see use_depth_buffer
         self.reuse_unchanged_frames = False  # opt-in: the exhibit promises to call mark_dirty() on changes
         self._dirty = True
         self._last_key = None
         self._last_image = None
         self._last_data = None
         self._last_frame: Frame | None = None  # the last frame when it was copied straight into the surface
+        self._last_small = None  # the last content-limited frame, in the window's format (see _upscale_into)
         self.set_background((0.0, 0.0, 0.0))
 
     def set_background(self, rgb: tuple[float, float, float]) -> None:
@@ -235,10 +254,30 @@ class Stage:
         self.engine._ensure_buffer(render_size)
         self.render_scale = scale
         self.set_background(self.background)  # a new buffer starts with the default clear colour
+        self.use_depth_buffer(self.depth_buffer)  # ...and clears depth
+
+    def use_depth_buffer(self, enabled: bool) -> None:
+        """Clear the depth buffer every frame (the default), or leave it untouched for a scene that never
+        depth-tests (a panorama's sphere): llvmpipe then skips depth entirely, ~10% of such a frame."""
+        self.depth_buffer = enabled
+        self.engine.buffer.set_clear_depth_active(enabled)
 
     def enable_adaptive_resolution(self, budget_ms: float = 11.0) -> None:
         """Let the render scale follow the measured render time, so a slow machine keeps its frame rate."""
-        self.governor = ResolutionGovernor(budget_ms / 1000.0, current=self.render_scale)
+        self.governor = ResolutionGovernor(budget_ms / 1000.0, current=self.render_scale, ceiling=self.scale_ceiling)
+
+    def limit_render_scale(self, ceiling: float) -> None:
+        """Render at most `ceiling` × the surface size, upscaled smoothly: for scenes with less detail than the
+        screen (a magnified panorama), where more pixels cost time and add nothing. Adaptive steps stay below."""
+        ceiling = min(1.0, ceiling)
+        if ceiling == self.scale_ceiling:
+            return
+        self.scale_ceiling = ceiling
+        if self.governor is not None:
+            self.governor = ResolutionGovernor(self.governor.budget, current=min(self.render_scale, ceiling),
+                                               ceiling=ceiling)
+            ceiling = self.governor.scale
+        self.set_render_scale(ceiling)
 
     def add_default_lights(self, ambient: float = 0.35, sun: float = 0.9) -> None:
         """A soft ambient light and one key light from the upper front left, attached to the stage root."""
@@ -327,21 +366,41 @@ class Stage:
                 return
             if self._last_frame is not None and _copy_into(surface, self._last_frame):
                 return
+            if self._last_small is not None and _same_format(self._last_small, surface):
+                pygame.transform.smoothscale(self._last_small, surface.get_size(), surface)
+                return
         frame = self.render_frame()
         self._dirty, self._last_key = False, key
+        self._last_image = self._last_frame = self._last_small = None
         if frame.size == surface.get_size() and frame.pixel_format == "BGRA" and _copy_into(surface, frame):
-            self._last_image, self._last_frame = None, frame
+            self._last_frame = frame
+            return
+        if frame.size[0] < surface.get_width() and self.scale_ceiling < 1.0 and self._upscale_into(surface, frame):
             return
         image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
         if frame.size == surface.get_size():
             shown = image
+        elif frame.size[0] < surface.get_width() and self.scale_ceiling < 1.0:
+            shown = pygame.transform.smoothscale(image, surface.get_size())  # content-limited: keep it smooth
         elif frame.size[0] < surface.get_width():
             shown = pygame.transform.scale(image, surface.get_size())  # upscaling: nearest is cheaper
         else:
             shown = pygame.transform.smoothscale(image, surface.get_size())
         surface.blit(shown, (0, 0))
         self._last_image, self._last_data = shown, frame.data  # frombuffer shares the bytes: keep them alive
-        self._last_frame = None
+
+    def _upscale_into(self, surface, frame: Frame) -> bool:
+        """A content-limited frame (see `limit_render_scale`) copied into a small surface of the window's own
+        format and scaled smoothly straight into the window: no full-size temporary and no alpha blit (~0.4 ms
+        at 1280×720). False for windows `_copy_into` cannot take."""
+        import pygame
+
+        small = pygame.Surface(frame.size, 0, surface)
+        if not _copy_into(small, frame):
+            return False
+        pygame.transform.smoothscale(small, surface.get_size(), surface)
+        self._last_small = small
+        return True
 
     def project(self, point, relative_to: NodePath | None = None) -> tuple[float, float, float] | None:
         """Pixel position (x, y from the top left) and camera-space depth of a 3D point; None if behind the camera."""
@@ -375,6 +434,10 @@ class Stage:
     def _check_live(self) -> None:
         if self.released:
             raise RuntimeError("this stage was released; acquire a new one from the engine")
+
+
+def _same_format(a, b) -> bool:
+    return a.get_bitsize() == b.get_bitsize() and a.get_masks() == b.get_masks()
 
 
 def _copy_into(surface, frame: Frame) -> bool:

@@ -12,6 +12,7 @@ from experiences.exhibits import geometry, hud
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.offscreen import set_vertical_fov, texture_from_array
 from experiences.exhibits.orbit import clamp
+from experiences.exhibits.resolution import texel_matched_scale
 from experiences.i18n import t
 
 SPHERE_RADIUS = 50.0
@@ -41,6 +42,7 @@ class PanoramaSpot:
 
 class PanoramaExhibit(Exhibit3D):
     hint_key = "exhibit.panorama_hint"
+    nearest_distance = SPHERE_RADIUS  # metres: VR sees no parallax this far away and renders one view
 
     def build(self) -> None:
         content = self.package.manifest.content
@@ -48,10 +50,15 @@ class PanoramaExhibit(Exhibit3D):
         self.sphere = self.stage.root.attach_new_node(sphere)
         # The image is magnified on screen (a 2048-px panorama spreads over ~4300 px at 70°), so no mipmaps:
         # llvmpipe then skips the per-pixel level-of-detail work (~20% of the frame in bench/exhibit.py).
-        texture = texture_from_array(self.load_pixels(content["image"]), "panorama", mipmap=False)
+        pixels = self.load_pixels(content["image"])
+        self.image_width = pixels.shape[1]
+        texture = texture_from_array(pixels, "panorama", mipmap=False)
         self.sphere.set_texture(texture, 1)
         self.sphere.set_light_off()
+        # Nothing else is drawn: without depth test, write or clear llvmpipe never touches a depth buffer.
         self.sphere.set_depth_write(False)
+        self.sphere.set_depth_test(False)
+        self.stage.use_depth_buffer(False)
         self.yaw = float(content.get("start_yaw", 0.0))
         self.pitch = 0.0
         self.fov = float(content.get("fov", 70.0))
@@ -88,6 +95,10 @@ class PanoramaExhibit(Exhibit3D):
             self._apply_view()
 
     def draw(self, surface: pygame.Surface) -> None:
+        # The image is magnified on screen: render no more pixels than it has texels there (the field of view
+        # changes with pinching and in VR), in steps of 5% so a pinch does not rebuild the buffer every frame.
+        scale = texel_matched_scale(self.image_width, self.stage.lens.get_fov()[1], self.stage.size)
+        self.stage.limit_render_scale(max(0.3, math.ceil(scale * 20) / 20))
         self.stage.render_into(surface)
         width, height = self.stage.size
         for spot in self.spots:

@@ -11,7 +11,7 @@ import pygame
 from panda3d.core import LPoint3f, LVector3f
 
 from experiences import datadir
-from experiences.exhibits import hud, offscreen
+from experiences.exhibits import hud, offscreen, pbr
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.orbit import OrbitCamera, OrbitLimits, OrbitView
 from experiences.i18n import t
@@ -110,9 +110,13 @@ class TreasureExhibit(Exhibit3D):
                     spot.get("title", {}), spot.get("text", {}), spot.get("audio", ""), spot.get("image", ""))
             for i, spot in enumerate(content.get("hotspots", []))
         ]
-        self.stage.add_default_lights(ambient=0.45, sun=1.0)
-        # The key light rides with the camera, so the side the visitor looks at is always lit.
-        self.stage.root.find("**/key").reparent_to(self.stage.camera)
+        # PBR where the package and kiosk want it and the pipe runs shaders; fixed-function lights otherwise.
+        gsg = self.stage.engine.buffer.get_gsg()
+        wanted = pbr.lighting_mode(content, self.ctx.services, gsg.get_driver_renderer())
+        self.pbr = wanted == "pbr" and pbr.shaders_usable(gsg)
+        self.lighting = "pbr" if self.pbr else "basic"
+        # The lights ride with the camera, so the side the visitor looks at is always lit.
+        self.light_rig = pbr.add_museum_lights(self.stage.root, self.stage.camera, self.pbr)
         width, height = self.stage.size
         self.buttons = [
             hud.Button("reset", pygame.Rect(32, height - 112, 150, 80), t("exhibit.reset_view", self.ctx.language)),
@@ -123,6 +127,10 @@ class TreasureExhibit(Exhibit3D):
     # ---- loading ------------------------------------------------------------------------------------------
     def _place(self) -> None:
         self.model = self.loading.model
+        if self.pbr and not pbr.apply_pbr(self.model, self.stage.engine.buffer.get_gsg()):
+            self.pbr, self.lighting = False, "basic"  # the shader failed on this pipe after all (logged once)
+            self.light_rig.remove_node()
+            self.light_rig = pbr.add_museum_lights(self.stage.root, self.stage.camera, pbr=False)
         bounds = self.model.get_tight_bounds()
         low, high = bounds if bounds else (LPoint3f(-0.5), LPoint3f(0.5))
         center = (low + high) / 2
@@ -148,6 +156,11 @@ class TreasureExhibit(Exhibit3D):
         position, target = self.orbit.pose()
         self.stage.camera.set_pos(*position)
         self.stage.camera.look_at(LPoint3f(*target), LVector3f(0, 0, 1))
+
+    def stop(self, reason: str) -> None:
+        if getattr(self, "light_rig", None) is not None:
+            self.light_rig.remove_node()  # it hangs under the engine's camera, which outlives this run
+        super().stop(reason)
 
     @property
     def loaded(self) -> bool:

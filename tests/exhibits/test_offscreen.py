@@ -214,3 +214,80 @@ def test_frames_copied_straight_into_32_bit_surfaces_match_the_blit_path(stage):
     again = pygame.Surface((1280, 720))
     stage.render_into(again)
     assert renders == [] and np.array_equal(surface_pixels(again), surface_pixels(fast))
+
+
+def test_the_first_frame_of_a_fresh_engine_looks_ahead_with_an_identity_camera():
+    """panda3d's first draw on a new GSG skipped the model-view matrix for a geom at the identity camera's
+    transform, so a panorama opened looking at the floor. Needs a fresh process (one engine per process)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import numpy as np\n"
+        "from experiences.exhibits import geometry, offscreen\n"
+        "stage = offscreen.acquire_stage((320, 180))\n"
+        "node = stage.root.attach_new_node(geometry.geom_node('s', *geometry.uv_sphere(50, 32, 16, inside=True)))\n"
+        "image = np.zeros((64, 128, 3), np.uint8); image[:21] = (255, 0, 0); image[21:43] = (0, 255, 0); image[43:] = (0, 0, 255)\n"
+        "node.set_texture(offscreen.texture_from_array(image, 'bands', mipmap=False), 1)\n"
+        "node.set_light_off()\n"
+        "stage.lens.set_near_far(0.1, 100)\n"
+        "frame = np.frombuffer(stage.render_frame().data, np.uint8).reshape(180, 320, 4)\n"
+        "print(*frame[90, 160, 2::-1])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-3:] == ["0", "255", "0"]  # the horizon band straight ahead, not the floor's blue
+
+
+def test_a_render_scale_ceiling_caps_adaptive_steps_and_upscales_smoothly(stage):
+    stage.set_background((0.0, 0.0, 0.2))
+    red_box(stage, (2, 10, 1))
+    stage.enable_adaptive_resolution()
+    stage.limit_render_scale(0.75)
+    assert stage.render_scale == 0.75 and stage.governor.scale == 0.75
+    assert stage.render_frame().size == (960, 540)
+    for _ in range(stage.governor.window * 3):
+        assert stage.governor.observe(0.0001) is None  # fast, yet never above the ceiling
+    surface = pygame.Surface((1280, 720))
+    stage.render_into(surface)
+    x, y, _ = stage.project((2, 10, 1))
+    pixels = surface_pixels(surface)
+    assert pixels[int(y), int(x)][0] > 200
+    # Smooth, not nearest: the box's edge blends over a pixel or two instead of stepping.
+    row = pixels[int(y), :, 0].astype(int)
+    assert len(set(row[int(x) - 200:int(x) + 200])) > 2
+
+
+def test_a_stage_without_depth_buffer_keeps_that_through_new_buffers_and_the_next_run_gets_it_back():
+    stage = offscreen.acquire_stage((320, 180))
+    stage.use_depth_buffer(False)
+    assert not stage.engine.buffer.get_clear_depth_active()
+    stage.set_render_scale(0.5)  # a new buffer
+    assert not stage.engine.buffer.get_clear_depth_active()
+    red_box(stage, (0, 4, 0)).set_depth_test(False)
+    frame = np.frombuffer(stage.render_frame().data, np.uint8).reshape(90, 160, 4)
+    assert frame[45, 80, 2] > 200  # drawn without any depth buffer
+    stage.release()
+    following = offscreen.acquire_stage((320, 180))
+    assert following.engine.buffer.get_clear_depth_active()
+    following.release()
+
+
+def test_content_limited_frames_upscale_straight_into_the_window_like_the_reference_path(stage):
+    stage.set_background((0.1, 0.3, 0.5))
+    red_box(stage, (2, 10, 1))
+    stage.limit_render_scale(0.6)
+    stage.reuse_unchanged_frames = True
+    window = pygame.Surface((1280, 720))
+    stage.render_into(window)
+    frame = stage.render_frame()
+    image = pygame.image.frombuffer(frame.data, frame.size, frame.pixel_format)
+    reference = pygame.Surface((1280, 720))
+    reference.blit(pygame.transform.smoothscale(image, (1280, 720)), (0, 0))
+    assert np.array_equal(surface_pixels(window), surface_pixels(reference))
+    assert not window.get_locked()
+    renders = []
+    stage.render_frame = lambda: renders.append(1)
+    again = pygame.Surface((1280, 720))
+    stage.render_into(again)  # nothing moved: the small frame is scaled again, not rendered
+    assert renders == [] and np.array_equal(surface_pixels(again), surface_pixels(reference))

@@ -120,3 +120,26 @@ def test_pinching_zooms_within_limits(panorama):
     exhibit.handle(InputEvent("pointer_move", 330, 180, pointer_id=1))  # pinch together: zoom out
     assert 35.0 < exhibit.fov <= 100.0
     assert exhibit.stage.lens.get_fov()[1] == pytest.approx(exhibit.fov)
+
+
+def test_a_magnified_panorama_renders_at_its_texel_density_and_looks_the_same(tmp_path):
+    """The 1024-px test image spreads over ~2.4 screen pixels per texel at 70°: rendering fewer pixels and
+    upscaling smoothly gives the same picture for a fraction of the software rasteriser's work."""
+    package = write_package(tmp_path / "pkg", "exhibit-panorama", CONTENT, {"hall.png": pattern_image()})
+    ctx, _, _ = make_context(tmp_path, size=(1280, 720))
+    exhibit = PanoramaExhibit(package, ctx)
+    exhibit.start()
+    try:
+        exhibit.spots = []  # the picture only
+        exhibit.touched = True
+        surface = pygame.Surface((1280, 720))
+        exhibit.draw(surface)
+        assert exhibit.stage.render_scale < 0.5 and exhibit.stage.render_frame().size[0] < 640
+        limited = pixels_of(surface).astype(int)
+        exhibit.stage.scale_ceiling = 1.0
+        exhibit.stage.set_render_scale(1.0)
+        exhibit.stage.render_into(surface)
+        full = pixels_of(surface).astype(int)
+        assert np.abs(limited - full).mean() < 3
+    finally:
+        exhibit.stop("quit")

@@ -106,3 +106,15 @@ def test_pure_modules_load_no_window_or_3d_library():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+def test_texel_matched_scale_renders_no_more_pixels_than_the_image_has_texels():
+    from experiences.exhibits.resolution import ResolutionGovernor, texel_matched_scale
+
+    # A 2048-px panorama at 70° on 1280×720: ~326 texels per radian against ~514 pixels, so ~0.73 with margin.
+    assert texel_matched_scale(2048, 70.0, (1280, 720)) == pytest.approx(0.729, abs=0.01)
+    assert texel_matched_scale(2048, 35.0, (1280, 720)) < 0.4  # zoomed in: even more magnified
+    assert texel_matched_scale(8192, 70.0, (1280, 720)) == 1.0  # a sharper image than the screen: full size
+    governor = ResolutionGovernor(budget=0.010, window=2, ceiling=0.75)
+    assert governor.scales == (0.75, 0.7, 0.55)
+    assert [governor.observe(0.05) for _ in range(2)][-1] == 0.7

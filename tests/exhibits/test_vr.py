@@ -103,3 +103,72 @@ def test_gazing_at_a_page_of_the_bundled_book_turns_it(repo_root, tmp_path):
         assert exhibit.inner.turned == 1
     finally:
         exhibit.stop("quit")
+
+
+def test_lens_pass_into_a_packed_surface_matches_the_reference_distortion():
+    rng = np.random.default_rng(3)
+    eye = pygame.Surface((200, 100))
+    pygame.surfarray.blit_array(eye, rng.integers(0, 255, (200, 100, 3), dtype=np.uint8))
+    mapping = vr.distortion_map(200, 100)
+    reference = pixels_of(vr.apply_distortion(eye, mapping))
+    lens = vr.LensPass(mapping)
+    fast = pygame.Surface((400, 100))  # 32-bit, like the eye: the gather path
+    fast.fill((9, 9, 9))
+    lens.apply(eye, fast, 200)
+    assert np.array_equal(pixels_of(fast)[:, 200:], reference)
+    assert (pixels_of(fast)[:, :200] == 9).all()  # the other eye's half is untouched
+    assert not fast.get_locked() and not eye.get_locked()
+    other = pygame.Surface((400, 100), depth=24)  # any other layout: the blit path, same picture
+    lens.apply(eye, other, 0)
+    assert np.array_equal(pixels_of(other)[:, :200], reference)
+
+
+
+def test_on_a_kiosk_the_two_eye_renders_share_one_frames_render_budget(tmp_path):
+    from dataclasses import replace
+
+    package = write_package(tmp_path / "pkg", "exhibit-panorama", CONTENT, {"hall.png": pattern_image()})
+    ctx, _, _ = make_context(tmp_path, size=(1280, 720))
+    kiosk = replace(ctx, headless=False)  # adaptive resolution on, as on a kiosk
+    flat = PanoramaExhibit(package, kiosk)
+    flat.start()
+    flat_budget = flat.stage.governor.budget
+    flat.stop("quit")
+    exhibit = vr.VRExhibit(package, kiosk, PanoramaExhibit)
+    exhibit.start()
+    try:
+        assert exhibit.inner.stage.governor.budget == pytest.approx((flat_budget - 2 * vr.LENS_PASS_MS / 1000) / 2)
+    finally:
+        exhibit.stop("quit")
+
+
+def test_a_panorama_far_away_is_rendered_once_for_both_eyes_and_a_near_model_twice(vr_panorama, tmp_path):
+    from experiences.exhibits.treasure import TreasureExhibit
+
+    from .helpers import box_glb
+
+    exhibit, _, _ = vr_panorama
+    renders = []
+    real_render = exhibit.inner.stage.render_frame
+    exhibit.inner.stage.render_frame = lambda: renders.append(1) or real_render()
+    surface = pygame.Surface((1280, 720))
+    exhibit.update(1 / 30)
+    exhibit.draw(surface)
+    assert exhibit.stereo_parallax() < 1 and len(renders) == 1  # 50 m away: 0.6 px between the eyes
+    pixels = pixels_of(surface)
+    assert np.array_equal(pixels[:, :640], pixels[:, 640:])
+    exhibit.stop("quit")
+
+    package = write_package(tmp_path / "box", "exhibit-treasure", '[content]\nmodel = "box.glb"\n', {"box.glb": box_glb()})
+    ctx, _, _ = make_context(tmp_path / "t", size=(1280, 720))
+    treasure = vr.VRExhibit(package, ctx, TreasureExhibit)
+    treasure.start()
+    try:
+        for _ in range(4):
+            treasure.update(1 / 30)
+            treasure.draw(surface)
+        assert treasure.stereo_parallax() == float("inf")  # unknown depth: real stereo
+        pixels = pixels_of(surface).astype(int)
+        assert not np.array_equal(pixels[:, :640], pixels[:, 640:])  # a box 2 m away: the eyes differ
+    finally:
+        treasure.stop("quit")
