@@ -183,7 +183,7 @@ def add_museum_lights(root: NodePath, camera: NodePath, pbr: bool) -> NodePath:
     """A key light riding with the camera (upper left of the visitor); PBR takes a physical intensity (its
     diffuse term divides by π) and its fill comes from the environment, fixed function gets an ambient light.
     Returns the node under the camera holding the lights: remove it when the run ends."""
-    key_strength, ambient = (3.0, 0.0) if pbr else (1.0, 0.45)
+    key_strength, ambient = (3.0, 0.0) if pbr else (1.3, 0.7)
     rig = camera.attach_new_node("treasure-lights")
     key = DirectionalLight("key")
     key.set_color(LColor(key_strength, key_strength * 0.96, key_strength * 0.9, 1))
