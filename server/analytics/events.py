@@ -81,11 +81,17 @@ def split_activity_id(activity_id: str) -> tuple[str, str, str]:
     return package, "", ""
 
 
-def _extension(extensions: dict, name: str) -> str:
+def _by_last_segment(extensions: dict) -> dict:
+    """Extensions keyed by their IRI's last path segment (the first IRI wins a clash), for several lookups."""
+    short: dict = {}
     for key, value in extensions.items():
-        if key.rsplit("/", 1)[-1] == name:
-            return "" if value is None else str(value)
-    return ""
+        short.setdefault(key.rsplit("/", 1)[-1], value)
+    return short
+
+
+def _extension(extensions: dict, name: str) -> str:
+    value = extensions.get(name)
+    return "" if value is None else str(value)
 
 
 def _name(definition: dict) -> str:
@@ -101,7 +107,7 @@ def event_from_statement(statement: dict, stored: datetime | None = None) -> Eve
         return None
     stored_at = stored or parse_time(statement.get("stored")) or datetime.now(timezone.utc)
     context = statement.get("context") or {}
-    extensions = context.get("extensions") or {}
+    extensions = _by_last_segment(context.get("extensions") or {})
     result = statement.get("result") or {}
     score = (result.get("score") or {}).get("scaled")
     package, item_type, item_id = split_activity_id(obj["id"])
@@ -118,7 +124,8 @@ def event_from_statement(statement: dict, stored: datetime | None = None) -> Eve
         age_band=_extension(extensions, "age-band"),
         success=result.get("success") if isinstance(result.get("success"), bool) else None,
         score=float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
-        nickname=_extension(result.get("extensions") or {}, "nickname") or _extension(extensions, "nickname"),
+        nickname=(_extension(_by_last_segment(result.get("extensions") or {}), "nickname")
+                  or _extension(extensions, "nickname")),
         at=effective_time(parse_time(statement.get("timestamp")), stored_at),
         stored=stored_at,
     )
