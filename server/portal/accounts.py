@@ -27,6 +27,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+# A prefix names what the secret is (for scanners and people) and keeps it from starting with "-", which a
+# command line would take for an option (`upload --token -x…`).
+API_TOKEN_PREFIX = "yuedu_"
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -70,7 +75,7 @@ def create_user(engine: Engine, name: str, role: str, now: datetime | None = Non
     if not name or len(name) > 80:
         raise ValueError("a user needs a name of 1 to 80 characters")
     password = secrets.token_urlsafe(12)
-    token = secrets.token_urlsafe(32)
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with write_transaction(engine) as conn:
         if conn.execute(select(PortalUser.id).where(PortalUser.name == name)).first() is not None:
             raise ValueError(f"a user named {name!r} exists already")

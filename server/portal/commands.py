@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -28,7 +29,10 @@ def register(subparsers) -> None:
     upload = subparsers.add_parser("upload", help="upload a package .zip (or folder) to the curator portal")
     upload.add_argument("package", metavar="PACKAGE", help="a package .zip, or a folder (packed first)")
     upload.add_argument("--server", required=True, help="the service's base URL, e.g. https://yuedu.example.org")
-    upload.add_argument("--token", required=True, help="your API token (from `users add`)")
+    upload.add_argument("--token", default=os.environ.get("YUEDU_PORTAL_TOKEN"),
+                        required=not os.environ.get("YUEDU_PORTAL_TOKEN"),
+                        help="your API token (from `users add`); or set YUEDU_PORTAL_TOKEN, which keeps it out of "
+                             "the shell history and the process list")
     upload.set_defaults(func=run_upload)
 
 

@@ -184,6 +184,18 @@ def test_launcher_upload_exit_codes(live_server, tmp_path, capsys):
     assert len(_store_files(tmp_path)) == 1
 
 
+def test_api_tokens_never_look_like_options_and_may_come_from_the_environment(live_server, tmp_path, capsys,
+                                                                              monkeypatch):
+    from server.portal.accounts import API_TOKEN_PREFIX, create_user
+
+    app, url = live_server
+    tokens = [create_user(engine_of(app), f"script-{n}", "curator").token for n in range(40)]
+    assert all(token.startswith(API_TOKEN_PREFIX) for token in tokens)  # token_urlsafe alone starts with "-" 1 in 64
+    monkeypatch.setenv("YUEDU_PORTAL_TOKEN", tokens[0])
+    assert launcher.main(["upload", str(good_zip(tmp_path)), "--server", url]) == 0
+    assert "org.yuedu.idioms.chain" in capsys.readouterr().out
+
+
 def test_preview_png_is_rendered_by_a_bounded_subprocess(app, tmp_path):
     from server.portal.preview import preview_version
     from server.portal.store import version_row
