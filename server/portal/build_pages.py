@@ -257,8 +257,13 @@ def build_panorama_page():
 @portal_bp.route("/build/treasure", methods=["GET", "POST"])
 @login_required("curator")
 def build_treasure_page():
-    return _exhibit_form("treasure", "model", MODEL_SUFFIXES, parse_model_hotspots, build_treasure, "auto_rotate",
-                         {"auto_rotate": "12"})
+    lighting = request.form.get("lighting", "auto")
+
+    def build(folder, meta, upload, hotspots, auto_rotate):
+        return build_treasure(folder, meta, upload, hotspots, auto_rotate, lighting)
+
+    return _exhibit_form("treasure", "model", MODEL_SUFFIXES, parse_model_hotspots, build, "auto_rotate",
+                         {"auto_rotate": "12", "lighting": "auto"})
 
 
 @portal_bp.route("/build/book", methods=["GET", "POST"])

@@ -284,14 +284,15 @@ def parse_model_hotspots(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
 
 
 def build_treasure(folder: Path, meta: PackageMeta, model: tuple[str, bytes], hotspots: list[dict],
-                   auto_rotate: float = 12.0) -> Path:
-    """An exhibit-treasure package: the uploaded model (stored as model.glb) on a turntable, with hotspots."""
+                   auto_rotate: float = 12.0, lighting: str = "auto") -> Path:
+    """An exhibit-treasure package: the uploaded model (stored as model.glb) on a turntable, with hotspots;
+    `lighting` is auto, pbr or basic (docs/exhibits.md)."""
     folder.mkdir(parents=True)
     suffix = Path(model[0]).suffix.lower()
     stored = f"model{suffix if suffix in MODEL_SUFFIXES else '.bin'}"
     (folder / stored).write_bytes(model[1])
     content = {"model": stored, "view": {"auto_rotate": float(auto_rotate), "resume_after": 3.0},
-               "hotspots": hotspots}
+               "lighting": lighting if lighting in ("auto", "pbr", "basic") else "auto", "hotspots": hotspots}
     (folder / "experience.toml").write_text(manifest_text(meta, "exhibit-treasure", content), encoding="utf-8")
     make_cover(folder / "cover.png", meta.title_zh)
     return folder

@@ -190,7 +190,7 @@ def test_treasure_form_builds_a_model_exhibit_and_names_bad_hotspots(app):
     curator = signed_in(app, "curator")
     model = (REPO / "content" / "exhibit-treasure" / "ding.glb").read_bytes()
     form = {"package_id": "org.mylib.exhibits.ding", "version": "1.0.0", "title_zh": "青铜鼎", "auto_rotate": "10",
-            "hotspots": "ear | 0.47 0 0.96 | 1 0 0.2 | 立耳 | 可以穿杠抬起鼎 | Upright ear",
+            "lighting": "pbr", "hotspots": "ear | 0.47 0 0.96 | 1 0 0.2 | 立耳 | 可以穿杠抬起鼎 | Upright ear",
             "model": (io.BytesIO(model), "ding.glb")}
     built = curator.post("/portal/build/treasure", form, page="/portal/build/treasure",
                          content_type="multipart/form-data")
@@ -199,8 +199,10 @@ def test_treasure_form_builds_a_model_exhibit_and_names_bad_hotspots(app):
 
     content = tomllib.loads(_stored_zip(app, built).read("experience.toml").decode())["content"]
     assert content["model"] == "model.glb" and content["hotspots"][0]["position"] == [0.47, 0.0, 0.96]
+    assert content["lighting"] == "pbr"
     bad = dict(form, hotspots="ear | 1 2 | 0 0 1 | 立耳", model=(io.BytesIO(b"glTF not really"), "x.glb"))
     page = curator.post("/portal/build/treasure", bad, page="/portal/build/treasure",
                         content_type="multipart/form-data")
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and 'id="hotspots-error"' in html and 'id="model-error"' in html
+    assert 'id="l-pbr" name="lighting" value="pbr" checked' in html  # the curator's choice survives the errors
