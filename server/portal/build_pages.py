@@ -12,10 +12,10 @@ from flask import flash, redirect, render_template, request, url_for
 from server.portal import accounts
 from server.portal.access import acting_user, login_required
 from server.portal.blueprint import engine, lang, now, portal_bp, store, tr
-from server.portal.builders import (AUDIO_SUFFIXES, IMAGE_SUFFIXES, MODEL_SUFFIXES, PackageMeta, build_book,
-                                    build_idiom_set, build_panorama, build_poem, build_treasure, fill_pinyin,
-                                    idioms_as_text, parse_hotspots, parse_idioms, parse_model_hotspots,
-                                    poem_pinyin)
+from server.portal.builders import (AUDIO_SUFFIXES, IMAGE_SUFFIXES, MODEL_SUFFIXES, WATERFALL_TAGS, PackageMeta,
+                                    build_book, build_idiom_set, build_panorama, build_poem, build_treasure,
+                                    build_waterfall, fill_pinyin, idioms_as_text, parse_hotspots, parse_idioms,
+                                    parse_model_hotspots, parse_package_ids, poem_pinyin)
 
 AGE_BANDS = ("3-5", "6-8", "9-12", "13+", "all")
 MANIFEST_FIELDS = {"id": "package_id", "version": "version", "title": "title_zh", "title.zh-CN": "title_zh",
@@ -23,7 +23,9 @@ MANIFEST_FIELDS = {"id": "package_id", "version": "version", "title": "title_zh"
                    "description.en": "description_zh", "age_bands": "age_bands", "credits": "credit_name",
                    "content.rounds": "rounds", "content.idioms": "idioms", "content.poems": "text",
                    "content.scoring": "scoring", "content.image": "image", "content.hotspots": "hotspots",
-                   "content.start_yaw": "start_yaw", "content.model": "model", "content.view": "auto_rotate", "content.pages": "pages", "content.reading": "reading"}
+                   "content.start_yaw": "start_yaw", "content.model": "model", "content.view": "auto_rotate", "content.pages": "pages", "content.reading": "reading",
+                   "content.packages": "packages", "content.tags": "tags", "content.columns": "columns",
+                   "content.speed": "speed"}
 POEM_FIELDS = {"title": "poem_title", "paragraphs": "text", "pinyin": "pinyin", "lrc": "lrc", "audio": "audio",
                "music": "music", "id": "poem_title", "author": "author", "dynasty": "dynasty"}
 _ITEM = re.compile(r"^\[(\d+)\]\.?(\w*)")
@@ -298,3 +300,54 @@ def build_book_page():
     status = 422 if (errors or general) else 200
     return render_template("build_book.html", values=values, errors=errors, general=general,
                            age_bands=AGE_BANDS), status
+
+
+def _number_in(form, name: str, low: float, high: float, default: float, errors: dict, whole: bool = False):
+    raw = (form.get(name) or "").strip() or str(default)
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        errors[name] = [tr("build.number_between", low=low, high=high)]
+        return default
+    return value
+
+
+@portal_bp.route("/build/waterfall", methods=["GET", "POST"])
+@login_required("curator")
+def build_waterfall_page():
+    """The e-book waterfall (attract loop): all installed packages or a list, narrowed by kind or age band."""
+    from server.portal.store import list_versions
+
+    form = request.form
+    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"], "which": "all", "columns": "5",
+              "speed": "2", "tags": []}
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands"),
+                                                       "tags": form.getlist("tags")}
+        packages = None
+        if form.get("which") == "list":
+            packages, bad_lines = parse_package_ids(form.get("packages", ""))
+            if bad_lines:
+                errors["packages"] = [tr("build.bad_package_id", line=n, text=raw[:60]) for n, raw in bad_lines]
+            elif not packages:
+                errors["packages"] = [tr("build.packages_required")]
+        columns = _number_in(form, "columns", 2, 8, 5, errors, whole=True)
+        speed = _number_in(form, "speed", 0.5, 6, 2.0, errors)
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch) / "waterfall"
+            build_waterfall(folder, _meta(form), packages, form.getlist("tags"), columns, speed)
+            version_id, found, general = _pack_and_store(folder, "", "waterfall", store_it=not errors)
+        if version_id is not None:
+            return _stored(version_id, "waterfall")
+        for name, texts in found.items():
+            errors.setdefault(name, []).extend(texts)
+    known = {}
+    for row in list_versions(engine()):
+        known.setdefault(row["package_id"], row["title"].get(lang()) or row["title"].get("zh-CN") or "")
+    status = 422 if (errors or general) else 200
+    return render_template("build_waterfall.html", values=values, errors=errors, general=general,
+                           age_bands=AGE_BANDS, tags=WATERFALL_TAGS, known=sorted(known.items())), status

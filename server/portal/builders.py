@@ -296,3 +296,35 @@ def build_treasure(folder: Path, meta: PackageMeta, model: tuple[str, bytes], ho
     (folder / "experience.toml").write_text(manifest_text(meta, "exhibit-treasure", content), encoding="utf-8")
     make_cover(folder / "cover.png", meta.title_zh)
     return folder
+
+
+WATERFALL_TAGS = ("exhibit", "idiom", "recitation", "3-5", "6-8", "9-12", "13+")
+_PACKAGE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
+
+
+def parse_package_ids(text: str) -> tuple[list[str], list[tuple[int, str]]]:
+    """One package id per line (blank lines skipped); (ids in order without repeats, [(line number, text)] bad)."""
+    ids: list[str] = []
+    bad: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if not _PACKAGE_ID.match(line):
+            bad.append((number, line))
+        elif line not in ids:
+            ids.append(line)
+    return ids, bad
+
+
+def build_waterfall(folder: Path, meta: PackageMeta, packages: list[str] | None, tags: list[str],
+                    columns: int = 5, speed: float = 2.0) -> Path:
+    """An exhibit-waterfall package: `packages` None shows every installed package (narrowed by `tags`)."""
+    folder.mkdir(parents=True)
+    content: dict = {"packages": "all" if packages is None else packages, "columns": int(columns),
+                     "speed": float(speed)}
+    if tags:
+        content["tags"] = [tag for tag in tags if tag in WATERFALL_TAGS]
+    (folder / "experience.toml").write_text(manifest_text(meta, "exhibit-waterfall", content), encoding="utf-8")
+    make_cover(folder / "cover.png", meta.title_zh)
+    return folder

@@ -44,6 +44,7 @@ ROUTES = {
     "portal.build_panorama_page": ("GET", "/portal/build/panorama", STAFF),
     "portal.build_book_page": ("GET", "/portal/build/book", STAFF),
     "portal.build_treasure_page": ("GET", "/portal/build/treasure", STAFF),
+    "portal.build_waterfall_page": ("GET", "/portal/build/waterfall", STAFF),
     "portal.admin_users": ("GET", "/portal/admin/users", ADMIN),
     "portal.admin_user_action": ("POST", "/portal/admin/users/{spare_user}/unlock", ADMIN),
     "portal.admin_kiosks": ("GET", "/portal/admin/kiosks", ADMIN),

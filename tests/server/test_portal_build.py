@@ -206,3 +206,32 @@ def test_treasure_form_builds_a_model_exhibit_and_names_bad_hotspots(app):
     html = page.get_data(as_text=True)
     assert page.status_code == 422 and 'id="hotspots-error"' in html and 'id="model-error"' in html
     assert 'id="l-pbr" name="lighting" value="pbr" checked' in html  # the curator's choice survives the errors
+
+
+def test_waterfall_form_builds_an_attract_wall_and_names_bad_ids_and_numbers(app):
+    import tomllib
+
+    curator = signed_in(app, "curator")
+    form = {"package_id": "org.mylib.exhibits.wall", "version": "1.0.0", "title_zh": "书海", "which": "list",
+            "packages": "org.yuedu.poems.recital\n\norg.yuedu.idioms.chain\norg.yuedu.poems.recital\n",
+            "tags": ["6-8"], "columns": "4", "speed": "1.5"}
+    built = curator.post("/portal/build/waterfall", form, page="/portal/build/waterfall")
+    assert built.status_code == 302, built.get_data(as_text=True)[-3000:]
+    manifest = tomllib.loads(_stored_zip(app, built).read("experience.toml").decode())
+    assert manifest["kind"] == "exhibit-waterfall"
+    assert manifest["content"] == {"packages": ["org.yuedu.poems.recital", "org.yuedu.idioms.chain"],
+                                   "columns": 4, "speed": 1.5, "tags": ["6-8"]}
+    everything = dict(form, package_id="org.mylib.exhibits.all", which="all", packages="", tags=[])
+    built = curator.post("/portal/build/waterfall", everything, page="/portal/build/waterfall")
+    assert built.status_code == 302
+    assert tomllib.loads(_stored_zip(app, built).read("experience.toml").decode())["content"]["packages"] == "all"
+
+    bad = dict(form, packages="org.yuedu.poems.recital\nNot An Id", columns="12", speed="fast")
+    page = curator.post("/portal/build/waterfall", bad, page="/portal/build/waterfall")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    for field in ("packages", "columns", "speed"):
+        assert f'id="{field}-error"' in html, field
+    assert "Not An Id" in html and 'value="list" checked' in html  # what the curator typed is kept
+    none_listed = curator.post("/portal/build/waterfall", dict(form, packages="  \n"), page="/portal/build/waterfall")
+    assert none_listed.status_code == 422 and 'id="packages-error"' in none_listed.get_data(as_text=True)
