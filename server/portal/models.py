@@ -107,3 +107,6 @@ class Share(Base):
     audio_type: Mapped[str] = mapped_column(String(40))
     created: Mapped[datetime] = mapped_column(DateTime)
     expires: Mapped[datetime] = mapped_column(DateTime, index=True)
+    # Wrong delete codes since wrong_since: kept in the database so every server process counts the same guesses.
+    wrong_codes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    wrong_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -6,12 +6,11 @@ import hashlib
 import hmac
 import json
 import re
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 from flask import abort, current_app, jsonify, render_template, request, send_file
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from server.db import write_transaction
 from server.portal.access import kiosk_required
@@ -22,9 +21,11 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")  # token_urlsafe(22): 176 bits
 CODE_RE = re.compile(r"^[0-9]{6}$")
 AUDIO_TYPES = {"FLAC": ("flac", "audio/flac"), "OGG": ("ogg", "audio/ogg")}
 MAX_AUDIO_BYTES = 40 * 1024 * 1024
-MAX_WRONG_CODES = 10  # per link and server process: guessing 1 in a million codes stays hopeless
-_wrong_codes: dict[str, int] = {}
-_wrong_lock = threading.Lock()
+# Per link, counted in the database (every server process sees the same count): 10 guesses an hour at a
+# 1-in-a-million code is hopeless within a link's life, and a stranger's guesses lock the family out for an
+# hour at most, never for good.
+MAX_WRONG_CODES = 10
+WRONG_CODE_WINDOW = timedelta(hours=1)
 
 
 def delete_hash(token: str, code: str) -> str:
@@ -139,15 +140,16 @@ def share_audio(token: str):
 def share_delete(token: str):
     row = _live_share(token)
     code = request.form.get("code", "").strip()
-    with _wrong_lock:
-        if _wrong_codes.get(token, 0) >= MAX_WRONG_CODES:
-            return render_template("share.html", share=row, scores=_score_rows(row),
-                                   error=tr("share.too_many")), 429
+    window_open = row.wrong_since is not None and now() - row.wrong_since < WRONG_CODE_WINDOW
+    if window_open and row.wrong_codes >= MAX_WRONG_CODES:
+        return render_template("share.html", share=row, scores=_score_rows(row),
+                               error=tr("share.too_many")), 429
     if not CODE_RE.match(code) or not hmac.compare_digest(delete_hash(token, code), row.delete_hash):
-        with _wrong_lock:
-            if len(_wrong_codes) > 10000:
-                _wrong_codes.clear()
-            _wrong_codes[token] = _wrong_codes.get(token, 0) + 1
+        with write_transaction(engine()) as conn:
+            if window_open:  # one UPDATE, so concurrent guesses are all counted
+                conn.execute(update(Share).where(Share.id == row.id).values(wrong_codes=Share.wrong_codes + 1))
+            else:
+                conn.execute(update(Share).where(Share.id == row.id).values(wrong_codes=1, wrong_since=now()))
         return render_template("share.html", share=row, scores=_score_rows(row),
                                error=tr("share.wrong_code")), 403
     with write_transaction(engine()) as conn:

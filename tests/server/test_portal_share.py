@@ -137,7 +137,7 @@ def test_server_refuses_unknown_nicknames_and_non_audio(portal, take, tmp_path):
 
 
 def test_guessing_delete_codes_is_cut_off(portal, take, tmp_path):
-    app, url, _clock = portal
+    app, url, clock = portal
     _headers, key, secret = kiosk_auth(app)
     ticket = queue_share(take, "p", {}, config=_config(), outbox=tmp_path / "out")
     ShareUploader(url, key, secret, outbox=tmp_path / "out").send_all()
@@ -148,6 +148,16 @@ def test_guessing_delete_codes_is_cut_off(portal, take, tmp_path):
         assert client.post(f"/s/{ticket.token}/delete", data={"code": code, "csrf_token": csrf.group(1)}).status_code == 403
     last = client.post(f"/s/{ticket.token}/delete", data={"code": ticket.delete_code, "csrf_token": csrf.group(1)})
     assert last.status_code == 429 and client.get(f"/s/{ticket.token}").status_code == 200
+    # Another server process (another app on the same database) counts the same guesses.
+    other = make_app(tmp_path / "server", clock).test_client()
+    page = other.get(f"/s/{ticket.token}").get_data(as_text=True)
+    other_csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    again = other.post(f"/s/{ticket.token}/delete", data={"code": ticket.delete_code, "csrf_token": other_csrf})
+    assert again.status_code == 429
+    # A stranger's guesses lock the family out for an hour, not for good.
+    clock.now += timedelta(minutes=61)
+    done = client.post(f"/s/{ticket.token}/delete", data={"code": ticket.delete_code, "csrf_token": csrf.group(1)})
+    assert done.status_code == 200 and client.get(f"/s/{ticket.token}").status_code == 404
 
 
 def test_a_library_may_choose_a_shorter_expiry(portal, take, tmp_path):
