@@ -24,6 +24,7 @@ from recitation.audio.recorder import recover_partial_takes
 from recitation.audio.takes import prune_recordings
 from recitation.booth import flow as F
 from recitation.booth import layout
+from recitation.booth.family import readers_of_lines
 from recitation.booth.session import Highlight, TakeSession
 from recitation.booth.sharing import BoothSharing
 from recitation.booth.widgets import PAPER, Button
@@ -355,7 +356,10 @@ class RecitationBooth(Experience):
         elif flow.screen == F.CONSENT:
             screens.draw_consent(surface, text, self.ctx.config.storage.recordings_keep_days, lang)
         elif flow.screen == F.SCORE and self.report is not None:
-            screens.draw_score(surface, text, self.report, lang)
+            readers = None
+            if flow.family_mode and self.poem is not None:
+                readers = readers_of_lines(screens.display_rows(self.poem), len(self.poem.expected.lines))
+            screens.draw_score(surface, text, self.report, lang, readers)
         elif flow.screen in (F.SHARE_PICK, F.SHARING, F.SHARED, F.SHARE_OFF):
             self.sharing.draw(surface, text, lang)
         elif self.poem is not None:

@@ -8,6 +8,7 @@ import math
 import pygame
 
 from experiences.i18n import t
+from recitation.booth.family import reader_summaries, summary_key
 from recitation.booth.widgets import ACCENT, GREY, INK, JADE, PAPER_DARK, WHITE
 from recitation.poems import GRADE_NAMES
 from recitation.scoring.scorer import SCORE_NAMES
@@ -192,8 +193,9 @@ def draw_message(surface, text, message: str) -> None:
     text.draw(surface, message, (surface.get_width() // 2, surface.get_height() - 130), 28, INK, anchor="center")
 
 
-def draw_score(surface, text, report, lang: str) -> None:
-    """Overall score, the five sub-scores as labelled bars with numbers, per-line notes, feedback sentences."""
+def draw_score(surface, text, report, lang: str, readers: list[int] | None = None) -> None:
+    """Overall score, the five sub-scores as labelled bars with numbers, per-line notes, feedback sentences;
+    in family mode (`readers`: 0/1 per line) each line names its reader and each reader gets a summary."""
     pygame.draw.circle(surface, ACCENT, (190, 190), 80)
     text.draw(surface, str(report.overall), (190, 190), 76, WHITE, anchor="center")
     text.draw(surface, t("recite.ui.score_title", lang), (190, 278), 28, INK, anchor="midtop")
@@ -215,10 +217,24 @@ def draw_score(surface, text, report, lang: str) -> None:
         if long_pauses:
             note += "  " + t("recite.ui.line_pause", lang, seconds=f"{max(long_pauses):.0f}")
         mark = "!" if line["heard"] == 0 or long_pauses else ""
+        if readers is not None and 0 <= line["index"] < len(readers):
+            reader = t("recite.ui.reader_a" if readers[line["index"]] == 0 else "recite.ui.reader_b", lang)
+            text.draw(surface, reader, (x - 34, y + 4), 28, JADE)
         text.draw(surface, line["text"], (x, y), 34, GREY if line["heard"] == 0 else INK)
         text.draw(surface, f"{mark} {note}".strip(), (x + 420, y + 6), 24, ACCENT if mark else GREY)
         y += 48
     y = max(y + 10, 470)
-    for sentence in report.feedback[:3]:
+    sentences = list(report.feedback[:3])
+    if readers is not None:
+        sentences = [reader_sentence(summary, lang) for summary in reader_summaries(report.lines, readers)]
+        sentences += report.feedback[:1]
+    for sentence in sentences:
         text.draw(surface, sentence, (x, y), 28, INK)
         y += 42
+
+
+def reader_sentence(summary: dict, lang: str) -> str:
+    tones = t("recite.ui.reader_tones", lang, tones=summary["tones"]) if summary["tones"] is not None else ""
+    reader = t("recite.ui.reader_a" if summary["reader"] == 0 else "recite.ui.reader_b", lang)
+    return t(summary_key(summary), lang, reader=reader, heard=summary["heard"], expected=summary["expected"],
+             lines=summary["lines_left_out"], tones=tones)

@@ -18,7 +18,7 @@ from recitation.audio.devices import WavDevice
 from recitation.audio.takes import read_take
 from recitation.booth import flow as F
 from recitation.booth.experience import RecitationBooth
-from recitation.booth.widgets import ACCENT
+from recitation.booth.widgets import ACCENT, JADE
 
 JINGYESI = 12  # index of 静夜思 in the poems file
 SIZE = (1280, 720)
@@ -214,9 +214,13 @@ def test_keyboard_and_game_pad_reach_every_button(make_booth):
 def test_family_mode_marks_readers_in_words(make_booth, tmp_path):
     booth = make_booth()
     booth.press(f"poem:{JINGYESI}")
+    plain = screenshot(booth, tmp_path / "screens", "11-no-family")
     booth.press("family")
     shot = screenshot(booth, tmp_path / "screens", "11-family")
-    assert booth.flow.family_mode and shot.get_at((1215, 185)) is not None
+    margin = pygame.Rect(1110, 100, 170, 460)  # 甲/乙 beside each row, in words and not by colour alone
+    assert booth.flow.family_mode
+    before, after = (pygame.surfarray.array3d(s.subsurface(margin)).astype(int) for s in (plain, shot))
+    assert colour_count(plain, JADE, margin) == 0 and int((np.abs(after - before).sum(axis=2) > 30).sum()) > 60
 
 
 def test_a_smaller_window_is_scaled_and_taps_still_land(package, data_dir, tmp_path):
