@@ -94,6 +94,9 @@ def write_transaction(engine: Engine, serialized: bool = False):
 
 def upgrade_schema(engine: Engine) -> None:
     """Apply the shipped Alembic migrations up to head (idempotent)."""
+    import logging
+
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin at every start
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.connect() as conn:
