@@ -5,17 +5,19 @@ in one process queue on a lock of their own first (see write_transaction).
 """
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import StaticPool
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # else a line per plugin, at import
+from alembic import command  # noqa: E402
+from alembic.config import Config as AlembicConfig  # noqa: E402
+from sqlalchemy import create_engine, event  # noqa: E402
+from sqlalchemy.engine import Connection, Engine  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
+from sqlalchemy.pool import StaticPool  # noqa: E402
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 DB_FILE_NAME = "lrs.sqlite3"
@@ -94,9 +96,6 @@ def write_transaction(engine: Engine, serialized: bool = False):
 
 def upgrade_schema(engine: Engine) -> None:
     """Apply the shipped Alembic migrations up to head (idempotent)."""
-    import logging
-
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin at every start
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.connect() as conn:
