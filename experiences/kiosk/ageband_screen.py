@@ -177,10 +177,10 @@ class AgeBandScreen:
         label = t(f"age_screen.band.{band}", self.lang)
         note = t(f"age_screen.note.{band}", self.lang)
         reading = t(f"age_screen.reading.{band}", self.lang) if band in YOUNG_BANDS else ""
-        label_size = max(30, min(48, width // 5))
         syllables = " ".join(s for s in pinyin_for(reading) if s) if has_han(reading) else ""
-        pinyin_size = max(18, label_size // 2)
-        note_size = max(18, label_size * 2 // 5)
+        label_size = self._fitting_size(label, min(48, width // 5), 26, width)
+        pinyin_size = self._fitting_size(syllables, max(18, label_size // 2), 16, width)
+        note_size = self._fitting_size(note, max(18, label_size * 2 // 5), 16, width)
         text_h = label_size + 8
         text_h += (pinyin_size + 6) if syllables else 0
         text_h += (note_size + 6) if note else 0
@@ -197,6 +197,13 @@ class AgeBandScreen:
                            "midtop")
         self._faces[key] = face
         return face
+
+    def _fitting_size(self, text: str, size: int, smallest: int, width: int) -> int:
+        """The largest size from `size` down to `smallest` at which `text` fits the width (a long English label
+        gets smaller, not cut)."""
+        while size > smallest and text and self.text.size(text, size)[0] > width:
+            size -= 2
+        return size
 
     def _fit(self, text: str, size: int, width: int) -> str:
         """Shorten with an ellipsis so nothing spills out of its button."""
@@ -219,9 +226,8 @@ def draw_pictogram(surface: pygame.Surface, band: str, area: pygame.Rect) -> Non
     x, ground = foot
     body = pygame.Rect(0, 0, body_w, body_h)
     body.midbottom = (x, ground - leg_h + 4)
-    limb = max(3, head_r // 2)
     for dx in (-body_w // 4, body_w // 4):  # legs
-        pygame.draw.line(surface, theme.INK, (x + dx, body.bottom - 2), (x + dx, ground), limb)
+        pygame.draw.line(surface, theme.INK, (x + dx, body.bottom - 2), (x + dx, ground), max(3, head_r // 2))
     pygame.draw.rect(surface, CLOTHES[band], body, border_radius=max(4, body_w // 3))
     pygame.draw.rect(surface, theme.INK, body, width=2, border_radius=max(4, body_w // 3))
     head = (x, body.top - head_r + 2)
@@ -246,7 +252,6 @@ def draw_pictogram(surface: pygame.Surface, band: str, area: pygame.Rect) -> Non
             page = [(cx, cy), (cx + side * w // 2, cy - h // 4), (cx + side * w // 2, cy + h), (cx, cy + h + h // 4)]
             pygame.draw.polygon(surface, prop, page)
             pygame.draw.polygon(surface, theme.INK, page, width=2)
-        pygame.draw.line(surface, theme.INK, (body.right - 2, body.centery), (cx - w // 2, cy + h // 2), limb)
     else:  # reading glasses
         r = max(3, head_r // 3)
         for dx in (-r - 1, r + 1):
