@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Soak test of the kiosk shell: N attract → menu → experience → reset cycles headless (default 500), with
-the scripted test kind finishing, raising or idling in turn, printing memory (RSS) and open-file-handle
+"""Soak test of the kiosk shell: N attract → age question → menu → experience → reset cycles headless (default
+500), with the scripted test kind finishing, raising or idling in turn, printing memory (RSS) and open-file-handle
 growth. Simulated time (a fixed frame step and a manual clock), so the idle resets cost no real waiting.
 
 Usage: .venv/bin/python bench/soak.py [--cycles 500] [--size 1024x600]
@@ -73,7 +73,7 @@ def main() -> int:
     from experiences.config import KioskConfig
     from experiences.kiosk import testing
     from experiences.kiosk.shell import KioskShell
-    from experiences.kiosk.states import ATTRACT, MENU, RUNNING
+    from experiences.kiosk.states import ASK_AGE, ATTRACT, MENU, RUNNING
     from experiences.package import open_package
     from experiences.runtime import ManualClock
 
@@ -100,6 +100,10 @@ def main() -> int:
         frames(3)  # attract
         click((width // 2, height // 2))
         frames(2)
+        assert shell.machine.state == ASK_AGE, shell.machine.state
+        answers = shell.age_screen.choices((width, height))  # each band in turn, and skip
+        click(answers[n % len(answers)].rect.center)
+        frames(1)
         assert shell.machine.state == MENU, shell.machine.state
         cards = [t for t in shell.menu.targets() if t.kind == "card"]
         click(cards[n % len(cards)].rect.center)

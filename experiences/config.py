@@ -30,6 +30,7 @@ class KioskSection:
     height: int = 720
     fps: int = 60
     attract_package: str = ""  # id of a package to run as the attract loop (e.g. the e-book waterfall); "": covers
+    ask_age_band: bool = True  # 「你几岁啦？」 once per visitor session, before the menu; false: straight to the menu
 
 
 @dataclass

@@ -76,6 +76,8 @@ class RunContext:
     mark_activity: Callable[[], None] = lambda: None  # voice or motion that should keep the session alive
     services: dict[str, Any] = field(default_factory=dict)  # optional edges: "audio", "fonts", "input"
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("yuedu.experience"))
+    # the visitor's answer to the kiosk's age question ("3-5", "6-8", "9-12", "13+"); None: not asked or skipped
+    age_band: str | None = None
 
 
 class Experience:

@@ -1,6 +1,7 @@
 """The experience menu: big cards (cover, title, age band), pages when there are many, touch and keys.
 
 Every touch target is at least 120 px a side; a card opens on release over the card it was pressed on.
+Once the visitor has said their age band, packages for it come first and young bands get pinyin on every card.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pygame
 
 from experiences.i18n import t
 from experiences.kiosk import theme
+from experiences.kiosk.ageband import order_for_band, title_gets_pinyin
 from experiences.kiosk.covers import CoverCache
 from experiences.package import Package
 from experiences.runtime import InputEvent
@@ -21,7 +23,6 @@ MARGIN = 40
 PAGER_HEIGHT = theme.MIN_TOUCH + 24
 MIN_CARD = (260, 200)
 MAX_CARD_WIDTH = 440
-YOUNG_BANDS = frozenset({"3-5", "6-8"})  # cards for these readers carry pinyin above their titles
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ class Target:
     index: int = -1  # index into the package list for cards
 
 
-def title_has_pinyin(package: Package) -> bool:
-    """Whether the card's title gets a pinyin row: the package is (also) for children still learning to read."""
-    return bool(YOUNG_BANDS.intersection(package.manifest.age_bands or ()))
+def title_has_pinyin(package: Package, band: str | None = None) -> bool:
+    """Whether the card's title gets a pinyin row: the visitor is in a young band; with no band known, the
+    package is (also) for children still learning to read."""
+    return title_gets_pinyin(package.manifest.age_bands, band)
 
 
 def age_label(package: Package, lang: str) -> str:
@@ -44,7 +46,9 @@ def age_label(package: Package, lang: str) -> str:
 
 class MenuScreen:
     def __init__(self, packages: list[Package], text: TextRenderer, covers: CoverCache, lang: str = "zh-CN"):
-        self.packages = packages
+        self.all_packages = list(packages)  # as installed; `packages` is the order shown
+        self.packages = list(packages)
+        self.band: str | None = None  # the visitor's age band, once they said it
         self.text = text
         self.covers = covers
         self.lang = lang
@@ -54,6 +58,13 @@ class MenuScreen:
         self._size = (0, 0)
         self._grid = (1, 1)
         self._background: pygame.Surface | None = None
+
+    def set_band(self, band: str | None) -> None:
+        """Show the visitor's band first (None: the installed order) and start again on the first page."""
+        self.band = band
+        self.packages = order_for_band(self.all_packages, band)
+        self.page = self.focus = 0
+        self.pressed = None
 
     # --- layout -------------------------------------------------------------------------------------------
     def layout(self, size: tuple[int, int]) -> None:
@@ -183,7 +194,7 @@ class MenuScreen:
         label_size = max(18, title_size * 2 // 3)
         labels = self._label_lines(package, label_size, rect.width - 28)
         line_h = self.text.font(label_size).get_sized_height()
-        pinyin = title_has_pinyin(package)
+        pinyin = title_has_pinyin(package, self.band)
         text_h = title_size + len(labels) * line_h + 30 + (self.text.pinyin_row_height(title_size) if pinyin else 0)
         cover_rect = pygame.Rect(rect.left + 14, rect.top + 14, rect.width - 28, rect.height - 28 - text_h)
         if cover_rect.height > 20:

@@ -16,7 +16,8 @@ from experiences import datadir
 from experiences.catalog import Catalog
 from experiences.engagement import ListSink, Place, StatementSink
 from experiences.i18n import set_language
-from experiences.kiosk.states import ATTRACT, ERROR, IDLE_WARNING, MENU, RUNNING, KioskStateMachine, RunInfo
+from experiences.kiosk.states import (ASK_AGE, ATTRACT, ERROR, IDLE_WARNING, MENU, RUNNING, KioskStateMachine,
+                                      RunInfo)
 from experiences.package import Package
 from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
@@ -67,7 +68,8 @@ class KioskShell:
         idle_seconds = float("inf") if only is not None else config.kiosk.idle_seconds
         self.machine = KioskStateMachine(sink or ListSink(), Place.from_config(config), self.clock,
                                          idle_seconds=idle_seconds,
-                                         warning_seconds=config.kiosk.warning_seconds)
+                                         warning_seconds=config.kiosk.warning_seconds,
+                                         ask_age_band=config.kiosk.ask_age_band and only is None)
         self.host = None
         # "what next?" after an experience: picks from the server (or the cached list), shown over the menu
         self.picks_source = picks_source
@@ -75,6 +77,7 @@ class KioskShell:
         self.pending_picks = None
         self.tuio = None  # experiences.input_tuio.TuioReceiver when [input] tuio_enabled
         self.open_request: str | None = None  # a package the running experience asked to open next
+        self.open_after_age: str | None = None  # a package picked on the attract loop, opened once age is asked
         self.surface = None
         self.quit_requested = False
         self.exit_code = 0
@@ -87,6 +90,7 @@ class KioskShell:
             use_headless_drivers()
         import pygame
 
+        from experiences.kiosk.ageband_screen import AgeBandScreen
         from experiences.kiosk.attract_host import attract_screen
         from experiences.kiosk.covers import CoverCache
         from experiences.kiosk.inputmap import InputMapper
@@ -120,6 +124,7 @@ class KioskShell:
         packages = [self.only] if self.only else self.catalog.playable(self.registry)
         self.attract = attract_screen(self, packages)
         self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
+        self.age_screen = AgeBandScreen(self.text, self.lang)
         self.pacer = pygame.time.Clock()
 
     def close(self) -> None:
@@ -178,9 +183,9 @@ class KioskShell:
         for what in self.machine.tick(busy=self.host.busy if self.host else False):
             if what == "reset":
                 self._end_host("idle")
-                self.what_next = self.pending_picks = None
+                self.what_next = self.pending_picks = self.open_after_age = None
                 self.attract.reset()
-                self.menu.page = self.menu.focus = 0
+                self.menu.set_band(None)  # the visitor's band left with them
         if self.host is None:
             self._switch_synced_content()
         if self.machine.state == RUNNING and self.host is not None:
@@ -245,6 +250,7 @@ class KioskShell:
             self.attract.reset()  # a hosted attract experience lets go of its stage
             self.attract = attract_screen(self, packages)
             self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
+            self.menu.set_band(self.machine.age_band)
             log.info("content updated: %d experiences", len(packages))
 
     def _on_pygame_event(self, event) -> None:
@@ -271,6 +277,7 @@ class KioskShell:
         if not self.machine.on_input():
             if state_before == ATTRACT:
                 self.menu.pressed = None
+                self.age_screen.reset()
             return
         for input_event in mapped:
             self.dispatch(input_event)
@@ -281,8 +288,11 @@ class KioskShell:
         if outcome is None:
             return
         self.attract.suspend()
-        self.machine.on_input()  # a visitor is here: a new session, the menu
-        if outcome[0] == "open":
+        self.machine.on_input()  # a visitor is here: a new session, the age question or the menu
+        if outcome[0] == "open" and self.machine.state == ASK_AGE:
+            self.age_screen.reset()
+            self.open_after_age = outcome[1]  # asked first, so the pick already plays at their level
+        elif outcome[0] == "open":
             self.open_by_id(outcome[1])
 
     def open_by_id(self, package_id: str) -> bool:
@@ -295,7 +305,11 @@ class KioskShell:
 
     def dispatch(self, event: InputEvent) -> None:
         """Give one input to whatever is on screen (the state machine already counted it as activity)."""
-        if self.machine.state == MENU and self.what_next is not None:
+        if self.machine.state == ASK_AGE:
+            choice = self.age_screen.handle(event, self.size)
+            if choice is not None:
+                self._age_answered(choice.band)
+        elif self.machine.state == MENU and self.what_next is not None:
             chosen = self.what_next.handle(event, self.size)
             if chosen is not None:
                 self.what_next = self.pending_picks = None
@@ -311,6 +325,14 @@ class KioskShell:
             elif self.host.finished:
                 self._finish()
 
+    def _age_answered(self, band: str | None) -> None:
+        """The visitor tapped an age band (None: skip): into the session, the menu's order, then on."""
+        self.machine.choose_age_band(band)
+        self.menu.set_band(band)
+        requested, self.open_after_age = self.open_after_age, None
+        if requested:
+            self.open_by_id(requested)
+
     # --- runs ---------------------------------------------------------------------------------------------
     def launch(self, package: Package) -> bool:
         from experiences.kiosk.host import ExperienceHost
@@ -321,7 +343,7 @@ class KioskShell:
                          headless=self.headless, language=self.lang, clock=self.clock, catalog=self.catalog,
                          mark_activity=self.machine.mark_activity,
                          services={"fonts": self.text, "open_package": self._request_open, "kinds": self.registry},
-                         log=logging.getLogger(f"yuedu.experience.{package.kind}"))
+                         log=logging.getLogger(f"yuedu.experience.{package.kind}"), age_band=self.machine.age_band)
         self.host = ExperienceHost(package, ctx, self.registry)
         log.info("launching %s %s", package.id, package.version)
         if not self.host.start():
@@ -351,9 +373,7 @@ class KioskShell:
         from experiences.kiosk.whatnext import complete
         from experiences.kiosk.whatnext_screen import WhatNextScreen
 
-        session = self.machine.session
-        self.pending_picks = self.picks_source.request(finished, getattr(session, "age_band", None),
-                                                       self.config.kiosk.kiosk_id)
+        self.pending_picks = self.picks_source.request(finished, self.machine.age_band, self.config.kiosk.kiosk_id)
         picks = complete(self.pending_picks.cached, self._playable_ids(), finished, self._titles)
         self.what_next = WhatNextScreen(picks, {p.id: p for p in self.menu.packages}, self.text, self.covers, self.lang)
 
@@ -402,6 +422,8 @@ class KioskShell:
         elif state == ERROR:
             draw_error(surface, self.text, self.lang)
             return
+        elif self.machine.screen == ASK_AGE:
+            self.age_screen.draw(surface)
         elif self.what_next is not None:
             self.what_next.draw(surface)
         else:

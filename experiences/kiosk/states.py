@@ -1,4 +1,5 @@
-"""The kiosk's state machine (attract → menu → running → menu, idle warning and reset, error recovery).
+"""The kiosk's state machine (attract → [age question] → menu → running → menu, idle warning and reset, error
+recovery).
 
 Pure: no pygame. Time comes from an injected `Clock`, statements go through the engagement API.
 """
@@ -10,11 +11,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 from experiences.engagement import ExperienceReporter, Place, SessionReporter, StatementSink
+from experiences.kiosk.ageband import check_band
 from experiences.runtime import Clock
 
 log = logging.getLogger(__name__)
 
 ATTRACT = "attract"
+ASK_AGE = "ask_age"  # 「你几岁啦？」 right after a visitor wakes the kiosk (`[kiosk] ask_age_band`)
 MENU = "menu"
 RUNNING = "running"
 IDLE_WARNING = "idle_warning"
@@ -44,7 +47,7 @@ class KioskStateMachine:
     def __init__(self, sink: StatementSink, place: Place, clock: Clock | None = None, *,
                  idle_seconds: float = 90.0, warning_seconds: float = 10.0, error_seconds: float = ERROR_SECONDS,
                  new_session_id: Callable[[], str] = lambda: str(uuid.uuid4()),
-                 wall_clock: Callable[[], float] | None = None):
+                 wall_clock: Callable[[], float] | None = None, ask_age_band: bool = False):
         self.sink = sink
         self.place = place
         self.clock = clock or Clock()
@@ -53,6 +56,7 @@ class KioskStateMachine:
         self.error_seconds = error_seconds
         self.new_session_id = new_session_id
         self.wall_clock = wall_clock
+        self.ask_age_band = ask_age_band
         self.state = ATTRACT
         self.session: SessionReporter | None = None
         self.reporter: ExperienceReporter | None = None
@@ -71,12 +75,32 @@ class KioskStateMachine:
         self.last_activity = self.clock.now()
         if self.state == ATTRACT:
             self._start_session()
-            self.state = MENU
+            self.state = ASK_AGE if self.ask_age_band else MENU
             return False
         if self.state == IDLE_WARNING:
             self.state = self._before_warning
             return False
-        return self.state in (MENU, RUNNING)
+        return self.state in (ASK_AGE, MENU, RUNNING)
+
+    def choose_age_band(self, band: str | None) -> None:
+        """The visitor answered the age question (None: skipped). It is kept in the session only, so every
+        statement from now on carries it; the next session asks again."""
+        band = check_band(band)
+        if self.session is not None:
+            self.session.age_band = band
+        if self.state == ASK_AGE:
+            self.state = MENU
+        self.last_activity = self.clock.now()
+
+    @property
+    def age_band(self) -> str | None:
+        """The band the visitor chose in this session, None if not asked, skipped, or nobody is here."""
+        return self.session.age_band if self.session is not None else None
+
+    @property
+    def screen(self) -> str:
+        """What is on screen under the "Still there?" warning (the state itself otherwise)."""
+        return self._before_warning if self.state == IDLE_WARNING else self.state
 
     def mark_activity(self) -> None:
         """Activity that is not input (a voice in the booth): keeps the session alive, cancels a warning."""
@@ -141,7 +165,7 @@ class KioskStateMachine:
                 self.state = self._before_warning
                 return ["warning_cancelled"]
             return []
-        if self.state in (MENU, RUNNING) and now - self.last_activity >= self.idle_seconds:
+        if self.state in (ASK_AGE, MENU, RUNNING) and now - self.last_activity >= self.idle_seconds:
             self._before_warning = self.state
             self.state = IDLE_WARNING
             self.warning_started = now

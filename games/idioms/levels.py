@@ -35,8 +35,10 @@ MIN_LANTERNS = 3
 
 
 def age_band_of(ctx, package) -> str:
-    """The age band a run plays at: the kiosk's choice, the session's, else the package's only band, else "all"."""
-    band = ctx.services.get("age_band") or getattr(getattr(ctx.reporter, "session", None), "age_band", None)
+    """The age band a run plays at: the visitor's answer at the kiosk (`ctx.age_band`), a band given as a service
+    or kept in the session, else the package's only band, else "all"."""
+    band = (getattr(ctx, "age_band", None) or ctx.services.get("age_band")
+            or getattr(getattr(ctx.reporter, "session", None), "age_band", None))
     if not band and len(package.manifest.age_bands) == 1:
         band = package.manifest.age_bands[0]
     return band or "all"

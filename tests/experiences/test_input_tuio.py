@@ -240,6 +240,7 @@ def tuio_shell(tmp_path):
     folder = testing.write_test_package(tmp_path / "pkg", "org.yuedu.test.tuio", title="体感测试")
     config = KioskConfig()
     config.input.tuio_enabled, config.input.tuio_port = True, 0
+    config.kiosk.ask_age_band = False  # straight to the menu (the age question: test_kiosk_ageband.py)
     shell = KioskShell(config, catalog=Catalog([open_package(folder)]), registry=testing.registry_with_test_kind(),
                        headless=True, size=(960, 600), clock=ManualClock(), sink=ListSink(),
                        data_dir=tmp_path / "data")

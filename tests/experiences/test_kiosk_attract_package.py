@@ -40,6 +40,7 @@ def make_shell(tmp_path):
         packages.append(write_package(tmp_path / "wall", "exhibit-waterfall", wall_content, {}, package_id=WALL_ID))
         config = KioskConfig()
         config.kiosk.attract_package = attract_package
+        config.kiosk.ask_age_band = False  # straight to the menu (the age question: test_kiosk_ageband.py)
         sink = ListSink()
         shell = KioskShell(config, catalog=Catalog(packages), registry=testing.registry_with_test_kind(default_registry()),
                            headless=True, size=SIZE, clock=ManualClock(), sink=sink, data_dir=tmp_path / "data")

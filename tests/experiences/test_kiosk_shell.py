@@ -38,6 +38,7 @@ def make_shell(tmp_path):
                                                 title=f"测试体验{n}", **content)
             packages.append(open_package(folder))
         config = KioskConfig()
+        config.kiosk.ask_age_band = False  # straight to the menu (the age question: test_kiosk_ageband.py)
         sink = ListSink()
         shell = KioskShell(config, catalog=Catalog(packages), registry=testing.registry_with_test_kind(),
                            headless=True, size=SIZE, clock=ManualClock(), sink=sink, data_dir=tmp_path / "data",

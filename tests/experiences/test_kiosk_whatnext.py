@@ -108,6 +108,12 @@ def _answer(picks):
     return opener
 
 
+def _no_age_question() -> KioskConfig:
+    config = KioskConfig()
+    config.kiosk.ask_age_band = False  # straight to the menu (the age question: test_kiosk_ageband.py)
+    return config
+
+
 def click(x, y):
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1, touch=False))
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1, touch=False))
@@ -124,7 +130,7 @@ def test_shell_shows_what_next_after_an_experience_and_opens_a_pick(tmp_path):
     source = PickSource(lambda: ("http://kiosk-server/xapi", "key", "secret"), tmp_path / "data",
                         opener=_answer(fresh))
     sink = ListSink()
-    shell = KioskShell(KioskConfig(), catalog=Catalog(packages), registry=testing.registry_with_test_kind(),
+    shell = KioskShell(_no_age_question(), catalog=Catalog(packages), registry=testing.registry_with_test_kind(),
                        headless=True, size=SIZE, clock=ManualClock(), sink=sink, data_dir=tmp_path / "data",
                        picks_source=source)
     shell.open()
@@ -160,7 +166,7 @@ def test_back_button_returns_to_the_menu(tmp_path):
     packages = [open_package(testing.write_test_package(tmp_path / f"pkg{n}", f"org.yuedu.test.p{n:02d}",
                                                        finish_after_frames=3)) for n in range(3)]
     source = PickSource(lambda: None, tmp_path / "data")  # offline, nothing cached: catalog picks
-    shell = KioskShell(KioskConfig(), catalog=Catalog(packages), registry=testing.registry_with_test_kind(),
+    shell = KioskShell(_no_age_question(), catalog=Catalog(packages), registry=testing.registry_with_test_kind(),
                        headless=True, size=SIZE, clock=ManualClock(), sink=ListSink(), data_dir=tmp_path / "data",
                        picks_source=source)
     shell.open()

@@ -138,7 +138,7 @@ def test_menu_titles_of_young_packages_carry_pinyin(tmp_path, text, monkeypatch)
     assert [menu_module.title_has_pinyin(p) for p in menu.packages] == [True, True, False, False]
     with_pinyin = pygame.Surface((1280, 720))
     menu.draw(with_pinyin)
-    monkeypatch.setattr(menu_module, "title_has_pinyin", lambda package: False)
+    monkeypatch.setattr(menu_module, "title_has_pinyin", lambda package, band=None: False)
     plain = pygame.Surface((1280, 720))
     menu._size = (0, 0)  # lay out again
     menu.draw(plain)
