@@ -9,6 +9,16 @@ from recitation.scoring.text import ExpectedText, expected_from_paragraphs
 GRADE_NAMES = {1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级"}
 
 
+# The picker opens at the lowest grade of the visitor's age band (children can always tap 全部 for more):
+# ages 6–8 are grades 1–2 and ages 9–12 grades 3–6 in Chinese primary schools; adults see every grade.
+STARTING_GRADE = {"3-5": 1, "6-8": 1, "9-12": 3}
+
+
+def starting_grade(age_band: str | None) -> int | None:
+    """The grade the booth's picker starts at for a visitor's age band (None: every grade)."""
+    return STARTING_GRADE.get(age_band or "")
+
+
 @dataclass
 class Poem:
     id: str

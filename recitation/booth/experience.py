@@ -28,7 +28,7 @@ from recitation.booth.family import readers_of_lines
 from recitation.booth.session import Highlight, TakeSession
 from recitation.booth.sharing import BoothSharing
 from recitation.booth.widgets import PAPER, Button
-from recitation.poems import PoemFilter, load_poems, search
+from recitation.poems import PoemFilter, load_poems, search, starting_grade
 from recitation.scoring.warm import warm_scorer
 from recitation.timing import PaceModel, parse_lrc, timeline_for_text
 
@@ -44,7 +44,7 @@ class RecitationBooth(Experience):
         self.poems = load_poems(package)
         content = package.manifest.content
         self.flow = F.BoothFlow(scoring_enabled=bool(content.get("scoring", True)))
-        self.filter = PoemFilter()
+        self.filter = PoemFilter(grade=starting_grade(getattr(ctx, "age_band", None)))
         self.page = 0
         self.device = None
         self.output = None

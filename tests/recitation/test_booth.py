@@ -37,14 +37,15 @@ def make_booth(package, data_dir, readings):
     pygame.init()
     made = []
 
-    def make(audio=True, take="clean"):
+    def make(audio=True, take="clean", age_band=None):
         clock = ManualClock(100.0)
         sink = ListSink()
         reporter = SessionReporter(sink, Place()).experience(package.id, "recitation", "1.0.0")
         activity = []
         services = {"audio": WavDevice(readings[take], clock=clock.now)} if audio else {}
         ctx = RunContext(config=KioskConfig(), reporter=reporter, size=SIZE, data_dir=data_dir, headless=True,
-                         clock=clock, services=services, mark_activity=lambda: activity.append(clock.now()))
+                         clock=clock, services=services, mark_activity=lambda: activity.append(clock.now()),
+                         age_band=age_band)
         booth = RecitationBooth(package, ctx)
         booth.start()
         booth.test_clock, booth.test_sink, booth.test_activity = clock, sink, activity
@@ -340,3 +341,15 @@ def test_a_real_time_take_through_pulseaudio_is_scored(pulseaudio, tmp_path, dat
         booth.stop("quit")
         device.close()
         package.source.close()
+
+
+@pytest.mark.parametrize("band, grades", [("6-8", {1}), ("9-12", {3}), ("13+", None), (None, None)])
+def test_the_picker_opens_at_the_visitors_grade(make_booth, band, grades):
+    booth = make_booth(age_band=band)
+    shown = {poem.grade for poem in booth.filtered()}
+    if grades is None:
+        assert booth.filter.grade is None and len(shown) > 1
+    else:
+        assert booth.filter.grade == min(grades) and shown == grades
+        tap(booth, "all")  # one tap away from every grade
+        assert booth.filter.grade is None and len({poem.grade for poem in booth.filtered()}) > 1
