@@ -13,7 +13,7 @@ from panda3d.core import CardMaker, LPoint2f, LPoint3f, TransparencyAttrib
 from experiences.exhibits import hud
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.offscreen import texture_from_array
-from experiences.exhibits.waterfall_covers import card_pixels
+from experiences.exhibits.waterfall_covers import YOUNG_BANDS, card_pixels
 from experiences.exhibits.waterfall_flow import (
     BASE_DEPTH,
     Placement,
@@ -73,6 +73,8 @@ class WaterfallExhibit(Exhibit3D):
 
             fonts = shared_text()
         pinyin = content.get("pinyin", "auto")
+        if pinyin == "auto" and getattr(self.ctx, "age_band", None) in YOUNG_BANDS:
+            pinyin = True  # a young visitor reads every title, not only the young packages'
         cards = [card_pixels(p, fonts, self.ctx.language, None if pinyin == "auto" else bool(pinyin))
                  for p in self.packages]
         aspects = [pixels.shape[0] / pixels.shape[1] for pixels in cards]

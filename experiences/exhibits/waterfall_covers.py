@@ -13,6 +13,7 @@ import numpy as np
 import pygame
 
 from experiences.exhibits.paper import aged_paper
+from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.pinyin import pinyin_for
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,6 @@ PAPER = (246, 238, 220)
 # Paper tones for generated covers (磁青 indigo, 赭 ochre, 黛绿 green, 绛 crimson, 藏蓝 navy): picked by the id,
 # the title is always written on them, so colour never carries meaning alone.
 COVER_TONES = ((52, 64, 92), (132, 96, 58), (62, 88, 72), (122, 54, 50), (44, 58, 84))
-YOUNG_BANDS = frozenset({"3-5", "6-8"})
 _cache: dict[tuple, np.ndarray] = {}
 
 

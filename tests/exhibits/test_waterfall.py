@@ -307,3 +307,22 @@ def test_validation_rejects_an_empty_choice_and_out_of_range_settings(tmp_path):
     assert {"content.columns", "content.speed", "content.background"} <= fields, report.render("en")
     rendered = report.render("zh-CN")
     assert "content.columns" in rendered
+
+
+@pytest.mark.parametrize("band, expected", [("6-8", True), ("3-5", True), ("9-12", None), (None, None)])
+def test_a_young_visitor_gets_pinyin_on_every_cover(tmp_path, monkeypatch, band, expected):
+    import experiences.exhibits.waterfall as waterfall
+
+    asked = []
+    real = waterfall.card_pixels
+    monkeypatch.setattr(waterfall, "card_pixels", lambda p, fonts, lang, pinyin: asked.append(pinyin) or
+                        real(p, fonts, lang, pinyin))
+    package = write_package(tmp_path / "wall", "exhibit-waterfall", WALL, {}, package_id="org.test.wall")
+    ctx, _sink, _clock = make_context(tmp_path, size=SIZE)
+    ctx.catalog, ctx.age_band = installed(tmp_path / "installed"), band
+    exhibit = WaterfallExhibit(package, ctx)
+    exhibit.start()
+    try:
+        assert asked and set(asked) == {expected}  # None: the package's own bands decide
+    finally:
+        exhibit.stop("quit")
