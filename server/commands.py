@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from pathlib import Path
 
 from server.httpserver import DEFAULT_THREADS
@@ -86,6 +87,7 @@ def run_serve(args) -> int:
     app = create_app(config)  # migrates the schema before the worker reads it
     server = HttpServer(access_log(app) if args.access_log else app, args.host, args.port, threads=args.threads)
     rollup = None
+    previous_term = signal.signal(signal.SIGTERM, _interrupt)  # systemd's stop: finish requests in hand, then exit
     try:
         if float(app.config["WALL_ROLLUP_SECONDS"]) > 0:
             rollup = worker.SupervisedWorker(lambda: worker.spawn(
@@ -98,7 +100,12 @@ def run_serve(args) -> int:
     finally:
         if rollup is not None:
             rollup.stop()
+        signal.signal(signal.SIGTERM, previous_term)
     return 0
+
+
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
 
 
 def run_credentials_add(args) -> int:

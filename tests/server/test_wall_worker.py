@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from server.wall import generate, worker
 from server.wall.routes import wall_services
 from tests.server.wall_fixtures import NOW, make_app
@@ -70,7 +72,8 @@ def test_worker_ends_when_its_parent_is_killed(tmp_path):
     _until(lambda: not _alive(worker_pid), seconds=10, what="the orphaned worker to exit")
 
 
-def test_serve_starts_a_worker_and_stops_it(tmp_path):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_serve_starts_a_worker_and_stops_it(tmp_path, stop_signal):
     env = {**os.environ, "YUEDU_DATA_DIR": str(tmp_path / "data")}
     serve = subprocess.Popen([sys.executable, "launcher.py", "serve", "--port", "0", "--db",
                               f"sqlite:///{tmp_path / 'lrs.sqlite3'}"], cwd=REPO, env=env,
@@ -87,7 +90,7 @@ def test_serve_starts_a_worker_and_stops_it(tmp_path):
         with open(f"/proc/{worker_pid}/cmdline", "rb") as cmdline:
             assert b"server.wall.worker" in cmdline.read()
     finally:
-        serve.send_signal(signal.SIGINT)
+        serve.send_signal(stop_signal)  # Ctrl-C, or systemd's stop
         serve.wait(20)
     assert serve.returncode == 0
     _until(lambda: not _alive(worker_pid), seconds=10, what="the worker to stop with serve")
