@@ -97,6 +97,27 @@ def search(poems: list[Poem], poem_filter: PoemFilter) -> list[Poem]:
     return sorted(found, key=lambda p: (p.grade is None, p.grade or 0))
 
 
+SUGGESTION_REASONS = ("same_author", "same_grade", "same_collection")
+
+
+def suggestions(poems: list[Poem], just_read: Poem, already_read: set[str], k: int = 3) -> list[tuple[Poem, str]]:
+    """Poems to read next and why: by the same poet, then the same grade, then the same collection; never one
+    already read in this visit. Deterministic (file order), so a family sees the same picks on a second look."""
+    picked: list[tuple[Poem, str]] = []
+    taken = set(already_read) | {just_read.id}
+    tests = (("same_author", lambda p: bool(just_read.author) and p.author == just_read.author),
+             ("same_grade", lambda p: just_read.grade is not None and p.grade == just_read.grade),
+             ("same_collection", lambda p: bool(just_read.collection) and p.collection == just_read.collection))
+    for reason, fits in tests:
+        for poem in poems:
+            if len(picked) == k:
+                return picked
+            if poem.id not in taken and fits(poem):
+                picked.append((poem, reason))
+                taken.add(poem.id)
+    return picked
+
+
 def collections(poems: list[Poem]) -> list[str]:
     seen: dict[str, None] = {}
     for poem in poems:

@@ -28,7 +28,7 @@ from recitation.booth.family import readers_of_lines
 from recitation.booth.session import Highlight, TakeSession
 from recitation.booth.sharing import BoothSharing
 from recitation.booth.widgets import PAPER, Button
-from recitation.poems import PoemFilter, load_poems, search, starting_grade
+from recitation.poems import PoemFilter, load_poems, search, starting_grade, suggestions
 from recitation.scoring.warm import warm_scorer
 from recitation.timing import PaceModel, parse_lrc, timeline_for_text
 
@@ -52,6 +52,8 @@ class RecitationBooth(Experience):
         self.session: TakeSession | None = None
         self.highlight: Highlight | None = None
         self.report = None  # the last ScoreReport
+        self.read_ids: set[str] = set()  # poems read aloud in this visit (only in memory, gone with the visitor)
+        self.last_read = None
         self.take_samples: np.ndarray | None = None
         self.focus = 0
         self.show_focus = False  # the focus ring appears once someone uses keys or a game pad
@@ -262,6 +264,8 @@ class RecitationBooth(Experience):
             return
         self.session.close_stream()
         self.take_samples = self.session.samples()
+        self.read_ids.add(self.poem.id)
+        self.last_read = self.poem
         self.flow.stop()
         if self.flow.screen == F.REVIEW:  # no-score mode: save and report without a score
             self.sharing.take_saved(self.session.finish(None), {})
@@ -323,7 +327,18 @@ class RecitationBooth(Experience):
         return self._text
 
     def filtered(self):
-        return search(self.poems, self.filter)
+        """The picker's poems; after a reading, with no search typed, 「再读一首」 suggestions come first."""
+        found = search(self.poems, self.filter)
+        if not self.suggested or self.filter.query:
+            return found
+        first = [poem for poem, _ in self.suggested]
+        return first + [poem for poem in found if poem not in first]
+
+    @property
+    def suggested(self) -> list:
+        if self.last_read is None:
+            return []
+        return suggestions(self.poems, self.last_read, self.read_ids)
 
     def picker_cards(self):
         return layout.picker_cards(self)
@@ -351,8 +366,9 @@ class RecitationBooth(Experience):
         if flow.screen == F.PICKER:
             found = self.filtered()
             cards = [(rect, self.poems[i]) for rect, i in self.picker_cards()]
+            reasons = {poem.id: reason for poem, reason in self.suggested} if not self.filter.query else {}
             screens.draw_picker(surface, text, cards, self.filter.query, self.page,
-                                -(-len(found) // layout.CARDS_PER_PAGE), lang)
+                                -(-len(found) // layout.CARDS_PER_PAGE), lang, reasons)
         elif flow.screen == F.CONSENT:
             screens.draw_consent(surface, text, self.ctx.config.storage.recordings_keep_days, lang)
         elif flow.screen == F.SCORE and self.report is not None:

@@ -126,7 +126,9 @@ def draw_header(surface, text, poem, lang: str) -> None:
     text.draw(surface, byline, (width // 2, 76), 26, GREY, anchor="midtop")
 
 
-def draw_picker(surface, text, cards, query: str, page: int, pages: int, lang: str) -> None:
+def draw_picker(surface, text, cards, query: str, page: int, pages: int, lang: str,
+                reasons: dict[str, str] | None = None) -> None:
+    """The poem cards; a suggested one carries a ribbon saying why (「同一位诗人」), in words, not colour alone."""
     width = surface.get_width()
     text.draw(surface, t("recite.ui.pick_title", lang), (width // 2, 24), 40, INK, anchor="midtop")
     text.draw(surface, t("recite.ui.page", lang, page=page + 1, pages=max(1, pages)), (width - 30, 40), 24, GREY,
@@ -138,6 +140,13 @@ def draw_picker(surface, text, cards, query: str, page: int, pages: int, lang: s
         grade = GRADE_NAMES.get(poem.grade, poem.collection) if poem.grade else poem.collection
         text.draw(surface, f"{poem.author} · {grade}", (rect.centerx, rect.bottom - 14), 22, GREY,
                   anchor="midbottom")
+        reason = (reasons or {}).get(poem.id)
+        if reason:
+            label = t(f"recite.ui.suggest_{reason}", lang)
+            tag_w = text.size(label, 20)[0] + 20
+            tag = pygame.Rect(rect.left + 10, rect.top - 12, tag_w, 28)
+            pygame.draw.rect(surface, JADE, tag, border_radius=14)
+            text.draw(surface, label, tag.center, 20, WHITE, anchor="center")
     if not cards:
         text.draw(surface, t("recite.ui.no_match", lang), (width // 2, 300), 32, GREY, anchor="center")
     label = f"{t('recite.ui.search', lang)}：{query.upper() or '—'}"

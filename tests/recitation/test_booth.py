@@ -353,3 +353,26 @@ def test_the_picker_opens_at_the_visitors_grade(make_booth, band, grades):
         assert booth.filter.grade == min(grades) and shown == grades
         tap(booth, "all")  # one tap away from every grade
         assert booth.filter.grade is None and len({poem.grade for poem in booth.filtered()}) > 1
+
+
+def test_after_a_reading_the_picker_suggests_what_to_read_next(make_booth, tmp_path):
+    booth = make_booth()
+    booth.press(f"poem:{JINGYESI}")
+    booth.press("no_score")
+    booth.press("record")
+    booth.press("agree")
+    for _ in range(100):
+        frame(booth)
+    booth.press("stop")
+    assert booth.flow.screen == F.REVIEW
+    booth.press("next_poem")
+    assert booth.flow.screen == F.PICKER
+    jingyesi = booth.poems[JINGYESI]
+    first = booth.filtered()[:3]
+    assert [reason for _, reason in booth.suggested] == ["same_author"] * 3
+    assert all(poem.author == jingyesi.author and poem.id != jingyesi.id for poem in first)
+    shot = screenshot(booth, tmp_path / "screens", "12-suggested")
+    assert colour_count(shot, JADE, pygame.Rect(30, 170, 1220, 40)) > 300  # the 「再读一首」 ribbons, in words
+    for letter in "cx":  # typing a search shows plain results, no suggestions in front
+        tap(booth, f"letter:{letter}")
+    assert booth.filtered()[:3] != first
