@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 
 from flask import Response, current_app, g, request
@@ -52,6 +53,15 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(literal: str) -> float:
+    # 1e400 is valid JSON text, but Python reads it as infinity, which would be stored and served as the
+    # non-JSON word Infinity.
+    value = float(literal)
+    if value in (math.inf, -math.inf):
+        raise ValueError(f"the number {literal[:24]} is too large to store")
+    return value
+
+
 def _no_duplicate_keys(pairs, _dict=dict):
     # Called for every JSON object: build the dict in C and compare sizes; walk the pairs only on a duplicate.
     result = _dict(pairs)
@@ -71,7 +81,8 @@ def parse_json(data: bytes, what: str = "the request body"):
     except UnicodeDecodeError as exc:
         raise bad_request(f"{what} is not valid UTF-8 (byte {exc.start})") from None
     try:
-        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                           object_pairs_hook=_no_duplicate_keys)
     except RecursionError:
         raise bad_request(f"{what} is nested too deeply") from None
     except ValueError as exc:

@@ -123,3 +123,19 @@ def test_credentials_with_nul_or_odd_bytes_are_401_on_every_database(client):
         response = client.get("/xapi/statements", headers={"X-Experience-API-Version": "1.0.3",
                                                            "Authorization": "Basic " + raw})
         assert response.status_code == 401, key
+
+
+def test_numbers_too_large_for_a_double_are_refused_not_stored_as_infinity(admin, make_statement):
+    # Python reads the valid JSON number 1e400 as infinity, which would be served back as the word Infinity.
+    body = json.dumps(make_statement(7)).replace('"result": {', '"result": {"extensions": {"https://x.org/e": 1e400}, ')
+    assert "1e400" in body
+    response = admin.post("/xapi/statements", data=body, content_type="application/json")
+    assert response.status_code == 400 and "too large" in response.text
+    document = admin.put("/xapi/activities/state?activityId=https%3A%2F%2Fx.org%2Fa&stateId=s&agent="
+                         "%7B%22mbox%22%3A%22mailto%3Aa%40x.org%22%7D", data=b'{"n": -1e999}',
+                         content_type="application/json")
+    assert document.status_code == 400 and "too large" in document.text  # JSON documents are parsed too
+    merged = admin.post("/xapi/activities/state?activityId=https%3A%2F%2Fx.org%2Fa&stateId=s2&agent="
+                        "%7B%22mbox%22%3A%22mailto%3Aa%40x.org%22%7D", data=b'{"n": 1e400}',
+                        content_type="application/json")
+    assert merged.status_code == 400 and "too large" in merged.text
