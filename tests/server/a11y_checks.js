@@ -1,0 +1,170 @@
+// The project's own WCAG checks, run in the page beside axe-core: contrast maths (WCAG 2.1 relative luminance),
+// SVG text contrast (axe skips SVG), visible focus, 44×44 targets, lang, labels and alt. Defines window.yueduA11y.
+window.yueduA11y = (() => {
+  // --- colour maths ---------------------------------------------------------------------------------------------
+  function parseColor(text) {
+    // Chromium gives computed colours as rgb()/rgba(); hex is accepted for the unit tests.
+    const s = String(text).trim().toLowerCase();
+    if (s === 'transparent' || s === 'none' || s === '') return [0, 0, 0, 0];
+    let m = s.match(/^#([0-9a-f]{3,8})$/);
+    if (m) {
+      let h = m[1];
+      if (h.length <= 4) h = [...h].map(c => c + c).join('');
+      const n = [0, 2, 4, 6].map(i => (i < h.length ? parseInt(h.slice(i, i + 2), 16) : 255));
+      return [n[0], n[1], n[2], n[3] / 255];
+    }
+    m = s.match(/^rgba?\(([^)]+)\)$/);
+    if (!m) return null;
+    const parts = m[1].split(/[\s,/]+/).filter(Boolean).map(p => p.endsWith('%') ? parseFloat(p) / 100 : parseFloat(p));
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  }
+  function channel(c) {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  }
+  function luminance(rgb) { return 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]); }
+  function contrast(a, b) {
+    const la = luminance(a), lb = luminance(b);
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+  function over(top, bottom) {  // `top` (with alpha) composed over an opaque `bottom`
+    const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+  }
+  function isLarge(px, weight) { return px >= 24 || (px >= 18.66 && weight >= 700); }
+
+  // --- backgrounds ----------------------------------------------------------------------------------------------
+  // The colour behind an HTML element: its own and its ancestors' backgrounds composed down to the canvas (white).
+  // A background image or gradient on the way makes the answer unknown: reported, never guessed.
+  function backgroundOf(el) {
+    const layers = [];
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.backgroundImage && style.backgroundImage !== 'none') return {unknown: 'background-image', element: describe(node)};
+      const colour = parseColor(style.backgroundColor);
+      if (colour && colour[3] > 0) {
+        layers.push(colour);
+        if (colour[3] >= 1) break;
+      }
+    }
+    let result = [255, 255, 255, 1];
+    for (let i = layers.length - 1; i >= 0; i--) result = over(layers[i], result);
+    return {colour: result};
+  }
+  const SVG_SHAPES = new Set(['rect', 'path', 'circle', 'ellipse', 'polygon', 'polyline']);
+  // Behind SVG text: the topmost filled shape under its centre, else the HTML background under the SVG.
+  function svgBackground(textEl) {
+    const box = textEl.getBoundingClientRect();
+    const stack = document.elementsFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    const layers = [];
+    const start = stack.findIndex(node => node === textEl || textEl.contains(node));
+    for (const node of stack.slice(start + 1)) {  // paint order: what lies under the text
+      const tag = node.tagName.toLowerCase();
+      if (textEl.contains(node)) continue;
+      if (node instanceof SVGElement && tag !== 'svg') {
+        if (!SVG_SHAPES.has(tag)) continue;
+        const style = getComputedStyle(node);
+        const fill = parseColor(style.fill);
+        if (!fill || fill[3] === 0) continue;
+        const alpha = fill[3] * parseFloat(style.fillOpacity || '1') * parseFloat(style.opacity || '1');
+        layers.push([fill[0], fill[1], fill[2], alpha]);
+        if (alpha >= 1) break;
+      } else {
+        const under = backgroundOf(node);
+        if (under.unknown) return under;
+        layers.push(under.colour);
+        break;
+      }
+    }
+    let result = [255, 255, 255, 1];
+    for (let i = layers.length - 1; i >= 0; i--) result = over(layers[i], result);
+    return {colour: result};
+  }
+
+  // --- helpers --------------------------------------------------------------------------------------------------
+  function describe(el) {
+    const id = el.id ? '#' + el.id : '';
+    const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+    return el.tagName.toLowerCase() + id + cls;
+  }
+  function visible(el) {
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && el.getClientRects().length > 0;
+  }
+  function round(x) { return Math.round(x * 100) / 100; }
+
+  // --- checks ---------------------------------------------------------------------------------------------------
+  function svgTextContrast() {
+    const results = [];
+    for (const el of document.querySelectorAll('svg text')) {
+      if (!visible(el) || !el.textContent.trim()) continue;
+      const style = getComputedStyle(el);
+      const fill = parseColor(style.fill);
+      const bg = svgBackground(el);
+      const px = parseFloat(style.fontSize), weight = parseInt(style.fontWeight, 10) || 400;
+      const required = isLarge(px, weight) ? 3 : 4.5;
+      if (bg.unknown || !fill) { results.push({text: el.textContent.trim(), unknown: bg.unknown || 'fill'}); continue; }
+      const alpha = fill[3] * parseFloat(style.fillOpacity || '1') * parseFloat(style.opacity || '1');
+      const ratio = contrast(over([fill[0], fill[1], fill[2], alpha], bg.colour), bg.colour);
+      results.push({text: el.textContent.trim().slice(0, 40), ratio: round(ratio), required, px, pass: ratio >= required});
+    }
+    return results;
+  }
+  const FOCUSABLE = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+  // Each focusable element is focused in turn (after one real Tab, so Chromium applies :focus-visible) and its
+  // outline measured: a style, at least 2px, and 3:1 against what surrounds it (WCAG 1.4.11).
+  function focusStyles() {
+    const results = [];
+    for (const el of document.querySelectorAll(FOCUSABLE)) {
+      if (el.disabled) continue;
+      el.focus();
+      if (document.activeElement !== el || !visible(el)) continue;
+      const style = getComputedStyle(el);
+      const width = parseFloat(style.outlineWidth) || 0;
+      const colour = parseColor(style.outlineColor);
+      const around = backgroundOf(el.parentElement || el);
+      const ratio = around.colour && colour ? contrast(over(colour, around.colour), around.colour) : null;
+      results.push({element: describe(el), focusVisible: el.matches(':focus-visible'), outlineStyle: style.outlineStyle,
+                    outlineWidth: width, ratio: ratio === null ? null : round(ratio),
+                    pass: el.matches(':focus-visible') && style.outlineStyle !== 'none' && width >= 2 && ratio !== null && ratio >= 3});
+    }
+    document.activeElement && document.activeElement.blur && document.activeElement.blur();
+    return results;
+  }
+  // WCAG 2.5.5's exception: a link inside a sentence (its parent also holds text of its own) needs no 44px box.
+  function inSentence(el) {
+    const parent = el.parentElement;
+    return !!parent && [...parent.childNodes].some(n => n.nodeType === 3 && n.textContent.trim().length > 0);
+  }
+  function targetSizes() {
+    const results = [];
+    const selector = 'a[href], button, input[type=submit], input[type=button], input[type=reset], .button, summary';
+    for (const el of document.querySelectorAll(selector)) {
+      if (!visible(el) || (el.tagName === 'A' && inSentence(el))) continue;
+      const box = el.getBoundingClientRect();
+      results.push({element: describe(el), text: el.textContent.trim().slice(0, 30), width: round(box.width),
+                    height: round(box.height), pass: box.width >= 44 - 0.01 && box.height >= 44 - 0.01});
+    }
+    return results;
+  }
+  function accessibleName(el) {
+    if (el.getAttribute('aria-label') && el.getAttribute('aria-label').trim()) return el.getAttribute('aria-label').trim();
+    const by = el.getAttribute('aria-labelledby');
+    if (by) return by.split(/\s+/).map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
+    if (el.labels && el.labels.length) return [...el.labels].map(l => l.textContent).join(' ').trim();
+    return (el.getAttribute('title') || '').trim();
+  }
+  function unnamedControls() {
+    return [...document.querySelectorAll('input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea')]
+      .filter(el => !accessibleName(el)).map(describe);
+  }
+  function imagesWithoutAlt() {
+    return [...document.querySelectorAll('img:not([alt]), input[type=image]:not([alt])')].map(el => el.getAttribute('src') || describe(el));
+  }
+  function pageLanguage() { return document.documentElement.getAttribute('lang') || ''; }
+
+  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, focusStyles, targetSizes,
+          unnamedControls, imagesWithoutAlt, pageLanguage};
+})();
