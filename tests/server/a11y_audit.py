@@ -11,6 +11,7 @@ AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(
 CHECKS_JS = (Path(__file__).with_name("a11y_checks.js")).read_text(encoding="utf-8")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGS = ("zh-CN", "en")
+SYMBOLS_ONLY = "contains only non-text characters"  # axe's words for a node it leaves to a person
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
@@ -26,6 +27,7 @@ class PageAudit:
     contrast_unknown: list[dict] = field(default_factory=list)  # axe "incomplete" colour contrast (images, overlap)
     text_checked: int = 0  # text elements axe measured for contrast (passed + failed)
     svg_text: list[dict] = field(default_factory=list)
+    graphics: list[dict] = field(default_factory=list)  # symbols such as a legend's ■, held to 3:1
     focus: list[dict] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)
@@ -41,6 +43,8 @@ class PageAudit:
                 out.append(f"{self.name}: axe {v['id']} at {node['target']}: {node['summary']}")
         out += [f"{self.name}: SVG text {s['text']!r} {s['ratio']}:1 < {s['required']}:1" for s in self.svg_text
                 if not s.get("unknown") and not s["pass"]]
+        out += [f"{self.name}: graphic {g['element']} {g.get('ratio')}:1 < 3:1 ({g.get('unknown', '')})"
+                for g in self.graphics if not g.get("pass")]
         out += [f"{self.name}: focus on {f['element']} not visible enough ({f})" for f in self.focus if not f["pass"]]
         if self.check_targets:
             out += [f"{self.name}: target {t['element']} {t['text']!r} is {t['width']}×{t['height']} px (< 44×44)"
@@ -56,7 +60,7 @@ class PageAudit:
         lowest = min((s["ratio"] for s in svg), default=None)
         return (f"{self.name}: axe {len(self.axe_passed)} rules passed, {len(self.axe_violations)} violated; "
                 f"{self.text_checked} text elements checked, {len(self.contrast_unknown)} unknown; "
-                f"{len(svg)} SVG texts (lowest {lowest}:1); {len(self.focus)} focus outlines; "
+                f"{len(svg)} SVG texts (lowest {lowest}:1); {len(self.graphics)} symbols; {len(self.focus)} focus outlines; "
                 f"{len(self.targets)} targets; lang={self.lang}")
 
 
@@ -78,8 +82,10 @@ def audit(page, name: str, check_targets: bool = True) -> PageAudit:
             nodes = item["nodes"]
             # axe leaves SVG text undecided; yueduA11y.svgTextContrast measures it (report.svg_text).
             flags = page.evaluate(in_svg, [n["target"] for n in nodes])
+            symbols = [n["target"][-1] for n, svg in zip(nodes, flags) if not svg and SYMBOLS_ONLY in n.get("failureSummary", "")]
+            report.graphics += page.evaluate("s => yueduA11y.graphicContrast(s)", symbols)
             report.contrast_unknown += [{"target": n["target"], "why": n.get("failureSummary", "")}
-                                        for n, svg in zip(nodes, flags) if not svg]
+                                        for n, svg in zip(nodes, flags) if not svg and n["target"][-1] not in symbols]
     for rule in result["passes"] + result["violations"]:
         if rule["id"] == "color-contrast":
             report.text_checked += len(rule["nodes"])

@@ -112,6 +112,17 @@ window.yueduA11y = (() => {
     }
     return results;
   }
+  // Symbols axe cannot judge as text (a legend's ■): graphics, so 3:1 against their background (WCAG 1.4.11).
+  function graphicContrast(selectors) {
+    return selectors.map(selector => {
+      const el = document.querySelector(selector);
+      if (!el) return {element: selector, unknown: 'missing'};
+      const bg = backgroundOf(el);
+      if (bg.unknown) return {element: selector, unknown: bg.unknown};
+      const ratio = contrast(over(parseColor(getComputedStyle(el).color), bg.colour), bg.colour);
+      return {element: selector, text: el.textContent.trim(), ratio: round(ratio), required: 3, pass: ratio >= 3};
+    });
+  }
   const FOCUSABLE = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
   // Each focusable element is focused in turn (after one real Tab, so Chromium applies :focus-visible) and its
   // outline measured: a style, at least 2px, and 3:1 against what surrounds it (WCAG 1.4.11).
@@ -165,6 +176,6 @@ window.yueduA11y = (() => {
   }
   function pageLanguage() { return document.documentElement.getAttribute('lang') || ''; }
 
-  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, focusStyles, targetSizes,
+  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, graphicContrast, focusStyles, targetSizes,
           unnamedControls, imagesWithoutAlt, pageLanguage};
 })();
