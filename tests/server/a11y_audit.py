@@ -28,6 +28,7 @@ class PageAudit:
     text_checked: int = 0  # text elements axe measured for contrast (passed + failed)
     svg_text: list[dict] = field(default_factory=list)
     graphics: list[dict] = field(default_factory=list)  # symbols such as a legend's ■, held to 3:1
+    chart_marks: list[dict] = field(default_factory=list)  # SVG bars, slices, axes against the chart background, 3:1
     focus: list[dict] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)
@@ -45,6 +46,8 @@ class PageAudit:
                 if not s.get("unknown") and not s["pass"]]
         out += [f"{self.name}: graphic {g['element']} {g.get('ratio')}:1 < 3:1 ({g.get('unknown', '')})"
                 for g in self.graphics if not g.get("pass")]
+        out += [f"{self.name}: chart mark {m['element']} {m.get('ratio')}:1 < 3:1 ({m.get('unknown', '')})"
+                for m in self.chart_marks if not m.get("pass")]
         out += [f"{self.name}: focus on {f['element']} not visible enough ({f})" for f in self.focus if not f["pass"]]
         if self.check_targets:
             out += [f"{self.name}: target {t['element']} {t['text']!r} is {t['width']}×{t['height']} px (< 44×44)"
@@ -58,9 +61,10 @@ class PageAudit:
     def summary(self) -> str:
         svg = [s for s in self.svg_text if "ratio" in s]
         lowest = min((s["ratio"] for s in svg), default=None)
+        marks = min((m["ratio"] for m in self.chart_marks if "ratio" in m), default=None)
         return (f"{self.name}: axe {len(self.axe_passed)} rules passed, {len(self.axe_violations)} violated; "
                 f"{self.text_checked} text elements checked, {len(self.contrast_unknown)} unknown; "
-                f"{len(svg)} SVG texts (lowest {lowest}:1); {len(self.graphics)} symbols; {len(self.focus)} focus outlines; "
+                f"{len(svg)} SVG texts (lowest {lowest}:1); {len(self.graphics)} symbols; {len(self.chart_marks)} chart marks (lowest {marks}:1); {len(self.focus)} focus outlines; "
                 f"{len(self.targets)} targets; lang={self.lang}")
 
 
@@ -92,6 +96,7 @@ def audit(page, name: str, check_targets: bool = True) -> PageAudit:
     page.keyboard.press("Tab")  # a keyboard user from here on: Chromium then shows :focus-visible
     report.focus = page.evaluate("yueduA11y.focusStyles()")
     report.svg_text = page.evaluate("yueduA11y.svgTextContrast()")
+    report.chart_marks = page.evaluate("yueduA11y.svgGraphicContrast()")
     report.targets = page.evaluate("yueduA11y.targetSizes()")
     report.unnamed = page.evaluate("yueduA11y.unnamedControls()")
     report.no_alt = page.evaluate("yueduA11y.imagesWithoutAlt()")

@@ -63,12 +63,10 @@ window.yueduA11y = (() => {
       if (textEl.contains(node)) continue;
       if (node instanceof SVGElement && tag !== 'svg') {
         if (!SVG_SHAPES.has(tag)) continue;
-        const style = getComputedStyle(node);
-        const fill = parseColor(style.fill);
-        if (!fill || fill[3] === 0) continue;
-        const alpha = fill[3] * parseFloat(style.fillOpacity || '1') * parseFloat(style.opacity || '1');
-        layers.push([fill[0], fill[1], fill[2], alpha]);
-        if (alpha >= 1) break;
+        const fill = fillOf(node);
+        if (!fill) continue;
+        layers.push(fill);
+        if (fill[3] >= 1) break;
       } else {
         const under = backgroundOf(node);
         if (under.unknown) return under;
@@ -84,7 +82,8 @@ window.yueduA11y = (() => {
   // --- helpers --------------------------------------------------------------------------------------------------
   function describe(el) {
     const id = el.id ? '#' + el.id : '';
-    const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+    const names = (el.getAttribute('class') || '').trim();  // SVG elements' className is no string
+    const cls = names ? '.' + names.split(/\s+/).join('.') : '';
     return el.tagName.toLowerCase() + id + cls;
   }
   function visible(el) {
@@ -94,21 +93,58 @@ window.yueduA11y = (() => {
     return box.width > 0 && box.height > 0 && el.getClientRects().length > 0;
   }
   function round(x) { return Math.round(x * 100) / 100; }
+  function opacityOf(el) {  // an element's own opacity times its ancestors' (SVG groups fade tooltips this way)
+    let alpha = 1;
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) alpha *= parseFloat(getComputedStyle(node).opacity || '1');
+    return alpha;
+  }
+  function fillOf(el) {  // an SVG element's fill with fill-opacity and opacity applied, or null when unfilled
+    const style = getComputedStyle(el);
+    const fill = parseColor(style.fill);
+    if (!fill) return null;
+    const alpha = fill[3] * parseFloat(style.fillOpacity || '1') * opacityOf(el);
+    return alpha > 0 ? [fill[0], fill[1], fill[2], alpha] : null;
+  }
 
   // --- checks ---------------------------------------------------------------------------------------------------
   function svgTextContrast() {
     const results = [];
     for (const el of document.querySelectorAll('svg text')) {
-      if (!visible(el) || !el.textContent.trim()) continue;
+      if (!visible(el) || !el.textContent.trim() || opacityOf(el) === 0) continue;
       const style = getComputedStyle(el);
-      const fill = parseColor(style.fill);
+      const fill = fillOf(el);
       const bg = svgBackground(el);
       const px = parseFloat(style.fontSize), weight = parseInt(style.fontWeight, 10) || 400;
       const required = isLarge(px, weight) ? 3 : 4.5;
       if (bg.unknown || !fill) { results.push({text: el.textContent.trim(), unknown: bg.unknown || 'fill'}); continue; }
-      const alpha = fill[3] * parseFloat(style.fillOpacity || '1') * parseFloat(style.opacity || '1');
-      const ratio = contrast(over([fill[0], fill[1], fill[2], alpha], bg.colour), bg.colour);
+      const ratio = contrast(over(fill, bg.colour), bg.colour);
       results.push({text: el.textContent.trim().slice(0, 40), ratio: round(ratio), required, px, pass: ratio >= required});
+    }
+    return results;
+  }
+  // Chart marks (bars, slices, points) against what is behind them: 3:1 (WCAG 1.4.11). A filled rect that encloses a
+  // later shape is a backdrop (pygal's background and plot area), not a mark; unfilled strokes (guide lines) are no marks.
+  function svgGraphicContrast() {
+    const results = [];
+    const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+    for (const svg of document.querySelectorAll('svg')) {
+      if (!visible(svg) || opacityOf(svg) === 0) continue;
+      const under = backgroundOf(svg.parentElement || svg);
+      if (under.unknown) { results.push({element: describe(svg), unknown: under.unknown}); continue; }
+      const shapes = [...svg.querySelectorAll('rect, path, circle, ellipse, polygon')].filter(el => visible(el) && fillOf(el));
+      const boxes = shapes.map(el => el.getBoundingClientRect());
+      const backdrop = shapes.map((el, i) => el.tagName.toLowerCase() === 'rect' && boxes.some((b, j) => j > i && inside(b, boxes[i])));
+      shapes.forEach((el, i) => {
+        if (backdrop[i]) return;
+        const x = boxes[i].left + boxes[i].width / 2, y = boxes[i].top + boxes[i].height / 2;
+        let bg = under.colour;
+        shapes.forEach((other, j) => {
+          const b = boxes[j];
+          if (j < i && backdrop[j] && x >= b.left && x <= b.right && y >= b.top && y <= b.bottom) bg = over(fillOf(other), bg);
+        });
+        const ratio = contrast(over(fillOf(el), bg), bg);
+        results.push({element: describe(el), ratio: round(ratio), required: 3, pass: ratio >= 3});
+      });
     }
     return results;
   }
@@ -176,6 +212,6 @@ window.yueduA11y = (() => {
   }
   function pageLanguage() { return document.documentElement.getAttribute('lang') || ''; }
 
-  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, graphicContrast, focusStyles, targetSizes,
+  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, svgGraphicContrast, graphicContrast, focusStyles, targetSizes,
           unnamedControls, imagesWithoutAlt, pageLanguage};
 })();

@@ -64,7 +64,9 @@ PLANTED = """<!doctype html><html><head><style>
   <p id="legend"><span aria-hidden="true" style="color: #dddddd">■</span> 浅色图例 (1.36:1)</p>
   <p>A link <a href="#in-sentence">inside a sentence</a> is exempt from the size rule.</p>
   <svg width="200" height="60"><rect width="200" height="60" fill="#ffd166"/><text x="5" y="40" font-size="16"
-    fill="#f4f6f8">light on yellow</text><text x="100" y="40" font-size="16" fill="#0f1720">dark</text></svg>
+    fill="#f4f6f8">light on yellow</text><text x="100" y="40" font-size="16" fill="#0f1720">dark</text>
+    <rect id="faint-bar" x="150" y="5" width="20" height="20" fill="#ffe08a"/><rect id="dark-bar" x="175" y="5"
+    width="20" height="20" fill="#0f1720"/><path d="M0 59 H200" stroke="#ffe9b3" fill="none"/></svg>
 </body></html>"""
 
 
@@ -87,6 +89,8 @@ def test_checker_catches_planted_faults_and_passes_the_good_pairs(browser):
     svg = {s["text"]: s for s in report.svg_text}
     assert not svg["light on yellow"]["pass"] and svg["light on yellow"]["ratio"] < 1.5
     assert svg["dark"]["pass"] and svg["dark"]["ratio"] > 12
+    marks = {m["element"]: m["pass"] for m in report.chart_marks}
+    assert marks == {"rect#faint-bar": False, "rect#dark-bar": True}  # the yellow backdrop and the stroke are no marks
     assert [(g["text"], g["pass"]) for g in report.graphics] == [("■", False)]  # a symbol is held to 3:1
     messages = "\n".join(report.failures)
     assert "axe color-contrast" in messages and "button#tiny" in messages and "light on yellow" in messages
