@@ -26,6 +26,7 @@ class PageAudit:
     axe_violations: list[dict] = field(default_factory=list)
     contrast_unknown: list[dict] = field(default_factory=list)  # axe "incomplete" colour contrast (images, overlap)
     text_checked: int = 0  # text elements axe measured for contrast (passed + failed)
+    lowest_text: float | None = None  # the lowest contrast ratio axe measured on the page
     svg_text: list[dict] = field(default_factory=list)
     graphics: list[dict] = field(default_factory=list)  # symbols such as a legend's ■, held to 3:1
     chart_marks: list[dict] = field(default_factory=list)  # SVG bars, slices, axes against the chart background, 3:1
@@ -63,7 +64,7 @@ class PageAudit:
         lowest = min((s["ratio"] for s in svg), default=None)
         marks = min((m["ratio"] for m in self.chart_marks if "ratio" in m), default=None)
         return (f"{self.name}: axe {len(self.axe_passed)} rules passed, {len(self.axe_violations)} violated; "
-                f"{self.text_checked} text elements checked, {len(self.contrast_unknown)} unknown; "
+                f"{self.text_checked} text elements checked (lowest {self.lowest_text}:1), {len(self.contrast_unknown)} unknown; "
                 f"{len(svg)} SVG texts (lowest {lowest}:1); {len(self.graphics)} symbols; {len(self.chart_marks)} chart marks (lowest {marks}:1); {len(self.focus)} focus outlines; "
                 f"{len(self.targets)} targets; lang={self.lang}")
 
@@ -93,6 +94,10 @@ def audit(page, name: str, check_targets: bool = True) -> PageAudit:
     for rule in result["passes"] + result["violations"]:
         if rule["id"] == "color-contrast":
             report.text_checked += len(rule["nodes"])
+            ratios = [c["data"]["contrastRatio"] for n in rule["nodes"] for c in n["any"]
+                      if isinstance(c.get("data"), dict) and c["data"].get("contrastRatio")]
+            if ratios:
+                report.lowest_text = min([*ratios, *([report.lowest_text] if report.lowest_text else [])])
     page.keyboard.press("Tab")  # a keyboard user from here on: Chromium then shows :focus-visible
     report.focus = page.evaluate("yueduA11y.focusStyles()")
     report.svg_text = page.evaluate("yueduA11y.svgTextContrast()")

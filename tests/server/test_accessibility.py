@@ -76,6 +76,7 @@ def test_checker_catches_planted_faults_and_passes_the_good_pairs(browser):
     report = audit(page, "planted")
     contrast = next(v for v in report.axe_violations if v["id"] == "color-contrast")
     failing = {n["target"][0] for n in contrast["nodes"]}
+    assert report.lowest_text == 3.03  # #949494 on white, the lowest pair on the page
     assert failing == {"#fails", "#large-no", "#band"}  # #767676, 24px and bold 18.66px at 3.03:1 pass
     assert [u["target"][0] for u in report.contrast_unknown] == ["#shade"]  # a gradient is reported, not guessed
     ids = {v["id"] for v in report.axe_violations}
@@ -149,6 +150,11 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     page.goto(f"{url}/portal/login?lang=en")
     check("sign-in (en)")
     page.goto(f"{url}/portal/login?lang=zh-CN")
+    page.get_by_label("用户名").fill(admin.user.name)
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#login-error")).to_be_visible()
+    check("sign-in with error")
     _sign_in(page, url, admin)
     page.goto(f"{url}/portal/upload")
     page.get_by_label("内容包文件（.zip）").set_input_files(str(broken_zip(root)))
@@ -161,8 +167,12 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     check("package version")
     page.get_by_role("button", name="发布这个版本").click()
     expect(page.get_by_text("已发布")).to_be_visible()
+    check("package version, published (flash)")
     page.goto(f"{url}/portal/")
     check("packages list")
+    page.get_by_role("button", name="回退到上一版本").click()  # nothing to roll back to: an error flash
+    expect(page.locator(".flash.error")).to_be_visible()
+    check("packages list with error flash")
     for form in ("idioms", "poem", "panorama", "book", "treasure"):
         page.goto(f"{url}/portal/build/{form}")
         check(f"build {form}")
@@ -171,17 +181,23 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
         check(f"build {form} with errors")
     for name, path in (("admin users", "/portal/admin/users"), ("admin kiosks", "/portal/admin/kiosks"),
                        ("audit log", "/portal/admin/audit"), ("password", "/portal/password"),
-                       ("wall reports", "/wall/reports")):
+                       ("wall reports", "/wall/reports"), ("wall reports with error", "/wall/reports?start=2026-13-01")):
         page.goto(url + path)
         check(name)
+    page.goto(f"{url}/portal/admin/users")
+    page.get_by_label("名称").fill("curator-zhao")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator(".card.once")).to_be_visible()
+    check("admin users, new account shown")
     page.goto(f"{url}/s/{_share_token(app, url, root)}")
     check("share page")
 
-    for width, height in ((1920, 1080), (1080, 1920)):
+    for width, height, lang in ((1920, 1080, "zh-CN"), (1080, 1920, "zh-CN"), (1920, 1080, "en")):
         wall = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=True)
-        wall.goto(f"{url}/wall?token={TOKEN}")
+        wall.goto(f"{url}/wall?token={TOKEN}&lang={lang}")
         wall.wait_for_function("document.getElementById('wall').dataset.version !== undefined", timeout=15000)
-        reports.append(audit(wall, f"wall {width}x{height}", check_targets=False))
+        suffix = " (en)" if lang == "en" else ""
+        reports.append(audit(wall, f"wall {width}x{height}{suffix}", check_targets=False))
         wall.close()
     page.close()
 
