@@ -29,6 +29,7 @@ class PageAudit:
     lowest_text: float | None = None  # the lowest contrast ratio axe measured on the page
     svg_text: list[dict] = field(default_factory=list)
     graphics: list[dict] = field(default_factory=list)  # symbols such as a legend's ■, held to 3:1
+    boundaries: list[dict] = field(default_factory=list)  # fields' and buttons' edges against the page, 3:1
     chart_marks: list[dict] = field(default_factory=list)  # SVG bars, slices, axes against the chart background, 3:1
     focus: list[dict] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
@@ -49,6 +50,8 @@ class PageAudit:
                 for g in self.graphics if not g.get("pass")]
         out += [f"{self.name}: chart mark {m['element']} {m.get('ratio')}:1 < 3:1 ({m.get('unknown', '')})"
                 for m in self.chart_marks if not m.get("pass")]
+        out += [f"{self.name}: the edge of {b['element']} is {b.get('ratio')}:1 < 3:1 ({b.get('unknown', '')})"
+                for b in self.boundaries if not b.get("pass")]
         out += [f"{self.name}: focus on {f['element']} not visible enough ({f})" for f in self.focus if not f["pass"]]
         if self.check_targets:
             out += [f"{self.name}: target {t['element']} {t['text']!r} is {t['width']}×{t['height']} px (< 44×44)"
@@ -65,7 +68,7 @@ class PageAudit:
         marks = min((m["ratio"] for m in self.chart_marks if "ratio" in m), default=None)
         return (f"{self.name}: axe {len(self.axe_passed)} rules passed, {len(self.axe_violations)} violated; "
                 f"{self.text_checked} text elements checked (lowest {self.lowest_text}:1), {len(self.contrast_unknown)} unknown; "
-                f"{len(svg)} SVG texts (lowest {lowest}:1); {len(self.graphics)} symbols; {len(self.chart_marks)} chart marks (lowest {marks}:1); {len(self.focus)} focus outlines; "
+                f"{len(svg)} SVG texts (lowest {lowest}:1); {len(self.graphics)} symbols; {len(self.chart_marks)} chart marks (lowest {marks}:1); {len(self.focus)} focus outlines; {len(self.boundaries)} field edges; "
                 f"{len(self.targets)} targets; lang={self.lang}")
 
 
@@ -102,6 +105,7 @@ def audit(page, name: str, check_targets: bool = True) -> PageAudit:
     report.focus = page.evaluate("yueduA11y.focusStyles()")
     report.svg_text = page.evaluate("yueduA11y.svgTextContrast()")
     report.chart_marks = page.evaluate("yueduA11y.svgGraphicContrast()")
+    report.boundaries = page.evaluate("yueduA11y.controlBoundaries()")
     report.targets = page.evaluate("yueduA11y.targetSizes()")
     report.unnamed = page.evaluate("yueduA11y.unnamedControls()")
     report.no_alt = page.evaluate("yueduA11y.imagesWithoutAlt()")

@@ -180,6 +180,29 @@ window.yueduA11y = (() => {
     document.activeElement && document.activeElement.blur && document.activeElement.blur();
     return results;
   }
+  // A field's edge must be seen (WCAG 1.4.11): its border, or else its own background, ≥ 3:1 against the page.
+  // Checkboxes, radios and file pickers are drawn by the browser (not styled here) and are left to it; a button
+  // drawn as bare text (no border, no fill) is known by its words, as WCAG's understanding of 1.4.11 allows.
+  function controlBoundaries() {
+    const results = [];
+    const fields = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]):not([type=submit]):not([type=button]), select, textarea, button';
+    for (const el of document.querySelectorAll(fields)) {
+      if (!visible(el)) continue;
+      const style = getComputedStyle(el);
+      const bare = (parseFloat(style.borderTopWidth) || 0) === 0 && (parseColor(style.backgroundColor) || [0, 0, 0, 0])[3] === 0;
+      if (el.tagName === 'BUTTON' && bare) continue;
+      const around = backgroundOf(el.parentElement || el);
+      if (around.unknown) { results.push({element: describe(el), unknown: around.unknown}); continue; }
+      const width = parseFloat(style.borderTopWidth) || 0;
+      const border = parseColor(style.borderTopColor);
+      const fill = parseColor(style.backgroundColor) || [0, 0, 0, 0];
+      const edge = style.borderTopStyle !== 'none' && width > 0 && border && border[3] > 0 ? over(border, around.colour) : null;
+      const ratios = [edge ? contrast(edge, around.colour) : 0, contrast(over(fill, around.colour), around.colour)];
+      const ratio = Math.max(...ratios);
+      results.push({element: describe(el), ratio: round(ratio), pass: ratio >= 3});
+    }
+    return results;
+  }
   // WCAG 2.5.5's exception: a link inside a sentence (its parent also holds text of its own) needs no 44px box.
   function inSentence(el) {
     const parent = el.parentElement;
@@ -212,6 +235,6 @@ window.yueduA11y = (() => {
   }
   function pageLanguage() { return document.documentElement.getAttribute('lang') || ''; }
 
-  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, svgGraphicContrast, graphicContrast, focusStyles, targetSizes,
+  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, svgGraphicContrast, graphicContrast, controlBoundaries, focusStyles, targetSizes,
           unnamedControls, imagesWithoutAlt, pageLanguage};
 })();

@@ -59,7 +59,8 @@ PLANTED = """<!doctype html><html><head><style>
   <p id="bold-ok" style="color: #949494; font-size: 18.66px; font-weight: 700">粗体大字</p>
   <p class="band" id="band">half-black band, #333 text</p>
   <p class="shade" id="shade">text over a gradient</p>
-  <input id="nameless"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+  <input id="nameless"><input id="faint-edge" aria-label="faint" style="border: 1px solid #dddddd">
+  <input id="borderless" aria-label="no edge" style="border: 0"><button style="border: 0; background: none">文字按钮</button><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
   <button id="tiny" style="padding: 0; font-size: 10px">x</button>
   <p id="legend"><span aria-hidden="true" style="color: #dddddd">■</span> 浅色图例 (1.36:1)</p>
   <p>A link <a href="#in-sentence">inside a sentence</a> is exempt from the size rule.</p>
@@ -81,6 +82,9 @@ def test_checker_catches_planted_faults_and_passes_the_good_pairs(browser):
     assert [u["target"][0] for u in report.contrast_unknown] == ["#shade"]  # a gradient is reported, not guessed
     ids = {v["id"] for v in report.axe_violations}
     assert {"label", "image-alt", "html-has-lang"} <= ids
+    edges = {b["element"]: b["pass"] for b in report.boundaries}
+    assert edges == {"input#nameless": True, "input#faint-edge": False, "input#borderless": False,
+                     "button#tiny": True}  # the browser's default edge passes, #ddd and none fail; a text button is exempt
     assert report.unnamed == ["input#nameless"] and len(report.no_alt) == 1 and report.lang == ""
     tiny = next(t for t in report.targets if t["element"] == "button#tiny")
     assert not tiny["pass"] and tiny["height"] < 44
