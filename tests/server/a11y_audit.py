@@ -111,3 +111,11 @@ def audit(page, name: str, check_targets: bool = True) -> PageAudit:
     report.no_alt = page.evaluate("yueduA11y.imagesWithoutAlt()")
     report.lang = page.evaluate("yueduA11y.pageLanguage()")
     return report
+
+
+def reflow_failures(page, name: str) -> list[str]:
+    """WCAG 1.4.10 on the page as loaded, at whatever width the caller set (320 CSS px for the criterion)."""
+    if not page.evaluate("typeof window.yueduA11y === 'object'"):
+        page.add_script_tag(content=CHECKS_JS)
+    width = page.evaluate("innerWidth")
+    return [f"{name}: at {width} px {o['element']} reaches {o['right']} px" for o in page.evaluate("yueduA11y.reflowOverflow()")]

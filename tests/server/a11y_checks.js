@@ -219,6 +219,18 @@ window.yueduA11y = (() => {
     }
     return results;
   }
+  // Reflow (WCAG 1.4.10): at 320 CSS px nothing may stick out sideways, except data tables and preformatted text
+  // (two-dimensional content WCAG exempts) and what is parked off-screen on purpose (the skip link).
+  function reflowOverflow() {
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('table, pre, svg') || !visible(el)) continue;
+      const box = el.getBoundingClientRect();
+      if (box.right <= 0 || box.bottom <= 0) continue;  // parked off-screen
+      if (box.right > window.innerWidth + 1) out.push({element: describe(el), right: round(box.right)});
+    }
+    return out;
+  }
   function accessibleName(el) {
     if (el.getAttribute('aria-label') && el.getAttribute('aria-label').trim()) return el.getAttribute('aria-label').trim();
     const by = el.getAttribute('aria-labelledby');
@@ -235,6 +247,6 @@ window.yueduA11y = (() => {
   }
   function pageLanguage() { return document.documentElement.getAttribute('lang') || ''; }
 
-  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, svgGraphicContrast, graphicContrast, controlBoundaries, focusStyles, targetSizes,
+  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, svgGraphicContrast, graphicContrast, controlBoundaries, reflowOverflow, focusStyles, targetSizes,
           unnamedControls, imagesWithoutAlt, pageLanguage};
 })();

@@ -10,7 +10,7 @@ from playwright.sync_api import expect, sync_playwright
 from experiences.config import KioskConfig
 from experiences.share import NICKNAMES, ShareUploader, queue_share
 from server.portal.accounts import create_user
-from tests.server.a11y_audit import CHECKS_JS, CHROMIUM_ARGS, audit
+from tests.server.a11y_audit import CHECKS_JS, CHROMIUM_ARGS, audit, reflow_failures
 from tests.server.portal_helpers import Clock, broken_zip, engine_of, good_zip, kiosk_auth, make_app, serving
 from wall_fixtures import NOW, TOKEN, seed
 
@@ -63,6 +63,8 @@ PLANTED = """<!doctype html><html><head><style>
   <input id="borderless" aria-label="no edge" style="border: 0"><button style="border: 0; background: none">文字按钮</button><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
   <button id="tiny" style="padding: 0; font-size: 10px">x</button>
   <p id="legend"><span aria-hidden="true" style="color: #dddddd">■</span> 浅色图例 (1.36:1)</p>
+  <div id="wide" style="width: 2000px">一行太宽的内容</div>
+  <table><tr><td style="width: 2000px">数据表可以横向滚动</td></tr></table>
   <p>A link <a href="#in-sentence">inside a sentence</a> is exempt from the size rule.</p>
   <svg width="200" height="60"><rect width="200" height="60" fill="#ffd166"/><text x="5" y="40" font-size="16"
     fill="#f4f6f8">light on yellow</text><text x="100" y="40" font-size="16" fill="#0f1720">dark</text>
@@ -97,6 +99,8 @@ def test_checker_catches_planted_faults_and_passes_the_good_pairs(browser):
     marks = {m["element"]: m["pass"] for m in report.chart_marks}
     assert marks == {"rect#faint-bar": False, "rect#dark-bar": True}  # the yellow backdrop and the stroke are no marks
     assert [(g["text"], g["pass"]) for g in report.graphics] == [("■", False)]  # a symbol is held to 3:1
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert [f.split(" reaches ")[0] for f in reflow_failures(page, "planted")] == ["planted: at 320 px div#wide"]
     messages = "\n".join(report.failures)
     assert "axe color-contrast" in messages and "button#tiny" in messages and "light on yellow" in messages
     page.close()
@@ -143,6 +147,7 @@ def _sign_in(page, url, admin):
 
 def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     app, url, admin, root = site
+    broken = broken_zip(root)
     reports = []
     page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)  # to inject axe
 
@@ -161,7 +166,7 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     check("sign-in with error")
     _sign_in(page, url, admin)
     page.goto(f"{url}/portal/upload")
-    page.get_by_label("内容包文件（.zip）").set_input_files(str(broken_zip(root)))
+    page.get_by_label("内容包文件（.zip）").set_input_files(str(broken))
     page.get_by_role("button", name="上传并检查").click()
     expect(page.locator("#package-errors")).to_be_visible()
     check("upload with field errors")
@@ -193,8 +198,23 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator(".card.once")).to_be_visible()
     check("admin users, new account shown")
-    page.goto(f"{url}/s/{_share_token(app, url, root)}")
+    share = f"/s/{_share_token(app, url, root)}"
+    page.goto(url + share)
     check("share page")
+
+    # Reflow (WCAG 1.4.10): the same pages at 320 CSS px wide, with the upload's field errors shown again.
+    page.set_viewport_size({"width": 320, "height": 640})
+    narrow = []
+    page.goto(f"{url}/portal/upload")
+    page.get_by_label("内容包文件（.zip）").set_input_files(str(broken))
+    page.get_by_role("button", name="上传并检查").click()
+    expect(page.locator("#package-errors")).to_be_visible()
+    narrow += reflow_failures(page, "upload with field errors")
+    for path in ("/portal/", "/portal/versions/1", "/portal/build/idioms", "/portal/build/poem", "/portal/build/panorama",
+                 "/portal/build/book", "/portal/build/treasure", "/portal/admin/users", "/portal/admin/kiosks",
+                 "/portal/admin/audit", "/portal/password", "/wall/reports", share, "/portal/login?lang=en"):
+        page.goto(url + path)
+        narrow += reflow_failures(page, path)
 
     for width, height, lang in ((1920, 1080, "zh-CN"), (1080, 1920, "zh-CN"), (1920, 1080, "en")):
         wall = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=True)
@@ -209,7 +229,7 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
         print("\nWCAG 2.1 AA audit (axe-core %s + tests/server/a11y_checks.js):" % reports[0].axe_version)
         for r in reports:
             print("  " + r.summary())
-    failures = [f for r in reports for f in r.failures]
+    failures = [f for r in reports for f in r.failures] + narrow
     assert not failures, "\n".join(failures)
     unknown = [(r.name, u) for r in reports for u in r.contrast_unknown]
     assert not unknown, unknown  # nothing left that axe could not measure
