@@ -74,6 +74,7 @@ class PageAudit:
 
 def audit(page, name: str, check_targets: bool = True) -> PageAudit:
     """Run axe and the project's checks on the page as it is now (after the caller has loaded it)."""
+    page.wait_for_load_state("load")  # after a click, measuring before the stylesheet arrives would mislead
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(content=AXE_JS)
     if not page.evaluate("typeof window.yueduA11y === 'object'"):
@@ -115,6 +116,7 @@ def audit(page, name: str, check_targets: bool = True) -> PageAudit:
 
 def reflow_failures(page, name: str) -> list[str]:
     """WCAG 1.4.10 on the page as loaded, at whatever width the caller set (320 CSS px for the criterion)."""
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.yueduA11y === 'object'"):
         page.add_script_tag(content=CHECKS_JS)
     width = page.evaluate("innerWidth")
