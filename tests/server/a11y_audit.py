@@ -1,5 +1,5 @@
 """WCAG 2.1 AA audit of one page in Playwright: axe-core (shipped in the axe-playwright-python wheel) for text contrast,
-names, alt and structure, plus a11y_checks.js for what axe does not measure (SVG text, focus outlines, 44px targets)."""
+names, alt and structure, plus a11y_checks.js for what axe leaves out (SVG, focus, edges, 44px targets, reflow)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,6 +12,7 @@ CHECKS_JS = (Path(__file__).with_name("a11y_checks.js")).read_text(encoding="utf
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGS = ("zh-CN", "en")
 SYMBOLS_ONLY = "contains only non-text characters"  # axe's words for a node it leaves to a person
+IN_SVG = "ts => ts.map(t => { const el = document.querySelector(t[t.length - 1]); return !!(el && el.closest('svg')); })"
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
@@ -67,9 +68,10 @@ class PageAudit:
         lowest = min((s["ratio"] for s in svg), default=None)
         marks = min((m["ratio"] for m in self.chart_marks if "ratio" in m), default=None)
         return (f"{self.name}: axe {len(self.axe_passed)} rules passed, {len(self.axe_violations)} violated; "
-                f"{self.text_checked} text elements checked (lowest {self.lowest_text}:1), {len(self.contrast_unknown)} unknown; "
-                f"{len(svg)} SVG texts (lowest {lowest}:1); {len(self.graphics)} symbols; {len(self.chart_marks)} chart marks (lowest {marks}:1); {len(self.focus)} focus outlines; {len(self.boundaries)} field edges; "
-                f"{len(self.targets)} targets; lang={self.lang}")
+                f"{self.text_checked} texts (lowest {self.lowest_text}:1), {len(self.contrast_unknown)} unknown; "
+                f"{len(svg)} SVG texts (lowest {lowest}:1); {len(self.graphics)} symbols; "
+                f"{len(self.chart_marks)} chart marks (lowest {marks}:1); {len(self.focus)} focus outlines; "
+                f"{len(self.boundaries)} field edges; {len(self.targets)} targets; lang={self.lang}")
 
 
 def audit(page, name: str, check_targets: bool = True) -> PageAudit:
@@ -85,13 +87,13 @@ def audit(page, name: str, check_targets: bool = True) -> PageAudit:
     report.axe_violations = [{"id": v["id"], "help": v["help"],
                               "nodes": [{"target": n["target"], "summary": n.get("failureSummary", "")}
                                         for n in v["nodes"]]} for v in result["violations"]]
-    in_svg = "targets => targets.map(t => { const el = document.querySelector(t[t.length - 1]); return !!(el && el.closest('svg')); })"
     for item in result["incomplete"]:
         if item["id"] == "color-contrast":
             nodes = item["nodes"]
             # axe leaves SVG text undecided; yueduA11y.svgTextContrast measures it (report.svg_text).
-            flags = page.evaluate(in_svg, [n["target"] for n in nodes])
-            symbols = [n["target"][-1] for n, svg in zip(nodes, flags) if not svg and SYMBOLS_ONLY in n.get("failureSummary", "")]
+            flags = page.evaluate(IN_SVG, [n["target"] for n in nodes])
+            symbols = [n["target"][-1] for n, svg in zip(nodes, flags)
+                       if not svg and SYMBOLS_ONLY in n.get("failureSummary", "")]
             report.graphics += page.evaluate("s => yueduA11y.graphicContrast(s)", symbols)
             report.contrast_unknown += [{"target": n["target"], "why": n.get("failureSummary", "")}
                                         for n, svg in zip(nodes, flags) if not svg and n["target"][-1] not in symbols]
@@ -120,4 +122,5 @@ def reflow_failures(page, name: str) -> list[str]:
     if not page.evaluate("typeof window.yueduA11y === 'object'"):
         page.add_script_tag(content=CHECKS_JS)
     width = page.evaluate("innerWidth")
-    return [f"{name}: at {width} px {o['element']} reaches {o['right']} px" for o in page.evaluate("yueduA11y.reflowOverflow()")]
+    return [f"{name}: at {width} px {o['element']} reaches {o['right']} px"
+            for o in page.evaluate("yueduA11y.reflowOverflow()")]

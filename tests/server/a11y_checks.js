@@ -40,7 +40,9 @@ window.yueduA11y = (() => {
     const layers = [];
     for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
       const style = getComputedStyle(node);
-      if (style.backgroundImage && style.backgroundImage !== 'none') return {unknown: 'background-image', element: describe(node)};
+      if (style.backgroundImage && style.backgroundImage !== 'none') {
+        return {unknown: 'background-image', element: describe(node)};
+      }
       const colour = parseColor(style.backgroundColor);
       if (colour && colour[3] > 0) {
         layers.push(colour);
@@ -95,7 +97,9 @@ window.yueduA11y = (() => {
   function round(x) { return Math.round(x * 100) / 100; }
   function opacityOf(el) {  // an element's own opacity times its ancestors' (SVG groups fade tooltips this way)
     let alpha = 1;
-    for (let node = el; node && node.nodeType === 1; node = node.parentElement) alpha *= parseFloat(getComputedStyle(node).opacity || '1');
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      alpha *= parseFloat(getComputedStyle(node).opacity || '1');
+    }
     return alpha;
   }
   function fillOf(el) {  // an SVG element's fill with fill-opacity and opacity applied, or null when unfilled
@@ -126,14 +130,16 @@ window.yueduA11y = (() => {
   // later shape is a backdrop (pygal's background and plot area), not a mark; unfilled strokes (guide lines) are no marks.
   function svgGraphicContrast() {
     const results = [];
-    const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+    const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5
+      && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
     for (const svg of document.querySelectorAll('svg')) {
       if (!visible(svg) || opacityOf(svg) === 0) continue;
       const under = backgroundOf(svg.parentElement || svg);
       if (under.unknown) { results.push({element: describe(svg), unknown: under.unknown}); continue; }
       const shapes = [...svg.querySelectorAll('rect, path, circle, ellipse, polygon')].filter(el => visible(el) && fillOf(el));
       const boxes = shapes.map(el => el.getBoundingClientRect());
-      const backdrop = shapes.map((el, i) => el.tagName.toLowerCase() === 'rect' && boxes.some((b, j) => j > i && inside(b, boxes[i])));
+      const backdrop = shapes.map((el, i) => el.tagName.toLowerCase() === 'rect'
+        && boxes.some((b, j) => j > i && inside(b, boxes[i])));
       shapes.forEach((el, i) => {
         if (backdrop[i]) return;
         const x = boxes[i].left + boxes[i].width / 2, y = boxes[i].top + boxes[i].height / 2;
@@ -175,7 +181,8 @@ window.yueduA11y = (() => {
       const ratio = around.colour && colour ? contrast(over(colour, around.colour), around.colour) : null;
       results.push({element: describe(el), focusVisible: el.matches(':focus-visible'), outlineStyle: style.outlineStyle,
                     outlineWidth: width, ratio: ratio === null ? null : round(ratio),
-                    pass: el.matches(':focus-visible') && style.outlineStyle !== 'none' && width >= 2 && ratio !== null && ratio >= 3});
+                    pass: el.matches(':focus-visible') && style.outlineStyle !== 'none' && width >= 2
+                          && ratio !== null && ratio >= 3});
     }
     document.activeElement && document.activeElement.blur && document.activeElement.blur();
     return results;
@@ -185,7 +192,8 @@ window.yueduA11y = (() => {
   // drawn as bare text (no border, no fill) is known by its words, as WCAG's understanding of 1.4.11 allows.
   function controlBoundaries() {
     const results = [];
-    const fields = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]):not([type=submit]):not([type=button]), select, textarea, button';
+    const fields = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file])'
+      + ':not([type=submit]):not([type=button]), select, textarea, button';
     for (const el of document.querySelectorAll(fields)) {
       if (!visible(el)) continue;
       const style = getComputedStyle(el);
@@ -243,10 +251,12 @@ window.yueduA11y = (() => {
       .filter(el => !accessibleName(el)).map(describe);
   }
   function imagesWithoutAlt() {
-    return [...document.querySelectorAll('img:not([alt]), input[type=image]:not([alt])')].map(el => el.getAttribute('src') || describe(el));
+    return [...document.querySelectorAll('img:not([alt]), input[type=image]:not([alt])')]
+      .map(el => el.getAttribute('src') || describe(el));
   }
   function pageLanguage() { return document.documentElement.getAttribute('lang') || ''; }
 
-  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, svgGraphicContrast, graphicContrast, controlBoundaries, reflowOverflow, focusStyles, targetSizes,
-          unnamedControls, imagesWithoutAlt, pageLanguage};
+  return {parseColor, luminance, contrast, over, isLarge, backgroundOf, svgTextContrast, svgGraphicContrast,
+          graphicContrast, controlBoundaries, reflowOverflow, focusStyles, targetSizes, unnamedControls,
+          imagesWithoutAlt, pageLanguage};
 })();

@@ -60,7 +60,8 @@ PLANTED = """<!doctype html><html><head><style>
   <p class="band" id="band">half-black band, #333 text</p>
   <p class="shade" id="shade">text over a gradient</p>
   <input id="nameless"><input id="faint-edge" aria-label="faint" style="border: 1px solid #dddddd">
-  <input id="borderless" aria-label="no edge" style="border: 0"><button style="border: 0; background: none">文字按钮</button><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+  <input id="borderless" aria-label="no edge" style="border: 0">
+  <button style="border: 0; background: none">文字按钮</button><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
   <button id="tiny" style="padding: 0; font-size: 10px">x</button>
   <p id="legend"><span aria-hidden="true" style="color: #dddddd">■</span> 浅色图例 (1.36:1)</p>
   <div id="wide" style="width: 2000px">一行太宽的内容</div>
