@@ -183,7 +183,7 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     page.get_by_role("button", name="回退到上一版本").click()  # nothing to roll back to: an error flash
     expect(page.locator(".flash.error")).to_be_visible()
     check("packages list with error flash")
-    for form in ("idioms", "poem", "panorama", "book", "treasure"):
+    for form in ("idioms", "poem", "panorama", "book", "treasure", "waterfall"):
         page.goto(f"{url}/portal/build/{form}")
         check(f"build {form}")
         page.locator("main form button[type=submit]").last.click()  # empty: every field error shown
@@ -212,7 +212,7 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     expect(page.locator("#package-errors")).to_be_visible()
     narrow += reflow_failures(page, "upload with field errors")
     for path in ("/portal/", "/portal/versions/1", "/portal/build/idioms", "/portal/build/poem", "/portal/build/panorama",
-                 "/portal/build/book", "/portal/build/treasure", "/portal/admin/users", "/portal/admin/kiosks",
+                 "/portal/build/book", "/portal/build/treasure", "/portal/build/waterfall", "/portal/admin/users", "/portal/admin/kiosks",
                  "/portal/admin/audit", "/portal/password", "/wall/reports", share, "/portal/login?lang=en"):
         page.goto(url + path)
         narrow += reflow_failures(page, path)
