@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 import pygame  # noqa: E402
 
-from experiences.exhibits import geometry, glb, offscreen  # noqa: E402
+from experiences.exhibits import assets3d, geometry, glb, offscreen  # noqa: E402
 
 SIZE = (1280, 720)
 GOAL_MS = 16.0
@@ -118,7 +118,7 @@ def load_times(path: Path, loads: int, cache_dir: Path | None = None) -> list[fl
     samples = []
     for _ in range(loads):
         start = time.perf_counter()
-        model = offscreen.load_model(path, cache_dir=cache_dir)
+        model = assets3d.load_model(path, cache_dir=cache_dir)
         samples.append(time.perf_counter() - start)
         model.remove_node()
     return samples
@@ -177,12 +177,12 @@ def main(argv=None) -> int:
         model.write_bytes(sphere_glb())
         triangles = glb.count_triangles(glb.read_document(model.read_bytes()))
         bam = tmp / "sphere50k.bam"
-        offscreen.load_model(model).write_bam_file(str(bam))
+        assets3d.load_model(model).write_bam_file(str(bam))
         glb_ms = median_ms(load_times(model, args.loads))
         bam_ms = median_ms(load_times(bam, args.loads))
         print(f"model load, {triangles} triangles (median of {args.loads} loads)")
         cache = tmp / "cache"
-        offscreen.load_model(model, cache_dir=cache)  # first load converts and fills the cache
+        assets3d.load_model(model, cache_dir=cache)  # first load converts and fills the cache
         cached_ms = median_ms(load_times(model, args.loads, cache))
         print(f"  {'.bam (baseline)':<48} {bam_ms:7.2f} ms")
         print(f"  {'.glb via panda3d-gltf':<48} {glb_ms:7.2f} ms   {glb_ms / bam_ms:5.2f}x baseline")

@@ -15,7 +15,7 @@ from panda3d.core import LPoint3f, LVector3f, NodePath
 from experiences.exhibits import book_pages, geometry, hud, page_curl
 from experiences.exhibits.book_text import paginate, parse_book_text
 from experiences.exhibits.exhibit import Exhibit3D, surface_to_array
-from experiences.exhibits.offscreen import texture_from_array
+from experiences.exhibits.assets3d import texture_from_array
 from experiences.exhibits.paper import aged_paper
 from experiences.i18n import t
 

@@ -108,7 +108,7 @@ def count_model_triangles(package, name: str) -> int:
     suffix = PurePosixPath(name).suffix.lower()
     if suffix in (".glb", ".gltf"):
         return glb.count_triangles(glb.read_document(package.source.read_bytes(name)))
-    from experiences.exhibits.offscreen import load_model
+    from experiences.exhibits.assets3d import load_model
 
     return panda_triangles(load_model(package.source.local_path(name)))
 

@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -452,62 +451,6 @@ def _copy_into(surface, frame: Frame) -> bool:
     rows.reshape(height, surface.get_pitch())[:, :width * 4] = np.frombuffer(frame.data, dtype=np.uint8).reshape(height, width * 4)
     del rows  # unlocks it
     return True
-
-
-def load_model(path: str | Path, cache_dir: Path | None = None) -> NodePath:
-    """A model file as a NodePath: glTF/GLB through panda3d-gltf, .bam/.egg through panda3d's loader.
-
-    With `cache_dir`, a .glb is converted once to panda3d's .bam there (keyed by its content) and later loads
-    read the .bam: bench/exhibit.py measures panda3d-gltf at tens of times the .bam load time."""
-    path = Path(path)
-    if path.suffix.lower() == ".glb" and cache_dir is not None:
-        return _load_glb_cached(path, Path(cache_dir))
-    if path.suffix.lower() in (".gltf", ".glb"):
-        import gltf
-
-        return NodePath(gltf.load_model(str(path)))
-    from panda3d.core import Filename, Loader, LoaderOptions
-
-    node = Loader.get_global_ptr().load_sync(Filename.from_os_specific(str(path)), LoaderOptions(LoaderOptions.LF_no_cache))
-    if node is None:
-        raise OSError(f"panda3d could not load {path}")
-    return NodePath(node)
-
-
-def _load_glb_cached(path: Path, cache_dir: Path) -> NodePath:
-    import hashlib
-
-    import gltf
-    from gltf.version import __version__ as gltf_version
-
-    digest = hashlib.sha256(path.read_bytes() + gltf_version.encode()).hexdigest()[:24]
-    cached = cache_dir / f"{digest}.bam"
-    if cached.is_file():
-        try:
-            return load_model(cached)
-        except OSError:
-            log.warning("model cache %s unreadable; converting again", cached)
-    model = NodePath(gltf.load_model(str(path)))
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".part.bam")
-    if model.write_bam_file(str(partial)):
-        partial.replace(cached)
-    return model
-
-
-def texture_from_array(pixels: np.ndarray, name: str = "image", mipmap: bool = True) -> Texture:
-    """A texture from an RGB or RGBA uint8 array (rows top first), e.g. a page drawn with pygame or numpy."""
-    height, width, channels = pixels.shape
-    texture = Texture(name)
-    fmt = Texture.F_rgba if channels == 4 else Texture.F_rgb
-    texture.setup_2d_texture(width, height, Texture.T_unsigned_byte, fmt)
-    # panda3d stores rows bottom-up in BGR(A) order.
-    texture.set_ram_image_as(np.ascontiguousarray(pixels[::-1]).tobytes(), "RGBA" if channels == 4 else "RGB")
-    texture.set_minfilter(Texture.FT_linear_mipmap_linear if mipmap else Texture.FT_linear)
-    texture.set_magfilter(Texture.FT_linear)
-    texture.set_wrap_u(Texture.WM_clamp)
-    texture.set_wrap_v(Texture.WM_clamp)
-    return texture
 
 
 _engine: OffscreenEngine | None = None

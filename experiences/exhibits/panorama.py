@@ -10,7 +10,8 @@ import pygame
 
 from experiences.exhibits import geometry, hud
 from experiences.exhibits.exhibit import Exhibit3D
-from experiences.exhibits.offscreen import set_vertical_fov, texture_from_array
+from experiences.exhibits.assets3d import texture_from_array
+from experiences.exhibits.offscreen import set_vertical_fov
 from experiences.exhibits.orbit import clamp
 from experiences.exhibits.resolution import texel_matched_scale
 from experiences.i18n import t

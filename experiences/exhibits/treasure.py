@@ -11,7 +11,7 @@ import pygame
 from panda3d.core import LPoint3f, LVector3f
 
 from experiences import datadir
-from experiences.exhibits import hud, offscreen, pbr
+from experiences.exhibits import assets3d, hud, offscreen, pbr
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.orbit import OrbitCamera, OrbitLimits, OrbitView
 from experiences.i18n import t
@@ -59,7 +59,7 @@ class ModelLoading:
 
     def _convert(self) -> None:
         try:
-            self.model = offscreen.load_model(self.path, cache_dir=datadir.cache_dir() / "models")
+            self.model = assets3d.load_model(self.path, cache_dir=datadir.cache_dir() / "models")
         except Exception as exc:  # any loader failure becomes the load-failure screen, not a crash
             self.error = f"{self.name}: {exc}"
 

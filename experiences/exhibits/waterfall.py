@@ -12,7 +12,7 @@ from panda3d.core import CardMaker, LPoint2f, LPoint3f, TransparencyAttrib
 
 from experiences.exhibits import hud
 from experiences.exhibits.exhibit import Exhibit3D
-from experiences.exhibits.offscreen import texture_from_array
+from experiences.exhibits.assets3d import texture_from_array
 from experiences.exhibits.waterfall_covers import YOUNG_BANDS, card_pixels
 from experiences.exhibits.waterfall_flow import (
     BASE_DEPTH,

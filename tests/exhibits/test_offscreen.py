@@ -5,7 +5,7 @@ import numpy as np
 import pygame
 import pytest
 
-from experiences.exhibits import geometry, offscreen
+from experiences.exhibits import assets3d, geometry, offscreen
 
 
 @pytest.fixture
@@ -146,13 +146,13 @@ def test_glb_is_converted_once_to_bam_in_the_cache(tmp_path):
     model = tmp_path / "box.glb"
     model.write_bytes(box_glb())
     cache = tmp_path / "cache"
-    first = offscreen.load_model(model, cache_dir=cache)
+    first = assets3d.load_model(model, cache_dir=cache)
     cached = list(cache.glob("*.bam"))
     assert len(cached) == 1
-    second = offscreen.load_model(model, cache_dir=cache)
+    second = assets3d.load_model(model, cache_dir=cache)
     assert second.find("**/+GeomNode").node().get_num_geoms() == first.find("**/+GeomNode").node().get_num_geoms()
     model.write_bytes(box_glb(scale=2.0))  # new content, new cache entry
-    offscreen.load_model(model, cache_dir=cache)
+    assets3d.load_model(model, cache_dir=cache)
     assert len(list(cache.glob("*.bam"))) == 2
 
 
@@ -224,11 +224,11 @@ def test_the_first_frame_of_a_fresh_engine_looks_ahead_with_an_identity_camera()
 
     script = (
         "import numpy as np\n"
-        "from experiences.exhibits import geometry, offscreen\n"
+        "from experiences.exhibits import assets3d, geometry, offscreen\n"
         "stage = offscreen.acquire_stage((320, 180))\n"
         "node = stage.root.attach_new_node(geometry.geom_node('s', *geometry.uv_sphere(50, 32, 16, inside=True)))\n"
         "image = np.zeros((64, 128, 3), np.uint8); image[:21] = (255, 0, 0); image[21:43] = (0, 255, 0); image[43:] = (0, 0, 255)\n"
-        "node.set_texture(offscreen.texture_from_array(image, 'bands', mipmap=False), 1)\n"
+        "node.set_texture(assets3d.texture_from_array(image, 'bands', mipmap=False), 1)\n"
         "node.set_light_off()\n"
         "stage.lens.set_near_far(0.1, 100)\n"
         "frame = np.frombuffer(stage.render_frame().data, np.uint8).reshape(180, 320, 4)\n"

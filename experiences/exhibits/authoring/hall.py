@@ -13,7 +13,7 @@ import pygame.freetype
 
 from experiences.exhibits import geometry, offscreen
 from experiences.exhibits.equirect import equirect_from_faces
-from experiences.exhibits.offscreen import texture_from_array
+from experiences.exhibits.assets3d import load_model, texture_from_array
 from experiences.exhibits.paper import _smooth_noise, aged_paper
 
 ROOM = 7.0  # half the room's width, metres
@@ -122,7 +122,7 @@ def build_hall(root, ding_glb: bytes, font_path: str | None, font_index: int = 0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ding.glb"
         path.write_bytes(ding_glb)
-        ding = offscreen.load_model(path)
+        ding = load_model(path)
     ding.reparent_to(root)
     ding.set_scale(0.8)
     ding.set_pos(0, 4.0, 0.9)
