@@ -175,3 +175,20 @@ def test_wall_page_in_both_languages(client):
     assert "今日访客" in chinese and "唐诗朗诵" in chinese and "/wall/stream?token=" in chinese
     assert "Visitors today" in english and "Tang poem recital" in english and "今日访客" not in english
     assert "<script src" not in chinese and "http://" not in chinese.replace("http://www.w3.org", "")  # no CDN
+
+
+@pytest.mark.parametrize("history", ["none", "none today"])
+def test_the_wall_shows_no_data_on_a_new_day_or_a_new_database(tmp_path, history):
+    # A new library, and every morning before the first play: the hours chart has nothing to draw.
+    app = make_app(tmp_path)
+    if history == "none today":
+        seed(app, count=200, now=NOW.replace(day=NOW.day - 3), days=2)
+    client = app.test_client()
+    page = client.get(f"/wall?token={TOKEN}")
+    assert page.status_code == 200 and "暂无数据" in page.get_data(as_text=True)
+    assert client.get(f"/wall/api/all?token={TOKEN}").status_code == 200
+    stream = client.get(f"/wall/stream?token={TOKEN}", buffered=False)
+    chunks = iter(stream.response)
+    next(chunks)  # retry:
+    assert next(chunks).startswith(b"event: panels")
+    stream.close()
