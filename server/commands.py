@@ -98,9 +98,13 @@ def run_serve(args) -> int:
     except KeyboardInterrupt:  # Ctrl-C before serving began
         pass
     finally:
+        # A second Ctrl-C or SIGTERM (a process group's stop) must not cut the clean-up short.
+        previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if rollup is not None:
             rollup.stop()
         signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
     return 0
 
 
