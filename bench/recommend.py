@@ -1,4 +1,6 @@
-"""Recommendation quality: hit-rate@5 of the co-occurrence recommender beside a popularity baseline.
+"""Recommendation quality: hit-rate@5 of the co-occurrence recommender beside a popularity baseline, and
+hit-rate@3 of the poem-level picks (server/wall/poem_picks.py, with its minimum of shared sessions) beside
+the most-read poems.
 
 Generated sessions (Zipf-popular items, visitors who stay near one topic), 80/20 split; prints both rates.
 Usage: .venv/bin/python bench/recommend.py [--sessions 20000] [--seed 1]
@@ -13,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from server.analytics.recommend import hit_rate_at_k  # noqa: E402
+from server.analytics.recommend import build_model, hit_rate_at_k, popularity_picks  # noqa: E402
+from server.wall.poem_picks import MAX_POEM_PICKS, poem_picks  # noqa: E402
 
 
 def generate_sessions(n: int, seed: int, topics: int = 12, per_topic: int = 25) -> list[list[str]]:
@@ -41,6 +44,22 @@ def generate_sessions(n: int, seed: int, topics: int = 12, per_topic: int = 25) 
     return sessions
 
 
+def poem_hit_rates(train: list[list[str]], held_out: list[list[str]], k: int = MAX_POEM_PICKS
+                   ) -> tuple[float, float, float]:
+    """Given a held-out session's first poem, is one of its other poems among the k poem picks?
+    Returns (poem picks, most-read baseline, share of first poems that got any poem pick at all)."""
+    model = build_model(train)
+    hits = base_hits = answered = total = 0
+    for session in held_out:
+        first, rest = session[0], set(session[1:])
+        total += 1
+        picks = {p.item for p in poem_picks(model, first, k)}
+        answered += bool(picks)
+        hits += bool(picks & rest)
+        base_hits += bool(set(popularity_picks(model, {first}, k)) & rest)
+    return hits / total, base_hits / total, answered / total
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=20000)
@@ -56,6 +75,15 @@ def main() -> int:
     print(f"hit-rate@5  popularity baseline:       {baseline:.3f}")
     print(f"ratio recommender / baseline: {ours / baseline:.2f}x" if baseline else "baseline 0")
     print(f"time: {elapsed:.2f} s")
+    # Poems: 300 in 12 grades of 25, the same visitor model (a family reads within one grade).
+    poems = generate_sessions(args.sessions, args.seed + 1, topics=12, per_topic=25)
+    started = time.perf_counter()
+    ours, baseline, answered = poem_hit_rates(poems[:split], poems[split:])
+    print(f"hit-rate@{MAX_POEM_PICKS} poem picks:          {ours:.3f} (a poem pick for {answered:.0%} of first poems;"
+          " the rest get package picks)")
+    print(f"hit-rate@{MAX_POEM_PICKS} most-read poems:     {baseline:.3f}")
+    print(f"ratio poem picks / most-read: {ours / baseline:.2f}x" if baseline else "baseline 0")
+    print(f"time: {time.perf_counter() - started:.2f} s")
     return 0
 
 

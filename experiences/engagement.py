@@ -163,6 +163,7 @@ class ExperienceReporter:
         self.monotonic = monotonic
         self.started_at = monotonic()
         self.closed = False
+        self.last_item: tuple[str, str] | None = None  # (type, activity IRI) of the last item reported on
 
     @property
     def elapsed(self) -> float:
@@ -219,6 +220,8 @@ class ExperienceReporter:
         }
         if result:
             statement["result"] = result
+        if item is not None:
+            self.last_item = (item.type, statement["object"]["id"])
         self.session.sink.put(statement)
         if event in ("terminated", "abandoned"):
             self.closed = True

@@ -78,6 +78,8 @@ class RunContext:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("yuedu.experience"))
     # the visitor's answer to the kiosk's age question ("3-5", "6-8", "9-12", "13+"); None: not asked or skipped
     age_band: str | None = None
+    # an item to open straight on (a poem's id from a 「what next?」 card); None: the kind's usual first screen
+    start_item: str | None = None
 
 
 class Experience:

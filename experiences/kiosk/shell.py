@@ -77,6 +77,7 @@ class KioskShell:
         self.pending_picks = None
         self.tuio = None  # experiences.input_tuio.TuioReceiver when [input] tuio_enabled
         self.open_request: str | None = None  # a package the running experience asked to open next
+        self.open_request_item: str | None = None  # ...and the item to open it on (None: its first screen)
         self.open_after_age: str | None = None  # a package picked on the attract loop, opened once age is asked
         self.surface = None
         self.quit_requested = False
@@ -295,13 +296,14 @@ class KioskShell:
         elif outcome[0] == "open":
             self.open_by_id(outcome[1])
 
-    def open_by_id(self, package_id: str) -> bool:
-        """Launch an installed package by id (a kind's `open_package` service, a pick on the attract loop)."""
+    def open_by_id(self, package_id: str, start_item: str | None = None) -> bool:
+        """Launch an installed package by id (a kind's `open_package` service, a pick on the attract loop),
+        optionally straight on one of its items (`ctx.start_item`)."""
         package = next((p for p in self.menu.packages if p.id == package_id), None)
         if package is None:
             log.warning("cannot open %s: not installed or not playable", package_id)
             return False
-        return self.launch(package)
+        return self.launch(package, start_item=start_item)
 
     def dispatch(self, event: InputEvent) -> None:
         """Give one input to whatever is on screen (the state machine already counted it as activity)."""
@@ -314,7 +316,7 @@ class KioskShell:
             if chosen is not None:
                 self.what_next = self.pending_picks = None
                 if chosen[0] == "open":
-                    self.launch(chosen[1])
+                    self.launch(chosen[1], start_item=chosen[2])
         elif self.machine.state == MENU:
             package = self.menu.handle(event)
             if package is not None:
@@ -334,7 +336,7 @@ class KioskShell:
             self.open_by_id(requested)
 
     # --- runs ---------------------------------------------------------------------------------------------
-    def launch(self, package: Package) -> bool:
+    def launch(self, package: Package, start_item: str | None = None) -> bool:
         from experiences.kiosk.host import ExperienceHost
 
         manifest = package.manifest
@@ -343,30 +345,42 @@ class KioskShell:
                          headless=self.headless, language=self.lang, clock=self.clock, catalog=self.catalog,
                          mark_activity=self.machine.mark_activity,
                          services={"fonts": self.text, "open_package": self._request_open, "kinds": self.registry},
-                         log=logging.getLogger(f"yuedu.experience.{package.kind}"), age_band=self.machine.age_band)
+                         log=logging.getLogger(f"yuedu.experience.{package.kind}"), age_band=self.machine.age_band,
+                         start_item=start_item)
         self.host = ExperienceHost(package, ctx, self.registry)
-        log.info("launching %s %s", package.id, package.version)
+        log.info("launching %s %s%s", package.id, package.version, f" on {start_item}" if start_item else "")
         if not self.host.start():
             self._fail()
             return False
         self.machine.initialized()
         return True
 
-    def _request_open(self, package_id: str) -> None:
-        """`ctx.services["open_package"]`: the running experience asks for another package once it finishes."""
-        self.open_request = package_id
+    def _request_open(self, package_id: str, start_item: str | None = None) -> None:
+        """`ctx.services["open_package"]`: the running experience asks for another package (optionally on one
+        of its items) once it finishes."""
+        self.open_request, self.open_request_item = package_id, start_item
 
     def _finish(self) -> None:
         finished = self.machine.run.package_id if self.machine.run else None
+        after = self._what_next_after(finished)
         requested, self.open_request = self.open_request, None
+        requested_item, self.open_request_item = self.open_request_item, None
         self._end_host("completed")
         self.machine.finish()
         if self.only is not None:
             self.quit_requested = True
-        elif requested and self.open_by_id(requested):
+        elif requested and self.open_by_id(requested, requested_item):
             return
         elif finished and self.picks_source is not None:
-            self._offer_what_next(finished)
+            self._offer_what_next(after)
+
+    def _what_next_after(self, finished: str | None) -> str | None:
+        """What the picks follow: the last ranked item reported on (a poem's IRI), else the finished package."""
+        from experiences.kiosk.whatnext import ITEM_TYPES_RANKED
+
+        reporter = self.host.ctx.reporter if self.host is not None else None
+        last = getattr(reporter, "last_item", None)
+        return last[1] if finished and last and last[0] in ITEM_TYPES_RANKED else finished
 
     def _offer_what_next(self, finished: str) -> None:
         """Show picks at once (cached, or the catalog's), and ask the server on a thread for fresher ones."""
@@ -395,7 +409,7 @@ class KioskShell:
         return dict(package.manifest.titles) if package else {}
 
     def _fail(self) -> None:
-        self.open_request = None
+        self.open_request = self.open_request_item = None
         self._end_host("error")
         self.machine.fail()
         if self.only is not None:

@@ -23,6 +23,7 @@ CACHE_FILE = "recommendations.json"
 TIMEOUT_SECONDS = 2.5
 MAX_PICKS = 5
 MIN_PICKS = 3
+ITEM_TYPES_RANKED = ("poem",)  # items the server ranks at item level: after one, `after` is its activity IRI
 
 # (base url, key, secret) of the server, or None while it is unknown (offline, embedded service starting).
 Endpoint = Callable[[], "tuple[str, str, str] | None"]
@@ -30,18 +31,42 @@ Endpoint = Callable[[], "tuple[str, str, str] | None"]
 
 @dataclass
 class Pick:
-    """One card: the package to open and the reason line, in both languages (empty for plain fill-ins)."""
+    """One card: the package to open (on `item_id` when set) and the reason line, in both languages
+    (empty for plain fill-ins). For an item pick `title` is the item's title (a poem's)."""
 
     package: str
     title: dict[str, str] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
+    item_type: str = ""
+    item_id: str = ""
 
     @classmethod
     def from_json(cls, data: dict) -> "Pick":
-        return cls(str(data["package"]), dict(data.get("title") or {}), dict(data.get("text") or {}))
+        return cls(str(data["package"]), dict(data.get("title") or {}), dict(data.get("text") or {}),
+                   str(data.get("item_type") or ""), str(data.get("item_id") or ""))
 
     def as_json(self) -> dict:
-        return {"package": self.package, "title": self.title, "text": self.text}
+        data = {"package": self.package, "title": self.title, "text": self.text}
+        if self.item_id:
+            data.update(item_type=self.item_type, item_id=self.item_id)
+        return data
+
+
+def after_parts(after: str) -> tuple[str, str]:
+    """(package, item id) of what was just played: a package id, or a package's or item's activity IRI."""
+    if "/activities/" not in after:
+        return after, ""
+    parts = after.split("/activities/", 1)[1].split("/")
+    item = urllib.parse.unquote("/".join(parts[2:])) if len(parts) >= 3 else ""
+    return urllib.parse.unquote(parts[0]), item
+
+
+def repeats(pick: Pick, after: str) -> bool:
+    """Whether a pick offers again what was just played: the same item, or (a package pick) the same package."""
+    package, item = after_parts(after)
+    if pick.item_id:
+        return pick.package == package and pick.item_id == item
+    return pick.package == package
 
 
 def server_root(url: str) -> str:
@@ -97,12 +122,13 @@ class PickSource:
         by_after = self._read_cache().get("by_after") or {}
         try:
             if after in by_after:
-                return [p for p in map(Pick.from_json, by_after[after]) if p.package != after]
+                return [p for p in map(Pick.from_json, by_after[after]) if not repeats(p, after)]
+            package = after_parts(after)[0]
             counts: dict[str, tuple[int, Pick]] = {}
             for picks in by_after.values():
                 for data in picks:
                     pick = Pick.from_json(data)
-                    if pick.package != after:
+                    if pick.package != package and not pick.item_id:  # fill-ins are whole packages
                         n, _ = counts.get(pick.package, (0, pick))
                         counts[pick.package] = (n + 1, Pick(pick.package, pick.title, {}))
         except (KeyError, TypeError):
@@ -141,18 +167,20 @@ class PickSource:
             request.add_header("Authorization", f"Basic {token}")
         with self.opener(request, timeout=self.timeout) as response:
             body = json.loads(response.read().decode("utf-8"))
-        return [p for p in map(Pick.from_json, body["picks"]) if p.package != after][:MAX_PICKS]
+        return [p for p in map(Pick.from_json, body["picks"]) if not repeats(p, after)][:MAX_PICKS]
 
 
 def complete(picks: list[Pick], available: list[str], after: str, titles: Callable[[str], dict[str, str]]) -> list[Pick]:
-    """Only packages this kiosk has, never the one just played; topped up from the catalog to at least three."""
+    """Only packages this kiosk has, never what was just played (`after`: a package id or an item's IRI);
+    topped up from the catalog to at least three."""
     have = set(available)
-    chosen = [p for p in picks if p.package in have and p.package != after][:MAX_PICKS]
-    seen = {p.package for p in chosen}
+    chosen = [p for p in picks if p.package in have and not repeats(p, after)][:MAX_PICKS]
+    seen = {p.package for p in chosen if not p.item_id}
+    just_played = after_parts(after)[0]
     for package in available:
         if len(chosen) >= MIN_PICKS:
             break
-        if package != after and package not in seen:
+        if package != just_played and package not in seen:
             chosen.append(Pick(package, titles(package), {}))
             seen.add(package)
     return chosen

@@ -1,4 +1,5 @@
 """The 「what next?」 screen after an experience: 3–5 big cards (cover, title, reason) and a way back to the menu.
+A card for an item (a poem) shows the item's title and opens its package on that item.
 
 Touch opens a card on release over the card it was pressed on, like the menu; keys move and select.
 """
@@ -73,8 +74,8 @@ class WhatNextScreen:
         return next((c for c in self.cards(size) if c.rect.collidepoint(x, y)), None)
 
     # --- input --------------------------------------------------------------------------------------------
-    def handle(self, event: InputEvent, size: tuple[int, int]) -> tuple[str, Package | None] | None:
-        """("open", package), ("menu", None) or None."""
+    def handle(self, event: InputEvent, size: tuple[int, int]) -> tuple[str, Package | None, str | None] | None:
+        """("open", package, item id or None), ("menu", None, None) or None."""
         if event.type == "pointer_down":
             self.touched = True
             self.pressed = self.hit(size, event.x, event.y)
@@ -93,16 +94,19 @@ class WhatNextScreen:
                 self.focus = min(len(self.picks), self.focus + 1)  # the last stop is the back button
             elif event.action == "select":
                 if self.focus >= len(self.picks):
-                    return ("menu", None)
-                return ("open", self.packages[self.picks[self.focus].package])
+                    return ("menu", None, None)
+                return self._open(self.picks[self.focus])
             elif event.action == "back":
-                return ("menu", None)
+                return ("menu", None, None)
         return None
 
     def _activate(self, card: Card):
         if card.kind == "back":
-            return ("menu", None)
-        return ("open", self.packages[self.picks[card.index].package])
+            return ("menu", None, None)
+        return self._open(self.picks[card.index])
+
+    def _open(self, pick: Pick) -> tuple[str, Package, str | None]:
+        return ("open", self.packages[pick.package], pick.item_id or None)
 
     # --- drawing ------------------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -122,6 +126,13 @@ class WhatNextScreen:
             else:
                 self._draw_pick(surface, rect, self.picks[card.index])
 
+    def card_title(self, pick: Pick) -> str:
+        """The package's title, or for an item pick the item's own (《春晓》), in the visitor's language."""
+        if pick.item_id:
+            title = pick.title.get(self.lang) or pick.title.get("zh-CN") or pick.item_id
+            return title if title.startswith("《") else f"《{title}》"
+        return self.packages[pick.package].manifest.title(self.lang)
+
     def _draw_pick(self, surface: pygame.Surface, rect: pygame.Rect, pick: Pick) -> None:
         package = self.packages[pick.package]
         title_size = max(28, min(40, rect.width // 9))
@@ -134,7 +145,7 @@ class WhatNextScreen:
         if cover.height > 24:
             surface.blit(self.covers.get(package, cover.size, self.lang), cover)
         y = rect.bottom - text_h
-        self.text.draw(surface, package.manifest.title(self.lang), (rect.centerx, y), title_size, theme.INK, "midtop")
+        self.text.draw(surface, self.card_title(pick), (rect.centerx, y), title_size, theme.INK, "midtop")
         y += title_size + 20
         for line in reason_lines:
             self.text.draw(surface, line, (rect.centerx, y), reason_size, theme.INK_SOFT, "midtop")

@@ -87,6 +87,17 @@ class RecitationBooth(Experience):
                 self.output = self.device.open_output(RECORD_RATE)
             except AudioUnavailable as exc:
                 log.warning("no speaker: %s", exc)
+        self._open_start_item(getattr(self.ctx, "start_item", None))
+
+    def _open_start_item(self, poem_id: str | None) -> None:
+        """Opened from a 「what next?」 poem card: straight to that poem's reading screen (unknown: the picker)."""
+        if not poem_id:
+            return
+        index = next((i for i, poem in enumerate(self.poems) if poem.id == poem_id), None)
+        if index is None:
+            log.warning("start item %r is not a poem of %s; showing the picker", poem_id, self.package.id)
+            return
+        self.press(f"poem:{index}")
 
     def stop(self, reason: str) -> None:
         if self.session is not None:

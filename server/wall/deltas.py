@@ -29,6 +29,8 @@ class Deltas:
     launches: Counter = field(default_factory=Counter)  # (day, branch, session, package)
     session_items: Counter = field(default_factory=Counter)  # (session, package)
     session_bands: dict[str, str] = field(default_factory=dict)
+    poem_items: Counter = field(default_factory=Counter)  # (session, package, poem)
+    poem_titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (package, poem) -> title
     readings_added: dict[int, tuple] = field(default_factory=dict)  # seq -> (day, branch, score, nickname, poem)
     readings_removed: set[int] = field(default_factory=set)
     packages: dict[str, tuple[Presence, datetime]] = field(default_factory=dict)
@@ -59,6 +61,11 @@ class Deltas:
                 self.readings_added[seq] = (day, ev.branch, round(ev.score * 100, 1), ev.nickname, ev.item_name)
             elif self.readings_added.pop(seq, None) is None:
                 self.readings_removed.add(seq)
+        if ev.item_type == "poem" and ev.item_id:
+            # any statement about a poem puts it in the session's basket (item-level co-occurrence)
+            self.poem_items[(ev.session, ev.package_id, ev.item_id)] += sign
+            if sign > 0 and not self.poem_titles.get((ev.package_id, ev.item_id)):
+                self.poem_titles[(ev.package_id, ev.item_id)] = ev.item_name[:200]
         if sign > 0:
             self._presence(ev, presence or Presence())
 

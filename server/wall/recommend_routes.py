@@ -17,6 +17,7 @@ from server.analytics.recommend import CoOccurrence, Pick, recommend
 from server.wall import queries
 from server.wall import tables as T
 from server.wall.access import kiosk_required
+from server.wall.poem_picks import poem_model, poem_pick_json, poem_picks, poem_titles
 from server.wall.routes import wall_bp, wall_services
 
 BAND_SHARE = 0.25  # an age band "fits" an item when at least this share of its banded sessions were that band
@@ -73,7 +74,9 @@ def reason_text(pick: Pick, titles: dict[str, dict[str, str]], lang: str) -> str
 @wall_bp.get("/api/recommendations")
 @kiosk_required
 def recommendations():
-    after = package_of(request.args.get("after", ""))
+    raw_after = request.args.get("after", "")
+    after = package_of(raw_after)
+    _package, item_type, item_id = split_activity_id(raw_after) if "/activities/" in raw_after else ("", "", "")
     if not after:
         return jsonify(error="give ?after=<package id or activity IRI> (what was just played)"), 400
     try:
@@ -85,8 +88,12 @@ def recommendations():
         model, bands = model_for(conn, after)
         pool = candidates_for(conn, request.args.get("kiosk", ""))
         titles = queries.package_titles(conn)
+        poems = poem_picks(poem_model(conn, after, item_id), item_id) if item_type == "poem" and item_id else []
+        names = poem_titles(conn, after) if poems else {}
     picks = recommend(model, after, k=k, age_band=age_band, item_age_bands=bands, candidates=pool)
-    return jsonify(after=after, picks=[{
+    # Poems read with this one come first; package picks fill the rest (all of them when data is thin).
+    poem_cards = [poem_pick_json(p, after, names, titles.get(after, {})) for p in poems[:max(0, k - 1)]]
+    return jsonify(after=after, picks=poem_cards + [{
         "package": p.item,
         "title": {lang: titles.get(p.item, {}).get(lang, p.item) for lang in ("zh-CN", "en")},
         "kind": titles.get(p.item, {}).get("kind", ""),
@@ -94,4 +101,4 @@ def recommendations():
         "because_of": p.because_of,
         "text": {lang: reason_text(p, titles, lang) for lang in ("zh-CN", "en")},
         "score": p.score,
-    } for p in picks])
+    } for p in picks][:k - len(poem_cards)])

@@ -28,7 +28,8 @@ from server.wall.deltas import Deltas, Presence, basket_changes, pair_changes
 
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 ALL_TABLES = (T.WallSession, T.WallCount, T.WallLaunch, T.WallReading, T.WallPackage, T.WallKiosk,
-              T.WallKioskPackage, T.WallSessionItem, T.WallItem, T.WallPair, T.WallVoided, T.WallState)
+              T.WallKioskPackage, T.WallSessionItem, T.WallItem, T.WallPair, T.WallPoemSessionItem, T.WallPoemItem,
+              T.WallPoemPair, T.WallPoem, T.WallVoided, T.WallState)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -233,6 +234,7 @@ def write_deltas(conn: Connection, d: Deltas) -> None:
     _add_counts(conn, T.WallCount, counts, ["day", "branch", "metric", "key"])
     _add_counts(conn, T.WallLaunch, d.launches, ["day", "branch", "session", "package"])
     _write_baskets(conn, d)
+    _write_poem_baskets(conn, d)
     if d.readings_added:
         _upsert(conn, T.WallReading, [{"seq": seq, "day": r[0], "branch": r[1], "score": r[2], "nickname": r[3][:200],
                                        "poem": r[4][:200]} for seq, r in d.readings_added.items()], ["seq"], None)
@@ -295,3 +297,37 @@ def _write_baskets(conn: Connection, d: Deltas) -> None:
         conn.execute(delete(T.WallSessionItem).where(T.WallSessionItem.n <= 0))
     _add_counts(conn, T.WallItem, items, ["package", "age_band"])
     _add_counts(conn, T.WallPair, pairs, ["a", "b"])
+
+
+def _write_poem_baskets(conn: Connection, d: Deltas) -> None:
+    """Poems read per session, and from how each (session, package) basket changed, per-poem and pair counts."""
+    _upsert(conn, T.WallPoem, [{"package": p, "poem": poem, "title": title} for (p, poem), title in d.poem_titles.items()],
+            ["package", "poem"], lambda ex, c: {"title": case((c.title == "", ex.title), else_=c.title)})
+    by_basket: dict[tuple[str, str], dict[str, int]] = {}
+    for (session, package, poem), n in d.poem_items.items():
+        if n:
+            by_basket.setdefault((session, package), {})[poem] = n
+    if not by_basket:
+        return
+    table = T.WallPoemSessionItem
+    current: dict[tuple[str, str], dict[str, int]] = {}
+    for chunk in _chunks(sorted({session for session, _ in by_basket})):
+        for row in conn.execute(select(table.session, table.package, table.poem, table.n).where(table.session.in_(chunk))):
+            current.setdefault((row.session, row.package), {})[row.poem] = row.n
+    items, pairs, rows = Counter(), Counter(), []
+    for (session, package), change in by_basket.items():
+        before_counts = current.get((session, package), {})
+        after_counts = dict(before_counts)
+        for poem, n in change.items():
+            after_counts[poem] = after_counts.get(poem, 0) + n
+        before = {p for p, n in before_counts.items() if n > 0}
+        after = {p for p, n in after_counts.items() if n > 0}
+        entered, left = basket_changes(before, after)
+        items.update({(package, poem): 1 for poem in entered})
+        items.update({(package, poem): -1 for poem in left})
+        pairs.update({(package, a, b): n for (a, b), n in pair_changes(before, after).items()})
+        rows += [{"session": session, "package": package, "poem": p, "n": n} for p, n in change.items()]
+    _add_counts(conn, table, Counter({(r["session"], r["package"], r["poem"]): r["n"] for r in rows}),
+                ["session", "package", "poem"])
+    _add_counts(conn, T.WallPoemItem, items, ["package", "poem"])
+    _add_counts(conn, T.WallPoemPair, pairs, ["package", "a", "b"])

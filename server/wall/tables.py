@@ -140,3 +140,45 @@ class WallVoided(Base):
     __tablename__ = "wall_voided"
 
     statement_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class WallPoemSessionItem(Base):
+    """Poems of a package read per session (any statement about the poem): the item-level basket."""
+
+    __tablename__ = "wall_poem_session_items"
+
+    session: Mapped[str] = mapped_column(String(200), primary_key=True)
+    package: Mapped[str] = mapped_column(String(200), primary_key=True)
+    poem: Mapped[str] = mapped_column(String(200), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class WallPoemItem(Base):
+    """Sessions that read a poem."""
+
+    __tablename__ = "wall_poem_items"
+
+    package: Mapped[str] = mapped_column(String(200), primary_key=True)
+    poem: Mapped[str] = mapped_column(String(200), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class WallPoemPair(Base):
+    """Sessions that read both poems of one package (stored both ways round)."""
+
+    __tablename__ = "wall_poem_pairs"
+
+    package: Mapped[str] = mapped_column(String(200), primary_key=True)
+    a: Mapped[str] = mapped_column(String(200), primary_key=True)
+    b: Mapped[str] = mapped_column(String(200), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class WallPoem(Base):
+    """A poem's title as its statements named it (the first non-empty one is kept)."""
+
+    __tablename__ = "wall_poems"
+
+    package: Mapped[str] = mapped_column(String(200), primary_key=True)
+    poem: Mapped[str] = mapped_column(String(200), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
