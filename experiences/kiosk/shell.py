@@ -389,7 +389,8 @@ class KioskShell:
 
         self.pending_picks = self.picks_source.request(finished, self.machine.age_band, self.config.kiosk.kiosk_id)
         picks = complete(self.pending_picks.cached, self._playable_ids(), finished, self._titles)
-        self.what_next = WhatNextScreen(picks, {p.id: p for p in self.menu.packages}, self.text, self.covers, self.lang)
+        self.what_next = WhatNextScreen(picks, {p.id: p for p in self.menu.packages}, self.text, self.covers, self.lang,
+                                        self.machine.age_band)
 
     def _take_fresh_picks(self) -> None:
         pending = self.pending_picks

@@ -11,6 +11,7 @@ import pygame
 
 from experiences.i18n import t
 from experiences.kiosk import theme
+from experiences.kiosk.ageband import title_gets_pinyin
 from experiences.kiosk.covers import CoverCache
 from experiences.kiosk.whatnext import Pick
 from experiences.package import Package
@@ -31,7 +32,8 @@ class Card:
 
 class WhatNextScreen:
     def __init__(self, picks: list[Pick], packages: dict[str, Package], text: TextRenderer, covers: CoverCache,
-                 lang: str = "zh-CN"):
+                 lang: str = "zh-CN", band: str | None = None):
+        self.band = band  # the visitor's age band: young bands read titles with pinyin, as on the menu
         self.text = text
         self.covers = covers
         self.lang = lang
@@ -140,13 +142,16 @@ class WhatNextScreen:
         reason = pick.text.get(self.lang) or pick.text.get("zh-CN") or ""
         reason_lines = self.text.wrap(reason, reason_size, rect.width - 32)[:3] if reason else []
         line_h = int(reason_size * 1.35)
-        text_h = title_size + 20 + 3 * line_h + 16  # the same for every card, so the covers line up
+        pinyin = title_gets_pinyin(package.manifest.age_bands, self.band)
+        ruby_h = self.text.pinyin_row_height(title_size) if pinyin else 0
+        text_h = title_size + ruby_h + 20 + 3 * line_h + 16  # the same for every card, so the covers line up
         cover = pygame.Rect(rect.left + 16, rect.top + 16, rect.width - 32, rect.height - 32 - text_h)
         if cover.height > 24:
             surface.blit(self.covers.get(package, cover.size, self.lang), cover)
         y = rect.bottom - text_h
-        self.text.draw(surface, self.card_title(pick), (rect.centerx, y), title_size, theme.INK, "midtop")
-        y += title_size + 20
+        self.text.draw(surface, self.card_title(pick), (rect.centerx, y), title_size, theme.INK, "midtop",
+                       pinyin=pinyin, ruby_color=theme.INK_SOFT)
+        y += title_size + ruby_h + 20
         for line in reason_lines:
             self.text.draw(surface, line, (rect.centerx, y), reason_size, theme.INK_SOFT, "midtop")
             y += line_h

@@ -185,3 +185,24 @@ def test_back_button_returns_to_the_menu(tmp_path):
         assert shell.what_next is None and shell.machine.state == MENU
     finally:
         shell.close()
+
+
+def test_a_young_visitors_what_next_titles_carry_pinyin(tmp_path):
+    """As on the menu: an all-ages package's card gets a pinyin row once the visitor said 3-5 or 6-8."""
+    from experiences.kiosk.covers import CoverCache
+    from experiences.kiosk.whatnext_screen import WhatNextScreen
+    from experiences.text import TextRenderer
+
+    pygame.init()
+    package = open_package(testing.write_test_package(tmp_path / "p", "org.yuedu.test.all", title="春晓诗会",
+                                                      age_bands=("all",)))
+    text = TextRenderer()
+    shots = {}
+    for band in (None, "9-12", "6-8"):
+        screen = WhatNextScreen([Pick(package.id, text={"zh-CN": "再来一次"})], {package.id: package}, text,
+                                CoverCache(text), "zh-CN", band)
+        surface = pygame.Surface(SIZE)
+        screen.draw(surface)
+        shots[band] = pygame.image.tobytes(surface, "RGB")
+    assert shots[None] == shots["9-12"]  # no pinyin for readers, nor when nobody said
+    assert shots["6-8"] != shots[None]
