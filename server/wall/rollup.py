@@ -261,6 +261,17 @@ def _chunks(items: list, size: int = 500) -> Iterable[list]:
         yield items[start:start + size]
 
 
+def _basket_change(before_counts: dict[str, int], change: dict[str, int]) -> tuple[set[str], set[str], Counter]:
+    """A basket's stored counts plus `change`: the members that entered and left, and the signed pair changes."""
+    after_counts = dict(before_counts)
+    for member, n in change.items():
+        after_counts[member] = after_counts.get(member, 0) + n
+    before = {m for m, n in before_counts.items() if n > 0}
+    after = {m for m, n in after_counts.items() if n > 0}
+    entered, left = basket_changes(before, after)
+    return entered, left, pair_changes(before, after)
+
+
 def _write_baskets(conn: Connection, d: Deltas) -> None:
     """Session baskets, and from how each basket changed, the per-item and per-pair session counts."""
     by_session: dict[str, dict[str, int]] = {}
@@ -278,19 +289,13 @@ def _write_baskets(conn: Connection, d: Deltas) -> None:
             bands[row.session] = row.age_band
     items, pairs, rows = Counter(), Counter(), []
     for session, change in by_session.items():
-        before_counts = current.get(session, {})
-        after_counts = dict(before_counts)
-        for package, n in change.items():
-            after_counts[package] = after_counts.get(package, 0) + n
         band = bands.get(session, d.session_bands.get(session, ""))
-        before = {p for p, n in before_counts.items() if n > 0}
-        after = {p for p, n in after_counts.items() if n > 0}
-        entered, left = basket_changes(before, after)
+        entered, left, pair_change = _basket_change(current.get(session, {}), change)
         for package in entered:
             items[(package, band)] += 1
         for package in left:
             items[(package, band)] -= 1
-        pairs.update(pair_changes(before, after))
+        pairs.update(pair_change)
         rows += [{"session": session, "package": p, "age_band": band, "n": n} for p, n in change.items()]
     _upsert(conn, T.WallSessionItem, rows, ["session", "package"], lambda ex, c: {"n": c.n + ex.n})
     if any(r["n"] < 0 for r in rows):
@@ -316,16 +321,10 @@ def _write_poem_baskets(conn: Connection, d: Deltas) -> None:
             current.setdefault((row.session, row.package), {})[row.poem] = row.n
     items, pairs, rows = Counter(), Counter(), []
     for (session, package), change in by_basket.items():
-        before_counts = current.get((session, package), {})
-        after_counts = dict(before_counts)
-        for poem, n in change.items():
-            after_counts[poem] = after_counts.get(poem, 0) + n
-        before = {p for p, n in before_counts.items() if n > 0}
-        after = {p for p, n in after_counts.items() if n > 0}
-        entered, left = basket_changes(before, after)
+        entered, left, pair_change = _basket_change(current.get((session, package), {}), change)
         items.update({(package, poem): 1 for poem in entered})
         items.update({(package, poem): -1 for poem in left})
-        pairs.update({(package, a, b): n for (a, b), n in pair_changes(before, after).items()})
+        pairs.update({(package, a, b): n for (a, b), n in pair_change.items()})
         rows += [{"session": session, "package": package, "poem": p, "n": n} for p, n in change.items()]
     _add_counts(conn, table, Counter({(r["session"], r["package"], r["poem"]): r["n"] for r in rows}),
                 ["session", "package", "poem"])
