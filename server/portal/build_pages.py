@@ -83,22 +83,43 @@ def _errors(report, data_file: str) -> tuple[dict[str, list[str]], list[str]]:
     return by_field, general
 
 
-def _pack_and_store(folder: Path, data_file: str, what: str, store_it: bool = True):
-    """Validate and pack the built folder, then store it like an upload; (version_id, errors, general).
-    With store_it False (the form itself had errors) it only collects the validator's problems."""
+def _pack_and_store(folder: Path, data_file: str, what: str, errors: dict[str, list[str]]):
+    """Validate and pack the built folder, then store it like an upload; (version_id or None, general problems).
+    The validator's field problems join the form's own `errors`; when the form already had some, nothing is
+    stored and only the validator's problems are collected."""
     from experiences.validation import pack_package, validate_package
 
-    if not store_it:
-        return None, *_errors(validate_package(folder), data_file)
-    zip_path = store().incoming(f"{what}.zip")
-    report = pack_package(folder, zip_path)
-    if not report.ok:
-        shutil.rmtree(zip_path.parent, ignore_errors=True)
-        return None, *_errors(report, data_file)
-    ingested = store().ingest(zip_path, acting_user().name)
-    if not ingested.ok:
-        return None, *_errors(ingested.report, data_file)
-    return ingested.version_id, {}, []
+    if errors:
+        report = validate_package(folder)
+    else:
+        zip_path = store().incoming(f"{what}.zip")
+        report = pack_package(folder, zip_path)
+        if report.ok:
+            ingested = store().ingest(zip_path, acting_user().name)
+            if ingested.ok:
+                return ingested.version_id, []
+            report = ingested.report
+        else:
+            shutil.rmtree(zip_path.parent, ignore_errors=True)
+    found, general = _errors(report, data_file)
+    for name, texts in found.items():
+        errors.setdefault(name, []).extend(texts)
+    return None, general
+
+
+def _posted_values(defaults: dict, lists: tuple[str, ...] = ()) -> dict:
+    """What the form shows: `defaults` at first, then what was posted (multi-valued fields as lists)."""
+    if request.method != "POST":
+        return {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"]} | defaults
+    form = request.form
+    return {k: form.get(k, "") for k in form} | {name: form.getlist(name) for name in ("age_bands", *lists)}
+
+
+def _form_page(template: str, values: dict, errors: dict, general: list[str], **extra):
+    """A form page again: 422 with every problem beside its field, or 200 when there is none."""
+    status = 422 if (errors or general) else 200
+    return render_template(template, values=values, errors=errors, general=general, age_bands=AGE_BANDS,
+                           **extra), status
 
 
 def _stored(version_id: int, what: str):
@@ -117,11 +138,10 @@ def _stored(version_id: int, what: str):
 @login_required("curator")
 def build_idioms():
     form = request.form
-    values = {"version": "1.0.0", "rounds": "8", "license": "CC-BY-4.0", "age_bands": ["6-8", "9-12"]}
+    values = _posted_values({"rounds": "8", "age_bands": ["6-8", "9-12"]})
     errors: dict[str, list[str]] = {}
     general: list[str] = []
     if request.method == "POST":
-        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
         text = form.get("idioms", "")
         uploaded = request.files.get("idioms_file")
         if uploaded is not None and uploaded.filename:
@@ -143,14 +163,10 @@ def build_idioms():
             with tempfile.TemporaryDirectory() as scratch:
                 folder = Path(scratch) / "idioms"
                 build_idiom_set(folder, _meta(form), records, rounds)
-                version_id, found, general = _pack_and_store(folder, "idioms.json", "idioms", store_it=not errors)
+                version_id, general = _pack_and_store(folder, "idioms.json", "idioms", errors)
             if version_id is not None:
                 return _stored(version_id, "idioms")
-            for name, texts in found.items():
-                errors.setdefault(name, []).extend(texts)
-    status = 422 if (errors or general) else 200
-    return render_template("build_idioms.html", values=values, errors=errors, general=general,
-                           age_bands=AGE_BANDS), status
+    return _form_page("build_idioms.html", values, errors, general)
 
 
 def _upload_of(name: str, suffixes: tuple[str, ...], errors: dict) -> tuple[str, bytes] | None:
@@ -167,11 +183,10 @@ def _upload_of(name: str, suffixes: tuple[str, ...], errors: dict) -> tuple[str,
 @login_required("curator")
 def build_poem_page():
     form = request.form
-    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"], "scoring": "on"}
+    values = _posted_values({"scoring": "on"})
     errors: dict[str, list[str]] = {}
     general: list[str] = []
     if request.method == "POST":
-        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
         paragraphs = [line.strip() for line in form.get("text", "").splitlines() if line.strip()]
         typed = [line.split() for line in form.get("pinyin", "").splitlines() if line.strip()]
         pinyin = poem_pinyin(paragraphs)
@@ -198,14 +213,10 @@ def build_poem_page():
             with tempfile.TemporaryDirectory() as scratch:
                 folder = Path(scratch) / "poem"
                 build_poem(folder, meta, poem, files, scoring=bool(form.get("scoring")))
-                version_id, found, general = _pack_and_store(folder, "poems.json", "poem", store_it=not errors)
+                version_id, general = _pack_and_store(folder, "poems.json", "poem", errors)
             if version_id is not None:
                 return _stored(version_id, "poem")
-            for name, texts in found.items():
-                errors.setdefault(name, []).extend(texts)
-    status = 422 if (errors or general) else 200
-    return render_template("build_poem.html", values=values, errors=errors, general=general,
-                           age_bands=AGE_BANDS), status
+    return _form_page("build_poem.html", values, errors, general)
 
 
 def _align(line: str, syllables: list[str]) -> list[str]:
@@ -219,11 +230,10 @@ def _exhibit_form(what: str, file_field: str, suffixes: tuple[str, ...], parse, 
                   defaults: dict):
     """The panorama and treasure forms: one uploaded file, one number, hotspots one per line."""
     form = request.form
-    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"]} | defaults
+    values = _posted_values(defaults)
     errors: dict[str, list[str]] = {}
     general: list[str] = []
     if request.method == "POST":
-        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
         hotspots, bad_lines = parse(form.get("hotspots", ""))
         if bad_lines:
             errors["hotspots"] = [tr(f"build.bad_hotspot_{what}", line=n, text=raw[:40]) for n, raw in bad_lines]
@@ -239,14 +249,10 @@ def _exhibit_form(what: str, file_field: str, suffixes: tuple[str, ...], parse, 
             with tempfile.TemporaryDirectory() as scratch:
                 folder = Path(scratch) / what
                 build(folder, _meta(form), upload, hotspots, number)
-                version_id, found, general = _pack_and_store(folder, "", what, store_it=not errors)
+                version_id, general = _pack_and_store(folder, "", what, errors)
             if version_id is not None:
                 return _stored(version_id, what)
-            for name, texts in found.items():
-                errors.setdefault(name, []).extend(texts)
-    status = 422 if (errors or general) else 200
-    return render_template(f"build_{what}.html", values=values, errors=errors, general=general,
-                           age_bands=AGE_BANDS), status
+    return _form_page(f"build_{what}.html", values, errors, general)
 
 
 @portal_bp.route("/build/panorama", methods=["GET", "POST"])
@@ -272,11 +278,10 @@ def build_treasure_page():
 @login_required("curator")
 def build_book_page():
     form = request.form
-    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"], "reading": "ltr"}
+    values = _posted_values({"reading": "ltr"})
     errors: dict[str, list[str]] = {}
     general: list[str] = []
     if request.method == "POST":
-        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands")}
         pages = []
         for uploaded in request.files.getlist("pages"):
             if not uploaded.filename:
@@ -292,14 +297,10 @@ def build_book_page():
             with tempfile.TemporaryDirectory() as scratch:
                 folder = Path(scratch) / "book"
                 build_book(folder, _meta(form), pages, form.get("reading", "ltr"))
-                version_id, found, general = _pack_and_store(folder, "", "book", store_it=not errors)
+                version_id, general = _pack_and_store(folder, "", "book", errors)
             if version_id is not None:
                 return _stored(version_id, "book")
-            for name, texts in found.items():
-                errors.setdefault(name, []).extend(texts)
-    status = 422 if (errors or general) else 200
-    return render_template("build_book.html", values=values, errors=errors, general=general,
-                           age_bands=AGE_BANDS), status
+    return _form_page("build_book.html", values, errors, general)
 
 
 def _number_in(form, name: str, low: float, high: float, default: float, errors: dict, whole: bool = False):
@@ -321,13 +322,10 @@ def build_waterfall_page():
     from server.portal.store import list_versions
 
     form = request.form
-    values = {"version": "1.0.0", "license": "CC-BY-4.0", "age_bands": ["all"], "which": "all", "columns": "5",
-              "speed": "2", "tags": []}
+    values = _posted_values({"which": "all", "columns": "5", "speed": "2", "tags": []}, lists=("tags",))
     errors: dict[str, list[str]] = {}
     general: list[str] = []
     if request.method == "POST":
-        values = {k: form.get(k, "") for k in form} | {"age_bands": form.getlist("age_bands"),
-                                                       "tags": form.getlist("tags")}
         packages = None
         if form.get("which") == "list":
             packages, bad_lines = parse_package_ids(form.get("packages", ""))
@@ -340,14 +338,11 @@ def build_waterfall_page():
         with tempfile.TemporaryDirectory() as scratch:
             folder = Path(scratch) / "waterfall"
             build_waterfall(folder, _meta(form), packages, form.getlist("tags"), columns, speed)
-            version_id, found, general = _pack_and_store(folder, "", "waterfall", store_it=not errors)
+            version_id, general = _pack_and_store(folder, "", "waterfall", errors)
         if version_id is not None:
             return _stored(version_id, "waterfall")
-        for name, texts in found.items():
-            errors.setdefault(name, []).extend(texts)
     known = {}
     for row in list_versions(engine()):
         known.setdefault(row["package_id"], row["title"].get(lang()) or row["title"].get("zh-CN") or "")
-    status = 422 if (errors or general) else 200
-    return render_template("build_waterfall.html", values=values, errors=errors, general=general,
-                           age_bands=AGE_BANDS, tags=WATERFALL_TAGS, known=sorted(known.items())), status
+    return _form_page("build_waterfall.html", values, errors, general, tags=WATERFALL_TAGS,
+                      known=sorted(known.items()))
