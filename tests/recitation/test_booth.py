@@ -75,6 +75,17 @@ def colour_count(surface, colour, rect=None) -> int:
     return int(np.all(pixels == np.array(colour), axis=2).sum())
 
 
+def record_unscored_take(booth):
+    """静夜思 read aloud in no-score mode: consent, countdown, a few seconds of the fixture, stop."""
+    booth.press(f"poem:{JINGYESI}")
+    booth.press("no_score")
+    booth.press("record")
+    booth.press("agree")
+    for _ in range(100):
+        frame(booth)
+    booth.press("stop")
+
+
 def tap(booth, key):
     [button] = [b for b in booth.buttons() if b.key == key]
     booth.handle(InputEvent("pointer_down", x=button.rect.centerx, y=button.rect.centery, source="touch"))
@@ -150,13 +161,7 @@ def test_a_whole_take_through_every_screen(make_booth, tmp_path, data_dir):
 
 def test_no_score_mode_records_without_a_score(make_booth, data_dir, tmp_path):
     booth = make_booth()
-    booth.press(f"poem:{JINGYESI}")
-    booth.press("no_score")
-    booth.press("record")
-    booth.press("agree")
-    for _ in range(100):
-        frame(booth)
-    booth.press("stop")
+    record_unscored_take(booth)
     assert booth.flow.screen == F.REVIEW and booth.report is None
     review = screenshot(booth, tmp_path / "screens", "13-review")
     assert colour_count(review, ACCENT) > 1000  # the "again" button; no score circle is drawn
@@ -357,13 +362,7 @@ def test_the_picker_opens_at_the_visitors_grade(make_booth, band, grades):
 
 def test_after_a_reading_the_picker_suggests_what_to_read_next(make_booth, tmp_path):
     booth = make_booth()
-    booth.press(f"poem:{JINGYESI}")
-    booth.press("no_score")
-    booth.press("record")
-    booth.press("agree")
-    for _ in range(100):
-        frame(booth)
-    booth.press("stop")
+    record_unscored_take(booth)
     assert booth.flow.screen == F.REVIEW
     booth.press("next_poem")
     assert booth.flow.screen == F.PICKER
