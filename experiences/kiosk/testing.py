@@ -107,3 +107,28 @@ def _write_cover(path: Path, seed: str) -> None:
     for i in range(6):
         pygame.draw.circle(surface, (240, 220 - i * 20, 120 + i * 15), (40 + i * 48, 120), 30)
     pygame.image.save(surface, str(path))
+
+
+def headless_shell(packages: list, data_dir: Path, *, config=None, registry: KindRegistry | None = None,
+                   size: tuple[int, int] = (960, 600), sink=None, **options):
+    """An opened KioskShell for tests and benches: headless, a simulated clock, exactly these packages, the
+    scripted kind registered; returns (shell, statement sink). Close the shell when done."""
+    from experiences.catalog import Catalog
+    from experiences.config import KioskConfig
+    from experiences.engagement import ListSink
+    from experiences.kiosk.shell import KioskShell
+    from experiences.runtime import ManualClock
+
+    sink = ListSink() if sink is None else sink
+    shell = KioskShell(config or KioskConfig(), catalog=Catalog(packages), registry=registry or registry_with_test_kind(),
+                       headless=True, size=size, clock=ManualClock(), sink=sink, data_dir=data_dir, **options)
+    shell.open()
+    return shell, sink
+
+
+def click(x: float, y: float) -> None:
+    """A mouse click at (x, y), queued for the shell's next frame."""
+    import pygame
+
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+        pygame.event.post(pygame.event.Event(kind, pos=(int(x), int(y)), button=1, touch=False))

@@ -21,6 +21,7 @@ from experiences.kiosk.ageband_screen import MIN_BUTTON_HEIGHT, SKIP, AgeBandScr
 from experiences.kiosk.menu import title_has_pinyin
 from experiences.kiosk.shell import KioskShell
 from experiences.kiosk.states import ASK_AGE, ATTRACT, IDLE_WARNING, MENU, RUNNING, KioskStateMachine
+from experiences.kiosk.testing import click
 from experiences.kiosk.whatnext import PickSource
 from experiences.package import open_package
 from experiences.runtime import ManualClock
@@ -47,22 +48,14 @@ def make_shell(tmp_path):
         config = KioskConfig()
         if ask is not None:
             config.kiosk.ask_age_band = ask
-        sink = ListSink()
-        shell = KioskShell(config, catalog=Catalog(packages), registry=testing.registry_with_test_kind(),
-                           headless=True, size=SIZE, clock=ManualClock(), sink=sink, data_dir=tmp_path / "data",
-                           picks_source=picks_source)
-        shell.open()
+        shell, sink = testing.headless_shell(packages, tmp_path / "data", config=config, size=SIZE,
+                                             picks_source=picks_source)
         shells.append(shell)
         return shell, sink
 
     yield make
     for shell in shells:
         shell.close()
-
-
-def click(x, y):
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(int(x), int(y)), button=1, touch=False))
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(int(x), int(y)), button=1, touch=False))
 
 
 def key(k):

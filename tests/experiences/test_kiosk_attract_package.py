@@ -6,17 +6,15 @@ import numpy as np
 import pygame
 import pytest
 
-from experiences.catalog import Catalog
 from experiences.config import KioskConfig, parse_config
-from experiences.engagement import VERBS, ListSink
+from experiences.engagement import VERBS
 from experiences.kinds import default_registry
 from experiences.kiosk import testing
 from experiences.kiosk.attract import AttractScreen
 from experiences.kiosk.attract_host import HostedAttract
-from experiences.kiosk.shell import KioskShell
 from experiences.kiosk.states import ATTRACT, MENU, RUNNING
+from experiences.kiosk.testing import click
 from experiences.package import open_package
-from experiences.runtime import ManualClock
 
 from tests.exhibits.helpers import write_package
 
@@ -41,21 +39,14 @@ def make_shell(tmp_path):
         config = KioskConfig()
         config.kiosk.attract_package = attract_package
         config.kiosk.ask_age_band = False  # straight to the menu (the age question: test_kiosk_ageband.py)
-        sink = ListSink()
-        shell = KioskShell(config, catalog=Catalog(packages), registry=testing.registry_with_test_kind(default_registry()),
-                           headless=True, size=SIZE, clock=ManualClock(), sink=sink, data_dir=tmp_path / "data")
-        shell.open()
+        shell, sink = testing.headless_shell(packages, tmp_path / "data", config=config, size=SIZE,
+                                             registry=testing.registry_with_test_kind(default_registry()))
         shells.append(shell)
         return shell, sink
 
     yield make
     for shell in shells:
         shell.close()
-
-
-def click(x, y):
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(int(x), int(y)), button=1, touch=False))
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(int(x), int(y)), button=1, touch=False))
 
 
 def run_frames(shell, n):

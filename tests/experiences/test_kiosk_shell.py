@@ -14,9 +14,9 @@ from experiences.engagement import VERBS, ListSink
 from experiences.kiosk import testing
 from experiences.kiosk.shell import KioskShell
 from experiences.kiosk.states import ATTRACT, ERROR, IDLE_WARNING, MENU, RUNNING
+from experiences.kiosk.testing import click
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
 from experiences.package import open_package
-from experiences.runtime import ManualClock
 
 SIZE = (960, 600)
 DT = 1 / 60
@@ -39,22 +39,13 @@ def make_shell(tmp_path):
             packages.append(open_package(folder))
         config = KioskConfig()
         config.kiosk.ask_age_band = False  # straight to the menu (the age question: test_kiosk_ageband.py)
-        sink = ListSink()
-        shell = KioskShell(config, catalog=Catalog(packages), registry=testing.registry_with_test_kind(),
-                           headless=True, size=SIZE, clock=ManualClock(), sink=sink, data_dir=tmp_path / "data",
-                           **shell_options)
-        shell.open()
+        shell, sink = testing.headless_shell(packages, tmp_path / "data", config=config, size=SIZE, **shell_options)
         shells.append(shell)
         return shell, sink
 
     yield make
     for shell in shells:
         shell.close()
-
-
-def click(x, y):
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1, touch=False))
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1, touch=False))
 
 
 def run_frames(shell, n):

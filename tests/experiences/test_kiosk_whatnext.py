@@ -12,15 +12,13 @@ import pygame
 import pytest
 from werkzeug.serving import make_server
 
-from experiences.catalog import Catalog
 from experiences.config import KioskConfig
-from experiences.engagement import VERBS, ListSink
+from experiences.engagement import VERBS
 from experiences.kiosk import testing
-from experiences.kiosk.shell import KioskShell
 from experiences.kiosk.states import MENU, RUNNING
+from experiences.kiosk.testing import click
 from experiences.kiosk.whatnext import CACHE_FILE, Pick, PickSource, complete, server_root
 from experiences.package import open_package
-from experiences.runtime import ManualClock
 
 SIZE = (1280, 720)
 
@@ -114,11 +112,6 @@ def _no_age_question() -> KioskConfig:
     return config
 
 
-def click(x, y):
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1, touch=False))
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1, touch=False))
-
-
 def test_shell_shows_what_next_after_an_experience_and_opens_a_pick(tmp_path):
     packages = [open_package(testing.write_test_package(tmp_path / f"pkg{n}", f"org.yuedu.test.p{n:02d}",
                                                        title=f"测试体验{n}", finish_after_frames=5))
@@ -129,11 +122,8 @@ def test_shell_shows_what_next_after_an_experience_and_opens_a_pick(tmp_path):
              {"package": "not-on-this-kiosk"}]
     source = PickSource(lambda: ("http://kiosk-server/xapi", "key", "secret"), tmp_path / "data",
                         opener=_answer(fresh))
-    sink = ListSink()
-    shell = KioskShell(_no_age_question(), catalog=Catalog(packages), registry=testing.registry_with_test_kind(),
-                       headless=True, size=SIZE, clock=ManualClock(), sink=sink, data_dir=tmp_path / "data",
-                       picks_source=source)
-    shell.open()
+    shell, sink = testing.headless_shell(packages, tmp_path / "data", config=_no_age_question(), size=SIZE,
+                                         picks_source=source)
     try:
         click(5, 5)
         shell.frame(1 / 60)
@@ -166,10 +156,8 @@ def test_back_button_returns_to_the_menu(tmp_path):
     packages = [open_package(testing.write_test_package(tmp_path / f"pkg{n}", f"org.yuedu.test.p{n:02d}",
                                                        finish_after_frames=3)) for n in range(3)]
     source = PickSource(lambda: None, tmp_path / "data")  # offline, nothing cached: catalog picks
-    shell = KioskShell(_no_age_question(), catalog=Catalog(packages), registry=testing.registry_with_test_kind(),
-                       headless=True, size=SIZE, clock=ManualClock(), sink=ListSink(), data_dir=tmp_path / "data",
-                       picks_source=source)
-    shell.open()
+    shell, _sink = testing.headless_shell(packages, tmp_path / "data", config=_no_age_question(), size=SIZE,
+                                          picks_source=source)
     try:
         click(5, 5)
         shell.frame(1 / 60)

@@ -10,16 +10,15 @@ from pathlib import Path
 
 import pygame
 
-from experiences.catalog import Catalog
 from experiences.config import KioskConfig
-from experiences.engagement import VERBS, Item, ListSink
+from experiences.engagement import VERBS, Item
 from experiences.kinds import default_registry
 from experiences.kiosk import testing
-from experiences.kiosk.shell import KioskShell
 from experiences.kiosk.states import MENU, RUNNING
+from experiences.kiosk.testing import click
 from experiences.kiosk.whatnext import Pick, PickSource, after_parts, complete, repeats
 from experiences.package import open_package
-from experiences.runtime import InputEvent, ManualClock
+from experiences.runtime import InputEvent
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "recitation"))
 from poems_package import open_poems_package  # noqa: E402
@@ -54,11 +53,6 @@ def _answer(picks, asked):
     return opener
 
 
-def click(x, y):
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1, touch=False))
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1, touch=False))
-
-
 def test_a_poem_pick_opens_the_booth_on_that_poem(tmp_path):
     booth_package = open_poems_package(tmp_path / "poems")
     tests = [open_package(testing.write_test_package(tmp_path / f"pkg{n}", f"org.yuedu.test.p{n:02d}",
@@ -71,13 +65,11 @@ def test_a_poem_pick_opens_the_booth_on_that_poem(tmp_path):
     asked: list[str] = []
     source = PickSource(lambda: ("http://kiosk-server/xapi", "key", "secret"), tmp_path / "data",
                         opener=_answer(fresh, asked))
-    sink = ListSink()
     config = KioskConfig()
     config.kiosk.ask_age_band = False
-    shell = KioskShell(config, catalog=Catalog([booth_package, *tests]),
-                       registry=testing.registry_with_test_kind(default_registry()), headless=True, size=SIZE,
-                       clock=ManualClock(), sink=sink, data_dir=tmp_path / "data", picks_source=source)
-    shell.open()
+    shell, sink = testing.headless_shell([booth_package, *tests], tmp_path / "data", config=config, size=SIZE,
+                                         registry=testing.registry_with_test_kind(default_registry()),
+                                         picks_source=source)
     try:
         click(5, 5)
         shell.frame(1 / 60)
@@ -121,10 +113,9 @@ def test_a_package_pick_still_opens_the_package_first_screen(tmp_path):
                         opener=_answer([{"package": RECITAL, "title": {"zh-CN": "朗诵亭"}}], []))
     config = KioskConfig()
     config.kiosk.ask_age_band = False
-    shell = KioskShell(config, catalog=Catalog([booth_package, test]),
-                       registry=testing.registry_with_test_kind(default_registry()), headless=True, size=SIZE,
-                       clock=ManualClock(), sink=ListSink(), data_dir=tmp_path / "data", picks_source=source)
-    shell.open()
+    shell, _sink = testing.headless_shell([booth_package, test], tmp_path / "data", config=config, size=SIZE,
+                                          registry=testing.registry_with_test_kind(default_registry()),
+                                          picks_source=source)
     try:
         click(5, 5)
         shell.frame(1 / 60)
