@@ -80,6 +80,7 @@ class RollupJob:
         self.batch = batch
         self.changed = threading.Condition()
         self.version = 0
+        self._seen_mark: int | None = None  # the watermark notice() saw last
         self._lock = threading.Lock()
 
     def watermark(self) -> int:
@@ -90,7 +91,7 @@ class RollupJob:
     def notice(self) -> bool:
         """When another process runs the job: advance `version` if the watermark moved since last seen."""
         mark = self.watermark()
-        if mark == getattr(self, "_seen_mark", None):
+        if mark == self._seen_mark:
             return False
         self._seen_mark = mark
         with self.changed:
