@@ -57,11 +57,8 @@ class Exhibit3D(Experience):
     def stop(self, reason: str) -> None:
         try:
             elapsed = max(0.0, self.ctx.clock.now() - self.started_at)
-            place = self.ctx.reporter.session.place
-            # xAPI wants extension keys to be IRIs: the library's own extension namespace.
-            extensions = {place.iri("extensions", key): value for key, value in self.progress_extensions().items()}
             self.ctx.reporter.report("progressed", result=build_result(
-                duration=elapsed, completion=reason == "completed", extensions=extensions))
+                duration=elapsed, completion=reason == "completed", extensions=self.progress_extensions()))
         finally:
             if self.stage is not None:
                 self.stage.release()
