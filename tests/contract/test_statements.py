@@ -119,6 +119,8 @@ def test_chain_game(run):
     finally:
         exp.stop("completed")
     seen = keep_contract(sink.statements)
+    answered = [s for s in sink.statements if verbs([s]) == ["answered"]]
+    assert len(answered) >= 2, verbs(sink.statements)
     assert seen["answered"] == {"attempts", "hints", "follows", "chain-length"}
     assert seen["scored"] == {"chain-length", "hints", "end"}
 
@@ -288,3 +290,87 @@ def test_waterfall_pick(exhibit):
     seen = keep_contract(sink.statements)
     assert verbs(sink.statements) == ["experienced", "progressed"]
     assert seen["progressed"] == {"items-experienced", "covers-shown"}
+
+
+# --- the kiosk shell: its own statements and a what-next card ------------------------------------------------------
+def test_kiosk_session_with_what_next(tmp_path):
+    from experiences.config import KioskConfig
+    from experiences.kiosk import testing
+    from experiences.kiosk.states import ASK_AGE, ATTRACT, MENU, RUNNING
+    from experiences.kiosk.testing import click
+    from experiences.kiosk.whatnext import PickSource
+    from experiences.package import open_package
+
+    from .helpers import PLACE
+
+    size = (960, 600)
+    packages = [open_package(testing.write_test_package(tmp_path / f"pkg{n}", f"org.yuedu.test.p{n:02d}",
+                                                       title=f"测试体验{n}", finish_after_frames=5))
+                for n in range(3)]
+    config = KioskConfig()
+    config.server.activity_base = PLACE.activity_base
+    config.kiosk.kiosk_id, config.kiosk.branch, config.kiosk.library = PLACE.kiosk_id, PLACE.branch, PLACE.library
+    source = PickSource(lambda: None, tmp_path / "data")  # offline, nothing cached: picks from the catalog
+    shell, sink = testing.headless_shell(packages, tmp_path / "data", config=config, size=size, picks_source=source)
+    try:
+        shell.frame(1 / 60)
+        click(5, 5)  # wake the kiosk: the age question
+        shell.frame(1 / 60)
+        assert shell.machine.state == ASK_AGE
+        choice = next(c for c in shell.age_screen.choices(size) if c.band == "6-8")
+        click(*choice.rect.center)
+        shell.frame(1 / 60)
+        assert shell.machine.state == MENU
+        card = next(t for t in shell.menu.targets() if t.kind == "card" and t.index == 0)
+        click(*card.rect.center)
+        for _ in range(8):  # the scripted run finishes: terminated, then the what-next cards
+            shell.frame(1 / 60)
+        assert shell.what_next is not None
+        pick = shell.what_next.cards(size)[0]
+        picked = shell.what_next.picks[pick.index].package
+        click(*pick.rect.center)
+        shell.frame(1 / 60)
+        assert shell.machine.state == RUNNING
+        shell.clock.advance(95)  # the visitor walks away mid-run: warning, then reset
+        for _ in range(6):
+            shell.frame(1 / 60)
+        shell.clock.advance(15)
+        for _ in range(6):
+            shell.frame(1 / 60)
+        assert shell.machine.state == ATTRACT
+    finally:
+        shell.close()
+    keep_contract(sink.statements)
+    kiosk_verbs = [v for v in verbs(sink.statements) if v != "completed"]  # "completed" is the scripted kind's
+    assert kiosk_verbs == ["launched", "initialized", "terminated", "launched", "initialized", "abandoned"]
+    launched = [s for s in sink.statements if verbs([s]) == ["launched"]]
+    assert launched[1]["object"]["id"] == PLACE.iri("activities", picked) != launched[0]["object"]["id"]
+    assert {s["context"]["extensions"][EXTENSION_NAMESPACE + "age-band"] for s in sink.statements} == {"6-8"}
+
+
+# --- the namespace itself -----------------------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_name_is_documented_and_the_server_reads_the_same_namespace():
+    from experiences.engagement import extension_iri, extension_name
+
+    doc = (ROOT / "docs" / "engagement-outbox.md").read_text(encoding="utf-8")
+    assert EXTENSION_NAMESPACE in doc
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", doc, flags=re.M))
+    assert documented == set(EXTENSIONS)
+    assert events.EXTENSION_NAMESPACE == EXTENSION_NAMESPACE  # the server's mirror of the kiosk's constant
+    for name in EXTENSIONS:
+        for key in (extension_iri(name), f"https://any-library.example.org/base/extensions/{name}"):
+            assert events.extension_name(key) == extension_name(key) == name
+
+
+def test_kinds_pass_short_names_and_never_build_extension_iris():
+    """Only experiences/engagement.py makes extension IRIs: no kind names the namespace or the old form."""
+    offenders = []
+    for folder in ("games", "recitation", "experiences/exhibits", "experiences/kiosk"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"iri\(\s*[\"']extensions[\"']|/extensions/|w3id\.org/yuedu", text):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
