@@ -149,6 +149,15 @@ def package_kinds(engine):
         return dict(conn.execute(select(WallPackage.package, WallPackage.kind)).all())
 
 
+def wall_tables(engine) -> dict:
+    """Every row of every rollup table (what the wall, its reports and the recommendations read)."""
+    from server.wall.rollup import ALL_TABLES
+
+    with engine.connect() as conn:
+        return {table.__tablename__: sorted(tuple(str(v) for v in row) for row in conn.execute(select(table)).all())
+                for table in ALL_TABLES if table.__tablename__ != "wall_state"}
+
+
 def test_statements_stored_with_old_and_new_extension_keys_roll_up_alike(engine, tmp_path):
     pairs = list(generate.generate(600, NOW, days=8, seed=12))
     assert all(key.startswith(EXTENSION_NAMESPACE) for s, _ in pairs for key in s["context"]["extensions"])
@@ -161,6 +170,9 @@ def test_statements_stored_with_old_and_new_extension_keys_roll_up_alike(engine,
     generate.bulk_insert(engine, [(with_old_keys(s) if i % 2 else s, stored) for i, (s, stored) in enumerate(pairs)])
     RollupJob(engine, "Asia/Shanghai").run()
     assert same(engine) == new
+    tables = wall_tables(engine)
+    assert tables == wall_tables(reference)
+    assert all(tables[name] for name in ("wall_kiosks", "wall_kiosk_packages", "wall_readings", "wall_sessions"))
     assert package_kinds(engine) == package_kinds(reference) and set(package_kinds(engine).values()) >= {
         "idiom-lanterns", "idiom-chain", "recitation"}
     assert new["branches_week"] and new["kiosks_today"] and new["age_bands_week"]
