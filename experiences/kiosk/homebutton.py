@@ -77,10 +77,10 @@ class HomeButton:
         pygame.draw.rect(tile, theme.PAPER, face, border_radius=radius)
         border = max(2, round((9 if pressed else 5) * scale))
         pygame.draw.rect(tile, theme.INK, face, width=border, border_radius=radius)
-        _draw_house(tile, (face.centerx, face.top + round(46 * scale)), round(68 * scale), pressed)
+        _draw_house(tile, (face.centerx, face.top + round(40 * scale)), round(58 * scale), pressed)
         label = t("kiosk_home.label", self.lang)
-        size = max(14, round((40 if has_han(label) else 34) * scale))
-        self.text.draw(tile, label, (face.centerx, face.bottom - round(14 * scale)), size, theme.INK, "midbottom",
+        size = max(14, round((38 if has_han(label) else 34) * scale))
+        self.text.draw(tile, label, (face.centerx, face.bottom - round(10 * scale)), size, theme.INK, "midbottom",
                        pinyin=True, ruby_color=theme.INK_SOFT, ruby_size=max(10, round(22 * scale)))
         return tile
 
