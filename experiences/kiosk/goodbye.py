@@ -66,7 +66,7 @@ class Goodbye:
                                                           "kiosk_goodbye.thanks", other),
                                                box, max(16, round(30 * scale)), theme.PAPER)
         self.text.draw(surface, t("kiosk_goodbye.tap", self.lang), (centre_x, height - round(48 * scale)),
-                       max(16, round(32 * scale)), theme.PAPER, "midbottom")
+                       max(16, round(32 * scale)), theme.PAPER, "midbottom", pinyin=self.pinyin)
 
 
 def _draw_smile(surface: pygame.Surface, centre: tuple[int, int], radius: int) -> None:
