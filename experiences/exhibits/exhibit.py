@@ -68,6 +68,13 @@ class Exhibit3D(Experience):
         """Counts added to the time-spent statement (e.g. pages read)."""
         return {"items-experienced": len(self.experienced)}
 
+    visit_item, visit_key = "hotspot", "exhibit.visit_hotspots"  # what the goodbye counts, and how it says it
+
+    def visit_summary(self) -> str | None:
+        """For the kiosk's goodbye: how many of `visit_item` the visitor opened (None: none, or no `visit_key`)."""
+        count = sum(1 for kind, _ in self.experienced if kind == self.visit_item)
+        return t(self.visit_key, self.ctx.language, count=count) if count and self.visit_key else None
+
     # ---- content helpers ----------------------------------------------------------------------------------
     def local(self, texts: dict | str | None) -> str:
         if isinstance(texts, str):
