@@ -24,8 +24,11 @@ DEFAULTS: dict = {
     "WALL_ROLLUP_BATCH": 1000,
     # A kiosk that has sent nothing for this long is shown as silent.
     "WALL_SILENT_MINUTES": 30,
-    # The live page is re-sent at least this often (the day rolls over, kiosks fall silent) even with no data.
-    "WALL_REFRESH_SECONDS": 60.0,
+    # Each open wall page asks for its panels this often (a short request: "no change" is a 204 and holds no
+    # worker thread); the panels also change every minute (the clock in the header, silent kiosks).
+    "WALL_POLL_SECONDS": 5.0,
+    # A lobby screen not heard from for this long has gone away (see /wall/api/screens).
+    "WALL_SCREEN_GONE_SECONDS": 30.0,
     # Library name shown in the wall's header.
     "WALL_LIBRARY_NAME": "",
     # A function returning the current UTC time (tests pin it); None is the real clock.
