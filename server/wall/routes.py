@@ -88,8 +88,11 @@ def render_panels(lang: str) -> tuple[str, dict]:
                       timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])))
     html = render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS,
                            library=app.config["WALL_LIBRARY_NAME"])
-    # The panels' version is their content's digest: equal panels, equal version, even across restarts.
-    rendered = (html, {"view": view, "version": hashlib.blake2b(html.encode(), digest_size=8).hexdigest()})
+    # The panels' version is their content's digest: equal panels, equal version, even across restarts. The JSON
+    # answer is made once too: every screen asking gets the same bytes.
+    version = hashlib.blake2b(html.encode(), digest_size=8).hexdigest()
+    rendered = (html, {"view": view, "version": version,
+                       "json": json.dumps({"html": html, "version": version}, ensure_ascii=False).encode()})
     with services.lock:
         if len(services.panels) > 8:
             services.panels.clear()
@@ -117,11 +120,11 @@ def wall_panels():
     lang = _lang()
     wall_services().screens.seen(request.args.get("screen", ""), settings.now(current_app), lang,
                                  request.remote_addr or "")
-    html, context = render_panels(lang)
+    _, context = render_panels(lang)
     if request.args.get("have") == context["version"]:
         response = Response(status=204)
     else:
-        response = jsonify(html=html, version=context["version"])
+        response = Response(context["json"], mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -131,9 +134,8 @@ def wall_panels():
 def wall_stream():
     """For wall pages opened before /wall/panels: one Server-Sent Event with the panels, then the stream ends and
     the browser's EventSource connects again after `retry` (5 s). It never holds a worker thread."""
-    html, context = render_panels(_lang())
-    body = (f"retry: 5000\n\nevent: panels\n"
-            f"data: {json.dumps({'html': html, 'version': context['version']}, ensure_ascii=False)}\n\n")
+    _, context = render_panels(_lang())
+    body = b"retry: 5000\n\nevent: panels\ndata: " + context["json"] + b"\n\n"
     return Response(body, mimetype="text/event-stream", headers={"Cache-Control": "no-cache"})
 
 
