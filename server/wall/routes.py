@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
 
 from experiences.i18n import normalize, register_catalog_dir, t
-from server.wall import charts, queries, settings
+from server.wall import charts, lobby, queries, settings
 from server.wall.access import wall_token_required
 from server.wall.rollup import RollupJob
 from server.wall.screens import Screens
@@ -50,6 +50,10 @@ def _run_on_timer(job: RollupJob, seconds: float, stop: threading.Event, watch: 
 @wall_bp.record_once
 def _set_up(state) -> None:
     app = state.app
+    if "WALL_TOKEN" not in app.config:  # given as None: no wall
+        from experiences import datadir
+
+        app.config["WALL_TOKEN"] = lobby.wall_token(datadir.server_dir())  # YUEDU_WALL_TOKEN, or kept, made once
     settings.apply_defaults(app)
     register_catalog_dir(Path(__file__).resolve().parent.parent / "messages")
     engine = app.extensions["yuedu"].engine

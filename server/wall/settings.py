@@ -9,7 +9,8 @@ if TYPE_CHECKING:  # the launcher reads DEFAULTS for its options without importi
     from flask import Flask
 
 DEFAULTS: dict = {
-    # The lobby screen opens /wall?token=<WALL_TOKEN>; with no token set the wall is closed (404).
+    # The lobby screen opens /wall?token=<WALL_TOKEN>. Not given: YUEDU_WALL_TOKEN, else the token kept in
+    # <data dir>/server/wall-token (made on first use, server/wall/lobby.py); given as None: no wall (404).
     "WALL_TOKEN": None,
     # "Today" and "this week" are cut in this zone (IANA name); changing it rebuilds the rollups.
     "WALL_TIMEZONE": "Asia/Shanghai",

@@ -36,6 +36,8 @@ def served(tmp_path, data_dir):
     try:
         match = re.search(r"http://127\.0\.0\.1:(\d+)/xapi/", process.stdout.readline())
         assert match, "serve did not start"
+        wall_line = process.stdout.readline()  # stdout is a pipe here, not a terminal: no token
+        assert f":{match.group(1)}/wall?token=…" in wall_line and TOKEN not in wall_line
         yield int(match.group(1)), f"{made.principal.key}:{made.secret}"
     finally:
         process.send_signal(signal.SIGTERM)
