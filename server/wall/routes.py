@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -32,7 +33,9 @@ class WallServices:
     screens: Screens
     # Rendered panels per (language, rollup version, minute): many lobby screens cost one render.
     panels: dict = field(default_factory=dict)
+    latest: dict = field(default_factory=dict)  # language -> (minute, monotonic time, panels) of the last render
     lock: threading.Lock = field(default_factory=threading.Lock)
+    render_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def wall_services(app: Flask | None = None) -> WallServices:
@@ -77,31 +80,53 @@ def _lang() -> str:
 
 
 def render_panels(lang: str) -> tuple[str, dict]:
+    """The panels in `lang` as (html, {"view", "version", "json"}), rendered once for every screen asking.
+
+    Rendering costs ~50 ms of CPU (the SVG charts) under the GIL the request threads share: while statements pour
+    in and the rollups advance every second, panels are rendered again at most every WALL_RENDER_SECONDS (the
+    minute in the header always shows), and by one thread at a time."""
     app = current_app
     services = wall_services()
     now = settings.now(app)
-    key = (lang, services.job.version, now.replace(second=0, microsecond=0))
+    minute = now.replace(second=0, microsecond=0)
+    key = (lang, services.job.version, minute)
     with services.lock:
-        hit = services.panels.get(key)
+        hit = _cached(services, key, float(app.config["WALL_RENDER_SECONDS"]))
     if hit is not None:
         return hit
-    figures = queries.rollup_figures(services.job.engine, now, services.tz)
-    with services.job.engine.connect() as conn:
-        titles = queries.package_titles(conn)
-    view = build_view(figures, titles, now, services.tz, lang,
-                      timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])))
-    html = render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS,
-                           library=app.config["WALL_LIBRARY_NAME"])
-    # The panels' version is their content's digest: equal panels, equal version, even across restarts. The JSON
-    # answer is made once too: every screen asking gets the same bytes.
-    version = hashlib.blake2b(html.encode(), digest_size=8).hexdigest()
-    rendered = (html, {"view": view, "version": version,
-                       "json": json.dumps({"html": html, "version": version}, ensure_ascii=False).encode()})
-    with services.lock:
-        if len(services.panels) > 8:
-            services.panels.clear()
-        services.panels[key] = rendered
+    with services.render_lock:
+        with services.lock:
+            hit = services.panels.get(key)  # another thread rendered them while this one waited
+        if hit is not None:
+            return hit
+        figures = queries.rollup_figures(services.job.engine, now, services.tz)
+        with services.job.engine.connect() as conn:
+            titles = queries.package_titles(conn)
+        view = build_view(figures, titles, now, services.tz, lang,
+                          timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])))
+        html = render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS,
+                               library=app.config["WALL_LIBRARY_NAME"])
+        # The panels' version is their content's digest: equal panels, equal version, even across restarts. The
+        # JSON answer is made once too: every screen asking gets the same bytes.
+        version = hashlib.blake2b(html.encode(), digest_size=8).hexdigest()
+        rendered = (html, {"view": view, "version": version,
+                           "json": json.dumps({"html": html, "version": version}, ensure_ascii=False).encode()})
+        with services.lock:
+            if len(services.panels) > 8:
+                services.panels.clear()
+            services.panels[key] = rendered
+            services.latest[lang] = (minute, time.monotonic(), rendered)
     return rendered
+
+
+def _cached(services: WallServices, key: tuple, fresh_for: float):
+    hit = services.panels.get(key)
+    if hit is None and fresh_for > 0:
+        lang, _, minute = key
+        latest = services.latest.get(lang)
+        if latest is not None and latest[0] == minute and time.monotonic() - latest[1] < fresh_for:
+            hit = latest[2]  # the rollups moved on a moment ago: these panels are young enough
+    return hit
 
 
 @wall_bp.get("/wall")

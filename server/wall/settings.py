@@ -28,6 +28,9 @@ DEFAULTS: dict = {
     # Each open wall page asks for its panels this often (a short request: "no change" is a 204 and holds no
     # worker thread); the panels also change every minute (the clock in the header, silent kiosks).
     "WALL_POLL_SECONDS": 5.0,
+    # Panels are rendered again at most this often while the rollups keep moving (~50 ms of CPU each); 0: on every
+    # change (tests).
+    "WALL_RENDER_SECONDS": 5.0,
     # A lobby screen not heard from for this long has gone away (see /wall/api/screens).
     "WALL_SCREEN_GONE_SECONDS": 30.0,
     # Library name shown in the wall's header.

@@ -237,3 +237,18 @@ def test_the_wall_shows_no_data_on_a_new_day_or_a_new_database(tmp_path, history
     assert page.status_code == 200 and "暂无数据" in page.get_data(as_text=True)
     assert client.get(f"/wall/api/all?token={TOKEN}").status_code == 200
     assert "暂无数据" in client.get(f"/wall/panels?token={TOKEN}").get_json()["html"]
+
+
+def test_panels_are_rendered_again_at_most_every_few_seconds_while_data_pours_in(tmp_path):
+    clock = [NOW]
+    app = make_app(tmp_path, WALL_CLOCK=lambda: clock[0], WALL_RENDER_SECONDS=600)
+    seed(app, 100)
+    client = app.test_client()
+    before = client.get(f"/wall/panels?token={TOKEN}").get_json()["version"]
+    generate.bulk_insert(wall_services(app).job.engine, generate.generate(40, NOW, days=1, seed=9))
+    wall_services(app).job.run()
+    assert client.get(f"/wall/panels?token={TOKEN}&have={before}").status_code == 204  # rendered a moment ago
+    clock[0] += timedelta(minutes=1)  # the header's minute always shows, with the new figures
+    after = client.get(f"/wall/panels?token={TOKEN}&have={before}")
+    assert after.status_code == 200 and after.get_json()["version"] != before
+    app.extensions["yuedu"].engine.dispose()
