@@ -134,7 +134,8 @@ def one_run(port: int, headers: dict, bodies: list[bytes], pid: int, screens: tu
 def describe(name: str, run: dict) -> str:
     h = run["health"]
     line = (f"{name:>15}: ingest {run['rate']:,.0f} statements/s; /healthz n={len(h)} p50 "
-            f"{statistics.median(h) * 1000:.1f} ms, p99 {percentile(h, 0.99) * 1000:.1f} ms, max {max(h) * 1000:.1f} ms; "
+            f"{statistics.median(h) * 1000:.1f} ms, p99 {percentile(h, 0.99) * 1000:.1f} ms, "
+            f"max {max(h) * 1000:.1f} ms; "
             f"service CPU {run['cpu'] / run['count'] * 1e6:.0f} µs/statement")
     if run["statuses"]:
         line += (f"; wall answers {run['statuses'].count(200)}×200 (new panels) {run['statuses'].count(204)}×204, "

@@ -48,7 +48,7 @@ def wall_token(server_dir: Path, environ=os.environ) -> str:
             pass
     token = path.read_text(encoding="utf-8").strip()
     if not token:
-        raise ValueError(f"{path} is empty: delete it and a new wall token is made / 文件为空，删除后会生成新的令牌")
+        raise ValueError(f"{path} 是空文件，删除后会生成新的令牌 / is empty: delete it and a new wall token is made")
     return token
 
 

@@ -43,7 +43,8 @@ class Screens:
             self._screens[screen_id] = Screen(screen_id, lang, address, first, now)
             if len(self._screens) > self.limit:
                 self._forget(now)
-                for stale in sorted(self._screens.values(), key=lambda s: s.last_seen)[:len(self._screens) - self.limit]:
+                by_age = sorted(self._screens.values(), key=lambda s: s.last_seen)
+                for stale in by_age[:len(self._screens) - self.limit]:
                     del self._screens[stale.id]
         return True
 

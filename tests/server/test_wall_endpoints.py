@@ -38,7 +38,8 @@ def reference(app):
     return asdict(raw_figures(services.job.engine, NOW, services.tz))
 
 
-@pytest.mark.parametrize("path", ["/wall", "/wall/stream", "/wall/panels", "/wall/api/all", "/wall/api/screens", "/wall/api/visitors"])
+@pytest.mark.parametrize("path", ["/wall", "/wall/stream", "/wall/panels", "/wall/api/all", "/wall/api/screens",
+                                  "/wall/api/visitors"])
 def test_lobby_paths_need_the_wall_token(client, path):
     assert client.get(path).status_code == 404
     assert client.get(f"{path}?token=wrong").status_code == 404
@@ -252,3 +253,12 @@ def test_panels_are_rendered_again_at_most_every_few_seconds_while_data_pours_in
     after = client.get(f"/wall/panels?token={TOKEN}&have={before}")
     assert after.status_code == 200 and after.get_json()["version"] != before
     app.extensions["yuedu"].engine.dispose()
+
+
+def test_the_screens_list_is_bounded():
+    from server.wall.screens import Screens
+
+    screens = Screens(timedelta(seconds=30), limit=3)
+    for n in range(5):
+        screens.seen(f"s{n}", NOW + timedelta(seconds=n))
+    assert [s.id for s in screens.live(NOW + timedelta(seconds=5))] == ["s2", "s3", "s4"]  # the longest silent went
