@@ -98,3 +98,44 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
             browser.close()
     assert (shots / "wall-1920x1080.png").stat().st_size > 20000
     assert (shots / "wall-1080x1920.png").stat().st_size > 20000
+
+
+def test_wall_page_rides_out_a_server_it_cannot_reach(live_app):
+    """Asks that fail back off and resume; after 10 minutes without an answer the page reloads (fake page clock)."""
+    app, base = live_app
+    services = wall_services(app)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.clock.install()
+            page.goto(f"{base}/wall?token={TOKEN}")
+            page.evaluate("window.sameDocument = true")
+            before = int(text(page, "#visitors-today"))
+
+            def advance(seconds: int, steps: int) -> None:
+                for _ in range(steps):  # a step at a time: each failed ask schedules the next one after it fails
+                    page.clock.fast_forward(seconds * 1000)
+                    page.wait_for_timeout(60)
+
+            page.route("**/wall/panels*", lambda route: route.abort())
+            advance(30, 6)  # three minutes unreachable
+            page.unroute("**/wall/panels*")
+            import random
+
+            fresh = generate.session_statements(random.Random(7), NOW - timedelta(minutes=10))
+            generate.bulk_insert(services.job.engine, [(s, NOW - timedelta(minutes=2)) for s in fresh])
+            services.job.run()
+            for _ in range(40):
+                advance(30, 1)
+                if int(text(page, "#visitors-today")) == before + 1:
+                    break
+            assert int(text(page, "#visitors-today")) == before + 1  # asking again, no reload
+            assert page.evaluate("window.sameDocument") is True
+
+            page.route("**/wall/panels*", lambda route: route.abort())
+            advance(30, 24)  # twelve minutes unreachable: the page reloads itself (the page URL still answers)
+            page.wait_for_function("window.sameDocument === undefined", timeout=15000)
+            assert int(text(page, "#visitors-today")) == before + 1
+        finally:
+            browser.close()
