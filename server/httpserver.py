@@ -11,6 +11,9 @@ import threading
 import time
 
 DEFAULT_THREADS = 4
+# Open connections at once: kiosks' senders and every lobby screen keep one open between requests (waitress's
+# default is 100). poll(), not select(): select() fails once a descriptor number passes 1024.
+CONNECTION_LIMIT = 500
 
 
 class HttpServer:
@@ -25,7 +28,8 @@ class HttpServer:
         self._map: dict = {}
         # ident: the Server header names no product; clear_untrusted_proxy_headers is waitress's safe default.
         self._server = create_server(app, map=self._map, host=host, port=port, threads=threads, ident="yuedu",
-                                     clear_untrusted_proxy_headers=True)
+                                     clear_untrusted_proxy_headers=True, connection_limit=CONNECTION_LIMIT,
+                                     asyncore_use_poll=True)
         self.port = int(self._server.effective_port)
         self._stopping = threading.Event()
         self._stopped = threading.Event()
@@ -35,7 +39,8 @@ class HttpServer:
         try:
             while not self._stopping.is_set():
                 # One poll at a time (not waitress's run()) so that stop() ends the loop within this thread.
-                self._server.asyncore.loop(timeout=self._server.adj.asyncore_loop_timeout, map=self._map, count=1)
+                self._server.asyncore.loop(timeout=self._server.adj.asyncore_loop_timeout, map=self._map, count=1,
+                                           use_poll=True)
         except KeyboardInterrupt:
             pass
         finally:

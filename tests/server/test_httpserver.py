@@ -87,3 +87,21 @@ def test_access_log_and_server_logs_never_hold_a_token(caplog):
     app.logger.error("Exception on %s [%s]", "/s/family-share-token/audio", "GET")
     messages = [record.getMessage() for record in caplog.records if "Exception" in record.getMessage()]
     assert messages == ["Exception while serving /s/[redacted]", "Exception on /s/[redacted]/audio [GET]"]
+
+
+def test_hundreds_of_open_connections_still_leave_room_for_one_more():
+    import socket
+
+    server, thread = _running(_echo_peer)
+    held = []
+    try:
+        held = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(300)]
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200  # waitress's default limit (100) would have stopped accepting
+        connection.close()
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()
+        thread.join(timeout=10)
