@@ -115,9 +115,8 @@ def run_serve(args) -> int:
 
 def _say_wall(address, in_a_terminal: bool) -> None:
     """The wall's URL for staff: with its token in a terminal only, never into a log (systemd, a redirect)."""
-    from server.wall.lobby import hide_token
-
     from experiences.i18n import both
+    from server.wall.lobby import hide_token
 
     for url in address.urls:
         print(f"{both('server.wall_url')}: {url if in_a_terminal else hide_token(url)}", flush=True)

@@ -86,6 +86,6 @@ def start_embedded(data_dir: str | Path | None = None, port: int = 0) -> Embedde
     lobby.record_address(server_dir, "127.0.0.1", http_server.port, embedded=True)
     # Into the kiosk's log: where the wall is, never its token (`launcher.py config` shows the whole URL).
     log.info("smart wall of this kiosk at %s (127.0.0.1: only this machine can open it; `launcher.py config` shows "
-             "the URL with its token)", lobby.hide_token(f"http://127.0.0.1:{http_server.port}/wall?token=x"))
+             "the URL with its token)", f"http://127.0.0.1:{http_server.port}/wall?token=…")
     return EmbeddedService(url=f"http://127.0.0.1:{http_server.port}", key=key, secret=secret,
                            _server=http_server, _thread=thread, _app=app)
