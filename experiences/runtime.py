@@ -80,6 +80,8 @@ class RunContext:
     age_band: str | None = None
     # an item to open straight on (a poem's id from a 「what next?」 card); None: the kind's usual first screen
     start_item: str | None = None
+    # the kiosk is a VR corner (`[kiosk] mode = "vr"`, or `play --vr`): a kind with a VR mode starts in it
+    vr: bool = False
 
 
 class Experience:
