@@ -8,6 +8,7 @@ into the pygame Surface. Releasing the stage clears the scene so the next run st
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -457,12 +458,21 @@ _engine: OffscreenEngine | None = None
 _engine_lock = threading.Lock()
 
 
+def display_modules() -> tuple[str, ...]:
+    """The display modules to try: DISPLAY_MODULES, or a developer's YUEDU_OFFSCREEN_MODULES (comma-separated,
+    e.g. "p3tinydisplay" for the software rasteriser, or "none" to see how a kiosk without 3D behaves)."""
+    override = os.environ.get("YUEDU_OFFSCREEN_MODULES", "").strip()
+    if not override:
+        return DISPLAY_MODULES
+    return tuple(name.strip() for name in override.split(",") if name.strip() and name.strip() != "none")
+
+
 def engine() -> OffscreenEngine:
-    """The process-wide engine, created on first use."""
+    """The process-wide engine, created on first use (tried again at the next run if it could not start)."""
     global _engine
     with _engine_lock:
         if _engine is None:
-            _engine = OffscreenEngine()
+            _engine = OffscreenEngine(display_modules())
             log.info("offscreen engine up: %s", _engine.module)
         return _engine
 
