@@ -122,7 +122,7 @@ class OffscreenEngine:
                     if pipe is not None and pipe.is_valid():
                         return pipe, module
             tried.append(module)
-        raise OffscreenUnavailable(f"no offscreen display module worked (tried {', '.join(tried)})")
+        raise OffscreenUnavailable(f"no offscreen display module worked (tried {', '.join(tried) or 'none'})")
 
     @property
     def renderer(self) -> str:

@@ -55,6 +55,7 @@ def draw_error(surface: pygame.Surface, text: TextRenderer, lang: str = "zh-CN")
     text.draw(surface, t("kiosk.oops_hint", lang), (centre_x, y + 30), 36, theme.ACCENT, "midtop")
 
 
+POSTER_DIM = 50  # a light veil: the poster stays recognisable, the words stand out
 UNAVAILABLE = "暂时打不开"  # always in Chinese, the words a child at the kiosk reads
 
 
@@ -64,7 +65,7 @@ def draw_unavailable(surface: pygame.Surface, text: TextRenderer, poster: pygame
     follows by itself (the error screen's time)."""
     width, height = surface.get_size()
     surface.blit(poster, poster.get_rect(center=(width // 2, height // 2)))
-    _dim(surface, 90)
+    _dim(surface, POSTER_DIM)
     english = lang == "en"
     band_height = min(height - 40, 230 if english else 150)
     band = theme.rounded_panel((min(width - 60, 720), band_height), theme.PAPER, radius=28, border=4,
