@@ -4,6 +4,7 @@ same frames, as docs/kiosk-shell.md ("One window, no GL of its own") promises. P
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from experiences.kiosk.window import use_window_without_gl
@@ -47,6 +48,12 @@ def main() -> None:
         pygame.display.flip()
         pygame.event.pump()
     readings["window"] = window.get_at((160, 90))[:3]
+    # what the X server shows (not just our surface): the window's pixels read back from the screen
+    from PIL import ImageGrab
+
+    x, y = pygame.Window.from_display_module().position
+    screen = ImageGrab.grab(xdisplay=os.environ["DISPLAY"]).convert("RGB")
+    readings["screen"] = [screen.getpixel((x + px, y + py)) for px, py in ((160, 90), (5, 5), (315, 175))]
     glow.release()
     stage.release()
     pygame.display.quit()
