@@ -54,7 +54,10 @@ def main() -> None:
     x, y = pygame.Window.from_display_module().position
     screen = ImageGrab.grab(xdisplay=os.environ["DISPLAY"]).convert("RGB")
     readings["screen"] = [screen.getpixel((x + px, y + py)) for px, py in ((160, 90), (5, 5), (315, 175))]
-    glow.release()
+    glow.release()  # the glow's run ends; panda3d's EGL context must live on (an exhibit opened next)
+    stage.set_background((0.5, 0.2, 0.3))
+    stage.render_into(frame)
+    readings["after_glow_released"] = frame.get_at((5, 5))[:3]
     stage.release()
     pygame.display.quit()
     print(json.dumps(readings))

@@ -52,6 +52,7 @@ def test_moderngl_draws_into_its_own_context_after_panda3d_in_the_same_frame(xvf
         assert frame["middle"][1] > 200 and frame["middle"][0] < 40, frame  # the green card
         # the glow brightened below the lantern and left the far corner alone: it drew into its own context
         assert frame["glow_gain"] > 10 and abs(frame["far_gain"]) <= 2, frame
+    assert all(abs(a - b) <= 2 for a, b in zip(readings["after_glow_released"], (128, 51, 77)))
     assert readings["window"][1] > 200  # and the window shows it...
     middle, corner, far_corner = readings["screen"]  # ...on the X server too, the whole frame (not a quarter)
     assert middle[1] > 200 and middle[0] < 40, readings["screen"]
