@@ -110,6 +110,9 @@ class KioskShell:
                 self.surface = pygame.display.set_mode(self.size)
         except pygame.error as exc:
             raise DisplayUnavailable(str(exc)) from exc
+        if self.video_driver == "kmsdrm":
+            log.warning("SDL's kmsdrm driver gives the window a GL renderer of its own; 3D exhibits are tested "
+                        "in an X session (docs/kiosk-shell.md, \"One window, no GL of its own\")")
         pygame.joystick.init()
         if self.fullscreen:
             pygame.mouse.set_visible(False)  # touch screens: no arrow left where the last finger was
