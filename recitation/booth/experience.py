@@ -181,6 +181,10 @@ class RecitationBooth(Experience):
         elif key == "read_along":
             self._start_highlight()
             self.mixer.music_on = True
+        elif key == "read_along_first":  # after "this doesn't sound like this poem": back to the text, reading along
+            flow.back()
+            self._start_highlight()
+            self.mixer.music_on = True
         elif key == "reference":
             self._play_reference()
         elif key == "record":
@@ -289,7 +293,11 @@ class RecitationBooth(Experience):
 
         # The microphone hears the reader `mic_delay` after the screen showed the character.
         shown = [t + self.mic_delay for t in self.session.char_times()]
-        report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang, char_times=shown)
+        from recitation.listen import shared_checker
+
+        # The content check (what was read) when its model is installed; loaded by the kind's warm-up.
+        report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang, char_times=shown,
+                            checker=shared_checker(), age_band=getattr(self.ctx, "age_band", None))
         self.report = report
         scores = {"overall": report.overall, **report.scores}
         self.sharing.take_saved(self.session.finish({**scores, "flags": report.flags}), scores)

@@ -116,6 +116,9 @@ class ContentChecker:
             lines = [lines]
         from recitation.scoring.features import resample
 
+        samples = np.asarray(samples)
+        if samples.dtype.kind in "iu":  # PCM integers (the booth records int16): the model's mel needs ±1.0
+            samples = samples.astype(np.float32) / float(np.iinfo(samples.dtype).max + 1)
         audio = samples if sr == SAMPLE_RATE else resample(np.asarray(samples, dtype=np.float64), sr, SAMPLE_RATE)
         audio = np.asarray(audio, dtype=np.float32)
         if audio.ndim > 1:
