@@ -300,7 +300,8 @@ class RecitationBooth(Experience):
                             checker=shared_checker(), age_band=getattr(self.ctx, "age_band", None))
         self.report = report
         scores = {"overall": report.overall, **report.scores}
-        self.sharing.take_saved(self.session.finish({**scores, "flags": report.flags}), scores)
+        self.sharing.take_saved(self.session.finish({**scores, "flags": report.flags}),
+                                {**scores, "marks": "|".join(report.marks)} if report.marks else scores)
         self.session = None
         self.ctx.reporter.report("completed", self._item(), build_result(
             score=report.overall, score_max=100, completion=True, duration=len(self.take_samples) / RECORD_RATE,
