@@ -238,3 +238,10 @@ def test_long_takes_are_cut_at_line_breaks_into_windows_the_model_accepts():
     assert [w[2:] for w in windows] == [(0, 7), (7, 12)]
     assert all(end - start <= content.MAX_WINDOW_S for start, end, _, _ in windows)
     assert content.plan_windows([(0.5, 3.0), (None, None)], 10.0) == [(0.0, 10.0, 0, 2)]
+
+
+def test_pure_scoring_loads_no_model_library(repo_root):
+    from test_scoring import _imports_of
+
+    external = _imports_of("recitation.scoring", repo_root)
+    assert not external & {"ctranslate2", "faster_whisper", "tokenizers", "pygame", "pyaudio"}, external
