@@ -222,6 +222,7 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
         report.verdict = judgement.verdict
         report.marks = [judgement.line_marks(line.index) for line in expected.lines]
         report.measures |= {"found_share": round(judgement.found_share, 3),
+                            "upper_quartile": round(judgement.upper_quartile, 4),
                             "mean_probability": round(judgement.mean_probability, 4),
                             "char_probabilities": [round(m.probability, 4) for m in judgement.marks],
                             "age_band": age_band, "seconds_to_check": round(check_seconds, 3)}

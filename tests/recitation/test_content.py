@@ -218,10 +218,10 @@ def test_marks_and_verdicts_follow_the_thresholds():
     judged = content.judge("床前明月", [0, 0, 0, 0], probs)
     assert [m.mark for m in judged.marks] == ["good", "good", "unclear", "missed"]
     assert judged.accuracy == pytest.approx(62.5)
-    assert content.verdict_of(0.9) == content.READ
-    assert content.verdict_of((content.READ_SHARE + content.OTHER_SHARE) / 2) == content.UNSURE
-    assert content.verdict_of(0.05) == content.OTHER
-    assert content.verdict_of(content.OTHER_SHARE * 0.95, "3-5") == content.UNSURE  # gentler for the young
+    assert content.verdict_of(0.3) == content.READ
+    assert content.verdict_of((content.READ_Q + content.OTHER_Q) / 2) == content.UNSURE
+    assert content.verdict_of(0.0005) == content.OTHER
+    assert content.verdict_of(content.OTHER_Q * 0.95, "3-5") == content.UNSURE  # gentler for the young
     assert content.mark_of(content.GOOD_P * 0.6, "6-8") == content.GOOD
 
 
