@@ -245,3 +245,13 @@ def test_pure_scoring_loads_no_model_library(repo_root):
 
     external = _imports_of("recitation.scoring", repo_root)
     assert not external & {"ctranslate2", "faster_whisper", "tokenizers", "pygame", "pyaudio"}, external
+
+
+def test_the_kinds_warm_up_loads_the_model(checker):
+    """The kiosk warms each kind after the attract screen is up: for the booth that loads the model too."""
+    import recitation.listen as listen
+    from recitation.kinds import RECITATION
+
+    assert RECITATION.load_warm() is listen.warm_booth
+    listen.warm_booth()
+    assert listen.shared_checker() is checker and listen._checker is checker
