@@ -64,6 +64,8 @@ def feedback_sentences(report: "ScoreReport", lines: list[subscores.LineFacts], 
                    for ch, mark in zip(line.text, marks) if mark != "g"]
         if 0 < len(unclear) <= 6:
             out.insert(1 if out else 0, t("recite.feedback.unclear_chars", lang, chars="、".join(unclear)))
+        elif len(unclear) > 6:
+            out.insert(1 if out else 0, t("recite.feedback.many_unclear", lang))
     if len(out) == 0:
         out.append(t("recite.feedback.keep_going", lang))
     return out[:MAX_SENTENCES]
