@@ -255,3 +255,12 @@ def test_the_kinds_warm_up_loads_the_model(checker):
     assert RECITATION.load_warm() is listen.warm_booth
     listen.warm_booth()
     assert listen.shared_checker() is checker and listen._checker is checker
+
+
+@pytest.mark.parametrize("name", ["noisy", "quiet", "too_fast", "wrong_tones", "hesitation"])
+def test_a_right_reading_with_other_faults_is_still_this_text(readings, checker, name):
+    """Noise, a quiet microphone, a rushed or wrongly toned reading: judged on their own scores, never
+    "another poem" (measured: upper quartile 0.32–0.65 against the 0.005 line)."""
+    report = score_take(*soundfile.read(readings[name], dtype="float32"), JINGYESI, checker=checker)
+    assert report.verdict == content.READ and report.overall > 50, (report.measures["upper_quartile"], report.scores)
+    assert NOT_THIS_TEXT not in report.feedback
