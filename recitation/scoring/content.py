@@ -140,16 +140,26 @@ MAX_WINDOW_S = 28.0  # the model hears 30 s at most; keep a margin for the edges
 EDGE_S = 0.4
 
 
+SPEECH_EDGE_S = 0.6  # kept around the speech heard when the silence before and after it is trimmed
+
+
 def plan_windows(line_times: list[tuple[float | None, float | None]], duration: float,
-                 max_window: float = MAX_WINDOW_S) -> list[tuple[float, float, int, int]]:
-    """Cut a long take into pieces the model accepts, at line breaks.
+                 max_window: float = MAX_WINDOW_S,
+                 speech: tuple[float, float] | None = None) -> list[tuple[float, float, int, int]]:
+    """The pieces of the take the model hears: silence before and after the speech trimmed (a booth take has
+    the countdown's tail before it and the walk to 「停止」 after it: the encoder's time grows with the audio), and
+    a long take cut at line breaks into windows the model accepts.
 
     line_times: (start s, end s) per line from the acoustic alignment (None when a line was not heard: it joins
-    the piece it falls in). Returns (start s, end s, first line, end line) windows.
+    the piece it falls in). speech: (start s, end s) of everything heard. Returns (start s, end s, first line,
+    end line) windows.
     """
     line_spans = [(k, k + 1, s, e) for k, (s, e) in enumerate(line_times)]
-    if duration <= max_window or not line_spans:
-        return [(0.0, duration, 0, len(line_spans))]
+    start, end = 0.0, duration
+    if speech is not None:
+        start, end = max(0.0, speech[0] - SPEECH_EDGE_S), min(duration, speech[1] + SPEECH_EDGE_S)
+    if end - start <= max_window or not line_spans:
+        return [(start, end, 0, len(line_spans))]
     # Fill in lines without times from their neighbours, proportionally to characters.
     total_chars = line_spans[-1][1]
     known = [(a, b, s, e) for a, b, s, e in line_spans if s is not None and e is not None]

@@ -121,8 +121,10 @@ def _line_detail(fact: LineFacts) -> dict:
 
 
 def _check_content(checker: Checker, samples: np.ndarray, sr: int, expected: ExpectedText,
-                   lines: list[LineFacts], duration: float, age_band: str | None) -> content.ContentJudgement:
-    windows = content.plan_windows([(fact.start, fact.end) for fact in lines], duration)
+                   lines: list[LineFacts], seg: Segmentation, duration: float,
+                   age_band: str | None) -> content.ContentJudgement:
+    speech = (seg.regions[0][0], seg.regions[-1][1]) if seg.regions else None
+    windows = content.plan_windows([(fact.start, fact.end) for fact in lines], duration, speech=speech)
     evidence = checker.check(samples, sr, expected.spaced_lines(), windows)
     return content.judge(expected.chars, expected.line_of(), [e.probability for e in evidence],
                          [(e.start, e.end) for e in evidence], age_band)
@@ -182,7 +184,7 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
     judgement = None
     if checker is not None:
         check_began = time.perf_counter()
-        judgement = _check_content(checker, samples, sr, expected, lines, features.duration, age_band)
+        judgement = _check_content(checker, samples, sr, expected, lines, seg, features.duration, age_band)
         check_seconds = time.perf_counter() - check_began
         _use_judgement(lines, judgement)
 
