@@ -234,7 +234,8 @@ def draw_score(surface, text, report, lang: str, readers: list[int] | None = Non
             draw_marked_line(surface, text, line["text"], marks, (x, y))
         else:
             text.draw(surface, line["text"], (x, y), 34, GREY if line["heard"] == 0 else INK)
-        text.draw(surface, f"{mark} {note}".strip(), (x + 420, y + 6), 24, ACCENT if mark else GREY)
+        note_x = max(x + 420, x + len(line["text"]) * MARKED_CELL + 20) if marks else x + 420
+        text.draw(surface, f"{mark} {note}".strip(), (note_x, y + 6), 24, ACCENT if mark else GREY)
         y += 54 if marks else 48
     y = max(y + 10, 470)
     sentences = list(report.feedback[:3])
