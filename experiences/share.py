@@ -10,6 +10,7 @@ import base64
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import time
@@ -69,6 +70,15 @@ def qr_png(url: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
+MARKS_RE = re.compile(r"[gum|]{0,1200}")  # per-character marks (g said well, u unclear, m not heard), "|" per line
+
+
+def marks_of(scores: dict | None) -> str:
+    """The recitation's per-character marks sent beside the scores (scores["marks"]), or "" when absent/invalid."""
+    marks = (scores or {}).get("marks")
+    return marks if isinstance(marks, str) and MARKS_RE.fullmatch(marks) else ""
+
+
 def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", *, config=None,
                 poem_title: str = "", poem_text: str = "", audio_format: str = "ogg", days: int | None = None,
                 outbox: Path | None = None) -> ShareTicket:
@@ -101,6 +111,7 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
         meta = {"token": token, "delete_code": delete_code, "poem_id": poem_id, "poem_title": poem_title,
                 "poem_text": poem_text, "scores": {str(k): v for k, v in (scores or {}).items()
                                                    if isinstance(v, (int, float))},
+                "marks": marks_of(scores),
                 "nickname": nickname, "audio": f"audio.{audio_format}"}
         if days is not None:
             meta["days"] = int(days)

@@ -18,6 +18,7 @@ from server.portal.blueprint import engine, now, share_bp, tr
 from server.portal.models import Share
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")  # token_urlsafe(22): 176 bits
+MARKS_RE = re.compile(r"[gum|]{0,1200}")  # per-character marks from the booth (experiences.share.MARKS_RE)
 CODE_RE = re.compile(r"^[0-9]{6}$")
 AUDIO_TYPES = {"FLAC": ("flac", "audio/flac"), "OGG": ("ogg", "audio/ogg")}
 MAX_AUDIO_BYTES = 40 * 1024 * 1024
@@ -63,6 +64,7 @@ def upload_share():
     token, code = str(meta.get("token", "")), str(meta.get("delete_code", ""))
     nickname = str(meta.get("nickname") or "")
     scores = meta.get("scores") if isinstance(meta.get("scores"), dict) else {}
+    marks = meta.get("marks") if isinstance(meta.get("marks"), str) and MARKS_RE.fullmatch(meta["marks"]) else ""
     audio = request.files.get("audio")
     if not TOKEN_RE.match(token) or not CODE_RE.match(code) or audio is None:
         return jsonify({"error": "token, a 6-digit delete_code and the audio file are required"}), 400
@@ -96,7 +98,8 @@ def upload_share():
         conn.execute(Share.__table__.insert().values(
             token=token, delete_hash=delete_hash(token, code), poem_id=str(meta.get("poem_id", ""))[:200],
             poem_title=str(meta.get("poem_title", ""))[:200], poem_text=str(meta.get("poem_text", ""))[:4000],
-            scores=json.dumps({str(k)[:40]: v for k, v in scores.items() if isinstance(v, (int, float))}),
+            scores=json.dumps({str(k)[:40]: v for k, v in scores.items() if isinstance(v, (int, float))}
+                              | ({"_marks": marks} if marks else {})),
             nickname=nickname, audio_file=audio_file, audio_type=info.format, created=created,
             expires=created + timedelta(days=days)))
     return jsonify({"ok": True}), 201
@@ -106,9 +109,35 @@ def _score_rows(row) -> list[tuple[str, object]]:
     """(label, value) pairs; known score names are translated, others shown as sent."""
     rows = []
     for key, value in json.loads(row.scores or "{}").items():
+        if key.startswith("_"):  # not a score: the per-character marks (_marked_poem)
+            continue
         label = tr(f"share.score.{key}")
         rows.append((key if label == f"portal.share.score.{key}" else label, value))
     return rows
+
+
+SPOKEN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")  # as recitation.scoring.text.SPOKEN
+
+
+def _marked_poem(row) -> list[list[tuple[str, str]]]:
+    """The poem's lines as (character, mark) pairs — mark "g" said well, "u" unclear, "m" not heard, "" for
+    punctuation — when the booth sent marks for every spoken character; else []."""
+    marks = json.loads(row.scores or "{}").get("_marks", "")
+    flat = marks.replace("|", "") if isinstance(marks, str) else ""
+    text = row.poem_text or ""
+    if not flat or len(flat) != len(SPOKEN_RE.findall(text)):
+        return []
+    out, k = [], 0
+    for line in text.split("\n"):
+        pairs = []
+        for ch in line:
+            if SPOKEN_RE.match(ch):
+                pairs.append((ch, flat[k]))
+                k += 1
+            else:
+                pairs.append((ch, ""))
+        out.append(pairs)
+    return out
 
 
 def _live_share(token: str):
@@ -124,7 +153,7 @@ def _live_share(token: str):
 @share_bp.route("/<token>")
 def share_page(token: str):
     row = _live_share(token)
-    return render_template("share.html", share=row, scores=_score_rows(row), error="")
+    return render_template("share.html", share=row, scores=_score_rows(row), marked=_marked_poem(row), error="")
 
 
 @share_bp.route("/<token>/audio")
@@ -142,7 +171,7 @@ def share_delete(token: str):
     code = request.form.get("code", "").strip()
     window_open = row.wrong_since is not None and now() - row.wrong_since < WRONG_CODE_WINDOW
     if window_open and row.wrong_codes >= MAX_WRONG_CODES:
-        return render_template("share.html", share=row, scores=_score_rows(row),
+        return render_template("share.html", share=row, scores=_score_rows(row), marked=_marked_poem(row),
                                error=tr("share.too_many")), 429
     if not CODE_RE.match(code) or not hmac.compare_digest(delete_hash(token, code), row.delete_hash):
         with write_transaction(engine()) as conn:
@@ -150,7 +179,7 @@ def share_delete(token: str):
                 conn.execute(update(Share).where(Share.id == row.id).values(wrong_codes=Share.wrong_codes + 1))
             else:
                 conn.execute(update(Share).where(Share.id == row.id).values(wrong_codes=1, wrong_since=now()))
-        return render_template("share.html", share=row, scores=_score_rows(row),
+        return render_template("share.html", share=row, scores=_score_rows(row), marked=_marked_poem(row),
                                error=tr("share.wrong_code")), 403
     with write_transaction(engine()) as conn:
         conn.execute(delete(Share).where(Share.id == row.id))
