@@ -32,6 +32,7 @@ PORTAL_DEFAULTS = {
     "PORTAL_MAX_UPLOAD_BYTES": 512 * 1024 * 1024,
     "SHARE_DAYS": 30,                # share links expire after this many days
     "SHARE_DIR": None,               # default: <data dir>/server/shares
+    "SHARE_ACCEPT_UNSIGNED": True,   # take share tokens of kiosks not yet signing them (False once all are)
     "PORTAL_CLOCK": None,            # callable -> naive UTC datetime (tests inject one)
 }
 # Security headers of every portal and share response (no sniffing, no framing, no third-party anything).
@@ -83,6 +84,8 @@ def _setup(state) -> None:
     app = state.app
     for key, value in PORTAL_DEFAULTS.items():
         app.config.setdefault(key, value)
+    if "YUEDU_SHARE_ACCEPT_UNSIGNED" in os.environ:  # "0" once every kiosk signs its share tokens
+        app.config["SHARE_ACCEPT_UNSIGNED"] = os.environ["YUEDU_SHARE_ACCEPT_UNSIGNED"].strip() not in ("0", "false", "")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in before_request: not for xAPI / kiosk / token APIs

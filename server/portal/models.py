@@ -88,6 +88,9 @@ class Kiosk(Base):
     branch: Mapped[str] = mapped_column(String(100), default="main")
     last_seen: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     report: Mapped[str] = mapped_column(Text, default="{}")  # JSON: content versions and health
+    # When this kiosk first sent a share whose token the server verified (an HMAC of its secret): its unsigned
+    # tokens are refused once its queue from before that (kept 7 days on the kiosk) has gone.
+    signed_shares_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Share(Base):
