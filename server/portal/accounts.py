@@ -44,6 +44,7 @@ class User:
     name: str
     role: str
     must_change_password: bool = False
+    session_epoch: int = 0
 
     is_authenticated = True
     is_active = True
@@ -89,10 +90,19 @@ def create_user(engine: Engine, name: str, role: str, now: datetime | None = Non
 def get_user(engine: Engine, user_id: int) -> User | None:
     with engine.connect() as conn:
         row = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.disabled,
-                                  PortalUser.must_change_password).where(PortalUser.id == user_id)).first()
+                                  PortalUser.must_change_password, PortalUser.session_epoch)
+                           .where(PortalUser.id == user_id)).first()
     if row is None or row.disabled:
         return None
-    return User(row.id, row.name, row.role, row.must_change_password)
+    return User(row.id, row.name, row.role, row.must_change_password, row.session_epoch)
+
+
+def end_sessions(engine: Engine, user_id: int) -> int:
+    """End every portal session of the account (sign-out everywhere); returns the new epoch."""
+    with write_transaction(engine) as conn:
+        conn.execute(update(PortalUser).where(PortalUser.id == user_id)
+                     .values(session_epoch=PortalUser.session_epoch + 1))
+        return conn.execute(select(PortalUser.session_epoch).where(PortalUser.id == user_id)).scalar() or 0
 
 
 def user_for_token(engine: Engine, token: str) -> User | None:
@@ -111,7 +121,7 @@ def check_login(engine: Engine, name: str, password: str, now: datetime) -> tupl
     with write_transaction(engine) as conn:
         row = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.password_hash,
                                   PortalUser.failed_logins, PortalUser.locked_until, PortalUser.disabled,
-                                  PortalUser.must_change_password)
+                                  PortalUser.must_change_password, PortalUser.session_epoch)
                            .where(PortalUser.name == name.strip())).first()
         if row is None or row.disabled:
             check_password_hash(_DUMMY_HASH, password)
@@ -125,7 +135,7 @@ def check_login(engine: Engine, name: str, password: str, now: datetime) -> tupl
                 failed_logins=0 if locked else failures, locked_until=locked))
             return None, "locked" if locked else "invalid"
         conn.execute(update(PortalUser).where(PortalUser.id == row.id).values(failed_logins=0, locked_until=None))
-    return User(row.id, row.name, row.role, row.must_change_password), ""
+    return User(row.id, row.name, row.role, row.must_change_password, row.session_epoch), ""
 
 
 MIN_PASSWORD_LENGTH = 10
@@ -142,7 +152,8 @@ def change_password(engine: Engine, user_id: int, current: str, new: str) -> str
         if new == current:
             return "same"
         conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(
-            password_hash=generate_password_hash(new, method="scrypt"), must_change_password=False))
+            password_hash=generate_password_hash(new, method="scrypt"), must_change_password=False,
+            session_epoch=PortalUser.session_epoch + 1))
     return ""
 
 
@@ -152,7 +163,7 @@ def reset_password(engine: Engine, user_id: int) -> str | None:
     with write_transaction(engine) as conn:
         done = conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(
             password_hash=generate_password_hash(password, method="scrypt"), must_change_password=True,
-            failed_logins=0, locked_until=None))
+            failed_logins=0, locked_until=None, session_epoch=PortalUser.session_epoch + 1))
     return password if done.rowcount else None
 
 
@@ -165,7 +176,8 @@ def list_users(engine: Engine) -> list[dict]:
 
 def set_disabled(engine: Engine, user_id: int, disabled: bool) -> None:
     with write_transaction(engine) as conn:
-        conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(disabled=disabled))
+        conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(
+            disabled=disabled, session_epoch=PortalUser.session_epoch + 1))
 
 
 def unlock(engine: Engine, user_id: int) -> None:

@@ -109,9 +109,13 @@ def _load_user(user_id: str):
     from server.portal.accounts import get_user
 
     try:
-        return get_user(engine(), int(user_id))
+        user = get_user(engine(), int(user_id))
     except ValueError:
         return None
+    # The cookie is signed but lives in the browser: a session counts only while its epoch is the account's.
+    if user is None or session.get("epoch") != user.session_epoch:
+        return None
+    return user
 
 
 def _is_api() -> bool:

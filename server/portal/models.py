@@ -26,6 +26,9 @@ class PortalUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)  # the one-time password is still set
+    # Every portal session carries the epoch it was signed in at; bumping it (sign-out, password change or
+    # reset, disabling) ends every session of the account at its next request.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created: Mapped[datetime] = mapped_column(DateTime)
 
 

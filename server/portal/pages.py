@@ -25,9 +25,14 @@ def login():
         name = request.form.get("name", "")[:80]
         user, reason = accounts.check_login(engine(), name, request.form.get("password", ""), now())
         if user is not None:
-            login_user(user)
             from flask import session
 
+            chosen_lang = session.get("lang")
+            session.clear()  # nothing from before sign-in carries over (session fixation) but the language
+            if chosen_lang:
+                session["lang"] = chosen_lang
+            login_user(user)
+            session["epoch"] = user.session_epoch
             session["last_active"] = now().isoformat()
             session.permanent = True
             accounts.audit(engine(), user.name, "login", now=now())
@@ -59,6 +64,10 @@ def change_password():
                 errors["current" if reason == "current_wrong" else "new"] = tr(f"password.{reason}",
                                                                             length=accounts.MIN_PASSWORD_LENGTH)
         if not errors:
+            from flask import session
+
+            # change_password() ended every session of the account; this one carries on at the new epoch.
+            session["epoch"] = accounts.get_user(engine(), current_user.id).session_epoch
             accounts.audit(engine(), current_user.name, "password_change", now=now())
             flash(tr("password.changed"))
             return redirect(url_for("portal.index"))
@@ -72,6 +81,7 @@ def logout():
     if not current_user.is_authenticated:
         abort(401)
     accounts.audit(engine(), current_user.name, "logout", now=now())
+    accounts.end_sessions(engine(), current_user.id)  # a copy of the cookie is dead too
     logout_user()
     return redirect(url_for("portal.login"))
 
