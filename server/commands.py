@@ -84,6 +84,13 @@ def run_serve(args) -> int:
         config["SQLITE_SYNCHRONOUS"] = args.sqlite_synchronous
     if args.db:
         config["DATABASE_URL"] = args.db
+    import os
+
+    from experiences import datadir
+    from server.private_files import lock_down
+
+    os.umask(0o077)  # whatever the service writes is its own (systemd's UMask=0077 says the same)
+    lock_down(datadir.server_dir())  # an installation from before: its folders 0700, its files 0600
     app = create_app(config)  # migrates the schema before the worker reads it
     server = HttpServer(access_log(app) if args.access_log else app, args.host, args.port, threads=args.threads)
     rollup = None

@@ -17,4 +17,12 @@ def config_from_environment(environ=os.environ) -> dict:
     return {name: environ[ENV_PREFIX + name] for name in SETTINGS if ENV_PREFIX + name in environ}
 
 
+def _private_data_dir() -> None:
+    from experiences import datadir
+    from server.private_files import lock_down
+
+    lock_down(datadir.server_dir())  # an installation from before: its folders 0700, its files 0600
+
+
+_private_data_dir()
 app = create_app(config_from_environment())

@@ -71,7 +71,9 @@ def tr(key: str, **values) -> str:
 def _secret_key(app) -> str:
     from experiences import datadir
 
-    path = datadir.server_dir() / "portal-secret-key"
+    from server.private_files import private_dir
+
+    path = private_dir(datadir.server_dir()) / "portal-secret-key"
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:

@@ -127,7 +127,9 @@ def _ingest(file_storage):
     target = store().incoming(file_storage.filename)
     cap = current_app.config["PORTAL_MAX_UPLOAD_BYTES"]
     written = 0
-    with open(target, "wb") as out:
+    from server.private_files import open_private
+
+    with open_private(target) as out:
         while chunk := file_storage.stream.read(1024 * 1024):
             written += len(chunk)
             if written > cap:

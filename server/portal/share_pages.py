@@ -16,6 +16,7 @@ from server.db import write_transaction
 from server.portal.access import kiosk_required
 from server.portal.blueprint import engine, now, share_bp, tr
 from server.portal.models import Share
+from server.private_files import write_private
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")  # signed: 43 characters (256 bits); older kiosks: 30 (176 bits)
 UPLOAD_ID_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -38,9 +39,9 @@ def delete_hash(token: str, code: str) -> str:
 def share_dir() -> Path:
     from experiences import datadir
 
-    folder = Path(current_app.config.get("SHARE_DIR") or datadir.server_dir() / "shares")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    from server.private_files import lock_down
+
+    return lock_down(Path(current_app.config.get("SHARE_DIR") or datadir.server_dir() / "shares"))
 
 
 def purge_expired() -> int:
@@ -98,7 +99,7 @@ def upload_share():
     if isinstance(meta.get("days"), int) and 0 < meta["days"] < days:
         days = meta["days"]
     audio_file = f"{token}.{extension}"
-    (share_dir() / audio_file).write_bytes(data)
+    write_private(share_dir() / audio_file, data)
     created = now()
     with write_transaction(engine()) as conn:
         conn.execute(Share.__table__.insert().values(

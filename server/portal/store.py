@@ -17,6 +17,7 @@ from werkzeug.utils import secure_filename
 from server.db import write_transaction
 from server.portal.accounts import utcnow
 from server.portal.models import PackageVersion
+from server.private_files import lock_down, private_dir
 
 _CHUNK = 1024 * 1024
 
@@ -53,12 +54,13 @@ class PackageStore:
     def __init__(self, root: Path, engine: Engine):
         self.root = Path(root)
         self.engine = engine
-        self.root.mkdir(parents=True, exist_ok=True)
+        lock_down(self.root)
 
     def incoming(self, original_name: str) -> Path:
         """A fresh path in the store's private incoming area for an upload's bytes (its name kept for messages)."""
         folder = self.root / ".incoming" / secrets.token_hex(8)
-        folder.mkdir(parents=True)
+        private_dir(self.root / ".incoming")
+        folder.mkdir(mode=0o700)
         name = secure_filename(original_name or "") or "package.zip"
         return folder / name
 
@@ -80,6 +82,7 @@ class PackageStore:
             target = self.path_of(sha)
             size = upload.stat().st_size
             if not target.exists():
+                upload.chmod(0o600)  # a zip packed by a build form was made under the umask
                 os.replace(upload, target)
             warnings = [p.to_dict("en") | {"message_zh": p.message("zh-CN")} for p in report.warnings]
             with write_transaction(self.engine) as conn:
