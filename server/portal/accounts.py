@@ -14,11 +14,10 @@ from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.db import write_transaction
+from server.portal import throttle
 from server.portal.models import AuditEntry, PortalUser
 
 ROLES = ("curator", "admin")
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 # A fixed hash to compare against when the name is unknown, so timing does not tell names apart.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 
@@ -116,26 +115,31 @@ def user_for_token(engine: Engine, token: str) -> User | None:
     return User(row.id, row.name, row.role)
 
 
-def check_login(engine: Engine, name: str, password: str, now: datetime) -> tuple[User | None, str]:
-    """(user, "") on success, else (None, reason) with reason "locked" or "invalid"; failures count to a lockout."""
+@dataclass(frozen=True)
+class LoginResult:
+    """A sign-in's outcome: the user, or reason "invalid" (whatever was wrong) or "throttled" (wait_seconds)."""
+
+    user: User | None
+    reason: str = ""
+    wait_seconds: int = 0
+
+
+def check_login(engine: Engine, name: str, password: str, now: datetime, address: str = "") -> LoginResult:
+    """Check a sign-in from client `address`. The answer never tells whether the name exists: an unknown name
+    is checked against a dummy hash and counted, and waits (server/portal/throttle.py) are kept per name."""
     with write_transaction(engine) as conn:
+        wait = throttle.wait_seconds(conn, name, address, now)
+        if wait:
+            return LoginResult(None, "throttled", wait)
         row = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.password_hash,
-                                  PortalUser.failed_logins, PortalUser.locked_until, PortalUser.disabled,
-                                  PortalUser.must_change_password, PortalUser.session_epoch)
+                                  PortalUser.disabled, PortalUser.must_change_password, PortalUser.session_epoch)
                            .where(PortalUser.name == name.strip())).first()
-        if row is None or row.disabled:
-            check_password_hash(_DUMMY_HASH, password)
-            return None, "invalid"
-        if row.locked_until is not None and row.locked_until > now:
-            return None, "locked"
-        if not check_password_hash(row.password_hash, password):
-            failures = row.failed_logins + 1
-            locked = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-            conn.execute(update(PortalUser).where(PortalUser.id == row.id).values(
-                failed_logins=0 if locked else failures, locked_until=locked))
-            return None, "locked" if locked else "invalid"
-        conn.execute(update(PortalUser).where(PortalUser.id == row.id).values(failed_logins=0, locked_until=None))
-    return User(row.id, row.name, row.role, row.must_change_password, row.session_epoch), ""
+        known = row is not None and not row.disabled
+        if not check_password_hash(row.password_hash if known else _DUMMY_HASH, password) or not known:
+            throttle.record_failure(conn, name, address, now)
+            return LoginResult(None, "invalid")
+        throttle.record_success(conn, name, address)
+    return LoginResult(User(row.id, row.name, row.role, row.must_change_password, row.session_epoch))
 
 
 MIN_PASSWORD_LENGTH = 10
@@ -181,8 +185,12 @@ def set_disabled(engine: Engine, user_id: int, disabled: bool) -> None:
 
 
 def unlock(engine: Engine, user_id: int) -> None:
+    """End every sign-in wait on this account's name (and any lock of an older version)."""
     with write_transaction(engine) as conn:
         conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(failed_logins=0, locked_until=None))
+        name = conn.execute(select(PortalUser.name).where(PortalUser.id == user_id)).scalar()
+        if name is not None:
+            throttle.forget_account(conn, name)
 
 
 def audit(engine: Engine, actor: str, action: str, target: str = "", detail: str = "",

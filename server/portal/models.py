@@ -116,3 +116,15 @@ class Share(Base):
     # Wrong delete codes since wrong_since: kept in the database so every server process counts the same guesses.
     wrong_codes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     wrong_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per name + address, per address and per name (server/portal/throttle.py)."""
+
+    __tablename__ = "portal_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "pair:NAME\x1fADDRESS", "address:…", "name:…"
+    account: Mapped[str] = mapped_column(String(80), index=True)  # the name tried ("" for an address's count)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure: Mapped[datetime] = mapped_column(DateTime)
+    wait_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

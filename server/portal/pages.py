@@ -23,7 +23,9 @@ def login():
     error = ""
     if request.method == "POST":
         name = request.form.get("name", "")[:80]
-        user, reason = accounts.check_login(engine(), name, request.form.get("password", ""), now())
+        result = accounts.check_login(engine(), name, request.form.get("password", ""), now(),
+                                      request.remote_addr or "")
+        user = result.user
         if user is not None:
             from flask import session
 
@@ -41,8 +43,13 @@ def login():
             if not target.startswith("/portal/") or target.startswith("//"):
                 target = url_for("portal.index")
             return redirect(target)
-        accounts.audit(engine(), name or "-", "login_" + reason, now=now())
-        error = tr("login.locked") if reason == "locked" else tr("login.invalid")
+        accounts.audit(engine(), name or "-", "login_" + result.reason, detail=f"from {request.remote_addr}",
+                       now=now())
+        if result.reason == "throttled":
+            error = tr("login.throttled", seconds=result.wait_seconds)
+            return render_template("login.html", error=error, expired=False), 429, {
+                "Retry-After": str(result.wait_seconds)}
+        error = tr("login.invalid")
     expired = request.args.get("expired") == "1"
     return render_template("login.html", error=error, expired=expired), (401 if error else 200)
 
