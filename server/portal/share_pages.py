@@ -13,6 +13,7 @@ from flask import abort, current_app, g, jsonify, render_template, request, send
 from sqlalchemy import delete, select, update
 
 from server.db import write_transaction
+from server.jsonbody import JSONBodyError, read_json
 from server.portal.access import kiosk_required
 from server.portal.blueprint import engine, now, share_bp, tr
 from server.portal.models import Share
@@ -61,9 +62,11 @@ def upload_share():
     from experiences.share import NICKNAMES
 
     try:
-        meta = json.loads(request.form.get("meta", ""))
-    except ValueError:
-        return jsonify({"error": "meta must be JSON"}), 400
+        meta = read_json(request.form.get("meta", ""), "meta", max_depth=4)
+    except JSONBodyError as error:
+        return jsonify({"error": str(error)}), 400
+    if not isinstance(meta, dict):
+        return jsonify({"error": "meta must be a JSON object"}), 400
     token, code = str(meta.get("token", "")), str(meta.get("delete_code", ""))
     refusal = _token_refusal(token, str(meta.get("upload_id") or ""))
     if refusal:
