@@ -2,7 +2,9 @@
 page with its preview, publish / unpublish / roll back, and downloads with safe headers."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from urllib.parse import unquote
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_user, logout_user
@@ -16,6 +18,21 @@ from server.portal.store import list_versions, version_row
 def _audit(action: str, target: str = "", detail: str = "") -> None:
     user = acting_user()
     accounts.audit(engine(), user.name if user else "-", action, target, detail, now=now())
+
+
+# A portal path with an optional query, in printable ASCII: no CR/LF (header injection), no backslash or "//"
+# (another host to some browsers), no scheme.
+_SAFE_NEXT = re.compile(r"/portal/(?!/)[A-Za-z0-9/_.~%!$&'()*+,;=:@?-]*")
+
+
+def safe_next(target: str | None) -> str:
+    """`target` when it is a plain portal path to go back to after sign-in, else ""."""
+    if not target or len(target) > 2000 or not _SAFE_NEXT.fullmatch(target) or "//" in target:
+        return ""
+    decoded = unquote(target)
+    if not decoded.isprintable() or "\\" in decoded or "//" in decoded:  # %0d%0a, %00, U+2028 …
+        return ""
+    return target
 
 
 @portal_bp.route("/login", methods=["GET", "POST"])
@@ -38,11 +55,7 @@ def login():
             session["last_active"] = now().isoformat()
             session.permanent = True
             accounts.audit(engine(), user.name, "login", now=now())
-            target = request.args.get("next") or ""
-            # Only same-site paths: never an open redirect.
-            if not target.startswith("/portal/") or target.startswith("//"):
-                target = url_for("portal.index")
-            return redirect(target)
+            return redirect(safe_next(request.args.get("next")) or url_for("portal.index"))
         accounts.audit(engine(), name or "-", "login_" + result.reason, detail=f"from {request.remote_addr}",
                        now=now())
         if result.reason == "throttled":
