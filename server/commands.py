@@ -29,6 +29,9 @@ def register(subparsers) -> None:
                        help=f"worker threads answering requests (default {DEFAULT_THREADS})")
     serve.add_argument("--sqlite-synchronous", choices=("NORMAL", "FULL"), default=None,
                        help="SQLite: NORMAL survives crashes of the service, FULL also power cuts (slower)")
+    serve.add_argument("--proxy-hops", type=int, default=0,
+                       help="reverse proxies in front whose X-Forwarded-For/-Proto are trusted (1 behind the TLS "
+                            "proxy; default 0: forwarded headers are ignored)")
     serve.set_defaults(func=run_serve)
 
     creds = subparsers.add_parser("kiosk-credentials", help="manage the service's HTTP Basic credentials")
@@ -79,7 +82,8 @@ def run_serve(args) -> int:
 
     from server.wall import worker
 
-    config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version, "WALL_ROLLUP_MODE": "watch"}
+    config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version, "WALL_ROLLUP_MODE": "watch",
+              "PROXY_HOPS": args.proxy_hops}
     if args.sqlite_synchronous:
         config["SQLITE_SYNCHRONOUS"] = args.sqlite_synchronous
     if args.db:
@@ -92,7 +96,8 @@ def run_serve(args) -> int:
     os.umask(0o077)  # whatever the service writes is its own (systemd's UMask=0077 says the same)
     lock_down(datadir.server_dir())  # an installation from before: its folders 0700, its files 0600
     app = create_app(config)  # migrates the schema before the worker reads it
-    server = HttpServer(access_log(app) if args.access_log else app, args.host, args.port, threads=args.threads)
+    server = HttpServer(access_log(app) if args.access_log else app, args.host, args.port, threads=args.threads,
+                        keep_proxy_headers=app.config["PROXY_HOPS"] > 0)
     rollup = None
     previous_term = signal.signal(signal.SIGTERM, _interrupt)  # systemd's stop: finish requests in hand, then exit
     try:

@@ -1,7 +1,8 @@
 """WSGI entry point for production servers: `gunicorn --workers 4 'server.wsgi:app'` (see docs/server.md).
 
 Settings come from the environment: YUEDU_LRS_DATABASE_URL (default: SQLite in the data directory),
-YUEDU_LRS_SQLITE_SYNCHRONOUS (NORMAL or FULL), YUEDU_LRS_XAPI_DEFAULT_VERSION, YUEDU_LRS_AUTHORITY_HOMEPAGE.
+YUEDU_LRS_SQLITE_SYNCHRONOUS (NORMAL or FULL), YUEDU_LRS_XAPI_DEFAULT_VERSION, YUEDU_LRS_AUTHORITY_HOMEPAGE,
+YUEDU_LRS_PROXY_HOPS (1 behind the TLS proxy: its X-Forwarded-For/-Proto are trusted).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import os
 from server import create_app
 
 ENV_PREFIX = "YUEDU_LRS_"
-SETTINGS = ("DATABASE_URL", "SQLITE_SYNCHRONOUS", "XAPI_DEFAULT_VERSION", "AUTHORITY_HOMEPAGE")
+SETTINGS = ("DATABASE_URL", "SQLITE_SYNCHRONOUS", "XAPI_DEFAULT_VERSION", "AUTHORITY_HOMEPAGE", "PROXY_HOPS")
 
 
 def config_from_environment(environ=os.environ) -> dict:

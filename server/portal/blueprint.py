@@ -154,7 +154,9 @@ def _before() -> None:
 def _headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"  # share tokens live in URLs
+    # Share tokens live in URLs: never sent to another site. Same-origin (not no-referrer): over https Flask-WTF
+    # requires a same-site Referer on every form post, and no-referrer would refuse them all behind the TLS proxy.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers.setdefault("Content-Security-Policy", CSP)
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")

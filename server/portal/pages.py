@@ -54,7 +54,7 @@ def login():
             session["epoch"] = user.session_epoch
             session["last_active"] = now().isoformat()
             session.permanent = True
-            accounts.audit(engine(), user.name, "login", now=now())
+            accounts.audit(engine(), user.name, "login", detail=f"from {request.remote_addr}", now=now())
             return redirect(safe_next(request.args.get("next")) or url_for("portal.index"))
         accounts.audit(engine(), name or "-", "login_" + result.reason, detail=f"from {request.remote_addr}",
                        now=now())
