@@ -56,6 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
         # Host comes from the proxy's Host header (proxy_set_header Host), never from X-Forwarded-Host.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
     app.session_interface = SchemeAwareSessionInterface()
+    from server import security_headers
+
+    security_headers.install(app)  # the same headers on every response: wall, reports, portal, shares, xAPI
     return app
 
 

@@ -35,9 +35,6 @@ PORTAL_DEFAULTS = {
     "SHARE_ACCEPT_UNSIGNED": True,   # take share tokens of kiosks not yet signing them (False once all are)
     "PORTAL_CLOCK": None,            # callable -> naive UTC datetime (tests inject one)
 }
-# Security headers of every portal and share response (no sniffing, no framing, no third-party anything).
-CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
 def now() -> datetime:
@@ -151,21 +148,9 @@ def _before() -> None:
     return None
 
 
-def _headers(response):
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    # Share tokens live in URLs: never sent to another site. Same-origin (not no-referrer): over https Flask-WTF
-    # requires a same-site Referer on every form post, and no-referrer would refuse them all behind the TLS proxy.
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
+# Security headers (CSP, framing, referrer, nosniff) are the app's, for every area: server/security_headers.py.
 for _bp in (portal_bp, share_bp):
     _bp.before_request(_before)
-    _bp.after_request(_headers)
 
 # Views attach themselves to the blueprints.
 from server.portal import admin, api, build_pages, pages, share_pages  # noqa: E402,F401

@@ -66,8 +66,9 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
             assert sorted(int(n) for n in ages) == sorted(expected.age_bands_week.values())
             page.screenshot(path=str(shots / "wall-1920x1080.png"))
 
-            # The stream is connected once it has pushed its first panels; then new statements arrive.
-            page.wait_for_function("document.getElementById('wall').dataset.version !== undefined", timeout=15000)
+            # The stream is connected once it has pushed its first panels; then new statements arrive. (Predicates
+            # are functions: a string expression is eval'd in the page, which the wall's CSP refuses.)
+            page.wait_for_function("() => document.getElementById('wall').dataset.version !== undefined", timeout=15000)
             version = int(page.evaluate("document.getElementById('wall').dataset.version"))
             import random
 
@@ -81,7 +82,7 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
             after = asdict(raw_figures(services.job.engine, NOW, services.tz))
             assert after["visitors_today"] == expected.visitors_today + 4
             page.wait_for_function(
-                f"document.getElementById('visitors-today').textContent.trim() === '{after['visitors_today']}'",
+                f"() => document.getElementById('visitors-today').textContent.trim() === '{after['visitors_today']}'",
                 timeout=15000)
             assert int(page.evaluate("document.getElementById('wall').dataset.version")) > version
             assert "新诗上架" in text(page, "#new-content")
