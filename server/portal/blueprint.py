@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import Blueprint, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -144,6 +144,8 @@ def _before() -> None:
             session["last_active"] = moment.isoformat()
             session.permanent = True
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and not _is_api():
+        if any(not isinstance(key, str) for key in request.form):
+            abort(400)  # a multipart part without a name: Flask-WTF's token search would raise (a 500)
         csrf.protect()
     return None
 

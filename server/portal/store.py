@@ -67,7 +67,7 @@ class PackageStore:
             return gone
         for folder in incoming.iterdir():
             pid_text = folder.name.split("-", 1)[0]
-            pid = int(pid_text) if pid_text.isdigit() and len(pid_text) < 10 else 0
+            pid = int(pid_text) if pid_text.isascii() and pid_text.isdigit() and len(pid_text) < 10 else 0
             if pid > 0 and pid != os.getpid() and _alive(pid):
                 continue
             if folder.is_dir() and not folder.is_symlink():
