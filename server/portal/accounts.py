@@ -171,11 +171,13 @@ def reset_password(engine: Engine, user_id: int) -> str | None:
     return password if done.rowcount else None
 
 
-def list_users(engine: Engine) -> list[dict]:
+def list_users(engine: Engine, now: datetime | None = None) -> list[dict]:
+    """Accounts; `locked_until` is when the longest sign-in wait on the name ends (None: no wait now)."""
     with engine.connect() as conn:
         rows = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.disabled,
                                    PortalUser.locked_until, PortalUser.created).order_by(PortalUser.name)).all()
-    return [dict(row._mapping) for row in rows]
+        waits = throttle.waits_by_account(conn, now or utcnow())
+    return [dict(row._mapping) | {"locked_until": waits.get(row.name)} for row in rows]
 
 
 def set_disabled(engine: Engine, user_id: int, disabled: bool) -> None:

@@ -67,6 +67,16 @@ def record_success(conn, name: str, address: str) -> None:
     conn.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(pair)))
 
 
+def waits_by_account(conn, now: datetime) -> dict[str, datetime]:
+    """Names with a wait in force (for its name or for the name from some address), and when the longest ends."""
+    rows = conn.execute(select(LoginThrottle.account, LoginThrottle.wait_until)
+                        .where(LoginThrottle.account != "", LoginThrottle.wait_until > now)).all()
+    waits: dict[str, datetime] = {}
+    for account, until in rows:
+        waits[account] = max(until, waits.get(account, until))
+    return waits
+
+
 def forget_account(conn, name: str) -> None:
     """An admin's unlock: every wait on this name ends."""
     conn.execute(delete(LoginThrottle).where(LoginThrottle.account == name.strip()[:80]))

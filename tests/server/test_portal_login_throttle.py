@@ -64,3 +64,18 @@ def test_guesses_from_one_address_wait_longer_and_longer_but_never_for_good(tmp_
     assert _login(browser, "sun", made.password, ATTACKER).status_code == 429  # the wait doubled
     clock.now += timedelta(minutes=15)
     assert _login(browser, "sun", made.password, ATTACKER).status_code == 302
+
+
+def test_admins_see_a_name_that_waits_and_can_end_the_wait(tmp_path):
+    from tests.server.portal_helpers import signed_in
+
+    clock = Clock()
+    app = make_app(tmp_path, clock)
+    made = create_user(engine_of(app), "zhu", "curator")
+    for _ in range(6):
+        _login(Browser(app), "zhu", "wrong", ATTACKER)
+    admin = signed_in(app, "admin", "boss")
+    users = admin.get("/portal/admin/users").get_data(as_text=True)
+    assert f"/portal/admin/users/{made.user.id}/unlock" in users
+    assert admin.post(f"/portal/admin/users/{made.user.id}/unlock", page="/portal/admin/users").status_code in (200, 302)
+    assert _login(Browser(app), "zhu", made.password, ATTACKER).status_code == 302
