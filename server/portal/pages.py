@@ -2,6 +2,7 @@
 page with its preview, publish / unpublish / roll back, and downloads with safe headers."""
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import datetime
 from urllib.parse import unquote
@@ -35,13 +36,25 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _client_address() -> str:
+    """The caller's address for the sign-in throttle, or "" when callers cannot be told apart: a loopback
+    address with no trusted proxy (PROXY_HOPS) is every client of a proxy in front."""
+    from flask import current_app
+
+    address = request.remote_addr or ""
+    try:
+        loopback = ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        loopback = False
+    return "" if loopback and not current_app.config["PROXY_HOPS"] else address
+
+
 @portal_bp.route("/login", methods=["GET", "POST"])
 def login():
     error = ""
     if request.method == "POST":
         name = request.form.get("name", "")[:80]
-        result = accounts.check_login(engine(), name, request.form.get("password", ""), now(),
-                                      request.remote_addr or "")
+        result = accounts.check_login(engine(), name, request.form.get("password", ""), now(), _client_address())
         user = result.user
         if user is not None:
             from flask import session

@@ -79,3 +79,20 @@ def test_admins_see_a_name_that_waits_and_can_end_the_wait(tmp_path):
     assert f"/portal/admin/users/{made.user.id}/unlock" in users
     assert admin.post(f"/portal/admin/users/{made.user.id}/unlock", page="/portal/admin/users").status_code in (200, 302)
     assert _login(Browser(app), "zhu", made.password, ATTACKER).status_code == 302
+
+
+def test_clients_that_cannot_be_told_apart_wait_seconds_not_minutes(tmp_path):
+    """The attack of the issue: everything on 127.0.0.1 (a proxy in front that is not trusted, or none). The
+    anonymous caller and the admin share every key, so waits stay short: 30 s at most."""
+    clock = Clock()
+    app = make_app(tmp_path, clock)
+    made = create_user(engine_of(app), "only-admin", "admin")
+    local = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(12):
+        _login(Browser(app), "only-admin", "guess", local)
+        clock.now += timedelta(seconds=31)  # each try as soon as the wait allows
+    _login(Browser(app), "only-admin", "guess", local)
+    waiting = _login(Browser(app), "only-admin", made.password, local)
+    assert waiting.status_code == 429 and int(waiting.headers["Retry-After"]) <= 30
+    clock.now += timedelta(seconds=30)
+    assert _login(Browser(app), "only-admin", made.password, local).status_code == 302
