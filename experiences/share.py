@@ -115,11 +115,12 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
                                  data.shape[1], format=container, subtype=subtype) as out:
             for start in range(0, len(data), WRITE_BLOCK):  # one big Vorbis write segfaults libsndfile 1.2.2
                 out.write(data[start:start + WRITE_BLOCK])
-        meta = {"token": token, "upload_id": upload_id if secret else "", "delete_code": delete_code,
-                "poem_id": poem_id, "poem_title": poem_title,
+        meta = {"token": token, "delete_code": delete_code, "poem_id": poem_id, "poem_title": poem_title,
                 "poem_text": poem_text, "scores": {str(k): v for k, v in (scores or {}).items()
                                                    if isinstance(v, (int, float))},
                 "nickname": nickname, "audio": f"audio.{audio_format}"}
+        if secret:
+            meta["upload_id"] = upload_id  # the server recomputes the token from it and the secret
         if days is not None:
             meta["days"] = int(days)
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
