@@ -55,13 +55,12 @@ class Exhibit3D(Experience):
             surface.blit(caption, caption.get_rect(center=box.center))
 
     def stop(self, reason: str) -> None:
+        if self.stage is None:
+            return  # it never got a stage (no 3D on this machine): nothing was seen, no time spent to report
         try:
             elapsed = max(0.0, self.ctx.clock.now() - self.started_at)
-            place = self.ctx.reporter.session.place
-            # xAPI wants extension keys to be IRIs: the library's own extension namespace.
-            extensions = {place.iri("extensions", key): value for key, value in self.progress_extensions().items()}
             self.ctx.reporter.report("progressed", result=build_result(
-                duration=elapsed, completion=reason == "completed", extensions=extensions))
+                duration=elapsed, completion=reason == "completed", extensions=self.progress_extensions()))
         finally:
             if self.stage is not None:
                 self.stage.release()
@@ -70,6 +69,13 @@ class Exhibit3D(Experience):
     def progress_extensions(self) -> dict:
         """Counts added to the time-spent statement (e.g. pages read)."""
         return {"items-experienced": len(self.experienced)}
+
+    visit_item, visit_key = "hotspot", "exhibit.visit_hotspots"  # what the goodbye counts, and how it says it
+
+    def visit_summary(self) -> str | None:
+        """For the kiosk's goodbye: how many of `visit_item` the visitor opened (None: none, or no `visit_key`)."""
+        count = sum(1 for kind, _ in self.experienced if kind == self.visit_item)
+        return t(self.visit_key, self.ctx.language, count=count) if count and self.visit_key else None
 
     # ---- content helpers ----------------------------------------------------------------------------------
     def local(self, texts: dict | str | None) -> str:

@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -21,16 +22,9 @@ from experiences.kiosk.states import (ASK_AGE, ATTRACT, ERROR, IDLE_WARNING, MEN
 from experiences.package import Package
 from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
+from experiences.kiosk.window import FrameTimes, use_headless_drivers, use_window_without_gl
 
 log = logging.getLogger("yuedu.kiosk")
-
-
-def use_headless_drivers() -> None:
-    """SDL without a display or sound card; `offscreen` is kept if asked for (it can do OpenGL)."""
-    if os.environ.get("SDL_VIDEODRIVER") not in ("dummy", "offscreen"):
-        os.environ["SDL_VIDEODRIVER"] = "dummy"
-    if os.environ.get("SDL_AUDIODRIVER") not in ("dummy", "disk"):
-        os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 
 class DisplayUnavailable(RuntimeError):
@@ -43,7 +37,7 @@ class KioskShell:
                  clock: Clock | None = None, sink: StatementSink | None = None,
                  services_factory: Callable | None = None, data_dir: Path | None = None,
                  only: Package | None = None, notifier: SystemdNotifier | None = None,
-                 heartbeat: Heartbeat | None = None, picks_source=None):
+                 heartbeat: Heartbeat | None = None, picks_source=None, vr: bool | None = None):
         from experiences.kinds import default_registry
 
         self.config = config
@@ -56,6 +50,8 @@ class KioskShell:
         self.size = size or (config.kiosk.width, config.kiosk.height)
         self.fullscreen = (config.kiosk.fullscreen if fullscreen is None else fullscreen) and not headless and not size
         self.fps = max(1, config.kiosk.fps)
+        # a VR corner: every kind with a VR mode starts in it (`[kiosk] mode = "vr"`; `play --vr` previews it)
+        self.vr = config.kiosk.mode == "vr" if vr is None else bool(vr)
         self.clock = clock or (ManualClock() if headless else Clock())
         self.data_dir = Path(data_dir) if data_dir else datadir.data_dir()
         self.services = None
@@ -79,28 +75,34 @@ class KioskShell:
         self.open_request: str | None = None  # a package the running experience asked to open next
         self.open_request_item: str | None = None  # ...and the item to open it on (None: its first screen)
         self.open_after_age: str | None = None  # a package picked on the attract loop, opened once age is asked
+        self.goodbye = None  # experiences.kiosk.goodbye.Goodbye after the home button, until it is over
+        self.run_services: dict = {}  # extra ctx.services for every run (tests: {"seed": 3})
         self.surface = None
         self.quit_requested = False
         self.exit_code = 0
         self.frames_drawn = 0
+        self.unavailable: Package | None = None  # a package that could not start: its poster shows on the error screen
+        self.frame_seconds = FrameTimes()  # the work of each frame (not the pacing wait), for `play` and benches
         self.ready = False
 
     # --- window and screens -------------------------------------------------------------------------------
     def open(self) -> None:
         if self.headless:
             use_headless_drivers()
+        use_window_without_gl()  # before display init: the 3D engine and the glow own the process's GL
         import pygame
 
         from experiences.kiosk.ageband_screen import AgeBandScreen
         from experiences.kiosk.attract_host import attract_screen
         from experiences.kiosk.covers import CoverCache
+        from experiences.kiosk.homebutton import HomeButton
         from experiences.kiosk.inputmap import InputMapper
         from experiences.kiosk.menu import MenuScreen
         from experiences.text import shared_text
 
         try:
             pygame.display.init()
-            driver = pygame.display.get_driver()
+            driver = self.video_driver = pygame.display.get_driver()
             if not self.headless and driver in ("dummy", "offscreen") and os.environ.get("SDL_VIDEODRIVER") != driver:
                 # SDL fell back to an invisible driver: a kiosk nobody can see is no kiosk
                 pygame.display.quit()
@@ -111,6 +113,9 @@ class KioskShell:
                 self.surface = pygame.display.set_mode(self.size)
         except pygame.error as exc:
             raise DisplayUnavailable(str(exc)) from exc
+        if self.video_driver == "kmsdrm":
+            log.warning("SDL's kmsdrm driver gives the window a GL renderer of its own; 3D exhibits are tested "
+                        "in an X session (docs/kiosk-shell.md, \"One window, no GL of its own\")")
         pygame.joystick.init()
         if self.fullscreen:
             pygame.mouse.set_visible(False)  # touch screens: no arrow left where the last finger was
@@ -126,6 +131,7 @@ class KioskShell:
         self.attract = attract_screen(self, packages)
         self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
         self.age_screen = AgeBandScreen(self.text, self.lang)
+        self.home = HomeButton(self.text, self.lang)
         self.pacer = pygame.time.Clock()
 
     def close(self) -> None:
@@ -174,6 +180,7 @@ class KioskShell:
 
     def frame(self, dt: float) -> None:
         """One frame: inputs, timers, the experience's update, drawing, liveness signals."""
+        started = time.perf_counter()
         if isinstance(self.clock, ManualClock) and self.headless:
             self.clock.advance(dt)  # headless time is simulated: frames, not wall seconds
         for event in self.pygame.event.get():
@@ -184,7 +191,7 @@ class KioskShell:
         for what in self.machine.tick(busy=self.host.busy if self.host else False):
             if what == "reset":
                 self._end_host("idle")
-                self.what_next = self.pending_picks = self.open_after_age = None
+                self.what_next = self.pending_picks = self.open_after_age = self.goodbye = None
                 self.attract.reset()
                 self.menu.set_band(None)  # the visitor's band left with them
         if self.host is None:
@@ -196,10 +203,13 @@ class KioskShell:
                 self._finish()
         elif self.machine.state == ATTRACT:
             self.attract.update(dt)
+        if self.goodbye is not None and self.goodbye.over(self.clock.now()):
+            self._goodbye_over()
         self._take_fresh_picks()
         self.draw()
         self.pygame.display.flip()
         self.frames_drawn += 1
+        self.frame_seconds.add(time.perf_counter() - started)
         if not self.ready:
             self._first_frame_done()
         self.heartbeat.beat()
@@ -311,6 +321,9 @@ class KioskShell:
             choice = self.age_screen.handle(event, self.size)
             if choice is not None:
                 self._age_answered(choice.band)
+        elif self.machine.state == MENU and self.goodbye is not None:
+            if self.goodbye.handle(event, self.clock.now()):
+                self._goodbye_over()
         elif self.machine.state == MENU and self.what_next is not None:
             chosen = self.what_next.handle(event, self.size)
             if chosen is not None:
@@ -322,6 +335,12 @@ class KioskShell:
             if package is not None:
                 self.launch(package)
         elif self.machine.state == RUNNING and self.host is not None:
+            pressed = self.home.handle(event, self.size, self.host.stereo)  # the shell's button comes first
+            if pressed == "home":
+                self.leave()
+                return
+            if pressed is not None:
+                return
             if not self.host.handle(event):
                 self._fail()
             elif self.host.finished:
@@ -340,16 +359,22 @@ class KioskShell:
         from experiences.kiosk.host import ExperienceHost
 
         manifest = package.manifest
+        self.unavailable = None
         reporter = self.machine.launch(RunInfo(package.id, package.kind, package.version, dict(manifest.titles)))
         ctx = RunContext(config=self.config, reporter=reporter, size=self.size, data_dir=self.data_dir,
                          headless=self.headless, language=self.lang, clock=self.clock, catalog=self.catalog,
                          mark_activity=self.machine.mark_activity,
                          services={"fonts": self.text, "open_package": self._request_open, "kinds": self.registry},
                          log=logging.getLogger(f"yuedu.experience.{package.kind}"), age_band=self.machine.age_band,
-                         start_item=start_item)
+                         start_item=start_item, vr=self.vr)
+        ctx.services.update(self.run_services)
         self.host = ExperienceHost(package, ctx, self.registry)
+        self.home.reset()
         log.info("launching %s %s%s", package.id, package.version, f" on {start_item}" if start_item else "")
         if not self.host.start():
+            # It could not even start (no 3D engine on this machine, a raise while building its stage): the
+            # visitor sees its poster with 暂时打不开 while the error screen lasts, then the menu.
+            self.unavailable = package
             self._fail()
             return False
         self.machine.initialized()
@@ -373,6 +398,37 @@ class KioskShell:
             return
         elif finished and self.picks_source is not None:
             self._offer_what_next(after)
+
+    def leave(self) -> None:
+        """The visitor tapped the home button: the run ends as terminated (the kind's stop("back")), and a
+        short goodbye says what they did before the menu."""
+        from experiences.kiosk.goodbye import Goodbye
+
+        summary = self.host.summary() if self.host is not None else None
+        self.open_request = self.open_request_item = None
+        log.info("visitor left %s with the home button", self.machine.run.package_id if self.machine.run else "?")
+        self._end_host("back")
+        self.machine.finish()
+        self.goodbye = Goodbye(summary, self.text, self.lang, self.clock.now(), self.machine.age_band)
+
+    def _goodbye_over(self) -> None:
+        self.goodbye = None
+        if self.only is not None:  # `play`: the preview ends after its goodbye
+            self.quit_requested = True
+
+    @property
+    def back_button_rects(self) -> list:
+        """Where the home button is on screen now, in window pixels (one per eye in VR); [] when none shows.
+        Read-only, for tests that click it with real input."""
+        if self.machine.state not in (RUNNING, IDLE_WARNING) or self.host is None or self.surface is None:
+            return []
+        return self.home.rects(self.size, self.host.stereo)
+
+    @property
+    def back_button_rect(self):
+        """The home button's pygame.Rect (the left eye's in VR), or None when no experience runs."""
+        rects = self.back_button_rects
+        return rects[0] if rects else None
 
     def _what_next_after(self, finished: str | None) -> str | None:
         """What the picks follow: the last ranked item reported on (a poem's IRI), else the finished package."""
@@ -424,7 +480,7 @@ class KioskShell:
 
     # --- drawing ------------------------------------------------------------------------------------------
     def draw(self) -> None:
-        from experiences.kiosk.overlays import draw_error, draw_idle_warning
+        from experiences.kiosk.overlays import draw_error, draw_idle_warning, draw_unavailable
 
         state, surface = self.machine.state, self.surface
         if state == ATTRACT:
@@ -434,11 +490,17 @@ class KioskShell:
                 self._fail()
                 draw_error(surface, self.text, self.lang)
                 return
+            self.home.draw(surface, self.host.stereo)
+        elif state == ERROR and self.unavailable is not None:
+            draw_unavailable(surface, self.text, self.covers.get(self.unavailable, self.size, self.lang), self.lang)
+            return
         elif state == ERROR:
             draw_error(surface, self.text, self.lang)
             return
         elif self.machine.screen == ASK_AGE:
             self.age_screen.draw(surface)
+        elif self.goodbye is not None:
+            self.goodbye.draw(surface)
         elif self.what_next is not None:
             self.what_next.draw(surface)
         else:

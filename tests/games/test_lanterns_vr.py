@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from experiences.engagement import extension_iri
 from experiences.runtime import InputEvent, create_experience
 from games.lanterns.vr.courtyard import EYE, IPD, Courtyard, VRSession, aim_direction, eye_positions, pose_towards
 
@@ -65,7 +66,7 @@ def run(exp, surface, seconds, dt=1 / 30):
 
 def test_vr_round_by_head_pose(run_context, surface):
     package, ctx, sink, clock = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8,
-                                            services={"mode": "vr"})
+                                            vr=True)
     exp = create_experience(package, ctx)
     assert type(exp).__name__ == "LanternsVRExperience"
     exp.start()
@@ -98,7 +99,7 @@ def test_vr_round_by_head_pose(run_context, surface):
         if SHOTS:
             pygame.image.save(surface, os.path.join(SHOTS, "vr_story.png"))
         statement = [s for s in sink.statements if s["verb"]["display"]["en-US"] == "answered"][0]
-        assert statement["result"]["success"] and statement["result"]["extensions"]["attempts"] == 2
+        assert statement["result"]["success"] and statement["result"]["extensions"][extension_iri("attempts")] == 2
         assert statement["result"]["duration"] == "PT9.00S"
         exp.handle(InputEvent("action", action="select"))
         assert exp.state == "aim" and exp.game.index == 1
@@ -107,7 +108,7 @@ def test_vr_round_by_head_pose(run_context, surface):
 
 
 def test_vr_session_ends_kindly(run_context, surface):
-    package, ctx, _, _ = run_context("org.yuedu.idioms.children", services={"mode": "vr"})
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", vr=True)
     exp = create_experience(package, ctx)
     exp.start()
     try:
@@ -130,7 +131,7 @@ def test_vr_session_ends_kindly(run_context, surface):
 
 def test_a_motion_sensor_pointer_spans_both_eyes(run_context, surface):
     """A TUIO pointer covers the whole side-by-side frame; a touch is read within the eye it lands on."""
-    package, ctx, _, _ = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8, services={"mode": "vr"})
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8, vr=True)
     exp = create_experience(package, ctx)
     exp.start()
     try:
