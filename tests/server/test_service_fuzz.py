@@ -135,7 +135,7 @@ def test_share_upload_and_pages_never_give_a_server_error(world, data):
 
 
 PARTS = ["visitors", "plays", "idioms", "poems", "hours", "places", "ages", "content", "all"]
-QUERY_KEYS = ["start", "end", "branch", "lang", "table", "token", "after", "age_band", "kiosk", "k"]
+QUERY_KEYS = ["start", "end", "branch", "lang", "table", "token", "after", "age_band", "kiosk", "k", "screen", "have"]
 
 
 @FUZZ
@@ -146,6 +146,7 @@ def test_wall_reports_and_recommendations_never_give_a_server_error(world, data)
     if data.draw(st.booleans()):
         query["token"] = WALL_TOKEN
     _ok(client.get("/wall", query_string=query), "wall")
+    _ok(client.get("/wall/panels", query_string=query), "wall panels")
     part = data.draw(st.sampled_from(PARTS) | (odd.map(lambda s: re.sub(r"[/?#%]", "", s) or "x")))
     _ok(client.get(f"/wall/api/{part}", query_string=query), "wall part")
     _ok(client.get("/wall/reports", query_string=query, headers=world["staff"]), "reports")
