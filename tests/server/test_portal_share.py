@@ -79,7 +79,7 @@ def test_share_page_player_download_and_delete_code(portal, take, tmp_path):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "静夜思" in html and "疑是地上霜" in html and "87" in html and "节奏" in html
     assert "<audio controls" in html and NICKNAMES[0] in html
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     audio = client.get(f"/s/{ticket.token}/audio")
     assert audio.mimetype == "audio/ogg" and soundfile.info(io.BytesIO(audio.data)).format == "OGG"
     download = client.get(f"/s/{ticket.token}/audio?download=1")
