@@ -135,12 +135,15 @@ class KioskShell:
         self.pacer = pygame.time.Clock()
 
     def close(self) -> None:
+        from experiences.kiosk.warmup import warm_kinds_finished
+
         if self.host is not None:
             self.host.stop("quit")
             self.host = None
         if hasattr(getattr(self, "attract", None), "suspend"):
             self.attract.suspend()  # an experience hosted as the attract loop
         self.machine.shutdown()
+        warm_kinds_finished(getattr(self, "warmup_thread", None))
         if self.tuio is not None:
             self.tuio.stop()
             self.tuio = None

@@ -31,3 +31,20 @@ def warm_kinds(kinds: Iterable, background: bool = True) -> threading.Thread | N
     thread = threading.Thread(target=_warm_all, args=(with_hooks,), name="yuedu-warmup", daemon=True)
     thread.start()
     return thread
+
+
+# Loading the booth's model (ctranslate2) starts native threads: a process that exits while a load is half done
+# aborts ("terminate called without an active exception", SIGABRT) instead of ending cleanly.
+EXIT_WAIT_SECONDS = 30.0
+
+
+def warm_kinds_finished(thread: threading.Thread | None, timeout: float = EXIT_WAIT_SECONDS) -> bool:
+    """Before the process exits: let a warm-up still running finish (at most `timeout` s); False if it did not."""
+    if thread is None or not thread.is_alive():
+        return True
+    log.info("waiting for the kinds' warm-up to finish before exit")
+    thread.join(timeout)
+    if thread.is_alive():
+        log.warning("the kinds' warm-up still runs after %.0f s; exiting anyway", timeout)
+        return False
+    return True

@@ -38,3 +38,24 @@ def test_the_recitation_kind_warms_its_scorer():
 
     warm_kinds([RECITATION], background=False)
     assert is_warm()
+
+
+def test_exit_waits_for_a_warm_up_still_running(tmp_path, monkeypatch):
+    """A native model load cut off by the process's exit aborts it (SIGABRT): close() lets the warm-up finish."""
+    import threading
+    import time
+
+    from experiences.kiosk.warmup import warm_kinds_finished
+
+    release = threading.Event()
+    module = types.ModuleType("yuedu_test_slow_warm")
+    module.slow = lambda: (release.wait(10), time.sleep(0.2), CALLS.append("slow done"))
+    monkeypatch.setitem(sys.modules, "yuedu_test_slow_warm", module)
+    schema = tmp_path / "s.json"
+    schema.write_text("{}")
+    CALLS.clear()
+    thread = warm_kinds([Kind("slow", schema, runner="x:y", warm="yuedu_test_slow_warm:slow")])
+    assert not warm_kinds_finished(thread, timeout=0.05)  # still loading: a bounded wait says so
+    release.set()
+    assert warm_kinds_finished(thread) and CALLS == ["slow done"]
+    assert warm_kinds_finished(None)
