@@ -20,6 +20,7 @@ from experiences.kiosk.states import (ASK_AGE, ATTRACT, ERROR, IDLE_WARNING, MEN
                                       RunInfo)
 from experiences.package import Package
 from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
+from experiences.kiosk.testhook import TestHook
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
 
 log = logging.getLogger("yuedu.kiosk")
@@ -84,6 +85,7 @@ class KioskShell:
         self.exit_code = 0
         self.frames_drawn = 0
         self.ready = False
+        self.test_hook = TestHook.from_env()  # YUEDU_TEST_HOOK: where things are, for acceptance tests; else None
 
     # --- window and screens -------------------------------------------------------------------------------
     def open(self) -> None:
@@ -200,6 +202,8 @@ class KioskShell:
         self.draw()
         self.pygame.display.flip()
         self.frames_drawn += 1
+        if self.test_hook is not None:
+            self.test_hook.publish(self)
         if not self.ready:
             self._first_frame_done()
         self.heartbeat.beat()
