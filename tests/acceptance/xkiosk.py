@@ -261,3 +261,91 @@ def changed_pixels(before: Image.Image, after: Image.Image, box: tuple[int, int,
 def traceback_lines(log_text: str) -> list[str]:
     lines = log_text.splitlines()
     return [lines[i - 1] if i else line for i, line in enumerate(lines) if line.startswith("Traceback")]
+
+
+class KioskSession:
+    """One kiosk for a test module, started once; if a test kills it, the next test gets a fresh process on the
+    same data directory (the death is that test's failure, not every later one's)."""
+
+    def __init__(self, display: str, root: Path, kiosk_toml: str = "", env: dict[str, str] | None = None,
+                 age: str = "6-8"):
+        self.display, self.root, self.kiosk_toml, self.env, self.age = display, Path(root), kiosk_toml, env, age
+        self.kiosk: Kiosk | None = None
+        self.deaths: list[str] = []  # "<when>: exit <code>"
+
+    def live(self, when: str = "") -> Kiosk:
+        if self.kiosk is not None and not self.kiosk.alive():
+            self.deaths.append(f"{when}: exit {self.kiosk.exit_code()}")
+            self.kiosk.stop()
+            self.kiosk = None
+        if self.kiosk is None:
+            self.kiosk = Kiosk(self.display, self.root / "data", self.root / "shots", self.env, self.kiosk_toml).start()
+            self.kiosk.wait_state("attract", timeout=60)
+        return self.kiosk
+
+    def stop(self) -> int | None:
+        return self.kiosk.stop() if self.kiosk is not None else None
+
+    def to_menu(self, when: str = "") -> Kiosk:
+        """Whatever is on screen, walk to the menu's cards the way a visitor would."""
+        kiosk = self.live(when)
+        for _ in range(8):
+            snapshot = kiosk.hook()
+            state, targets = snapshot.get("state"), snapshot.get("targets", {})
+            if state == "menu" and any(name.startswith("card:") for name in targets):
+                return kiosk
+            if state == "attract":
+                kiosk.click(kiosk_size(snapshot)[0] // 2, kiosk_size(snapshot)[1] // 2)
+                kiosk.wait_for("the age question or the menu", lambda s: s.get("state") in ("ask_age", "menu"))
+            elif state == "ask_age":
+                kiosk.click_target(f"age:{self.age}")
+                kiosk.wait_state("menu")
+            elif state == "menu" and "next:back" in targets:
+                kiosk.click_target("next:back")
+                kiosk.wait_for("the menu's cards", lambda s: any(n.startswith("card:") for n in s.get("targets", {})))
+            elif state == "running":
+                go_back(kiosk)
+            else:  # the error screen or the idle warning: a moment, or a touch
+                if state == "idle_warning":
+                    kiosk.click(10, 10)
+                time.sleep(0.5)
+        raise AssertionError(f"could not reach the menu; hook: {kiosk.hook()}")
+
+
+def kiosk_size(snapshot: dict) -> tuple[int, int]:
+    return tuple(snapshot.get("size") or SIZE)
+
+
+BACK_TARGETS = ("home", "back")  # the shell's on-screen way back, when the running screen names one
+
+
+def go_back(kiosk: Kiosk, tries: int = 4) -> dict:
+    """Leave the running experience the visitor's way: the on-screen back button when the hook names one, else
+    Escape (staff's way back, a real key event); each press may only go back one screen (the booth)."""
+    for _ in range(tries):
+        snapshot = kiosk.hook()
+        if snapshot.get("state") != "running":
+            break
+        button = next((name for name in BACK_TARGETS if name in snapshot.get("targets", {})), None)
+        if button is not None:
+            kiosk.click_target(button)
+        else:
+            kiosk.key("Escape")
+        try:
+            return kiosk.wait_for("the way back", lambda s: s.get("state") != "running", timeout=2)
+        except HookTimeout:
+            continue
+    return kiosk.wait_for("the way back", lambda s: s.get("state") != "running", timeout=4)
+
+
+def package_statements(rows: list[dict], package_id: str) -> list[dict]:
+    """The outbox's statements about one package (its own activity or one of its items)."""
+    def about(row: dict) -> bool:
+        ids = [row.get("object", {}).get("id", "")]
+        ids += [a.get("id", "") for a in row.get("context", {}).get("contextActivities", {}).get("parent", [])]
+        return any(i.rstrip("/").endswith("/" + package_id) or f"/{package_id}/" in i for i in ids)
+    return [row for row in rows if about(row)]
+
+
+def verbs(rows: list[dict]) -> list[str]:
+    return [row["verb"]["id"].rsplit("/", 1)[-1] for row in rows]
