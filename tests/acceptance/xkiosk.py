@@ -23,6 +23,7 @@ from PIL import Image, ImageChops, ImageGrab
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SIZE = (1920, 1080)
 MIN_COLOURS = 16  # "a picture": a blank, flat or half-drawn screen has fewer
+HANG_SECONDS = 10.0  # as experiences/kiosk/supervisor.py: a loop this long without a frame is hung
 
 
 def missing_tools() -> list[str]:
@@ -83,6 +84,7 @@ class Kiosk:
         self.extra_env = dict(env or {})
         self.kiosk_toml = kiosk_toml
         self.hook_path = self.data_dir / "test-hook.json"
+        self.heartbeat = self.data_dir / "heartbeat"  # touched by the frame loop every second (watchdog.py)
         self.process: subprocess.Popen | None = None
         self.output = None
         self.shot_count = 0
@@ -94,7 +96,8 @@ class Kiosk:
         for name in ("SDL_VIDEODRIVER", "SDL_AUDIODRIVER", "WAYLAND_DISPLAY"):  # the real path: x11, real audio
             env.pop(name, None)
         env.update({"DISPLAY": self.display, "YUEDU_DATA_DIR": str(self.data_dir),
-                    "YUEDU_TEST_HOOK": str(self.hook_path), "PYTHONUNBUFFERED": "1"})
+                    "YUEDU_TEST_HOOK": str(self.hook_path), "YUEDU_HEARTBEAT": str(self.heartbeat),
+                    "PYTHONUNBUFFERED": "1"})
         env.update(self.extra_env)
         return env
 
@@ -104,6 +107,8 @@ class Kiosk:
         if self.kiosk_toml:
             (self.data_dir / "kiosk.toml").write_text(self.kiosk_toml, encoding="utf-8")
         self.hook_path.unlink(missing_ok=True)
+        self.heartbeat.unlink(missing_ok=True)
+        self.shot_count = len(list(self.shots.glob("*.png")))  # a restarted kiosk numbers on
         self.output = open(self.data_dir / "kiosk-output.txt", "ab")
         self.process = subprocess.Popen([sys.executable, str(REPO_ROOT / "launcher.py")], cwd=REPO_ROOT,
                                         env=self.environment(), stdout=self.output, stderr=subprocess.STDOUT)
@@ -112,6 +117,13 @@ class Kiosk:
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL, as the supervisor does to a hung kiosk."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.stop()
 
     def exit_code(self) -> int | None:
         return None if self.process is None else self.process.poll()
@@ -132,14 +144,34 @@ class Kiosk:
             self.output = None
         return self.process.returncode
 
+    def stalled_for(self) -> float:
+        """Seconds since the frame loop last beat (0 while it beats, or before its first frame)."""
+        try:
+            return max(0.0, time.time() - self.heartbeat.stat().st_mtime - 1.0)
+        except FileNotFoundError:
+            return 0.0
+
+    def hung(self) -> bool:
+        """No frame for HANG_SECONDS: what the supervisor and systemd restart the kiosk for."""
+        return self.stalled_for() >= HANG_SECONDS
+
     def assert_alive(self, when: str) -> None:
         code = self.exit_code()
         assert code is None, f"the kiosk died {when}: exit code {code}; last output:\n{self.output_tail()}"
+        assert not self.hung(), f"the kiosk hung {when}: no frame for {self.stalled_for():.0f} s; " \
+                                f"last output:\n{self.output_tail()}"
 
-    def output_tail(self, lines: int = 25) -> str:
+    def output_tail(self, lines: int = 12) -> str:
+        """The kiosk's last distinct lines of output (a line repeated every frame shows once, with a count)."""
         path = self.data_dir / "kiosk-output.txt"
         text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
+        out: list[list] = []
+        for line in text.splitlines()[-400:]:
+            if out and out[-1][0] == line:
+                out[-1][1] += 1
+            else:
+                out.append([line, 1])
+        return "\n".join(line + (f"  (×{count})" if count > 1 else "") for line, count in out[-lines:])
 
     # --- the hook -----------------------------------------------------------------------------------------
     def hook(self) -> dict:
@@ -259,8 +291,14 @@ def changed_pixels(before: Image.Image, after: Image.Image, box: tuple[int, int,
 
 
 def traceback_lines(log_text: str) -> list[str]:
+    """One line per traceback in a log: the record that carried it and the exception it ended with."""
     lines = log_text.splitlines()
-    return [lines[i - 1] if i else line for i, line in enumerate(lines) if line.startswith("Traceback")]
+    found = []
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            end = next((later for later in lines[i + 1:] if later and not later.startswith((" ", "\t"))), "")
+            found.append(f"{lines[i - 1] if i else ''} → {end}")
+    return found
 
 
 class KioskSession:
@@ -274,9 +312,11 @@ class KioskSession:
         self.deaths: list[str] = []  # "<when>: exit <code>"
 
     def live(self, when: str = "") -> Kiosk:
-        if self.kiosk is not None and not self.kiosk.alive():
-            self.deaths.append(f"{when}: exit {self.kiosk.exit_code()}")
-            self.kiosk.stop()
+        if self.kiosk is not None and (not self.kiosk.alive() or self.kiosk.hung()):
+            code = self.kiosk.exit_code()
+            self.deaths.append(f"{when}: " + (f"exit {code}" if code is not None else
+                                              f"hung (no frame for {self.kiosk.stalled_for():.0f} s), killed"))
+            self.kiosk.kill() if code is None else self.kiosk.stop()
             self.kiosk = None
         if self.kiosk is None:
             self.kiosk = Kiosk(self.display, self.root / "data", self.root / "shots", self.env, self.kiosk_toml).start()
