@@ -238,7 +238,7 @@ class LanternsExperience(Experience):
         """Where things are, for the kiosk's read-only test hook (docs/kiosk-shell.md): the right lantern and one
         wrong one while aiming, the story card's next button, the summary's buttons."""
         targets: dict[str, pygame.Rect] = {}
-        if self.state == "aim" and self.arrow is None:
+        if self.state == "aim" and self.arrow is None and not self.solved:
             for lantern in self.field.placed(self.t):
                 name = "lantern:answer" if lantern.char == self.round.answer else "lantern:wrong"
                 r = lantern.radius
