@@ -73,12 +73,13 @@ def play_book(kiosk: Kiosk) -> None:
 
 
 def play_lanterns(kiosk: Kiosk) -> None:
-    """The courtyard: the pointer aims (the view turns), Enter shoots at the lantern aimed at."""
+    """A lantern hit in the courtyard: a touch in the left eye aims at the right character and shoots."""
     before = kiosk.picture("vr lanterns", settle=1.0)
-    kiosk.xdotool("mousemove", "300", "400", "sleep", "0.3", "mousemove", "250", "380")
-    kiosk.key("Right", "Return")
-    after = kiosk.picture("vr lanterns aimed", settle=1.0)
-    assert changed_pixels(before, after) > 20_000, "the courtyard followed the aim"
+    kiosk.click_target("lantern:answer", timeout=15)
+    kiosk.wait_for("the story card after a hit", lambda s: "next" in s.get("targets", {}), timeout=10)
+    after = kiosk.picture("vr lanterns hit", settle=0.5)
+    assert changed_pixels(before, after) > 20_000, "the story card opened in both eyes"
+    assert_stereo(after, "the story card")
 
 
 PLAYS = {
