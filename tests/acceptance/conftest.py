@@ -17,3 +17,8 @@ def xserver():
     server = XServer().start()
     yield server
     server.stop()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The real-window tests run last: the fast headless suite reports first (also under -x)."""
+    items.sort(key=lambda item: "tests/acceptance/" in item.nodeid.replace("\\", "/"))
