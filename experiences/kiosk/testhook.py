@@ -66,6 +66,9 @@ def describe(shell) -> dict:
     if screen == ASK_AGE:
         for choice in shell.age_screen.choices(size):
             targets[f"age:{choice.band or 'skip'}"] = _rect(choice.rect)
+    elif screen == MENU and getattr(shell, "goodbye", None) is not None:
+        out["goodbye"] = True  # the short goodbye after the home button; a tap anywhere ends it
+        targets["goodbye"] = [0, 0, *size]
     elif screen == MENU and shell.what_next is not None:
         for card in shell.what_next.cards(size):
             name = "next:back" if card.kind == "back" else f"next:{shell.what_next.picks[card.index].package}"
@@ -78,6 +81,9 @@ def describe(shell) -> dict:
             name = f"card:{menu.packages[target.index].id}" if target.kind == "card" else f"menu:{target.kind}"
             targets[name] = _rect(target.rect)
     elif screen == RUNNING and host is not None and host.experience is not None:
+        home = getattr(shell, "back_button_rect", None)  # the shell's way back (返回), the left eye's in VR
+        if home is not None:
+            targets["home"] = _rect(home)
         own = getattr(host.experience, "test_targets", None)
         if own is not None:
             try:

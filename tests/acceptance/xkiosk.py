@@ -89,6 +89,7 @@ class Kiosk:
         self.output = None
         self.shot_count = 0
         self.started = 0.0
+        self.ways_back: list[str] = []  # how go_back() left each screen: "home", "back" (a kind's own) or "Escape"
 
     # --- process ------------------------------------------------------------------------------------------
     def environment(self) -> dict[str, str]:
@@ -340,6 +341,8 @@ class KioskSession:
             elif state == "ask_age":
                 kiosk.click_target(f"age:{self.age}")
                 kiosk.wait_state("menu")
+            elif state == "menu" and "goodbye" in targets:  # the goodbye after the home button ends by itself
+                kiosk.wait_for("the goodbye's end", lambda s: "goodbye" not in s.get("targets", {}), timeout=10)
             elif state == "menu" and "next:back" in targets:
                 kiosk.click_target("next:back")
                 kiosk.wait_for("the menu's cards", lambda s: any(n.startswith("card:") for n in s.get("targets", {})))
@@ -371,6 +374,7 @@ def go_back(kiosk: Kiosk, tries: int = 4) -> dict:
             kiosk.click_target(button)
         else:
             kiosk.key("Escape")
+        kiosk.ways_back.append(button or "Escape")
         try:
             return kiosk.wait_for("the way back", lambda s: s.get("state") != "running", timeout=2)
         except HookTimeout:
