@@ -309,6 +309,10 @@ class KioskSession:
     def __init__(self, display: str, root: Path, kiosk_toml: str = "", env: dict[str, str] | None = None,
                  age: str = "6-8"):
         self.display, self.root, self.kiosk_toml, self.env, self.age = display, Path(root), kiosk_toml, env, age
+        # screenshots of every step: in the test's folder, or under $YUEDU_SHOTS to keep them
+        keep = os.environ.get("YUEDU_SHOTS")
+        self.shots = Path(keep) / self.root.name if keep else self.root / "shots"
+        shutil.rmtree(self.shots, ignore_errors=True)
         self.kiosk: Kiosk | None = None
         self.deaths: list[str] = []  # "<when>: exit <code>"
 
@@ -320,7 +324,7 @@ class KioskSession:
             self.kiosk.kill() if code is None else self.kiosk.stop()
             self.kiosk = None
         if self.kiosk is None:
-            self.kiosk = Kiosk(self.display, self.root / "data", self.root / "shots", self.env, self.kiosk_toml).start()
+            self.kiosk = Kiosk(self.display, self.root / "data", self.shots, self.env, self.kiosk_toml).start()
             self.kiosk.wait_state("attract", timeout=60)
         return self.kiosk
 
