@@ -4,14 +4,14 @@ measured beside an empty pygame frame loop in the same run. Goal: ≤ 4 ms mean 
 
     .venv/bin/python bench/frame.py [--frames 600] [--vr]
 
-Needs ../shared/data/idioms beside the repo (the dictionary and children's idioms); writes only to a temp folder.
+Plays the bundled packages (content/idioms-xinhua, content/idioms-children); writes only to a temp folder.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -25,26 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pygame  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "idioms"
+CONTENT = Path(__file__).resolve().parents[1] / "content"
 SIZE = (1280, 720)
 
 
 def build_content(root: Path) -> None:
-    header = 'format = 1\nid = "{id}"\nversion = "1.0.0"\nkind = "{kind}"\nlanguage = "zh-CN"\n' \
-             '[title]\nzh-CN = "bench"\n[[credits]]\nname = "chinese-xinhua"\n'
-    (root / "dict").mkdir(parents=True)
-    (root / "dict" / "experience.toml").write_text(
-        header.format(id="org.yuedu.idioms.xinhua", kind="idiom-dictionary") + '[content]\nidioms = "idioms.json"\n')
-    (root / "dict" / "idioms.json").write_bytes((DATA / "idiom.json").read_bytes())
-    children = [{k: r[k] for k in ("word", "pinyin", "explanation", "derivation", "example", "example_source",
-                                   "freq_rank")} | {"classic": r["pick"] == "classic"}
-                for r in json.loads((DATA / "idioms_children_500.json").read_text(encoding="utf-8"))]
-    (root / "game").mkdir()
-    (root / "game" / "experience.toml").write_text(
-        header.format(id="org.yuedu.idioms.children", kind="idiom-lanterns")
-        + '[[requires]]\nid = "org.yuedu.idioms.xinhua"\n[content]\nidioms = "idioms.json"\n'
-          'dictionary = "org.yuedu.idioms.xinhua"\nrounds = 30\n')
-    (root / "game" / "idioms.json").write_text(json.dumps(children, ensure_ascii=False), encoding="utf-8")
+    """The bundled dictionary and children's lanterns packages, copied as the kiosk installs them."""
+    for name in ("idioms-xinhua", "idioms-children"):
+        shutil.copytree(CONTENT / name, root / name)
 
 
 def timed(loop, frames: int) -> tuple[list[float], list[float]]:

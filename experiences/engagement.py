@@ -4,12 +4,13 @@ One table maps each event to its ADL verb; actors are pseudonymous per-session a
 """
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 XAPI_VERSION = "1.0.3"
 PLATFORM = "Yuedu kiosk"
@@ -38,6 +39,77 @@ ACTIVITY_TYPES: dict[str, str] = {
     "simulation": "http://adlnet.gov/expapi/activities/simulation",
     "link": "http://adlnet.gov/expapi/activities/link",
 }
+
+
+# Every extension key of every statement is an IRI in this one namespace, whatever library runs the kiosk
+# (docs/engagement-outbox.md, "Extension keys", says why this one and lists every name with its meaning).
+# Kinds pass the short names below; only ExperienceReporter.report turns them into IRIs.
+EXTENSION_NAMESPACE = "https://w3id.org/yuedu/xapi/extensions/"
+
+# name -> what its value means. The contract test (tests/contract/) checks that every key a kind sends is here
+# and that docs/engagement-outbox.md describes each one.
+EXTENSIONS: dict[str, str] = {
+    # context: where and what (added to every statement by the reporter)
+    "kiosk": "the kiosk's id (kiosk.toml [kiosk] kiosk_id)",
+    "kiosk-name": "the kiosk's name (kiosk.toml [kiosk] name)",
+    "library": "the library (kiosk.toml [kiosk] library)",
+    "branch": "the library branch (kiosk.toml [kiosk] branch)",
+    "kind": "the experience kind of the package, e.g. idiom-lanterns",
+    "package-version": "the package's version",
+    "age-band": "context: the age band the visitor chose; lanterns' answered result: the band whose level was played",
+    # context: the recitation booth's share screen (interacted)
+    "recitation-share": "queued or unavailable: whether a family's reading was queued for a share page",
+    "recitation-share-days": "how many days the share page stays up",
+    # result: 成语论箭 (idiom-lanterns)
+    "attempts": "shots (lanterns) or picks (chain) before the round ended",
+    "hidden-position": "which character of the idiom was hidden (0-3)",
+    "points": "points this round earned",
+    "correct": "rounds answered right (scored)",
+    "total": "rounds played (scored)",
+    # result: 成语接龙 (idiom-chain)
+    "hints": "hints asked for in this turn (answered) or the whole game (scored)",
+    "follows": "the idiom this answer had to follow",
+    "chain-length": "idioms in the chain so far",
+    "end": "why the chain ended: no-move (the child had none), kiosk-stuck or max-turns",
+    # result: the recitation booth (recitation), a scored take
+    "recitation-scores": "the take's part scores (object of name -> 0-100)",
+    "recitation-flags": "what the scorer noticed (array of flag names)",
+    # result: exhibits (progressed, when a visitor leaves)
+    "items-experienced": "hotspots, pages or packages the visitor opened",
+    "pages-read": "pages of the book turned to (exhibit-book)",
+    "pages-total": "numbered pages of the book (exhibit-book)",
+    "covers-shown": "packages the waterfall showed (exhibit-waterfall)",
+    # read by the wall's best readings; no kind sends it today
+    "nickname": "a kid-safe nickname from the fixed list (result), never a typed name",
+}
+
+_EXTENSION_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+def extension_iri(name: str) -> str:
+    """The IRI of one extension key: kinds never call this, they pass `name` to report() or build_result()."""
+    if not isinstance(name, str) or not _EXTENSION_NAME.match(name):
+        raise ValueError(f"extension key {name!r}: pass a short name of lower-case letters, digits and '-' "
+                         f"(e.g. 'attempts'); the engagement API makes it an IRI under {EXTENSION_NAMESPACE}")
+    return EXTENSION_NAMESPACE + name
+
+
+def extension_name(key: str) -> str | None:
+    """The short name an extension IRI stands for: ours (EXTENSION_NAMESPACE + name), or the form kiosks used
+    before it, `<activity_base>/extensions/<name>` (any library's base); None for anyone else's key."""
+    if not isinstance(key, str):
+        return None
+    if key.startswith(EXTENSION_NAMESPACE):
+        name = key[len(EXTENSION_NAMESPACE):]
+        return name if name and "/" not in name else None
+    head, found, name = key.rpartition("/extensions/")
+    if found and "://" in head and name and "/" not in name:
+        return unquote(name)
+    return None
+
+
+def _extensions(extensions: dict | None) -> dict:
+    return {extension_iri(name): value for name, value in (extensions or {}).items()}
 
 
 class StatementSink(Protocol):
@@ -110,7 +182,8 @@ def build_result(
     duration: float | None = None,
     extensions: dict | None = None,
 ) -> dict:
-    """An xAPI result object; `score` is raw in [score_min, score_max] (scaled is derived)."""
+    """An xAPI result object; `score` is raw in [score_min, score_max] (scaled is derived). `extensions` are keyed
+    by short names (EXTENSIONS); report() makes them IRIs."""
     result: dict = {}
     if score is not None:
         top = score_max if score_max is not None else 100.0
@@ -186,18 +259,11 @@ class ExperienceReporter:
 
     def _context(self, item: Item | None, extensions: dict | None) -> dict:
         place = self.session.place
-        ext = {
-            place.iri("extensions", "kiosk"): place.kiosk_id,
-            place.iri("extensions", "kiosk-name"): place.kiosk_name,
-            place.iri("extensions", "library"): place.library,
-            place.iri("extensions", "branch"): place.branch,
-            place.iri("extensions", "kind"): self.kind,
-            place.iri("extensions", "package-version"): self.version,
-        }
+        names = {"kiosk": place.kiosk_id, "kiosk-name": place.kiosk_name, "library": place.library,
+                 "branch": place.branch, "kind": self.kind, "package-version": self.version}
         if self.session.age_band:
-            ext[place.iri("extensions", "age-band")] = self.session.age_band
-        for key, value in (extensions or {}).items():
-            ext[key if "://" in key else place.iri("extensions", key)] = value
+            names["age-band"] = self.session.age_band
+        ext = _extensions({**names, **(extensions or {})})
         context = {"registration": self.session.session_id, "platform": PLATFORM,
                    "language": place.language, "extensions": ext}
         if item is not None:
@@ -206,7 +272,8 @@ class ExperienceReporter:
 
     def report(self, event: str, item: Item | None = None, result: dict | None = None,
                extensions: dict | None = None) -> dict:
-        """Record one event (a key of VERBS) about the package, or about an item inside it."""
+        """Record one event (a key of VERBS) about the package, or about an item inside it. Extension keys, in
+        `extensions` (context) and in `result["extensions"]`, are short names (EXTENSIONS); here they become IRIs."""
         if event not in VERBS:
             raise ValueError(f"unknown engagement event {event!r}; use one of {sorted(VERBS)}")
         verb_iri, display = VERBS[event]
@@ -219,7 +286,9 @@ class ExperienceReporter:
             "timestamp": iso_timestamp(self.session.wall_clock()),
         }
         if result:
-            statement["result"] = result
+            statement["result"] = dict(result)
+            if "extensions" in result:
+                statement["result"]["extensions"] = _extensions(result["extensions"])
         if item is not None:
             self.last_item = (item.type, statement["object"]["id"])
         self.session.sink.put(statement)

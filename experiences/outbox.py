@@ -31,6 +31,17 @@ CREATE TABLE IF NOT EXISTS statements (
     reason       TEXT                                -- why rejected (dead letter)
 );
 CREATE INDEX IF NOT EXISTS statements_state_seq ON statements (state, seq);
+-- Statements an upgrade rewrote (experiences/outbox_repair.py), once each; additive, so an older program that
+-- opens this file still works (it ignores the table).
+CREATE TABLE IF NOT EXISTS repairs (
+    statement_id TEXT NOT NULL,
+    repair       TEXT NOT NULL,                      -- which repair, e.g. extension-keys
+    done_at      REAL NOT NULL,
+    before_state TEXT NOT NULL,                      -- unsent or rejected
+    before_body  TEXT NOT NULL,                      -- the statement as the old kiosk stored it
+    before_reason TEXT,                              -- the LRS's reason, for a dead letter
+    PRIMARY KEY (statement_id, repair)
+);
 """
 
 
@@ -156,6 +167,47 @@ class Outbox:
                         "UPDATE statements SET state = 'unsent', done_at = NULL "
                         "WHERE statement_id = ? AND state = 'rejected'", (sid,)).rowcount
                 return total
+
+    def repair_old_statements(self) -> int:
+        """Rewrite, once each, statements an older kiosk left that the LRS refuses or refused for their extension
+        keys (experiences/outbox_repair.py): unsent ones before they go, dead letters refused for that reason
+        back into the queue. Dead letters refused for another reason stay as they are. Returns how many."""
+        from experiences.outbox_repair import EXTENSION_KEYS, refused_for_extension_key, repair_extension_keys
+
+        now = self.wall_clock()
+        repaired = 0
+        with self._lock:
+            self._check_open()
+            with self._transaction():
+                rows = self._db.execute(
+                    "SELECT statement_id, body, state, reason FROM statements WHERE state IN ('unsent', 'rejected') "
+                    "AND statement_id NOT IN (SELECT statement_id FROM repairs WHERE repair = ?) ORDER BY seq",
+                    (EXTENSION_KEYS,)).fetchall()
+                for statement_id, body, state, reason in rows:
+                    if state == REJECTED and not refused_for_extension_key(reason):
+                        continue
+                    try:
+                        fixed = repair_extension_keys(json.loads(body))
+                    except ValueError:  # not JSON: nothing this repair can do
+                        continue
+                    if fixed is None:
+                        continue
+                    self._db.execute(
+                        "UPDATE statements SET body = ?, state = 'unsent', done_at = NULL, reason = NULL "
+                        "WHERE statement_id = ?",
+                        (json.dumps(fixed, ensure_ascii=False, separators=(",", ":"), allow_nan=False), statement_id))
+                    self._db.execute(
+                        "INSERT INTO repairs (statement_id, repair, done_at, before_state, before_body, before_reason) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", (statement_id, EXTENSION_KEYS, now, state, body, reason))
+                    repaired += 1
+        if repaired:
+            self._notify()
+        return repaired
+
+    def repaired_count(self) -> int:
+        with self._lock:
+            self._check_open()
+            return self._db.execute("SELECT COUNT(*) FROM repairs").fetchone()[0]
 
     # --- looking and tidying -------------------------------------------------------------------------------------
     def unsent_count(self) -> int:

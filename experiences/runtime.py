@@ -82,14 +82,45 @@ class RunContext:
     start_item: str | None = None
 
 
+# The shell's home button (返回) sits in the bottom-left corner of every run, within reach of a child or a
+# wheelchair user also on a portrait screen; its size scales with the window (132×152 px at 1080p).
+HOME_WIDTH, HOME_HEIGHT, HOME_MARGIN = 132, 152, 20  # px at 1080p (the window's shorter side)
+HOME_VR_TOP = 0.56  # in VR: each eye's left edge, its top at this fraction of the height (inside the lens)
+HOME_VR_INSET = 0.07  # ...and this fraction of an eye's width in from the eye's left edge
+
+
+def home_scale(size: tuple[int, int], stereo: bool = False) -> float:
+    """How big the shell's overlays are drawn: 1.0 when the window's shorter side (in VR: its height) is 1080."""
+    width, height = size
+    return (height if stereo else min(width, height)) / 1080
+
+
+def home_button_area(size: tuple[int, int], stereo: bool = False) -> list[tuple[int, int, int, int]]:
+    """Where the shell draws its home button in a window of `size`: one (x, y, w, h), or one per eye in VR
+    (side-by-side stereo, at the same place in both halves so it sits at screen depth). Keep your own touch
+    targets out of this area; a touch there never reaches the running experience."""
+    width, height = size
+    scale = home_scale(size, stereo)
+    w, h = round(HOME_WIDTH * scale), round(HOME_HEIGHT * scale)
+    if not stereo:
+        margin = round(HOME_MARGIN * scale)
+        return [(margin, height - margin - h, w, h)]
+    eye = width // 2
+    top = min(round(height * HOME_VR_TOP), height - h)
+    return [(side * eye + round(eye * HOME_VR_INSET), top, w, h) for side in (0, 1)]
+
+
 class Experience:
     """Base class of a running experience. Subclasses override what they need.
 
     Lifecycle: __init__(package, ctx) → start() → per frame: handle(event)* → update(dt) → draw(surface)
-    → stop(reason) exactly once ("completed", "quit", "idle", "error"). Set `self.finished = True` to end;
+    → stop(reason) exactly once ("completed", "quit", "idle", "error", or "back": the visitor left with the
+    shell's home button). Set `self.finished = True` to end;
     set `self.busy = True` while the visitor is mid-task (recording a poem) so an idle reset waits.
     Exceptions from any method are caught by the shell: logged, the run abandoned, the menu shown.
     """
+
+    stereo = False  # True: draws side-by-side stereo for a headset (the shell puts its home button in each eye)
 
     def __init__(self, package: "Package", ctx: RunContext):
         self.package = package
@@ -111,6 +142,12 @@ class Experience:
 
     def stop(self, reason: str) -> None:
         pass
+
+    def visit_summary(self) -> str | None:
+        """What the visitor did in this run so far, as one short sentence in `ctx.language` without a full
+        stop (「你答对了 3 个成语」), for the goodbye the shell shows when they leave with its home button.
+        Called before stop("back"); None: nothing worth saying (the goodbye then just thanks them)."""
+        return None
 
 
 def create_experience(package: "Package", ctx: RunContext, registry=None) -> Experience:

@@ -22,6 +22,10 @@ def run(args) -> int:
 
     lang = {"zh": "zh-CN", "en": "en"}.get(args.lang or "")
     with Outbox() as outbox:
+        if args.requeue or args.send:  # what the kiosk does when it starts: mend what older versions left
+            repaired = outbox.repair_old_statements()
+            if repaired:
+                print(t("outbox_cli.repaired", lang, count=repaired))
         if args.requeue:
             print(t("outbox_cli.requeued", lang, count=outbox.requeue_rejected()))
         if args.send:
@@ -40,7 +44,8 @@ def run(args) -> int:
             sender.wake()
             sender.stop(timeout=args.timeout)
             print(t("outbox_cli.sent_now", lang, unsent=outbox.unsent_count()))
-        counts = {"unsent": outbox.unsent_count(), "sent": outbox.sent_count(), "rejected": outbox.rejected_count()}
+        counts = {"unsent": outbox.unsent_count(), "sent": outbox.sent_count(), "rejected": outbox.rejected_count(),
+                  "repaired": outbox.repaired_count()}
         dead = outbox.rejected(limit=20)
         if args.json:
             print(json.dumps({"path": str(outbox.path), **counts,

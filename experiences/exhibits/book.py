@@ -254,6 +254,8 @@ class BookExhibit(Exhibit3D):
         if 0 < self.turned <= len(narration) and narration[self.turned - 1]:
             self.play(narration[self.turned - 1])
 
+    visit_item, visit_key = "page", "exhibit.visit_pages"
+
     def progress_extensions(self) -> dict:
         total = sum(1 for face in self.faces if face.number)
         read = sum(1 for kind, _ in self.experienced if kind == "page")

@@ -57,11 +57,8 @@ class Exhibit3D(Experience):
     def stop(self, reason: str) -> None:
         try:
             elapsed = max(0.0, self.ctx.clock.now() - self.started_at)
-            place = self.ctx.reporter.session.place
-            # xAPI wants extension keys to be IRIs: the library's own extension namespace.
-            extensions = {place.iri("extensions", key): value for key, value in self.progress_extensions().items()}
             self.ctx.reporter.report("progressed", result=build_result(
-                duration=elapsed, completion=reason == "completed", extensions=extensions))
+                duration=elapsed, completion=reason == "completed", extensions=self.progress_extensions()))
         finally:
             if self.stage is not None:
                 self.stage.release()
@@ -75,6 +72,13 @@ class Exhibit3D(Experience):
         """Where things are, for the kiosk's read-only test hook (docs/kiosk-shell.md): the on-screen buttons
         ("button:zoom_in" …); kinds add their hotspots or pages."""
         return {f"button:{button.key}": button.rect for button in self.buttons}
+
+    visit_item, visit_key = "hotspot", "exhibit.visit_hotspots"  # what the goodbye counts, and how it says it
+
+    def visit_summary(self) -> str | None:
+        """For the kiosk's goodbye: how many of `visit_item` the visitor opened (None: none, or no `visit_key`)."""
+        count = sum(1 for kind, _ in self.experienced if kind == self.visit_item)
+        return t(self.visit_key, self.ctx.language, count=count) if count and self.visit_key else None
 
     # ---- content helpers ----------------------------------------------------------------------------------
     def local(self, texts: dict | str | None) -> str:

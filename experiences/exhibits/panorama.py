@@ -43,6 +43,7 @@ class PanoramaSpot:
 
 class PanoramaExhibit(Exhibit3D):
     hint_key = "exhibit.panorama_hint"
+    visit_key = "exhibit.visit_places"
     nearest_distance = SPHERE_RADIUS  # metres: VR sees no parallax this far away and renders one view
 
     def build(self) -> None:

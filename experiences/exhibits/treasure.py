@@ -15,6 +15,7 @@ from experiences.exhibits import assets3d, hud, offscreen, pbr
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.orbit import OrbitCamera, OrbitLimits, OrbitView
 from experiences.i18n import t
+from experiences.runtime import home_button_area
 
 KEY_STEP_PIXELS = 40  # one arrow press turns the object as much as a 40 px drag
 DEPTH_EVERY = 6  # frames between depth copies for occlusion (each costs several ms on llvmpipe)
@@ -118,8 +119,10 @@ class TreasureExhibit(Exhibit3D):
         # The lights ride with the camera, so the side the visitor looks at is always lit.
         self.light_rig = pbr.add_museum_lights(self.stage.root, self.stage.camera, self.pbr)
         width, height = self.stage.size
+        home_x, _, home_w, _ = home_button_area((width, height))[0]  # the kiosk's home button keeps that corner
         self.buttons = [
-            hud.Button("reset", pygame.Rect(32, height - 112, 150, 80), t("exhibit.reset_view", self.ctx.language)),
+            hud.Button("reset", pygame.Rect(home_x + home_w + 24, height - 112, 150, 80),
+                       t("exhibit.reset_view", self.ctx.language)),
             hud.Button("zoom_in", pygame.Rect(width - 112, height - 208, 80, 80), "＋"),
             hud.Button("zoom_out", pygame.Rect(width - 112, height - 112, 80, 80), "－"),
         ]

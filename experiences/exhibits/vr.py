@@ -158,6 +158,11 @@ class VRExhibit(Experience):
     def stop(self, reason: str) -> None:
         self.inner.stop(reason)
 
+    stereo = True  # side by side: the kiosk's home button goes into both eyes
+
+    def visit_summary(self) -> str | None:
+        return self.inner.visit_summary()
+
     @property
     def finished(self) -> bool:
         return getattr(self, "inner", None) is not None and self.inner.finished

@@ -268,5 +268,7 @@ class WaterfallExhibit(Exhibit3D):
         else:
             super().on_action(action, now)
 
+    visit_key = ""  # a cover opens its package at once: nothing to count when the visitor leaves
+
     def progress_extensions(self) -> dict:
         return {"items-experienced": len(self.experienced), "covers-shown": len(getattr(self, "packages", []))}

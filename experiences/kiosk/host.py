@@ -46,6 +46,21 @@ class ExperienceHost:
         return self._guard("draw", draw)
 
     @property
+    def stereo(self) -> bool:
+        return bool(self.experience is not None and getattr(self.experience, "stereo", False))
+
+    def summary(self) -> str | None:
+        """The experience's `visit_summary()` for the goodbye; a raise there is logged and costs only the line."""
+        if self.experience is None or self.failed:
+            return None
+        try:
+            line = self.experience.visit_summary()
+            return line if isinstance(line, str) and line.strip() else None
+        except (Exception, SystemExit):
+            log.exception("experience %s raised in visit_summary()", self.package.id)
+            return None
+
+    @property
     def finished(self) -> bool:
         return bool(self.experience is not None and getattr(self.experience, "finished", False))
 

@@ -58,6 +58,12 @@ def start_services(config, data_dir: Path, *, background: bool = True) -> Servic
     services._stoppers.append(outbox.close)
 
     def start_rest() -> None:
+        try:  # before the sender: statements an older kiosk left are mended first (once each)
+            repaired = outbox.repair_old_statements()
+            if repaired:
+                log.info("outbox: repaired %d statements an older version left (extension keys), sending them", repaired)
+        except Exception:
+            log.exception("outbox repair failed; the statements stay as they were")
         try:
             _start_sender(config, Path(data_dir), outbox, services)
         except Exception:  # offline or misconfigured: statements wait in the outbox

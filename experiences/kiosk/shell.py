@@ -80,6 +80,8 @@ class KioskShell:
         self.open_request: str | None = None  # a package the running experience asked to open next
         self.open_request_item: str | None = None  # ...and the item to open it on (None: its first screen)
         self.open_after_age: str | None = None  # a package picked on the attract loop, opened once age is asked
+        self.goodbye = None  # experiences.kiosk.goodbye.Goodbye after the home button, until it is over
+        self.run_services: dict = {}  # extra ctx.services for every run (tests: {"mode": "vr"}, {"vr": True})
         self.surface = None
         self.quit_requested = False
         self.exit_code = 0
@@ -96,6 +98,7 @@ class KioskShell:
         from experiences.kiosk.ageband_screen import AgeBandScreen
         from experiences.kiosk.attract_host import attract_screen
         from experiences.kiosk.covers import CoverCache
+        from experiences.kiosk.homebutton import HomeButton
         from experiences.kiosk.inputmap import InputMapper
         from experiences.kiosk.menu import MenuScreen
         from experiences.text import shared_text
@@ -128,6 +131,7 @@ class KioskShell:
         self.attract = attract_screen(self, packages)
         self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
         self.age_screen = AgeBandScreen(self.text, self.lang)
+        self.home = HomeButton(self.text, self.lang)
         self.pacer = pygame.time.Clock()
 
     def close(self) -> None:
@@ -186,7 +190,7 @@ class KioskShell:
         for what in self.machine.tick(busy=self.host.busy if self.host else False):
             if what == "reset":
                 self._end_host("idle")
-                self.what_next = self.pending_picks = self.open_after_age = None
+                self.what_next = self.pending_picks = self.open_after_age = self.goodbye = None
                 self.attract.reset()
                 self.menu.set_band(None)  # the visitor's band left with them
         if self.host is None:
@@ -198,6 +202,8 @@ class KioskShell:
                 self._finish()
         elif self.machine.state == ATTRACT:
             self.attract.update(dt)
+        if self.goodbye is not None and self.goodbye.over(self.clock.now()):
+            self._goodbye_over()
         self._take_fresh_picks()
         self.draw()
         self.pygame.display.flip()
@@ -315,6 +321,9 @@ class KioskShell:
             choice = self.age_screen.handle(event, self.size)
             if choice is not None:
                 self._age_answered(choice.band)
+        elif self.machine.state == MENU and self.goodbye is not None:
+            if self.goodbye.handle(event, self.clock.now()):
+                self._goodbye_over()
         elif self.machine.state == MENU and self.what_next is not None:
             chosen = self.what_next.handle(event, self.size)
             if chosen is not None:
@@ -326,6 +335,12 @@ class KioskShell:
             if package is not None:
                 self.launch(package)
         elif self.machine.state == RUNNING and self.host is not None:
+            pressed = self.home.handle(event, self.size, self.host.stereo)  # the shell's button comes first
+            if pressed == "home":
+                self.leave()
+                return
+            if pressed is not None:
+                return
             if not self.host.handle(event):
                 self._fail()
             elif self.host.finished:
@@ -351,7 +366,9 @@ class KioskShell:
                          services={"fonts": self.text, "open_package": self._request_open, "kinds": self.registry},
                          log=logging.getLogger(f"yuedu.experience.{package.kind}"), age_band=self.machine.age_band,
                          start_item=start_item)
+        ctx.services.update(self.run_services)
         self.host = ExperienceHost(package, ctx, self.registry)
+        self.home.reset()
         log.info("launching %s %s%s", package.id, package.version, f" on {start_item}" if start_item else "")
         if not self.host.start():
             self._fail()
@@ -377,6 +394,37 @@ class KioskShell:
             return
         elif finished and self.picks_source is not None:
             self._offer_what_next(after)
+
+    def leave(self) -> None:
+        """The visitor tapped the home button: the run ends as terminated (the kind's stop("back")), and a
+        short goodbye says what they did before the menu."""
+        from experiences.kiosk.goodbye import Goodbye
+
+        summary = self.host.summary() if self.host is not None else None
+        self.open_request = self.open_request_item = None
+        log.info("visitor left %s with the home button", self.machine.run.package_id if self.machine.run else "?")
+        self._end_host("back")
+        self.machine.finish()
+        self.goodbye = Goodbye(summary, self.text, self.lang, self.clock.now(), self.machine.age_band)
+
+    def _goodbye_over(self) -> None:
+        self.goodbye = None
+        if self.only is not None:  # `play`: the preview ends after its goodbye
+            self.quit_requested = True
+
+    @property
+    def back_button_rects(self) -> list:
+        """Where the home button is on screen now, in window pixels (one per eye in VR); [] when none shows.
+        Read-only, for tests that click it with real input."""
+        if self.machine.state not in (RUNNING, IDLE_WARNING) or self.host is None or self.surface is None:
+            return []
+        return self.home.rects(self.size, self.host.stereo)
+
+    @property
+    def back_button_rect(self):
+        """The home button's pygame.Rect (the left eye's in VR), or None when no experience runs."""
+        rects = self.back_button_rects
+        return rects[0] if rects else None
 
     def _what_next_after(self, finished: str | None) -> str | None:
         """What the picks follow: the last ranked item reported on (a poem's IRI), else the finished package."""
@@ -438,11 +486,14 @@ class KioskShell:
                 self._fail()
                 draw_error(surface, self.text, self.lang)
                 return
+            self.home.draw(surface, self.host.stereo)
         elif state == ERROR:
             draw_error(surface, self.text, self.lang)
             return
         elif self.machine.screen == ASK_AGE:
             self.age_screen.draw(surface)
+        elif self.goodbye is not None:
+            self.goodbye.draw(surface)
         elif self.what_next is not None:
             self.what_next.draw(surface)
         else:

@@ -52,6 +52,11 @@ class ChainExperience(Experience):
         self.kiosk_in: float | None = None
         self._child_turn()
 
+    def visit_summary(self) -> str | None:
+        """For the kiosk's goodbye: the idioms the child linked so far."""
+        links = self.game.movers.count(CHILD) if hasattr(self, "game") else 0
+        return t("chain.visit_links", self.lang, count=links) if links else None
+
     # --- turns ----------------------------------------------------------------------------------------------
     def _child_turn(self) -> None:
         if self.game.over:

@@ -63,6 +63,9 @@ class LanternsExperience(Experience):
     def stop(self, reason: str) -> None:
         self.state = "stopped"
 
+    def visit_summary(self) -> str | None:
+        return self.game.visit_summary(self.lang) if hasattr(self, "game") else None
+
     # The round's state lives in the shared rules (games.lanterns.play); these read it.
     round = property(lambda self: self.game.round)
     attempts = property(lambda self: self.game.attempts)

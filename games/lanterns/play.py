@@ -7,6 +7,7 @@ import random
 from typing import Callable
 
 from experiences.engagement import Item, build_result
+from experiences.i18n import t
 from games.idioms.dictionary import IdiomDictionary
 from games.idioms.levels import Level
 from games.idioms.records import Idiom
@@ -31,6 +32,8 @@ class LanternGame:
         self.started = now()
         self.summary: Summary | None = None
         self.round: Round | None = None
+        self.attempts = 0
+        self.solved = False
 
     @property
     def total(self) -> int:
@@ -69,6 +72,14 @@ class LanternGame:
         keep = max(2, len(self.round.lanterns) // 2)  # help 2 and later: fewer lanterns, missed ones first
         self.round = fewer_lanterns(self.round, keep, self.rng, drop_first=tuple(self.shots))
         return MISS_FEWER
+
+    def visit_summary(self, lang: str) -> str | None:
+        """For the kiosk's goodbye: idioms answered right so far, else idioms tried (a shot counts), else None."""
+        correct = sum(line.solved for line in self.lines)
+        if correct:
+            return t("lanterns.visit_correct", lang, count=correct)
+        tried = len(self.lines) + (1 if self.round is not None and not self.solved and self.attempts else 0)
+        return t("lanterns.visit_tried", lang, count=tried) if tried else None
 
     def hint(self) -> None:
         self.show_blank_pinyin = True

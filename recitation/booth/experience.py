@@ -53,6 +53,7 @@ class RecitationBooth(Experience):
         self.highlight: Highlight | None = None
         self.report = None  # the last ScoreReport
         self.read_ids: set[str] = set()  # poems read aloud in this visit (only in memory, gone with the visitor)
+        self.opened_ids: set[str] = set()  # poems whose reading screen was opened in this visit
         self.last_read = None
         self.take_samples: np.ndarray | None = None
         self.focus = 0
@@ -112,6 +113,14 @@ class RecitationBooth(Experience):
             self.output.close()
         if self.device is not None and self.device is not self.ctx.services.get("audio"):
             self.device.close()
+
+    def visit_summary(self) -> str | None:
+        """For the kiosk's goodbye: poems read aloud in this visit, else poems looked at, else None."""
+        if self.read_ids:
+            return t("recite.ui.visit_read", self.lang, count=len(self.read_ids))
+        if self.opened_ids:
+            return t("recite.ui.visit_opened", self.lang, count=len(self.opened_ids))
+        return None
 
     @property
     def poem(self):
@@ -217,6 +226,7 @@ class RecitationBooth(Experience):
     # --- poem, highlight, takes -------------------------------------------------------------------------------
     def _enter_poem(self) -> None:
         poem = self.poem
+        self.opened_ids.add(poem.id)
         self.highlight = Highlight(PaceModel(poem.expected), self._lrc_timeline(poem))
         self.report, self.take_samples = None, None
         music = poem.music or self._default_music

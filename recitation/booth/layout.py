@@ -10,6 +10,10 @@ from recitation.booth.widgets import Button, row_of_buttons
 from recitation.poems import GRADE_NAMES
 
 DESIGN_SIZE = (1280, 720)  # the booth lays out and draws at this size; the experience scales to the window
+# The kiosk's home button (返回, bottom-left) leaves the booth from every screen; the booth's own button at the
+# top left only steps back (上一步), so it is not on the picker. Rows along the bottom start right of the home
+# button: 200 design px clear it from 1080×1920 portrait (its widest share of the design) to 1920×1080.
+HOME_CLEAR = 200
 CARDS_PER_PAGE = 8
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -35,8 +39,8 @@ def buttons(booth) -> list[Button]:
     """The current screen's buttons, big enough for children's fingers."""
     width, height = DESIGN_SIZE
     lang, flow = booth.lang, booth.flow
-    bottom = pygame.Rect(30, height - 100, width - 60, 80)
-    back = Button("back", t("recite.ui.back", lang), pygame.Rect(20, 16, 140, 72))
+    bottom = pygame.Rect(HOME_CLEAR, height - 100, width - 30 - HOME_CLEAR, 80)
+    back = Button("back", t("recite.ui.step_back", lang), pygame.Rect(20, 16, 140, 72))
     if flow.screen == F.PICKER:
         chips = [("all", t("recite.ui.all", lang))] + [(f"grade:{g}", GRADE_NAMES[g]) for g in range(1, 7)]
         chips += [("collection:唐诗三百首", "唐诗"), ("collection:宋词三百首", "宋词")]
@@ -49,7 +53,7 @@ def buttons(booth) -> list[Button]:
         keypad += row_of_buttons(keys[13:], pygame.Rect(30, 530, width - 60, 72), height=72, gap=8)
         nav = row_of_buttons([("clear", t("recite.ui.clear", lang)), ("prev", "<"), ("next", ">")],
                              pygame.Rect(width - 560, height - 100, 530, 80))
-        return [back] + row + keypad + nav
+        return row + keypad + nav
     if flow.screen == F.CONSENT:
         return [back] + row_of_buttons([("decline", t("recite.consent.decline", lang)),
                                         ("agree", t("recite.consent.agree", lang))],

@@ -9,6 +9,7 @@ import pygame
 
 from experiences.i18n import t
 from recitation.booth.family import reader_summaries, summary_key
+from recitation.booth.layout import HOME_CLEAR
 from recitation.booth.widgets import ACCENT, GREY, INK, JADE, PAPER_DARK, WHITE
 from recitation.poems import GRADE_NAMES
 from recitation.scoring.scorer import SCORE_NAMES
@@ -150,7 +151,7 @@ def draw_picker(surface, text, cards, query: str, page: int, pages: int, lang: s
     if not cards:
         text.draw(surface, t("recite.ui.no_match", lang), (width // 2, 300), 32, GREY, anchor="center")
     label = f"{t('recite.ui.search', lang)}：{query.upper() or '—'}"
-    text.draw(surface, label, (30, surface.get_height() - 58), 30, INK, anchor="midleft")
+    text.draw(surface, label, (HOME_CLEAR, surface.get_height() - 58), 30, INK, anchor="midleft")
 
 
 def draw_consent(surface, text, days: int, lang: str) -> None:

@@ -23,6 +23,34 @@ EVENT_BY_VERB = {
     "https://w3id.org/xapi/adl/verbs/abandoned": "abandoned",
 }
 
+# The project's extension namespace, as experiences/engagement.py names it (tests/contract checks they agree).
+# Kiosks before it keyed context extensions `<activity_base>/extensions/<name>`; statements stored then are read too.
+EXTENSION_NAMESPACE = "https://w3id.org/yuedu/xapi/extensions/"
+
+
+def extension_name(key) -> str | None:
+    """The short name of an extension key in our namespace or in the older `<activity_base>/extensions/<name>`."""
+    if not isinstance(key, str):
+        return None
+    if key.startswith(EXTENSION_NAMESPACE):
+        name = key[len(EXTENSION_NAMESPACE):]
+        return name if name and "/" not in name else None
+    head, found, name = key.rpartition("/extensions/")
+    return unquote(name) if found and "://" in head and name and "/" not in name else None
+
+
+def extensions_by_name(extensions) -> dict:
+    """A statement's extensions keyed by short name, read from both forms (ours wins a clash); other keys left out."""
+    named: dict = {}
+    if not isinstance(extensions, dict):
+        return named
+    for key, value in extensions.items():
+        name = extension_name(key)
+        if name is not None and (name not in named or key.startswith(EXTENSION_NAMESPACE)):
+            named[name] = value
+    return named
+
+
 # A kiosk offline for days legitimately sends old timestamps; one from the future, or from long before it
 # could have been stored, came from a wrong clock.
 MAX_FUTURE_SKEW = timedelta(minutes=5)
@@ -81,14 +109,6 @@ def split_activity_id(activity_id: str) -> tuple[str, str, str]:
     return package, "", ""
 
 
-def _by_last_segment(extensions: dict) -> dict:
-    """Extensions keyed by their IRI's last path segment (the first IRI wins a clash), for several lookups."""
-    short: dict = {}
-    for key, value in extensions.items():
-        short.setdefault(key.rsplit("/", 1)[-1], value)
-    return short
-
-
 def _extension(extensions: dict, name: str) -> str:
     value = extensions.get(name)
     return "" if value is None else str(value)
@@ -107,7 +127,7 @@ def event_from_statement(statement: dict, stored: datetime | None = None) -> Eve
         return None
     stored_at = stored or parse_time(statement.get("stored")) or datetime.now(timezone.utc)
     context = statement.get("context") or {}
-    extensions = _by_last_segment(context.get("extensions") or {})
+    extensions = extensions_by_name(context.get("extensions"))
     result = statement.get("result") or {}
     score = (result.get("score") or {}).get("scaled")
     package, item_type, item_id = split_activity_id(obj["id"])
@@ -124,7 +144,7 @@ def event_from_statement(statement: dict, stored: datetime | None = None) -> Eve
         age_band=_extension(extensions, "age-band"),
         success=result.get("success") if isinstance(result.get("success"), bool) else None,
         score=float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
-        nickname=(_extension(_by_last_segment(result.get("extensions") or {}), "nickname")
+        nickname=(_extension(extensions_by_name(result.get("extensions")), "nickname")
                   or _extension(extensions, "nickname")),
         at=effective_time(parse_time(statement.get("timestamp")), stored_at),
         stored=stored_at,

@@ -14,6 +14,7 @@ from typing import Iterator
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
+from server.analytics.events import EXTENSION_NAMESPACE as EXT
 from server.db import write_transaction
 from server.models import Statement
 
@@ -52,10 +53,9 @@ def statement(verb: str, session: str, place: Place, band: str, at: datetime, pa
     pkg_id, kind, zh, en = package
     package_activity = {"objectType": "Activity", "id": f"{BASE}activities/{pkg_id}",
                         "definition": {"name": {"zh-CN": zh, "en-US": en}}}
-    ext = {f"{BASE}extensions/kiosk": place.kiosk, f"{BASE}extensions/branch": place.branch,
-           f"{BASE}extensions/kind": kind}
+    ext = {f"{EXT}kiosk": place.kiosk, f"{EXT}branch": place.branch, f"{EXT}kind": kind}
     if band:
-        ext[f"{BASE}extensions/age-band"] = band
+        ext[f"{EXT}age-band"] = band
     context = {"registration": session, "platform": "Yuedu kiosk", "extensions": ext}
     obj = package_activity
     if item is not None:
@@ -96,7 +96,7 @@ def session_statements(rng: random.Random, start: datetime, place: Place | None 
             result = {"score": {"raw": rng.randint(40, 100), "min": 0, "max": 100}}
             result["score"]["scaled"] = result["score"]["raw"] / 100
             if nickname:
-                result["extensions"] = {f"{BASE}extensions/nickname": nickname}
+                result["extensions"] = {f"{EXT}nickname": nickname}
             out.append(statement("scored", session, place, band, at, package, ("poem", poem), result))
         at += timedelta(seconds=rng.randint(5, 30))
         out.append(statement("terminated", session, place, band, at, package))

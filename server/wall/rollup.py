@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
-from server.analytics.events import Event, event_from_statement
+from server.analytics.events import Event, event_from_statement, extensions_by_name
 from server.db import write_transaction
 from server.models import Statement
 from server.wall import tables as T
@@ -41,10 +41,8 @@ def naive_utc(moment: datetime) -> datetime:
 
 
 def _ext(extensions: dict, name: str) -> str:
-    for key, value in (extensions or {}).items():
-        if key.rsplit("/", 1)[-1] == name:
-            return "" if value is None else str(value)
-    return ""
+    value = extensions_by_name(extensions).get(name)
+    return "" if value is None else str(value)
 
 
 def presence_of(statement: dict) -> Presence:

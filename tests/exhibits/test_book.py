@@ -7,6 +7,7 @@ import numpy as np
 import pygame
 import pytest
 
+from experiences.engagement import extension_iri
 from experiences.exhibits.book import BookExhibit
 from experiences.runtime import InputEvent
 
@@ -68,8 +69,8 @@ def test_tapping_the_right_page_turns_it_and_shows_the_next_pages(image_book):
     assert book.turned == 1
     book.stop("quit")
     result = sink.statements[-1]["result"]["extensions"]
-    assert result["https://yuedu.example.org/extensions/pages-read"] == 3
-    assert result["https://yuedu.example.org/extensions/pages-total"] == 4
+    assert result[extension_iri("pages-read")] == 3
+    assert result[extension_iri("pages-total")] == 4
 
 
 def test_the_leaf_curls_while_it_turns(image_book):

@@ -5,6 +5,7 @@ import numpy as np
 import pygame
 import pytest
 
+from experiences.engagement import extension_iri
 from experiences.exhibits import hud
 from experiences.exhibits.treasure import DEPTH_EVERY, TreasureExhibit
 from experiences.runtime import InputEvent
@@ -145,7 +146,7 @@ def test_tapping_a_hotspot_opens_its_card_and_reports_it_once(treasure):
     assert len(statements) == 1 and statements[0]["object"]["id"].endswith("/hotspot/front")
     exhibit.stop("quit")
     assert verbs(sink)[-1] == "progressed"
-    assert sink.statements[-1]["result"]["extensions"]["https://yuedu.example.org/extensions/items-experienced"] == 1
+    assert sink.statements[-1]["result"]["extensions"][extension_iri("items-experienced")] == 1
 
 
 def test_a_model_that_fails_to_load_shows_the_failure_screen(tmp_path):

@@ -5,7 +5,8 @@ import uuid
 
 import pytest
 
-from experiences.engagement import VERBS, Item, ListSink, Place, SessionReporter, build_result
+from experiences.engagement import (EXTENSION_NAMESPACE, VERBS, Item, ListSink, Place, SessionReporter, build_result,
+                                   extension_iri, extension_name)
 
 
 def make_reporter(sink, clock_values=None):
@@ -34,8 +35,9 @@ def test_answered_statement_shape():
     assert st["context"]["registration"] == session.session_id
     assert st["context"]["contextActivities"]["parent"][0]["id"].endswith("/activities/org.yuedu.idioms.children")
     ext = st["context"]["extensions"]
-    assert ext["https://lib.example.org/yuedu/extensions/branch"] == "东区"
-    assert st["result"] == {"success": True, "response": "足", "duration": "PT4.20S", "extensions": {"attempts": 2}}
+    assert ext["https://w3id.org/yuedu/xapi/extensions/branch"] == "东区"
+    assert st["result"] == {"success": True, "response": "足", "duration": "PT4.20S",
+                            "extensions": {"https://w3id.org/yuedu/xapi/extensions/attempts": 2}}
     assert st["timestamp"] == "2023-11-14T22:13:20.000Z"
 
 
@@ -67,3 +69,39 @@ def test_no_personal_data_in_actor():
     assert s1.session_id != s2.session_id
     st = r1.report("launched")
     assert set(st["actor"]) == {"objectType", "account"}
+
+
+def test_every_extension_key_is_an_iri_in_the_project_namespace_whatever_the_library():
+    sink = ListSink()
+    session, reporter = make_reporter(sink)
+    session.age_band = "6-8"
+    result = build_result(success=True, extensions={"attempts": 1, "hints": 0})
+    st = reporter.report("answered", Item("idiom", "画蛇添足"), result, extensions={"recitation-share": "queued"})
+    assert result["extensions"] == {"attempts": 1, "hints": 0}  # the caller's result is left as it was
+    assert set(st["result"]["extensions"]) == {EXTENSION_NAMESPACE + "attempts", EXTENSION_NAMESPACE + "hints"}
+    assert set(st["context"]["extensions"]) == {EXTENSION_NAMESPACE + name for name in (
+        "kiosk", "kiosk-name", "library", "branch", "kind", "package-version", "age-band", "recitation-share")}
+    # The library's activity_base names its activities and actors, never the extension keys.
+    assert st["object"]["id"].startswith("https://lib.example.org/yuedu/activities/")
+    assert EXTENSION_NAMESPACE.startswith("https://") and not EXTENSION_NAMESPACE.startswith(session.place.activity_base)
+
+
+@pytest.mark.parametrize("key", ["https://lib.example.org/yuedu/extensions/attempts", "Attempts", "hidden position",
+                                 "attempts/2", "", "扩展"])
+def test_kinds_pass_short_names_only(key):
+    _, reporter = make_reporter(ListSink())
+    with pytest.raises(ValueError, match="short name"):
+        reporter.report("scored", result=build_result(extensions={key: 1}))
+    with pytest.raises(ValueError, match="short name"):
+        reporter.report("interacted", extensions={key: 1})
+
+
+def test_extension_names_are_read_back_from_new_and_old_keys():
+    assert extension_name(extension_iri("age-band")) == "age-band"
+    # what kiosks sent before the namespace: <activity_base>/extensions/<name>, any library's base
+    assert extension_name("https://lib.example.org/yuedu/extensions/branch") == "branch"
+    assert extension_name("https://yuedu.example.org/extensions/kiosk-name") == "kiosk-name"
+    assert extension_name("https://yuedu.example.org/extensions/a%20b") == "a b"
+    for foreign in ("https://example.com/xapi/kiosk", "attempts", "https://x.org/extensions/", "urn:x:extensions/k",
+                    EXTENSION_NAMESPACE + "a/b", None):
+        assert extension_name(foreign) is None

@@ -13,7 +13,7 @@ import pytest
 
 from experiences.catalog import Catalog
 from experiences.config import KioskConfig, parse_config
-from experiences.engagement import VERBS, ListSink, Place
+from experiences.engagement import VERBS, ListSink, Place, extension_iri
 from experiences.kinds import default_registry
 from experiences.kiosk import testing
 from experiences.kiosk.ageband import BANDS, order_for_band, title_gets_pinyin
@@ -33,7 +33,7 @@ SIZE = (960, 600)
 DT = 1 / 60
 # installed order: the band-first order must differ from it for every band
 PACKAGE_BANDS = [["13+"], ["9-12"], ["all"], ["6-8", "9-12"], ["3-5"]]
-AGE_BAND_EXT = "https://yuedu.example.org/extensions/age-band"
+AGE_BAND_EXT = extension_iri("age-band")
 
 
 @pytest.fixture

@@ -1,18 +1,17 @@
-"""Small idiom packages built in tmp_path from the shared data, for the games' tests."""
+"""Idiom packages built in tmp_path from the bundled ones in content/, for the games' tests."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from experiences.package import open_package
 
-# The raw upstream sources (some tests compare against their uncorrected pinyin): shared/ beside the repo, or
-# YUEDU_SHARED_DATA when the checkout sits elsewhere (a worktree under /work/wt/).
-SHARED_IDIOMS = Path(os.environ.get("YUEDU_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")) / "idioms"
 BUNDLED = Path(__file__).resolve().parents[2] / "content"
+# Raw chinese-xinhua records, as upstream has them (their wrong pinyin not yet corrected): the test sample of
+# ../shared/data (tests/data/shared-sample/README.md).
+UPSTREAM_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "shared-sample" / "idioms" / "idiom.json"
 DICTIONARY_ID = "org.yuedu.idioms.xinhua"
 
 
@@ -48,7 +47,8 @@ license = "MIT"
 
 
 def full_dictionary_records() -> list[dict]:
-    return json.loads((SHARED_IDIOMS / "idiom.json").read_text(encoding="utf-8"))
+    """The bundled chinese-xinhua dictionary (content/idioms-xinhua): every upstream record, as the kiosk has it."""
+    return json.loads((BUNDLED / "idioms-xinhua" / "idioms.json").read_text(encoding="utf-8"))
 
 
 def children_records() -> list[dict]:
@@ -58,6 +58,11 @@ def children_records() -> list[dict]:
 @pytest.fixture(scope="session")
 def dictionary_records() -> list[dict]:
     return full_dictionary_records()
+
+
+@pytest.fixture(scope="session")
+def upstream_sample() -> list[dict]:
+    return json.loads(UPSTREAM_SAMPLE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +148,8 @@ def full_dictionary(upstream_dictionary, kid_idioms):
 
 @pytest.fixture(scope="session")
 def real_words(dictionary_records, children) -> frozenset:
-    """Every four-character word of the raw data, built without the games' code: the independent oracle."""
+    """Every four-character word of the dictionary's records and the children's list, read without the games' code:
+    the independent oracle."""
     return frozenset(r["word"] for r in dictionary_records if len(r["word"]) == 4) | {r["word"] for r in children}
 
 

@@ -6,6 +6,7 @@ import os
 import pygame
 import pytest
 
+from experiences.engagement import extension_iri
 from experiences.runtime import InputEvent, create_experience
 from games.idioms.chain import CHILD, KIOSK
 
@@ -68,7 +69,7 @@ def test_a_scripted_chain_game(run_context, surface):
     answered = [s for s in sink.statements if s["verb"]["id"] == ANSWERED]
     assert len(answered) == exp.game.movers.count(CHILD)
     first = answered[0]["result"]
-    assert first["success"] is False and first["extensions"]["attempts"] == 2 and first["extensions"]["hints"] == 2
+    assert first["success"] is False and first["extensions"][extension_iri("attempts")] == 2 and first["extensions"][extension_iri("hints")] == 2
     assert first["duration"] == "PT7.00S" and first["response"].split(",")[0] == wrong[0].word
     assert all(s["result"]["success"] for s in answered[1:])
     assert [s["verb"]["display"]["en-US"] for s in sink.statements][-2:] == ["scored", "completed"]

@@ -6,6 +6,7 @@ import os
 import pygame
 import pytest
 
+from experiences.engagement import extension_iri
 from experiences.runtime import InputEvent, create_experience
 from games.idioms.toplist import nickname_ids
 from games.lanterns.hud import story_card_rect
@@ -97,15 +98,15 @@ def test_a_scripted_game_reports_every_answer(run_context, surface):
     assert first["object"]["id"].endswith("/idiom/" + __import__("urllib.parse").parse.quote(first_word, safe=""))
     assert first["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/question"
     assert first["object"]["definition"]["name"] == {"zh-CN": first_word}
-    assert first["result"]["extensions"]["attempts"] == 3 and first["result"]["duration"] == "PT12.50S"
+    assert first["result"]["extensions"][extension_iri("attempts")] == 3 and first["result"]["duration"] == "PT12.50S"
     assert len(first["result"]["response"].split(",")) == 3
-    assert answered[1]["result"]["extensions"]["attempts"] == 1
-    assert answered[2]["result"]["extensions"]["attempts"] == 0
+    assert answered[1]["result"]["extensions"][extension_iri("attempts")] == 1
+    assert answered[2]["result"]["extensions"][extension_iri("attempts")] == 0
     verbs = [s["verb"]["display"]["en-US"] for s in sink.statements]
     assert verbs[-2:] == ["scored", "completed"]
     scored = sink.statements[-2]["result"]
     assert scored["score"]["raw"] == exp.summary.score == sum(line.total for line in exp.lines)
-    assert scored["extensions"]["correct"] == 2 and scored["extensions"]["total"] == 3
+    assert scored["extensions"][extension_iri("correct")] == 2 and scored["extensions"][extension_iri("total")] == 3
     assert all(s["context"]["registration"] == ctx.reporter.session.session_id for s in sink.statements)
 
     # The top list: pick a nickname, see the list, finish.

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from experiences.engagement import extension_iri
 from experiences.runtime import InputEvent, create_experience
 from games.lanterns.vr.courtyard import EYE, IPD, Courtyard, VRSession, aim_direction, eye_positions, pose_towards
 
@@ -98,7 +99,7 @@ def test_vr_round_by_head_pose(run_context, surface):
         if SHOTS:
             pygame.image.save(surface, os.path.join(SHOTS, "vr_story.png"))
         statement = [s for s in sink.statements if s["verb"]["display"]["en-US"] == "answered"][0]
-        assert statement["result"]["success"] and statement["result"]["extensions"]["attempts"] == 2
+        assert statement["result"]["success"] and statement["result"]["extensions"][extension_iri("attempts")] == 2
         assert statement["result"]["duration"] == "PT9.00S"
         exp.handle(InputEvent("action", action="select"))
         assert exp.state == "aim" and exp.game.index == 1

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.analytics.events import Event, effective_time, event_from_statement, split_activity_id
+from server.analytics.events import (EXTENSION_NAMESPACE, Event, effective_time, event_from_statement,
+                                     extensions_by_name, split_activity_id)
 from server.analytics.recommend import build_model, hit_rate_at_k, recommend
 from server.analytics.wall import WallRollup, compute_wall, silent_kiosks
 
@@ -38,6 +39,28 @@ def test_statement_to_event():
     assert ev.kiosk_id == "k1" and ev.branch == "东区" and ev.success is True and ev.session == "s1"
     assert split_activity_id("urn:other") == ("urn:other", "", "")
     assert event_from_statement({**st_, "verb": {"id": "http://example.org/liked"}}) is None
+
+
+def test_extensions_are_read_from_the_namespace_and_from_the_older_form():
+    new = statement("answered", "https://lib/activities/org.x/idiom/a", ts="2026-11-25T05:00:00Z",
+                    stored="2026-11-25T05:00:01Z")
+    new["context"]["extensions"] = {EXTENSION_NAMESPACE + "kiosk": "k9", EXTENSION_NAMESPACE + "branch": "西区",
+                                    EXTENSION_NAMESPACE + "age-band": "6-8"}
+    new["result"]["extensions"] = {EXTENSION_NAMESPACE + "nickname": "星星"}
+    old = statement("answered", "https://lib/activities/org.x/idiom/a", ts="2026-11-25T05:00:00Z",
+                    stored="2026-11-25T05:00:01Z")
+    # kiosks before the namespace: `<activity_base>/extensions/<name>` in the context
+    old["context"]["extensions"] = {"https://lib.example.org/yuedu/extensions/kiosk": "k9",
+                                    "https://lib.example.org/yuedu/extensions/branch": "西区",
+                                    "https://lib.example.org/yuedu/extensions/age-band": "6-8"}
+    old["result"]["extensions"] = {"https://lib.example.org/yuedu/extensions/nickname": "星星"}
+    for st_ in (new, old):
+        ev = event_from_statement(st_)
+        assert (ev.kiosk_id, ev.branch, ev.age_band, ev.nickname) == ("k9", "西区", "6-8", "星星")
+    # someone else's key that only ends like ours is not read; ours wins over the older form
+    assert extensions_by_name({"https://example.com/xapi/kiosk": "x"}) == {}
+    assert extensions_by_name({"https://a.org/extensions/kiosk": "old", EXTENSION_NAMESPACE + "kiosk": "new"}) == {
+        "kiosk": "new"}
 
 
 def test_implausible_timestamps_fall_back_to_stored():

@@ -10,10 +10,10 @@ import json
 import pytest
 from sqlalchemy import select
 
-from server.analytics.events import event_from_statement
+from server.analytics.events import EXTENSION_NAMESPACE, event_from_statement
 from server.analytics.recommend import build_model
 from server.models import Statement
-from server.wall.tables import WallItem, WallPair
+from server.wall.tables import WallItem, WallPackage, WallPair
 
 from server.auth import create_credential
 from server.db import make_engine, upgrade_schema
@@ -132,3 +132,49 @@ def test_implausible_timestamp_counts_at_stored_time(engine):
     store(engine, session)
     RollupJob(engine, "Asia/Shanghai").run()
     assert same(engine, now=datetime.now(timezone.utc))["visitors_today"] == 1
+
+
+def with_old_keys(statement: dict, base: str = "https://old-library.example.org/yuedu/") -> dict:
+    """The statement as a kiosk before the extension namespace keyed it: `<activity_base>/extensions/<name>`."""
+    old = json.loads(json.dumps(statement))
+    for part in (old.get("context") or {}, old.get("result") or {}):
+        if "extensions" in part:
+            part["extensions"] = {base + "extensions/" + key[len(EXTENSION_NAMESPACE):]: value
+                                  for key, value in part["extensions"].items()}
+    return old
+
+
+def package_kinds(engine):
+    with engine.connect() as conn:
+        return dict(conn.execute(select(WallPackage.package, WallPackage.kind)).all())
+
+
+def wall_tables(engine) -> dict:
+    """Every row of every rollup table (what the wall, its reports and the recommendations read)."""
+    from server.wall.rollup import ALL_TABLES
+
+    with engine.connect() as conn:
+        return {table.__tablename__: sorted(tuple(str(v) for v in row) for row in conn.execute(select(table)).all())
+                for table in ALL_TABLES if table.__tablename__ != "wall_state"}
+
+
+def test_statements_stored_with_old_and_new_extension_keys_roll_up_alike(engine, tmp_path):
+    pairs = list(generate.generate(600, NOW, days=8, seed=12))
+    assert all(key.startswith(EXTENSION_NAMESPACE) for s, _ in pairs for key in s["context"]["extensions"])
+    reference = make_engine(f"sqlite:///{tmp_path / 'new-keys.sqlite3'}")
+    upgrade_schema(reference)
+    generate.bulk_insert(reference, pairs)
+    RollupJob(reference, "Asia/Shanghai").run()
+    new = same(reference)
+    # The field's database: statements stored before the upgrade (old keys), then after it (new keys), mixed.
+    generate.bulk_insert(engine, [(with_old_keys(s) if i % 2 else s, stored) for i, (s, stored) in enumerate(pairs)])
+    RollupJob(engine, "Asia/Shanghai").run()
+    assert same(engine) == new
+    tables = wall_tables(engine)
+    assert tables == wall_tables(reference)
+    assert all(tables[name] for name in ("wall_kiosks", "wall_kiosk_packages", "wall_readings", "wall_sessions"))
+    assert package_kinds(engine) == package_kinds(reference) and set(package_kinds(engine).values()) >= {
+        "idiom-lanterns", "idiom-chain", "recitation"}
+    assert new["branches_week"] and new["kiosks_today"] and new["age_bands_week"]
+    assert {name for _, name, _ in new["best_readings"]} - {""}  # nicknames read from result extensions
+    reference.dispose()

@@ -27,6 +27,8 @@ REST_SECONDS = 6.0  # the kind "rest your eyes" message stays this long before t
 
 
 class LanternsVRExperience(Experience):
+    stereo = True  # side by side: the kiosk's home button goes into both eyes
+
     def __init__(self, package, ctx):
         super().__init__(package, ctx)
         content = package.manifest.content
@@ -63,6 +65,9 @@ class LanternsVRExperience(Experience):
             self.view.release()
             self.view = None
         self.state = "stopped"
+
+    def visit_summary(self) -> str | None:
+        return self.game.visit_summary(self.lang) if hasattr(self, "game") else None
 
     def _next_round(self) -> None:
         if self.game.next_round() is None:

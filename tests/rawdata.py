@@ -1,0 +1,55 @@
+"""The raw data the build scripts read, in the layout of ../shared/data: the full set when it sits beside the
+repository (CI clones it there), else a small sample of its records kept in tests/data/shared-sample.
+
+Tests build from the sample in a temporary folder; only the tests that compare the committed packages (or the
+sample) with the full data need ../shared, and they skip without it.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "tests" / "data" / "shared-sample"
+SAMPLE_FILES = ("idioms/idiom.json", "idioms/idioms_children_500.json", "poems/recital_300.json",
+                "poems/xiaoxue_primary.json", "poems/tangshi300.json")
+# Files of ../shared/data that the packages carry unchanged, so the repository already holds them.
+CARRIED = {
+    "idioms/LICENSE-chinese-xinhua.txt": "content/idioms-xinhua/LICENSE-chinese-xinhua.txt",
+    "poems/LICENSE-chinese-poetry.txt": "content/poems-recital/LICENSE-chinese-poetry.txt",
+    "fonts/StageKai-Regular-3500.subset.ttf": "assets/fonts/StageKai-Regular-3500.subset.ttf",
+    "fonts/COPYRIGHT-lxgw-wenkai.debian.txt": "assets/fonts/OFL-StageKai.txt",
+}
+
+
+def full_shared_data() -> Path | None:
+    """../shared/data beside the repository (a clone), else beside its parent (a worktree under wt/); None if absent.
+
+    The same places scripts/build_content.py looks by default.
+    """
+    for shared in (REPO.parent / "shared", REPO.parent.parent / "shared"):
+        if (shared / "data" / "idioms" / "idiom.json").is_file():
+            return shared / "data"
+    return None
+
+
+def sample_records(name: str) -> list:
+    """The records of one sample file (e.g. "idioms/idiom.json"): unchanged upstream records."""
+    return json.loads((SAMPLE / name).read_text(encoding="utf-8"))
+
+
+def write_sample(shared: Path) -> Path:
+    """Write a small raw data folder at shared/data in the layout and formats of ../shared/data; return `shared`.
+
+    The records come from tests/data/shared-sample; the licence texts and the Kai font from the copies the
+    repository carries in content/ and assets/fonts/.
+    """
+    data = shared / "data"
+    for name in SAMPLE_FILES:
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SAMPLE / name, data / name)
+    for name, copy in CARRIED.items():
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / copy, data / name)
+    return shared
