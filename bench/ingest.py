@@ -83,6 +83,15 @@ def start_server(db_url: str, env: dict, synchronous: str) -> tuple[subprocess.P
     return process, int(match.group(1))
 
 
+def add_credential(db_url: str, env: dict) -> dict:
+    """A kiosk credential made by the launcher; returns the JSON POST headers that use it."""
+    output = subprocess.run([sys.executable, str(REPO / "launcher.py"), "kiosk-credentials", "add", "bench",
+                             "--db", db_url], cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout
+    key, secret = output.strip().splitlines()[-1].split(":")
+    return {"Content-Type": "application/json", "X-Experience-API-Version": "1.0.3",
+            "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux /proc): the service's own cost, whatever else loads the machine."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -126,11 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="yuedu-ingest-"))
     env = dict(os.environ, YUEDU_DATA_DIR=str(folder / "data"))
     db_url = args.db or f"sqlite:///{folder / 'lrs.sqlite3'}"
-    output = subprocess.run([sys.executable, str(REPO / "launcher.py"), "kiosk-credentials", "add", "bench",
-                             "--db", db_url], cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout
-    key, secret = output.strip().splitlines()[-1].split(":")
-    headers = {"Content-Type": "application/json", "X-Experience-API-Version": "1.0.3",
-               "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
+    headers = add_credential(db_url, env)
 
     statements = kiosk_statements(args.statements + args.single)
     batched, singles = statements[:args.statements], statements[args.statements:]

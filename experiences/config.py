@@ -16,6 +16,9 @@ class ConfigError(ValueError):
     """kiosk.toml could not be read; the message says where and how to fix it, in zh-CN and en."""
 
 
+KIOSK_MODES = ("2d", "vr")  # [kiosk] mode
+
+
 @dataclass
 class KioskSection:
     name: str = "kiosk-1"
@@ -31,6 +34,7 @@ class KioskSection:
     fps: int = 60
     attract_package: str = ""  # id of a package to run as the attract loop (e.g. the e-book waterfall); "": covers
     ask_age_band: bool = True  # 「你几岁啦？」 once per visitor session, before the menu; false: straight to the menu
+    mode: str = "2d"  # "vr": a VR corner; every kind with a VR mode starts in it (ctx.vr), the rest run as usual
 
 
 @dataclass
@@ -106,6 +110,9 @@ def _check_ranges(config: KioskConfig) -> None:
         (config.kiosk.warning_seconds >= 1, "[kiosk] warning_seconds", "至少 1 秒 / at least 1 second"),
         (0.0 <= config.audio.volume_cap <= 1.0, "[audio] volume_cap", "须在 0 到 1 之间 / must be between 0 and 1"),
         (config.kiosk.language in ("zh-CN", "en"), "[kiosk] language", "只能是 zh-CN 或 en / must be zh-CN or en"),
+        (config.kiosk.mode in KIOSK_MODES, "[kiosk] mode",
+         f"只能是 \"2d\"（普通屏幕）或 \"vr\"（VR 角，头显）/ must be \"2d\" (a screen) or \"vr\" (a VR corner, "
+         f"headsets); 实为 got {config.kiosk.mode!r}"),
         (config.storage.recordings_keep_days >= 0, "[storage] recordings_keep_days", "不能为负 / cannot be negative"),
         (0 <= config.input.tuio_port <= 65535, "[input] tuio_port", "须在 0 到 65535 之间 / must be between 0 and 65535"),
         (bool(config.input.tuio_host.strip()), "[input] tuio_host",

@@ -80,6 +80,8 @@ class RunContext:
     age_band: str | None = None
     # an item to open straight on (a poem's id from a 「what next?」 card); None: the kind's usual first screen
     start_item: str | None = None
+    # the kiosk is a VR corner (`[kiosk] mode = "vr"`, or `play --vr`): a kind with a VR mode starts in it
+    vr: bool = False
 
 
 # The shell's home button (返回) sits in the bottom-left corner of every run, within reach of a child or a

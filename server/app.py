@@ -24,6 +24,9 @@ class Services:
 def create_app(config: dict | None = None) -> Flask:
     """Build the service: `config` overrides server.config.DEFAULTS (DATABASE_URL, TESTING, limits...)."""
     app = Flask(__name__)
+    from server.httpserver import RedactingFilter
+
+    app.logger.addFilter(RedactingFilter())  # "Exception on /s/<token> [GET]": no share or wall token in a log
     app.config.update(server_config.merged(config))
     url = app.config["DATABASE_URL"]
     ensure_sqlite_dir(url)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 from pathlib import Path
 
 from server.httpserver import DEFAULT_THREADS
@@ -77,7 +78,8 @@ def run_serve(args) -> int:
     from server import create_app
     from server.httpserver import HttpServer, access_log
 
-    from server.wall import worker
+    from experiences import datadir
+    from server.wall import lobby, worker
 
     config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version, "WALL_ROLLUP_MODE": "watch"}
     if args.sqlite_synchronous:
@@ -94,6 +96,9 @@ def run_serve(args) -> int:
                 app.config["DATABASE_URL"], app.config["WALL_TIMEZONE"], int(app.config["WALL_ROLLUP_BATCH"]),
                 float(app.config["WALL_ROLLUP_SECONDS"])))
         _say("serving", url=f"http://{args.host}:{server.port}/xapi/", database=app.config["DATABASE_URL"])
+        lobby.record_address(datadir.server_dir(), args.host, server.port, embedded=False)
+        # The wall's token: YUEDU_WALL_TOKEN, or the one kept in the data directory (made on the first start).
+        _say_wall(lobby.wall_address(args.host, server.port, app.config["WALL_TOKEN"]), sys.stdout.isatty())
         server.serve_forever()  # returns on Ctrl-C, after closing every connection
     except KeyboardInterrupt:  # Ctrl-C before serving began
         pass
@@ -106,6 +111,18 @@ def run_serve(args) -> int:
         signal.signal(signal.SIGTERM, previous_term)
         signal.signal(signal.SIGINT, previous_int)
     return 0
+
+
+def _say_wall(address, in_a_terminal: bool) -> None:
+    """The wall's URL for staff: with its token in a terminal only, never into a log (systemd, a redirect)."""
+    from experiences.i18n import both
+    from server.wall.lobby import hide_token
+
+    for url in address.urls:
+        print(f"{both('server.wall_url')}: {url if in_a_terminal else hide_token(url)}", flush=True)
+    if not in_a_terminal:
+        _say("wall_token_hidden")
+    _say(f"wall_note_{address.note}")
 
 
 def _interrupt(_signum, _frame):

@@ -5,6 +5,7 @@ The kiosk credential is created once and kept (mode 0600) beside the database, s
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -12,6 +13,9 @@ from pathlib import Path
 
 from server.db import DB_FILE_NAME
 from server.httpserver import HttpServer
+from server.wall import lobby
+
+log = logging.getLogger(__name__)
 
 CREDENTIAL_FILE = "embedded-credential.json"
 
@@ -73,10 +77,15 @@ def start_embedded(data_dir: str | Path | None = None, port: int = 0) -> Embedde
         data_dir = datadir.data_dir()
     server_dir = Path(data_dir) / "server"
     server_dir.mkdir(parents=True, exist_ok=True)
-    app = create_app({"DATABASE_URL": f"sqlite:///{server_dir / DB_FILE_NAME}"})
+    app = create_app({"DATABASE_URL": f"sqlite:///{server_dir / DB_FILE_NAME}",
+                      "WALL_TOKEN": lobby.wall_token(server_dir)})
     key, secret = _kiosk_credential(app, server_dir)
     http_server = HttpServer(app, "127.0.0.1", port)  # no access log: a kiosk posts all day, its logs are for problems
     thread = threading.Thread(target=http_server.serve_forever, name="yuedu-embedded-lrs", daemon=True)
     thread.start()
+    lobby.record_address(server_dir, "127.0.0.1", http_server.port, embedded=True)
+    # Into the kiosk's log: where the wall is, never its token (`launcher.py config` shows the whole URL).
+    log.info("smart wall of this kiosk at %s (127.0.0.1: only this machine can open it; `launcher.py config` shows "
+             "the URL with its token)", f"http://127.0.0.1:{http_server.port}/wall?token=…")
     return EmbeddedService(url=f"http://127.0.0.1:{http_server.port}", key=key, secret=secret,
                            _server=http_server, _thread=thread, _app=app)

@@ -1,4 +1,5 @@
-"""`launcher.py config`: show the kiosk settings in effect and the file they come from."""
+"""`launcher.py config`: show the kiosk settings in effect and the file they come from, and where lobby screens
+open the smart wall (its URL with the token, from server/wall/lobby.py)."""
 from __future__ import annotations
 
 import json
@@ -19,9 +20,33 @@ def run(args) -> int:
     except ConfigError as exc:
         print(exc)
         return 1
+    wall = _wall(config.server.url)
+    notes = [both(f"server.{note}", **wall["values"]) for note in wall["notes"]]
     if args.json:
-        print(json.dumps({"path": str(datadir.config_path()), **config.as_dict()}, ensure_ascii=False, indent=2))
+        print(json.dumps({"path": str(datadir.config_path()), **config.as_dict(),
+                          "wall": {"urls": wall["urls"], "notes": notes}}, ensure_ascii=False, indent=2))
     else:
         print(f"# {datadir.config_path()}")
         print(to_toml(config))
+        for url in wall["urls"]:
+            print(f"# {both('server.wall_url')}: {url}")
+        for note in notes:
+            print(f"#   {note}")
     return 0
+
+
+def both(key: str, **values) -> str:
+    from experiences.i18n import both as both_languages, register_catalog_dir
+
+    from server.commands import MESSAGES_DIR
+
+    register_catalog_dir(MESSAGES_DIR)
+    return both_languages(key, **values)
+
+
+def _wall(kiosk_server_url: str) -> dict:
+    """The smart wall's URLs with the token; the wall token is made here if the service never ran."""
+    from experiences import datadir
+    from server.wall.lobby import for_this_machine
+
+    return for_this_machine(datadir.server_dir(), kiosk_server_url)

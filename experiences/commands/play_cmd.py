@@ -14,6 +14,8 @@ def register(subparsers) -> None:
     parser.add_argument("--frames", type=int, default=0, help="stop after N frames (0: when the experience ends)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save the last frame as a PNG")
     parser.add_argument("--size", type=parse_size, metavar="WxH", help="window size, e.g. 1280x720")
+    parser.add_argument("--vr", action="store_true",
+                        help='as in a VR corner (kiosk.toml [kiosk] mode = "vr"); a kind without a VR mode runs as usual')
     parser.set_defaults(func=run)
 
 
@@ -88,10 +90,16 @@ def run(args) -> int:
     from experiences.kiosk.shell import KioskShell
 
     size = args.size or (config.kiosk.width, config.kiosk.height)
-    shell = KioskShell(config, only=package, headless=args.headless, size=size, fullscreen=False)
+    shell = KioskShell(config, only=package, headless=args.headless, size=size, fullscreen=False,
+                       vr=True if args.vr else None)
     code = run_shell(shell, frames=args.frames, screenshot=args.screenshot)
     if code == 2:
         return code
     outcome = t("kiosk_play.outcome_ok") if code == 0 else t("kiosk_play.outcome_error")
     print(t("kiosk_play.finished", frames=shell.frames_drawn, outcome=outcome))
+    times = shell.frame_seconds.summary()
+    if times:
+        print(t("kiosk_play.frame_times", median=f"{times['median_ms']:.1f}", p95=f"{times['p95_ms']:.1f}",
+                worst=f"{times['max_ms']:.1f}", mode="VR" if shell.vr else "2D",
+                driver=getattr(shell, "video_driver", "?")))
     return code

@@ -55,6 +55,8 @@ class Exhibit3D(Experience):
             surface.blit(caption, caption.get_rect(center=box.center))
 
     def stop(self, reason: str) -> None:
+        if self.stage is None:
+            return  # it never got a stage (no 3D on this machine): nothing was seen, no time spent to report
         try:
             elapsed = max(0.0, self.ctx.clock.now() - self.started_at)
             self.ctx.reporter.report("progressed", result=build_result(

@@ -8,6 +8,7 @@ into the pygame Surface. Releasing the stage clears the scene so the next run st
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ notify-level-device fatal
 
 
 DEFAULT_VERTICAL_FOV = 40.0
+KEPT_BUFFERS = 6  # inactive offscreen buffers kept for reuse (adaptive-resolution steps, VR eye sizes)
 
 
 def set_vertical_fov(lens, degrees: float, size: tuple[int, int]) -> None:
@@ -103,6 +105,8 @@ class OffscreenEngine:
         self.display_region = None
         self.depth_texture: Texture | None = None
         self.stage: Stage | None = None
+        # sizes not rendered now -> (buffer, texture, display region, depth texture), least recently used first
+        self._outputs: dict[tuple[int, int], tuple] = {}
 
     @staticmethod
     def _open_pipe(modules: tuple[str, ...]):
@@ -121,7 +125,7 @@ class OffscreenEngine:
                     if pipe is not None and pipe.is_valid():
                         return pipe, module
             tried.append(module)
-        raise OffscreenUnavailable(f"no offscreen display module worked (tried {', '.join(tried)})")
+        raise OffscreenUnavailable(f"no offscreen display module worked (tried {', '.join(tried) or 'none'})")
 
     @property
     def renderer(self) -> str:
@@ -133,13 +137,24 @@ class OffscreenEngine:
         return bool(self.buffer and self.buffer.get_gsg().get_supports_basic_shaders())
 
     def _ensure_buffer(self, size: tuple[int, int]) -> None:
+        """Make the buffer of `size` the one rendered into. Buffers are kept per size (the adaptive resolution
+        steps between a few): making a new one for every step and removing the old grew the process by ~5 MB a
+        step under EGL (3,000 windowed frames of the hall: +180 MB); kept, memory stays flat."""
         if self.buffer is not None and self.size == size:
             return
         gsg = None
         if self.buffer is not None:
             gsg = self.buffer.get_gsg()  # keep textures and shaders compiled on the old buffer
-            self.graphics_engine.remove_window(self.buffer)
-            self.depth_texture = None
+            self.buffer.set_active(False)
+            self._outputs[self.size] = (self.buffer, self.texture, self.display_region, self.depth_texture)
+        kept = self._outputs.pop(size, None)
+        if kept is not None:
+            self.buffer, self.texture, self.display_region, self.depth_texture = kept
+            self.buffer.set_active(True)
+            self.size = size
+            self._drop_old_outputs()
+            return
+        self.depth_texture = None
         fb = FrameBufferProperties()
         fb.set_rgb_color(True)
         fb.set_color_bits(24)
@@ -159,8 +174,14 @@ class OffscreenEngine:
         self.display_region.set_camera(self.camera)
         self.buffer = buffer
         self.size = size
+        self._drop_old_outputs()
         if gsg is None:
             self._settle_first_draw()
+
+    def _drop_old_outputs(self) -> None:
+        while len(self._outputs) > KEPT_BUFFERS:
+            old = next(iter(self._outputs))  # the least recently used size
+            self.graphics_engine.remove_window(self._outputs.pop(old)[0])
 
     def _settle_first_draw(self) -> None:
         """A new GSG draws its first geom without loading the model-view matrix when that geom's transform is
@@ -179,6 +200,9 @@ class OffscreenEngine:
         """Remove this engine's buffer (a second engine in one process, e.g. the fallback in tests)."""
         if self.stage is not None:
             self.stage.release()
+        for kept in self._outputs.values():
+            self.graphics_engine.remove_window(kept[0])
+        self._outputs.clear()
         if self.buffer is not None:
             self.graphics_engine.remove_window(self.buffer)
             self.buffer = None
@@ -197,6 +221,7 @@ class OffscreenEngine:
         if self.stage is not None:
             self.stage.release()
         self._ensure_buffer(tuple(size))
+        self.buffer.set_active(True)
         self._reset()
         self.stage = Stage(self, tuple(size))
         return self.stage
@@ -429,6 +454,8 @@ class Stage:
         self.root.remove_node()
         if self.engine.stage is self:
             self.engine._reset()
+            self.engine.buffer.set_active(False)  # nothing to draw until the next stage (the lanterns' VR view
+            # renders on the same engine and must not pay for an empty frame here)
 
     def _check_live(self) -> None:
         if self.released:
@@ -457,12 +484,21 @@ _engine: OffscreenEngine | None = None
 _engine_lock = threading.Lock()
 
 
+def display_modules() -> tuple[str, ...]:
+    """The display modules to try: DISPLAY_MODULES, or a developer's YUEDU_OFFSCREEN_MODULES (comma-separated,
+    e.g. "p3tinydisplay" for the software rasteriser, or "none" to see how a kiosk without 3D behaves)."""
+    override = os.environ.get("YUEDU_OFFSCREEN_MODULES", "").strip()
+    if not override:
+        return DISPLAY_MODULES
+    return tuple(name.strip() for name in override.split(",") if name.strip() and name.strip() != "none")
+
+
 def engine() -> OffscreenEngine:
-    """The process-wide engine, created on first use."""
+    """The process-wide engine, created on first use (tried again at the next run if it could not start)."""
     global _engine
     with _engine_lock:
         if _engine is None:
-            _engine = OffscreenEngine()
+            _engine = OffscreenEngine(display_modules())
             log.info("offscreen engine up: %s", _engine.module)
         return _engine
 

@@ -1,16 +1,10 @@
 """The runners the exhibit kinds register: each makes the plain exhibit, or its VR side-by-side form when the
-kiosk asks for VR (`ctx.services["vr"]` true, or YUEDU_EXHIBIT_VR=1 in the environment)."""
+kiosk is a VR corner (`ctx.vr`: `[kiosk] mode = "vr"` in kiosk.toml, or `launcher.py play ID --vr`)."""
 from __future__ import annotations
-
-import os
-
-
-def vr_requested(ctx) -> bool:
-    return bool(ctx.services.get("vr")) or os.environ.get("YUEDU_EXHIBIT_VR", "") in ("1", "sbs")
 
 
 def _make(exhibit_class, package, ctx):
-    if vr_requested(ctx):
+    if ctx.vr:
         from experiences.exhibits.vr import VRExhibit
 
         return VRExhibit(package, ctx, exhibit_class)

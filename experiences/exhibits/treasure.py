@@ -40,7 +40,8 @@ class ModelLoading:
     """Loads the model in steps, one per frame, so the poster and progress bar stay live meanwhile.
 
     With `background`, the slow step (panda3d-gltf converting a large model: ~0.8 s for 50k triangles) runs in
-    a thread and the frames go on; without it every step runs on the caller's frame (tests, previews)."""
+    a thread and the frames go on; without it every step runs on the caller's frame. The kiosk does not use the
+    thread (see TreasureExhibit.build): panda3d stays on the main thread."""
 
     STEPS = (("locate", 0.15), ("convert", 0.75), ("prepare", 1.0))
 
@@ -100,8 +101,11 @@ class TreasureExhibit(Exhibit3D):
         content = self.package.manifest.content
         self.stage.set_background(tuple(content.get("background", (0.16, 0.15, 0.14))))
         self.poster = self.load_surface(content["poster"]) if content.get("poster") else None
-        # On a kiosk the model converts in the background; tests and previews step deterministically.
-        self.loading = ModelLoading(self.package, content["model"], background=not self.ctx.headless)
+        # panda3d is driven from the main thread only (docs/kiosk-shell.md, "One window, no GL of its own"): a
+        # conversion thread beside the window's frames crashed the kiosk now and then (2 in ~30 windowed opens,
+        # segfaults in panda3d's PNG decoding and in prepare_scene). The steps still run one per frame, and the
+        # converted .bam is cached: a cold convert costs ~0.08 s for the bundled ding, a cached load ~0.015 s.
+        self.loading = ModelLoading(self.package, content["model"], background=False)
         self.model = None
         self.orbit: OrbitCamera | None = None
         self.frame_count = 0

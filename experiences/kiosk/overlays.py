@@ -55,6 +55,30 @@ def draw_error(surface: pygame.Surface, text: TextRenderer, lang: str = "zh-CN")
     text.draw(surface, t("kiosk.oops_hint", lang), (centre_x, y + 30), 36, theme.ACCENT, "midtop")
 
 
+POSTER_DIM = 50  # a light veil: the poster stays recognisable, the words stand out
+UNAVAILABLE = "暂时打不开"  # always in Chinese, the words a child at the kiosk reads
+
+
+def draw_unavailable(surface: pygame.Surface, text: TextRenderer, poster: pygame.Surface, lang: str = "zh-CN") -> None:
+    """An experience that could not start (e.g. no 3D on this machine): its poster, calmly dimmed, with
+    暂时打不开 on a paper band; with the kiosk in English also its pinyin and a short English line. The menu
+    follows by itself (the error screen's time)."""
+    width, height = surface.get_size()
+    surface.blit(poster, poster.get_rect(center=(width // 2, height // 2)))
+    _dim(surface, POSTER_DIM)
+    english = lang == "en"
+    band_height = min(height - 40, 230 if english else 150)
+    band = theme.rounded_panel((min(width - 60, 720), band_height), theme.PAPER, radius=28, border=4,
+                               border_colour=theme.ACCENT)
+    rect = band.get_rect(center=(width // 2, height // 2))
+    surface.blit(band, rect)
+    top = rect.top + (24 if english else 0)
+    line = text.draw(surface, UNAVAILABLE, (rect.centerx, top + (0 if english else band_height // 2)), 72, theme.INK,
+                     "midtop" if english else "center", pinyin=english, ruby_color=theme.INK_SOFT)
+    if english:
+        text.draw(surface, t("kiosk.unavailable", "en"), (rect.centerx, line.bottom + 10), 34, theme.INK_SOFT, "midtop")
+
+
 def _draw_book(surface: pygame.Surface, centre: tuple[int, int], size: int) -> None:
     x, y = centre
     left = [(x, y - size // 2), (x - size, y - size // 2 - size // 6), (x - size, y + size // 2),

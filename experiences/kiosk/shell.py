@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -22,16 +23,9 @@ from experiences.package import Package
 from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
 from experiences.kiosk.testhook import TestHook
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
+from experiences.kiosk.window import FrameTimes, use_headless_drivers, use_window_without_gl
 
 log = logging.getLogger("yuedu.kiosk")
-
-
-def use_headless_drivers() -> None:
-    """SDL without a display or sound card; `offscreen` is kept if asked for (it can do OpenGL)."""
-    if os.environ.get("SDL_VIDEODRIVER") not in ("dummy", "offscreen"):
-        os.environ["SDL_VIDEODRIVER"] = "dummy"
-    if os.environ.get("SDL_AUDIODRIVER") not in ("dummy", "disk"):
-        os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 
 class DisplayUnavailable(RuntimeError):
@@ -44,7 +38,7 @@ class KioskShell:
                  clock: Clock | None = None, sink: StatementSink | None = None,
                  services_factory: Callable | None = None, data_dir: Path | None = None,
                  only: Package | None = None, notifier: SystemdNotifier | None = None,
-                 heartbeat: Heartbeat | None = None, picks_source=None):
+                 heartbeat: Heartbeat | None = None, picks_source=None, vr: bool | None = None):
         from experiences.kinds import default_registry
 
         self.config = config
@@ -57,6 +51,8 @@ class KioskShell:
         self.size = size or (config.kiosk.width, config.kiosk.height)
         self.fullscreen = (config.kiosk.fullscreen if fullscreen is None else fullscreen) and not headless and not size
         self.fps = max(1, config.kiosk.fps)
+        # a VR corner: every kind with a VR mode starts in it (`[kiosk] mode = "vr"`; `play --vr` previews it)
+        self.vr = config.kiosk.mode == "vr" if vr is None else bool(vr)
         self.clock = clock or (ManualClock() if headless else Clock())
         self.data_dir = Path(data_dir) if data_dir else datadir.data_dir()
         self.services = None
@@ -81,11 +77,13 @@ class KioskShell:
         self.open_request_item: str | None = None  # ...and the item to open it on (None: its first screen)
         self.open_after_age: str | None = None  # a package picked on the attract loop, opened once age is asked
         self.goodbye = None  # experiences.kiosk.goodbye.Goodbye after the home button, until it is over
-        self.run_services: dict = {}  # extra ctx.services for every run (tests: {"mode": "vr"}, {"vr": True})
+        self.run_services: dict = {}  # extra ctx.services for every run (tests: {"seed": 3})
         self.surface = None
         self.quit_requested = False
         self.exit_code = 0
         self.frames_drawn = 0
+        self.unavailable: Package | None = None  # a package that could not start: its poster shows on the error screen
+        self.frame_seconds = FrameTimes()  # the work of each frame (not the pacing wait), for `play` and benches
         self.ready = False
         self.test_hook = TestHook.from_env()  # YUEDU_TEST_HOOK: where things are, for acceptance tests; else None
 
@@ -93,6 +91,7 @@ class KioskShell:
     def open(self) -> None:
         if self.headless:
             use_headless_drivers()
+        use_window_without_gl()  # before display init: the 3D engine and the glow own the process's GL
         import pygame
 
         from experiences.kiosk.ageband_screen import AgeBandScreen
@@ -105,7 +104,7 @@ class KioskShell:
 
         try:
             pygame.display.init()
-            driver = pygame.display.get_driver()
+            driver = self.video_driver = pygame.display.get_driver()
             if not self.headless and driver in ("dummy", "offscreen") and os.environ.get("SDL_VIDEODRIVER") != driver:
                 # SDL fell back to an invisible driver: a kiosk nobody can see is no kiosk
                 pygame.display.quit()
@@ -116,6 +115,9 @@ class KioskShell:
                 self.surface = pygame.display.set_mode(self.size)
         except pygame.error as exc:
             raise DisplayUnavailable(str(exc)) from exc
+        if self.video_driver == "kmsdrm":
+            log.warning("SDL's kmsdrm driver gives the window a GL renderer of its own; 3D exhibits are tested "
+                        "in an X session (docs/kiosk-shell.md, \"One window, no GL of its own\")")
         pygame.joystick.init()
         if self.fullscreen:
             pygame.mouse.set_visible(False)  # touch screens: no arrow left where the last finger was
@@ -180,6 +182,7 @@ class KioskShell:
 
     def frame(self, dt: float) -> None:
         """One frame: inputs, timers, the experience's update, drawing, liveness signals."""
+        started = time.perf_counter()
         if isinstance(self.clock, ManualClock) and self.headless:
             self.clock.advance(dt)  # headless time is simulated: frames, not wall seconds
         for event in self.pygame.event.get():
@@ -208,8 +211,9 @@ class KioskShell:
         self.draw()
         self.pygame.display.flip()
         self.frames_drawn += 1
+        self.frame_seconds.add(time.perf_counter() - started)
         if self.test_hook is not None:
-            self.test_hook.publish(self)
+            self.test_hook.publish(self)  # after the frame's timing: the hook is not the kiosk's work
         if not self.ready:
             self._first_frame_done()
         self.heartbeat.beat()
@@ -359,18 +363,22 @@ class KioskShell:
         from experiences.kiosk.host import ExperienceHost
 
         manifest = package.manifest
+        self.unavailable = None
         reporter = self.machine.launch(RunInfo(package.id, package.kind, package.version, dict(manifest.titles)))
         ctx = RunContext(config=self.config, reporter=reporter, size=self.size, data_dir=self.data_dir,
                          headless=self.headless, language=self.lang, clock=self.clock, catalog=self.catalog,
                          mark_activity=self.machine.mark_activity,
                          services={"fonts": self.text, "open_package": self._request_open, "kinds": self.registry},
                          log=logging.getLogger(f"yuedu.experience.{package.kind}"), age_band=self.machine.age_band,
-                         start_item=start_item)
+                         start_item=start_item, vr=self.vr)
         ctx.services.update(self.run_services)
         self.host = ExperienceHost(package, ctx, self.registry)
         self.home.reset()
         log.info("launching %s %s%s", package.id, package.version, f" on {start_item}" if start_item else "")
         if not self.host.start():
+            # It could not even start (no 3D engine on this machine, a raise while building its stage): the
+            # visitor sees its poster with 暂时打不开 while the error screen lasts, then the menu.
+            self.unavailable = package
             self._fail()
             return False
         self.machine.initialized()
@@ -476,7 +484,7 @@ class KioskShell:
 
     # --- drawing ------------------------------------------------------------------------------------------
     def draw(self) -> None:
-        from experiences.kiosk.overlays import draw_error, draw_idle_warning
+        from experiences.kiosk.overlays import draw_error, draw_idle_warning, draw_unavailable
 
         state, surface = self.machine.state, self.surface
         if state == ATTRACT:
@@ -487,6 +495,9 @@ class KioskShell:
                 draw_error(surface, self.text, self.lang)
                 return
             self.home.draw(surface, self.host.stereo)
+        elif state == ERROR and self.unavailable is not None:
+            draw_unavailable(surface, self.text, self.covers.get(self.unavailable, self.size, self.lang), self.lang)
+            return
         elif state == ERROR:
             draw_error(surface, self.text, self.lang)
             return

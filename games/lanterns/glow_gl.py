@@ -85,7 +85,14 @@ class GLGlow:
             return None
 
     def glow_surface(self, surface: pygame.Surface) -> pygame.Surface:
-        """The half-size glow layer of a frame (RGB)."""
+        """The half-size glow layer of a frame (RGB).
+
+        The process shares GL with panda3d (docs/kiosk-shell.md): this context is made current for the pass and
+        whatever was current before (panda3d's EGL context) is made current again after it."""
+        with self.gl:
+            return self._glow_surface(surface)
+
+    def _glow_surface(self, surface: pygame.Surface) -> pygame.Surface:
         self.frame.write(pygame.image.tobytes(surface, "RGBA"))
         self.targets[0].use()
         self.frame.use(0)

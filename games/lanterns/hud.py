@@ -25,7 +25,8 @@ def draw_idiom_banner(surface: pygame.Surface, rnd: Round, show_pinyin: bool, sh
         if len(_banner_cache) > 16:
             _banner_cache.clear()
         layer = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-        panel = _render_banner(layer, rnd, show_pinyin, show_blank_pinyin, solved)
+        # an eye of a VR window under 1000 px is narrower than the banner: keep what fits, never raise
+        panel = _render_banner(layer, rnd, show_pinyin, show_blank_pinyin, solved).clip(layer.get_rect())
         image = layer.subsurface(panel).copy()
         if pygame.display.get_surface():
             image = image.convert_alpha()

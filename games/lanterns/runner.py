@@ -1,12 +1,13 @@
-"""The idiom-lanterns runner: the 2D game, or the 3D/VR courtyard when the kiosk asks for it.
+"""The idiom-lanterns runner: the 2D game, or the 3D/VR courtyard in a VR corner.
 
-A VR corner's kiosk passes `services={"mode": "vr"}` in the RunContext; everything else gets the 2D game.
+A VR corner (`[kiosk] mode = "vr"` in kiosk.toml, or `launcher.py play ID --vr`) sets `ctx.vr`; everything else
+gets the 2D game.
 """
 from __future__ import annotations
 
 
 def create(package, ctx):
-    if ctx.services.get("mode") == "vr":
+    if ctx.vr:
         from games.lanterns.vr.experience import LanternsVRExperience
         return LanternsVRExperience(package, ctx)
     from games.lanterns.experience import LanternsExperience

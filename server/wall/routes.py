@@ -1,21 +1,24 @@
-"""The wall blueprint: the lobby page, its live stream (SSE), JSON per wall part; reports and recommendations
+"""The wall blueprint: the lobby page, the panels it polls for, JSON per wall part; reports and recommendations
 register on the same blueprint from their own modules. Registering it also starts the rollup job's timer."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
 
 from experiences.i18n import normalize, register_catalog_dir, t
-from server.wall import charts, queries, settings
+from server.wall import charts, lobby, queries, settings
 from server.wall.access import wall_token_required
 from server.wall.rollup import RollupJob
+from server.wall.screens import Screens
 from server.wall.view import build_view
 
 log = logging.getLogger(__name__)
@@ -27,9 +30,12 @@ class WallServices:
     job: RollupJob
     tz: ZoneInfo
     stop: threading.Event
+    screens: Screens
     # Rendered panels per (language, rollup version, minute): many lobby screens cost one render.
     panels: dict = field(default_factory=dict)
+    latest: dict = field(default_factory=dict)  # language -> (minute, monotonic time, panels) of the last render
     lock: threading.Lock = field(default_factory=threading.Lock)
+    render_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def wall_services(app: Flask | None = None) -> WallServices:
@@ -47,11 +53,16 @@ def _run_on_timer(job: RollupJob, seconds: float, stop: threading.Event, watch: 
 @wall_bp.record_once
 def _set_up(state) -> None:
     app = state.app
+    if "WALL_TOKEN" not in app.config:  # given as None: no wall
+        from experiences import datadir
+
+        app.config["WALL_TOKEN"] = lobby.wall_token(datadir.server_dir())  # YUEDU_WALL_TOKEN, or kept, made once
     settings.apply_defaults(app)
     register_catalog_dir(Path(__file__).resolve().parent.parent / "messages")
     engine = app.extensions["yuedu"].engine
     job = RollupJob(engine, app.config["WALL_TIMEZONE"], int(app.config["WALL_ROLLUP_BATCH"]))
-    services = WallServices(job, ZoneInfo(app.config["WALL_TIMEZONE"]), threading.Event())
+    services = WallServices(job, ZoneInfo(app.config["WALL_TIMEZONE"]), threading.Event(),
+                            Screens(timedelta(seconds=float(app.config["WALL_SCREEN_GONE_SECONDS"]))))
     app.extensions["yuedu_wall"] = services
     seconds = float(app.config["WALL_ROLLUP_SECONDS"])
     mode = app.config["WALL_ROLLUP_MODE"]
@@ -69,26 +80,53 @@ def _lang() -> str:
 
 
 def render_panels(lang: str) -> tuple[str, dict]:
+    """The panels in `lang` as (html, {"view", "version", "json"}), rendered once for every screen asking.
+
+    Rendering costs ~50 ms of CPU (the SVG charts) under the GIL the request threads share: while statements pour
+    in and the rollups advance every second, panels are rendered again at most every WALL_RENDER_SECONDS (the
+    minute in the header always shows), and by one thread at a time."""
     app = current_app
     services = wall_services()
     now = settings.now(app)
-    key = (lang, services.job.version, now.replace(second=0, microsecond=0))
+    minute = now.replace(second=0, microsecond=0)
+    key = (lang, services.job.version, minute)
     with services.lock:
-        hit = services.panels.get(key)
+        hit = _cached(services, key, float(app.config["WALL_RENDER_SECONDS"]))
     if hit is not None:
         return hit
-    figures = queries.rollup_figures(services.job.engine, now, services.tz)
-    with services.job.engine.connect() as conn:
-        titles = queries.package_titles(conn)
-    view = build_view(figures, titles, now, services.tz, lang,
-                      timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])))
-    rendered = (render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS,
-                                library=app.config["WALL_LIBRARY_NAME"]), {"view": view})
-    with services.lock:
-        if len(services.panels) > 8:
-            services.panels.clear()
-        services.panels[key] = rendered
+    with services.render_lock:
+        with services.lock:
+            hit = services.panels.get(key)  # another thread rendered them while this one waited
+        if hit is not None:
+            return hit
+        figures = queries.rollup_figures(services.job.engine, now, services.tz)
+        with services.job.engine.connect() as conn:
+            titles = queries.package_titles(conn)
+        view = build_view(figures, titles, now, services.tz, lang,
+                          timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])))
+        html = render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS,
+                               library=app.config["WALL_LIBRARY_NAME"])
+        # The panels' version is their content's digest: equal panels, equal version, even across restarts. The
+        # JSON answer is made once too: every screen asking gets the same bytes.
+        version = hashlib.blake2b(html.encode(), digest_size=8).hexdigest()
+        rendered = (html, {"view": view, "version": version,
+                           "json": json.dumps({"html": html, "version": version}, ensure_ascii=False).encode()})
+        with services.lock:
+            if len(services.panels) > 8:
+                services.panels.clear()
+            services.panels[key] = rendered
+            services.latest[lang] = (minute, time.monotonic(), rendered)
     return rendered
+
+
+def _cached(services: WallServices, key: tuple, fresh_for: float):
+    hit = services.panels.get(key)
+    if hit is None and fresh_for > 0:
+        lang, _, minute = key
+        latest = services.latest.get(lang)
+        if latest is not None and latest[0] == minute and time.monotonic() - latest[1] < fresh_for:
+            hit = latest[2]  # the rollups moved on a moment ago: these panels are young enough
+    return hit
 
 
 @wall_bp.get("/wall")
@@ -96,30 +134,38 @@ def render_panels(lang: str) -> tuple[str, dict]:
 def wall_page():
     lang = _lang()
     html, context = render_panels(lang)
-    stream_url = url_for("wall.wall_stream", token=request.args["token"], lang=lang)
-    return render_template("wall/page.html", view=context["view"], t=t, colours=charts.COLOURS, stream_url=stream_url,
+    panels_url = url_for("wall.wall_panels", token=request.args["token"], lang=lang)
+    return render_template("wall/page.html", view=context["view"], t=t, colours=charts.COLOURS, panels_url=panels_url,
+                           version=context["version"], poll_seconds=float(current_app.config["WALL_POLL_SECONDS"]),
                            library=current_app.config["WALL_LIBRARY_NAME"])
+
+
+@wall_bp.get("/wall/panels")
+@wall_token_required
+def wall_panels():
+    """What an open wall page asks for every WALL_POLL_SECONDS: 204 while its panels (`have`) are current, else
+    the panels as JSON. A short request that holds no worker thread between asks, however many screens there are
+    and whether or not they read their answers; `screen` (the page's own id) tells /wall/api/screens who is live."""
+    lang = _lang()
+    wall_services().screens.seen(request.args.get("screen", ""), settings.now(current_app), lang,
+                                 request.remote_addr or "")
+    _, context = render_panels(lang)
+    if request.args.get("have") == context["version"]:
+        response = Response(status=204)
+    else:
+        response = Response(context["json"], mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @wall_bp.get("/wall/stream")
 @wall_token_required
 def wall_stream():
-    """Server-Sent Events: the panels again whenever the rollups advance, and at least every refresh period."""
-    app = current_app
-    lang = _lang()
-    job = wall_services().job
-    refresh = float(app.config["WALL_REFRESH_SECONDS"])
-
-    def events():
-        version = job.version
-        yield "retry: 5000\n\n"
-        while True:  # first the panels as they are now (the page may have missed a change), then on each change
-            html, _ = render_panels(lang)
-            yield f"event: panels\ndata: {json.dumps({'html': html, 'version': version}, ensure_ascii=False)}\n\n"
-            version = job.wait_for_change(version, timeout=refresh)
-
-    return Response(stream_with_context(events()), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    """For wall pages opened before /wall/panels: one Server-Sent Event with the panels, then the stream ends and
+    the browser's EventSource connects again after `retry` (5 s). It never holds a worker thread."""
+    _, context = render_panels(_lang())
+    body = b"retry: 5000\n\nevent: panels\ndata: " + context["json"] + b"\n\n"
+    return Response(body, mimetype="text/event-stream", headers={"Cache-Control": "no-cache"})
 
 
 def _part(name: str, conn, w: queries.Window, app: Flask) -> dict:
@@ -159,9 +205,14 @@ PARTS = ("visitors", "plays", "idioms", "poems", "hours", "places", "ages", "con
 @wall_bp.get("/wall/api/<part>")
 @wall_token_required
 def wall_part(part: str):
-    """One part of the wall as JSON (`all` for every part)."""
+    """One part of the wall as JSON (`all` for every part; `screens`: the lobby screens live now)."""
+    if part == "screens":
+        now = settings.now(current_app)
+        return jsonify(screens=[{"screen": s.id, "lang": s.lang, "address": s.address,
+                                 "first_seen": s.first_seen.isoformat(), "last_seen": s.last_seen.isoformat()}
+                                for s in wall_services().screens.live(now)])
     if part != "all" and part not in PARTS:
-        return jsonify(error=f"unknown wall part {part!r}; one of {', '.join(PARTS)} or all"), 404
+        return jsonify(error=f"unknown wall part {part!r}; one of {', '.join(PARTS)}, all or screens"), 404
     services = wall_services()
     w = queries.Window(settings.now(current_app), services.tz)
     with services.job.engine.connect() as conn:

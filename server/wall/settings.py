@@ -9,7 +9,8 @@ if TYPE_CHECKING:  # the launcher reads DEFAULTS for its options without importi
     from flask import Flask
 
 DEFAULTS: dict = {
-    # The lobby screen opens /wall?token=<WALL_TOKEN>; with no token set the wall is closed (404).
+    # The lobby screen opens /wall?token=<WALL_TOKEN>. Not given: YUEDU_WALL_TOKEN, else the token kept in
+    # <data dir>/server/wall-token (made on first use, server/wall/lobby.py); given as None: no wall (404).
     "WALL_TOKEN": None,
     # "Today" and "this week" are cut in this zone (IANA name); changing it rebuilds the rollups.
     "WALL_TIMEZONE": "Asia/Shanghai",
@@ -24,8 +25,14 @@ DEFAULTS: dict = {
     "WALL_ROLLUP_BATCH": 1000,
     # A kiosk that has sent nothing for this long is shown as silent.
     "WALL_SILENT_MINUTES": 30,
-    # The live page is re-sent at least this often (the day rolls over, kiosks fall silent) even with no data.
-    "WALL_REFRESH_SECONDS": 60.0,
+    # Each open wall page asks for its panels this often (a short request: "no change" is a 204 and holds no
+    # worker thread); the panels also change every minute (the clock in the header, silent kiosks).
+    "WALL_POLL_SECONDS": 5.0,
+    # Panels are rendered again at most this often while the rollups keep moving (~50 ms of CPU each); 0: on every
+    # change (tests).
+    "WALL_RENDER_SECONDS": 5.0,
+    # A lobby screen not heard from for this long has gone away (see /wall/api/screens).
+    "WALL_SCREEN_GONE_SECONDS": 30.0,
     # Library name shown in the wall's header.
     "WALL_LIBRARY_NAME": "",
     # A function returning the current UTC time (tests pin it); None is the real clock.

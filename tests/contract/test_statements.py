@@ -66,7 +66,7 @@ def test_lanterns_hits_and_misses(run):
 def test_lanterns_in_vr_hit_and_miss(run):
     from games.lanterns.vr.courtyard import pose_towards
 
-    package, ctx, sink, clock = run("org.yuedu.idioms.children", age_band="6-8", seed=8, services={"mode": "vr"})
+    package, ctx, sink, clock = run("org.yuedu.idioms.children", age_band="6-8", seed=8, vr=True)
     exp = create_experience(package, ctx)
     assert type(exp).__name__ == "LanternsVRExperience"
     exp.start()

@@ -18,7 +18,7 @@ from .test_panorama import CONTENT, pattern_image
 def vr_panorama(tmp_path):
     package = write_package(tmp_path / "pkg", "exhibit-panorama", CONTENT, {"hall.png": pattern_image()})
     ctx, sink, clock = make_context(tmp_path, size=(1280, 720))
-    ctx.services["vr"] = True
+    ctx.vr = True
     exhibit = create_experience(package, ctx)
     exhibit.start()
     yield exhibit, sink, clock
@@ -89,7 +89,7 @@ def test_gazing_at_a_hotspot_selects_it_after_the_dwell(vr_panorama):
 def test_gazing_at_a_page_of_the_bundled_book_turns_it(repo_root, tmp_path):
     package = open_package(repo_root / "content" / "exhibit-book")
     ctx, _, clock = make_context(tmp_path, size=(1280, 720))
-    ctx.services["vr"] = True
+    ctx.vr = True
     exhibit = create_experience(package, ctx)
     exhibit.start()
     try:

@@ -171,7 +171,7 @@ def installed(tmp_path_factory, dictionary_records, children):
 
 @pytest.fixture
 def run_context(installed, data_dir):
-    """make(age_band=..., seed=...) -> (RunContext, ListSink, ManualClock) for one experience run."""
+    """make(age_band=..., seed=..., vr=...) -> (RunContext, ListSink, ManualClock) for one experience run."""
     from experiences.catalog import Catalog
     from experiences.config import KioskConfig
     from experiences.engagement import ListSink, Place, SessionReporter
@@ -179,7 +179,7 @@ def run_context(installed, data_dir):
 
     catalog = Catalog.scan([installed])
 
-    def make(package_id: str, age_band: str = "6-8", seed: int = 1, size=(1280, 720), services=None):
+    def make(package_id: str, age_band: str = "6-8", seed: int = 1, size=(1280, 720), services=None, vr=False):
         config = KioskConfig()
         sink, clock = ListSink(), ManualClock(1000.0)
         package = catalog.get(package_id)
@@ -187,6 +187,6 @@ def run_context(installed, data_dir):
         reporter = session.experience(package.id, package.kind, package.version, package.manifest.titles,
                                       monotonic=clock.now)
         ctx = RunContext(config=config, reporter=reporter, size=size, data_dir=data_dir / "run", headless=True,
-                         clock=clock, catalog=catalog, services={"seed": seed, **(services or {})})
+                         clock=clock, catalog=catalog, services={"seed": seed, **(services or {})}, vr=vr)
         return package, ctx, sink, clock
     return make

@@ -66,7 +66,7 @@ def run(exp, surface, seconds, dt=1 / 30):
 
 def test_vr_round_by_head_pose(run_context, surface):
     package, ctx, sink, clock = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8,
-                                            services={"mode": "vr"})
+                                            vr=True)
     exp = create_experience(package, ctx)
     assert type(exp).__name__ == "LanternsVRExperience"
     exp.start()
@@ -108,7 +108,7 @@ def test_vr_round_by_head_pose(run_context, surface):
 
 
 def test_vr_session_ends_kindly(run_context, surface):
-    package, ctx, _, _ = run_context("org.yuedu.idioms.children", services={"mode": "vr"})
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", vr=True)
     exp = create_experience(package, ctx)
     exp.start()
     try:
@@ -131,7 +131,7 @@ def test_vr_session_ends_kindly(run_context, surface):
 
 def test_a_motion_sensor_pointer_spans_both_eyes(run_context, surface):
     """A TUIO pointer covers the whole side-by-side frame; a touch is read within the eye it lands on."""
-    package, ctx, _, _ = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8, services={"mode": "vr"})
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8, vr=True)
     exp = create_experience(package, ctx)
     exp.start()
     try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import logging
 import threading
 
 import pytest
@@ -58,3 +59,49 @@ def test_access_log_writes_one_line_per_request():
     lines = stream.getvalue().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("127.0.0.1 - - [") and lines[0].endswith('"GET /xapi/about?x=1 HTTP/1.1" 200')
+
+
+def test_access_log_and_server_logs_never_hold_a_token(caplog):
+    stream = io.StringIO()
+    server, thread = _running(access_log(_echo_peer, stream))
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        for path in ("/wall?token=lobby-secret&lang=en", "/wall/panels?lang=en&token=lobby-secret&have=1",
+                     "/s/family-share-token/audio", "/s/api/upload"):
+            connection.request("GET", path)
+            connection.getresponse().read()
+        connection.close()
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+    lines = stream.getvalue().splitlines()
+    assert [line.split('"')[1] for line in lines] == [
+        "GET /wall?token=[redacted]&lang=en HTTP/1.1", "GET /wall/panels?lang=en&token=[redacted]&have=1 HTTP/1.1",
+        "GET /s/[redacted]/audio HTTP/1.1", "GET /s/api/upload HTTP/1.1"]
+    # waitress's and Flask's own messages name the path of a failed request: redacted the same way.
+    caplog.set_level(logging.ERROR)
+    logging.getLogger("waitress").error("Exception while serving /s/family-share-token")
+    from server import create_app
+
+    app = create_app({"DATABASE_URL": "sqlite://", "TESTING": True})
+    app.logger.error("Exception on %s [%s]", "/s/family-share-token/audio", "GET")
+    messages = [record.getMessage() for record in caplog.records if "Exception" in record.getMessage()]
+    assert messages == ["Exception while serving /s/[redacted]", "Exception on /s/[redacted]/audio [GET]"]
+
+
+def test_hundreds_of_open_connections_still_leave_room_for_one_more():
+    import socket
+
+    server, thread = _running(_echo_peer)
+    held = []
+    try:
+        held = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(300)]
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200  # waitress's default limit (100) would have stopped accepting
+        connection.close()
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()
+        thread.join(timeout=10)

@@ -1,5 +1,5 @@
-"""The lobby page in Debian's chromium (Playwright): key figures read from the page text match the data, an SSE
-push brings new statements in without a reload, and screenshots at 1920×1080 and 1080×1920."""
+"""The lobby page in Debian's chromium (Playwright): key figures read from the page text match the data, its polling
+brings new statements in without a reload, and screenshots at 1920×1080 and 1080×1920."""
 from __future__ import annotations
 
 import os
@@ -23,7 +23,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture
 def live_app(tmp_path):
-    app = make_app(tmp_path, WALL_REFRESH_SECONDS=600)
+    app = make_app(tmp_path, WALL_POLL_SECONDS=1)
     seed(app, 1500)
     with serving(app) as url:
         yield app, url
@@ -66,9 +66,11 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
             assert sorted(int(n) for n in ages) == sorted(expected.age_bands_week.values())
             page.screenshot(path=str(shots / "wall-1920x1080.png"))
 
-            # The stream is connected once it has pushed its first panels; then new statements arrive.
-            page.wait_for_function("document.getElementById('wall').dataset.version !== undefined", timeout=15000)
-            version = int(page.evaluate("document.getElementById('wall').dataset.version"))
+            # The page polls for its panels; new statements arrive and it shows them without a reload.
+            version = page.evaluate("document.getElementById('wall').dataset.version")
+            page.wait_for_function("performance.getEntriesByType('resource').some(r => r.name.includes('/wall/panels'))",
+                                   timeout=15000)  # it has asked at least once (and was told: no change)
+            assert page.evaluate("document.getElementById('wall').dataset.version") == version
             import random
 
             fresh = [generate.session_statements(random.Random(100 + i), NOW - timedelta(minutes=20))
@@ -83,7 +85,9 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
             page.wait_for_function(
                 f"document.getElementById('visitors-today').textContent.trim() === '{after['visitors_today']}'",
                 timeout=15000)
-            assert int(page.evaluate("document.getElementById('wall').dataset.version")) > version
+            assert page.evaluate("document.getElementById('wall').dataset.version") != version
+            screens = page.evaluate(f"fetch('/wall/api/screens?token={TOKEN}').then(r => r.json())")["screens"]
+            assert len(screens) == 1 and screens[0]["lang"] == "zh-CN"  # this page, live
             assert "新诗上架" in text(page, "#new-content")
             assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload happened
 
@@ -94,3 +98,44 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
             browser.close()
     assert (shots / "wall-1920x1080.png").stat().st_size > 20000
     assert (shots / "wall-1080x1920.png").stat().st_size > 20000
+
+
+def test_wall_page_rides_out_a_server_it_cannot_reach(live_app):
+    """Asks that fail back off and resume; after 10 minutes without an answer the page reloads (fake page clock)."""
+    app, base = live_app
+    services = wall_services(app)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.clock.install()
+            page.goto(f"{base}/wall?token={TOKEN}")
+            page.evaluate("window.sameDocument = true")
+            before = int(text(page, "#visitors-today"))
+
+            def advance(seconds: int, steps: int) -> None:
+                for _ in range(steps):  # a step at a time: each failed ask schedules the next one after it fails
+                    page.clock.fast_forward(seconds * 1000)
+                    page.wait_for_timeout(60)
+
+            page.route("**/wall/panels*", lambda route: route.abort())
+            advance(30, 6)  # three minutes unreachable
+            page.unroute("**/wall/panels*")
+            import random
+
+            fresh = generate.session_statements(random.Random(7), NOW - timedelta(minutes=10))
+            generate.bulk_insert(services.job.engine, [(s, NOW - timedelta(minutes=2)) for s in fresh])
+            services.job.run()
+            for _ in range(40):
+                advance(30, 1)
+                if int(text(page, "#visitors-today")) == before + 1:
+                    break
+            assert int(text(page, "#visitors-today")) == before + 1  # asking again, no reload
+            assert page.evaluate("window.sameDocument") is True
+
+            page.route("**/wall/panels*", lambda route: route.abort())
+            advance(30, 24)  # twelve minutes unreachable: the page reloads itself (the page URL still answers)
+            page.wait_for_function("window.sameDocument === undefined", timeout=15000)
+            assert int(text(page, "#visitors-today")) == before + 1
+        finally:
+            browser.close()

@@ -6,7 +6,7 @@ import base64
 import csv
 import io
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -38,7 +38,8 @@ def reference(app):
     return asdict(raw_figures(services.job.engine, NOW, services.tz))
 
 
-@pytest.mark.parametrize("path", ["/wall", "/wall/stream", "/wall/api/all", "/wall/api/visitors"])
+@pytest.mark.parametrize("path", ["/wall", "/wall/stream", "/wall/panels", "/wall/api/all", "/wall/api/screens",
+                                  "/wall/api/visitors"])
 def test_lobby_paths_need_the_wall_token(client, path):
     assert client.get(path).status_code == 404
     assert client.get(f"{path}?token=wrong").status_code == 404
@@ -69,14 +70,63 @@ def test_wall_json_parts_match_the_raw_statements(app, client):
     assert client.get(f"/wall/api/nonsense?token={TOKEN}").status_code == 404
 
 
-def test_stream_sends_the_panels_first(client):
-    response = client.get(f"/wall/stream?token={TOKEN}", buffered=False)
+def test_panels_answer_204_while_the_page_is_current(client):
+    first = client.get(f"/wall/panels?token={TOKEN}&screen=lobby1")
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
+    body = first.get_json()
+    assert 'id="visitors-today"' in body["html"] and len(body["version"]) == 16
+    same = client.get(f"/wall/panels?token={TOKEN}&screen=lobby1&have={body['version']}")
+    assert same.status_code == 204 and same.data == b""
+    stale = client.get(f"/wall/panels?token={TOKEN}&screen=lobby1&have=0123456789abcdef")
+    assert stale.status_code == 200 and stale.get_json() == body
+    english = client.get(f"/wall/panels?token={TOKEN}&lang=en&have={body['version']}").get_json()
+    assert english["version"] != body["version"] and "Visitors today" in english["html"]
+    page = client.get(f"/wall?token={TOKEN}").get_data(as_text=True)
+    assert f'data-version="{body["version"]}"' in page  # the page starts current: its first ask is a 204
+
+
+def test_new_statements_change_the_panels_version(tmp_path):
+    app = make_app(tmp_path)
+    seed(app, 100)
+    client = app.test_client()
+    before = client.get(f"/wall/panels?token={TOKEN}").get_json()
+    generate.bulk_insert(wall_services(app).job.engine, generate.generate(40, NOW, days=1, seed=9))
+    wall_services(app).job.run()
+    after = client.get(f"/wall/panels?token={TOKEN}&have={before['version']}")
+    assert after.status_code == 200 and after.get_json()["version"] != before["version"]
+    app.extensions["yuedu"].engine.dispose()
+
+
+def test_a_screen_that_went_away_is_forgotten_within_30_s(tmp_path):
+    clock = [NOW]
+    app = make_app(tmp_path, WALL_CLOCK=lambda: clock[0])
+    client = app.test_client()
+
+    def live():
+        return [s["screen"] for s in client.get(f"/wall/api/screens?token={TOKEN}").get_json()["screens"]]
+
+    client.get(f"/wall/panels?token={TOKEN}&screen=entrance")
+    client.get(f"/wall/panels?token={TOKEN}&screen=children-room&lang=en")
+    client.get(f"/wall/panels?token={TOKEN}&screen=<script>")  # not a page's id: not listed
+    assert live() == ["children-room", "entrance"]  # first seen together: by id
+    for _ in range(6):  # the entrance screen keeps asking every 5 s; the children's room screen was switched off
+        clock[0] += timedelta(seconds=5)
+        client.get(f"/wall/panels?token={TOKEN}&screen=entrance")
+    assert live() == ["entrance"]  # 30 s after its last ask: gone
+    screens = client.get(f"/wall/api/screens?token={TOKEN}").get_json()["screens"]
+    assert screens[0]["last_seen"] == clock[0].isoformat() and screens[0]["first_seen"] == NOW.isoformat()
+    clock[0] += timedelta(seconds=31)
+    assert live() == []
+    app.extensions["yuedu"].engine.dispose()
+
+
+def test_the_old_stream_sends_the_panels_once_and_ends(client):
+    # Pages opened before the upgrade still use EventSource: they get one push and reconnect 5 s later.
+    response = client.get(f"/wall/stream?token={TOKEN}")
     assert response.mimetype == "text/event-stream"
-    chunks = response.response
-    assert next(chunks).startswith(b"retry:")
-    first = next(chunks).decode()
-    assert first.startswith("event: panels\ndata: ") and 'id=\\"visitors-today\\"' in first
-    response.close()
+    body = response.get_data(as_text=True)
+    assert body.startswith("retry: 5000\n\nevent: panels\ndata: ") and body.endswith("\n\n")
+    assert 'id=\\"visitors-today\\"' in body
 
 
 def test_reports_need_staff_credentials(app, client):
@@ -172,7 +222,7 @@ def test_the_server_folds_new_statements_on_its_own(tmp_path):
 def test_wall_page_in_both_languages(client):
     chinese = client.get(f"/wall?token={TOKEN}").get_data(as_text=True)
     english = client.get(f"/wall?token={TOKEN}&lang=en").get_data(as_text=True)
-    assert "今日访客" in chinese and "唐诗朗诵" in chinese and "/wall/stream?token=" in chinese
+    assert "今日访客" in chinese and "唐诗朗诵" in chinese and "/wall/panels?token=" in chinese
     assert "Visitors today" in english and "Tang poem recital" in english and "今日访客" not in english
     assert "<script src" not in chinese and "http://" not in chinese.replace("http://www.w3.org", "")  # no CDN
 
@@ -187,8 +237,28 @@ def test_the_wall_shows_no_data_on_a_new_day_or_a_new_database(tmp_path, history
     page = client.get(f"/wall?token={TOKEN}")
     assert page.status_code == 200 and "暂无数据" in page.get_data(as_text=True)
     assert client.get(f"/wall/api/all?token={TOKEN}").status_code == 200
-    stream = client.get(f"/wall/stream?token={TOKEN}", buffered=False)
-    chunks = iter(stream.response)
-    next(chunks)  # retry:
-    assert next(chunks).startswith(b"event: panels")
-    stream.close()
+    assert "暂无数据" in client.get(f"/wall/panels?token={TOKEN}").get_json()["html"]
+
+
+def test_panels_are_rendered_again_at_most_every_few_seconds_while_data_pours_in(tmp_path):
+    clock = [NOW]
+    app = make_app(tmp_path, WALL_CLOCK=lambda: clock[0], WALL_RENDER_SECONDS=600)
+    seed(app, 100)
+    client = app.test_client()
+    before = client.get(f"/wall/panels?token={TOKEN}").get_json()["version"]
+    generate.bulk_insert(wall_services(app).job.engine, generate.generate(40, NOW, days=1, seed=9))
+    wall_services(app).job.run()
+    assert client.get(f"/wall/panels?token={TOKEN}&have={before}").status_code == 204  # rendered a moment ago
+    clock[0] += timedelta(minutes=1)  # the header's minute always shows, with the new figures
+    after = client.get(f"/wall/panels?token={TOKEN}&have={before}")
+    assert after.status_code == 200 and after.get_json()["version"] != before
+    app.extensions["yuedu"].engine.dispose()
+
+
+def test_the_screens_list_is_bounded():
+    from server.wall.screens import Screens
+
+    screens = Screens(timedelta(seconds=30), limit=3)
+    for n in range(5):
+        screens.seen(f"s{n}", NOW + timedelta(seconds=n))
+    assert [s.id for s in screens.live(NOW + timedelta(seconds=5))] == ["s2", "s3", "s4"]  # the longest silent went

@@ -14,7 +14,7 @@ TOKEN = "lobby-screen-token"
 
 def make_app(tmp_path, now=NOW, **extra):
     config = {"DATABASE_URL": f"sqlite:///{tmp_path / 'lrs.sqlite3'}", "TESTING": True, "WALL_TOKEN": TOKEN,
-              "WALL_CLOCK": lambda: now, "WALL_SILENT_MINUTES": 30}
+              "WALL_CLOCK": lambda: now, "WALL_SILENT_MINUTES": 30, "WALL_RENDER_SECONDS": 0}
     config.update(extra)
     return create_app(config)
 
