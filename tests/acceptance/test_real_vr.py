@@ -2,23 +2,21 @@
 shows two eye views side by side, reacts to real X input and leads back to the menu; the same assertions as the
 flat kiosk (never dies or hangs, pictures, no traceback, no refused statement).
 
-VR is the kiosk's setting `[kiosk] mode = "vr"` in kiosk.toml. Until a kiosk has that setting, the exhibits'
-own switch YUEDU_EXHIBIT_VR=1 is used and the lanterns' courtyard (which only the setting reaches) is skipped.
+VR is the kiosk's one setting, `[kiosk] mode = "vr"` in the data directory's kiosk.toml.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
-from dataclasses import fields
 
 import pytest
 
 from experiences.catalog import Catalog
-from experiences.config import KioskSection
 from experiences.kinds import default_registry
 from tests.acceptance.xkiosk import (REPO_ROOT, Kiosk, KioskSession, changed_pixels, go_back, is_picture,
                                      package_statements, traceback_lines, verbs)
 
-VR_SETTING = "mode" in {f.name for f in fields(KioskSection)}
 VR_KINDS = {"exhibit-treasure", "exhibit-book", "exhibit-panorama", "exhibit-waterfall", "idiom-lanterns"}
 VR_PACKAGES = sorted(p.id for p in Catalog.scan([REPO_ROOT / "content"]).playable(default_registry())
                      if p.kind in VR_KINDS)
@@ -26,11 +24,7 @@ VR_PACKAGES = sorted(p.id for p in Catalog.scan([REPO_ROOT / "content"]).playabl
 
 @pytest.fixture(scope="module")
 def session(xserver, tmp_path_factory):
-    root = tmp_path_factory.mktemp("real-vr")
-    if VR_SETTING:
-        session = KioskSession(xserver.display, root, kiosk_toml='[kiosk]\nmode = "vr"\n')
-    else:
-        session = KioskSession(xserver.display, root, env={"YUEDU_EXHIBIT_VR": "1"})
+    session = KioskSession(xserver.display, tmp_path_factory.mktemp("real-vr"), kiosk_toml='[kiosk]\nmode = "vr"\n')
     yield session
     session.stop()
 
@@ -95,10 +89,15 @@ def test_every_vr_experience_has_a_play():
     assert sorted(PLAYS) == VR_PACKAGES
 
 
+def test_the_kiosk_runs_as_a_vr_corner(session):
+    kiosk = session.live("start")
+    shown = subprocess.run([sys.executable, str(REPO_ROOT / "launcher.py"), "config"], cwd=REPO_ROOT,
+                           env=kiosk.environment(), capture_output=True, text=True, timeout=60)
+    assert 'mode = "vr"' in shown.stdout, shown.stdout + shown.stderr
+
+
 @pytest.mark.parametrize("package_id", VR_PACKAGES)
 def test_vr_experience_shows_two_eyes_reacts_and_leads_back(session, package_id):
-    if package_id == "org.yuedu.idioms.children" and not VR_SETTING:
-        pytest.skip("the lanterns' VR courtyard needs the kiosk setting [kiosk] mode = \"vr\" (not in this kiosk yet)")
     kiosk = session.to_menu(f"before {package_id}")
     log_before = len(kiosk.log_text())
     kiosk.click_target(f"card:{package_id}")

@@ -146,8 +146,9 @@ def test_a_motion_sensor_pointer_spans_both_eyes(run_context, surface):
 
 def test_the_test_hooks_answer_target_aims_a_touch_at_the_right_lantern(run_context, surface):
     """`test_targets()["lantern:answer"]` is where a touch in the left eye shoots the right character."""
-    package, ctx, _, _ = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8, services={"mode": "vr"})
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8, vr=True)
     exp = create_experience(package, ctx)
+    assert type(exp).__name__ == "LanternsVRExperience"
     exp.start()
     try:
         run(exp, surface, 0.5)
