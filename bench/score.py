@@ -2,7 +2,10 @@
 """Benchmark: score a ~30 s reading warm, beside librosa.pyin on the same file in the same run.
 
 Goal (issue #7): ≤ 0.3 s per score and ≥ 8× faster than the pyin pitch track alone.
-Run: .venv/bin/python bench/score.py [--seconds 30] [--repeat 5]
+Issue #14: the same reading scored with the content check (Whisper base) beside the acoustic-only scorer, in
+the same run, with the ratio; goal ≤ 50 ms per second of reading. --memory: peak RSS of a process that warms the
+booth (as the kiosk does after attract) and scores the reading, with the content check on and off.
+Run: .venv/bin/python bench/score.py [--seconds 30] [--repeat 5] [--memory]
 """
 from __future__ import annotations
 
@@ -48,7 +51,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--memory", action="store_true", help="also the peak RSS with the content check on and off")
+    parser.add_argument("--memory-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_child:
+        return memory_child(Path(args.memory_child))
 
     import librosa
     import numpy as np
@@ -78,6 +85,67 @@ def main() -> int:
     print(f"score_take (warm, median of {args.repeat}): {ours * 1000:.0f} ms   [goal ≤ 300 ms]")
     print(f"librosa.pyin on the same 16 kHz audio (warm): {pyin * 1000:.0f} ms")
     print(f"ratio pyin / score_take: {pyin / ours:.1f}×   [goal ≥ 8×]")
+
+    from recitation.listen import shared_checker
+
+    checker = shared_checker()
+    if checker is None:
+        print("content check: the model is not installed (scripts/setup.sh)")
+        return 1
+    score_take(samples, sr, expected, checker=checker)  # warm
+    with_check, check_only = [], []
+    for _ in range(args.repeat):
+        began = time.perf_counter()
+        checked = score_take(samples, sr, expected, checker=checker)
+        with_check.append(time.perf_counter() - began)
+        check_only.append(checked.measures["seconds_to_check"])
+    full = statistics.median(with_check)
+    print(f"score_take with the content check (warm, median of {args.repeat}): {full * 1000:.0f} ms "
+          f"= {full / duration * 1000:.0f} ms per second of reading   [goal ≤ 50 ms/s]; the check alone "
+          f"{statistics.median(check_only) * 1000:.0f} ms; verdict {checked.verdict}, accuracy {checked.accuracy}")
+    print(f"ratio with content check / acoustic only: {full / ours:.1f}×")
+    if args.memory:
+        with tempfile.TemporaryDirectory() as tmp:
+            wav = Path(tmp) / "reading.wav"
+            soundfile_write(wav, samples, sr, expected)
+            off = _child_rss(wav, "0")
+            on = _child_rss(wav, "1")
+        print(f"peak RSS, warm-up + one score: content check off {off:.0f} MB, on {on:.0f} MB, "
+              f"difference {on - off:+.0f} MB   [goal ≤ +400 MB]")
+    return 0
+
+
+def soundfile_write(path: Path, samples, sr: int, expected) -> None:
+    import soundfile
+
+    soundfile.write(path, samples, sr)
+    path.with_suffix(".txt").write_text("\n".join(line.text + ("，" if line.end_break == "minor" else "。")
+                                                 for line in expected.lines), encoding="utf-8")
+
+
+def _child_rss(wav: Path, check: str) -> float:
+    import subprocess
+
+    env = {**os.environ, "YUEDU_CONTENT_CHECK": check}
+    out = subprocess.run([sys.executable, __file__, "--memory-child", str(wav)], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def memory_child(wav: Path) -> int:
+    """One process as the kiosk runs the booth: the kind's warm-up, then one take scored; prints peak RSS (MB).
+
+    VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so a child would report this bench's own peak."""
+    import soundfile
+
+    from recitation.listen import shared_checker, warm_booth
+    from recitation.scoring import score_take
+
+    warm_booth()
+    samples, sr = soundfile.read(wav, dtype="float32")
+    score_take(samples, sr, wav.with_suffix(".txt").read_text(encoding="utf-8"), checker=shared_checker())
+    status = Path("/proc/self/status").read_text()
+    print(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024)
     return 0
 
 

@@ -4,6 +4,10 @@
 Prints one row per poem: the clean scores and the sub-score each fault should lower (and whether a skipped
 line was named correctly). Run: .venv/bin/python bench/scoring_accuracy.py [--every 25] [--first 0]
 With --all-lines: skip every line of each poem in turn and count how often the skipped line is named.
+With --content (issue #14): the content check's confusion table — right text / another text / hum / two wrong
+characters a line / a skipped line / extra speech, read by the fitting voices and by held-out voices — and the
+per-character detection rate. --poems N poems (half 5-character, half 7-character quatrains); --dump FILE writes
+every take's per-character probabilities (JSON) for refitting the thresholds of recitation/scoring/content.py.
 """
 from __future__ import annotations
 
@@ -23,7 +27,12 @@ def main() -> int:
     parser.add_argument("--every", type=int, default=25, help="take every Nth poem of the 300")
     parser.add_argument("--first", type=int, default=0, help="index of the first poem taken")
     parser.add_argument("--all-lines", action="store_true", help="only the skipped-line check, every line in turn")
+    parser.add_argument("--content", action="store_true", help="the content check's confusion table (issue #14)")
+    parser.add_argument("--poems", type=int, default=8, help="with --content: how many poems")
+    parser.add_argument("--dump", default="", help="with --content: write per-character probabilities here (JSON)")
     args = parser.parse_args()
+    if args.content:
+        return content_confusion(args.poems, args.dump)
 
     import soundfile
 
@@ -87,6 +96,78 @@ def every_line_skipped(poems: list[dict]) -> int:
             print(f"{poem['title'][:8]:<10} {len(expected.lines):>2} lines  misnamed: {', '.join(wrong) or '-'}",
                   flush=True)
     print(f"every line skipped in turn: named {named}/{total}")
+    return 0
+
+
+def content_corpus_poems(count: int) -> list[dict]:
+    """`count` quatrains, half of 5 characters a line and half of 7, each with another of its shape to misread."""
+    poems = json.loads(POEMS.read_text(encoding="utf-8"))
+    shaped = {size: [p for p in poems if [len(x) for x in p["paragraphs"]] == [size, size]] for size in (12, 16)}
+    out = []
+    for k in range(count):
+        group = shaped[12 if k % 2 == 0 else 16]
+        out.append((group[k // 2 * 3], group[k // 2 * 3 + 1]))
+    return out
+
+
+def content_confusion(count: int, dump: str) -> int:
+    import time
+
+    import numpy as np
+    import soundfile
+
+    from recitation.fixtures import CONTENT_CASES, FIT_VOICES, HELD_OUT_VOICES, content_takes
+    from recitation.listen import shared_checker
+    from recitation.scoring import expected_from_paragraphs, score_take
+
+    checker = shared_checker()
+    if checker is None:
+        print("the content model is not installed: run scripts/setup.sh")
+        return 1
+    fit_names = {v.name for v in FIT_VOICES}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (poem, other) in enumerate(content_corpus_poems(count)):
+            expected = expected_from_paragraphs(poem["paragraphs"], poem["pinyin"])
+            other_text = expected_from_paragraphs(other["paragraphs"], other["pinyin"])
+            for voice in FIT_VOICES + HELD_OUT_VOICES:
+                for take in content_takes(expected, other_text, voice, Path(tmp) / f"{k}", seed=k):
+                    samples, sr = soundfile.read(take.path, dtype="float32")
+                    began = time.perf_counter()
+                    report = score_take(samples, sr, expected, checker=checker)
+                    rows.append({"poem": poem["id"], "case": take.case, "voice": voice.name,
+                                 "fit": voice.name in fit_names, "overall": report.overall,
+                                 "accuracy": report.accuracy, "verdict": report.verdict,
+                                 "marks": "".join(report.marks), "replaced": list(take.replaced),
+                                 "probabilities": report.measures["char_probabilities"],
+                                 "seconds": time.perf_counter() - began, "duration": len(samples) / sr,
+                                 "check_seconds": report.measures["seconds_to_check"]})
+            print(f"{poem['title'][:8]:<10} (misread as {other['title'][:8]}) done", flush=True)
+    if dump:
+        Path(dump).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    for fit in (True, False):
+        part = [r for r in rows if r["fit"] == fit]
+        voices = sorted({r["voice"] for r in part})
+        print(f"\n{'fitting' if fit else 'held-out'} voices ({', '.join(voices)}): {len(part)} takes")
+        print(f"{'case':<13} {'read':>5} {'unsure':>6} {'other':>5}   overall min/med/max   accuracy med   ≤50")
+        for case in CONTENT_CASES:
+            mine = [r for r in part if r["case"] == case]
+            if not mine:
+                continue
+            counts = {v: sum(r["verdict"] == v for r in mine) for v in ("read", "unsure", "other")}
+            overall = [r["overall"] for r in mine]
+            print(f"{case:<13} {counts['read']:>5} {counts['unsure']:>6} {counts['other']:>5}   "
+                  f"{min(overall):>3} / {int(np.median(overall)):>3} / {max(overall):>3}        "
+                  f"{int(np.median([r['accuracy'] for r in mine])):>3}        {sum(o <= 50 for o in overall)}/{len(mine)}")
+        replaced_marked = [r["marks"][i] != "g" for r in part if r["case"] == "wrong_chars" for i in r["replaced"]]
+        correct_marked = [m != "g" for r in part if r["case"] == "right" for m in r["marks"]]
+        correct_missed = [m == "m" for r in part if r["case"] == "right" for m in r["marks"]]
+        print(f"per character: replaced characters marked {np.mean(replaced_marked):.0%} "
+              f"({sum(replaced_marked)}/{len(replaced_marked)}) [goal ≥ 90%]; correctly read characters marked "
+              f"{np.mean(correct_marked):.0%} [goal ≤ 5%] (as not heard: {np.mean(correct_missed):.0%})")
+    per_second = [r["check_seconds"] / r["duration"] for r in rows]
+    print(f"\ncontent check: median {1000 * np.median(per_second):.0f} ms per second of reading "
+          f"(max {1000 * max(per_second):.0f}) [goal ≤ 50 ms/s]")
     return 0
 
 

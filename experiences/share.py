@@ -7,9 +7,12 @@ comes from NICKNAMES (picked on screen, never typed).
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import time
@@ -30,6 +33,15 @@ NICKNAMES = ("小熊猫", "小老虎", "小白兔", "小海豚", "小松鼠", "�
 FORMATS = {"flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
 UPLOAD_PATH = "/s/api/upload"
 WRITE_BLOCK = 48000  # frames per write: ~60 s of Vorbis in one call crashes the process
+
+
+def share_token(secret: str, upload_id: str) -> str:
+    """The share link's token: an HMAC-SHA256 of the kiosk's secret and a random upload id (256 bits, URL-safe).
+
+    The kiosk knows it at once (the QR shows while the service is down); the server, which sees the secret on the
+    upload's HTTP Basic header, recomputes it, so no kiosk can choose a token."""
+    mac = hmac.new(secret.encode("utf-8"), f"yuedu-share-v1:{upload_id}".encode("utf-8"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
 
 
 class ShareError(ValueError):
@@ -69,6 +81,15 @@ def qr_png(url: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
+MARKS_RE = re.compile(r"[gum|]{0,1200}")  # per-character marks (g said well, u unclear, m not heard), "|" per line
+
+
+def marks_of(scores: dict | None) -> str:
+    """The recitation's per-character marks sent beside the scores (scores["marks"]), or "" when absent/invalid."""
+    marks = (scores or {}).get("marks")
+    return marks if isinstance(marks, str) and MARKS_RE.fullmatch(marks) else ""
+
+
 def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", *, config=None,
                 poem_title: str = "", poem_text: str = "", audio_format: str = "ogg", days: int | None = None,
                 outbox: Path | None = None) -> ShareTicket:
@@ -86,7 +107,13 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
         raise ShareError(f"nickname must be one of the kid-safe list, not {nickname!r}")
     if audio_format not in FORMATS:
         raise ShareError(f"audio_format must be one of {sorted(FORMATS)}")
-    token = secrets.token_urlsafe(22)  # 176 bits
+    upload_id = secrets.token_urlsafe(16)
+    secret = config.server.secret
+    if secret:
+        token = share_token(secret, upload_id)
+    else:  # no credential to sign with: a random token, which a server refusing unsigned shares will not take
+        log.warning("kiosk.toml [server] secret is unset: this share's token is unsigned")
+        token = secrets.token_urlsafe(22)  # 176 bits
     delete_code = f"{secrets.randbelow(10**6):06d}"
     outbox = Path(outbox) if outbox is not None else share_outbox_dir()
     staging = outbox / f".{token}.partial"
@@ -101,7 +128,10 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
         meta = {"token": token, "delete_code": delete_code, "poem_id": poem_id, "poem_title": poem_title,
                 "poem_text": poem_text, "scores": {str(k): v for k, v in (scores or {}).items()
                                                    if isinstance(v, (int, float))},
+                "marks": marks_of(scores),
                 "nickname": nickname, "audio": f"audio.{audio_format}"}
+        if secret:
+            meta["upload_id"] = upload_id  # the server recomputes the token from it and the secret
         if days is not None:
             meta["days"] = int(days)
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

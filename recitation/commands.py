@@ -13,6 +13,10 @@ def register(subparsers) -> None:
     score.add_argument("--text", required=True, help="the poem's text, punctuation included; newlines split paragraphs")
     score.add_argument("--json", action="store_true", help="print one JSON object (overall, sub-scores, flags, lines, feedback)")
     score.add_argument("--lang", default="zh-CN", choices=["zh-CN", "en"], help="language of the feedback sentences")
+    score.add_argument("--age-band", default=None, choices=["3-5", "6-8", "9-12", "13+"],
+                       help="the reader's age band: gentler character judgements for 3-5 and 6-8")
+    score.add_argument("--no-content", action="store_true",
+                       help="score how the reading sounds only (no check of what was said, no model loaded)")
     score.set_defaults(func=run_score)
     calibrate = recite.add_parser("calibrate", help="measure this booth's microphone delay (play a click, hear it)")
     calibrate.add_argument("--input", default="", help="part of the microphone's device name (default: system default)")
@@ -30,15 +34,27 @@ def run_score(args) -> int:
     except (RuntimeError, OSError) as exc:  # soundfile raises LibsndfileError (a RuntimeError) on bad files
         print(f"recite score: 无法读取音频 / cannot read audio {args.audio}: {exc}", file=sys.stderr)
         return 2
-    report = score_take(samples, sr, args.text.replace("\\n", "\n"), lang=args.lang)
+    checker = None
+    if not args.no_content:
+        from recitation.listen import shared_checker
+
+        checker = shared_checker()
+        if checker is None:
+            print("recite score: 未安装识字模型，只评声音 / the content model is not installed (scripts/setup.sh): "
+                  "scoring the sound only", file=sys.stderr)
+    report = score_take(samples, sr, args.text.replace("\\n", "\n"), lang=args.lang, checker=checker,
+                        age_band=args.age_band)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_plain))
         return 0
     print(f"overall {report.overall}  " + "  ".join(f"{k} {v}" for k, v in report.scores.items()))
+    if report.verdict:
+        print(f"verdict: {report.verdict}")
     if report.flags:
         print("flags: " + ", ".join(report.flags))
-    for line in report.lines:
-        print(f"  {line['text']}: {line['heard']}/{line['expected']}  pace {line['pace']}  pause after {line['pause_after']}")
+    for k, line in enumerate(report.lines):
+        marks = f"  marks {report.marks[k]}" if report.marks else ""
+        print(f"  {line['text']}: {line['heard']}/{line['expected']}  pace {line['pace']}  pause after {line['pause_after']}{marks}")
     for sentence in report.feedback:
         print(sentence)
     return 0

@@ -13,6 +13,6 @@ RECITATION = Kind(
     schema_path=Path(__file__).with_name("schemas") / "recitation.schema.json",
     runner="recitation.booth.experience:RecitationBooth",
     check="recitation.checks:check_package",
-    warm="recitation.scoring.warm:warm_scorer",
+    warm="recitation.listen:warm_booth",
     title=(("zh-CN", "朗诵亭"), ("en", "Recitation booth")),
 )

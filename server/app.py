@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.engine import Engine
 
 from server import config as server_config
@@ -50,7 +51,26 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(share_bp)
     app.register_blueprint(wall_bp)
     app.wsgi_app = AlternateSyntaxMiddleware(app.wsgi_app, "/xapi/", app.config["MAX_CONTENT_LENGTH"])
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the values the trusted proxies added: the client's own X-Forwarded-* entries come before them.
+        # Host comes from the proxy's Host header (proxy_set_header Host), never from X-Forwarded-Host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
+    app.session_interface = SchemeAwareSessionInterface()
+    from server import security_headers
+
+    security_headers.install(app)  # the same headers on every response: wall, reports, portal, shares, xAPI
     return app
+
+
+class SchemeAwareSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure when the request came over https (as the trusted proxy says), so it is
+    never sent back in clear; the kiosk's embedded service on http://127.0.0.1 keeps working."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
 
 
 def services(app: Flask) -> Services:

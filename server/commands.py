@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -30,6 +31,9 @@ def register(subparsers) -> None:
                        help=f"worker threads answering requests (default {DEFAULT_THREADS})")
     serve.add_argument("--sqlite-synchronous", choices=("NORMAL", "FULL"), default=None,
                        help="SQLite: NORMAL survives crashes of the service, FULL also power cuts (slower)")
+    serve.add_argument("--proxy-hops", type=int, default=0,
+                       help="reverse proxies in front whose X-Forwarded-For/-Proto are trusted (1 behind the TLS "
+                            "proxy; default 0: forwarded headers are ignored)")
     serve.set_defaults(func=run_serve)
 
     creds = subparsers.add_parser("kiosk-credentials", help="manage the service's HTTP Basic credentials")
@@ -79,15 +83,20 @@ def run_serve(args) -> int:
     from server.httpserver import HttpServer, access_log
 
     from experiences import datadir
+    from server.private_files import lock_down
     from server.wall import lobby, worker
 
-    config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version, "WALL_ROLLUP_MODE": "watch"}
+    config = {"XAPI_DEFAULT_VERSION": args.xapi_default_version, "WALL_ROLLUP_MODE": "watch",
+              "PROXY_HOPS": args.proxy_hops}
     if args.sqlite_synchronous:
         config["SQLITE_SYNCHRONOUS"] = args.sqlite_synchronous
     if args.db:
         config["DATABASE_URL"] = args.db
+    os.umask(0o077)  # whatever the service writes is its own (systemd's UMask=0077 says the same)
+    lock_down(datadir.server_dir())  # an installation from before: its folders 0700, its files 0600
     app = create_app(config)  # migrates the schema before the worker reads it
-    server = HttpServer(access_log(app) if args.access_log else app, args.host, args.port, threads=args.threads)
+    server = HttpServer(access_log(app) if args.access_log else app, args.host, args.port, threads=args.threads,
+                        keep_proxy_headers=app.config["PROXY_HOPS"] > 0)
     rollup = None
     previous_term = signal.signal(signal.SIGTERM, _interrupt)  # systemd's stop: finish requests in hand, then exit
     try:

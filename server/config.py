@@ -17,6 +17,10 @@ DEFAULTS: dict = {
     "CREDENTIAL_CACHE_SECONDS": 30.0,
     # The version reported to a request that names none (it is refused with 400 either way).
     "XAPI_DEFAULT_VERSION": "1.0.3",
+    # Reverse proxies in front of the service whose X-Forwarded-For and X-Forwarded-Proto are trusted (werkzeug's
+    # ProxyFix): 1 behind the TLS proxy of docs/server.md, 0 (the default) with nothing in front: then a forwarded
+    # header changes nothing. Session cookies are Secure whenever the (trusted) scheme is https.
+    "PROXY_HOPS": 0,
     "TESTING": False,
 }
 
@@ -24,6 +28,9 @@ DEFAULTS: dict = {
 def merged(overrides: dict | None) -> dict:
     config = dict(DEFAULTS)
     config.update(overrides or {})
+    config["PROXY_HOPS"] = int(config["PROXY_HOPS"] or 0)
+    if config["PROXY_HOPS"] < 0:
+        raise ValueError("PROXY_HOPS must be 0 or more")
     if config["DATABASE_URL"] is None:
         from server.db import default_database_url
 

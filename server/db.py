@@ -107,8 +107,14 @@ def upgrade_schema(engine: Engine) -> None:
 
 
 def ensure_sqlite_dir(url: str) -> None:
+    """The SQLite file's folder (0700 when made here) and the file itself, 0600 before SQLite opens it."""
     if url.startswith("sqlite:///") and url not in ("sqlite:///:memory:",):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        from server.private_files import private_sqlite_file
+
+        database = Path(url[len("sqlite:///"):].split("?", 1)[0])
+        if not database.parent.exists():
+            database.parent.mkdir(mode=0o700, parents=True)
+        private_sqlite_file(database)
 
 
 def select_in(conn: Connection, table: str, columns: tuple[str, ...], key: str, values: list) -> list[tuple]:

@@ -19,17 +19,19 @@ CONNECTION_LIMIT = 500
 class HttpServer:
     """One listening socket served by waitress; `port` is the bound port (useful when asked for port 0)."""
 
-    def __init__(self, app, host: str, port: int, threads: int = DEFAULT_THREADS) -> None:
+    def __init__(self, app, host: str, port: int, threads: int = DEFAULT_THREADS,
+                 keep_proxy_headers: bool = False) -> None:
         from waitress.server import create_server  # here, not at the top: the launcher imports this module early
 
         # waitress logs "Exception while serving <path>": no token into a log file through it.
         if not any(isinstance(f, RedactingFilter) for f in logging.getLogger("waitress").filters):
             logging.getLogger("waitress").addFilter(RedactingFilter())
         self._map: dict = {}
-        # ident: the Server header names no product; clear_untrusted_proxy_headers is waitress's safe default.
+        # ident: the Server header names no product. X-Forwarded-* headers are dropped (waitress's safe default)
+        # unless the app trusts a proxy (PROXY_HOPS): then werkzeug's ProxyFix picks the proxy's own entries.
         self._server = create_server(app, map=self._map, host=host, port=port, threads=threads, ident="yuedu",
-                                     clear_untrusted_proxy_headers=True, connection_limit=CONNECTION_LIMIT,
-                                     asyncore_use_poll=True)
+                                     clear_untrusted_proxy_headers=not keep_proxy_headers,
+                                     connection_limit=CONNECTION_LIMIT, asyncore_use_poll=True)
         self.port = int(self._server.effective_port)
         self._stopping = threading.Event()
         self._stopped = threading.Event()

@@ -190,6 +190,10 @@ class RecitationBooth(Experience):
         elif key == "read_along":
             self._start_highlight()
             self.mixer.music_on = True
+        elif key == "read_along_first":  # after "this doesn't sound like this poem": back to the text, reading along
+            flow.back()
+            self._start_highlight()
+            self.mixer.music_on = True
         elif key == "reference":
             self._play_reference()
         elif key == "record":
@@ -299,10 +303,15 @@ class RecitationBooth(Experience):
 
         # The microphone hears the reader `mic_delay` after the screen showed the character.
         shown = [t + self.mic_delay for t in self.session.char_times()]
-        report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang, char_times=shown)
+        from recitation.listen import shared_checker
+
+        # The content check (what was read) when its model is installed; loaded by the kind's warm-up.
+        report = score_take(self.take_samples, RECORD_RATE, self.poem.expected, lang=self.lang, char_times=shown,
+                            checker=shared_checker(), age_band=getattr(self.ctx, "age_band", None))
         self.report = report
         scores = {"overall": report.overall, **report.scores}
-        self.sharing.take_saved(self.session.finish({**scores, "flags": report.flags}), scores)
+        self.sharing.take_saved(self.session.finish({**scores, "flags": report.flags}),
+                                {**scores, "marks": "|".join(report.marks)} if report.marks else scores)
         self.session = None
         self.ctx.reporter.report("completed", self._item(), build_result(
             score=report.overall, score_max=100, completion=True, duration=len(self.take_samples) / RECORD_RATE,

@@ -78,11 +78,17 @@ def buttons(booth) -> list[Button]:
         specs = [("playback", t("recite.ui.playback", lang)), ("redo", t("recite.ui.redo", lang)),
                  ("next_poem", t("recite.ui.next_poem", lang))]
         area = pygame.Rect(width - 760, height - 100, 730, 80)
+        primary = "redo"
+        report = booth.report if flow.screen == F.SCORE else None
+        if report is not None and report.not_this_text:  # another text or humming: offer to read along first
+            specs.insert(0, ("read_along_first", t("recite.ui.read_along_first", lang)))
+            area = pygame.Rect(width - 1000, height - 100, 970, 80)
+            primary = "read_along_first"
         if flow.can_share:  # only after the guardian agreed to recording, and only for a saved take
             again = booth.sharing.ticket is not None
             specs.append(("share", t("recite.share.again" if again else "recite.share.button", lang)))
-            area = pygame.Rect(width - 1000, height - 100, 970, 80)
-        return [back] + row_of_buttons(specs, area, primary="redo")
+            area = pygame.Rect(width - 30 - 240 * len(specs), height - 100, 240 * len(specs), 80)
+        return [back] + row_of_buttons(specs, area, primary=primary)
     if flow.screen == F.SHARE_PICK:
         return [back] + nickname_buttons(booth) + row_of_buttons(
             [("share_confirm", t("recite.share.confirm", lang))], pygame.Rect(width - 350, height - 100, 320, 80),

@@ -10,9 +10,8 @@ import pygame
 from experiences.i18n import t
 from recitation.booth.family import reader_summaries, summary_key
 from recitation.booth.layout import HOME_CLEAR
-from recitation.booth.widgets import ACCENT, GREY, INK, JADE, PAPER_DARK, WHITE
+from recitation.booth.widgets import ACCENT, AMBER, GREY, INK, JADE, PAPER_DARK, WHITE
 from recitation.poems import GRADE_NAMES
-from recitation.scoring.scorer import SCORE_NAMES
 
 CHAR_SIZE = 60
 RUBY_SIZE = 24
@@ -209,16 +208,17 @@ def draw_score(surface, text, report, lang: str, readers: list[int] | None = Non
     pygame.draw.circle(surface, ACCENT, (190, 190), 80)
     text.draw(surface, str(report.overall), (190, 190), 76, WHITE, anchor="center")
     text.draw(surface, t("recite.ui.score_title", lang), (190, 278), 28, INK, anchor="midtop")
-    y = 340
-    for name in SCORE_NAMES:
-        value = getattr(report, name)
+    y = 330
+    for name, value in report.scores.items():  # 准确 (accuracy) first when the content check ran
         text.draw(surface, t(f"recite.ui.{name}", lang), (40, y), 26, INK, anchor="midleft")
         bar = pygame.Rect(130, y - 12, 170, 24)
         pygame.draw.rect(surface, PAPER_DARK, bar, border_radius=8)
         pygame.draw.rect(surface, JADE, (bar.left, bar.top, bar.width * value // 100, bar.height), border_radius=8)
         text.draw(surface, str(value), (bar.right + 12, y), 26, INK, anchor="midleft")
-        y += 44
+        y += 42
     x, y = 400, 110
+    if report.marks:
+        draw_mark_legend(surface, text, (x, 70), lang)
     for line in report.lines[:7]:
         note = t("recite.ui.line_heard", lang, heard=line["heard"], expected=line["expected"])
         if line["heard"] == 0:
@@ -230,9 +230,14 @@ def draw_score(surface, text, report, lang: str, readers: list[int] | None = Non
         if readers is not None and 0 <= line["index"] < len(readers):
             reader = t("recite.ui.reader_a" if readers[line["index"]] == 0 else "recite.ui.reader_b", lang)
             text.draw(surface, reader, (x - 34, y + 4), 28, JADE)
-        text.draw(surface, line["text"], (x, y), 34, GREY if line["heard"] == 0 else INK)
-        text.draw(surface, f"{mark} {note}".strip(), (x + 420, y + 6), 24, ACCENT if mark else GREY)
-        y += 48
+        marks = report.marks[line["index"]] if report.marks and line["index"] < len(report.marks) else ""
+        if marks:
+            draw_marked_line(surface, text, line["text"], marks, (x, y))
+        else:
+            text.draw(surface, line["text"], (x, y), 34, GREY if line["heard"] == 0 else INK)
+        note_x = max(x + 420, x + len(line["text"]) * MARKED_CELL + 20) if marks else x + 420
+        text.draw(surface, f"{mark} {note}".strip(), (note_x, y + 6), 24, ACCENT if mark else GREY)
+        y += 54 if marks else 48
     y = max(y + 10, 470)
     sentences = list(report.feedback[:3])
     if readers is not None:
@@ -248,3 +253,42 @@ def reader_sentence(summary: dict, lang: str) -> str:
     reader = t("recite.ui.reader_a" if summary["reader"] == 0 else "recite.ui.reader_b", lang)
     return t(summary_key(summary), lang, reader=reader, heard=summary["heard"], expected=summary["expected"],
              lines=summary["lines_left_out"], tones=tones)
+
+
+MARK_STYLE = {"g": ("mark_good", JADE), "u": ("mark_unclear", AMBER), "m": ("mark_missed", ACCENT)}
+MARKED_CELL = 40
+
+
+def draw_mark(surface, mark: str, centre: tuple[int, int], size: int = 12) -> None:
+    """A character's mark by shape as well as colour: ● said well, ▲ said unclearly, ✕ not heard."""
+    cx, cy = centre
+    colour = MARK_STYLE[mark][1]
+    if mark == "g":
+        pygame.draw.circle(surface, colour, centre, size // 2)
+    elif mark == "u":
+        half = size // 2 + 1
+        pygame.draw.polygon(surface, colour, [(cx, cy - half), (cx + half, cy + half - 2), (cx - half, cy + half - 2)],
+                            width=3)
+    else:
+        half = size // 2
+        pygame.draw.line(surface, colour, (cx - half, cy - half), (cx + half, cy + half), 4)
+        pygame.draw.line(surface, colour, (cx - half, cy + half), (cx + half, cy - half), 4)
+
+
+def draw_marked_line(surface, text, chars: str, marks: str, topleft: tuple[int, int]) -> None:
+    """A verse line character by character, each with its mark underneath; characters not heard in grey."""
+    x, y = topleft
+    for k, (ch, mark) in enumerate(zip(chars, marks)):
+        cx = x + k * MARKED_CELL + MARKED_CELL // 2
+        text.draw(surface, ch, (cx, y), 34, GREY if mark == "m" else INK, anchor="midtop")
+        draw_mark(surface, mark, (cx, y + 44))
+
+
+def draw_mark_legend(surface, text, topleft: tuple[int, int], lang: str) -> None:
+    x, y = topleft
+    for mark in ("g", "u", "m"):
+        key, colour = MARK_STYLE[mark]
+        draw_mark(surface, mark, (x + 8, y))
+        label = t(f"recite.ui.{key}", lang)
+        text.draw(surface, label, (x + 22, y), 22, INK, anchor="midleft")
+        x += 40 + text.size(label, 22)[0]

@@ -11,6 +11,7 @@ PAPER_DARK = (232, 220, 196)
 ACCENT = (176, 58, 46)  # 朱红 vermilion
 ACCENT_SOFT = (222, 160, 120)
 JADE = (58, 120, 96)
+AMBER = (196, 126, 20)  # "said unclearly" marks (always with a triangle, never colour alone)
 GREY = (150, 140, 128)
 WHITE = (255, 255, 255)
 MIN_TARGET = 72  # px: children's fingers

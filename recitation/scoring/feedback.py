@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from experiences.i18n import t
-from recitation.scoring import subscores
+from recitation.scoring import content, subscores
 
 if TYPE_CHECKING:
     from recitation.scoring.scorer import ScoreReport
@@ -22,6 +22,9 @@ def feedback_sentences(report: "ScoreReport", lines: list[subscores.LineFacts], 
     out: list[str] = []
     for flag in report.flags:
         out.append(t(f"recite.feedback.flag_{flag}", lang))
+    if report.verdict == content.OTHER and report.measures.get("syllables_heard"):
+        # Another text, humming: one kind sentence and the offer to read along, no list of faults.
+        return [t("recite.feedback.not_this_text", lang), t("recite.feedback.read_along_first", lang)]
     if not any(line.heard for line in lines):
         out.append(t("recite.feedback.nothing_heard", lang))
         return out[:MAX_SENTENCES]
@@ -54,6 +57,15 @@ def feedback_sentences(report: "ScoreReport", lines: list[subscores.LineFacts], 
         out.append(t("recite.feedback.monotone", lang))
     if "tones" not in report.unscored and report.tones < 70:
         out.append(t("recite.feedback.tones", lang))
+    if report.verdict == content.UNSURE:
+        out.append(t("recite.feedback.unsure", lang))
+    elif report.verdict == content.READ and report.marks:
+        unclear = [ch for line, marks in zip(lines, report.marks) if line.heard
+                   for ch, mark in zip(line.text, marks) if mark != "g"]
+        if 0 < len(unclear) <= 6:
+            out.insert(1 if out else 0, t("recite.feedback.unclear_chars", lang, chars="、".join(unclear)))
+        elif len(unclear) > 6:
+            out.insert(1 if out else 0, t("recite.feedback.many_unclear", lang))
     if len(out) == 0:
         out.append(t("recite.feedback.keep_going", lang))
     return out[:MAX_SENTENCES]

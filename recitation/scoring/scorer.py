@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Protocol
 
 import numpy as np
 
-from recitation.scoring import subscores
+from recitation.scoring import content, subscores
 from recitation.scoring.align import align, timing_cost
 from recitation.scoring.features import extract
 from recitation.scoring.feedback import feedback_sentences
@@ -20,7 +21,21 @@ from recitation.scoring.text import ExpectedText, expected_from_text
 from recitation.scoring.tones import VoiceProfile, contour, tone_match
 
 SCORE_NAMES = ("completeness", "fluency", "rhythm", "expressiveness", "tones")
+ACCURACY = "accuracy"  # 准确: shown first when the content check ran (None without it)
 UNKNOWN_TONE_FIT = 0.5
+
+
+class Evidence(Protocol):
+    probability: float
+    start: float
+    end: float
+
+
+class Checker(Protocol):
+    """What the scorer needs from a recogniser (recitation.listen.checker.ContentChecker is one)."""
+
+    def check(self, samples: np.ndarray, sr: int, lines: list[str],
+              windows: list[tuple[float, float, int, int]] | None = None) -> list[Evidence]: ...
 
 
 @dataclass
@@ -36,13 +51,22 @@ class ScoreReport:
     feedback: list[str]
     unscored: list[str] = field(default_factory=list)  # sub-scores left out of `overall` (noise, no pitch)
     measures: dict = field(default_factory=dict)  # pace, pitch spread, durations: the facts behind the scores
+    accuracy: int | None = None  # 准确: share of the text's characters said, each judged (None: not checked)
+    verdict: str | None = None  # content.READ | UNSURE | OTHER (None: not checked)
+    marks: list[str] = field(default_factory=list)  # per line, one letter a character: g(ood) u(nclear) m(issed)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @property
     def scores(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in SCORE_NAMES}
+        """The sub-scores, 准确 first when the content check ran."""
+        first = {ACCURACY: self.accuracy} if self.accuracy is not None else {}
+        return first | {name: getattr(self, name) for name in SCORE_NAMES}
+
+    @property
+    def not_this_text(self) -> bool:
+        return self.verdict == content.OTHER
 
 
 def _gap_between(seg: Segmentation, left: int, right: int) -> float:
@@ -96,12 +120,37 @@ def _line_detail(fact: LineFacts) -> dict:
     }
 
 
+def _check_content(checker: Checker, samples: np.ndarray, sr: int, expected: ExpectedText,
+                   lines: list[LineFacts], seg: Segmentation, duration: float,
+                   age_band: str | None) -> content.ContentJudgement:
+    speech = (seg.regions[0][0], seg.regions[-1][1]) if seg.regions else None
+    windows = content.plan_windows([(fact.start, fact.end) for fact in lines], duration, speech=speech)
+    evidence = checker.check(samples, sr, expected.spaced_lines(), windows)
+    return content.judge(expected.chars, expected.line_of(), [e.probability for e in evidence],
+                         [(e.start, e.end) for e in evidence], age_band)
+
+
+def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement) -> None:
+    """Completeness, fluency and rhythm follow what was recognised: a line the recogniser did not find in a take
+    of this text counts as skipped (its syllables were something else); in another text nothing counts as read."""
+    for fact in lines:
+        found = content.line_found(judgement, fact.index)
+        if judgement.verdict == content.OTHER or (judgement.verdict == content.READ
+                                                  and found < content.LINE_FOUND_MIN):
+            fact.heard = min(fact.heard, round(found * fact.expected))
+            if fact.heard == 0:
+                fact.missing = list(fact.text)
+
+
 def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang: str = "zh-CN",
-               char_times: list[float] | None = None) -> ScoreReport:
+               char_times: list[float] | None = None, checker: Checker | None = None,
+               age_band: str | None = None) -> ScoreReport:
     """Score a mono take of `expected` (an ExpectedText or the poem's text).
 
     char_times: optional seconds (from the take's start) at which the booth highlighted each character; used as
     a gentle prior by the aligner.
+    checker: a recogniser (recitation.listen.checker.ContentChecker); with it the take gets 准确 (accuracy),
+    per-character marks and a verdict (this text / unsure / another text), judged for `age_band`.
     """
     began = time.perf_counter()
     if isinstance(expected, str):
@@ -132,6 +181,12 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
     fits = [None if j is None else tone_match(probabilities[j], accepted[i])
             for i, j in enumerate(alignment.char_to_syllable)]
     lines = _line_facts(expected, seg, alignment.char_to_syllable, fits)
+    judgement = None
+    if checker is not None:
+        check_began = time.perf_counter()
+        judgement = _check_content(checker, samples, sr, expected, lines, seg, features.duration, age_band)
+        check_seconds = time.perf_counter() - check_began
+        _use_judgement(lines, judgement)
 
     matched = [syllables[j] for j in alignment.char_to_syllable if j is not None]
     read_lines = [line for line in lines if line.heard]
@@ -149,12 +204,14 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
         "expressiveness": subscores.expressiveness(voice.spread_st, float(np.std(levels)) if levels else 0.0)
         if matched else 0.0,
         "tones": tone_score,
+        ACCURACY: judgement.accuracy if judgement is not None else None,
     }
     unscored = [name for name in subscores.PITCH_BASED if noisy] + (["tones"] if tone_score is None else [])
     overall = subscores.overall(scores, noisy) if matched else 0.0
+    overall = content.cap_overall(overall, judgement)
     scores["tones"] = tone_score if tone_score is not None else subscores.TONE_FLOOR
     report = ScoreReport(
-        overall=round(overall), **{name: round(value) for name, value in scores.items()},
+        overall=round(overall), **{name: None if value is None else round(value) for name, value in scores.items()},
         flags=list(features.flags), lines=[_line_detail(line) for line in lines], feedback=[],
         unscored=sorted(set(unscored)),
         measures={"duration": round(features.duration, 2), "syllables_heard": len(syllables),
@@ -163,5 +220,13 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
                   "extra_syllables": len(alignment.extras),
                   "seconds_to_score": round(time.perf_counter() - began, 3)},
     )
+    if judgement is not None:
+        report.verdict = judgement.verdict
+        report.marks = [judgement.line_marks(line.index) for line in expected.lines]
+        report.measures |= {"found_share": round(judgement.found_share, 3),
+                            "upper_quartile": round(judgement.upper_quartile, 4),
+                            "mean_probability": round(judgement.mean_probability, 4),
+                            "char_probabilities": [round(m.probability, 4) for m in judgement.marks],
+                            "age_band": age_band, "seconds_to_check": round(check_seconds, 3)}
     report.feedback = feedback_sentences(report, lines, lang=lang)
     return report

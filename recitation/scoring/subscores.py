@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# Weights of the overall score; pitch-based sub-scores are dropped from it when the take is noisy.
-WEIGHTS = {"completeness": 0.35, "fluency": 0.2, "rhythm": 0.2, "expressiveness": 0.1, "tones": 0.15}
+# Weights of the overall score; pitch-based sub-scores are dropped from it when the take is noisy, and 准确
+# (accuracy) is left out when the content check did not run (the others then weigh as before it existed).
+WEIGHTS = {"accuracy": 0.3, "completeness": 0.245, "fluency": 0.14, "rhythm": 0.14, "expressiveness": 0.07,
+           "tones": 0.105}
 PITCH_BASED = ("expressiveness", "tones")
 
 LINE_HEARD_ENOUGH = 0.8  # a line with ≥ 80% of its characters heard counts as read (detections miss some)

@@ -58,6 +58,11 @@ class ExpectedText:
             previous = line.end_break
         return out
 
+    def spaced_lines(self) -> list[str]:
+        """Each line followed by a space but the last: how Whisper writes verse lines. (With "，"/"。" between
+        lines, or nothing, the first character of each line measured far less likely: found 0.69 against 0.91.)"""
+        return [line.text + (" " if k + 1 < len(self.lines) else "") for k, line in enumerate(self.lines)]
+
     def tones(self) -> list[frozenset[int]]:
         return [tone for line in self.lines for tone in line.tones]
 

@@ -82,8 +82,8 @@ def login_required(role: str = "curator"):
     return decorate
 
 
-def kiosk_principal():
-    """The kiosk credential of an HTTP Basic request (scope "kiosk"), or None."""
+def basic_pair() -> tuple[str, str] | None:
+    """(key, secret) of an HTTP Basic Authorization header, unchecked; None without one."""
     scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "basic" or not encoded:
         return None
@@ -91,7 +91,15 @@ def kiosk_principal():
         key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    principal = current_app.extensions["yuedu"].credentials.check(key, secret)
+    return key, secret
+
+
+def kiosk_principal():
+    """The kiosk credential of an HTTP Basic request (scope "kiosk"), or None."""
+    pair = basic_pair()
+    if pair is None:
+        return None
+    principal = current_app.extensions["yuedu"].credentials.check(*pair)
     return principal if principal is not None and principal.scope == "kiosk" else None
 
 

@@ -14,11 +14,10 @@ from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.db import write_transaction
+from server.portal import throttle
 from server.portal.models import AuditEntry, PortalUser
 
 ROLES = ("curator", "admin")
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 # A fixed hash to compare against when the name is unknown, so timing does not tell names apart.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 
@@ -44,6 +43,7 @@ class User:
     name: str
     role: str
     must_change_password: bool = False
+    session_epoch: int = 0
 
     is_authenticated = True
     is_active = True
@@ -89,10 +89,19 @@ def create_user(engine: Engine, name: str, role: str, now: datetime | None = Non
 def get_user(engine: Engine, user_id: int) -> User | None:
     with engine.connect() as conn:
         row = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.disabled,
-                                  PortalUser.must_change_password).where(PortalUser.id == user_id)).first()
+                                  PortalUser.must_change_password, PortalUser.session_epoch)
+                           .where(PortalUser.id == user_id)).first()
     if row is None or row.disabled:
         return None
-    return User(row.id, row.name, row.role, row.must_change_password)
+    return User(row.id, row.name, row.role, row.must_change_password, row.session_epoch)
+
+
+def end_sessions(engine: Engine, user_id: int) -> int:
+    """End every portal session of the account (sign-out everywhere); returns the new epoch."""
+    with write_transaction(engine) as conn:
+        conn.execute(update(PortalUser).where(PortalUser.id == user_id)
+                     .values(session_epoch=PortalUser.session_epoch + 1))
+        return conn.execute(select(PortalUser.session_epoch).where(PortalUser.id == user_id)).scalar() or 0
 
 
 def user_for_token(engine: Engine, token: str) -> User | None:
@@ -106,26 +115,31 @@ def user_for_token(engine: Engine, token: str) -> User | None:
     return User(row.id, row.name, row.role)
 
 
-def check_login(engine: Engine, name: str, password: str, now: datetime) -> tuple[User | None, str]:
-    """(user, "") on success, else (None, reason) with reason "locked" or "invalid"; failures count to a lockout."""
+@dataclass(frozen=True)
+class LoginResult:
+    """A sign-in's outcome: the user, or reason "invalid" (whatever was wrong) or "throttled" (wait_seconds)."""
+
+    user: User | None
+    reason: str = ""
+    wait_seconds: int = 0
+
+
+def check_login(engine: Engine, name: str, password: str, now: datetime, address: str = "") -> LoginResult:
+    """Check a sign-in from client `address`. The answer never tells whether the name exists: an unknown name
+    is checked against a dummy hash and counted, and waits (server/portal/throttle.py) are kept per name."""
     with write_transaction(engine) as conn:
+        wait = throttle.wait_seconds(conn, name, address, now)
+        if wait:
+            return LoginResult(None, "throttled", wait)
         row = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.password_hash,
-                                  PortalUser.failed_logins, PortalUser.locked_until, PortalUser.disabled,
-                                  PortalUser.must_change_password)
+                                  PortalUser.disabled, PortalUser.must_change_password, PortalUser.session_epoch)
                            .where(PortalUser.name == name.strip())).first()
-        if row is None or row.disabled:
-            check_password_hash(_DUMMY_HASH, password)
-            return None, "invalid"
-        if row.locked_until is not None and row.locked_until > now:
-            return None, "locked"
-        if not check_password_hash(row.password_hash, password):
-            failures = row.failed_logins + 1
-            locked = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-            conn.execute(update(PortalUser).where(PortalUser.id == row.id).values(
-                failed_logins=0 if locked else failures, locked_until=locked))
-            return None, "locked" if locked else "invalid"
-        conn.execute(update(PortalUser).where(PortalUser.id == row.id).values(failed_logins=0, locked_until=None))
-    return User(row.id, row.name, row.role, row.must_change_password), ""
+        known = row is not None and not row.disabled
+        if not check_password_hash(row.password_hash if known else _DUMMY_HASH, password) or not known:
+            throttle.record_failure(conn, name, address, now)
+            return LoginResult(None, "invalid")
+        throttle.record_success(conn, name, address)
+    return LoginResult(User(row.id, row.name, row.role, row.must_change_password, row.session_epoch))
 
 
 MIN_PASSWORD_LENGTH = 10
@@ -142,7 +156,8 @@ def change_password(engine: Engine, user_id: int, current: str, new: str) -> str
         if new == current:
             return "same"
         conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(
-            password_hash=generate_password_hash(new, method="scrypt"), must_change_password=False))
+            password_hash=generate_password_hash(new, method="scrypt"), must_change_password=False,
+            session_epoch=PortalUser.session_epoch + 1))
     return ""
 
 
@@ -152,25 +167,32 @@ def reset_password(engine: Engine, user_id: int) -> str | None:
     with write_transaction(engine) as conn:
         done = conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(
             password_hash=generate_password_hash(password, method="scrypt"), must_change_password=True,
-            failed_logins=0, locked_until=None))
+            failed_logins=0, locked_until=None, session_epoch=PortalUser.session_epoch + 1))
     return password if done.rowcount else None
 
 
-def list_users(engine: Engine) -> list[dict]:
+def list_users(engine: Engine, now: datetime | None = None) -> list[dict]:
+    """Accounts; `locked_until` is when the longest sign-in wait on the name ends (None: no wait now)."""
     with engine.connect() as conn:
         rows = conn.execute(select(PortalUser.id, PortalUser.name, PortalUser.role, PortalUser.disabled,
                                    PortalUser.locked_until, PortalUser.created).order_by(PortalUser.name)).all()
-    return [dict(row._mapping) for row in rows]
+        waits = throttle.waits_by_account(conn, now or utcnow())
+    return [dict(row._mapping) | {"locked_until": waits.get(row.name)} for row in rows]
 
 
 def set_disabled(engine: Engine, user_id: int, disabled: bool) -> None:
     with write_transaction(engine) as conn:
-        conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(disabled=disabled))
+        conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(
+            disabled=disabled, session_epoch=PortalUser.session_epoch + 1))
 
 
 def unlock(engine: Engine, user_id: int) -> None:
+    """End every sign-in wait on this account's name (and any lock of an older version)."""
     with write_transaction(engine) as conn:
         conn.execute(update(PortalUser).where(PortalUser.id == user_id).values(failed_logins=0, locked_until=None))
+        name = conn.execute(select(PortalUser.name).where(PortalUser.id == user_id)).scalar()
+        if name is not None:
+            throttle.forget_account(conn, name)
 
 
 def audit(engine: Engine, actor: str, action: str, target: str = "", detail: str = "",

@@ -32,7 +32,7 @@ def admin_users():
             except ValueError:
                 errors["name"] = tr("admin.name_taken")
     status = 400 if errors else 200
-    return render_template("admin_users.html", users=accounts.list_users(engine()), made=made,
+    return render_template("admin_users.html", users=accounts.list_users(engine(), now()), made=made,
                            errors=errors, form=request.form, reset=None), status
 
 
@@ -53,7 +53,7 @@ def admin_user_action(user_id: int, action: str):
         if password is None:
             abort(404)
         _audit("user_reset", f"user #{user_id}")
-        return render_template("admin_users.html", users=accounts.list_users(engine()), made=None, errors={},
+        return render_template("admin_users.html", users=accounts.list_users(engine(), now()), made=None, errors={},
                                form={}, reset={"id": user_id, "password": password})
     else:
         abort(404)

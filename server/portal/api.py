@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, g, jsonify, request
 
+from server.jsonbody import JSONBodyError, read_json
 from server.portal import accounts, publish as publishing
 from server.portal.access import acting_user, kiosk_required, login_required
 from server.portal.blueprint import engine, lang, now, portal_bp
@@ -31,6 +32,9 @@ def api_upload():
     _start_preview(row["id"])
     return jsonify({"stored": True, "version_id": row["id"], "id": row["package_id"], "version": row["version"],
                     "sha256": row["sha256"], "report": report}), 201
+
+
+HEARTBEAT_BYTES = 64 * 1024  # content versions of a few hundred packages and the health checks, stored whole
 
 
 def _this_kiosk() -> dict:
@@ -70,7 +74,10 @@ def api_download(version_id: int):
 @portal_bp.route("/api/kiosk/heartbeat", methods=["POST"])
 @kiosk_required
 def api_heartbeat():
-    body = request.get_json(silent=True)
+    try:
+        body = read_json(request.get_data(cache=False), "the heartbeat", max_bytes=HEARTBEAT_BYTES)
+    except JSONBodyError as error:
+        return jsonify({"error": str(error)}), 400
     if not isinstance(body, dict):
         return jsonify({"error": "a JSON object is required"}), 400
     _this_kiosk()

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import Blueprint, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -32,11 +32,9 @@ PORTAL_DEFAULTS = {
     "PORTAL_MAX_UPLOAD_BYTES": 512 * 1024 * 1024,
     "SHARE_DAYS": 30,                # share links expire after this many days
     "SHARE_DIR": None,               # default: <data dir>/server/shares
+    "SHARE_ACCEPT_UNSIGNED": True,   # take share tokens of kiosks not yet signing them (False once all are)
     "PORTAL_CLOCK": None,            # callable -> naive UTC datetime (tests inject one)
 }
-# Security headers of every portal and share response (no sniffing, no framing, no third-party anything).
-CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
 def now() -> datetime:
@@ -70,7 +68,9 @@ def tr(key: str, **values) -> str:
 def _secret_key(app) -> str:
     from experiences import datadir
 
-    path = datadir.server_dir() / "portal-secret-key"
+    from server.private_files import private_dir
+
+    path = private_dir(datadir.server_dir()) / "portal-secret-key"
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -83,6 +83,8 @@ def _setup(state) -> None:
     app = state.app
     for key, value in PORTAL_DEFAULTS.items():
         app.config.setdefault(key, value)
+    if "YUEDU_SHARE_ACCEPT_UNSIGNED" in os.environ:  # "0" once every kiosk signs its share tokens
+        app.config["SHARE_ACCEPT_UNSIGNED"] = os.environ["YUEDU_SHARE_ACCEPT_UNSIGNED"].strip() not in ("0", "false", "")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in before_request: not for xAPI / kiosk / token APIs
@@ -106,9 +108,13 @@ def _load_user(user_id: str):
     from server.portal.accounts import get_user
 
     try:
-        return get_user(engine(), int(user_id))
+        user = get_user(engine(), int(user_id))
     except ValueError:
         return None
+    # The cookie is signed but lives in the browser: a session counts only while its epoch is the account's.
+    if user is None or session.get("epoch") != user.session_epoch:
+        return None
+    return user
 
 
 def _is_api() -> bool:
@@ -138,23 +144,15 @@ def _before() -> None:
             session["last_active"] = moment.isoformat()
             session.permanent = True
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and not _is_api():
+        if any(not isinstance(key, str) for key in request.form):
+            abort(400)  # a multipart part without a name: Flask-WTF's token search would raise (a 500)
         csrf.protect()
     return None
 
 
-def _headers(response):
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"  # share tokens live in URLs
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
+# Security headers (CSP, framing, referrer, nosniff) are the app's, for every area: server/security_headers.py.
 for _bp in (portal_bp, share_bp):
     _bp.before_request(_before)
-    _bp.after_request(_headers)
 
 # Views attach themselves to the blueprints.
 from server.portal import admin, api, build_pages, pages, share_pages  # noqa: E402,F401

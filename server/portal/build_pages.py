@@ -29,6 +29,13 @@ MANIFEST_FIELDS = {"id": "package_id", "version": "version", "title": "title_zh"
 POEM_FIELDS = {"title": "poem_title", "paragraphs": "text", "pinyin": "pinyin", "lrc": "lrc", "audio": "audio",
                "music": "music", "id": "poem_title", "author": "author", "dynasty": "dynasty"}
 _ITEM = re.compile(r"^\[(\d+)\]\.?(\w*)")
+_ASCII_NUMBER = re.compile(r"[0-9]{1,6}")
+
+
+def _small_int(text: str) -> int:
+    """A form's whole number in ASCII digits, else 0 ("²".isdigit() is true, but int("²") fails)."""
+    text = text.strip()
+    return int(text) if _ASCII_NUMBER.fullmatch(text) else 0
 
 
 def _meta(form) -> PackageMeta:
@@ -61,7 +68,7 @@ def field_of(problem, data_file: str) -> tuple[str, str]:
         return "text", ""
     stem = Path(problem.file).stem
     if stem.startswith("page-"):
-        return "pages", tr("build.page", n=int(stem[5:]) if stem[5:].isdigit() else 0)
+        return "pages", tr("build.page", n=_small_int(stem[5:]))
     if stem == "panorama":
         return "image", ""
     if stem == "model":
@@ -153,7 +160,7 @@ def build_idioms():
             errors["idioms"] = [tr("build.bad_line", line=n, text=raw[:40]) for n, raw in bad_lines]
         if not records:
             errors.setdefault("idioms", []).append(tr("build.no_idioms"))
-        rounds = int(form["rounds"]) if form.get("rounds", "").strip().isdigit() else 0
+        rounds = _small_int(form.get("rounds", ""))
         if not 1 <= rounds <= 30:
             errors["rounds"] = [tr("build.rounds_number")]
             rounds = None  # left out, so the kind's own checks of the idioms still run

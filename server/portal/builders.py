@@ -99,10 +99,12 @@ def parse_idioms(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
     if not text:
         return [], []
     if text.startswith("["):
+        from server.jsonbody import JSONBodyError, read_json
+
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return [], [(exc.lineno, exc.msg)]
+            data = read_json(text, "the JSON", max_bytes=6 * 1024 * 1024, max_depth=4)
+        except JSONBodyError as exc:
+            return [], [(1, str(exc))]
         records = []
         for item in data if isinstance(data, list) else []:
             if isinstance(item, str):

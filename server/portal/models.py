@@ -26,6 +26,9 @@ class PortalUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)  # the one-time password is still set
+    # Every portal session carries the epoch it was signed in at; bumping it (sign-out, password change or
+    # reset, disabling) ends every session of the account at its next request.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -88,6 +91,9 @@ class Kiosk(Base):
     branch: Mapped[str] = mapped_column(String(100), default="main")
     last_seen: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     report: Mapped[str] = mapped_column(Text, default="{}")  # JSON: content versions and health
+    # When this kiosk first sent a share whose token the server verified (an HMAC of its secret): its unsigned
+    # tokens are refused once its queue from before that (kept 7 days on the kiosk) has gone.
+    signed_shares_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Share(Base):
@@ -110,3 +116,15 @@ class Share(Base):
     # Wrong delete codes since wrong_since: kept in the database so every server process counts the same guesses.
     wrong_codes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     wrong_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per name + address, per address and per name (server/portal/throttle.py)."""
+
+    __tablename__ = "portal_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "pair:NAME\x1fADDRESS", "address:…", "name:…"
+    account: Mapped[str] = mapped_column(String(80), index=True)  # the name tried ("" for an address's count)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure: Mapped[datetime] = mapped_column(DateTime)
+    wait_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -2,7 +2,10 @@
 page with its preview, publish / unpublish / roll back, and downloads with safe headers."""
 from __future__ import annotations
 
+import ipaddress
+import re
 from datetime import datetime
+from urllib.parse import unquote
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_user, logout_user
@@ -18,26 +21,61 @@ def _audit(action: str, target: str = "", detail: str = "") -> None:
     accounts.audit(engine(), user.name if user else "-", action, target, detail, now=now())
 
 
+# A portal path with an optional query, in printable ASCII: no CR/LF (header injection), no backslash or "//"
+# (another host to some browsers), no scheme.
+_SAFE_NEXT = re.compile(r"/portal/(?!/)[A-Za-z0-9/_.~%!$&'()*+,;=:@?-]*")
+
+
+def safe_next(target: str | None) -> str:
+    """`target` when it is a plain portal path to go back to after sign-in, else ""."""
+    if not target or len(target) > 2000 or not _SAFE_NEXT.fullmatch(target) or "//" in target:
+        return ""
+    decoded = unquote(target)
+    if not decoded.isprintable() or "\\" in decoded or "//" in decoded:  # %0d%0a, %00, U+2028 …
+        return ""
+    return target
+
+
+def _client_address() -> str:
+    """The caller's address for the sign-in throttle, or "" when callers cannot be told apart: a loopback
+    address with no trusted proxy (PROXY_HOPS) is every client of a proxy in front."""
+    from flask import current_app
+
+    address = request.remote_addr or ""
+    try:
+        loopback = ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        loopback = False
+    return "" if loopback and not current_app.config["PROXY_HOPS"] else address
+
+
 @portal_bp.route("/login", methods=["GET", "POST"])
 def login():
     error = ""
     if request.method == "POST":
         name = request.form.get("name", "")[:80]
-        user, reason = accounts.check_login(engine(), name, request.form.get("password", ""), now())
+        result = accounts.check_login(engine(), name, request.form.get("password", ""), now(), _client_address())
+        user = result.user
         if user is not None:
-            login_user(user)
             from flask import session
 
+            chosen_lang = session.get("lang")
+            session.clear()  # nothing from before sign-in carries over (session fixation) but the language
+            if chosen_lang:
+                session["lang"] = chosen_lang
+            login_user(user)
+            session["epoch"] = user.session_epoch
             session["last_active"] = now().isoformat()
             session.permanent = True
-            accounts.audit(engine(), user.name, "login", now=now())
-            target = request.args.get("next") or ""
-            # Only same-site paths: never an open redirect.
-            if not target.startswith("/portal/") or target.startswith("//"):
-                target = url_for("portal.index")
-            return redirect(target)
-        accounts.audit(engine(), name or "-", "login_" + reason, now=now())
-        error = tr("login.locked") if reason == "locked" else tr("login.invalid")
+            accounts.audit(engine(), user.name, "login", detail=f"from {request.remote_addr}", now=now())
+            return redirect(safe_next(request.args.get("next")) or url_for("portal.index"))
+        accounts.audit(engine(), name or "-", "login_" + result.reason, detail=f"from {request.remote_addr}",
+                       now=now())
+        if result.reason == "throttled":
+            error = tr("login.throttled", seconds=result.wait_seconds)
+            return render_template("login.html", error=error, expired=False), 429, {
+                "Retry-After": str(result.wait_seconds)}
+        error = tr("login.invalid")
     expired = request.args.get("expired") == "1"
     return render_template("login.html", error=error, expired=expired), (401 if error else 200)
 
@@ -59,6 +97,10 @@ def change_password():
                 errors["current" if reason == "current_wrong" else "new"] = tr(f"password.{reason}",
                                                                             length=accounts.MIN_PASSWORD_LENGTH)
         if not errors:
+            from flask import session
+
+            # change_password() ended every session of the account; this one carries on at the new epoch.
+            session["epoch"] = accounts.get_user(engine(), current_user.id).session_epoch
             accounts.audit(engine(), current_user.name, "password_change", now=now())
             flash(tr("password.changed"))
             return redirect(url_for("portal.index"))
@@ -72,6 +114,7 @@ def logout():
     if not current_user.is_authenticated:
         abort(401)
     accounts.audit(engine(), current_user.name, "logout", now=now())
+    accounts.end_sessions(engine(), current_user.id)  # a copy of the cookie is dead too
     logout_user()
     return redirect(url_for("portal.login"))
 
@@ -117,7 +160,9 @@ def _ingest(file_storage):
     target = store().incoming(file_storage.filename)
     cap = current_app.config["PORTAL_MAX_UPLOAD_BYTES"]
     written = 0
-    with open(target, "wb") as out:
+    from server.private_files import open_private
+
+    with open_private(target) as out:
         while chunk := file_storage.stream.read(1024 * 1024):
             written += len(chunk)
             if written > cap:

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from server.portal.store import PackageStore, set_preview_state, version_row
+from server.private_files import private_dir
 
 log = logging.getLogger(__name__)
 LAUNCHER = Path(__file__).resolve().parents[2] / "launcher.py"
@@ -19,7 +20,7 @@ _RENDER_SLOTS = threading.Semaphore(1)
 
 def render_preview(package_zip: Path, out_png: Path, timeout: float = 90.0, frames: int = 30) -> bool:
     """Render `package_zip` headless; True when `out_png` was written within `timeout` seconds."""
-    out_png.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out_png.parent)
     partial = out_png.with_suffix(".partial.png")
     partial.unlink(missing_ok=True)
     env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
@@ -36,6 +37,7 @@ def render_preview(package_zip: Path, out_png: Path, timeout: float = 90.0, fram
                     done.stderr.decode("utf-8", "replace")[-800:])
         partial.unlink(missing_ok=True)
         return False
+    partial.chmod(0o600)  # the renderer wrote it under its umask
     os.replace(partial, out_png)
     return True
 

@@ -9,15 +9,21 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from flask import abort, current_app, jsonify, render_template, request, send_file
+from flask import abort, current_app, g, jsonify, render_template, request, send_file
 from sqlalchemy import delete, select, update
 
 from server.db import write_transaction
+from server.jsonbody import JSONBodyError, read_json
 from server.portal.access import kiosk_required
 from server.portal.blueprint import engine, now, share_bp, tr
 from server.portal.models import Share
+from server.private_files import write_private
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")  # token_urlsafe(22): 176 bits
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")  # signed: 43 characters (256 bits); older kiosks: 30 (176 bits)
+MARKS_RE = re.compile(r"[gum|]{0,1200}")  # per-character marks from the booth (experiences.share.MARKS_RE)
+UPLOAD_ID_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# A kiosk's queue of shares from before its upgrade (unsigned tokens) is kept this long on the kiosk.
+UNSIGNED_GRACE = timedelta(days=7)
 CODE_RE = re.compile(r"^[0-9]{6}$")
 AUDIO_TYPES = {"FLAC": ("flac", "audio/flac"), "OGG": ("ogg", "audio/ogg")}
 MAX_AUDIO_BYTES = 40 * 1024 * 1024
@@ -35,9 +41,9 @@ def delete_hash(token: str, code: str) -> str:
 def share_dir() -> Path:
     from experiences import datadir
 
-    folder = Path(current_app.config.get("SHARE_DIR") or datadir.server_dir() / "shares")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    from server.private_files import lock_down
+
+    return lock_down(Path(current_app.config.get("SHARE_DIR") or datadir.server_dir() / "shares"))
 
 
 def purge_expired() -> int:
@@ -57,12 +63,18 @@ def upload_share():
     from experiences.share import NICKNAMES
 
     try:
-        meta = json.loads(request.form.get("meta", ""))
-    except ValueError:
-        return jsonify({"error": "meta must be JSON"}), 400
+        meta = read_json(request.form.get("meta", ""), "meta", max_depth=4)
+    except JSONBodyError as error:
+        return jsonify({"error": str(error)}), 400
+    if not isinstance(meta, dict):
+        return jsonify({"error": "meta must be a JSON object"}), 400
     token, code = str(meta.get("token", "")), str(meta.get("delete_code", ""))
+    refusal = _token_refusal(token, str(meta.get("upload_id") or ""))
+    if refusal:
+        return jsonify({"error": refusal}), 400
     nickname = str(meta.get("nickname") or "")
     scores = meta.get("scores") if isinstance(meta.get("scores"), dict) else {}
+    marks = meta.get("marks") if isinstance(meta.get("marks"), str) and MARKS_RE.fullmatch(meta["marks"]) else ""
     audio = request.files.get("audio")
     if not TOKEN_RE.match(token) or not CODE_RE.match(code) or audio is None:
         return jsonify({"error": "token, a 6-digit delete_code and the audio file are required"}), 400
@@ -84,31 +96,87 @@ def upload_share():
     extension, _mime = AUDIO_TYPES[info.format]
     with engine().connect() as conn:
         if conn.execute(select(Share.id).where(Share.token == token)).first() is not None:
-            return jsonify({"ok": True, "duplicate": True})  # a retried upload: already stored
+            # A retried upload (already stored). The answer is that of a new upload, so it tells nobody whether
+            # a token exists; a signed token can only be this kiosk's own anyway.
+            return jsonify({"ok": True}), 201
     purge_expired()
     days = current_app.config["SHARE_DAYS"]
     if isinstance(meta.get("days"), int) and 0 < meta["days"] < days:
         days = meta["days"]
     audio_file = f"{token}.{extension}"
-    (share_dir() / audio_file).write_bytes(data)
+    write_private(share_dir() / audio_file, data)
     created = now()
     with write_transaction(engine()) as conn:
         conn.execute(Share.__table__.insert().values(
             token=token, delete_hash=delete_hash(token, code), poem_id=str(meta.get("poem_id", ""))[:200],
             poem_title=str(meta.get("poem_title", ""))[:200], poem_text=str(meta.get("poem_text", ""))[:4000],
-            scores=json.dumps({str(k)[:40]: v for k, v in scores.items() if isinstance(v, (int, float))}),
+            scores=json.dumps({str(k)[:40]: v for k, v in scores.items() if isinstance(v, (int, float))}
+                              | ({"_marks": marks} if marks else {})),
             nickname=nickname, audio_file=audio_file, audio_type=info.format, created=created,
             expires=created + timedelta(days=days)))
     return jsonify({"ok": True}), 201
+
+
+def _token_refusal(token: str, upload_id: str) -> str:
+    """Why this upload's token is refused, or "". A signed token must be share_token(this kiosk's secret,
+    upload_id); an unsigned one (a kiosk not yet upgraded) is taken until that kiosk has signed for
+    UNSIGNED_GRACE, and never when the library has set SHARE_ACCEPT_UNSIGNED to False."""
+    from experiences.share import share_token
+    from server.portal import publish as publishing
+    from server.portal.access import basic_pair
+    from server.portal.models import Kiosk
+
+    if not TOKEN_RE.match(token):
+        return "token, a 6-digit delete_code and the audio file are required"
+    kiosk = publishing.kiosk_row(engine(), g.kiosk.key, g.kiosk.name)
+    if upload_id:
+        if not UPLOAD_ID_RE.match(upload_id) or not hmac.compare_digest(
+                token.encode(), share_token(basic_pair()[1], upload_id).encode()):
+            return "the token is not this kiosk's signature of upload_id"
+        if kiosk["signed_shares_since"] is None:
+            with write_transaction(engine()) as conn:
+                conn.execute(update(Kiosk).where(Kiosk.id == kiosk["id"], Kiosk.signed_shares_since.is_(None))
+                             .values(signed_shares_since=now()))
+        return ""
+    since = kiosk["signed_shares_since"]
+    if not current_app.config["SHARE_ACCEPT_UNSIGNED"] or (since is not None and now() - since > UNSIGNED_GRACE):
+        return "unsigned share tokens are no longer accepted from this kiosk: update its software"
+    return ""
 
 
 def _score_rows(row) -> list[tuple[str, object]]:
     """(label, value) pairs; known score names are translated, others shown as sent."""
     rows = []
     for key, value in json.loads(row.scores or "{}").items():
+        if key.startswith("_"):  # not a score: the per-character marks (_marked_poem)
+            continue
         label = tr(f"share.score.{key}")
         rows.append((key if label == f"portal.share.score.{key}" else label, value))
     return rows
+
+
+SPOKEN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")  # as recitation.scoring.text.SPOKEN
+
+
+def _marked_poem(row) -> list[list[tuple[str, str]]]:
+    """The poem's lines as (character, mark) pairs — mark "g" said well, "u" unclear, "m" not heard, "" for
+    punctuation — when the booth sent marks for every spoken character; else []."""
+    marks = json.loads(row.scores or "{}").get("_marks", "")
+    flat = marks.replace("|", "") if isinstance(marks, str) else ""
+    text = row.poem_text or ""
+    if not flat or len(flat) != len(SPOKEN_RE.findall(text)):
+        return []
+    out, k = [], 0
+    for line in text.split("\n"):
+        pairs = []
+        for ch in line:
+            if SPOKEN_RE.match(ch):
+                pairs.append((ch, flat[k]))
+                k += 1
+            else:
+                pairs.append((ch, ""))
+        out.append(pairs)
+    return out
 
 
 def _live_share(token: str):
@@ -124,7 +192,7 @@ def _live_share(token: str):
 @share_bp.route("/<token>")
 def share_page(token: str):
     row = _live_share(token)
-    return render_template("share.html", share=row, scores=_score_rows(row), error="")
+    return render_template("share.html", share=row, scores=_score_rows(row), marked=_marked_poem(row), error="")
 
 
 @share_bp.route("/<token>/audio")
@@ -142,7 +210,7 @@ def share_delete(token: str):
     code = request.form.get("code", "").strip()
     window_open = row.wrong_since is not None and now() - row.wrong_since < WRONG_CODE_WINDOW
     if window_open and row.wrong_codes >= MAX_WRONG_CODES:
-        return render_template("share.html", share=row, scores=_score_rows(row),
+        return render_template("share.html", share=row, scores=_score_rows(row), marked=_marked_poem(row),
                                error=tr("share.too_many")), 429
     if not CODE_RE.match(code) or not hmac.compare_digest(delete_hash(token, code), row.delete_hash):
         with write_transaction(engine()) as conn:
@@ -150,7 +218,7 @@ def share_delete(token: str):
                 conn.execute(update(Share).where(Share.id == row.id).values(wrong_codes=Share.wrong_codes + 1))
             else:
                 conn.execute(update(Share).where(Share.id == row.id).values(wrong_codes=1, wrong_since=now()))
-        return render_template("share.html", share=row, scores=_score_rows(row),
+        return render_template("share.html", share=row, scores=_score_rows(row), marked=_marked_poem(row),
                                error=tr("share.wrong_code")), 403
     with write_transaction(engine()) as conn:
         conn.execute(delete(Share).where(Share.id == row.id))

@@ -17,6 +17,7 @@ from werkzeug.utils import secure_filename
 from server.db import write_transaction
 from server.portal.accounts import utcnow
 from server.portal.models import PackageVersion
+from server.private_files import lock_down, private_dir
 
 _CHUNK = 1024 * 1024
 
@@ -53,12 +54,34 @@ class PackageStore:
     def __init__(self, root: Path, engine: Engine):
         self.root = Path(root)
         self.engine = engine
-        self.root.mkdir(parents=True, exist_ok=True)
+        lock_down(self.root)
+        self.clean_incoming()
+
+    def clean_incoming(self) -> int:
+        """Remove what uploads of dead processes left in .incoming (a SIGKILL or power cut mid-upload); an
+        upload folder is named <pid>-<random>, so another live server process's upload is left alone.
+        Folders of this process's own pid are from an earlier process that had it (a container's pid 1)."""
+        incoming = self.root / ".incoming"
+        gone = 0
+        if not incoming.is_dir():
+            return gone
+        for folder in incoming.iterdir():
+            pid_text = folder.name.split("-", 1)[0]
+            pid = int(pid_text) if pid_text.isascii() and pid_text.isdigit() and len(pid_text) < 10 else 0
+            if pid > 0 and pid != os.getpid() and _alive(pid):
+                continue
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                folder.unlink(missing_ok=True)
+            gone += 1
+        return gone
 
     def incoming(self, original_name: str) -> Path:
         """A fresh path in the store's private incoming area for an upload's bytes (its name kept for messages)."""
-        folder = self.root / ".incoming" / secrets.token_hex(8)
-        folder.mkdir(parents=True)
+        folder = self.root / ".incoming" / f"{os.getpid()}-{secrets.token_hex(8)}"
+        private_dir(self.root / ".incoming")
+        folder.mkdir(mode=0o700)
         name = secure_filename(original_name or "") or "package.zip"
         return folder / name
 
@@ -80,6 +103,7 @@ class PackageStore:
             target = self.path_of(sha)
             size = upload.stat().st_size
             if not target.exists():
+                upload.chmod(0o600)  # a zip packed by a build form was made under the umask
                 os.replace(upload, target)
             warnings = [p.to_dict("en") | {"message_zh": p.message("zh-CN")} for p in report.warnings]
             with write_transaction(self.engine) as conn:
@@ -95,6 +119,16 @@ class PackageStore:
 
     def preview_path(self, version_id: int) -> Path:
         return self.root / ".previews" / f"{int(version_id)}.png"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # a process of another user has it: not ours to judge
+    return True
 
 
 def version_row(engine: Engine, version_id: int) -> dict | None:

@@ -101,6 +101,20 @@ def report_tables(conn: Connection, start: date, end: date, branch: str | None, 
             "idioms": idiom_rows(conn, start, end, branch)}
 
 
+# A spreadsheet runs a text cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM…).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> object:
+    """A cell as written to the CSV: dates in ISO form, numbers as they are, text that a spreadsheet would take
+    for a formula behind an apostrophe (OWASP's advice), so titles and idiom names from kiosks stay text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _today():
     return queries.Window(settings.now(current_app), wall_services().tz).today
 
@@ -141,7 +155,7 @@ def reports_csv():
     writer = csv.writer(out)
     writer.writerow([t(HEADINGS[c], lang) for c in COLUMNS[table]])
     for row in rows:
-        writer.writerow([row[c].isoformat() if isinstance(row[c], date) else row[c] for c in COLUMNS[table]])
+        writer.writerow([csv_cell(row[c]) for c in COLUMNS[table]])
     name = f"yuedu-{table}-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -169,6 +169,14 @@ class StatementStore:
         record_definitions(conn, [item.statement for item in prepared])
         voided = [i.statement["object"]["id"] for i in prepared if i.statement["verb"]["id"] == VOIDED_VERB]
         if voided:
+            if not principal.is_admin:
+                # A kiosk voids only what it stored itself (an admin credential may void any statement); the
+                # whole request is refused, so nothing of it is stored.
+                foreign = conn.execute(select(Statement.statement_id).where(
+                    Statement.statement_id.in_(voided), Statement.credential_id != principal.id)).scalars().first()
+                if foreign is not None:
+                    raise XAPIError(403, f"statement {foreign} was stored by another credential; "
+                                         "a kiosk may void only its own statements")
             # A voiding statement cannot itself be voided.
             conn.execute(update(Statement).where(Statement.statement_id.in_(voided),
                                                  Statement.verb_id != VOIDED_VERB).values(voided=True))

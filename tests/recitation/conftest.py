@@ -31,6 +31,8 @@ def readings(tmp_path_factory, clean_reading) -> dict[str, Path]:
         "no_pauses": synthesize(JINGYESI, folder / "no_pauses.wav", Reading(minor_pause_ms=0, major_pause_ms=0)),
         "monotone": synthesize(JINGYESI, folder / "monotone.wav", Reading(monotone=True)),
         "wrong_tones": synthesize(JINGYESI, folder / "wrong_tones.wav", Reading(wrong_tones=True)),
+        # 春晓 read where 静夜思 is expected (issue #14: another text of the same shape)
+        "other_poem": synthesize("春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。", folder / "other_poem.wav"),
     }
     out["too_fast"] = speed_up(out["clean"], folder / "fast.wav", 2.5)
     out["noisy"] = add_noise(out["clean"], folder / "noisy.wav", noise_db=-9.0)

@@ -159,6 +159,44 @@ def test_a_whole_take_through_every_screen(make_booth, tmp_path, data_dir):
     assert np.abs(booth.output.samples).max() <= 0.8 * 32767 + 1
 
 
+def _scored_take(booth, seconds=9.2):
+    booth.press(f"poem:{JINGYESI}")
+    booth.press("record")
+    booth.press("agree")
+    for _ in range(int(3.0 / FRAME) + 1):
+        frame(booth)
+    while booth.session.seconds < seconds:
+        frame(booth)
+    booth.press("stop")
+    frame(booth)
+    assert booth.flow.screen == F.SCORE
+
+
+def test_the_score_shows_accuracy_first_and_a_mark_under_every_character(make_booth, tmp_path):
+    """Issue #14: 准确 is the first bar; each character carries ● / ▲ / ✕ (shape and colour) and a legend."""
+    from recitation.booth.screens import MARK_STYLE
+
+    booth = make_booth()
+    _scored_take(booth)
+    report = booth.report
+    assert report.accuracy is not None and list(report.scores)[0] == "accuracy"
+    assert [len(m) for m in report.marks] == [5, 5, 5, 5] and report.verdict == "read"
+    shot = screenshot(booth, tmp_path / "screens", "score-marks")
+    lines_area = pygame.Rect(400, 100, 220, 230)
+    assert colour_count(shot, MARK_STYLE["g"][1], lines_area) > 200  # the ● under characters said well
+    assert "read_along_first" not in [b.key for b in booth.buttons()]
+
+
+def test_another_poem_gets_the_kind_message_and_the_offer_to_read_along(make_booth, tmp_path):
+    booth = make_booth(take="other_poem")
+    _scored_take(booth)
+    assert booth.report.overall <= 50 and booth.report.verdict == "other"
+    assert booth.report.feedback[0] == "这好像不是这首诗哦，再试试？"
+    screenshot(booth, tmp_path / "screens", "score-other")
+    tap(booth, "read_along_first")
+    assert booth.flow.screen == F.READING  # back to the text, the highlight reading along
+
+
 def test_no_score_mode_records_without_a_score(make_booth, data_dir, tmp_path):
     booth = make_booth()
     record_unscored_take(booth)

@@ -152,3 +152,73 @@ def test_each_role_gets_exactly_its_routes(world):
             if _admitted(response) != (role in allowed):
                 wrong.append(f"{role} on {endpoint}: HTTP {response.status_code}")
     assert wrong == []
+
+
+# Writes on behalf of a kiosk: who may void a kiosk's statement, upload a share signed by it, send its heartbeat.
+# "k1" owns the statement and the share; "k2" is another kiosk; "xapi-admin" is an admin xAPI credential;
+# "curator"/"admin" are portal accounts (API tokens); "revoked" is k1's twin credential, revoked.
+WRITERS = ("anonymous", "k1", "k2", "xapi-admin", "curator", "admin", "revoked")
+WRITES = {
+    "void k1's statement": {"k1", "xapi-admin"},
+    "upload a share signed by k1": {"k1"},
+    "heartbeat": {"k1", "k2"},
+}
+
+
+@pytest.fixture
+def writers(tmp_path):
+    import base64
+
+    from server.auth import create_credential, revoke_credential
+
+    app = make_app(tmp_path)
+    engine = engine_of(app)
+    secrets_of, headers = {}, {"anonymous": {}}
+    for name, scope in (("k1", "kiosk"), ("k2", "kiosk"), ("xapi-admin", "admin"), ("revoked", "kiosk")):
+        made = create_credential(engine, name, scope)
+        secrets_of[name] = made.secret
+        headers[name] = {"Authorization": "Basic " + base64.b64encode(
+            f"{made.principal.key}:{made.secret}".encode()).decode()}
+        if name == "revoked":
+            revoke_credential(engine, made.principal.key)
+    for role in ("curator", "admin"):
+        headers[role] = {"Authorization": f"Bearer {signed_in(app, role, f'w-{role}').user.token}"}
+    yield app, headers, secrets_of
+    engine.dispose()
+
+
+def _write(app, headers: dict, secrets_of: dict, action: str, who: str, n: int):
+    import json
+    import uuid
+
+    from experiences.share import share_token
+
+    client = app.test_client()
+    if action == "void k1's statement":
+        target = str(uuid.uuid4())
+        xapi = {"X-Experience-API-Version": "1.0.3"}
+        stored = client.post("/xapi/statements", headers=dict(headers["k1"], **xapi), json={
+            "id": target, "actor": {"mbox": "mailto:a@example.org"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": "https://ex.org/a"}})
+        assert stored.status_code == 200
+        return client.post("/xapi/statements", headers=dict(headers[who], **xapi), json={
+            "actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+            "object": {"objectType": "StatementRef", "id": target}})
+    if action == "upload a share signed by k1":
+        upload_id = f"matrix-upload-{n:06d}"
+        meta = {"token": share_token(secrets_of["k1"], upload_id), "upload_id": upload_id, "delete_code": "123456",
+                "poem_id": "p", "audio": "audio.ogg"}
+        return client.post("/s/api/upload", headers=headers[who], content_type="multipart/form-data",
+                           data={"meta": json.dumps(meta), "audio": (io.BytesIO(_ogg()), "a.ogg")})
+    return client.post("/portal/api/kiosk/heartbeat", headers=headers[who], json={"content": {}, "health": {}})
+
+
+def test_each_writer_may_write_exactly_for_itself(writers):
+    app, headers, secrets_of = writers
+    wrong = []
+    for n, (action, allowed) in enumerate(WRITES.items()):
+        for m, who in enumerate(WRITERS):
+            response = _write(app, headers, secrets_of, action, who, n * 10 + m)
+            if (200 <= response.status_code < 300) != (who in allowed):
+                wrong.append(f"{who} may{'' if who in allowed else ' not'} {action}: HTTP {response.status_code}")
+    assert wrong == []

@@ -79,7 +79,7 @@ def test_share_page_player_download_and_delete_code(portal, take, tmp_path):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "静夜思" in html and "疑是地上霜" in html and "87" in html and "节奏" in html
     assert "<audio controls" in html and NICKNAMES[0] in html
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     audio = client.get(f"/s/{ticket.token}/audio")
     assert audio.mimetype == "audio/ogg" and soundfile.info(io.BytesIO(audio.data)).format == "OGG"
     download = client.get(f"/s/{ticket.token}/audio?download=1")
@@ -95,6 +95,34 @@ def test_share_page_player_download_and_delete_code(portal, take, tmp_path):
     assert done.status_code == 200
     assert client.get(f"/s/{ticket.token}").status_code == 404
     assert list((tmp_path / "server" / "shares").iterdir()) == []
+
+
+def test_share_page_shows_accuracy_and_a_mark_under_every_character(portal, take, tmp_path):
+    """Issue #14: the booth's per-character marks (said well / unclear / not heard) by shape and words."""
+    app, url, _clock = portal
+    _headers, key, secret = kiosk_auth(app)
+    outbox = tmp_path / "out"
+    scores = {"overall": 90, "accuracy": 85, "completeness": 100, "marks": "ggmgg|gguug"}
+    ticket = queue_share(take, "jingyesi", scores, config=_config(), poem_title="静夜思", poem_text=POEM_TEXT,
+                         outbox=outbox)
+    assert ShareUploader(url, key, secret, outbox=outbox).send_all() == 1
+    html = app.test_client().get(f"/s/{ticket.token}").get_data(as_text=True)
+    assert "准确" in html and "85" in html and "完整" in html and "_marks" not in html
+    assert html.count('class="mark mark-g"') == 7 and html.count('class="mark mark-u"') == 2
+    assert html.count('class="mark mark-m"') == 1
+    assert '<span class="ch">明</span><span class="shape" aria-hidden="true">✕</span>' in html
+    assert "（没听到）" in html and "读对了" in html  # words for screen readers and a legend
+
+
+def test_marks_that_do_not_fit_the_poem_are_not_drawn(portal, take, tmp_path):
+    app, url, _clock = portal
+    _headers, key, secret = kiosk_auth(app)
+    outbox = tmp_path / "out"
+    ticket = queue_share(take, "jingyesi", {"overall": 90, "marks": "ggg"}, config=_config(), poem_title="静夜思",
+                         poem_text=POEM_TEXT, outbox=outbox)
+    assert ShareUploader(url, key, secret, outbox=outbox).send_all() == 1
+    html = app.test_client().get(f"/s/{ticket.token}").get_data(as_text=True)
+    assert 'class="mark ' not in html and "疑是地上霜" in html
 
 
 def test_shares_expire_and_are_purged(portal, take, tmp_path):

@@ -66,10 +66,12 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
             assert sorted(int(n) for n in ages) == sorted(expected.age_bands_week.values())
             page.screenshot(path=str(shots / "wall-1920x1080.png"))
 
-            # The page polls for its panels; new statements arrive and it shows them without a reload.
+            # The page polls for its panels; new statements arrive and it shows them without a reload. (Predicates
+            # are functions: a string expression is eval'd in the page, which the wall's CSP refuses.)
             version = page.evaluate("document.getElementById('wall').dataset.version")
-            page.wait_for_function("performance.getEntriesByType('resource').some(r => r.name.includes('/wall/panels'))",
-                                   timeout=15000)  # it has asked at least once (and was told: no change)
+            page.wait_for_function(
+                "() => performance.getEntriesByType('resource').some(r => r.name.includes('/wall/panels'))",
+                timeout=15000)  # it has asked at least once (and was told: no change)
             assert page.evaluate("document.getElementById('wall').dataset.version") == version
             import random
 
@@ -83,7 +85,7 @@ def test_wall_page_shows_the_data_and_updates_live(live_app, tmp_path):
             after = asdict(raw_figures(services.job.engine, NOW, services.tz))
             assert after["visitors_today"] == expected.visitors_today + 4
             page.wait_for_function(
-                f"document.getElementById('visitors-today').textContent.trim() === '{after['visitors_today']}'",
+                f"() => document.getElementById('visitors-today').textContent.trim() === '{after['visitors_today']}'",
                 timeout=15000)
             assert page.evaluate("document.getElementById('wall').dataset.version") != version
             screens = page.evaluate(f"fetch('/wall/api/screens?token={TOKEN}').then(r => r.json())")["screens"]
@@ -135,7 +137,7 @@ def test_wall_page_rides_out_a_server_it_cannot_reach(live_app):
 
             page.route("**/wall/panels*", lambda route: route.abort())
             advance(30, 24)  # twelve minutes unreachable: the page reloads itself (the page URL still answers)
-            page.wait_for_function("window.sameDocument === undefined", timeout=15000)
+            page.wait_for_function("() => window.sameDocument === undefined", timeout=15000)
             assert int(text(page, "#visitors-today")) == before + 1
         finally:
             browser.close()

@@ -1,0 +1,189 @@
+"""What was read: per-character judgements, the 准确 (accuracy) sub-score and "is this the text at all".
+
+Pure logic on the recogniser's numbers (`recitation.listen.checker` gives, for each character of the text, its
+probability given the audio and the text before it). Nothing here loads a model.
+
+- Each character gets a mark: "good" (said well), "unclear" (said, not clearly) or "missed" (not heard).
+- accuracy = 100 × (good + ½ unclear) / characters.
+- The take as a whole: "read" (this text), "other" (another text, humming, noise) or "unsure" between the two.
+  "other" caps the overall score (≤ 50) and the booth says 这好像不是这首诗哦; "unsure" is scored gently and
+  never told so.
+- Strictness by age band: young readers (3–5, 6–8) get lower probability thresholds for each mark, the way
+  reading-assessment services offer a softer coefficient for young children.
+
+The thresholds were fitted on espeak-ng readings (voices "default" and "m3", see bench/scoring_accuracy.py
+--content) and checked on voices kept out of the fitting (f3, klatt); they are not yet fitted on children.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+GOOD, UNCLEAR, MISSED = "good", "unclear", "missed"
+READ, UNSURE, OTHER = "read", "unsure", "other"
+
+# Per-character probability thresholds for readers 9+ and adults: at or above GOOD_P a character is said well,
+# below UNCLEAR_P it was not heard (fitted on espeak-ng voices "default" and "m3": see the module's docstring).
+GOOD_P = 0.001
+UNCLEAR_P = 0.0003
+# The whole take: the upper quartile of its characters' probabilities (a continuous measure: a share of
+# characters moves in steps of 1/20 on a quatrain and flipped verdicts between runs). On the bench's corpus
+# (bench/scoring_accuracy.py --content, 8 poems × 4 voices) right readings measured 0.025–0.49, other texts and
+# humming 0.0005–0.0027 (0.0039 in the tests' 春晓-for-静夜思); below OTHER_Q → "other", from READ_Q → "read",
+# between → "unsure" (slips in many characters, a skipped line, extra speech can land there).
+FOUND_P = 0.005  # a character "clearly found": reported as found_share, and the marks of an "other" take
+OTHER_Q = 0.005
+READ_Q = 0.012
+OTHER_CAP = 50  # the overall score of a take judged "another text" is at most this
+LINE_FOUND_MIN = 0.34  # in a take of this text, a line with fewer of its characters heard counts as skipped
+# Age bands: multipliers on the per-character thresholds (lower = gentler marks) and on the take's thresholds
+# (lower = fewer takes judged "another text").
+STRICTNESS = {"3-5": 0.3, "6-8": 0.5, "9-12": 1.0, "13+": 1.0}
+TAKE_STRICTNESS = {"3-5": 0.8, "6-8": 0.9, "9-12": 1.0, "13+": 1.0}
+
+
+@dataclass
+class CharMark:
+    char: str
+    index: int  # in the text's spoken characters
+    line: int
+    mark: str  # GOOD | UNCLEAR | MISSED
+    probability: float
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass
+class ContentJudgement:
+    accuracy: float  # 0–100
+    verdict: str  # READ | UNSURE | OTHER
+    marks: list[CharMark] = field(default_factory=list)
+    found_share: float = 0.0  # share of characters found clearly (p ≥ FOUND_P)
+    upper_quartile: float = 0.0  # 75th percentile of the characters' probabilities: the take's verdict
+    mean_probability: float = 0.0
+    age_band: str | None = None
+
+    def line_marks(self, line: int) -> str:
+        """One letter a character for one line: g(ood), u(nclear), m(issed)."""
+        return "".join(m.mark[0] for m in self.marks if m.line == line)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["marks"] = [{"char": m.char, "mark": m.mark, "p": round(m.probability, 4),
+                         "start": None if m.start is None else round(m.start, 2),
+                         "end": None if m.end is None else round(m.end, 2)} for m in self.marks]
+        out["accuracy"] = round(self.accuracy)
+        out["found_share"] = round(self.found_share, 3)
+        out["upper_quartile"] = round(self.upper_quartile, 4)
+        out["mean_probability"] = round(self.mean_probability, 4)
+        return out
+
+
+def thresholds(age_band: str | None) -> tuple[float, float]:
+    factor = STRICTNESS.get(age_band or "", 1.0)
+    return GOOD_P * factor, UNCLEAR_P * factor
+
+
+def mark_of(probability: float, age_band: str | None = None) -> str:
+    good, unclear = thresholds(age_band)
+    if probability >= good:
+        return GOOD
+    return UNCLEAR if probability >= unclear else MISSED
+
+
+def verdict_of(upper_quartile: float, age_band: str | None = None) -> str:
+    factor = TAKE_STRICTNESS.get(age_band or "", 1.0)
+    if upper_quartile >= READ_Q * factor:
+        return READ
+    if upper_quartile < OTHER_Q * factor:
+        return OTHER
+    return UNSURE
+
+
+def judge(chars: str, line_of: list[int], probabilities: list[float],
+          times: list[tuple[float, float]] | None = None, age_band: str | None = None) -> ContentJudgement:
+    """Judge every character of `chars` (the text's spoken characters, `line_of` their line indices)."""
+    if not chars:
+        return ContentJudgement(accuracy=0.0, verdict=OTHER, age_band=age_band)
+    marks = []
+    for k, (char, line, p) in enumerate(zip(chars, line_of, probabilities)):
+        start, end = times[k] if times else (None, None)
+        marks.append(CharMark(char, k, line, mark_of(p, age_band), float(p), start, end))
+    found = sum(p >= FOUND_P for p in probabilities) / len(marks)
+    upper_quartile = float(np.quantile(probabilities, 0.75))
+    verdict = verdict_of(upper_quartile, age_band)
+    if verdict == OTHER:  # another text: only what is clearly there counts as said, nothing as "unclear"
+        for m in marks:
+            m.mark = GOOD if m.probability >= FOUND_P else MISSED
+    good = sum(m.mark == GOOD for m in marks)
+    unclear = sum(m.mark == UNCLEAR for m in marks)
+    return ContentJudgement(accuracy=100.0 * (good + 0.5 * unclear) / len(marks), verdict=verdict, marks=marks,
+                            found_share=found, upper_quartile=upper_quartile,
+                            mean_probability=float(np.mean(probabilities)), age_band=age_band)
+
+
+def line_found(judgement: ContentJudgement, line: int) -> float:
+    """Share of a line's characters heard at all (good or unclear)."""
+    mine = [m for m in judgement.marks if m.line == line]
+    return sum(m.mark != MISSED for m in mine) / len(mine) if mine else 0.0
+
+
+def cap_overall(overall: float, judgement: ContentJudgement | None) -> float:
+    """Another text or humming never scores above OTHER_CAP; an unsure take keeps its score."""
+    if judgement is not None and judgement.verdict == OTHER:
+        return min(overall, OTHER_CAP)
+    return overall
+
+
+MAX_WINDOW_S = 28.0  # the model hears 30 s at most; keep a margin for the edges
+EDGE_S = 0.4
+
+
+SPEECH_EDGE_S = 0.6  # kept around the speech heard when the silence before and after it is trimmed
+
+
+def plan_windows(line_times: list[tuple[float | None, float | None]], duration: float,
+                 max_window: float = MAX_WINDOW_S,
+                 speech: tuple[float, float] | None = None) -> list[tuple[float, float, int, int]]:
+    """The pieces of the take the model hears: silence before and after the speech trimmed (a booth take has
+    the countdown's tail before it and the walk to 「停止」 after it: the encoder's time grows with the audio), and
+    a long take cut at line breaks into windows the model accepts.
+
+    line_times: (start s, end s) per line from the acoustic alignment (None when a line was not heard: it joins
+    the piece it falls in). speech: (start s, end s) of everything heard. Returns (start s, end s, first line,
+    end line) windows.
+    """
+    line_spans = [(k, k + 1, s, e) for k, (s, e) in enumerate(line_times)]
+    start, end = 0.0, duration
+    if speech is not None:
+        start, end = max(0.0, speech[0] - SPEECH_EDGE_S), min(duration, speech[1] + SPEECH_EDGE_S)
+    if end - start <= max_window or not line_spans:
+        return [(start, end, 0, len(line_spans))]
+    # Fill in lines without times from their neighbours, proportionally to characters.
+    total_chars = line_spans[-1][1]
+    known = [(a, b, s, e) for a, b, s, e in line_spans if s is not None and e is not None]
+    spans = []
+    for a, b, s, e in line_spans:
+        if s is None or e is None:
+            before = [k for k in known if k[1] <= a]
+            after = [k for k in known if k[0] >= b]
+            s = before[-1][3] if before else 0.0
+            e = after[0][2] if after else duration
+            if e < s:
+                e = s
+        spans.append((a, b, s, e))
+    windows: list[tuple[float, float, int, int]] = []
+    first, w_start = 0, max(0.0, spans[0][2] - EDGE_S)
+    for k, (a, b, s, e) in enumerate(spans):
+        w_end = min(duration, e + EDGE_S)
+        last_line = k == len(spans) - 1
+        next_end = None if last_line else min(duration, spans[k + 1][3] + EDGE_S)
+        if last_line or next_end - w_start > max_window:
+            if w_end - w_start > max_window:  # one line longer than a window: hard cut (rare: 词 lines are short)
+                w_end = w_start + max_window
+            windows.append((w_start, w_end, first, b))
+            if not last_line:
+                first, w_start = b, max(0.0, spans[k + 1][2] - EDGE_S)
+    assert windows[-1][3] == total_chars
+    return windows
