@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   build-essential python3-venv python3-dev portaudio19-dev libsndfile1
-  libgl1 libegl1 libgl1-mesa-dri libgles2 xvfb xauth
+  libgl1 libegl1 libgl1-mesa-dri libgles2 xvfb xauth xdotool
   espeak-ng sox pulseaudio alsa-utils
   chromium postgresql fonts-noto-cjk
 )

@@ -287,6 +287,15 @@ class BookExhibit(Exhibit3D):
         direction = self._direction_at(x, y)
         return ("turn", direction) if self.can_turn(direction) else None
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """The page arrows by what they do ("page:next" turns forward, "page:previous" back), while they can."""
+        targets = super().test_targets()
+        for button in self.buttons:
+            direction = 1 if (button.key == "right") == (self.side > 0) else -1
+            if self.can_turn(direction):
+                targets["page:next" if direction > 0 else "page:previous"] = button.rect
+        return targets
+
     def on_tap(self, x, y, now) -> None:
         self.begin_turn(self._direction_at(x, y))
 

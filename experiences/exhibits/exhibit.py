@@ -70,6 +70,11 @@ class Exhibit3D(Experience):
         """Counts added to the time-spent statement (e.g. pages read)."""
         return {"items-experienced": len(self.experienced)}
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """Where things are, for the kiosk's read-only test hook (docs/kiosk-shell.md): the on-screen buttons
+        ("button:zoom_in" …); kinds add their hotspots or pages."""
+        return {f"button:{button.key}": button.rect for button in self.buttons}
+
     visit_item, visit_key = "hotspot", "exhibit.visit_hotspots"  # what the goodbye counts, and how it says it
 
     def visit_summary(self) -> str | None:

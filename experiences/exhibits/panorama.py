@@ -127,6 +127,17 @@ class PanoramaExhibit(Exhibit3D):
                 self.buttons = [hud.Button("open", rect, t("exhibit.opens", self.ctx.language))]
         super().draw_overlay(surface)
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """The buttons, and each hotspot marker on screen now ("hotspot:<id>")."""
+        targets = super().test_targets()
+        size = 2 * hud.MARKER_RADIUS
+        width, height = self.stage.size
+        for spot in self.spots:
+            if spot.screen and 0 <= spot.screen[0] < width and 0 <= spot.screen[1] < height:
+                targets[f"hotspot:{spot.id}"] = pygame.Rect(round(spot.screen[0]) - size // 2,
+                                                            round(spot.screen[1]) - size // 2, size, size)
+        return targets
+
     def spot_at(self, x: float, y: float) -> PanoramaSpot | None:
         for spot in self.spots:
             if spot.screen and math.dist(spot.screen, (x, y)) <= hud.MARKER_RADIUS + 8:

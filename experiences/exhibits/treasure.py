@@ -234,6 +234,16 @@ class TreasureExhibit(Exhibit3D):
             hud.draw_panel(surface, self.text, self.local(self.open_hotspot.title), self.local(self.open_hotspot.text), image)
         super().draw_overlay(surface)
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """The buttons, and each hotspot marker the visitor can see now ("hotspot:<id>")."""
+        targets = super().test_targets()
+        size = 2 * hud.MARKER_RADIUS
+        for spot in self.hotspots:
+            if spot.visible and spot.screen:
+                targets[f"hotspot:{spot.id}"] = pygame.Rect(round(spot.screen[0]) - size // 2,
+                                                            round(spot.screen[1]) - size // 2, size, size)
+        return targets
+
     # ---- interaction --------------------------------------------------------------------------------------
     def open(self, spot: Hotspot) -> None:
         self.open_hotspot = spot

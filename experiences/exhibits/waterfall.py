@@ -164,6 +164,20 @@ class WaterfallExhibit(Exhibit3D):
         hits = [p for p in self.placements if (quad := self.screen_quad(p)) and point_in_polygon((x, y), quad)]
         return min(hits, key=lambda p: p.center[1], default=None)
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """The covers wholly on screen now, one per package ("cover:<package id>"): the middle half of each
+        projected card, so a tap there lands on it even after a little more fall."""
+        targets = super().test_targets()
+        width, height = self.stage.size
+        for placement in sorted(getattr(self, "placements", []), key=lambda p: p.center[1]):
+            quad = self.screen_quad(placement)
+            if not quad or not all(0 <= x < width and 0 <= y < height for x, y in quad):
+                continue
+            xs, ys = [x for x, _ in quad], [y for _, y in quad]
+            box = pygame.Rect(round(min(xs)), round(min(ys)), round(max(xs) - min(xs)), round(max(ys) - min(ys)))
+            targets.setdefault(f"cover:{self.package_of(placement).id}", box.inflate(-box.w // 2, -box.h // 2))
+        return targets
+
     def package_of(self, placement: Placement):
         return self.packages[placement.package]
 

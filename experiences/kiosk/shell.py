@@ -21,6 +21,7 @@ from experiences.kiosk.states import (ASK_AGE, ATTRACT, ERROR, IDLE_WARNING, MEN
                                       RunInfo)
 from experiences.package import Package
 from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
+from experiences.kiosk.testhook import TestHook
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
 from experiences.kiosk.window import FrameTimes, use_headless_drivers, use_window_without_gl
 
@@ -84,6 +85,7 @@ class KioskShell:
         self.unavailable: Package | None = None  # a package that could not start: its poster shows on the error screen
         self.frame_seconds = FrameTimes()  # the work of each frame (not the pacing wait), for `play` and benches
         self.ready = False
+        self.test_hook = TestHook.from_env()  # YUEDU_TEST_HOOK: where things are, for acceptance tests; else None
 
     # --- window and screens -------------------------------------------------------------------------------
     def open(self) -> None:
@@ -213,6 +215,8 @@ class KioskShell:
         self.pygame.display.flip()
         self.frames_drawn += 1
         self.frame_seconds.add(time.perf_counter() - started)
+        if self.test_hook is not None:
+            self.test_hook.publish(self)  # after the frame's timing: the hook is not the kiosk's work
         if not self.ready:
             self._first_frame_done()
         self.heartbeat.beat()

@@ -202,6 +202,20 @@ class ChainExperience(Experience):
             elif event.action == "hint":
                 self._hint()
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """Where things are, for the kiosk's read-only test hook (docs/kiosk-shell.md): a card that follows the
+        chain and one that does not (when there is one), the hint button, the ending's buttons."""
+        targets: dict[str, pygame.Rect] = {}
+        if self.state == "child":
+            for card in self.cards:
+                if card.state != "wrong":
+                    name = "card:right" if self.game.is_valid(card.word) else "card:wrong"
+                    targets.setdefault(name, card.rect)
+            targets["hint"] = self.hint_button.rect
+        elif self.state == "end":
+            targets.update({button.key: button.rect for button in self.buttons})
+        return targets
+
     def update(self, dt: float) -> None:
         if self.state == "kiosk" and self.kiosk_in is not None:
             self.kiosk_in -= dt

@@ -237,6 +237,22 @@ class LanternsExperience(Experience):
         elif event.type == "action" and event.action == "select":
             self._press(self.buttons[self.focus])
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """Where things are, for the kiosk's read-only test hook (docs/kiosk-shell.md): the right lantern and one
+        wrong one while aiming, the story card's next button, the summary's buttons."""
+        targets: dict[str, pygame.Rect] = {}
+        if self.state == "aim" and self.arrow is None and not self.solved:
+            for lantern in self.field.placed(self.t):
+                name = "lantern:answer" if lantern.char == self.round.answer else "lantern:wrong"
+                r = lantern.radius
+                targets.setdefault(name, pygame.Rect(round(lantern.x - r), round(lantern.y - r), round(2 * r),
+                                                     round(2 * r)))
+        elif self.state == "story":
+            targets["next"] = self.next_button.rect
+        elif self.state == "summary":
+            targets.update({button.key: button.rect for button in self.buttons})
+        return targets
+
     # --- time -----------------------------------------------------------------------------------------------
     def update(self, dt: float) -> None:
         if self.state not in ("aim", "story"):

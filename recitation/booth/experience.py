@@ -347,6 +347,18 @@ class RecitationBooth(Experience):
                 self.output.write(self.mixer.produce(missing))
         self.busy = self.flow.busy
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """Where things are, for the kiosk's read-only test hook (docs/kiosk-shell.md): every enabled button by
+        its key ("read_along", "back", "record" …) and the picker's poem cards ("poem:3"), in window pixels."""
+        sx, sy = self.ctx.size[0] / layout.DESIGN_SIZE[0], self.ctx.size[1] / layout.DESIGN_SIZE[1]
+
+        def window(rect: pygame.Rect) -> pygame.Rect:
+            return pygame.Rect(round(rect.x * sx), round(rect.y * sy), round(rect.w * sx), round(rect.h * sy))
+
+        targets = {f"poem:{index}": window(rect) for rect, index in self.picker_cards()}
+        targets.update({button.key: window(button.rect) for button in self.buttons() if button.enabled})
+        return targets
+
     # --- layout and drawing ---------------------------------------------------------------------------------
     def text(self):
         if self._text is None:

@@ -1,5 +1,7 @@
 """A monkey at the kiosk: the whole shell with every bundled package, thousands of random taps, drags and keys
-(the age question, menus, every experience, idle resets) — no experience may fail and every one gets played."""
+(the age question, menus, every experience, idle resets) — no experience may fail and every one gets played.
+Headless (SDL dummy, posted events); its short pass in a real X11 window with real X input is
+tests/acceptance/test_real_monkey.py."""
 from __future__ import annotations
 
 import logging

@@ -142,3 +142,20 @@ def test_a_motion_sensor_pointer_spans_both_eyes(run_context, surface):
         assert exp.yaw == pytest.approx(0.0)  # the middle of the right eye: straight ahead
     finally:
         exp.stop("quit")
+
+
+def test_the_test_hooks_answer_target_aims_a_touch_at_the_right_lantern(run_context, surface):
+    """`test_targets()["lantern:answer"]` is where a touch in the left eye shoots the right character."""
+    package, ctx, _, _ = run_context("org.yuedu.idioms.children", age_band="6-8", seed=8, vr=True)
+    exp = create_experience(package, ctx)
+    assert type(exp).__name__ == "LanternsVRExperience"
+    exp.start()
+    try:
+        run(exp, surface, 0.5)
+        rect = exp.test_targets()["lantern:answer"]
+        exp.handle(InputEvent("pointer_down", *rect.center, source="mouse"))
+        run(exp, surface, 2.0)
+        assert exp.game.solved and exp.state == "story"
+        assert exp.test_targets() == {"next": pygame.Rect(0, 0, *exp.size)}
+    finally:
+        exp.stop("quit")

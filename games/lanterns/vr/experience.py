@@ -161,6 +161,24 @@ class LanternsVRExperience(Experience):
             self.courtyard.remove(set(self.game.round.chars()))
             self.message = t("lanterns.hint_fewer", self.lang)
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """Where things are, for the kiosk's read-only test hook (docs/kiosk-shell.md): the spot of the left eye's
+        half where a touch aims at (and shoots) the right lantern, while aiming; the whole window on the story
+        card and the summary, where any touch goes on."""
+        if self.state in ("story", "summary"):
+            return {"next": pygame.Rect(0, 0, *self.size)}
+        if self.state != "aim" or self.arrow is not None or self.game.solved:
+            return {}
+        answer = self.courtyard.find(self.t, self.game.round.answer)
+        if answer is None:
+            return {}
+        yaw, pitch = pose_towards((answer.x, answer.y, answer.z), self.origin)
+        span, height = self.size[0] / 2, self.size[1]
+        x, y = (yaw / 90 + 0.5) * span, (0.5 - (pitch - 8) / 60) * height  # the inverse of handle()'s touch aim
+        if not (0 <= x < span and 0 <= y < height):
+            return {}
+        return {"lantern:answer": pygame.Rect(round(x) - 4, round(y) - 4, 8, 8)}
+
     # --- time -----------------------------------------------------------------------------------------------
     def update(self, dt: float) -> None:
         if self.state in ("loading", "stopped"):
