@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.acceptance.xkiosk import XServer, missing_tools
+from tests.xvfb import Xvfb, require_tools
 
 
 @pytest.fixture(scope="session")
 def xserver():
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"acceptance tests need {', '.join(missing)} (scripts/setup.sh installs them)")
-    server = XServer().start()
+    require_tools("Xvfb", "xdotool")
+    server = Xvfb().start()
     yield server
     server.stop()
 

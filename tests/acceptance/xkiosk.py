@@ -26,49 +26,6 @@ MIN_COLOURS = 16  # "a picture": a blank, flat or half-drawn screen has fewer
 HANG_SECONDS = 10.0  # as experiences/kiosk/supervisor.py: a loop this long without a frame is hung
 
 
-def missing_tools() -> list[str]:
-    return [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
-
-
-class XServer:
-    """Xvfb on a display number it picks itself (-displayfd), so parallel runs never collide."""
-
-    def __init__(self, size: tuple[int, int] = SIZE):
-        self.size = size
-        self.process: subprocess.Popen | None = None
-        self.display = ""
-
-    def start(self, timeout: float = 15.0) -> "XServer":
-        read, write = os.pipe()
-        self.process = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{self.size[0]}x{self.size[1]}x24", "-nolisten",
-             "tcp", "-noreset"], pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(write)
-        deadline = time.monotonic() + timeout
-        number = b""
-        with os.fdopen(read, "rb") as pipe:
-            while not number.endswith(b"\n") and time.monotonic() < deadline:
-                chunk = pipe.read(1)
-                if not chunk:
-                    break
-                number += chunk
-        if not number.strip():
-            self.stop()
-            raise RuntimeError("Xvfb did not start (no display number)")
-        self.display = f":{int(number)}"
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-
 class HookTimeout(AssertionError):
     pass
 
