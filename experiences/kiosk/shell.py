@@ -6,7 +6,6 @@ heartbeat and systemd notification. Headless: SDL dummy drivers, a fixed time st
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 import time
@@ -23,13 +22,9 @@ from experiences.package import Package
 from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
 from experiences.kiosk.testhook import TestHook
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
-from experiences.kiosk.window import FrameTimes, use_headless_drivers, use_window_without_gl
+from experiences.kiosk.window import DisplayUnavailable, FrameTimes, open_window  # noqa: F401 (re-exported)
 
 log = logging.getLogger("yuedu.kiosk")
-
-
-class DisplayUnavailable(RuntimeError):
-    """SDL could not open a window (no X/Wayland reachable, no KMS device)."""
 
 
 class KioskShell:
@@ -89,9 +84,6 @@ class KioskShell:
 
     # --- window and screens -------------------------------------------------------------------------------
     def open(self) -> None:
-        if self.headless:
-            use_headless_drivers()
-        use_window_without_gl()  # before display init: the 3D engine and the glow own the process's GL
         import pygame
 
         from experiences.kiosk.ageband_screen import AgeBandScreen
@@ -102,27 +94,8 @@ class KioskShell:
         from experiences.kiosk.menu import MenuScreen
         from experiences.text import shared_text
 
-        try:
-            pygame.display.init()
-            driver = self.video_driver = pygame.display.get_driver()
-            if not self.headless and driver in ("dummy", "offscreen") and os.environ.get("SDL_VIDEODRIVER") != driver:
-                # SDL fell back to an invisible driver: a kiosk nobody can see is no kiosk
-                pygame.display.quit()
-                raise DisplayUnavailable(f"SDL found no display and fell back to the {driver} driver")
-            if self.fullscreen:
-                self.surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-            else:
-                self.surface = pygame.display.set_mode(self.size)
-        except pygame.error as exc:
-            raise DisplayUnavailable(str(exc)) from exc
-        if self.video_driver == "kmsdrm":
-            log.warning("SDL's kmsdrm driver gives the window a GL renderer of its own; 3D exhibits are tested "
-                        "in an X session (docs/kiosk-shell.md, \"One window, no GL of its own\")")
-        pygame.joystick.init()
-        if self.fullscreen:
-            pygame.mouse.set_visible(False)  # touch screens: no arrow left where the last finger was
+        self.surface, self.video_driver = open_window(self.size, self.fullscreen, self.headless)
         self.size = self.surface.get_size()
-        pygame.display.set_caption("悦读 Yuedu")
         self.pygame = pygame
         self.text = shared_text()
         self.covers = CoverCache(self.text)

@@ -13,6 +13,10 @@ import os
 
 log = logging.getLogger("yuedu.kiosk.window")
 
+
+class DisplayUnavailable(RuntimeError):
+    """SDL could not open a window (no X/Wayland reachable, no KMS device)."""
+
 # SDL reads hints from the environment when no code set them; SDL2 decides the framebuffer in SDL_VideoInit.
 NO_GL_FRAMEBUFFER = {"SDL_FRAMEBUFFER_ACCELERATION": "0"}
 
@@ -37,6 +41,35 @@ def use_headless_drivers() -> None:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
     if os.environ.get("SDL_AUDIODRIVER") not in ("dummy", "disk"):
         os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+
+def open_window(size: tuple[int, int], fullscreen: bool, headless: bool):
+    """The kiosk's one window (a software surface, see above) -> (surface, SDL video driver name).
+
+    Raises DisplayUnavailable when SDL cannot open one, or silently fell back to an invisible driver."""
+    if headless:
+        use_headless_drivers()
+    use_window_without_gl()  # before display init: the 3D engine and the glow own the process's GL
+    import pygame
+
+    try:
+        pygame.display.init()
+        driver = pygame.display.get_driver()
+        if not headless and driver in ("dummy", "offscreen") and os.environ.get("SDL_VIDEODRIVER") != driver:
+            # SDL fell back to an invisible driver: a kiosk nobody can see is no kiosk
+            pygame.display.quit()
+            raise DisplayUnavailable(f"SDL found no display and fell back to the {driver} driver")
+        surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN) if fullscreen else pygame.display.set_mode(size)
+    except pygame.error as exc:
+        raise DisplayUnavailable(str(exc)) from exc
+    if driver == "kmsdrm":
+        log.warning("SDL's kmsdrm driver gives the window a GL renderer of its own; 3D exhibits are tested "
+                    "in an X session (docs/kiosk-shell.md, \"One window, no GL of its own\")")
+    pygame.joystick.init()
+    if fullscreen:
+        pygame.mouse.set_visible(False)  # touch screens: no arrow left where the last finger was
+    pygame.display.set_caption("悦读 Yuedu")
+    return surface, driver
 
 
 class FrameTimes:
