@@ -87,7 +87,8 @@ class RunContext:
 # The shell's home button (返回) sits in the bottom-left corner of every run, within reach of a child or a
 # wheelchair user also on a portrait screen; its size scales with the window (132×152 px at 1080p).
 HOME_WIDTH, HOME_HEIGHT, HOME_MARGIN = 132, 152, 20  # px at 1080p (the window's shorter side)
-HOME_VR_TOP = 0.56  # in VR: each eye's left edge, its top at this fraction of the height (inside the lens)
+HOME_VR_TOP = 0.68  # in VR: each eye's left edge, its top at this fraction of the height (inside the lens, below
+# the lanterns and the story card, above the floor's edge of the lens)
 HOME_VR_INSET = 0.07  # ...and this fraction of an eye's width in from the eye's left edge
 
 
