@@ -2,7 +2,8 @@
 them never reading what they are sent, beside the same server with no wall connection, in the same run.
 
 Run: .venv/bin/python bench/wall_streams.py [--screens 50] [--stuck 10] [--poll 5] [--statements 60000] [--rounds 2]
-One `launcher.py serve` (4 worker threads, SQLite) on 127.0.0.1; runs alternate without / with screens. The open
+[--warmup 1]. One `launcher.py serve` (4 worker threads, SQLite) on 127.0.0.1; after a warm-up pair that is not
+counted, runs alternate without / with screens (ABBA: the order flips each pair, as the database grows). The open
 screens ask for their panels every --poll seconds as the wall page does (5 s); the stuck ones keep asking for full
 panels and never read, so their socket buffers fill. Prints /healthz p50/p99/max (asked every 20 ms during ingest)
 and statements/s per run, and the ratios; target: p99 <= 100 ms and ingest within 10 % with screens open.
@@ -151,25 +152,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--statements", type=int, default=60_000, help="statements per run, batches of --batch")
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=2, help="pairs of runs (without, with screens)")
+    parser.add_argument("--warmup", type=int, default=1, help="pairs run first and not counted (the database's first "
+                        "statements, the first panels and screens' connections are slower than the steady state)")
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="yuedu-wall-streams-"))
     env = dict(os.environ, YUEDU_DATA_DIR=str(folder / "data"), YUEDU_WALL_TOKEN=TOKEN)
     db_url = f"sqlite:///{folder / 'lrs.sqlite3'}"
     headers = add_credential(db_url, env)
-    statements = kiosk_statements(args.statements * 2 * args.rounds)
+    statements = kiosk_statements(args.statements * 2 * (args.warmup + args.rounds))
     chunks = [statements[i:i + args.statements] for i in range(0, len(statements), args.statements)]
     process, port = start_server(db_url, env, "FULL")
     runs: dict[str, list[dict]] = {"without screens": [], "with screens": []}
     try:
         for n, chunk in enumerate(chunks):
             bodies = [json.dumps(chunk[i:i + args.batch]).encode() for i in range(0, len(chunk), args.batch)]
-            with_screens = n % 2 == 1
+            # within a pair the order alternates (without first, then with first, ...): the database grows run by
+            # run, and a fixed order would charge that growth to one side
+            pair = n // 2
+            with_screens = (n % 2 == 1) != (pair % 2 == 1)
             screens = (args.screens - args.stuck, args.stuck, args.poll) if with_screens else None
             run = one_run(port, headers, bodies, process.pid, screens)
             name = "with screens" if with_screens else "without screens"
-            runs[name].append(run)
-            print(describe(name, run), flush=True)
+            counted = pair >= args.warmup
+            if counted:
+                runs[name].append(run)
+            print(describe(name if counted else f"warm-up, {name}", run), flush=True)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
