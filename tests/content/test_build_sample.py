@@ -16,6 +16,7 @@ import pytest
 from experiences.kinds import KindRegistry
 from experiences.package import open_package
 from tests.rawdata import REPO, SAMPLE_FILES, full_shared_data, sample_records, write_sample
+from tests.recording import RecordingReport
 
 PACKAGES = ("idioms-xinhua", "idioms-children", "idiom-chain", "poems-recital")
 SHARED_DATA = full_shared_data()  # ../shared/data, or None
@@ -40,20 +41,6 @@ def shared(tmp_path_factory) -> Path:
 def built(shared, tmp_path_factory) -> Path:
     """The packages (and assets/) built from the sample by the real script, in a temporary folder."""
     return build(shared, tmp_path_factory.mktemp("built"))
-
-
-class RecordingReport:
-    """The validator's report: keeps every error and warning."""
-
-    def __init__(self):
-        self.errors: list[tuple] = []
-        self.warnings: list[tuple] = []
-
-    def error(self, file, field, code, **params):
-        self.errors.append((file, field, code, params))
-
-    def warning(self, file, field, code, **params):
-        self.warnings.append((file, field, code, params))
 
 
 def load(root: Path, name: str, file: str):

@@ -10,23 +10,7 @@ from PIL import Image
 
 from experiences.exhibits import geometry, glb
 from experiences.package import open_package
-
-
-class RecordingReport:
-    """The validator's report, reduced to what the checks call: it records every problem."""
-
-    def __init__(self):
-        self.errors: list[tuple[str, str, str, dict]] = []
-        self.warnings: list[tuple[str, str, str, dict]] = []
-
-    def error(self, file, field, code, **params):
-        self.errors.append((file, field, code, params))
-
-    def warning(self, file, field, code, **params):
-        self.warnings.append((file, field, code, params))
-
-    def codes(self) -> list[str]:
-        return [code for _, _, code, _ in self.errors]
+from tests.recording import RecordingReport  # noqa: F401 (the exhibit tests import it from here)
 
 
 def box_glb(scale: float = 1.0, color=(0.7, 0.5, 0.2, 1.0)) -> bytes:

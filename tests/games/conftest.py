@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from experiences.package import open_package
+from tests.recording import RecordingReport
 
 BUNDLED = Path(__file__).resolve().parents[2] / "content"
 # Raw chinese-xinhua records, as upstream has them (their wrong pinyin not yet corrected): the test sample of
@@ -97,23 +98,6 @@ def make_chain_package(tmp_path):
                              {"preferred.json": words})
         return open_package(root)
     return make
-
-
-class RecordingReport:
-    """A stand-in for the validator's report: keeps every call."""
-
-    def __init__(self):
-        self.errors: list[tuple] = []
-        self.warnings: list[tuple] = []
-
-    def error(self, file, field, code, **params):
-        self.errors.append((file, field, code, params))
-
-    def warning(self, file, field, code, **params):
-        self.warnings.append((file, field, code, params))
-
-    def codes(self, level: str = "errors") -> list[str]:
-        return [entry[2] for entry in getattr(self, level)]
 
 
 @pytest.fixture
