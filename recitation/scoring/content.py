@@ -36,6 +36,11 @@ FOUND_P = 0.005  # a character "clearly found": reported as found_share, and the
 OTHER_Q = 0.005
 READ_Q = 0.012
 OTHER_CAP = 50  # the overall score of a take judged "another text" is at most this
+# A take whose speech has fewer syllables than this share of the text's characters is no reading of it, whatever
+# the recogniser says: under noise it can give a few characters of the expected text a middling probability (a
+# breath of speech in 8 s of pink noise: upper quartile 0.0031–0.0042 in six runs, once above OTHER_Q in a full
+# test run). A child who reads one line of a quatrain (5 of 20) is above it.
+MIN_SPEECH_SHARE = 0.2
 LINE_FOUND_MIN = 0.34  # in a take of this text, a line with fewer of its characters heard counts as skipped
 # Age bands: multipliers on the per-character thresholds (lower = gentler marks) and on the take's thresholds
 # (lower = fewer takes judged "another text").
@@ -102,8 +107,10 @@ def verdict_of(upper_quartile: float, age_band: str | None = None) -> str:
 
 
 def judge(chars: str, line_of: list[int], probabilities: list[float],
-          times: list[tuple[float, float]] | None = None, age_band: str | None = None) -> ContentJudgement:
-    """Judge every character of `chars` (the text's spoken characters, `line_of` their line indices)."""
+          times: list[tuple[float, float]] | None = None, age_band: str | None = None,
+          syllables_heard: int | None = None) -> ContentJudgement:
+    """Judge every character of `chars` (the text's spoken characters, `line_of` their line indices);
+    `syllables_heard`: how many syllables the acoustic segmenter found in the take (None: not known)."""
     if not chars:
         return ContentJudgement(accuracy=0.0, verdict=OTHER, age_band=age_band)
     marks = []
@@ -113,6 +120,8 @@ def judge(chars: str, line_of: list[int], probabilities: list[float],
     found = sum(p >= FOUND_P for p in probabilities) / len(marks)
     upper_quartile = float(np.quantile(probabilities, 0.75))
     verdict = verdict_of(upper_quartile, age_band)
+    if syllables_heard is not None and syllables_heard < MIN_SPEECH_SHARE * len(chars):
+        verdict = OTHER  # too little speech to be a reading of this text (noise, silence, a cough)
     if verdict == OTHER:  # another text: only what is clearly there counts as said, nothing as "unclear"
         for m in marks:
             m.mark = GOOD if m.probability >= FOUND_P else MISSED

@@ -127,7 +127,7 @@ def _check_content(checker: Checker, samples: np.ndarray, sr: int, expected: Exp
     windows = content.plan_windows([(fact.start, fact.end) for fact in lines], duration, speech=speech)
     evidence = checker.check(samples, sr, expected.spaced_lines(), windows)
     return content.judge(expected.chars, expected.line_of(), [e.probability for e in evidence],
-                         [(e.start, e.end) for e in evidence], age_band)
+                         [(e.start, e.end) for e in evidence], age_band, syllables_heard=len(seg.syllables))
 
 
 def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement) -> None:

@@ -236,6 +236,15 @@ def test_marks_and_verdicts_follow_the_thresholds():
     assert content.mark_of(content.GOOD_P * 0.6, "6-8") == content.GOOD
 
 
+def test_too_little_speech_is_no_reading_of_the_text():
+    probs = [0.006] * 6 + [0.002] * 14  # middling probabilities, as the recogniser gives some noise
+    assert content.judge("床前明月光疑是地上霜举头望明月低头思故乡", [0] * 20, probs).verdict == content.UNSURE
+    judged = content.judge("床前明月光疑是地上霜举头望明月低头思故乡", [0] * 20, probs, syllables_heard=1)
+    assert judged.verdict == content.OTHER and judged.accuracy == 30  # only the clearly found characters count
+    one_line = content.judge("床前明月光疑是地上霜举头望明月低头思故乡", [0] * 20, probs, syllables_heard=5)
+    assert one_line.verdict == content.UNSURE  # a child who read one line of four is not told "another text"
+
+
 def test_only_another_text_is_capped():
     judged = content.judge("春晓", [0, 0], [0.0, 0.0])
     assert judged.verdict == content.OTHER and content.cap_overall(93, judged) == content.OTHER_CAP
