@@ -62,3 +62,11 @@ def test_the_table_covers_every_context_and_the_shared_readme_heteronyms():
 @pytest.mark.parametrize("case", CASES, ids=[f'{c["context"]}-{c["text"]}' for c in CASES])
 def test_pinyin_as_drawn(case, drawn):
     assert drawn(case["context"], case["text"]) == case["pinyin"], case["where"]
+
+
+def test_a_han_character_without_a_syllable_is_drawn_under_an_empty_cell():
+    from experiences.text import shared_text
+    text = shared_text()
+    line = text.render_with_pinyin("这儿", 40)
+    assert line.get_width() >= text.render_with_pinyin("这", 40).get_width() + text.size("儿", 40)[0]
+
