@@ -184,7 +184,9 @@ class TextRenderer:
         for chars, syllable in segments:
             body = self.render(chars, size, color)
             ruby = self.render(syllable, ruby_size, ruby_color) if syllable else None
-            width = max(body.get_width(), ruby.get_width()) + gap if is_han(chars) else body.get_width()
+            # A Han character may have no syllable of its own: the 儿 of 这儿 (zhèr sits over 这).
+            ruby_width = ruby.get_width() if ruby else 0
+            width = max(body.get_width(), ruby_width) + gap if is_han(chars) else body.get_width()
             pieces.append((body, ruby, width))
         ruby_height = self.pinyin_row_height(size, ruby_size)
         line = pygame.Surface((sum(w for _, _, w in pieces), ruby_height + max(b.get_height() for b, _, _ in pieces)),

@@ -49,6 +49,14 @@ def citation_tone(char: str, syllable: str) -> str:
 PINYIN_LOOKALIKES = str.maketrans({"ɡ": "g", "\u3000": " "})
 
 
+# Upstream dictionary readings known wrong, fixed by word (the children's subset is reviewed already); the cases
+# are in tests/data/pinyin_cases.toml. 裳 is cháng (a skirt) in classical Chinese; shang only in 衣裳.
+IDIOM_PINYIN = {
+    "水佩风裳": "shuǐ pèi fēng cháng",
+    "颠衣到裳": "diān yī dào cháng",
+}
+
+
 def normalise_idiom_pinyin(word: str, pinyin: str) -> str:
     """Plain g and spaces; the 一/不 convention when the syllables line up with the characters (else left alone)."""
     pinyin = pinyin.translate(PINYIN_LOOKALIKES)
@@ -64,7 +72,7 @@ def dictionary_records(upstream: list[dict], corrected_pinyin: dict[str, str]) -
     records = []
     for entry in upstream:
         word = entry["word"]
-        record = {"word": word, "pinyin": corrected_pinyin.get(word, entry["pinyin"])}
+        record = {"word": word, "pinyin": IDIOM_PINYIN.get(word, corrected_pinyin.get(word, entry["pinyin"]))}
         for field in TEXT_FIELDS:
             record[field] = expand_tilde(entry[field], word, field)
         record["pinyin"] = normalise_idiom_pinyin(word, record["pinyin"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
+from experiences.pinyin import citation_reading, heteronyms
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0304", "\u030c"}  # grave, acute, macron, caron (keep ü's diaeresis)
 
@@ -20,8 +20,11 @@ def toneless(syllable: str) -> str:
 
 @lru_cache(maxsize=8192)
 def readings(char: str) -> tuple[str, ...]:
-    """All pinyin readings of a character with tone marks (pypinyin, heteronyms included)."""
-    return tuple(pinyin(char, style=Style.TONE, heteronym=True, errors="ignore")[0]) if char else ()
+    """All pinyin readings of a character with tone marks (pypinyin, heteronyms included), its reading standing
+    alone first: a lantern's or a card's lone character never shows the neutral tone (子 zǐ, not zi)."""
+    found = heteronyms(char)
+    first = citation_reading(char) if found else ""
+    return ((first,) + tuple(r for r in found if r != first)) if first else found
 
 
 def near_sounds(sound: str) -> set[str]:

@@ -11,6 +11,7 @@ from datetime import date
 import pygame
 
 from experiences.i18n import t
+from experiences.pinyin import pinyin_for
 from experiences.runtime import Experience, InputEvent
 from games.idioms.dictionary import dictionary_for, idioms_from_package
 from games.idioms.glyphs import default_glyphs
@@ -175,7 +176,7 @@ class LanternsExperience(Experience):
                 rect = pygame.Rect(0, 0, 250, 76)
                 rect.center = (width / 2 + (col - (cols - 1) / 2) * 270, 250 + row * 90)
                 label = nickname_text(nick, self.lang)
-                ruby = tuple(readings(c)[0] if readings(c) else "" for c in label) if self.lang == "zh-CN" else ()
+                ruby = tuple(pinyin_for(label)) if self.lang == "zh-CN" else ()  # read as a word: 小燕子 zi
                 self.buttons.append(Button("nick:" + nick, label, rect, ruby=ruby))
         for key, icon, x in (("again", "again", width / 2 - 180), ("done", "done", width / 2 + 180)):
             label = t(f"lanterns.{'play_again' if key == 'again' else 'done'}", self.lang)

@@ -189,15 +189,22 @@ def test_known_readings_fix_quoted_characters_only():
     fixed = pinyin_for(text, {"“了”": ("", "liǎo", "")})
     assert plain[3] == fixed[3] == "le"  # the particle
     quoted = text.index("“了”") + 1
-    assert plain[quoted] == "le" and fixed[quoted] == "liǎo"
+    assert fixed[quoted] == "liǎo"
+    assert [a for i, a in enumerate(fixed) if i != quoted] == [a for i, a in enumerate(plain) if i != quoted]
+    # A lone quoted character already takes its citation reading (着 zhāo); the caller's reading wins (着手 zhuó).
+    text = "轮到你了：选一个以“着”开头的成语"
+    plain = pinyin_for(text)
+    fixed = pinyin_for(text, {"“着”": ("", "zhuó", "")})
+    quoted = text.index("“着”") + 1
+    assert plain[quoted] == "zhāo" and fixed[quoted] == "zhuó"
     assert [a for i, a in enumerate(fixed) if i != quoted] == [a for i, a in enumerate(plain) if i != quoted]
     whole = pinyin_for("“为所欲为”不是", {"为所欲为": ("wéi", "suǒ", "yù", "wéi")})
     assert whole[1:5] == ["wéi", "suǒ", "yù", "wéi"] and whole[0] == "" and whole[-1] == "shì"
 
 
 def test_readings_change_the_drawn_line_and_its_cache_entry(text):
-    line = "以“了”开头"
+    line = "以“着”开头"
     plain = text.render_with_pinyin(line, 30)
-    fixed = text.render_with_pinyin(line, 30, readings={"“了”": ("", "liǎo", "")})
+    fixed = text.render_with_pinyin(line, 30, readings={"“着”": ("", "zhuó", "")})
     assert fixed is not plain and fixed.get_width() >= plain.get_width()
-    assert text.render_with_pinyin(line, 30, readings={"“了”": ("", "liǎo", "")}) is fixed
+    assert text.render_with_pinyin(line, 30, readings={"“着”": ("", "zhuó", "")}) is fixed

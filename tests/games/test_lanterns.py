@@ -109,7 +109,9 @@ def test_a_scripted_game_reports_every_answer(run_context, surface):
     assert scored["extensions"][extension_iri("correct")] == 2 and scored["extensions"][extension_iri("total")] == 3
     assert all(s["context"]["registration"] == ctx.reporter.session.session_id for s in sink.statements)
 
-    # The top list: pick a nickname, see the list, finish.
+    # The top list: pick a nickname, see the list, finish. A nickname's pinyin is read as a word (小燕子 zi).
+    swallow = next(b for b in exp.buttons if b.label == "小燕子")
+    assert swallow.ruby == ("xiǎo", "yàn", "zi")
     nick = next(b for b in exp.buttons if b.key == "nick:" + nickname_ids()[2])
     exp.handle(InputEvent("pointer_down", *nick.rect.center))
     assert exp.my_place == 1 and exp.top[0].score == exp.summary.score
