@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,3 +55,14 @@ def write_sample(shared: Path) -> Path:
         (data / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(REPO / copy, data / name)
     return shared
+
+
+def build_content(shared: Path, root: Path) -> Path:
+    """Run the real scripts/build_content.py on raw data `shared` into root/content and root/assets; returns root."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_content.py"), "--shared", str(shared),
+         "--out", str(root / "content"), "--assets", str(root / "assets")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, f"build_content.py failed:\n{result.stdout}\n{result.stderr}"
+    return root

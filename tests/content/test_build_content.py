@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from experiences.package import AGE_BANDS, open_package
-from tests.rawdata import full_shared_data
+from tests.rawdata import build_content, full_shared_data
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = {
@@ -37,14 +37,7 @@ def rebuilt(tmp_path_factory) -> Path:
     """A fresh build of every package (and assets/) from the full raw data into a temporary folder, by the real
     script."""
     shared = SHARED_DATA.parent
-    root = tmp_path_factory.mktemp("rebuilt")
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_content.py"), "--shared", str(shared),
-         "--out", str(root / "content"), "--assets", str(root / "assets")],
-        capture_output=True, text=True, timeout=120,
-    )
-    assert result.returncode == 0, f"build_content.py failed:\n{result.stdout}\n{result.stderr}"
-    return root
+    return build_content(shared, tmp_path_factory.mktemp("rebuilt"))
 
 
 def load(name: str, file: str):

@@ -6,8 +6,6 @@ Needs no ../shared; only the check that the sample still matches the full raw da
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -15,21 +13,11 @@ import pytest
 
 from experiences.kinds import KindRegistry
 from experiences.package import open_package
-from tests.rawdata import REPO, SAMPLE_FILES, full_shared_data, sample_records, write_sample
+from tests.rawdata import REPO, SAMPLE_FILES, build_content, full_shared_data, sample_records, write_sample
 from tests.recording import RecordingReport
 
 PACKAGES = ("idioms-xinhua", "idioms-children", "idiom-chain", "poems-recital")
 SHARED_DATA = full_shared_data()  # ../shared/data, or None
-
-
-def build(shared: Path, root: Path) -> Path:
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_content.py"), "--shared", str(shared),
-         "--out", str(root / "content"), "--assets", str(root / "assets")],
-        capture_output=True, text=True, timeout=120,
-    )
-    assert result.returncode == 0, f"build_content.py failed:\n{result.stdout}\n{result.stderr}"
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +28,7 @@ def shared(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def built(shared, tmp_path_factory) -> Path:
     """The packages (and assets/) built from the sample by the real script, in a temporary folder."""
-    return build(shared, tmp_path_factory.mktemp("built"))
+    return build_content(shared, tmp_path_factory.mktemp("built"))
 
 
 def load(root: Path, name: str, file: str):
@@ -158,7 +146,7 @@ def test_sample_build_fixes_the_automatic_poem_pinyin(built):
 
 
 def test_sample_build_is_reproducible(shared, built, tmp_path):
-    again = build(shared, tmp_path)
+    again = build_content(shared, tmp_path)
     for folder in [f"content/{name}" for name in PACKAGES] + ["assets/fonts"]:
         first = {p.relative_to(built / folder): p.read_bytes() for p in sorted((built / folder).rglob("*"))}
         second = {p.relative_to(again / folder): p.read_bytes() for p in sorted((again / folder).rglob("*"))}
