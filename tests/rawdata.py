@@ -66,3 +66,17 @@ def build_content(shared: Path, root: Path) -> Path:
     )
     assert result.returncode == 0, f"build_content.py failed:\n{result.stdout}\n{result.stderr}"
     return root
+
+
+def reviewed_pinyin_changes(reviewed: list[dict], poems: dict[str, dict]) -> list[tuple[str, str, str]]:
+    """Check built poems against the reviewed primary-school records: same grade and text, the same pinyin but for
+    一/不 (citation tones); returns each (char, reviewed, built) that differs."""
+    changed = []
+    for source in reviewed:
+        poem = poems[source["id"]]
+        assert (poem["grade"], poem["paragraphs"]) == (source["grade"], source["paragraphs"])
+        for line, old, new in zip(poem["paragraphs"], source["pinyin"], poem["pinyin"]):
+            for char, a, b in zip(line, old, new):
+                assert a == b or char in "一不", (poem["id"], line, char, a, b)
+                changed += [(char, a, b)] if a != b else []
+    return changed
