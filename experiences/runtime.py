@@ -146,6 +146,14 @@ class Experience:
     def stop(self, reason: str) -> None:
         pass
 
+    def shot_states(self):
+        """Drive this started experience through each of its screen states in turn, for `launcher.py shots`
+        (the contact sheet) and the screen tests (experiences.screencheck). A generator: bring a state on
+        screen (through `handle`/`update` where you can, as a visitor would), then `yield "name"` (short ASCII:
+        "question", "hit", "card", "end"); the caller draws a frame, records what was drawn and checks it, then
+        resumes you. The default shows the first screen only."""
+        yield "start"
+
     def visit_summary(self) -> str | None:
         """What the visitor did in this run so far, as one short sentence in `ctx.language` without a full
         stop (「你答对了 3 个成语」), for the goodbye the shell shows when they leave with its home button.

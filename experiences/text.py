@@ -16,6 +16,7 @@ from experiences import freetype_guard  # noqa: E402,F401  (pygame's FreeType mu
 import pygame  # noqa: E402
 import pygame.freetype  # noqa: E402
 
+from experiences import drawlog  # noqa: E402
 from experiences.pinyin import has_han, is_han, pinyin_for  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -120,20 +121,26 @@ class TextRenderer:
     def draw(self, surface: pygame.Surface, text: str, pos: tuple[float, float], size: int,
              color: Color = (255, 255, 255), anchor: str = "topleft", alpha: int | None = None,
              pinyin: bool = False, ruby_color: Color | None = None, ruby_size: int | None = None,
-             readings: Mapping[str, Sequence[str]] | None = None) -> pygame.Rect:
+             readings: Mapping[str, Sequence[str]] | None = None, role: str = "text",
+             _note: bool = True) -> pygame.Rect:
         """Blit one line with `pos` at the given anchor of its box (e.g. "center", "midtop"), optionally
         faded (`alpha` 0..255). Rendered surfaces are shared: fade through here, never by mutating them.
 
         `pinyin=True` puts each Han character's pinyin above it (the box grows by the pinyin row; the anchor
         is of the whole box); a line without Han characters is drawn exactly as without it. `readings` fixes
-        the syllable of given characters (see experiences.pinyin.pinyin_for)."""
+        the syllable of given characters (see experiences.pinyin.pinyin_for). `role` says what the text is
+        for the screen checks (experiences.drawlog: "prompt", "text", "pinyin", "code", "staff", "deco")."""
         if anchor not in _ANCHORS:
             raise ValueError(f"anchor must be one of {_ANCHORS}")
+        ruby = None
         if pinyin and has_han(text):
             rendered = self.render_with_pinyin(text, size, color, ruby_color, ruby_size, readings)
+            ruby = int(ruby_size or self.ruby_size(size))
         else:
             rendered = self.render(text, size, color)
         rect = rendered.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
+        if _note:
+            note_drawn(surface, text, size, rect, role, ruby)
         if alpha is None or alpha >= 255:
             surface.blit(rendered, rect)
         else:
@@ -225,7 +232,7 @@ class TextRenderer:
     def draw_paragraph(self, surface: pygame.Surface, text: str, rect: pygame.Rect, size: int,
                        color: Color = (255, 255, 255), align: str = "center", line_gap: float = 0.35,
                        pinyin: bool = False, ruby_color: Color | None = None,
-                       readings: Mapping[str, Sequence[str]] | None = None) -> int:
+                       readings: Mapping[str, Sequence[str]] | None = None, role: str = "text") -> int:
         """Wrapped text inside `rect` (top-aligned), with pinyin rows when `pinyin`; returns the height used."""
         y = rect.top
         for line in self.wrap(text, size, rect.width, pinyin, readings):
@@ -240,6 +247,8 @@ class TextRenderer:
             else:
                 x = rect.left
             surface.blit(rendered, (x, y))
+            note_drawn(surface, line, size, pygame.Rect((x, y), rendered.get_size()), role,
+                       self.ruby_size(size) if pinyin and has_han(line) else None)
             y += int(rendered.get_height() + size * line_gap)
         return y - rect.top
 
@@ -268,7 +277,7 @@ class TextRenderer:
     def draw_ruby(self, surface: pygame.Surface, chars: Sequence[str], pinyin: Sequence[str],
                   pos: tuple[float, float], size: int, color: Color = (255, 255, 255),
                   ruby_color: Color | None = None, ruby_size: int | None = None,
-                  anchor: str = "topleft", uniform: bool = True) -> pygame.Rect:
+                  anchor: str = "topleft", uniform: bool = True, role: str = "text") -> pygame.Rect:
         """Characters with their pinyin centred above each one.
 
         `chars` is a string or a list of characters; `pinyin` has one syllable per character ("" under
@@ -286,12 +295,25 @@ class TextRenderer:
             centre = box.left + x + width / 2
             syllable = pinyin[i] if i < len(pinyin) else ""
             if syllable:
-                self.draw(surface, syllable, (centre, box.top), ruby_size, ruby_color, anchor="midtop")
-            self.draw(surface, char, (centre, box.top + ruby_height), size, color, anchor="midtop")
+                self.draw(surface, syllable, (centre, box.top), ruby_size, ruby_color, anchor="midtop", _note=False)
+            self.draw(surface, char, (centre, box.top + ruby_height), size, color, anchor="midtop", _note=False)
+        note_drawn(surface, "".join(chars), size, box, role, ruby_size if any(pinyin) else None)
         return box
 
     def clear_cache(self) -> None:
         self._cache.clear()
+
+
+def note_drawn(surface: pygame.Surface, text: str, size: int, rect: pygame.Rect, role: str = "text",
+               ruby_size: int | None = None) -> None:
+    """Tell experiences.drawlog what was drawn where, in the top-level surface's pixels (a subsurface's offset
+    added; its extent is the clip the text must stay inside). Costs one global read when nothing records."""
+    if drawlog.active() is None:
+        return
+    dx, dy = surface.get_abs_offset()
+    clip = surface.get_clip()
+    drawlog.note_text(text, size, (rect.x + dx, rect.y + dy, rect.w, rect.h), role, ruby_size,
+                      (clip.x + dx, clip.y + dy, clip.w, clip.h))
 
 
 def _tokens(text: str) -> list[str]:
