@@ -151,7 +151,8 @@ class Experience:
         (the contact sheet) and the screen tests (experiences.screencheck). A generator: bring a state on
         screen (through `handle`/`update` where you can, as a visitor would), then `yield "name"` (short ASCII:
         "question", "hit", "card", "end"); the caller draws a frame, records what was drawn and checks it, then
-        resumes you. The default shows the first screen only."""
+        resumes you. `yield None` lets one frame pass without a shot (loading, an animation settling).
+        experiences.kiosk.shots.package_shots runs it inside a headless kiosk. The default: the first screen."""
         yield "start"
 
     def visit_summary(self) -> str | None:
