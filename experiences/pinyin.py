@@ -34,6 +34,9 @@ ERHUA_AFTER = frozenset("这那哪点块会玩事空味劲伴活今明昨个样"
 NOT_ERHUA_BEFORE = frozenset("子女童孙媳戏歌科时")  # 这儿子: 儿 starts the next word (儿子 ér zi)
 
 
+_OPEN, _CLOSE = frozenset("“「『‘《(（[【"), frozenset("”」』’》)）]】")
+
+
 def is_han(char: str) -> bool:
     return bool(_HAN.fullmatch(char))
 
@@ -104,6 +107,9 @@ def _pinyin_tuple(text: str) -> tuple[str, ...]:
     _load_phrases()
     out: list[str] = []
     start = 0
+    # A character stands alone when it is the text's one Han character or is quoted (以“着”开头); the 了 of
+    # "了 2 个" (a wrapped line, a run cut by a digit) is still the particle le.
+    lone = len(_HAN.findall(text)) == 1
     # Han runs are read whole, so pypinyin's phrase table picks the reading of a 多音字 from its neighbours.
     for match in re.finditer(f"{_HAN.pattern}+", text):
         out.extend("" for _ in text[start:match.start()])
@@ -112,7 +118,8 @@ def _pinyin_tuple(text: str) -> tuple[str, ...]:
         if len(items) != len(run):  # a character pypinyin splits oddly: one at a time
             items = [(pinyin(c, style=Style.TONE, errors=lambda chars: [""]) or [[""]])[0][0] for c in run]
         items = [CITATION.get(char, syllable) for char, syllable in zip(run, items)]
-        if len(run) == 1:
+        quoted = text[match.start() - 1:match.start()] in _OPEN and text[match.end():match.end() + 1] in _CLOSE
+        if len(run) == 1 and (lone or quoted):  # a lantern's character, a card's, or one quoted in a message
             items = [citation_reading(run, items[0])]
         out.extend(_erhua(run, items))
         start = match.end()
