@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper modules b
 
 from content_cover import draw_cover, png_bytes  # noqa: E402
 from content_data import (  # noqa: E402
-    CITATION_TONES, PHRASE_READINGS, PINYIN_LOOKALIKES, alignment_problems, children_records, dictionary_records,
-    is_han, poem_records,
+    CITATION_TONES, IDIOM_PINYIN, PHRASE_READINGS, PINYIN_LOOKALIKES, PINYIN_REVIEW, alignment_problems,
+    children_records, dictionary_records, is_han, poem_records,
 )
 from content_readme import READMES  # noqa: E402
 
@@ -142,6 +142,15 @@ def pinyin_changes(source: list[dict], records: list[dict], primary_ids: set[str
     return counts
 
 
+TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
+
+
+def toneless(syllable: str) -> bool:
+    """A syllable without a tone mark (letters only: punctuation glued to it does not count)."""
+    letters = "".join(c for c in syllable if c.isalpha())
+    return bool(letters) and not set(letters) & TONE_MARKS
+
+
 def pinyin_lines_up(entry: dict) -> bool:
     return len(entry["pinyin"].split(" ")) == sum(is_han(c) for c in entry["word"])
 
@@ -160,6 +169,7 @@ def build_data(data: Path) -> tuple[dict, dict]:
     if problems:
         raise SystemExit("build_content: pinyin does not line up:\n  " + "\n  ".join(problems))
 
+    toneless_words = {e["word"] for e in upstream if any(toneless(s) for s in e["pinyin"].replace("，", " ").split())}
     stats = {
         "idioms": len(dictionary), "four_char": sum(len(e["word"]) == 4 for e in dictionary),
         "with_comma": sum("，" in e["word"] for e in dictionary),
@@ -170,6 +180,9 @@ def build_data(data: Path) -> tuple[dict, dict]:
         "poems": len(poems), "primary": len(primary), "manual": sum(p["text_check"] == "manual" for p in poems),
         "collections": sorted(Counter(p["collection"] for p in poems).items(), key=lambda kv: (-kv[1], kv[0])),
         "sandhi_primary": 0, "sandhi_other": 0, "phrase_fixes": 0, "phrase_rules": len(PHRASE_READINGS),
+        "toneless_records": len(toneless_words),
+        "pinyin_fixed": len(toneless_words & IDIOM_PINYIN.keys()),
+        "pinyin_neutral": len(toneless_words & PINYIN_REVIEW["neutral"].keys()),
     }
     stats.update(pinyin_changes(recital, poems, {p["id"] for p in primary}))
     files = {

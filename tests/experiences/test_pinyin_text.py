@@ -208,3 +208,21 @@ def test_readings_change_the_drawn_line_and_its_cache_entry(text):
     fixed = text.render_with_pinyin(line, 30, readings={"“着”": ("", "zhuó", "")})
     assert fixed is not plain and fixed.get_width() >= plain.get_width()
     assert text.render_with_pinyin(line, 30, readings={"“着”": ("", "zhuó", "")}) is fixed
+
+
+def test_a_wrapped_paragraph_is_read_in_context_not_line_by_line(text):
+    """A 了 that starts a wrapped line is still the particle le of its sentence (not a lone liǎo)."""
+    from experiences import drawlog
+    message = "我们一起接了 2 个"
+    width = text.size_with_pinyin("我们一起接", 40)[0] + 4  # the line breaks before 了
+    surface = pygame.Surface((400, 300), pygame.SRCALPHA)
+    with drawlog.recording() as log:
+        text.draw_paragraph(surface, message, pygame.Rect(0, 0, width, 300), 40, pinyin=True, align="left")
+    lines = [t for t in log.texts]
+    assert [t.text for t in lines] == ["我们一起接", "了 2 个"]
+    second = pygame.Rect(lines[1].box)
+    drawn = pygame.image.tobytes(surface.subsurface(second), "RGBA")
+    particle = text.render_with_pinyin("了 2 个", 40, readings={"了 2 个": ("le",)})
+    citation = text.render_with_pinyin("了 2 个", 40, readings={"了 2 个": ("liǎo",)})
+    assert particle.get_size() == second.size
+    assert drawn == pygame.image.tobytes(particle, "RGBA") != pygame.image.tobytes(citation, "RGBA")
