@@ -2,12 +2,12 @@
 
 一 and 不 are written in their citation tones (yī, bù), the project's convention (content/poems-recital/README.md).
 Three fixes on top of pypinyin's phrase table, each in one place here (the cases: tests/data/pinyin_cases.toml):
-- PHRASES: phrases it misreads (一行白鹭 háng, 朝辞 zhāo, 万重山 chóng, 一日还 huán, 水佩风裳 cháng), loaded into
+- PHRASES: phrases it misreads (一行白鹭 háng, 朝辞 zhāo, 万重山 chóng, 一日还 huán, 水佩风裳 cháng, 接得好 de), loaded into
   pypinyin's phrase table, so every reader of it (menus, cards, lines) gets them;
 - 儿化: 这儿, 哪儿, 一会儿 … are one syllable, written over the first character with r attached (zhèr) and an
   empty cell over 儿, so the ruby row keeps one cell per character (`_erhua`);
-- a lone character (a lantern, a card, a run of one Han character) takes its citation reading, never the neutral
-  tone (子 zǐ, not zi): `citation_reading`. Particles whose only everyday reading is neutral (的 吗 呢 …) keep it.
+- a lone character (a lantern, a card, the one Han character of a text or a quoted one: 以“着”开头) takes its
+  citation reading, never the neutral tone (子 zǐ, not zi): `citation_reading`. Particles whose only everyday reading is neutral (的 吗 呢 …) keep it.
 """
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ PHRASES: dict[str, str] = {  # phrases pypinyin misreads by context: the right s
     "一日还": "yī rì huán",  # return within a day
     "水佩风裳": "shuǐ pèi fēng cháng",  # 裳 cháng (a skirt) in classical Chinese, shang only in 衣裳
     "风裳": "fēng cháng",
+    "接得": "jiē de",  # 接得好 (成语接龙's praise): the complement particle de, not dé (to get)
+    "接得长": "jiē de cháng",  # 看谁接得长 (成语接龙's description on the menu): long, not zhǎng
 }
 NEUTRAL_PARTICLES = frozenset("的吗呢吧啊么们呀哇哪啦嘛")  # neutral is their citation reading (哪 only as 哪 na)
 _NO_MARK = re.compile(r"[^āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+")  # a syllable without a tone mark: the neutral tone
