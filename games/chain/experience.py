@@ -78,6 +78,11 @@ class ChainExperience(Experience):
         self.state = "child"
         words = [(w, tuple(self.dictionary.words[w].pinyin)) for w in self.game.cards]  # the reviewed readings
         self.layout = view.layout(self.size, words, t("chain.hint", self.lang))
+        if self.first_turn and words:
+            # The first turn's hand taps a right card and reaches below it: put that card in the last row.
+            last_row = min(i for i, r in enumerate(self.layout.cards) if r.top == self.layout.cards[-1].top)
+            right = next(i for i, (w, _) in enumerate(words) if self.game.is_valid(w))
+            words.insert(last_row, words.pop(right))
         self.cards = [view.Card(w, p, r) for (w, p), r in zip(words, self.layout.cards)]
         self.focus = 0
         self.turn_started = self.ctx.clock.now()
@@ -276,7 +281,8 @@ class ChainExperience(Experience):
             self.hint_button.draw(surface)
             view.drawlog.note_box("button:hint", tuple(self.hint_button.rect), "buttons")
             if self.first_turn:
-                right = next((c for c in self.cards if c.state != "wrong" and self.game.is_valid(c.word)), None)
+                right = max((c for c in self.cards if c.state != "wrong" and self.game.is_valid(c.word)),
+                            key=lambda c: c.rect.top, default=None)
                 if right is not None:
                     view.draw_hand_hint(surface, lay, link, view.first_char_point(lay, right), self.t)
         elif self.state == "end":

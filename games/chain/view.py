@@ -134,9 +134,11 @@ def layout(size: tuple[int, int], cards: list[tuple[str, tuple[str, ...]]],
         cards_bottom = stage_top
     out.stage = pygame.Rect(margin, stage_top, width - 2 * margin, max(1, home.top - px(12, s) - stage_top))
     hint = big_button_rect(hint_label, s)
-    hint.midtop = (width // 2, cards_bottom + px(28, s))
-    if hint.colliderect(home.inflate(px(24, s), px(24, s))) or hint.bottom > height - margin:
-        hint.bottomright = (width - margin, height - margin)  # beside the cards' last row if below is full
+    # In the bottom-right corner, mirroring the kiosk's home button: clear of the cards and of the first turn's hand
+    # (which reaches below the card it taps); on a tall screen just below the cards, still at the right.
+    hint.bottomright = (width - margin, height - margin)
+    if portrait:
+        hint.topright = (width - margin, cards_bottom + px(40, s))
     out.hint = hint
     return out
 
@@ -257,7 +259,7 @@ def draw_hand_hint(surface: pygame.Surface, lay: Layout, link: pygame.Rect, targ
     phase = (t % 2.0) / 2.0
     ring = px(6, s, 2)
     grow = px(6, s) * math.sin(phase * math.tau)
-    oval = pygame.Rect(0, 0, px(84, s) + grow, px(72, s) + grow)
+    oval = pygame.Rect(0, 0, px(84, s) + grow, px(62, s) + grow)
     oval.center = (round(target[0]), round(target[1]))
     pygame.draw.ellipse(surface, GOLD, oval, ring)
     pygame.draw.rect(surface, GOLD, link.inflate(px(22, s) + grow, px(16, s) + grow), ring, border_radius=px(16, s))
