@@ -176,7 +176,7 @@ class ChainExperience(Experience):
             game.end_reason, "chain.end_max")
         self.message = t(key, self.lang, char=game.last[-1], count=len(game.chain))
         self.message_readings = self._readings(game.last, -1)
-        possible = max(1, (self.max_turns - 1 + 1) // 2)
+        possible = max(1, self.child_turns)
         self.ctx.reporter.report("scored", result=build_result(
             score=child_moves, score_max=possible, success=child_moves > 0,
             extensions={"chain-length": len(game.chain), "hints": game.hints_used, "end": game.end_reason}))
@@ -185,12 +185,9 @@ class ChainExperience(Experience):
         self.layout = view.layout(self.size, [])
         self.score_line = t("chain.score", self.lang, count=child_moves) if child_moves else t(
             "chain.score_none", self.lang)
-        stage = self.layout.stage
-        s = self.layout.s
-        buttons_top = stage.top + view.px(34 * 2 + 34, s) + view.text_renderer().size_with_pinyin(
-            self.score_line, view.px(view.BIG_PX, s), view.px(view.BIG_RUBY, s))[1] + view.px(48, s)
         self.buttons = view.end_buttons(self.layout, [("again", t("chain.play_again", self.lang), "again"),
-                                                      ("done", t("chain.done", self.lang), "done")], buttons_top)
+                                                      ("done", t("chain.done", self.lang), "done")],
+                                        view.score_bottom(self.layout, self.score_line) + view.px(48, self.layout.s))
         self.focus = 0
 
     # --- input and time -------------------------------------------------------------------------------------

@@ -325,6 +325,14 @@ def draw_score(surface: pygame.Surface, lay: Layout, line: str, links: int, turn
                      pinyin=pinyin_shown(), ruby_color=SOFT, ruby_size=px(BIG_RUBY, s))
 
 
+def score_bottom(lay: Layout, line: str) -> int:
+    """Where the ending's stars and score line (draw_score) end."""
+    s, size = lay.s, px(BIG_PX, lay.s)
+    height = (text_renderer().size_with_pinyin(line, size, px(BIG_RUBY, s))[1] if pinyin_shown()
+              else text_renderer().size(line, size)[1])
+    return lay.stage.top + 2 * px(34, s) + px(10, s) + px(24, s) + height
+
+
 def end_buttons(lay: Layout, labels: list[tuple[str, str, str]], top: int) -> list[Button]:
     """再玩一次 and 结束, side by side under the score (clear of the kiosk's home button)."""
     s, width = lay.s, lay.size[0]
