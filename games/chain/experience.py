@@ -12,6 +12,7 @@ import re
 
 import pygame
 
+from experiences import drawlog
 from experiences.engagement import Item, build_result
 from experiences.i18n import t
 from experiences.runtime import Experience, InputEvent
@@ -21,7 +22,7 @@ from games.idioms.dictionary import dictionary_for
 from games.idioms.levels import age_band_of, level_for, shows_pinyin
 from games.idioms.glyphs import default_glyphs
 from games.ui.sound import SoundBank
-from games.ui.text import pinyin_shown, show_pinyin, text_renderer, use_renderer
+from games.ui.text import show_pinyin, use_renderer
 from games.ui.widgets import Button
 
 KIOSK_PAUSE = 1.4  # seconds between the child's move and the kiosk's reply: time to read
@@ -276,7 +277,7 @@ class ChainExperience(Experience):
             for i, card in enumerate(self.cards):
                 view.draw_card(surface, lay, card, i == self.focus)
             self.hint_button.draw(surface)
-            view.drawlog.note_box("button:hint", tuple(self.hint_button.rect), "buttons")
+            drawlog.note_box(f"button:{self.hint_button.label}", tuple(self.hint_button.rect), "buttons")
             if self.first_turn:
                 right = max((c for c in self.cards if c.state != "wrong" and self.game.is_valid(c.word)),
                             key=lambda c: c.rect.top, default=None)
