@@ -1,0 +1,106 @@
+"""The kiosk's own screens for the contact sheet and the screen tests: attract, the age question, the menu,
+还在吗, the goodbye, what next, the error screen and 暂时打不开 — each reached the way a visitor reaches it
+(a touch wakes the kiosk, an answer, time passing), drawn by a headless kiosk shell and checked
+(experiences.screencheck).
+
+`shell_shots((1920, 1080))` yields a `Shot` per screen, like `experiences.kiosk.shots.package_shots` does for
+a package's states.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from experiences import drawlog
+from experiences.kiosk.shots import Shot, kiosk_config
+from experiences.screencheck import check_screen
+
+SHELL_ID = "kiosk"
+STATES = ("attract", "age", "menu", "still-there", "goodbye", "goodbye-thanks", "what-next", "error",
+          "unavailable")
+# What a visitor did, for the goodbye's shot (a kind's visit_summary() says it in a real run).
+SAMPLE_SUMMARY = {"zh-CN": "你答对了 3 个成语", "en": "You got 3 idioms right"}
+
+
+def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "6-8", language: str = "zh-CN",
+                registry=None, data_dir: Path | None = None,
+                rules: tuple[str, ...] = ("size", "latin", "cut", "overlap")) -> Iterator[Shot]:
+    """Each of the kiosk's own screens at `size` (the packages of `catalog`, default the installed ones, fill
+    the menu, the covers and the picks). `age_band`: the visitor's answer to the age question."""
+    from experiences.engagement import ListSink
+    from experiences.kiosk.goodbye import Goodbye
+    from experiences.kiosk.shell import KioskShell
+    from experiences.kiosk.whatnext import Pick, complete
+    from experiences.kiosk.whatnext_screen import WhatNextScreen
+
+    own_dir = None
+    if data_dir is None:
+        own_dir = tempfile.TemporaryDirectory(prefix="yuedu-shots-")
+        data_dir = Path(own_dir.name)
+    config = kiosk_config(language)
+    config.kiosk.attract_package = ""  # the kiosk's own attract screen (a hosted one is a package's shot)
+    shell = KioskShell(config, catalog=catalog, registry=registry, headless=True, size=size, fullscreen=False,
+                       data_dir=data_dir, sink=ListSink())
+    dt = 1.0 / max(1, config.kiosk.fps)
+
+    def shot(state: str) -> Shot:
+        with drawlog.recording() as log:
+            shell.frame(dt)
+        actual = tuple(shell.surface.get_size())
+        return Shot(SHELL_ID, state, actual, shell.surface.copy(), log, check_screen(log, actual, language, rules))
+
+    try:
+        shell.open()
+        packages = shell.menu.packages
+        shell.frame(dt)
+        yield shot("attract")
+        shell.on_input([])  # a touch wakes the kiosk: the age question (or the menu when it is not asked)
+        if shell.machine.state == "ask_age":
+            yield shot("age")
+            shell._age_answered(age_band)
+        yield shot("menu")
+        # nobody touched the screen for idle_seconds: 还在吗 over the menu
+        shell.clock.advance(shell.machine.idle_seconds)
+        shell.frame(dt)
+        yield shot("still-there")
+        shell.on_input([])  # "I am here"
+        now = shell.clock.now()
+        shell.goodbye = Goodbye(SAMPLE_SUMMARY.get(language, SAMPLE_SUMMARY["en"]), shell.text, shell.lang, now,
+                                shell.machine.age_band)
+        yield shot("goodbye")
+        shell.goodbye = Goodbye(None, shell.text, shell.lang, shell.clock.now(), shell.machine.age_band)
+        yield shot("goodbye-thanks")
+        shell.goodbye = None
+        if packages:
+            ids = [p.id for p in packages]
+            titles = {p.id: dict(p.manifest.titles) for p in packages}
+            finished = ids[0]
+            picks = complete(_sample_picks(packages), ids, finished, lambda i: titles.get(i, {}))
+            shell.what_next = WhatNextScreen(picks, {p.id: p for p in packages}, shell.text, shell.covers, shell.lang,
+                                             shell.machine.age_band)
+            yield shot("what-next")
+            shell.what_next = None
+        shell.machine.fail()  # an experience raised: the calm error screen
+        yield shot("error")
+        if packages:
+            shell.machine.fail()
+            shell.unavailable = packages[-1]  # could not start (no 3D here): its poster with 暂时打不开
+            yield shot("unavailable")
+    finally:
+        shell.close()
+        if own_dir is not None:
+            own_dir.cleanup()
+
+
+def _sample_picks(packages) -> list:
+    """What the server suggests after a poem: another poem of the booth (an item pick with its reason), else
+    nothing (the catalog fills the cards)."""
+    from experiences.kiosk.whatnext import Pick
+
+    booth = next((p for p in packages if p.kind == "recitation"), None)
+    if booth is None:
+        return []
+    return [Pick(booth.id, {"zh-CN": "静夜思", "en": "Quiet Night Thoughts"},
+                 {"zh-CN": "读过的小朋友也喜欢", "en": "Children who read it liked this one too"},
+                 "poem", "jing-ye-si")]
