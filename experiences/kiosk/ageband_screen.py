@@ -181,7 +181,8 @@ class AgeBandScreen:
         label_size = self._fitting_size(label, theme.px(52, s), theme.px(32, s), width)
         pinyin_size = self._fitting_size(syllables, theme.px(26, s), theme.px(theme.PINYIN_PX, s), width)
         note_size = theme.px(32, s)
-        notes = [note] if not note or self.text.size(note, note_size)[0] <= width else note.split(" · ")
+        notes = [note] if not note or self.text.size(note, note_size)[0] <= width else \
+            [line for part in note.split(" · ") for line in self.text.wrap(part, note_size, width)]
         lines = ([(syllables, pinyin_size, theme.INK_SOFT, "pinyin")] if syllables else []) + \
             [(label, label_size, theme.INK, "text")] + [(n, note_size, theme.INK_SOFT, "text") for n in notes if n]
         heights = [self.text.size(line, size)[1] for line, size, _, _ in lines]

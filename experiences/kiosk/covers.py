@@ -87,10 +87,10 @@ class CoverCache:
             tagline = tagline[:-1]
         centre_y = height / 2 - (tag_size * 0.7 if tagline else 0)
         rect = self.text.draw(surface, title, (width / 2, centre_y), title_size, (250, 246, 236), anchor="center",
-                              role="deco")
+                              _note=False)
         if tagline:
             self.text.draw(surface, tagline, (width / 2, rect.bottom + tag_size * 0.2), tag_size, (236, 226, 206),
-                           anchor="midtop", role="deco")
+                           anchor="midtop", _note=False)
         return surface
 
     def clear(self) -> None:

@@ -16,6 +16,7 @@ from experiences.kiosk import theme
 from experiences.kiosk.ageband import order_for_band, title_gets_pinyin
 from experiences.kiosk.covers import CoverCache
 from experiences.package import Package
+from experiences.pinyin import has_han
 from experiences.runtime import InputEvent
 from experiences.text import TextRenderer
 
@@ -94,11 +95,12 @@ class MenuScreen:
         gap, margin = theme.px(GAP, s), theme.px(MARGIN, s)
         card_w, card_h = (max(theme.MIN_TOUCH, theme.px(v, s)) for v in MIN_CARD)
         cols = max(1, (width - 2 * margin + gap) // (card_w + gap))
-        rows_all = max(1, (height - self._header - margin + gap) // (card_h + gap))
-        if cols * rows_all < len(self.packages):  # paging: keep room for the pager
-            rows_all = max(1, (height - self._header - self._pager_height + gap) // (card_h + gap))
         cols = min(cols, 4 if width > height else 2)  # portrait: two big cards a row
-        rows = min(rows_all, 3 if width > height else 4)
+        rows_all = max(1, (height - self._header - margin + gap) // (card_h + gap))
+        rows_all = min(rows_all, 3 if width > height else 4)
+        if cols * rows_all < len(self.packages):  # paging: keep room for the pager
+            rows_all = max(1, min(rows_all, (height - self._header - self._pager_height + gap) // (card_h + gap)))
+        rows = rows_all
         if len(self.packages) <= cols * rows:  # one page: only the rows and columns it needs, bigger cards
             cols = max(1, min(cols, len(self.packages)))
             rows = max(1, -(-len(self.packages) // cols))
@@ -237,15 +239,23 @@ class MenuScreen:
                                         pinyin, ruby)
         label_size = theme.px(32, s)
         label = self._fit(age_range(package, self.lang), label_size, rect.width - 2 * pad)
-        title_h = (self.text.size_with_pinyin(title, title_size, ruby) if pinyin else self.text.size(title, title_size))[1]
+        lines = [title]
+        if self._measure(title, title_size, pinyin, ruby) > rect.width - 2 * pad:  # a long (English) title: two lines
+            lines = self.text.wrap(title, title_size, rect.width - 2 * pad, pinyin)
+            lines = lines[:1] + [self._fit("".join(lines[1:]) if has_han(title) else " ".join(lines[1:]), title_size,
+                                           rect.width - 2 * pad, pinyin)] if len(lines) > 1 else lines
+        line_hs = [(self.text.size_with_pinyin(line, title_size, ruby) if pinyin else self.text.size(line, title_size))[1]
+                   for line in lines]
         label_h = self.text.size(label, label_size)[1]
-        text_h = title_h + label_h + pad
+        text_h = sum(line_hs) + label_h + pad
         cover_rect = pygame.Rect(rect.left + pad, rect.top + pad, rect.width - 2 * pad, rect.height - 2 * pad - text_h)
         if cover_rect.height > 20:
             self.covers.blit_whole(surface, package, cover_rect, self.lang)
-        title = self._fit(title, title_size, rect.width - 2 * pad, pinyin)
-        self.text.draw(surface, title, (rect.centerx, cover_rect.bottom + pad // 2), title_size, theme.INK, "midtop",
-                       pinyin=pinyin, ruby_color=theme.INK_SOFT, ruby_size=ruby)
+        y = cover_rect.bottom + pad // 2
+        for line, line_h in zip(lines, line_hs):
+            self.text.draw(surface, line, (rect.centerx, y), title_size, theme.INK, "midtop", pinyin=pinyin,
+                           ruby_color=theme.INK_SOFT, ruby_size=ruby)
+            y += line_h
         self.text.draw(surface, label, (rect.centerx, rect.bottom - pad // 2), label_size, theme.INK_SOFT,
                        "midbottom")
 

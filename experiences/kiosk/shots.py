@@ -33,6 +33,7 @@ class Shot:
     surface: object  # a pygame.Surface copy of the frame
     log: drawlog.DrawLog
     findings: list[Finding] = field(default_factory=list)
+    stereo: bool = False  # drawn as side-by-side stereo (a kind's VR mode)
 
     @property
     def name(self) -> str:
@@ -92,7 +93,7 @@ def package_shots(package, size: tuple[int, int], *, age_band: str | None = None
                 raise ShotsError(f"{package.id} failed drawing its state {state!r} at {size[0]}×{size[1]}")
             surface = shell.surface.copy()
             yield Shot(package.id, state, tuple(shell.surface.get_size()), surface, log,
-                       check_screen(log, tuple(shell.surface.get_size()), language, rules))
+                       check_screen(log, tuple(shell.surface.get_size()), language, rules), shell.host.stereo)
     finally:
         shell.close()
         if own_dir is not None:

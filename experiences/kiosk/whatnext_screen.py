@@ -13,7 +13,7 @@ import pygame
 from experiences.i18n import t
 from experiences.kiosk import theme
 from experiences.kiosk.ageband import title_gets_pinyin
-from experiences.kiosk.goodbye import OLDER_BANDS
+from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.kiosk.covers import CoverCache
 from experiences.kiosk.whatnext import Pick
 from experiences.package import Package
@@ -139,7 +139,7 @@ class WhatNextScreen:
                                              border_colour=theme.ACCENT if focused else theme.INK_SOFT), rect)
             if card.kind == "back":
                 self.text.draw(surface, t("what_next.back", self.lang), rect.center, theme.px(theme.TITLE_PX, s),
-                               theme.INK, "center", pinyin=self.band not in OLDER_BANDS, ruby_color=theme.INK_SOFT,
+                               theme.INK, "center", pinyin=self.band in YOUNG_BANDS, ruby_color=theme.INK_SOFT,
                                ruby_size=theme.px(theme.PINYIN_PX, s))
             else:
                 self._draw_pick(surface, rect, self.picks[card.index], s)
