@@ -13,7 +13,8 @@ from pathlib import Path
 
 from experiences.i18n import t
 
-THUMB_WIDTH = 360  # px: a landscape picture on the sheet (portrait ones get the same height budget)
+THUMB_WIDTH = 420  # px: the largest a picture is shown on the sheet (a click opens it full size)
+THUMB_HEIGHT = 320
 
 
 @dataclass
@@ -125,7 +126,7 @@ nav a {{ display: inline-block; margin: 4px 10px 4px 0; }}
 .row {{ display: flex; flex-wrap: wrap; gap: 14px; align-items: flex-start; }}
 figure {{ margin: 0; background: #fff; padding: 8px; border: 1px solid #d9cfc0; border-radius: 8px; }}
 figure.flagged {{ border: 3px solid #b3261e; }}
-figure img {{ display: block; max-width: {THUMB_WIDTH}px; max-height: {THUMB_WIDTH}px; }}
+figure img {{ display: block; max-width: {THUMB_WIDTH}px; max-height: {THUMB_HEIGHT}px; }}
 figcaption {{ font-size: 14px; max-width: {THUMB_WIDTH}px; }}
 .ok {{ color: #2e6b30; }} .bad {{ color: #b3261e; }} .small {{ font-size: 13px; color: #6e6258; }}
 ul.findings {{ margin: 4px 0 0; padding-left: 18px; color: #b3261e; font-size: 13px; word-break: break-word; }}
