@@ -31,7 +31,7 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
     from experiences.engagement import ListSink
     from experiences.kiosk.goodbye import Goodbye
     from experiences.kiosk.shell import KioskShell
-    from experiences.kiosk.whatnext import Pick, complete
+    from experiences.kiosk.whatnext import complete
     from experiences.kiosk.whatnext_screen import WhatNextScreen
 
     own_dir = None
@@ -58,13 +58,13 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
         shell.on_input([])  # a touch wakes the kiosk: the age question (or the menu when it is not asked)
         if shell.machine.state == "ask_age":
             yield shot("age")
-            shell._age_answered(age_band)
+            _tap(shell, next(c.rect for c in shell.age_screen.choices(shell.size) if c.band == age_band))
         yield shot("menu")
         # nobody touched the screen for idle_seconds: 还在吗 over the menu
         shell.clock.advance(shell.machine.idle_seconds)
         shell.frame(dt)
         yield shot("still-there")
-        shell.on_input([])  # "I am here"
+        shell.on_input([])  # "I am here": the touch that cancels the warning goes no further
         now = shell.clock.now()
         shell.goodbye = Goodbye(SAMPLE_SUMMARY.get(language, SAMPLE_SUMMARY["en"]), shell.text, shell.lang, now,
                                 shell.machine.age_band)
@@ -91,6 +91,15 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
         shell.close()
         if own_dir is not None:
             own_dir.cleanup()
+
+
+def _tap(shell, rect) -> None:
+    """A visitor's tap in the middle of `rect` (pressed and released there), as the shell's input path takes it."""
+    from experiences.runtime import InputEvent
+
+    x, y = rect.center
+    for kind in ("pointer_down", "pointer_up"):
+        shell.on_input([InputEvent(kind, x, y, source="touch")])
 
 
 def _sample_picks(packages) -> list:
