@@ -103,13 +103,20 @@ def _tap(shell, rect) -> None:
 
 
 def _sample_picks(packages) -> list:
-    """What the server suggests after a poem: another poem of the booth (an item pick with its reason), else
-    nothing (the catalog fills the cards)."""
+    """What the server suggests (server/wall: poem_picks, recommend_routes), with its longest reasons: another
+    poem of the booth and another game, each with why; the catalog fills the rest of the cards."""
     from experiences.kiosk.whatnext import Pick
 
+    picks = []
     booth = next((p for p in packages if p.kind == "recitation"), None)
-    if booth is None:
-        return []
-    return [Pick(booth.id, {"zh-CN": "静夜思", "en": "Quiet Night Thoughts"},
-                 {"zh-CN": "读过的小朋友也喜欢", "en": "Children who read it liked this one too"},
-                 "poem", "jing-ye-si")]
+    if booth is not None:
+        picks.append(Pick(booth.id, {"zh-CN": "静夜思", "en": "Quiet Night Thoughts"},
+                          {"zh-CN": "读了《春晓》的小朋友也读了《静夜思》",
+                           "en": "Children who read Spring Dawn also read Quiet Night Thoughts"}, "poem", "jing-ye-si"))
+    games = [p for p in packages if p.kind.startswith("idiom-") and p.manifest.title("zh-CN")]
+    if len(games) >= 2:
+        first, second = games[0].manifest.titles, games[1].manifest.titles
+        picks.append(Pick(games[1].id, dict(second), {
+            "zh-CN": f"喜欢《{first.get('zh-CN', '')}》的小朋友也玩了《{second.get('zh-CN', '')}》",
+            "en": f"Children who enjoyed {first.get('en', '')} also played {second.get('en', '')}"}))
+    return picks

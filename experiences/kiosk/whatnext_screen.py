@@ -22,7 +22,8 @@ from experiences.text import TextRenderer
 
 MARGIN = 40  # px at 1080p (theme.px)
 GAP = 28
-MAX_CARD_WIDTH = 440
+MAX_CARD_WIDTH = 480
+REASON_LINES = 3  # 「读了《春晓》的小朋友也读了《静夜思》」 takes two at the smallest card
 
 
 @dataclass(frozen=True)
@@ -163,10 +164,12 @@ class WhatNextScreen:
             title_size -= 1  # a long title gets smaller before it would be cut
         reason_size = theme.px(32, s)
         reason = pick.text.get(self.lang) or pick.text.get("zh-CN") or ""
-        reason_lines = self.text.wrap(reason, reason_size, inner)[:2] if reason else []
+        reason_lines = self.text.wrap(reason, reason_size, inner) if reason else []
+        if len(reason_lines) > REASON_LINES:  # longer than any reason the server sends: shown as cut, never hidden
+            reason_lines = reason_lines[:REASON_LINES - 1] + [reason_lines[REASON_LINES - 1][:-1] + "…"]
         line_h = self.text.size("字", reason_size)[1]
         title_h = self.text.size_with_pinyin("字", title_size, ruby)[1] if pinyin else self.text.size("字", title_size)[1]
-        text_h = title_h + pad // 2 + 2 * line_h + pad  # the same for every card, so the covers line up
+        text_h = title_h + pad // 2 + REASON_LINES * line_h + pad  # the same for every card: the covers line up
         cover = pygame.Rect(rect.left + pad, rect.top + pad, inner, rect.height - 2 * pad - text_h)
         if cover.height > 24:
             self.covers.blit_whole(surface, package, cover, self.lang)
