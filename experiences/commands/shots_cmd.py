@@ -31,6 +31,8 @@ def register(subparsers) -> None:
     parser.add_argument("--age-band", default="6-8", choices=("3-5", "6-8", "9-12", "13+"),
                         help="the visitor's answer to the age question (default 6-8: pinyin shown)")
     parser.add_argument("--language", choices=("zh-CN", "en"), help="kiosk language (default: kiosk.toml's)")
+    parser.add_argument("--seed", type=int, default=1,
+                        help="the games' random seed (ctx.services['seed']): every size shows the same round")
     parser.add_argument("--strict", action="store_true", help="exit with 1 when any screen check finds something")
     parser.set_defaults(func=run)
 
@@ -95,7 +97,8 @@ def _render(sheet, name, package, size, vr, args, language, catalog, registry, t
             shots = shell_shots(size, catalog=catalog, registry=registry, age_band=args.age_band,
                                 language=language)
         else:
-            shots = package_shots(package, size, age_band=args.age_band, vr=vr, language=language, catalog=catalog)
+            shots = package_shots(package, size, age_band=args.age_band, vr=vr, language=language, catalog=catalog,
+                                  services={"seed": args.seed})
         for shot in shots:
             if vr and not shot.stereo:
                 print(t("kiosk_shots.no_vr", name=package.manifest.title(language)), flush=True)
