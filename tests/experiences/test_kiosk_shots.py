@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pygame
 import pytest
 
 from experiences.catalog import Catalog
+from experiences.drawlog import DrawLog
 from experiences.kinds import default_registry
 from experiences.kiosk import testing
 from experiences.kiosk.contact_sheet import ContactSheet
@@ -89,8 +91,6 @@ def test_contact_sheet_lists_findings_under_their_picture(tmp_path):
     sheet.begin("org.example", "示例", False)
     surface = pygame.Surface((320, 180))
     for state, findings in (("fine", []), ("crowded", [Finding("overlap", "'甲' / '乙'", "boxes overlap")])):
-        from experiences.drawlog import DrawLog
-
         sheet.add(Shot("org.example", state, (320, 180), surface, DrawLog(), findings))
     page = html.unescape(sheet.html(1.0))
     assert sheet.count == 2 and sheet.flagged == 1
@@ -105,7 +105,7 @@ def test_launcher_shots_renders_a_package_and_the_kiosk_into_a_contact_sheet(tmp
         [sys.executable, str(REPO_ROOT / "launcher.py"), "shots", str(out), "--sizes", "960x540", "1080x1920",
          "--packages", "kiosk", "org.yuedu.idioms.chain"],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
-        env={**__import__("os").environ, "SDL_VIDEODRIVER": "dummy"})
+        env={**os.environ, "SDL_VIDEODRIVER": "dummy"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"用时 \d+\.\d 秒|took \d+\.\d s", result.stdout), result.stdout  # says how long it took
     page = (out / "index.html").read_text(encoding="utf-8")
