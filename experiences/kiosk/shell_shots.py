@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from experiences import drawlog
-from experiences.kiosk.shots import Shot, kiosk_config
+from experiences.kiosk.shots import Shot, blank_findings, kiosk_config
 from experiences.screencheck import check_screen
 
 SHELL_ID = "kiosk"
@@ -48,7 +48,9 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
         with drawlog.recording() as log:
             shell.frame(dt)
         actual = tuple(shell.surface.get_size())
-        return Shot(SHELL_ID, state, actual, shell.surface.copy(), log, check_screen(log, actual, language, rules))
+        surface = shell.surface.copy()
+        return Shot(SHELL_ID, state, actual, surface, log,
+                    check_screen(log, actual, language, rules) + blank_findings(surface))
 
     try:
         shell.open()

@@ -119,3 +119,13 @@ def test_launcher_shots_renders_a_package_and_the_kiosk_into_a_contact_sheet(tmp
         assert f"<h3>{state}</h3>" in page and f"{png.parent.name}/{png.name}" in page, png
         assert pygame.image.load(str(png)).get_size() in ((960, 540), (1080, 1920))
     assert "成语接龙" in page and "展台自己的画面" in page
+
+
+def test_a_screen_that_shows_nothing_is_found_blank():
+    from experiences.kiosk.shots import blank_findings
+
+    pygame.display.init()
+    black = pygame.Surface((640, 360))
+    assert [f.rule for f in blank_findings(black)] == ["blank"]
+    menu = shots_of((640, 360))["menu"]
+    assert blank_findings(menu.surface) == []
