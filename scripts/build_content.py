@@ -58,7 +58,7 @@ PACKAGES = {
         "title": {"zh-CN": "新华成语词典", "en": "Xinhua Idiom Dictionary"},
         "description": {"zh-CN": "三万多条成语的拼音、释义、出处和例句，供成语游戏查用。",
                         "en": "Over 30,000 idioms with pinyin, meaning, source and example, for the idiom games."},
-        "cover": ("成语词典", "Xinhua Idiom Dictionary", "{idioms:,} 条成语 · idioms", "book"),
+        "cover": ("成语词典", "查读音，看意思", "{idioms:,} 条成语", "book"),
         "credits": [XINHUA_CREDIT], "requires": [], "content": {"idioms": "idioms.json"},
     },
     "idioms-children": {
@@ -67,7 +67,7 @@ PACKAGES = {
         "title": {"zh-CN": "成语论箭", "en": "Idiom Archery"},
         "description": {"zh-CN": "看成语，射灯笼，找出缺的那个字。",
                         "en": "Shoot the lantern with the missing character."},
-        "cover": ("成语论箭", "Idiom Archery", "{children} 个儿童成语 · idioms for children", "lanterns"),
+        "cover": ("成语论箭", "射灯笼，找出缺的字", "{children} 个儿童成语", "lanterns"),
         "credits": [XINHUA_CREDIT], "requires": [{"id": DICTIONARY_ID, "version": ">=1.0"}],
         "content": {"idioms": "idioms.json", "dictionary": DICTIONARY_ID},
     },
@@ -78,7 +78,7 @@ PACKAGES = {
         "description": {"zh-CN": "和展台轮流接成语：首字接尾字，看谁接得长。",
                         "en": "Take turns with the kiosk: each idiom starts with the last character of the one "
                               "before."},
-        "cover": ("成语接龙", "Idiom Chain", "首尾相接 · link by the last character", "chain"),
+        "cover": ("成语接龙", "首尾相接，看谁接得长", "你接一个，我接一个", "chain"),
         "credits": [XINHUA_CREDIT], "requires": [{"id": DICTIONARY_ID, "version": ">=1.0"}],
         "content": {"dictionary": DICTIONARY_ID, "preferred": "preferred.json"},
     },
@@ -89,7 +89,7 @@ PACKAGES = {
         "description": {"zh-CN": "和家人一起朗诵古诗词：小学古诗按年级，唐诗宋词作拓展。",
                         "en": "Read classical poems aloud together: primary-school poems by grade, Tang and Song "
                               "poems to go further."},
-        "cover": ("朗诵亭", "Recitation Booth", "{poems} 首古诗词 · poems to read aloud", "moon"),
+        "cover": ("朗诵亭", "和家人一起大声读古诗", "{poems} 首古诗词", "moon"),
         "credits": [POETRY_CREDIT, K12_CREDIT], "requires": [], "content": {"poems": "poems.json"},
     },
 }

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from experiences import datadir
+from experiences import datadir, drawlog
 from experiences.catalog import Catalog
 from experiences.engagement import ListSink, Place, StatementSink
 from experiences.i18n import set_language
@@ -460,7 +460,20 @@ class KioskShell:
 
     # --- drawing ------------------------------------------------------------------------------------------
     def draw(self) -> None:
-        from experiences.kiosk.overlays import draw_error, draw_idle_warning, draw_unavailable
+        from experiences.kiosk.overlays import draw_idle_warning
+
+        if self.machine.state == IDLE_WARNING and drawlog.active() is not None:
+            # 还在吗 covers the screen under it with a veil: what is under it is not read, so the screen checks
+            # (experiences.drawlog) see the question alone
+            with drawlog.recording():
+                self._draw_screen()
+        else:
+            self._draw_screen()
+        if self.machine.state == IDLE_WARNING:
+            draw_idle_warning(self.surface, self.text, self.machine.warning_seconds_left(), self.lang)
+
+    def _draw_screen(self) -> None:
+        from experiences.kiosk.overlays import draw_error, draw_unavailable
 
         state, surface = self.machine.state, self.surface
         if state == ATTRACT:
@@ -472,7 +485,7 @@ class KioskShell:
                 return
             self.home.draw(surface, self.host.stereo)
         elif state == ERROR and self.unavailable is not None:
-            draw_unavailable(surface, self.text, self.covers.get(self.unavailable, self.size, self.lang), self.lang)
+            draw_unavailable(surface, self.text, self._poster(self.unavailable), self.lang)
             return
         elif state == ERROR:
             draw_error(surface, self.text, self.lang)
@@ -485,8 +498,14 @@ class KioskShell:
             self.what_next.draw(surface)
         else:
             self.menu.draw(surface)
-        if self.machine.state == IDLE_WARNING:
-            draw_idle_warning(surface, self.text, self.machine.warning_seconds_left(), self.lang)
+
+    def _poster(self, package: Package):
+        """A package's cover as the 暂时打不开 poster: filling a landscape window, whole on a portrait one (a
+        cover cropped to a tall window loses its title)."""
+        width, height = self.size
+        if width >= height:
+            return self.covers.get(package, self.size, self.lang)
+        return self.covers.get_whole(package, (width, height), self.lang)
 
     def save_screenshot(self, path: str | Path) -> Path:
         path = Path(path)
