@@ -55,6 +55,8 @@ def store():
 
 
 def lang() -> str:
+    if g.get("page_lang"):  # a family's share page: its kiosk's language (share_pages._page_lang)
+        return g.page_lang
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in ("zh-CN", "en"):
         return chosen
