@@ -26,6 +26,7 @@ PHONES = ({"width": 360, "height": 740}, {"width": 390, "height": 844})
 SCREENS = ((1080, 1920), (1920, 1080))
 POEM = "床前明月光，疑是地上霜。\n举头望明月，低头思故乡。"
 MARKS = "ggggugggmg|gggggggggg"
+LONG = "故人西辞黄鹤楼，烟花三月下扬州。\n孤帆远影碧空尽，唯见长江天际流。"  # seven characters a phrase
 
 # Every element that holds text of its own: its computed font size, and whether it is a heading or pinyin.
 TEXT_SIZES_JS = """() => {
@@ -91,12 +92,14 @@ def site(tmp_path_factory):
                          poem_text=POEM, outbox=root / "out")
     short = queue_share(take, "xx-jingyesi", {"overall": 70}, config=config, poem_title="静夜思", poem_text=POEM,
                         days=1, outbox=root / "out")
+    long = queue_share(take, "tang-huanghelou", {"overall": 55}, config=config, poem_title="黄鹤楼送孟浩然之广陵",
+                       poem_text=LONG, outbox=root / "out")
     with serving(app) as url:
-        assert ShareUploader(url, key, secret, outbox=root / "out").send_all() == 2
+        assert ShareUploader(url, key, secret, outbox=root / "out").send_all() == 3
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             try:
-                yield app, url, clock, browser, ticket.token, short.token, root
+                yield app, url, clock, browser, ticket.token, short.token, root, long.token
             finally:
                 browser.close()
 
@@ -128,7 +131,7 @@ def _check_family_page(page, name: str) -> list[str]:
 
 
 def test_share_expired_and_unknown_pages_read_well_on_a_phone(site, tmp_path):
-    app, url, clock, browser, token, short, _root = site
+    app, url, clock, browser, token, short, _root, long = site
     shots = _shots(tmp_path)
     problems = []
     for viewport in PHONES:
@@ -148,6 +151,12 @@ def test_share_expired_and_unknown_pages_read_well_on_a_phone(site, tmp_path):
         page.screenshot(path=str(shots / f"share-{size}.png"), full_page=True)
         play = page.locator("#play").bounding_box()
         assert play["width"] >= 88 and play["height"] >= 88  # a thumb's target, not a 44 px control
+
+        page.goto(f"{url}/s/{long}")  # a long title and seven-character lines: they wrap, they do not run off
+        problems += _check_family_page(page, f"share, seven-character lines {size}")
+        tops = page.locator(".poem p").first.locator(".part").evaluate_all("parts => parts.map(p => p.offsetTop)")
+        assert len(tops) == 4 and (viewport["width"] > 360 or tops[0] < tops[1]), tops  # broken at the caesura
+        page.screenshot(path=str(shots / f"share-long-{size}.png"), full_page=True)
 
         response = page.goto(f"{url}/s/{'Q' * 43}")
         assert response.status == 404
@@ -191,7 +200,7 @@ def _sign_in(page, url, app):
 
 
 def test_staff_pages_and_the_wall_at_both_screen_shapes(site, tmp_path):
-    app, url, clock, browser, _token, _short, root = site
+    app, url, clock, browser, _token, _short, root, _long = site
     shots = _shots(tmp_path)
     page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     _sign_in(page, url, app)
