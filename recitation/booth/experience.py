@@ -412,7 +412,7 @@ class RecitationBooth(Experience):
         from recitation.booth import screens
 
         return screens.poem_grid(self.text(), self.poem, layout.poem_area(self).width, self.flow.show_pinyin,
-                                 self.flow.family_mode)
+                                 self.flow.family_mode, 76 if layout.portrait(self.design) else screens.CHAR_SIZE)
 
     def draw(self, window) -> None:
         """Draw on the design canvas, then scale it uniformly into the window; what was drawn is recorded for
@@ -473,7 +473,7 @@ class RecitationBooth(Experience):
             position = self.highlight.position(now) if self.highlight is not None else -1.0
             area = layout.poem_area(self)
             done = self.read_along_done
-            if not done:  # the praise card takes the poem's place
+            if not done and flow.screen != F.COUNTDOWN:  # the praise card or the 3-2-1 take the poem's place
                 screens.draw_poem(surface, text, self.poem, area, position, flow.show_pinyin, flow.family_mode,
                                   lang, self.poem_grid())
             column = layout._column(self)

@@ -32,17 +32,17 @@ def draw_score(surface, text, report, lang: str, readers: list[int] | None = Non
     width, height = surface.get_size()
     bottom = bottom or height - 110
     portrait = height > width
-    centre = (width // 2 - 150, 112) if portrait else (190, 200)
+    centre = (width // 2 - 150, 210) if portrait else (190, 200)
     stars = 3 if report.overall >= 85 else (2 if report.overall >= 60 else 1)
     for k in range(3):
-        draw_star(surface, (centre[0] - 56 + 56 * k, centre[1] - 92 if not portrait else 34), 22,
+        draw_star(surface, (centre[0] - 56 + 56 * k, centre[1] - 92), 22,
                   STAR_GOLD, 0 if k < stars else 3)
     pygame.draw.circle(surface, RECORD_RED, (centre[0], centre[1] + 8), 64)
     text.draw(surface, str(report.overall), (centre[0], centre[1] + 8), 68, WHITE, anchor="center")
     text.draw(surface, t(praise_key(report.overall), lang), (centre[0], centre[1] + 84), 36, ACCENT, anchor="midtop",
               role="prompt")
     if portrait:
-        y, x0 = 62, width // 2 + 10
+        y, x0 = 130, width // 2 + 10
     else:
         y, x0 = 350, 30
     for name, value in report.scores.items():  # 准确 (accuracy) first when the content check ran
@@ -53,7 +53,7 @@ def draw_score(surface, text, report, lang: str, readers: list[int] | None = Non
         text.draw(surface, str(value), (bar.right + 10, y), 28, INK, anchor="midleft")
         y += 44
     if portrait:
-        x, y = 70 if readers is not None else 30, max(y, 250) + 40
+        x, y = 70 if readers is not None else 30, max(y, 340) + 40
     else:
         x, y = 400 + (30 if readers is not None else 0), 110
     right = width - 30

@@ -71,20 +71,21 @@ class PoemGrid:
     row_height: int
 
 
-def poem_grid(text, poem, width: int, show_pinyin: bool, family: bool) -> PoemGrid:
+def poem_grid(text, poem, width: int, show_pinyin: bool, family: bool, max_char: int = CHAR_SIZE) -> PoemGrid:
     """How the poem fits `width`: rows of whole lines, one even cell per character (wide syllables such as
     zhuàng widen it), sizes shrunk only as far as needed and never under MIN_CHAR / MIN_RUBY."""
     usable = width - MARGIN - (62 if family else 0) - 10
     syllables = [_marked(s) for line in poem.expected.lines for s in line.pinyin if s] if show_pinyin else []
-    widest = max((text.size(s, RUBY_SIZE)[0] for s in syllables), default=0)
-    target = max(CHAR_SIZE + 14, widest + 10)
+    top_ruby = round(RUBY_SIZE * max_char / CHAR_SIZE)
+    widest = max((text.size(s, top_ruby)[0] for s in syllables), default=0)
+    target = max(max_char + 14, widest + 10)
     longest = max((line.size + 1 for line in poem.expected.lines), default=1)
     rows = display_rows(poem, max(longest, min(ROW_CELLS, usable // target)))
     cells = max((sum(poem.expected.lines[i].size + 1 for i in row) for row in rows), default=1)
     cell = min(target, usable // cells)
     ratio = cell / target
-    char = max(MIN_CHAR, min(CHAR_SIZE, int(CHAR_SIZE * ratio)))
-    ruby = max(MIN_RUBY, int(RUBY_SIZE * ratio)) if show_pinyin else 0
+    char = max(MIN_CHAR, min(max_char, int(max_char * ratio)))
+    ruby = max(MIN_RUBY, int(top_ruby * ratio)) if show_pinyin else 0
     row_height = char + 30 + (ruby + 10 if show_pinyin else 0)
     return PoemGrid(rows, cell, char, ruby, row_height)
 
@@ -107,6 +108,8 @@ def draw_poem(surface, text, poem, area: pygame.Rect, position: float, show_piny
     current_row = next((r for r, row in enumerate(rows) if current_line in row), 0)
     visible = max(1, area.height // grid.row_height)
     first = max(0, min(current_row - 1, len(rows) - visible))
+    spare = area.height - min(visible, len(rows)) * grid.row_height
+    area = area.move(0, max(0, spare // 3))  # a short poem sits a little lower, not stuck under the title
     readers = readers_of_lines(rows, len(expected.lines)) if family else None
     for r, row in enumerate(rows[first:first + visible]):
         y = area.top + r * grid.row_height

@@ -49,15 +49,27 @@ def draw_sharing(surface, text, lang: str) -> None:
 def draw_shared(surface, text, outcome, nickname: str, lang: str) -> None:
     """The QR code drawn large on white, the expiry date, and the delete code in big digits with what it does."""
     ticket = outcome.ticket
-    pygame.draw.rect(surface, WHITE, QR_BOX, border_radius=18)
-    qr = qr_surface(ticket.qr_png, QR_BOX.width - 20)
-    surface.blit(qr, qr.get_rect(center=QR_BOX.center))
-    text.draw(surface, t("recite.share.scan", lang), (QR_BOX.centerx, QR_BOX.bottom + 16), 28, INK, anchor="midtop")
+    width, height = surface.get_size()
+    box = QR_BOX.copy()
+    if height > width:  # portrait: the QR on top, the words below it
+        box.midtop = (width // 2, 160)
+    elif width < 1100:  # 4:3 and 16:10: a slightly smaller QR leaves the words their room
+        box.size = (400, 400)
+    pygame.draw.rect(surface, WHITE, box, border_radius=18)
+    qr = qr_surface(ticket.qr_png, box.width - 20)
+    surface.blit(qr, qr.get_rect(center=box.center))
+    text.draw(surface, t("recite.share.scan", lang), (box.centerx, box.bottom + 16), 28, INK, anchor="midtop")
 
-    left, right = 560, surface.get_width() - 40
+    if height > width:
+        left, right, y = 60, width - 60, box.bottom + 80
+        text.draw(surface, t("recite.share.qr_title", lang), (width // 2, 100), 36, INK, anchor="midtop")
+    else:
+        left, right, y = box.right + 40, width - 40, 100
+        title, size = t("recite.share.qr_title", lang), 36
+        while size > 28 and text.size(title, size)[0] > right - left:
+            size -= 2
+        text.draw(surface, title, (left, 40), size, INK)
     column = pygame.Rect(left, 0, right - left, 0)
-    text.draw(surface, t("recite.share.qr_title", lang), (left, 40), 36, INK)
-    y = 100
     if nickname:
         text.draw(surface, t("recite.share.nickname", lang, nickname=nickname), (left, y), 28, INK)
         y += 46
@@ -65,7 +77,7 @@ def draw_shared(surface, text, outcome, nickname: str, lang: str) -> None:
     y += text.draw_paragraph(surface, t("recite.share.expires", lang, date=format_date(outcome.expires, lang),
                                         days=outcome.days), column, 28, INK, align="left", line_gap=0.25) + 24
     text.draw(surface, t("recite.share.delete_title", lang), (left, y), 32, INK)
-    code_box = pygame.Rect(left, y + 48, 420, 130)
+    code_box = pygame.Rect(left, y + 48, min(420, right - left), 130)
     pygame.draw.rect(surface, WHITE, code_box, border_radius=16)
     pygame.draw.rect(surface, ACCENT, code_box, width=4, border_radius=16)
     code = ticket.delete_code

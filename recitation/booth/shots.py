@@ -62,8 +62,8 @@ def booth_shot_states(booth):
     if booth.device is None:  # a preview without a microphone: the stand-in voice (see the module doc)
         booth.device = WavDevice(samples=preview_voice())
         booth.flow.can_record = True
-    if isinstance(booth.device, WavDevice) and booth.device.clock is None:
-        booth.device.clock = booth.ctx.clock.now  # the voice arrives as time passes, like a microphone's
+    if isinstance(booth.device, WavDevice):
+        booth.device.clock = booth.ctx.clock.now  # the voice arrives as (simulated) time passes, as a mic's does
     booth.press("record")
     if booth.flow.screen == F.CONSENT:
         yield "consent"
