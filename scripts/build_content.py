@@ -89,7 +89,7 @@ PACKAGES = {
         "description": {"zh-CN": "和家人一起朗诵古诗词：小学古诗按年级，唐诗宋词作拓展。",
                         "en": "Read classical poems aloud together: primary-school poems by grade, Tang and Song "
                               "poems to go further."},
-        "cover": ("朗诵亭", "Recitation Booth", "{poems} 首古诗词 · poems to read aloud", "moon"),
+        "cover": ("朗诵亭", "和家人一起读古诗", "{poems} 首古诗词 · 大声读出来", "moon"),  # zh: kiosk covers show it
         "credits": [POETRY_CREDIT, K12_CREDIT], "requires": [], "content": {"poems": "poems.json"},
     },
 }

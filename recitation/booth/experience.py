@@ -24,10 +24,9 @@ from recitation.audio.recorder import recover_partial_takes
 from recitation.audio.takes import prune_recordings
 from recitation.booth import flow as F
 from recitation.booth import layout
-from recitation.booth.family import readers_of_lines
 from recitation.booth.session import Highlight, TakeSession
 from recitation.booth.sharing import BoothSharing
-from recitation.booth.widgets import PAPER, Button
+from recitation.booth.widgets import Button
 from recitation.poems import PoemFilter, load_poems, search, starting_grade, suggestions
 from recitation.scoring.warm import warm_scorer
 from recitation.timing import PaceModel, parse_lrc, timeline_for_text
@@ -415,94 +414,14 @@ class RecitationBooth(Experience):
                                  self.flow.family_mode, 76 if layout.portrait(self.design) else screens.CHAR_SIZE)
 
     def draw(self, window) -> None:
-        """Draw on the design canvas, then scale it uniformly into the window; what was drawn is recorded for
-        the screen checks (experiences.drawlog) in window pixels, as the visitor sees it."""
-        from experiences import drawlog
+        from recitation.booth import view
 
-        design = self.design
-        if window.get_size() == design:
-            self._draw(window)
-            return
-        if self._canvas is None or self._canvas.get_size() != design:
-            self._canvas = pygame.Surface(design)
-        outer = drawlog.active()
-        if outer is None:
-            self._draw(self._canvas)
-        else:
-            with drawlog.recording() as inner:
-                self._draw(self._canvas)
-            s = self.scale
-
-            def box(b):
-                return (round(b[0] * s), round(b[1] * s), round(b[2] * s), round(b[3] * s)) if b else None
-
-            for item in inner.texts:
-                drawlog.note_text(item.text, round(item.size * s), box(item.box), item.role,
-                                  round(item.ruby_size * s) if item.ruby_size else None, box(item.clip))
-            for item in inner.boxes:
-                drawlog.note_box(item.label, box(item.box), item.group)
-        pygame.transform.smoothscale(self._canvas, window.get_size(), window)
-
-    def _draw(self, surface) -> None:
-        from recitation.booth import score_screen, screens
-
-        text, lang, flow = self.text(), self.lang, self.flow
-        surface.fill(PAPER)
-        now = self.ctx.clock.now()
-        width, height = surface.get_size()
-        buttons = self.buttons()
-        if flow.screen == F.PICKER:
-            found = self.filtered()
-            cards = [(rect, self.poems[i]) for rect, i in self.picker_cards()]
-            reasons = {poem.id: reason for poem, reason in self.suggested} if not self.filter.query else {}
-            grid = layout.picker_grid(self.design)
-            screens.draw_picker(surface, text, cards, self.filter.query, self.page, -(-len(found) // grid.per_page),
-                                lang, reasons, grid)
-        elif flow.screen == F.CONSENT:
-            screens.draw_consent(surface, text, self.ctx.config.storage.recordings_keep_days, lang)
-        elif flow.screen == F.SCORE and self.report is not None:
-            readers = None
-            if flow.family_mode and self.poem is not None:
-                readers = readers_of_lines(self.poem_grid().rows, len(self.poem.expected.lines))
-            top = min((b.rect.top for b in buttons if b.key != "back"), default=height)
-            score_screen.draw_score(surface, text, self.report, lang, readers, bottom=top)
-        elif flow.screen in (F.SHARE_PICK, F.SHARING, F.SHARED, F.SHARE_OFF):
-            self.sharing.draw(surface, text, lang)
-        elif self.poem is not None:
-            screens.draw_header(surface, text, self.poem, lang, flow.family_mode)
-            position = self.highlight.position(now) if self.highlight is not None else -1.0
-            area = layout.poem_area(self)
-            done = self.read_along_done
-            if not done and flow.screen != F.COUNTDOWN:  # the praise card or the 3-2-1 take the poem's place
-                screens.draw_poem(surface, text, self.poem, area, position, flow.show_pinyin, flow.family_mode,
-                                  lang, self.poem_grid())
-            column = layout._column(self)
-            if flow.screen == F.RECORDING and self.session is not None:
-                meter = column if not layout.portrait(self.design) else pygame.Rect(
-                    column.left + 150, column.top + 10, 220, column.height)
-                screens.draw_meter(surface, text, meter, self.session.last.level, self.session.pitch_trace,
-                                   self.session.seconds, lang)
-            elif flow.screen == F.COUNTDOWN:
-                screens.draw_countdown(surface, flow.countdown_left, text, lang)
-            elif done:
-                screens.draw_end_card(surface, text, layout.end_card(self), lang)
-            message = None
-            if flow.screen == F.SCORING:
-                message = t("recite.ui.scoring", lang)
-            elif flow.screen == F.REVIEW:
-                message = t("recite.ui.review", lang)
-            elif flow.screen == F.READING and not flow.recording_allowed and not done:
-                message = t("recite.ui.no_microphone" if not flow.can_record else "recite.ui.read_along_only", lang)
-            if message:
-                screens.draw_message(surface, text, message, (area.centerx, area.bottom - 10))
-        focusable = [b for b in buttons if b.enabled]
-        for k, button in enumerate(focusable):
-            button.draw(surface, text, focused=self.show_focus and k == self.focus % len(focusable))
+        view.draw(self, window)
 
     # --- screen states for the contact sheet and the screen tests ---------------------------------------------
     def shot_states(self):
-        """picker → poem ready → read-along ended (praise) → family mode → consent → countdown → recording →
-        scored (or review) → share (QR, or the kind 「not here」). Driven through press/update as a visitor's
+        """picker → poem ready → read-along → family mode → read-along ended (praise) → consent → countdown →
+        recording → scored (or review) → share (QR, or the kind 「not here」). Driven through press/update as a visitor's
         taps would; the recording states need an audio device (tests pass a WAV microphone)."""
         from recitation.booth.shots import booth_shot_states
 

@@ -243,7 +243,7 @@ def buttons(booth) -> list[Button]:
     if flow.screen == F.CONSENT:
         specs = [("decline", t("recite.consent.decline", lang), "plain"),
                  ("agree", t("recite.consent.agree", lang), "primary")]
-        return [back] + flow_buttons(text, specs, HOME_CLEAR, width - 30, bottom, height=88)
+        return [back] + flow_buttons(text, specs, HOME_CLEAR, width - 30, bottom - 20, height=96)
     if flow.screen == F.READING:
         return _reading_buttons(booth, back)
     if flow.screen == F.COUNTDOWN:

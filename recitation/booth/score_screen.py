@@ -9,7 +9,7 @@ import pygame
 
 from experiences.i18n import t
 from recitation.booth.family import reader_summaries, summary_key
-from recitation.booth.screens import fit_label, reader_badge
+from recitation.booth.screens import reader_badge
 from recitation.booth.widgets import ACCENT, AMBER, GREY, INK, JADE, PAPER_DARK, RECORD_RED, WHITE, draw_star
 
 MARK_STYLE = {"g": ("mark_good", JADE), "u": ("mark_unclear", AMBER), "m": ("mark_missed", ACCENT)}
@@ -141,6 +141,3 @@ def draw_mark_legend(surface, text, topleft: tuple[int, int], lang: str) -> None
         text.draw(surface, label, (x + 24, y), 26, INK, anchor="midleft")
         x += 48 + text.size(label, 26)[0]
 
-
-__all__ = ["draw_score", "reader_sentence", "draw_mark", "draw_marked_line", "draw_mark_legend", "MARK_STYLE",
-           "fit_label"]

@@ -177,11 +177,6 @@ def draw_family_legend(surface, text, centre_x: int, y: int, lang: str) -> None:
         x += 56 + width + 40
 
 
-def _has(text, glyph: str) -> bool:
-    checker = getattr(text, "has_glyph", None)
-    return bool(checker(glyph)) if checker else False
-
-
 _MARKS = {"a": "āáǎà", "o": "ōóǒò", "e": "ēéěè", "i": "īíǐì", "u": "ūúǔù", "v": "ǖǘǚǜ"}
 
 
@@ -281,11 +276,11 @@ def draw_picker(surface, text, cards, query: str, page: int, pages: int, lang: s
 def draw_consent(surface, text, days: int, lang: str) -> None:
     width = surface.get_width()
     text.draw(surface, t("recite.consent.title", lang), (width // 2, 30), 48, INK, anchor="midtop", role="prompt")
-    area = pygame.Rect(max(60, width // 2 - 520), 120, min(width - 120, 1040), 0)
+    area = pygame.Rect(max(70, width // 2 - 540), 130, min(width - 130, 1080), 0)
     for key in ("what", "where", "who", "without"):
-        pygame.draw.circle(surface, JADE, (area.left - 22, area.top + 22), 8)
-        area.top += text.draw_paragraph(surface, t(f"recite.consent.{key}", lang, days=days), area, 30, INK,
-                                        align="left", line_gap=0.25) + 22
+        pygame.draw.circle(surface, JADE, (area.left - 24, area.top + 24), 9)
+        area.top += text.draw_paragraph(surface, t(f"recite.consent.{key}", lang, days=days), area, 32, INK,
+                                        align="left", line_gap=0.3) + 30
 
 
 def draw_countdown(surface, seconds_left: float, text, lang: str) -> None:
