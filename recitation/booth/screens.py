@@ -345,3 +345,16 @@ def draw_end_card(surface, text, card: pygame.Rect, lang: str) -> None:
 
 
 ACCENT_GOLD = (222, 160, 30)
+
+
+def draw_record_hint(surface, text, record: pygame.Rect, portrait: bool, lang: str) -> None:
+    """「读熟了？点我录音」 pointing at the red button (before anyone has started): where the next step is."""
+    label = t("recite.ui.record_hint", lang)
+    if portrait:
+        tip = (record.left - 10, record.centery)
+        pygame.draw.polygon(surface, RECORD_RED, [tip, (tip[0] - 18, tip[1] - 12), (tip[0] - 18, tip[1] + 12)])
+        text.draw(surface, label, (tip[0] - 26, tip[1]), 26, RECORD_RED, anchor="midright")
+    else:
+        tip = (record.centerx, record.top - 8)
+        pygame.draw.polygon(surface, RECORD_RED, [tip, (tip[0] - 12, tip[1] - 18), (tip[0] + 12, tip[1] - 18)])
+        text.draw(surface, label, (tip[0], tip[1] - 26), 26, RECORD_RED, anchor="midbottom")

@@ -21,7 +21,7 @@ def preview_voice(seconds: float = 8.0, rate: int = RECORD_RATE) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
     syllable = 0.42
     phase_in = (t % syllable) / syllable
-    envelope = np.where(phase_in < 0.75, np.sin(np.pi * phase_in / 0.75) ** 0.5, 0.0)
+    envelope = np.sqrt(np.clip(np.sin(np.pi * np.minimum(phase_in / 0.75, 1.0)), 0.0, 1.0))
     f0 = 220 - 40 * phase_in
     phase = 2 * np.pi * np.cumsum(f0) / rate
     voice = sum(np.sin(k * phase) / k for k in range(1, 6))

@@ -83,6 +83,9 @@ def draw_screen(booth, surface) -> None:
             screens.draw_countdown(surface, flow.countdown_left, text, lang)
         elif done:
             screens.draw_end_card(surface, text, layout.end_card(booth), lang)
+        elif (flow.screen == F.READING and flow.recording_allowed
+              and (booth.highlight is None or booth.highlight.started_at is None)):
+            screens.draw_record_hint(surface, text, layout.record_rect(booth), layout.portrait(booth.design), lang)
         message = None
         if flow.screen == F.SCORING:
             message = t("recite.ui.scoring", lang)
