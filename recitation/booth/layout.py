@@ -214,7 +214,8 @@ def _reading_buttons(booth, back: Button) -> list[Button]:
     x = 30 if portrait(booth.design) else HOME_CLEAR
     for key, label, on in toggles:
         w = button_width(text, label, "toggle")
-        out.append(Button(key, label, pygame.Rect(x, toggles_top(booth), w, 76), on=on, style="toggle"))
+        out.append(Button(key, label, pygame.Rect(x, toggles_top(booth), w, 76), on=on, style="toggle",
+                          state_labels=(t("recite.ui.switch_on", lang), t("recite.ui.switch_off", lang))))
         x += w + 14
     actions = []
     if booth.poem is not None and booth.poem.audio:

@@ -219,7 +219,7 @@ def fit_label(text, label: str, width: int, size: int) -> str:
     return label
 
 
-def draw_header(surface, text, poem, lang: str, family: bool = False) -> None:
+def draw_header(surface, text, poem, lang: str, family: bool = False, legend_x: int | None = None) -> None:
     width = surface.get_width()
     room = width - 2 * 180
     size = fit_size(text, poem.title, room, 46, 34)
@@ -228,7 +228,7 @@ def draw_header(surface, text, poem, lang: str, family: bool = False) -> None:
     byline = t("recite.ui.by", lang, dynasty=poem.dynasty, author=poem.author) if poem.author else ""
     text.draw(surface, byline, (width // 2, 72), 26, GREY, anchor="midtop")
     if family:
-        draw_family_legend(surface, text, width // 2, 130, lang)
+        draw_family_legend(surface, text, width // 2 if legend_x is None else legend_x, 130, lang)
 
 
 def draw_picker(surface, text, cards, query: str, page: int, pages: int, lang: str,
@@ -237,7 +237,9 @@ def draw_picker(surface, text, cards, query: str, page: int, pages: int, lang: s
     from experiences import drawlog
 
     width = surface.get_width()
-    text.draw(surface, t("recite.ui.pick_title", lang), (width // 2, 14), 40, INK, anchor="midtop", role="prompt")
+    title = t("recite.ui.pick_title", lang)
+    text.draw(surface, title, (width // 2, 14), fit_size(text, title, width - 2 * 175, 40, 32), INK, anchor="midtop",
+              role="prompt")
     text.draw(surface, t("recite.ui.page", lang, page=page + 1, pages=max(1, pages)), (width - 30, 30), 26, GREY,
               anchor="topright")
     for rect, poem in cards:
@@ -274,13 +276,20 @@ def draw_picker(surface, text, cards, query: str, page: int, pages: int, lang: s
 
 
 def draw_consent(surface, text, days: int, lang: str) -> None:
-    width = surface.get_width()
-    text.draw(surface, t("recite.consent.title", lang), (width // 2, 30), 48, INK, anchor="midtop", role="prompt")
-    area = pygame.Rect(max(70, width // 2 - 540), 130, min(width - 130, 1080), 0)
-    for key in ("what", "where", "who", "without"):
-        pygame.draw.circle(surface, JADE, (area.left - 24, area.top + 24), 9)
-        area.top += text.draw_paragraph(surface, t(f"recite.consent.{key}", lang, days=days), area, 32, INK,
-                                        align="left", line_gap=0.3) + 30
+    width, height = surface.get_size()
+    title = t("recite.consent.title", lang)
+    size = fit_size(text, title, width - 2 * 175, 48, 32)
+    below = text.size(title, size)[0] > width - 2 * 175  # too long beside 上一步: under it
+    text.draw(surface, title, (width // 2, 100 if below else 30), size, INK, anchor="midtop", role="prompt")
+    area = pygame.Rect(max(70, width // 2 - 540), 190 if below else 130, min(width - 130, 1080), 0)
+    paragraphs = [t(f"recite.consent.{key}", lang, days=days) for key in ("what", "where", "who", "without")]
+    size = 32
+    while size > 26 and sum(len(text.wrap(p, size, area.width)) * size * 1.45 + 30 for p in paragraphs) > (
+            height - 150 - area.top):  # above the buttons
+        size -= 2
+    for paragraph in paragraphs:
+        pygame.draw.circle(surface, JADE, (area.left - 24, area.top + size * 3 // 4), 9)
+        area.top += text.draw_paragraph(surface, paragraph, area, size, INK, align="left", line_gap=0.3) + 30
 
 
 def draw_countdown(surface, seconds_left: float, text, lang: str) -> None:
@@ -347,14 +356,18 @@ def draw_end_card(surface, text, card: pygame.Rect, lang: str) -> None:
 ACCENT_GOLD = (222, 160, 30)
 
 
-def draw_record_hint(surface, text, record: pygame.Rect, portrait: bool, lang: str) -> None:
-    """「读熟了？点我录音」 pointing at the red button (before anyone has started): where the next step is."""
+def draw_record_hint(surface, text, record: pygame.Rect, portrait: bool, lang: str, room: int) -> None:
+    """「读熟了？点我录音」 pointing at the red button (before anyone has started): where the next step is.
+    `room`: the width it may take (left of the button in portrait, above it in landscape); left out if too narrow."""
     label = t("recite.ui.record_hint", lang)
+    size = fit_size(text, label, room, 26, 22)
+    if text.size(label, size)[0] > room:
+        return
     if portrait:
         tip = (record.left - 10, record.centery)
         pygame.draw.polygon(surface, RECORD_RED, [tip, (tip[0] - 18, tip[1] - 12), (tip[0] - 18, tip[1] + 12)])
-        text.draw(surface, label, (tip[0] - 26, tip[1]), 26, RECORD_RED, anchor="midright")
+        text.draw(surface, label, (tip[0] - 26, tip[1]), size, RECORD_RED, anchor="midright")
     else:
         tip = (record.centerx, record.top - 8)
         pygame.draw.polygon(surface, RECORD_RED, [tip, (tip[0] - 12, tip[1] - 18), (tip[0] + 12, tip[1] - 18)])
-        text.draw(surface, label, (tip[0], tip[1] - 26), 26, RECORD_RED, anchor="midbottom")
+        text.draw(surface, label, (tip[0], tip[1] - 26), size, RECORD_RED, anchor="midbottom")

@@ -36,9 +36,14 @@ def draw_share_pick(surface, text, days: int, lang: str) -> None:
     width = surface.get_width()
     text.draw(surface, t("recite.share.pick_title", lang), (width // 2, 22), 48, INK, anchor="midtop")
     area = pygame.Rect(100, 96, width - 200, 130)
-    used = text.draw_paragraph(surface, t("recite.share.pick_what", lang), area, 26, INK, line_gap=0.25)
+    what, expiry = t("recite.share.pick_what", lang), t("recite.share.pick_expiry", lang, days=days)
+    size = 26
+    while size > 22 and (len(text.wrap(what, size, area.width)) + len(text.wrap(expiry, size, area.width))) * (
+            size * 1.4) + 4 > 146:  # above the nickname buttons
+        size -= 1
+    used = text.draw_paragraph(surface, what, area, size, INK, line_gap=0.25)
     area.top += used + 4
-    text.draw_paragraph(surface, t("recite.share.pick_expiry", lang, days=days), area, 26, GREY, line_gap=0.25)
+    text.draw_paragraph(surface, expiry, area, size, GREY, line_gap=0.25)
 
 
 def draw_sharing(surface, text, lang: str) -> None:

@@ -66,7 +66,7 @@ def draw_screen(booth, surface) -> None:
     elif flow.screen in (F.SHARE_PICK, F.SHARING, F.SHARED, F.SHARE_OFF):
         booth.sharing.draw(surface, text, lang)
     elif booth.poem is not None:
-        screens.draw_header(surface, text, booth.poem, lang, flow.family_mode)
+        screens.draw_header(surface, text, booth.poem, lang, flow.family_mode, layout.poem_area(booth).centerx)
         position = booth.highlight.position(now) if booth.highlight is not None else -1.0
         area = layout.poem_area(booth)
         done = booth.read_along_done
@@ -85,7 +85,13 @@ def draw_screen(booth, surface) -> None:
             screens.draw_end_card(surface, text, layout.end_card(booth), lang)
         elif (flow.screen == F.READING and flow.recording_allowed
               and (booth.highlight is None or booth.highlight.started_at is None)):
-            screens.draw_record_hint(surface, text, layout.record_rect(booth), layout.portrait(booth.design), lang)
+            record = layout.record_rect(booth)
+            if layout.portrait(booth.design):
+                actions = [b.rect.right for b in buttons if b.key in ("read_along", "reference")]
+                room = record.left - 40 - max(actions, default=layout.HOME_CLEAR) - 16
+            else:
+                room = layout._column(booth).width + 20
+            screens.draw_record_hint(surface, text, record, layout.portrait(booth.design), lang, room)
         message = None
         if flow.screen == F.SCORING:
             message = t("recite.ui.scoring", lang)

@@ -85,14 +85,17 @@ class Button:
                       anchor="midtop")
         else:
             icon = 30 if self.style == "action" or (self.style == "chip" and self.on) else 0
-            width = text.size(self.label, self.label_size)[0]
+            size = self.label_size
+            while size > 22 and text.size(self.label, size)[0] > self.rect.width - icon - 16:
+                size -= 1  # a long label (English, a nickname) shrinks to its button rather than spill out
+            width = text.size(self.label, size)[0]
             left = self.rect.centerx - (width + icon) // 2
             if self.style == "action":
                 draw_play(surface, (left + 11, self.rect.centery), 11, colour)
             elif icon:
                 draw_check(surface, (left + 11, self.rect.centery), 11, colour)
-            text.draw(surface, self.label, (left + icon, self.rect.centery), self.label_size, colour,
-                      anchor="midleft", role=role)
+            text.draw(surface, self.label, (left + icon, self.rect.centery), size, colour, anchor="midleft",
+                      role=role)
 
     def _draw_toggle(self, surface, text, colour) -> None:
         """The label, then a switch: knob right and 「开」 on jade, or knob left and 「关」 on grey."""
