@@ -74,3 +74,74 @@ def test_every_booth_screen_passes_the_screen_checks(package, size, clean_readin
     scale = min(size) / 1080
     pinyin = [item.size for item in shots["ready"].log.texts if item.role == "pinyin"]
     assert pinyin and min(pinyin) >= 22 * scale - 0.5
+
+
+def test_english_screens_fit_too(package, clean_reading, sharing_kiosk, tmp_path):
+    pygame.init()
+    states = []
+    for shot in kiosk_shots.package_shots(package, (1024, 768), age_band="6-8", language="en",
+                                          data_dir=tmp_path / "data", services={"audio": WavDevice(clean_reading)}):
+        assert not shot.findings, (shot.state, report(shot.findings))
+        states.append(shot.state)
+    assert states == STATES
+
+
+def _booth(package, size, data_dir, audio):
+    from experiences.config import KioskConfig
+    from experiences.engagement import ListSink, Place, SessionReporter
+    from experiences.runtime import ManualClock, RunContext
+    from recitation.booth.experience import RecitationBooth
+
+    clock = ManualClock(100.0)
+    reporter = SessionReporter(ListSink(), Place()).experience(package.id, "recitation", "1.0.0")
+    ctx = RunContext(config=KioskConfig(), reporter=reporter, size=size, data_dir=data_dir, headless=True,
+                     clock=clock, services={"audio": WavDevice(audio, clock=clock.now)} if audio else {})
+    booth = RecitationBooth(package, ctx)
+    booth.start()
+    return booth, clock
+
+
+@pytest.mark.parametrize("size", kiosk_shots.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_other_paths_pass_the_checks_too(package, size, clean_reading, tmp_path):
+    """No microphone (read along only), consent declined, and a no-score take's review screen."""
+    from experiences import drawlog
+    from experiences.screencheck import check_screen
+    from recitation.booth import flow as F
+
+    pygame.init()
+    window = pygame.Surface(size)
+
+    def check(booth, name):
+        with drawlog.recording() as log:
+            booth.draw(window)
+        pygame.image.save(window, str(tmp_path / f"{name}.png"))
+        findings = check_screen(log, size)
+        assert not findings, (name, report(findings))
+        return log
+
+    booth, _ = _booth(package, size, tmp_path / "a", None)
+    booth.press("poem:0")
+    log = check(booth, "no-microphone")
+    assert "record" not in {b.key for b in booth.buttons()}
+    assert any("话筒" in item.text for item in log.texts)  # says why there is no record button
+    booth.stop("quit")
+
+    booth, clock = _booth(package, size, tmp_path / "b", clean_reading)
+    booth.press("poem:0")
+    booth.press("record")
+    booth.press("decline")
+    check(booth, "declined")
+    booth.stop("quit")
+
+    booth, clock = _booth(package, size, tmp_path / "c", clean_reading)
+    booth.press("poem:0")
+    booth.press("no_score")
+    booth.press("record")
+    booth.press("agree")
+    for _ in range(130):
+        clock.advance(1 / 30)
+        booth.update(1 / 30)
+    booth.press("stop")
+    assert booth.flow.screen == F.REVIEW
+    check(booth, "review")
+    booth.stop("quit")
