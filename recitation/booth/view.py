@@ -68,6 +68,8 @@ def draw_screen(booth, surface) -> None:
     elif booth.poem is not None:
         screens.draw_header(surface, text, booth.poem, lang, flow.family_mode, layout.poem_area(booth).centerx)
         position = booth.highlight.position(now) if booth.highlight is not None else -1.0
+        if flow.screen in (F.SCORING, F.REVIEW):  # the take is over: no line is "current" any more
+            position = -1.0
         area = layout.poem_area(booth)
         done = booth.read_along_done
         if not done and flow.screen != F.COUNTDOWN:  # the praise card or the 3-2-1 take the poem's place
