@@ -377,6 +377,7 @@ class KioskShell:
             log.info("VR corner: age band %s is below [vr] min_age_band %s: screen mode", self.machine.age_band,
                      self.config.vr.min_age_band)
         elif self.vr and self.xr is not None:
+            self.xr.reopen_if_lost()
             ctx.services["xr"] = self.xr
         self.host = ExperienceHost(package, ctx, self.registry)
         self.home.reset()

@@ -18,8 +18,9 @@ _fallback_said = False
 
 
 class XrRig:
-    def __init__(self, session):
+    def __init__(self, session, reopen=None):
         self.session = session
+        self._reopen = reopen  # makes a new session when the runtime ended this one (between runs)
         self.inputs = XrInputs()
         self.tracked = None
         self.recentre_requested = False
@@ -66,6 +67,18 @@ class XrRig:
         """Staff's recentre: applied at the start of the next frame."""
         self.recentre_requested = True
 
+    def reopen_if_lost(self) -> None:
+        """Between runs: a session the runtime ended (it quit, or lost the headset) is made anew."""
+        if not self.session.lost or self._reopen is None:
+            return
+        self.session.close()
+        try:
+            self.session = self._reopen()
+            self.inputs = XrInputs()
+            log.info("OpenXR session made anew")
+        except Exception as error:
+            log.warning("OpenXR session could not be made anew: %s", error)
+
     def close(self) -> None:
         self.session.close()
 
@@ -79,16 +92,19 @@ def start_rig(config) -> XrRig | None:
     manifest = find_runtime()
     if manifest is None:
         return _fallback("no OpenXR runtime is installed")
-    try:
-        from experiences.xr.session import XrSession
-        from experiences.xr.stereo import engine_context
+    from experiences.xr.session import XrSession
+    from experiences.xr.stereo import engine_context
 
-        session = XrSession.open(manifest, graphics="egl", egl=engine_context(), reference=config.vr.reference)
+    def open_session():
+        return XrSession.open(manifest, graphics="egl", egl=engine_context(), reference=config.vr.reference)
+
+    try:
+        session = open_session()
     except Exception as error:
         return _fallback(f"the OpenXR runtime {manifest.name} could not start: {error}")
     log.info("VR mode: OpenXR, %s, %s, %s per eye", session.info.runtime, session.info.system,
              "x".join(map(str, session.info.view_sizes[0])))
-    return XrRig(session)
+    return XrRig(session, open_session)
 
 
 def _fallback(why: str) -> None:

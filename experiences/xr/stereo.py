@@ -135,11 +135,12 @@ class XrStereoRenderer:
 
 class HudCard:
     """A kind's 2D overlay (banner, messages, cards: a pygame surface with alpha) shown in the headset on a
-    world-fixed card in front of the child, where the screen shows it over the picture. Uploaded only when it
-    changed."""
+    world-fixed card in front of the child, where the screen shows it over the picture. Its bytes go to the
+    GPU only when they changed, as they are (a 32-bit surface is B, G, R, A in memory: panda3d's own order;
+    the card's texture coordinates run top-down like the surface's rows)."""
 
     def __init__(self, parent: NodePath, size: tuple[int, int], centre, width_m: float):
-        from panda3d.core import CardMaker, TransparencyAttrib
+        from panda3d.core import CardMaker, LTexCoord, TransparencyAttrib
 
         self.size = size
         self.texture = Texture("xr-hud")
@@ -147,6 +148,7 @@ class HudCard:
         height_m = width_m * size[1] / size[0]
         maker = CardMaker("xr-hud")
         maker.set_frame(-width_m / 2, width_m / 2, -height_m / 2, height_m / 2)
+        maker.set_uv_range(LTexCoord(0, 1), LTexCoord(1, 0))
         self.node = parent.attach_new_node(maker.generate())
         self.node.set_pos(*centre)
         self.node.set_texture(self.texture)
@@ -158,10 +160,13 @@ class HudCard:
         self._last = None
 
     def show(self, surface) -> None:
-        """Show `surface` (SRCALPHA, `size`): bytes go to the GPU only when they changed."""
+        """Show `surface` (SRCALPHA, `size`)."""
         import pygame
 
-        data = pygame.image.tobytes(surface, "BGRA", True)  # panda3d: BGRA rows, bottom row first
+        if surface.get_masks() == (0xFF0000, 0xFF00, 0xFF, 0xFF000000) and surface.get_pitch() == self.size[0] * 4:
+            data = surface.get_buffer().raw  # B, G, R, A rows, top first
+        else:
+            data = pygame.image.tobytes(surface, "BGRA")
         if data != self._last:
             self._last = data
             self.texture.set_ram_image(data)

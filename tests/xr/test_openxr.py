@@ -78,3 +78,53 @@ def test_aim_and_trigger_hit_the_right_lantern_and_say_so_in_the_statement(xr_en
     context = answered[0]["context"]["extensions"]
     assert context["https://w3id.org/yuedu/xapi/extensions/aim-input"] == "controller"
     assert context["https://w3id.org/yuedu/xapi/extensions/vr-display"] == "openxr"
+
+
+def test_an_exhibit_hotspot_opens_by_aim_and_trigger(xr_env):
+    readings = run_child("exhibit", xr_env)
+    assert not readings["opened_before"] and readings["opened"] == "red"
+    assert readings["ray_pixel"] == pytest.approx(readings["marker"], abs=2)  # the ray met its marker
+    assert readings["stage_renders_window"] and readings["layers"] == readings["submitted"] > 0
+    experienced = [s for s in readings["statements"] if s["verb"]["display"]["en-US"] == "experienced"]
+    assert experienced and experienced[-1]["object"]["id"].endswith("/hotspot/red")
+    context = experienced[-1]["context"]["extensions"]
+    assert context["https://w3id.org/yuedu/xapi/extensions/aim-input"] == "controller"
+    assert context["https://w3id.org/yuedu/xapi/extensions/vr-display"] == "openxr"
+
+
+def test_taking_the_headset_off_pauses_the_run_and_the_kiosk_goes_back_to_attract(xr_env):
+    readings = run_child("pause", xr_env)
+    assert readings["vr"] and readings["rig"] and readings["view"] == "XrExhibitView"
+    assert readings["played"] == 10  # the run went on while the session was focused
+    assert readings["states"][-3:] == ["STOPPING", "IDLE", "EXITING"]  # what the runtime said
+    assert readings["paused_updates"] == 0 and readings["state_paused"] == readings["running"]  # paused, not ended
+    assert readings["attract"] and readings["idle_seconds"] <= 6.5  # idle (5 s) + warning (1 s): attract
+    assert "abandoned" in readings["verbs"]  # the run ended as the visitor left it
+
+
+def test_xr_check_names_the_runtime_and_prints_the_scripted_poses(xr_env):
+    from experiences.xr.remote import RemoteHeadset, RemoteState
+
+    process = subprocess.Popen([sys.executable, "launcher.py", "xr-check", "--seconds", "2"], cwd=ROOT,
+                               env=xr_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        headset = RemoteHeadset(int(xr_env["YUEDU_XR_REMOTE_PORT"]), timeout=20)
+        headset.send(RemoteState(yaw=30, pitch=-10))
+        out, _ = process.communicate(timeout=60)
+        headset.close()
+    finally:
+        process.kill()
+    assert process.returncode == 0, out
+    assert "runtime: Monado" in out and "system: Monado: Remote HMD" in out
+    assert "recommended view size per eye: 320x240, 320x240" in out
+    assert "head: " in out and "yaw +30° pitch -10°" in out and "right: " in out
+
+
+def test_xr_check_says_plainly_when_no_runtime_is_installed(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "XR_RUNTIME_JSON"}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CONFIG_DIRS=str(tmp_path / "etc"))
+    result = subprocess.run([sys.executable, "launcher.py", "xr-check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    if Path("/etc/openxr/1/active_runtime.json").exists():
+        pytest.skip("this machine has a system-wide OpenXR runtime in /etc/openxr")
+    assert result.returncode == 1 and "No OpenXR runtime is installed" in result.stdout

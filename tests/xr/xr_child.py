@@ -169,6 +169,124 @@ def lanterns() -> dict:
     return readings
 
 
+def exhibit() -> dict:
+    """A panorama's hotspot straight ahead: the controller's ray through its marker, then the trigger."""
+    import math
+
+    import pygame
+
+    from experiences.runtime import create_experience
+    from experiences.xr.poses import yaw_pitch
+    from experiences.xr.rig import XrRig
+    from tests.exhibits.helpers import make_context, write_package
+    from tests.exhibits.test_panorama import CONTENT, pattern_image
+
+    tmp = Path(os.environ["TMPDIR_XR"])
+    rig = XrRig(gl_session())
+    package = write_package(tmp / "pkg", "exhibit-panorama", CONTENT, {"hall.png": pattern_image()})
+    ctx, sink, clock = make_context(tmp, size=(1280, 720))
+    ctx.vr = True
+    ctx.services["xr"] = rig
+    pygame.init()
+    surface = pygame.Surface((1280, 720))
+    experience = create_experience(package, ctx)
+    experience.start()
+    headset = RemoteHeadset(PORT)
+    state = RemoteState()
+    headset.send(state)
+
+    def step(dt=1 / 20):
+        for event in rig.begin_frame():
+            experience.handle(event)
+        experience.update(dt)
+        clock.advance(dt)
+        experience.draw(surface)
+        rig.end_frame()
+
+    until(step, lambda: experience.controller_ray is not None and experience.inner.spots[0].screen is not None)
+    view = experience.xr_view
+    px, py = experience.inner.spots[0].screen
+    width, height = view.card_size
+    card_point = ((px / view.eye_size[0] - 0.5) * width, 2.0, (0.5 - py / view.eye_size[1]) * height)
+    origin = experience.controller_ray[0]
+    state.right.yaw, state.right.pitch = yaw_pitch(tuple(card_point[i] - origin[i] for i in range(3)))
+    headset.send(state)
+    until(step, lambda: abs(experience.controller_ray[1] - state.right.yaw) < 0.3)
+    readings = {"opened_before": experience.inner.open_spot is not None, "ray_pixel": experience._controller_pixel(),
+                "marker": [px, py]}
+    state.right.trigger = 1.0
+    headset.send(state)
+    until(step, lambda: experience.inner.open_spot is not None, seconds=5)
+    readings.update(opened=experience.inner.open_spot.id, submitted=view.submitted,
+                    layers=rig.session.layers_submitted, stage_renders_window=experience.inner.stage.headset_view)
+    if os.environ.get("YUEDU_SHOTS"):
+        pygame.image.save(surface, os.path.join(os.environ["YUEDU_SHOTS"], "xr_exhibit_mirror.png"))
+    experience.stop("quit")
+    readings["statements"] = sink.statements
+    rig.close()
+    return readings
+
+
+def pause() -> dict:
+    """The kiosk in VR mode with a headset: an exhibit plays while the session is focused; the runtime stops
+    the session (the visitor took the headset off): the run pauses, and after the idle time the kiosk is back
+    on its attract screen."""
+    from experiences.config import KioskConfig
+    from experiences.kinds import default_registry
+    from experiences.kiosk.states import ATTRACT, RUNNING
+    from experiences.kiosk.testing import click, headless_shell
+    from tests.exhibits.helpers import write_package
+    from tests.exhibits.test_panorama import CONTENT, pattern_image
+
+    tmp = Path(os.environ["TMPDIR_XR"])
+    config = KioskConfig()
+    config.kiosk.mode = "vr"
+    config.kiosk.ask_age_band = False
+    config.kiosk.idle_seconds, config.kiosk.warning_seconds = 5.0, 1.0
+    package = write_package(tmp / "pkg", "exhibit-panorama", CONTENT, {"hall.png": pattern_image()})
+    shell, sink = headless_shell([package], tmp / "data", config=config, size=(1280, 720),
+                                 registry=default_registry())
+    readings = {"vr": shell.vr}
+    try:
+        shell.start_headset()
+        readings["rig"] = shell.xr is not None
+        headset = RemoteHeadset(PORT)
+        headset.send(RemoteState())
+        click(5, 5)
+        shell.frame(1 / 30)
+        shell.launch(package)
+        experience = shell.host.experience
+        updates = []
+        real_update = experience.inner.update
+        experience.inner.update = lambda dt: updates.append(dt) or real_update(dt)
+        until(lambda: shell.frame(1 / 30), lambda: shell.xr.session.focused and experience.xr_view is not None
+              and experience.xr_view.submitted > 2)
+        readings["view"] = type(experience.xr_view).__name__
+        updates.clear()
+        for _ in range(10):
+            shell.frame(1 / 30)
+        readings["played"] = len(updates)
+        shell.xr.session.request_exit()  # the runtime stops the session, as when the headset comes off
+        until(lambda: shell.frame(1 / 30), lambda: shell.xr.paused)
+        readings["states"] = list(shell.xr.session.state_log)
+        updates.clear()
+        for _ in range(30):
+            shell.frame(1 / 30)
+        readings["paused_updates"] = len(updates)
+        readings["state_paused"] = shell.machine.state
+        frames = 0
+        while shell.machine.state != ATTRACT and frames < 600:
+            shell.frame(1 / 30)
+            frames += 1
+        readings["idle_seconds"] = frames / 30
+        readings["attract"] = shell.machine.state == ATTRACT
+        readings["verbs"] = [s["verb"]["display"]["en-US"] for s in sink.statements]
+        readings["running"] = RUNNING
+    finally:
+        shell.close()
+    return readings
+
+
 if __name__ == "__main__":
-    scenario = {"render": render, "lanterns": lanterns}[sys.argv[1]]
+    scenario = {"render": render, "lanterns": lanterns, "exhibit": exhibit, "pause": pause}[sys.argv[1]]
     print(json.dumps(scenario(), ensure_ascii=False, default=str))
