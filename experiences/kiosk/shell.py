@@ -26,6 +26,7 @@ from experiences.kiosk.window import DisplayUnavailable, FrameTimes, open_window
 from experiences.xr.policy import headset_allowed
 
 log = logging.getLogger("yuedu.kiosk")
+RECENTRE_KEY = 1073741889  # pygame.K_F8: staff recentre the VR headset's view (docs/vr-headsets.md)
 
 
 class KioskShell:
@@ -279,6 +280,10 @@ class KioskShell:
             if self.tuio is not None:
                 self.tuio.set_size(self.size)
             return
+        if event.type == pygame.KEYDOWN and event.key == RECENTRE_KEY and self.xr is not None:
+            self.xr.recentre()  # staff: the headset's view faces the scene again
+            log.info("VR: recentred by staff")
+            return
         mapped = self.mapper.map(event)
         if self.mapper.is_input(event):
             self.on_input(mapped)
@@ -378,6 +383,7 @@ class KioskShell:
                      self.config.vr.min_age_band)
         elif self.vr and self.xr is not None:
             self.xr.reopen_if_lost()
+            self.xr.recentre()  # each run starts facing its scene
             ctx.services["xr"] = self.xr
         self.host = ExperienceHost(package, ctx, self.registry)
         self.home.reset()

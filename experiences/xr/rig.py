@@ -24,6 +24,7 @@ class XrRig:
         self.inputs = XrInputs()
         self.tracked = None
         self.recentre_requested = False
+        self.eye_size = None  # render each eye at this size instead of the runtime's recommended one (benches)
 
     @property
     def runtime(self) -> str:
@@ -54,7 +55,7 @@ class XrRig:
         """An XrStereoRenderer drawing `root` into this headset (release it when the run ends)."""
         from experiences.xr.stereo import XrStereoRenderer
 
-        return XrStereoRenderer(self.session, root, **options)
+        return XrStereoRenderer(self.session, root, **{"eye_size": self.eye_size, **options})
 
     def pulse(self, seconds: float = 0.08, amplitude: float = 0.6) -> None:
         """A short buzz in the hand that aims (a hit)."""

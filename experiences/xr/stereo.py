@@ -1,7 +1,7 @@
 """panda3d into the headset: both eyes rendered side by side into one GPU texture on the offscreen engine's own
 GL context (experiences/exhibits/offscreen.py), each eye's camera placed by the runtime's view pose and shaped
 by its field of view, then blitted into the eyes' swapchains on the GPU (swapchains.XrEyes). The kiosk's mirror
-window reads the same texture back once a frame: what the child sees.
+window gets the same texture, scaled on the GPU and read back once a frame: what the child sees.
 """
 from __future__ import annotations
 
@@ -47,13 +47,13 @@ class XrStereoRenderer:
     origin sits in the scene (move it to put the child's eyes at the scene's eye point)."""
 
     def __init__(self, session, root: NodePath, near: float = 0.05, far: float = 100.0,
-                 background=(0.03, 0.04, 0.12)):
+                 background=(0.03, 0.04, 0.12), eye_size: tuple[int, int] | None = None):
         from experiences.xr.swapchains import XrEyes
 
         self.session = session
         self.shared, self.gsg = _shared_gsg()
         self.graphics_engine = self.shared.graphics_engine
-        self.eye_size = tuple(session.info.view_sizes[0])
+        self.eye_size = tuple(eye_size or session.info.view_sizes[0])  # the runtime's recommended size
         width, height = self.eye_size
         fb = FrameBufferProperties()
         fb.set_rgba_bits(8, 8, 8, 8)
@@ -82,6 +82,7 @@ class XrStereoRenderer:
         self.buffer.set_active(False)  # only while a frame is submitted
         self.eyes = None
         self.frames = 0
+        self.texture_id = None  # the eyes' GL texture, once rendered
 
     def _place(self, views) -> None:
         for camera, view in zip(self.cameras, views):
@@ -110,18 +111,40 @@ class XrStereoRenderer:
         context = self.texture.prepare_now(0, self.gsg.get_prepared_objects(), self.gsg)
         if libegl().eglGetCurrentContext() == 0:
             raise RuntimeError("panda3d left no GL context current after the headset's frame")
-        self.eyes.submit(context.get_native_id(), session.views)
+        self.texture_id = context.get_native_id()
+        self.eyes.submit(self.texture_id, session.views)
         self.frames += 1
         return True
 
-    def mirror(self) -> tuple[bytes, tuple[int, int]]:
-        """The last submitted frame, both eyes side by side, as RGB rows top row first (the kiosk's mirror)."""
-        self.graphics_engine.extract_texture_data(self.texture, self.gsg)
-        width, height = self.texture.get_x_size(), self.texture.get_y_size()
+    def mirror_into(self, surface, background) -> None:
+        """The last submitted frame into the kiosk's window: each eye scaled to fit its half, centred, on the
+        GPU; one window-sized read back (BGRA) straight into the surface's pixels (what the child sees)."""
+        if self.texture_id is None:
+            surface.fill(background)
+            return
         import numpy as np
 
-        rows = np.frombuffer(memoryview(self.texture.get_ram_image_as("RGB")), np.uint8).reshape(height, width * 3)
-        return rows[::-1].tobytes(), (width, height)
+        width, height = surface.get_size()
+        eye_w, eye_h = self.eye_size
+        half = width // 2
+        scale = min(half / eye_w, height / eye_h)
+        shown_w, shown_h = round(eye_w * scale), round(eye_h * scale)
+        regions = []
+        for eye in range(2):
+            x0, y0 = eye * half + (half - shown_w) // 2, (height - shown_h) // 2
+            regions.append(((eye * eye_w, 0, (eye + 1) * eye_w, eye_h), (x0, y0, x0 + shown_w, y0 + shown_h)))
+        packed = (surface.get_bytesize() == 4 and surface.get_pitch() == width * 4
+                  and tuple(surface.get_masks()[:3]) == (0xFF0000, 0xFF00, 0xFF))
+        if packed:
+            pixels = np.frombuffer(surface.get_buffer(), np.uint8)  # locks the surface while it lives
+        else:
+            pixels = np.empty(width * height * 4, np.uint8)
+        self.eyes.gl.mirror_into(self.texture_id, regions, (width, height), background, pixels.ctypes.data)
+        if not packed:
+            import pygame
+
+            surface.blit(pygame.image.frombuffer(pixels.tobytes(), (width, height), "BGRA"), (0, 0))
+        del pixels
 
     def release(self) -> None:
         if self.eyes is not None:

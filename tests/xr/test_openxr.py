@@ -53,6 +53,8 @@ def test_a_head_turn_moves_the_view_in_the_swapchain_images(rendered):
     for (_, ahead), (count, turned) in ((left_ahead, left_turned), (right_ahead, right_turned)):
         assert count > 500 and turned < ahead - width * 0.15  # the head turned right: the card moved left
     assert readings["corner"] == [8, 10, 31]  # the scene's clear colour, copied byte for byte
+    for (count, x), (_, ahead) in zip(readings["centroids"]["recentred"], (left_ahead, right_ahead)):
+        assert count > 500 and abs(x - ahead) < width * 0.03  # recentred: the card is straight ahead again
 
 
 def test_projection_layers_are_submitted_every_frame_on_llvmpipe(rendered):

@@ -77,6 +77,11 @@ def render() -> dict:
         until(step, lambda: looking(yaw))
         step()  # one more frame rendered with that pose
         images[yaw] = [session.eyes.read_back(eye) for eye in range(2)]
+    # staff's recentre: the head, still turned 25° right, now faces the scene's front again
+    session.recentre()
+    until(step, lambda: looking(0))
+    step()
+    images["recentred"] = [session.eyes.read_back(eye) for eye in range(2)]
     readings["centroids"] = {str(yaw): [red_centroid(img, renderer.eye_size) for img in eyes]
                              for yaw, eyes in images.items()}
     readings["corner"] = list(images[0][0][:3])
