@@ -159,7 +159,8 @@ class KioskShell:
                         self.pacer.tick(self.fps)  # a headless kiosk left running must not spin a core
                     dt = 1.0 / self.fps
                 else:  # with a headset its runtime paces the frames (xrWaitFrame), not the window
-                    dt = min(0.1, self.pacer.tick(0 if self.xr else self.fps) / 1000.0)  # a stall never jumps
+                    paced = self.xr is not None and self.xr.paces
+                    dt = min(0.1, self.pacer.tick(0 if paced else self.fps) / 1000.0)  # a stall never jumps
                     # the game ahead
                 self.frame(dt)
             if screenshot:

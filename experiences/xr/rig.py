@@ -35,15 +35,20 @@ class XrRig:
         return self.session.paused
 
     @property
+    def paces(self) -> bool:
+        """The runtime paces the kiosk's frames now (xrWaitFrame); when its session is stopped, the window does."""
+        return self.session.running and not self.session.lost
+
+    @property
     def floor_level(self) -> bool:
         return self.session.floor_level
 
     def begin_frame(self) -> list[InputEvent]:
         """Wait for the headset's next frame (the runtime paces the kiosk) and return its inputs."""
-        if self.recentre_requested:
-            self.recentre_requested = False
-            self.session.recentre()
         self.tracked = self.session.poll()
+        if self.recentre_requested and self.session.frame_open:
+            self.recentre_requested = False
+            self.session.recentre()  # from the next frame on
         if self.tracked is None or not self.session.focused:
             return []
         return self.inputs.events(self.tracked)
@@ -65,7 +70,7 @@ class XrRig:
             log.info("OpenXR haptics: %s", error)
 
     def recentre(self) -> None:
-        """Staff's recentre: applied at the start of the next frame."""
+        """Staff's recentre: applied in the next frame the runtime gives."""
         self.recentre_requested = True
 
     def reopen_if_lost(self) -> None:

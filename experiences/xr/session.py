@@ -325,7 +325,7 @@ class XrSession:
                         v) for v in views]
 
     def _locate(self, space, raw: bool = False):
-        location = xr.locate_space(space, self.space, self.frame_time)
+        location = xr.locate_space(space, self.space, self.frame_time or self._now())
         valid = xr.SpaceLocationFlags.ORIENTATION_VALID_BIT | xr.SpaceLocationFlags.POSITION_VALID_BIT
         if location.location_flags & valid != valid:
             return None

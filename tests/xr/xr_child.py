@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from experiences.xr.remote import Hand, RemoteHeadset, RemoteState
+from experiences.xr.remote import RemoteHeadset, RemoteState
 
 PORT = int(os.environ["YUEDU_XR_REMOTE_PORT"])
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,8 +176,6 @@ def lanterns() -> dict:
 
 def exhibit() -> dict:
     """A panorama's hotspot straight ahead: the controller's ray through its marker, then the trigger."""
-    import math
-
     import pygame
 
     from experiences.runtime import create_experience
