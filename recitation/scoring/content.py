@@ -1,18 +1,33 @@
 """What was read: per-character judgements, the 准确 (accuracy) sub-score and "is this the text at all".
 
 Pure logic on the recogniser's numbers (`recitation.listen.checker` gives, for each character of the text, its
-probability given the audio and the text before it). Nothing here loads a model.
+probability given the audio and the text before it, and the log-ratios below). Nothing here loads a model.
 
 - Each character gets a mark: "good" (said well), "unclear" (said, not clearly) or "missed" (not heard).
 - accuracy = 100 × (good + ½ unclear) / characters.
 - The take as a whole: "read" (this text), "other" (another text, humming, noise) or "unsure" between the two.
   "other" caps the overall score (≤ 50) and the booth says 这好像不是这首诗哦; "unsure" is scored gently and
   never told so.
-- Strictness by age band: young readers (3–5, 6–8) get lower probability thresholds for each mark, the way
+- Strictness by age band: young readers (3–5, 6–8) get lower thresholds for each mark, the way
   reading-assessment services offer a softer coefficient for young children.
 
-The thresholds were fitted on espeak-ng readings (voices "default" and "m3", see bench/scoring_accuracy.py
---content) and checked on voices kept out of the fitting (f3, klatt); they are not yet fitted on children.
+How a character is judged ("heard" score, `heard_scores`). The recogniser forces three spellings of the text onto
+the take: the text itself and two sound-alike spellings, where every character is replaced by a character of the
+same syllable that the model writes as one token (`sound_alike_spellings`: 瑶 → 要, 疑 → 一, …). For each spelling
+and character, r = ln P(character | audio, the spelling before it) − ln P(character | silence, the same): how much
+the audio, rather than the model's knowledge of the language (or of famous poems), makes that character likely.
+The sound-alike spellings measure the sound without the model's preference between homophones, traditional
+forms and rare characters (a rare character split over byte tokens is unlikely even when said well), and a
+replaced character also lowers its neighbours' evidence. Then
+
+    heard = 0.4 r_text + 0.4 r_alike1 + 0.8 r_alike2 + 0.2 (r_alike1 of the character before + of the one after)
+
+and heard ≥ GOOD_H → good, ≥ UNCLEAR_H → unclear, else missed. A recogniser that gives only probabilities
+(no log-ratios) is judged on the probability alone (GOOD_P, UNCLEAR_P).
+
+The weights and thresholds were fitted on espeak-ng readings by the fitting voices ("default", "m3-low") of
+bench/scoring_accuracy.py --content --poems 16 and checked on voices kept out of the fitting (f3, klatt-high);
+they are not fitted on children.
 """
 from __future__ import annotations
 
@@ -20,11 +35,22 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from recitation.scoring.text import SPOKEN
+
 GOOD, UNCLEAR, MISSED = "good", "unclear", "missed"
 READ, UNSURE, OTHER = "read", "unsure", "other"
 
-# Per-character probability thresholds for readers 9+ and adults: at or above GOOD_P a character is said well,
-# below UNCLEAR_P it was not heard (fitted on espeak-ng voices "default" and "m3": see the module's docstring).
+# The "heard" score of a character (see the module's docstring): weights of the log-ratios of the text's own
+# spelling, the two sound-alike spellings and the first sound-alike spelling of the two neighbours.
+HEARD_WEIGHTS = (0.4, 0.4, 0.8)
+NEIGHBOUR_WEIGHT = 0.2
+# Thresholds for readers 9+ and adults, fitted on the fitting voices: 4% of correctly read characters below
+# GOOD_H, 0.1% below UNCLEAR_H (bench/scoring_accuracy.py --content --poems 16).
+GOOD_H = 2.0
+UNCLEAR_H = -1.0
+# Probabilities are floored here before their logarithm (a token the model rules out gives 0).
+P_FLOOR = 1e-12
+# Without log-ratios (a recogniser that gives probabilities only): per-character probability thresholds.
 GOOD_P = 0.001
 UNCLEAR_P = 0.0003
 # The whole take: the upper quartile of its characters' probabilities (a continuous measure: a share of
@@ -42,8 +68,9 @@ OTHER_CAP = 50  # the overall score of a take judged "another text" is at most t
 # test run). A child who reads one line of a quatrain (5 of 20) is above it.
 MIN_SPEECH_SHARE = 0.2
 LINE_FOUND_MIN = 0.34  # in a take of this text, a line with fewer of its characters heard counts as skipped
-# Age bands: multipliers on the per-character thresholds (lower = gentler marks) and on the take's thresholds
-# (lower = fewer takes judged "another text").
+# Age bands: multipliers on the per-character probability thresholds (lower = gentler marks) and on the take's
+# thresholds (lower = fewer takes judged "another text"); the heard thresholds move down by the logarithm of the
+# same multiplier (ln 0.3 = −1.2 for 3–5, ln 0.5 = −0.7 for 6–8).
 STRICTNESS = {"3-5": 0.3, "6-8": 0.5, "9-12": 1.0, "13+": 1.0}
 TAKE_STRICTNESS = {"3-5": 0.8, "6-8": 0.9, "9-12": 1.0, "13+": 1.0}
 
@@ -57,6 +84,7 @@ class CharMark:
     probability: float
     start: float | None = None
     end: float | None = None
+    heard: float | None = None  # the heard score (None: judged on the probability alone)
 
 
 @dataclass
@@ -76,6 +104,7 @@ class ContentJudgement:
     def to_dict(self) -> dict:
         out = asdict(self)
         out["marks"] = [{"char": m.char, "mark": m.mark, "p": round(m.probability, 4),
+                         "heard": None if m.heard is None else round(m.heard, 2),
                          "start": None if m.start is None else round(m.start, 2),
                          "end": None if m.end is None else round(m.end, 2)} for m in self.marks]
         out["accuracy"] = round(self.accuracy)
@@ -90,11 +119,66 @@ def thresholds(age_band: str | None) -> tuple[float, float]:
     return GOOD_P * factor, UNCLEAR_P * factor
 
 
+def heard_thresholds(age_band: str | None) -> tuple[float, float]:
+    ease = float(np.log(STRICTNESS.get(age_band or "", 1.0)))
+    return GOOD_H + ease, UNCLEAR_H + ease
+
+
 def mark_of(probability: float, age_band: str | None = None) -> str:
     good, unclear = thresholds(age_band)
     if probability >= good:
         return GOOD
     return UNCLEAR if probability >= unclear else MISSED
+
+
+def mark_of_heard(heard: float, age_band: str | None = None) -> str:
+    good, unclear = heard_thresholds(age_band)
+    if heard >= good:
+        return GOOD
+    return UNCLEAR if heard >= unclear else MISSED
+
+
+def log_ratio(p_audio: float, p_silence: float) -> float:
+    """ln P(given the audio) − ln P(given silence), both floored at P_FLOOR."""
+    return float(np.log(max(p_audio, P_FLOOR)) - np.log(max(p_silence, P_FLOOR)))
+
+
+def heard_scores(ratios: list[tuple[float, float, float]]) -> list[float]:
+    """The heard score of each character from its (r_text, r_alike1, r_alike2) log-ratios, in reading order
+    (the whole take: neighbours across lines and windows count; a text's first and last characters have one)."""
+    out = []
+    for k, (own, alike1, alike2) in enumerate(ratios):
+        neighbours = sum(ratios[j][1] for j in (k - 1, k + 1) if 0 <= j < len(ratios))
+        out.append(HEARD_WEIGHTS[0] * own + HEARD_WEIGHTS[1] * alike1 + HEARD_WEIGHTS[2] * alike2
+                   + NEIGHBOUR_WEIGHT * neighbours)
+    return out
+
+
+def sound_alike_spellings(chars: str, syllables: list[str], table: dict[str, list[str]]) -> tuple[str, str]:
+    """Two spellings of `chars` with every spoken character replaced by one of the same syllable.
+
+    syllables: tone-numbered pinyin of each spoken character of `chars`, in order (other characters, such as the
+    spaces between lines, are kept). table: a syllable, tone-numbered ("yao2") and toneless ("yao"), → the
+    characters the model writes as one token with that reading, most frequent (lowest token id) first
+    (`recitation.listen.checker` builds it from the vocabulary).
+    The first spelling keeps a character that is one token itself, else takes the first of its tone-numbered
+    syllable (else of the toneless one); the second takes the first of the toneless syllable that is neither the
+    character nor the first spelling's. A syllable with no such character keeps the character.
+    """
+    single = {c for syllable, found in table.items() if not syllable[-1:].isdigit() for c in found}
+    first, second = [], []
+    spoken = iter(syllables)
+    for char in chars:
+        if not SPOKEN.match(char):
+            first.append(char)
+            second.append(char)
+            continue
+        syllable = next(spoken, "") or ""
+        toned, toneless = table.get(syllable, []), table.get(syllable.rstrip("12345"), [])
+        one = char if char in single else next(iter(toned or toneless), char)
+        first.append(one)
+        second.append(next((c for c in toneless if c not in (char, one)), one))
+    return "".join(first), "".join(second)
 
 
 def verdict_of(upper_quartile: float, age_band: str | None = None) -> str:
@@ -108,15 +192,19 @@ def verdict_of(upper_quartile: float, age_band: str | None = None) -> str:
 
 def judge(chars: str, line_of: list[int], probabilities: list[float],
           times: list[tuple[float, float]] | None = None, age_band: str | None = None,
-          syllables_heard: int | None = None) -> ContentJudgement:
+          syllables_heard: int | None = None,
+          ratios: list[tuple[float, float, float]] | None = None) -> ContentJudgement:
     """Judge every character of `chars` (the text's spoken characters, `line_of` their line indices);
-    `syllables_heard`: how many syllables the acoustic segmenter found in the take (None: not known)."""
+    `syllables_heard`: how many syllables the acoustic segmenter found in the take (None: not known);
+    `ratios`: each character's (r_text, r_alike1, r_alike2) log-ratios (None: judged on the probability)."""
     if not chars:
         return ContentJudgement(accuracy=0.0, verdict=OTHER, age_band=age_band)
+    heard = heard_scores(ratios) if ratios is not None else [None] * len(chars)
     marks = []
-    for k, (char, line, p) in enumerate(zip(chars, line_of, probabilities)):
+    for k, (char, line, p, h) in enumerate(zip(chars, line_of, probabilities, heard)):
         start, end = times[k] if times else (None, None)
-        marks.append(CharMark(char, k, line, mark_of(p, age_band), float(p), start, end))
+        mark = mark_of(p, age_band) if h is None else mark_of_heard(h, age_band)
+        marks.append(CharMark(char, k, line, mark, float(p), start, end, h))
     found = sum(p >= FOUND_P for p in probabilities) / len(marks)
     upper_quartile = float(np.quantile(probabilities, 0.75))
     verdict = verdict_of(upper_quartile, age_band)

@@ -30,12 +30,15 @@ class Evidence(Protocol):
     start: float
     end: float
 
+    def ratios(self) -> tuple[float, float, float] | None: ...
+
 
 class Checker(Protocol):
     """What the scorer needs from a recogniser (recitation.listen.checker.ContentChecker is one)."""
 
     def check(self, samples: np.ndarray, sr: int, lines: list[str],
-              windows: list[tuple[float, float, int, int]] | None = None) -> list[Evidence]: ...
+              windows: list[tuple[float, float, int, int]] | None = None,
+              syllables: list[list[str]] | None = None) -> list[Evidence]: ...
 
 
 @dataclass
@@ -125,9 +128,11 @@ def _check_content(checker: Checker, samples: np.ndarray, sr: int, expected: Exp
                    age_band: str | None) -> content.ContentJudgement:
     speech = (seg.regions[0][0], seg.regions[-1][1]) if seg.regions else None
     windows = content.plan_windows([(fact.start, fact.end) for fact in lines], duration, speech=speech)
-    evidence = checker.check(samples, sr, expected.spaced_lines(), windows)
+    evidence = checker.check(samples, sr, expected.spaced_lines(), windows, [line.pinyin for line in expected.lines])
+    ratios = [e.ratios() for e in evidence]
     return content.judge(expected.chars, expected.line_of(), [e.probability for e in evidence],
-                         [(e.start, e.end) for e in evidence], age_band, syllables_heard=len(seg.syllables))
+                         [(e.start, e.end) for e in evidence], age_band, syllables_heard=len(seg.syllables),
+                         ratios=None if any(r is None for r in ratios) else ratios)
 
 
 def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement) -> None:
@@ -227,6 +232,7 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
                             "upper_quartile": round(judgement.upper_quartile, 4),
                             "mean_probability": round(judgement.mean_probability, 4),
                             "char_probabilities": [round(m.probability, 4) for m in judgement.marks],
+                            "char_heard": [None if m.heard is None else round(m.heard, 2) for m in judgement.marks],
                             "age_band": age_band, "seconds_to_check": round(check_seconds, 3)}
     report.feedback = feedback_sentences(report, lines, lang=lang)
     return report
