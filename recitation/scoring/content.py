@@ -193,10 +193,14 @@ def verdict_of(upper_quartile: float, age_band: str | None = None) -> str:
 def judge(chars: str, line_of: list[int], probabilities: list[float],
           times: list[tuple[float, float]] | None = None, age_band: str | None = None,
           syllables_heard: int | None = None,
-          ratios: list[tuple[float, float, float]] | None = None) -> ContentJudgement:
+          ratios: list[tuple[float, float, float]] | None = None,
+          sounded: list[bool] | None = None) -> ContentJudgement:
     """Judge every character of `chars` (the text's spoken characters, `line_of` their line indices);
     `syllables_heard`: how many syllables the acoustic segmenter found in the take (None: not known);
-    `ratios`: each character's (r_text, r_alike1, r_alike2) log-ratios (None: judged on the probability)."""
+    `ratios`: each character's (r_text, r_alike1, r_alike2) log-ratios (None: judged on the probability);
+    `sounded`: whether the acoustic alignment put a syllable on each character (None: not known). A character
+    with no syllable of its own that the recogniser does not hear well is skipped: not heard (✕), whatever its
+    heard score (a skipped line's characters have little evidence either way: heard scores near 0, "unclear")."""
     if not chars:
         return ContentJudgement(accuracy=0.0, verdict=OTHER, age_band=age_band)
     heard = heard_scores(ratios) if ratios is not None else [None] * len(chars)
@@ -204,6 +208,8 @@ def judge(chars: str, line_of: list[int], probabilities: list[float],
     for k, (char, line, p, h) in enumerate(zip(chars, line_of, probabilities, heard)):
         start, end = times[k] if times else (None, None)
         mark = mark_of(p, age_band) if h is None else mark_of_heard(h, age_band)
+        if sounded is not None and not sounded[k] and mark != GOOD:
+            mark = MISSED
         marks.append(CharMark(char, k, line, mark, float(p), start, end, h))
     found = sum(p >= FOUND_P for p in probabilities) / len(marks)
     upper_quartile = float(np.quantile(probabilities, 0.75))

@@ -125,19 +125,24 @@ def _line_detail(fact: LineFacts) -> dict:
 
 def _check_content(checker: Checker, samples: np.ndarray, sr: int, expected: ExpectedText,
                    lines: list[LineFacts], seg: Segmentation, duration: float,
-                   age_band: str | None) -> content.ContentJudgement:
+                   age_band: str | None, char_to_syllable: list[int | None]) -> content.ContentJudgement:
     speech = (seg.regions[0][0], seg.regions[-1][1]) if seg.regions else None
     windows = content.plan_windows([(fact.start, fact.end) for fact in lines], duration, speech=speech)
     evidence = checker.check(samples, sr, expected.spaced_lines(), windows, [line.pinyin for line in expected.lines])
     ratios = [e.ratios() for e in evidence]
     return content.judge(expected.chars, expected.line_of(), [e.probability for e in evidence],
                          [(e.start, e.end) for e in evidence], age_band, syllables_heard=len(seg.syllables),
-                         ratios=None if any(r is None for r in ratios) else ratios)
+                         ratios=None if any(r is None for r in ratios) else ratios,
+                         sounded=[j is not None for j in char_to_syllable])
 
 
-def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement) -> None:
+def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement,
+                   char_to_syllable: list[int | None]) -> None:
     """Completeness, fluency and rhythm follow what was recognised: a line the recogniser did not find in a take
-    of this text counts as skipped (its syllables were something else); in another text nothing counts as read."""
+    of this text counts as skipped (its syllables were something else); in another text nothing counts as read.
+    Otherwise a character is skipped when it has no syllable of its own and the recogniser did not hear it well
+    (judge() marks it ✕): one the syllable segmenter missed (run together with its neighbour, too quiet) but the
+    recogniser heard well (●) counts as read."""
     for fact in lines:
         found = content.line_found(judgement, fact.index)
         if judgement.verdict == content.OTHER or (judgement.verdict == content.READ
@@ -145,6 +150,11 @@ def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement) 
             fact.heard = min(fact.heard, round(found * fact.expected))
             if fact.heard == 0:
                 fact.missing = list(fact.text)
+            continue
+        marks = [m for m in judgement.marks if m.line == fact.index]
+        slots = char_to_syllable[marks[0].index: marks[-1].index + 1] if marks else []
+        fact.missing = [m.char for m, slot in zip(marks, slots) if slot is None and m.mark != content.GOOD]
+        fact.heard = fact.expected - len(fact.missing)
 
 
 def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang: str = "zh-CN",
@@ -189,9 +199,10 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
     judgement = None
     if checker is not None:
         check_began = time.perf_counter()
-        judgement = _check_content(checker, samples, sr, expected, lines, seg, features.duration, age_band)
+        judgement = _check_content(checker, samples, sr, expected, lines, seg, features.duration, age_band,
+                                   alignment.char_to_syllable)
         check_seconds = time.perf_counter() - check_began
-        _use_judgement(lines, judgement)
+        _use_judgement(lines, judgement, alignment.char_to_syllable)
 
     matched = [syllables[j] for j in alignment.char_to_syllable if j is not None]
     read_lines = [line for line in lines if line.heard]
