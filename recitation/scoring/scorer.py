@@ -142,7 +142,7 @@ def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement,
     of this text counts as skipped (its syllables were something else); in another text nothing counts as read.
     Otherwise a character is skipped when it has no syllable of its own and the recogniser did not hear it well
     (judge() marks it ✕): one the syllable segmenter missed (run together with its neighbour, too quiet) but the
-    recogniser heard well (●) counts as read."""
+    recogniser heard well (●) counts as read, in a line with syllables of its own."""
     for fact in lines:
         found = content.line_found(judgement, fact.index)
         if judgement.verdict == content.OTHER or (judgement.verdict == content.READ
@@ -150,6 +150,8 @@ def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement,
             fact.heard = min(fact.heard, round(found * fact.expected))
             if fact.heard == 0:
                 fact.missing = list(fact.text)
+            continue
+        if fact.start is None:  # no syllable at all in this line: nothing to time it by, left as not read
             continue
         marks = [m for m in judgement.marks if m.line == fact.index]
         slots = char_to_syllable[marks[0].index: marks[-1].index + 1] if marks else []

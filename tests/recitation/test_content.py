@@ -134,12 +134,21 @@ def test_only_another_text_is_told_so(corpus, voice):
 
 
 def test_young_readers_are_judged_more_gently(corpus, checker):
-    take, _ = corpus[(HELD_OUT_VOICES[0].name, "wrong_chars")]
-    samples, sr = soundfile.read(take.path, dtype="float32")
-    adult = score_take(samples, sr, JINGYESI, checker=checker, age_band="13+")
-    young = score_take(samples, sr, JINGYESI, checker=checker, age_band="3-5")
-    assert young.accuracy > adult.accuracy
-    assert young.measures["char_probabilities"] == adult.measures["char_probabilities"]
+    """The same evidence, lower thresholds for 3–5: never a harsher mark, and more credit where it is borderline
+    (a character replaced by another syllable mostly stays marked: its heard score is far below)."""
+    order = {"m": 0, "u": 1, "g": 2}
+    gentler = 0
+    for voice in VOICES:
+        for case in ("right", "wrong_chars", "skipped_line"):
+            take, adult = corpus[(voice, case)]
+            young = score_take(*soundfile.read(take.path, dtype="float32"), JINGYESI, checker=checker,
+                               age_band="3-5")
+            assert young.measures["char_probabilities"] == adult.measures["char_probabilities"]
+            pairs = list(zip("".join(young.marks), "".join(adult.marks)))
+            assert all(order[y] >= order[a] for y, a in pairs), (case, young.marks, adult.marks)
+            assert young.accuracy >= adult.accuracy
+            gentler += young.accuracy > adult.accuracy
+    assert gentler >= 1
 
 
 def test_a_long_take_is_checked_in_windows(tmp_path, checker):
