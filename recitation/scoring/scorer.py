@@ -148,8 +148,9 @@ def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement,
         if judgement.verdict == content.OTHER or (judgement.verdict == content.READ
                                                   and found < content.LINE_FOUND_MIN):
             fact.heard = min(fact.heard, round(found * fact.expected))
-            if fact.heard == 0:
+            if fact.heard == 0:  # not read: its characters missing, and no hesitation is told of it
                 fact.missing = list(fact.text)
+                fact.inner_pauses = []
             continue
         if fact.start is None:  # no syllable at all in this line: nothing to time it by, left as not read
             continue
