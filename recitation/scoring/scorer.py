@@ -244,6 +244,8 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
         report.marks = [judgement.line_marks(line.index) for line in expected.lines]
         report.measures |= {"found_share": round(judgement.found_share, 3),
                             "upper_quartile": round(judgement.upper_quartile, 4),
+                            "heard_quartile": None if judgement.heard_quartile is None
+                            else round(judgement.heard_quartile, 2),
                             "mean_probability": round(judgement.mean_probability, 4),
                             "char_probabilities": [round(m.probability, 4) for m in judgement.marks],
                             "char_heard": [None if m.heard is None else round(m.heard, 2) for m in judgement.marks],

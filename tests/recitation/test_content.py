@@ -264,7 +264,14 @@ def test_heard_scores_weigh_the_spellings_and_the_neighbours():
     assert heard[2] == pytest.approx(w[0] * 2 + w[1] * 1 + n * -4)
     assert content.log_ratio(0.0, 0.0) == 0.0 and content.log_ratio(0.5, 0.05) == pytest.approx(np.log(10))
     judged = content.judge("春眠不", [0, 0, 0], [0.3, 0.0001, 0.2], ratios=ratios)
-    assert [m.mark for m in judged.marks] == ["good", "missed", "unclear"]  # heard 2.8, -5.0, 0.4
+    # heard 2.8, -5.0, 0.4: the take's upper quartile (1.6) is under OTHER_HQ: another text, only ● kept
+    assert judged.verdict == content.OTHER and [m.mark for m in judged.marks] == ["good", "missed", "missed"]
+    clear = [(9.0, 9.0, 9.0)] * 3
+    judged = content.judge("春眠不觉晓处", [0] * 6, [0.3] * 6, ratios=ratios + clear)
+    assert judged.heard_quartile >= content.READ_HQ and judged.verdict == content.READ
+    assert [m.mark for m in judged.marks[:3]] == ["good", "missed", "good"]  # 2.8, -5.0, 0.4 + 0.2 × 9
+    assert content.verdict_of_heard((content.OTHER_HQ + content.READ_HQ) / 2) == content.UNSURE
+    assert content.verdict_of_heard(content.OTHER_HQ * 0.95, "3-5") == content.UNSURE  # gentler for the young
     # the young get the same evidence with lower thresholds (ln 0.3 lower for 3–5)
     assert content.mark_of_heard(content.GOOD_H - 1.0, "3-5") == content.GOOD
     assert content.mark_of_heard(content.GOOD_H - 1.0, "13+") == content.UNCLEAR
