@@ -55,6 +55,9 @@ def test_a_right_reading_is_read_and_well_scored(corpus, voice):
     assert report.verdict == content.READ
     assert report.overall > 80 and report.accuracy >= 70, report.scores
     assert list(report.scores)[0] == "accuracy"  # 准确 comes first
+    # every character judged on its heard score (the sound-alike spellings and silence were forced too)
+    assert all(h is not None for h in report.measures["char_heard"])
+    assert report.measures["heard_quartile"] >= content.READ_HQ
     assert NOT_THIS_TEXT not in report.feedback
 
 
