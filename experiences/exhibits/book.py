@@ -16,8 +16,11 @@ from experiences.exhibits import book_pages, geometry, hud, page_curl
 from experiences.exhibits.book_text import paginate, parse_book_text
 from experiences.exhibits.exhibit import Exhibit3D, surface_to_array
 from experiences.exhibits.assets3d import texture_from_array
+from experiences.exhibits.offscreen import DEFAULT_VERTICAL_FOV as DEFAULT_FOV, set_vertical_fov
 from experiences.exhibits.paper import aged_paper
 from experiences.i18n import t
+from experiences.runtime import home_button_area
+from experiences import drawlog
 
 TURN_SPEED = 1.7  # progress per second: a page turns in about 0.6 s
 COMPLETE_AT = 0.35  # a dragged page that passed this fraction finishes its turn when let go
@@ -27,6 +30,7 @@ TEXTURE_CACHE = 12  # page textures kept in memory (a 400-page book would not fi
 # no mipmaps: bilinear only, which saves llvmpipe the per-pixel level-of-detail and second-level fetches
 # (~20% of a page-turning frame's CPU time in bench/exhibit.py) and keeps the text sharper than trilinear.
 MAX_TEXTURE_HEIGHT = 480
+CELLS = 13  # characters in a column of a typeset page
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,9 @@ class BookExhibit(Exhibit3D):
             sections = parse_book_text(self.package.source.read_bytes(content["text"]))
             font_path, index = (str(self.package.source.local_path(content["font"])), 0) if content.get("font") \
                 else hud.find_font()
-            self.renderer = book_pages.PageRenderer(font_path, index)
+            # 13 characters a column (a five-character line with its two marks fits one) keep the glyphs >= 32 px
+            # on a 1080p screen; 16 made them ~29 px.
+            self.renderer = book_pages.PageRenderer(font_path, index, columns_per_page=8, cells=CELLS)
             self.page_width, self.page_height = 1.0, 1.5
             pages = [Face("text", columns, i + 1) for i, columns in enumerate(
                 paginate(sections, self.renderer.columns_per_page, self.renderer.cells))]
@@ -129,10 +135,24 @@ class BookExhibit(Exhibit3D):
                 return surface_to_array(self.renderer.cover(title))
             if face.kind == "back":
                 return surface_to_array(self.renderer.cover(""))
+            plate = self._plate(index)
+            if plate is not None:
+                title = self.package.manifest.title(self.ctx.language)
+                return surface_to_array(self.renderer.plate_page(plate, index, seal=title[-2:]))
             return surface_to_array(self.renderer.blank(index))
         if face.kind in ("cover", "back"):
             return aged_paper(300, int(300 * self.page_height), seed=index, age=0.5, tone=np.array([120, 40, 36], np.float32))
         return aged_paper(300, int(300 * self.page_height), seed=index, age=0.3)
+
+    def _plate(self, index: int) -> str | None:
+        """The text of a plate page: the title page inside the front cover, 终 inside the back cover."""
+        if not self.text_mode:
+            return None
+        if index == 1:
+            return self.package.manifest.title(self.ctx.language)
+        if index == len(self.faces) - 2 and self.faces[index].kind == "blank":
+            return "终"
+        return None
 
     def texture(self, index: int):
         if index in self.textures:
@@ -148,11 +168,13 @@ class BookExhibit(Exhibit3D):
     def _build_scene(self) -> None:
         w, h = self.page_width, self.page_height
         self.book = self.stage.root.attach_new_node("book")
-        board = self.book.attach_new_node(geometry.geom_node("boards", *geometry.box(2 * w + 0.08, h + 0.08, 0.02)))
-        board.set_z(-0.01)
-        board.set_color((0.18, 0.2, 0.3, 1) if self.text_mode else (0.45, 0.14, 0.12, 1))
-        self.stacks = {}
+        self.stacks, self.boards = {}, {}
         for sign in (1, -1):
+            # One board under each half: a closed book shows only the half its pages lie on.
+            board = self.book.attach_new_node(geometry.geom_node("board", *geometry.box(w + 0.04, h + 0.08, 0.02)))
+            board.set_pos(sign * (w / 2 + 0.02), 0, -0.01)
+            board.set_color((0.18, 0.2, 0.3, 1) if self.text_mode else (0.45, 0.14, 0.12, 1))
+            self.boards[sign] = board
             block = self.book.attach_new_node(geometry.geom_node("stack", *geometry.box(w, h, STACK_HEIGHT)))
             block.set_pos(sign * w / 2, 0, STACK_HEIGHT / 2)
             block.set_color(0.93, 0.88, 0.76, 1)
@@ -170,18 +192,79 @@ class BookExhibit(Exhibit3D):
             top.back.set_z(-0.002)
         self.leaf = Leaf(pages, w, h, self.side)
         self.leaf.show(False)
-        # Looking down at the open book from the visitor's side of the table.
-        self.stage.camera.set_pos(0, -1.05 * h, 1.2 * h + 0.45)
-        self.stage.camera.look_at(LPoint3f(0, -0.02 * h, 0), LVector3f(0, 0, 1))
+        self._frame_book()
+
+    def _frame_book(self) -> None:
+        """Look down at the open book from the visitor's side of the table, as close as the window allows: the
+        book fills the width left beside the page buttons (landscape) or the whole width (portrait, where the
+        view is steeper so the far columns are not foreshortened), and the height between the label and the
+        bottom row. Bigger pages: bigger characters (the screen checks want >= 32 px at 1080p)."""
+        size = self.stage.size
+        width, height = size
+        h = self.page_height
+        self.buttons_beside = width / height >= 1.7  # 16:9 and wider: page buttons beside the book
+        portrait = width < height
+        side_room = 2 * (hud.px(size, 240) + 2 * hud.px(size, hud.MARGIN_PX)) if self.buttons_beside else 0
+        title, caption = self.label_texts()
+        title_px, caption_px, lines = hud.label_layout(self.text, size, title, caption,
+                                                       hud.label_width(size))
+        top = hud.px(size, hud.MARGIN_PX + 44 + 20) + round(title_px * 1.25) + len(lines) * round(caption_px * 1.4)
+        home = pygame.Rect(home_button_area(size)[0])
+        bottom = height - (home.top - hud.px(size, 12)) if not self.buttons_beside else hud.px(size, 90)
+        target_w, target_h = (width - side_room) * 0.96, height - top - bottom
+        band_middle = (top + height - bottom) / 2
+        look_y = -0.02 * h
+        direction = LVector3f(0, -0.55 * h, 1.2 * h) if portrait else LVector3f(0, -0.9 * h, 1.2 * h + 0.3)
+        direction.normalize()
+        distance = 2.0 * h
+        for _ in range(8):
+            look_at = LPoint3f(0, look_y, 0)
+            self.stage.camera.set_pos(look_at + direction * distance)
+            self.stage.camera.look_at(look_at, LVector3f(0, 0, 1))
+            box = self.book_screen_rect(offset=0.0)
+            if box.width <= 0 or box.height <= 0:
+                break
+            distance *= max(box.width / target_w, box.height / target_h) ** 0.9
+            look_y += (band_middle - box.centery) / box.height * h * 0.8  # further back: the book sits lower
 
     def _layout_buttons(self) -> None:
-        width, height = self.stage.size
+        """Two big page buttons with an arrow and a word. A 线装书 reads right to left: its unread pages lie on
+        the left and a page turns from left to right, so 下一页 sits on the left (◀, where the story goes on) and
+        上一页 on the right; a left-to-right book has them the other way round. Beside the open book where there
+        is room, else in a row under it (portrait)."""
+        size = self.stage.size
+        width, height = size
         lang = self.ctx.language
-        left = hud.Button("left", pygame.Rect(32, height // 2 - 50, 110, 100),
-                          t("exhibit.next" if self.side < 0 else "exhibit.previous", lang))
-        right = hud.Button("right", pygame.Rect(width - 142, height // 2 - 50, 110, 100),
-                           t("exhibit.previous" if self.side < 0 else "exhibit.next", lang))
-        self.buttons = [left, right]
+        bw, bh, margin, gap = hud.px(size, 240), hud.px(size, 132), hud.px(size, hud.MARGIN_PX), hud.px(size, 20)
+        book = self.book_screen_rect(offset=0.0)
+        home = pygame.Rect(home_button_area(size)[0])
+        if self.buttons_beside:
+            y = max(book.centery - bh // 2, margin)
+            left_rect = pygame.Rect(margin, y, bw, bh)
+            right_rect = pygame.Rect(width - margin - bw, y, bw, bh)
+        else:  # in the bottom row, beside the kiosk's home button
+            bw = min(bw, (width - home.right - 2 * gap - margin) // 3)
+            left_rect = pygame.Rect(home.right + gap, home.bottom - bh, bw, bh)
+            right_rect = pygame.Rect(width - margin - bw, home.bottom - bh, bw, bh)
+        next_word, previous_word = t("exhibit.next", lang), t("exhibit.previous", lang)
+        left_label = f"◀ {next_word}" if self.side < 0 else f"◀ {previous_word}"
+        right_label = f"{previous_word} ▶" if self.side < 0 else f"{next_word} ▶"
+        self.buttons = [hud.Button("left", left_rect, left_label), hud.Button("right", right_rect, right_label)]
+
+    def book_screen_rect(self, offset: float | None = None) -> pygame.Rect:
+        """The open book's box on screen (both halves, boards included), at the given sideways offset."""
+        w, h = self.page_width, self.page_height
+        saved = self.book.get_x()
+        if offset is not None:
+            self.book.set_x(offset)
+        points = [self.stage.project((x, y, 0.0), relative_to=self.book) for x in (-w - 0.04, w + 0.04)
+                  for y in (-h / 2 - 0.04, h / 2 + 0.04)]
+        self.book.set_x(saved)
+        points = [p for p in points if p is not None]
+        if not points:
+            return pygame.Rect(0, 0, *self.stage.size)
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        return pygame.Rect(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
 
     def _set_face(self, node: NodePath, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.faces):
@@ -200,8 +283,10 @@ class BookExhibit(Exhibit3D):
             forward, other = self.turn_leaf + 1, self.turn_leaf - 1
         self._set_face(self.start_top.front, 2 * forward if forward < self.leaves_total else None)
         self._set_face(self.other_top.back, 2 * other + 1 if other >= 0 else None)
-        self.stacks[self.side].show() if forward < self.leaves_total or self.turn_leaf is not None else self.stacks[self.side].hide()
-        self.stacks[-self.side].show() if other >= 0 or self.turn_leaf is not None else self.stacks[-self.side].hide()
+        for sign, shown in ((self.side, forward < self.leaves_total or self.turn_leaf is not None),
+                            (-self.side, other >= 0 or self.turn_leaf is not None)):
+            for node in (self.stacks[sign], self.boards[sign]):
+                node.show() if shown else node.hide()
         if self.turn_leaf is not None:
             self.leaf.show(True)
             self._set_face(self.leaf.front, 2 * self.turn_leaf)
@@ -223,7 +308,26 @@ class BookExhibit(Exhibit3D):
         self.play(self.package.manifest.content.get("page_sound", ""))
         return True
 
+    def closed_offset(self) -> float:
+        """Sideways shift of the book so a closed book (the cover before the first leaf, the back after the
+        last) lies in the middle of the view, sliding there as the first or last leaf turns."""
+        half = self.page_width / 2
+        if self.turn_leaf is None:
+            if self.turned == 0:
+                return -self.side * half
+            return self.side * half if self.turned >= self.leaves_total else 0.0
+        p = self.leaf.progress
+        if self.turn_leaf == 0 and self.leaves_total > 1:
+            return -self.side * half * (1 - p)
+        if self.turn_leaf == self.leaves_total - 1:
+            return self.side * half * p
+        return 0.0
+
     def draw(self, surface: pygame.Surface) -> None:
+        offset = self.closed_offset()
+        if abs(self.book.get_x() - offset) > 1e-6:
+            self.book.set_x(offset)
+            self.stage.mark_dirty()
         if self.leaf.changed:
             self.leaf.changed = False
             self.stage.mark_dirty()
@@ -269,8 +373,9 @@ class BookExhibit(Exhibit3D):
             return None
         t = (STACK_HEIGHT - origin.z) / direction.z
         hit = origin + direction * t
-        inside = t > 0 and abs(hit.x) <= self.page_width and abs(hit.y) <= self.page_height / 2
-        return hit.x if inside else None
+        x = hit.x - self.book.get_x()
+        inside = t > 0 and abs(x) <= self.page_width and abs(hit.y) <= self.page_height / 2
+        return x if inside else None
 
     def _direction_at(self, x: float, y: float | None = None) -> int:
         """Forward when the pointer is on the side the pages turn from (by the page it points at, else by
@@ -331,10 +436,70 @@ class BookExhibit(Exhibit3D):
             super().on_action(action, now)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
+        self.draw_label(surface)
+        self.note_page_text()
+        shown_buttons = self.buttons
+        self.buttons = [b for b in self.buttons if self.can_turn(1 if (b.key == "right") == (self.side > 0) else -1)
+                        or self.turn_leaf is not None]
         super().draw_overlay(surface)
+        self.buttons = shown_buttons
         total = sum(1 for face in self.faces if face.number)
         shown = self.visible_pages()
-        label = t("exhibit.page_of", self.ctx.language, page=min(shown) if shown else 0, total=total) \
-            if shown else t("exhibit.book_hint", self.ctx.language)
-        caption = self.text.render(label, 26, hud.PAPER)
-        surface.blit(caption, caption.get_rect(midbottom=(surface.get_width() // 2, surface.get_height() - 24)))
+        if shown:
+            label = t("exhibit.page_of", self.ctx.language, page=min(shown), total=total)
+        elif self.touched:
+            return
+        else:
+            label = t("exhibit.book_hint", self.ctx.language)
+        hud.draw_caption(surface, self.text, label, avoid=self.hud_obstacles(surface))
+
+    hint_key = ""  # the book's own caption line says how to turn pages
+
+    def note_page_text(self) -> None:
+        """Tell the draw log what the open pages show, with the glyphs' real size on screen: the page text is
+        drawn into textures, so the screen checks see it only through this."""
+        if drawlog.active() is None or self.turn_leaf is not None or not self.text_mode:
+            return
+        w, h = self.page_width, self.page_height
+        page_w, page_h = self.renderer.size
+        title = self.package.manifest.title(self.ctx.language)
+        # The face lying on each side now, and where that page's left edge is in book coordinates.
+        k = self.turned
+        for index, x0 in ((2 * k, min(0.0, self.side * w)), (2 * k - 1, min(0.0, -self.side * w))):
+            if not 0 <= index < len(self.faces):
+                continue
+            face = self.faces[index]
+            if face.kind == "text":
+                boxes = self.renderer.column_boxes(face.ref)
+            elif face.kind == "cover":
+                boxes = self.renderer.cover_boxes(title)
+            elif self._plate(index):
+                boxes = self.renderer.plate_boxes(self._plate(index))
+            else:
+                continue
+            for text, size, (bx, by, bw, bh) in boxes:
+                corners = [self.stage.project((x0 + (bx + dx) / page_w * w, h / 2 - (by + dy) / page_h * h, STACK_HEIGHT),
+                                              relative_to=self.book) for dx in (0, bw) for dy in (0, bh)]
+                if any(c is None for c in corners):
+                    continue
+                ys = [c[1] for c in corners]
+                # The glyphs' size on screen: the narrowest projected width of the column (its far end); the
+                # box: that width around the column's middle (perspective slants its projected outline).
+                shown_px = min(abs(corners[2][0] - corners[0][0]), abs(corners[3][0] - corners[1][0])) / bw * size
+                middle = sum(c[0] for c in corners) / 4
+                drawlog.note_text(text, round(shown_px), (round(middle - shown_px / 2), round(min(ys)),
+                                                          round(shown_px), round(max(ys) - min(ys))))
+
+    def shot_states(self):
+        """cover (the closed book), open (the first spread), last (the last page, the book nearly closed)."""
+        yield None
+        yield "cover"
+        self.on_button("left" if self.side < 0 else "right", self.ctx.clock.now())
+        while self.turn_leaf is not None:
+            yield None
+        yield "open"
+        self.turned = max(0, self.leaves_total - 1)
+        self._refresh()
+        self._pages_shown()
+        yield None
+        yield "last"

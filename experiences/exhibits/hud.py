@@ -243,13 +243,17 @@ def label_layout(text: TextCache, size: tuple[int, int], title: str, caption: st
     return title_px, caption_px, lines
 
 
+def label_width(size: tuple[int, int]) -> int:
+    return min(round(size[0] * (0.42 if size[0] >= size[1] else 0.9)), px(size, 900))
+
+
 def draw_label(surface: pygame.Surface, text: TextCache, title: str, caption: str,
                width: int | None = None) -> pygame.Rect:
     """The exhibit's label (展签) in the top left corner: its title, big, and a short caption under it, on a
     dark plate so it reads over any scene. Kept to the top band: the object stands in the middle."""
     size = surface.get_size()
     margin, pad = px(size, MARGIN_PX), px(size, 22)
-    width = width or min(round(size[0] * (0.42 if size[0] >= size[1] else 0.9)), px(size, 900))
+    width = width or label_width(size)
     title_px, caption_px, lines = label_layout(text, size, title, caption, width)
     line_h = round(caption_px * 1.4)
     title_w = text.font(title_px).get_rect(title).width
