@@ -380,6 +380,10 @@ class BookExhibit(Exhibit3D):
     def _direction_at(self, x: float, y: float | None = None) -> int:
         """Forward when the pointer is on the side the pages turn from (by the page it points at, else by
         the half of the screen)."""
+        if self.turned == 0 and self.turn_leaf is None:
+            return 1  # a closed book opens wherever it is touched
+        if self.turned >= self.leaves_total and self.turn_leaf is None:
+            return -1
         book_x = self.book_x_at(x, y) if y is not None else None
         on_right = book_x >= 0 if book_x is not None else x >= self.stage.size[0] / 2
         return 1 if on_right == (self.side > 0) else -1

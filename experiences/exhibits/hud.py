@@ -51,7 +51,7 @@ def px(size: tuple[int, int], value: float) -> int:
 
 
 def marker_radius(size: tuple[int, int]) -> int:
-    return px(size, MARKER_RADIUS)
+    return max(20, px(size, MARKER_RADIUS))  # a finger's width even in a small preview window
 
 
 def _screen_box(surface: pygame.Surface, rect: pygame.Rect) -> tuple[int, int, int, int]:
