@@ -46,6 +46,7 @@ class PanoramaExhibit(Exhibit3D):
     hint_key = "exhibit.panorama_hint"
     visit_key = "exhibit.visit_places"
     nearest_distance = SPHERE_RADIUS  # metres: VR sees no parallax this far away and renders one view
+    antialias_edges = False  # one textured sphere: its smoothness comes from the image (authoring/hall.py)
 
     def build(self) -> None:
         content = self.package.manifest.content

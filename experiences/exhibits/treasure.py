@@ -98,7 +98,7 @@ class ModelLoading:
                 if self.error:
                     return
             else:
-                assets3d.filter_textures(self.model)
+                assets3d.filter_textures(self.model, assets3d.anisotropy_for(stage.engine.buffer.get_gsg()))
                 self.model.reparent_to(stage.root)
                 self.model.prepare_scene(stage.engine.buffer.get_gsg())  # upload textures before the first frame
                 stage.mark_dirty()

@@ -77,7 +77,7 @@ def _scroll(font_path: str | None, font_index: int) -> np.ndarray:
 
 def _textured_card(parent, name, width, height, pixels, pos, hpr=(0, 0, 0)):
     node = parent.attach_new_node(geometry.geom_node(name, *geometry.card(width, height)))
-    node.set_texture(texture_from_array(pixels, name, anisotropy=8), 1)
+    node.set_texture(texture_from_array(pixels, name), 1)
     node.set_pos(*pos)
     node.set_hpr(*hpr)
     return node
@@ -90,7 +90,7 @@ def build_hall(root, ding_glb: bytes, font_path: str | None, font_index: int = 0
     floor_pos = np.stack([(floor_u - 0.5) * 2 * ROOM, (floor_v - 0.5) * 2 * ROOM, np.zeros_like(floor_u)], axis=1)
     floor = root.attach_new_node(geometry.geom_node(
         "floor", floor_pos, np.tile([0, 0, 1.0], (4, 1)), np.stack([floor_u * 4, floor_v * 4], axis=1), floor_tris))
-    stone = texture_from_array(_stone_floor(), "floor", anisotropy=8)  # seen at a glancing angle
+    stone = texture_from_array(_stone_floor(), "floor")  # mip-mapped; the 3× supersampling smooths the rest
     stone.set_wrap_u(stone.WM_repeat)
     stone.set_wrap_v(stone.WM_repeat)
     floor.set_texture(stone, 1)
@@ -123,7 +123,7 @@ def build_hall(root, ding_glb: bytes, font_path: str | None, font_index: int = 0
         path = Path(tmp) / "ding.glb"
         path.write_bytes(ding_glb)
         ding = load_model(path)
-    filter_textures(ding)
+    filter_textures(ding, anisotropy=1)
     ding.reparent_to(root)
     ding.set_scale(0.8)
     ding.set_pos(0, 4.0, 0.9)
