@@ -58,7 +58,7 @@ class Exhibit3D(Experience):
         if not self.show_label:
             return None
         title, caption = self.label_texts()
-        self.label_rect = hud.draw_label(surface, self.text, title, caption)
+        self.label_rect = hud.draw_label(surface, self.text, title, caption, centred=bool(self.ctx.vr))
         return self.label_rect
 
     label_rect: pygame.Rect | None = None

@@ -248,12 +248,13 @@ def label_width(size: tuple[int, int]) -> int:
 
 
 def draw_label(surface: pygame.Surface, text: TextCache, title: str, caption: str,
-               width: int | None = None) -> pygame.Rect:
+               width: int | None = None, centred: bool = False) -> pygame.Rect:
     """The exhibit's label (展签) in the top left corner: its title, big, and a short caption under it, on a
-    dark plate so it reads over any scene. Kept to the top band: the object stands in the middle."""
+    dark plate so it reads over any scene. Kept to the top band: the object stands in the middle. `centred`
+    (a VR eye): in the middle of the top band, away from the lens's blurred rim."""
     size = surface.get_size()
     margin, pad = px(size, MARGIN_PX), px(size, 22)
-    width = width or label_width(size)
+    width = width or (round(size[0] * 0.7) if centred else label_width(size))
     title_px, caption_px, lines = label_layout(text, size, title, caption, width)
     line_h = round(caption_px * 1.4)
     title_w = text.font(title_px).get_rect(title).width
@@ -261,6 +262,8 @@ def draw_label(surface: pygame.Surface, text: TextCache, title: str, caption: st
     inner_w = min(width - 2 * pad, max(title_w, caption_w))
     height = 2 * pad + round(title_px * 1.25) + len(lines) * line_h
     rect = pygame.Rect(margin, margin, inner_w + 2 * pad, height)
+    if centred:
+        rect.midtop = (size[0] // 2, round(size[1] * 0.12))
     plate = pygame.Surface(rect.size, pygame.SRCALPHA)
     radius = max(6, round(16 * ui_scale(size)))
     pygame.draw.rect(plate, (*INK, 215), plate.get_rect(), border_radius=radius)
