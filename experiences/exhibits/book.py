@@ -499,8 +499,8 @@ class BookExhibit(Exhibit3D):
         yield None
         yield "cover"
         self.on_button("left" if self.side < 0 else "right", self.ctx.clock.now())
-        while self.turn_leaf is not None:
-            yield None
+        self.update(1.0)  # the page's whole turn in one step (it takes 0.6 s): the shot is of the open spread
+        yield None
         yield "open"
         self.turned = max(0, self.leaves_total - 1)
         self._refresh()
