@@ -92,6 +92,7 @@ def exhibit_frames(kind: str, frames: int, data_dir: Path, adaptive: bool = Fals
     inner = getattr(exhibit, "inner", exhibit)
     if inner.stage.antialias:  # headless (no adaptive) would multisample every frame, as previews do
         inner.stage.antialias = antialias != "off"
+        inner.stage.antialias_still = antialias == "kiosk"
         inner.stage.antialias_always = antialias == "always"
     surface = pygame.Surface(size)
     samples = []

@@ -4,8 +4,8 @@ of in stair steps.
 
 Its cost on a software rasteriser is high (bench/exhibit.py --antialias: llvmpipe renders the treasure ~6×
 slower with 4 samples), so a stage uses it where it is cheap: for a still view (rendered once, then reused) and,
-when a measured multisampled frame fits the frame budget (a GPU), for every frame. Previews and tests
-(`headless`) render every frame multisampled: they judge looks, not frame rate.
+when a measured multisampled frame fits the frame budget (a GPU), for every frame; and for every frame recorded
+as a shot (`launcher.py shots`, the screen tests: experiences.drawlog is recording), which is judged for looks.
 p3tinydisplay has no multisampling: there the stage renders as before.
 """
 from __future__ import annotations

@@ -34,8 +34,8 @@ class Exhibit3D(Experience):
         self.stage = offscreen.acquire_stage(tuple(self.ctx.size))
         if not self.ctx.headless:  # tests and previews render every pixel; the kiosk keeps its frame rate
             self.stage.enable_adaptive_resolution()
-        if self.antialias_edges:  # previews judge looks: every frame; the kiosk: still views (or a GPU's all)
-            self.stage.enable_antialias(always=self.ctx.headless)
+        if self.antialias_edges:  # shots are always multisampled; the kiosk: still views too (or a GPU's all)
+            self.stage.enable_antialias(still=not self.ctx.headless)
         self.build()
 
     def build(self) -> None:

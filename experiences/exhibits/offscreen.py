@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from experiences import drawlog
 from experiences import freetype_guard  # noqa: F401  (before pygame.freetype and panda3d)
 from panda3d.core import (  # noqa: E402
     AmbientLight,
@@ -287,6 +288,7 @@ class Stage:
         self._last_frame: Frame | None = None  # the last frame when it was copied straight into the surface
         self._last_small = None  # the last content-limited frame, in the window's format (see _upscale_into)
         self.antialias = False  # see enable_antialias
+        self.antialias_still = False
         self.antialias_always = False
         self._last_antialiased = False
         self._depth_pending = False
@@ -332,13 +334,15 @@ class Stage:
             ceiling = self.governor.scale
         self.set_render_scale(ceiling)
 
-    def enable_antialias(self, always: bool = False) -> None:
-        """Smooth edges (multisampling, see experiences.exhibits.antialias): a still view is rendered once more
-        multisampled; every frame is when `always` (previews, tests) or once a multisampled frame measured within
-        the frame budget (a GPU). No effect where the pipe cannot multisample."""
+    def enable_antialias(self, still: bool = True, always: bool = False) -> None:
+        """Smooth edges (multisampling, see experiences.exhibits.antialias) on the frames people look at: a
+        frame recorded for a shot (experiences.drawlog is recording: `launcher.py shots`, the screen tests);
+        with `still`, a still view, rendered once more multisampled and then reused; every frame when `always`,
+        or once a multisampled frame measured within the frame budget (a GPU). No effect where the pipe cannot
+        multisample."""
         from panda3d.core import AntialiasAttrib
 
-        self.antialias, self.antialias_always = True, always
+        self.antialias, self.antialias_still, self.antialias_always = True, still, always
         self.root.set_antialias(AntialiasAttrib.M_multisample)
 
     def add_default_lights(self, ambient: float = 0.35, sun: float = 0.9) -> None:
@@ -436,7 +440,9 @@ class Stage:
 
         key = self._view_key()
         unchanged = self.reuse_unchanged_frames and not self._dirty and key == self._last_key
-        refine = unchanged and self.antialias and not self._last_antialiased and self.engine.multisampler() is not None
+        recorded = self.antialias and drawlog.active() is not None  # a shot: judged closely, so multisampled
+        refine = unchanged and self.antialias and (self.antialias_still or recorded) and not self._last_antialiased \
+            and self.engine.multisampler() is not None
         if unchanged and not refine:
             if self._last_image is not None and self._last_image.get_size() == surface.get_size():
                 surface.blit(self._last_image, (0, 0))
@@ -446,7 +452,7 @@ class Stage:
             if self._last_small is not None and _same_format(self._last_small, surface):
                 pygame.transform.smoothscale(self._last_small, surface.get_size(), surface)
                 return
-        self._multisample_next = self.antialias and (self.antialias_always or refine)
+        self._multisample_next = self.antialias and (self.antialias_always or refine or recorded)
         frame = self.render_frame()
         self._dirty, self._last_key = False, key
         self._last_image = self._last_frame = self._last_small = None
