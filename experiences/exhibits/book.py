@@ -10,21 +10,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pygame
-from panda3d.core import LPoint3f, LVector3f, NodePath
+from panda3d.core import NodePath
 
-from experiences.exhibits import book_pages, geometry, hud, page_curl
+from experiences.exhibits import book_pages, book_view, geometry, hud, page_curl
 from experiences.exhibits.book_text import paginate, parse_book_text
 from experiences.exhibits.exhibit import Exhibit3D, surface_to_array
 from experiences.exhibits.assets3d import texture_from_array
-from experiences.exhibits.offscreen import DEFAULT_VERTICAL_FOV as DEFAULT_FOV, set_vertical_fov
 from experiences.exhibits.paper import aged_paper
 from experiences.i18n import t
-from experiences.runtime import home_button_area
-from experiences import drawlog
 
 TURN_SPEED = 1.7  # progress per second: a page turns in about 0.6 s
 COMPLETE_AT = 0.35  # a dragged page that passed this fraction finishes its turn when let go
-STACK_HEIGHT = 0.03
+STACK_HEIGHT = book_view.STACK_HEIGHT
 TEXTURE_CACHE = 12  # page textures kept in memory (a 400-page book would not fit)
 # px: a page is ~450 px tall on a 720p screen. Textures sized to that footprint are sampled near 1:1, so they need
 # no mipmaps: bilinear only, which saves llvmpipe the per-pixel level-of-detail and second-level fetches
@@ -94,7 +91,7 @@ class BookExhibit(Exhibit3D):
         self.stage.set_background(tuple(content.get("background", (0.20, 0.16, 0.13))))
         self.stage.add_default_lights(ambient=0.62, sun=0.45)
         self._build_scene()
-        self._layout_buttons()
+        self.buttons = book_view.page_buttons(self)
         self._refresh()
         # While a visitor reads, nothing moves: frames are copied, not rendered (every change marks dirty).
         self.stage.reuse_unchanged_frames = True
@@ -192,79 +189,7 @@ class BookExhibit(Exhibit3D):
             top.back.set_z(-0.002)
         self.leaf = Leaf(pages, w, h, self.side)
         self.leaf.show(False)
-        self._frame_book()
-
-    def _frame_book(self) -> None:
-        """Look down at the open book from the visitor's side of the table, as close as the window allows: the
-        book fills the width left beside the page buttons (landscape) or the whole width (portrait, where the
-        view is steeper so the far columns are not foreshortened), and the height between the label and the
-        bottom row. Bigger pages: bigger characters (the screen checks want >= 32 px at 1080p)."""
-        size = self.stage.size
-        width, height = size
-        h = self.page_height
-        self.buttons_beside = width / height >= 1.7  # 16:9 and wider: page buttons beside the book
-        portrait = width < height
-        side_room = 2 * (hud.px(size, 240) + 2 * hud.px(size, hud.MARGIN_PX)) if self.buttons_beside else 0
-        title, caption = self.label_texts()
-        title_px, caption_px, lines = hud.label_layout(self.text, size, title, caption,
-                                                       hud.label_width(size))
-        top = hud.px(size, hud.MARGIN_PX + 44 + 20) + round(title_px * 1.25) + len(lines) * round(caption_px * 1.4)
-        home = pygame.Rect(home_button_area(size)[0])
-        bottom = height - (home.top - hud.px(size, 12)) if not self.buttons_beside else hud.px(size, 90)
-        target_w, target_h = (width - side_room) * 0.96, height - top - bottom
-        band_middle = (top + height - bottom) / 2
-        look_y = -0.02 * h
-        direction = LVector3f(0, -0.55 * h, 1.2 * h) if portrait else LVector3f(0, -0.9 * h, 1.2 * h + 0.3)
-        direction.normalize()
-        distance = 2.0 * h
-        for _ in range(8):
-            look_at = LPoint3f(0, look_y, 0)
-            self.stage.camera.set_pos(look_at + direction * distance)
-            self.stage.camera.look_at(look_at, LVector3f(0, 0, 1))
-            box = self.book_screen_rect(offset=0.0)
-            if box.width <= 0 or box.height <= 0:
-                break
-            distance *= max(box.width / target_w, box.height / target_h) ** 0.9
-            look_y += (band_middle - box.centery) / box.height * h * 0.8  # further back: the book sits lower
-
-    def _layout_buttons(self) -> None:
-        """Two big page buttons with an arrow and a word. A 线装书 reads right to left: its unread pages lie on
-        the left and a page turns from left to right, so 下一页 sits on the left (◀, where the story goes on) and
-        上一页 on the right; a left-to-right book has them the other way round. Beside the open book where there
-        is room, else in a row under it (portrait)."""
-        size = self.stage.size
-        width, height = size
-        lang = self.ctx.language
-        bw, bh, margin, gap = hud.px(size, 240), hud.px(size, 132), hud.px(size, hud.MARGIN_PX), hud.px(size, 20)
-        book = self.book_screen_rect(offset=0.0)
-        home = pygame.Rect(home_button_area(size)[0])
-        if self.buttons_beside:
-            y = max(book.centery - bh // 2, margin)
-            left_rect = pygame.Rect(margin, y, bw, bh)
-            right_rect = pygame.Rect(width - margin - bw, y, bw, bh)
-        else:  # in the bottom row, beside the kiosk's home button
-            bw = min(bw, (width - home.right - 2 * gap - margin) // 3)
-            left_rect = pygame.Rect(home.right + gap, home.bottom - bh, bw, bh)
-            right_rect = pygame.Rect(width - margin - bw, home.bottom - bh, bw, bh)
-        next_word, previous_word = t("exhibit.next", lang), t("exhibit.previous", lang)
-        left_label = f"◀ {next_word}" if self.side < 0 else f"◀ {previous_word}"
-        right_label = f"{previous_word} ▶" if self.side < 0 else f"{next_word} ▶"
-        self.buttons = [hud.Button("left", left_rect, left_label), hud.Button("right", right_rect, right_label)]
-
-    def book_screen_rect(self, offset: float | None = None) -> pygame.Rect:
-        """The open book's box on screen (both halves, boards included), at the given sideways offset."""
-        w, h = self.page_width, self.page_height
-        saved = self.book.get_x()
-        if offset is not None:
-            self.book.set_x(offset)
-        points = [self.stage.project((x, y, 0.0), relative_to=self.book) for x in (-w - 0.04, w + 0.04)
-                  for y in (-h / 2 - 0.04, h / 2 + 0.04)]
-        self.book.set_x(saved)
-        points = [p for p in points if p is not None]
-        if not points:
-            return pygame.Rect(0, 0, *self.stage.size)
-        xs, ys = [p[0] for p in points], [p[1] for p in points]
-        return pygame.Rect(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
+        book_view.frame_book(self)
 
     def _set_face(self, node: NodePath, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.faces):
@@ -441,7 +366,7 @@ class BookExhibit(Exhibit3D):
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         self.draw_label(surface)
-        self.note_page_text()
+        book_view.note_page_text(self)
         shown_buttons = self.buttons
         self.buttons = [b for b in self.buttons if self.can_turn(1 if (b.key == "right") == (self.side > 0) else -1)
                         or self.turn_leaf is not None]
@@ -458,41 +383,6 @@ class BookExhibit(Exhibit3D):
         hud.draw_caption(surface, self.text, label, avoid=self.hud_obstacles(surface))
 
     hint_key = ""  # the book's own caption line says how to turn pages
-
-    def note_page_text(self) -> None:
-        """Tell the draw log what the open pages show, with the glyphs' real size on screen: the page text is
-        drawn into textures, so the screen checks see it only through this."""
-        if drawlog.active() is None or self.turn_leaf is not None or not self.text_mode:
-            return
-        w, h = self.page_width, self.page_height
-        page_w, page_h = self.renderer.size
-        title = self.package.manifest.title(self.ctx.language)
-        # The face lying on each side now, and where that page's left edge is in book coordinates.
-        k = self.turned
-        for index, x0 in ((2 * k, min(0.0, self.side * w)), (2 * k - 1, min(0.0, -self.side * w))):
-            if not 0 <= index < len(self.faces):
-                continue
-            face = self.faces[index]
-            if face.kind == "text":
-                boxes = self.renderer.column_boxes(face.ref)
-            elif face.kind == "cover":
-                boxes = self.renderer.cover_boxes(title)
-            elif self._plate(index):
-                boxes = self.renderer.plate_boxes(self._plate(index))
-            else:
-                continue
-            for text, size, (bx, by, bw, bh) in boxes:
-                corners = [self.stage.project((x0 + (bx + dx) / page_w * w, h / 2 - (by + dy) / page_h * h, STACK_HEIGHT),
-                                              relative_to=self.book) for dx in (0, bw) for dy in (0, bh)]
-                if any(c is None for c in corners):
-                    continue
-                ys = [c[1] for c in corners]
-                # The glyphs' size on screen: the narrowest projected width of the column (its far end); the
-                # box: that width around the column's middle (perspective slants its projected outline).
-                shown_px = min(abs(corners[2][0] - corners[0][0]), abs(corners[3][0] - corners[1][0])) / bw * size
-                middle = sum(c[0] for c in corners) / 4
-                drawlog.note_text(text, round(shown_px), (round(middle - shown_px / 2), round(min(ys)),
-                                                          round(shown_px), round(max(ys) - min(ys))))
 
     def shot_states(self):
         """cover (the closed book), open (the first spread), last (the last page, the book nearly closed)."""
