@@ -187,10 +187,11 @@ def draw_marker(surface: pygame.Surface, text: TextCache, x: float, y: float, nu
 
 
 def panel_width(size: tuple[int, int]) -> int:
-    """The information card's width: 560 px at 1080p, at most 45% of a landscape window (or 86% of a portrait
-    one), so the object in the middle stays in view."""
-    share = 0.45 if size[0] >= size[1] else 0.86
-    return min(px(size, 560), round(size[0] * share))
+    """The information card's width: 560 px at 1080p and at most 45% of a landscape window, on the right so the
+    object in the middle stays in view; in portrait 90% of the width, in the band below the middle."""
+    if size[0] < size[1]:  # portrait: across the lower band, under the object
+        return min(px(size, 900), round(size[0] * 0.9))
+    return min(px(size, 560), round(size[0] * 0.45))
 
 
 def _panel_layout(surface, text, title, body, image, width, top):
@@ -203,7 +204,8 @@ def _panel_layout(surface, text, title, body, image, width, top):
     height = 2 * pad + round(title_px * 1.4) + len(lines) * line_h + (image.get_height() + pad // 2 if image else 0)
     margin = px(size, MARGIN_PX)
     low = max(margin, (top + margin) if top else 0)
-    rect = pygame.Rect(sw - width - margin, max(low, (sh - height) // 2), width, min(height, sh - low - margin))
+    top_y = max(low, (sh - height) // 2) if sw >= sh else max(low, round(sh * 0.68))
+    rect = pygame.Rect(sw - width - margin, top_y, width, min(height, sh - top_y - margin))
     return rect, pad, body_px, title_px, line_h, lines
 
 

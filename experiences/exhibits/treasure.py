@@ -4,6 +4,7 @@ progress bar while the model loads; a reset-view button.
 """
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 
@@ -163,6 +164,10 @@ class TreasureExhibit(Exhibit3D):
             resume_after=view.get("resume_after", 3.0),
         )
         self.stage.lens.set_near_far(radius * 0.02, radius * 50)
+        # A window taller than wide keeps at least a 40° view across, so the treasure fits in portrait too.
+        width, height = self.stage.size
+        vertical = 2 * math.degrees(math.atan(math.tan(math.radians(offscreen.DEFAULT_VERTICAL_FOV / 2)) * max(1.0, height / width)))
+        offscreen.set_vertical_fov(self.stage.lens, vertical, self.stage.size)
         self._apply_pose()
         # With auto-rotate paused nothing moves but the camera, which the stage notices itself.
         self.stage.reuse_unchanged_frames = True
