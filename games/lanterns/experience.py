@@ -32,7 +32,8 @@ from games.ui.sound import SoundBank
 from games.ui.text import show_pinyin, text_renderer, use_renderer
 from games.ui.widgets import Button
 
-STORY_DELAY = 1.4  # seconds of stars and 射中了！ before the story card
+STORY_DELAY = 0.8  # seconds of burst before the story card (the VR mode's sparks)
+CHEER_DELAY = 1.4  # seconds of stars and 射中了！ before the story card on a screen
 
 
 class LanternsExperience(Experience):
@@ -143,8 +144,8 @@ class LanternsExperience(Experience):
             if self.flashes.allow(self.play_time):
                 self.flash = self.t
             self.field.remove(set())  # the hit lantern bursts, the others drift off: the cheer has the sky
-            self.feedback = ("hit", t("lanterns.hit", self.lang), self.t + STORY_DELAY, where)
-            self.story_at = self.t + STORY_DELAY
+            self.feedback = ("hit", t("lanterns.hit", self.lang), self.t + CHEER_DELAY, where)
+            self.story_at = self.t + CHEER_DELAY
             self.cheer_at = self.t
             return
         self.sounds.play("miss")

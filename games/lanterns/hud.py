@@ -190,3 +190,6 @@ def draw_message(surface: pygame.Surface, parts: list[tuple[str, str]], bottom_c
         drawn.union_ip(rect)
         x += w + L.px(12, screen)
     return drawn
+
+
+from games.lanterns.card import draw_story_card, story_card_rect  # noqa: E402,F401  (where the VR mode finds them)
