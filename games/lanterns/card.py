@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pygame
 
-from experiences import drawlog
 from experiences.i18n import t
 from experiences.pinyin import has_han, pinyin_for
 from games.idioms.rounds import Round
@@ -47,7 +46,7 @@ def make_button(key: str, label: str, centre: tuple[float, float], size: tuple[i
 
 
 def draw_button(surface: pygame.Surface, button: Button, focused: bool) -> None:
-    drawlog.note_box(f"button:{button.label}", tuple(button.rect), "buttons")
+    L.note_box(surface, f"button:{button.label}", tuple(button.rect), "buttons")
     if button.icon or not button.ruby:
         button.draw(surface, focused=focused)
         return
@@ -183,7 +182,7 @@ def draw_story_card(surface: pygame.Surface, rnd: Round, solved: bool, next_butt
     card.midtop = (area.centerx, area.top + max(0, (area.height - card.height) // 3))
     pygame.draw.rect(surface, PAPER, card, border_radius=L.px(28, size))
     pygame.draw.rect(surface, GOLD, card, width=max(3, L.px(7, size)), border_radius=L.px(28, size))
-    drawlog.note_box("story card", tuple(card), "cards")
+    L.note_box(surface, "story card", tuple(card), "cards")
     head = text.draw_ruby(surface, list(idiom.word), list(idiom.pinyin), (card.centerx, card.top + pad), title_s,
                           INK, ruby_color=RUBY, ruby_size=title_r, anchor="midtop")
     y = head.bottom + gap

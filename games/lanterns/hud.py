@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pygame
 
-from experiences import drawlog
 from experiences.i18n import t
 from experiences.pinyin import has_han
 from games.idioms.rounds import Round
@@ -69,7 +68,7 @@ def draw_pips(surface: pygame.Surface, area: tuple[int, int, int, int], results:
             rw, rh = step * 0.78, h * 0.92
         body = pygame.Rect(0, 0, round(rw), round(rh))
         body.center = (round(cx), round(cy))
-        drawlog.note_box(f"pip:{i + 1}", tuple(body), "pips")
+        L.note_box(surface, f"pip:{i + 1}", tuple(body), "pips")
         if i < len(results):
             if results[i]:
                 pygame.draw.ellipse(surface, (214, 48, 40), body)
@@ -103,7 +102,7 @@ def draw_idiom_banner(surface: pygame.Surface, rnd: Round, show_pinyin: bool, sh
     s, ruby, cell = L.px(L.BANNER_PX, size), L.px(L.BANNER_RUBY_PX, size), L.px(L.BANNER_CELL, size)
     pygame.draw.rect(surface, PAPER, panel, border_radius=L.px(18, size))
     pygame.draw.rect(surface, GOLD, panel, width=max(2, L.px(5, size)), border_radius=L.px(18, size))
-    drawlog.note_box("banner", tuple(panel), "hud")
+    L.note_box(surface, "banner", tuple(panel), "hud")
     left = panel.centerx - cell * 2
     ruby_top = panel.top + L.px(10, size)
     char_top = ruby_top + round(ruby * 1.35)
@@ -190,6 +189,3 @@ def draw_message(surface: pygame.Surface, parts: list[tuple[str, str]], bottom_c
         drawn.union_ip(rect)
         x += w + L.px(12, screen)
     return drawn
-
-
-from games.lanterns.card import draw_story_card, story_card_rect  # noqa: E402,F401  (where the VR mode finds them)

@@ -28,6 +28,17 @@ SWAY = 0.55  # radii of sideways sway per unit of speed (speed capped at 1.5, as
 BOB = 0.2
 
 
+def note_box(surface, label: str, box, group: str) -> None:
+    """experiences.drawlog.note_box in the window's pixels: a sub-surface's offset (a VR eye) added."""
+    from experiences import drawlog
+
+    if drawlog.active() is None:
+        return
+    dx, dy = surface.get_abs_offset()
+    x, y, w, h = box
+    drawlog.note_box(label, (x + dx, y + dy, w, h), group)
+
+
 def unit(size: tuple[int, int]) -> float:
     return min(size) / 1080
 

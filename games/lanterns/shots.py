@@ -66,3 +66,26 @@ def shot_states(exp):
     yield "final"
     exp.handle(InputEvent("action", action="select", source="keyboard"))  # the first nickname
     yield "toplist"
+
+
+def _look_at(exp, answer: bool) -> InputEvent:
+    from games.lanterns.vr.courtyard import pose_towards
+
+    rnd = exp.game.round
+    hanging = next(h for h in exp.courtyard.placed(exp.t) if (h.char == rnd.answer) == answer)
+    yaw, pitch = pose_towards((hanging.x, hanging.y, hanging.z), exp.origin)
+    return InputEvent("aim", yaw=yaw, pitch=pitch, source="head")
+
+
+def vr_shot_states(exp):
+    """The VR courtyard's states (fewer than on a screen: every frame is a 3D render): aiming, a miss, the hit
+    and the story card, played with a head pose and a gamepad button."""
+    yield "aim"
+    for answer, name in ((False, "miss"), (True, "hit")):
+        exp.handle(_look_at(exp, answer))
+        exp.handle(InputEvent("action", action="select", source="gamepad"))
+        yield from _until(lambda: exp.arrow is None)
+        yield None
+        yield name
+    yield from _until(lambda: exp.state == "story")
+    yield "story"
