@@ -11,12 +11,11 @@ from datetime import date
 import pygame
 
 from experiences.i18n import t
-from experiences.pinyin import citation_reading
 from experiences.runtime import Experience, InputEvent
 from games.idioms.dictionary import dictionary_for, idioms_from_package
 from games.idioms.glyphs import default_glyphs
 from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, age_band_of, level_for, shows_pinyin
-from games.idioms.pinyin import readings
+from games.idioms.pinyin import lantern_syllable
 from games.idioms.toplist import DailyTopList, nickname_ids, nickname_text
 from games.lanterns import draw as art
 from games.lanterns import layout as L
@@ -107,9 +106,7 @@ class LanternsExperience(Experience):
 
     def _reading(self, char: str) -> str:
         """A lantern's syllable: the answer as the idiom reads it, any lone character in its citation tone (子 zǐ)."""
-        if char == self.round.answer:
-            return citation_reading(char, self.round.answer_pinyin)
-        return (readings(char) or ("",))[0]
+        return lantern_syllable(char, self.round.answer_pinyin if char == self.round.answer else "")
 
     @property
     def hinting(self) -> bool:

@@ -14,7 +14,7 @@ from experiences.runtime import Experience, InputEvent
 from games.idioms.dictionary import dictionary_for, idioms_from_package
 from games.idioms.glyphs import default_glyphs
 from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, level_for, shows_pinyin
-from games.idioms.pinyin import readings
+from games.idioms.pinyin import lantern_syllable
 from games.lanterns.experience import STORY_DELAY, age_band_of
 from games.lanterns import layout as L
 from games.lanterns.card import draw_story_card, make_button
@@ -78,7 +78,7 @@ class LanternsVRExperience(Experience):
         rnd = self.game.round
         self.courtyard = Courtyard(rnd.chars(), self.level.speed, self.rng)
         self.t = 0.0
-        pinyin = {c: rnd.answer_pinyin if c == rnd.answer else (readings(c) or ("",))[0] for c in rnd.chars()}
+        pinyin = {c: lantern_syllable(c, rnd.answer_pinyin if c == rnd.answer else "") for c in rnd.chars()}
         self.scene.build_lanterns(self.courtyard.placed(0.0), pinyin, self.level.pinyin == PINYIN_ALL)
         self.arrow: Arrow3D | None = None
         self.sparks: list[list] = []
