@@ -219,6 +219,8 @@ def summary_buttons(size: tuple[int, int], nickname_keys: list[tuple[str, str]] 
             ruby = tuple(pinyin_for(label)) if lang == "zh-CN" else ()  # read as a word: 小燕子 zi
             buttons.append(Button("nick:" + key, label, rect, ruby=ruby))
     foot = height - L.px(30 + L.BUTTON_H / 2, size)
+    if L.portrait(size):  # under the nicknames (or the top list), not far below them beside the home button
+        foot = min(foot, top + 4 * L.px(104 + 18, size) + L.px(60 + L.BUTTON_H / 2, size))
     offset = L.px(230, size)
     for key, icon, x in (("again", "again", width / 2 - offset), ("done", "done", width / 2 + offset)):
         label = t(f"lanterns.{'play_again' if key == 'again' else 'done'}", lang)

@@ -85,11 +85,13 @@ class Stars:
         self.rng = random.Random(seed)
         self.stars: list[list[float]] = []  # x, y, vx, vy, size, life, turn
 
-    def burst(self, x: float, y: float, unit: float, count: int = 14) -> None:
+    def burst(self, x: float, y: float, unit: float, count: int = 14, ring: tuple[float, float] = (0, 0)) -> None:
+        """Stars flying out from (x, y), or from an ellipse of radii `ring` around it (leaving a word clear)."""
         for i in range(count):
             a = 2 * math.pi * i / count + self.rng.uniform(-0.2, 0.2)
             speed = self.rng.uniform(260, 520) * unit
-            self.stars.append([x, y, math.cos(a) * speed, math.sin(a) * speed - 120 * unit,
+            sx, sy = x + math.cos(a) * ring[0], y + math.sin(a) * ring[1]
+            self.stars.append([sx, sy, math.cos(a) * speed, math.sin(a) * speed - 120 * unit,
                                self.rng.uniform(18, 34) * unit, 1.2, self.rng.uniform(0, 6.28)])
 
     def update(self, dt: float, unit: float) -> None:

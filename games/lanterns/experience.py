@@ -135,6 +135,9 @@ class LanternsExperience(Experience):
             u = L.unit(self.size)
             self.particles.burst(*where, count=90)
             self.stars.burst(*where, u)
+            field = self.screen.field  # and a ring of stars around 射中了！ in the middle of the sky
+            self.stars.burst(self.size[0] / 2, field[1] + field[3] * 0.45, u * 1.2, count=22,
+                             ring=(L.px(340, self.size), L.px(170, self.size)))
             self.sounds.play("burst")
             self.sounds.play("hit")
             self.sounds.play("cheer")
@@ -359,7 +362,7 @@ class LanternsExperience(Experience):
             scale = pop_scale(self.t - (self.cheer_at or self.t))
             art.draw_mark(surface, (centre[0], centre[1] - L.px(120, self.size)), True, L.px(110, self.size))
             text_renderer().draw(surface, message, (centre[0], centre[1] + L.px(20, self.size)),
-                                 max(L.px(L.PROMPT_PX, self.size), round(L.CHEER_PX * u * scale)), (255, 240, 170),
+                                 max(L.px(L.PROMPT_PX, self.size), round(L.CHEER_PX * u * scale)), (255, 214, 102),
                                  anchor="midtop", role="prompt")
             return
         if kind == "miss":

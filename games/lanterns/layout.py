@@ -15,7 +15,7 @@ from dataclasses import dataclass
 STATUS_PX, STATUS_RUBY_PX = 40, 24
 BANNER_PX, BANNER_RUBY_PX, BANNER_CELL = 80, 30, 118
 PROMPT_PX, PROMPT_RUBY_PX = 56, 26
-CHEER_PX = 96
+CHEER_PX = 120
 CARD_TITLE_PX, CARD_TITLE_RUBY_PX = 64, 28
 CARD_PX, CARD_RUBY_PX = 40, 24  # young readers: meaning with pinyin
 CARD_PLAIN_PX = 36  # 9+: no pinyin rows, a little smaller
