@@ -32,7 +32,7 @@ from games.ui.text import show_pinyin, text_renderer, use_renderer
 from games.ui.widgets import Button
 
 STORY_DELAY = 0.8  # seconds of burst before the story card (the VR mode's sparks)
-CHEER_DELAY = 1.4  # seconds of stars and 射中了！ before the story card on a screen
+CHEER_DELAY = 1.2  # seconds of stars and 射中了！ before the story card on a screen
 
 
 class LanternsExperience(Experience):
