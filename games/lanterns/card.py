@@ -11,7 +11,7 @@ from experiences.pinyin import has_han, pinyin_for
 from games.idioms.rounds import Round
 from games.idioms.toplist import Entry, nickname_text
 from games.lanterns import layout as L
-from games.lanterns.story import Section, clauses, sections, sentences
+from games.lanterns.story import CLAUSE_END, Section, clauses, sections, sentences
 from games.ui.text import pinyin_shown, text_renderer
 from games.ui.widgets import GOLD, INK, PAPER, RUBY, Button
 
@@ -91,10 +91,13 @@ def _lines(text: str, size: int, ruby: int, width: int, pinyin: bool) -> list[st
             lines.append(current)
         if w(clause) <= width:
             current = clause
-        else:
-            wrapped = renderer.wrap(clause, size, width, pinyin)
-            lines += wrapped[:-1]
-            current = wrapped[-1]
+        else:  # a clause wider than a line: break it between characters, measured with this pinyin row
+            current = ""
+            for char in clause:
+                if current and w(current + char) > width and char not in CLAUSE_END + "”’」』）)":
+                    lines.append(current)
+                    current = ""
+                current += char
     if current:
         lines.append(current)
     return lines

@@ -78,3 +78,39 @@ def test_every_state_passes_the_screen_checks(package_and_catalog, tmp_path, ban
     assert any(t.startswith("答对") for t in texts["final"])
     assert len([b for b in shots["final"].log.boxes if b.label.startswith("button:")]) == 14
     assert "今日排行榜" in texts["toplist"]
+
+
+@pytest.mark.parametrize("band", ["3-5", "9-12", "13+"])
+def test_the_longest_story_cards_fit_every_size(band):
+    """The package's longest meanings (and longest origins and examples) on the card, at every size: nothing cut,
+    nothing ending in "…", whole sentences only (the card drops sentences from its end when they do not fit)."""
+    import json
+
+    from experiences import drawlog
+    from experiences.screencheck import check_screen
+    from games.idioms.records import Idiom
+    from games.idioms.rounds import Lantern, Round
+    from games.lanterns.card import draw_story_card, make_button
+    from games.lanterns.story import SENTENCE_END
+    from games.ui.text import show_pinyin
+
+    pygame.init()
+    records = json.loads((CONTENT / "idioms-children" / "idioms.json").read_text(encoding="utf-8"))
+    longest = sorted(records, key=lambda r: -len(r["explanation"]))[:3]
+    longest += sorted(records, key=lambda r: -len(r["derivation"]) - len(r["example"]))[:2]
+    show_pinyin(band == "3-5")
+    try:
+        for record in longest:
+            idiom = Idiom(record["word"], tuple(record["pinyin"].split()), record["explanation"],
+                          record["derivation"], record["example"], record["example_source"])
+            rnd = Round(idiom, 3, (Lantern(idiom.word[3], "answer"),))
+            for size in SIZES:
+                surface = pygame.Surface(size)
+                button = make_button("next", "下一题", (0, 0), size, "next")
+                with drawlog.recording() as log:
+                    draw_story_card(surface, rnd, True, button, "zh-CN", band, top=round(min(size) * 0.15))
+                assert not check_screen(log, size), (idiom.word, size, report(check_screen(log, size)))
+                said = "".join(d.text for d in log.texts if d.text not in (idiom.word, "下一题", "释义", "例句", "出处"))
+                assert said.rstrip("”’」』)）")[-1:] in SENTENCE_END + "》", (idiom.word, size, said[-20:])
+    finally:
+        show_pinyin(False)
