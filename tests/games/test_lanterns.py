@@ -74,6 +74,7 @@ def test_a_scripted_game_reports_every_answer(run_context, surface):
     clock.advance(12.5)
     shoot_at(exp, exp.round.answer, surface)
     assert exp.solved and len(exp.particles) > 0
+    assert exp.sounds.played[-3:] == ["burst", "hit", "cheer"] and exp.stars.stars  # the cheer: a sound and stars
     run(exp, surface, 1.6)
     assert exp.state == "story"
     save(surface, "story")
