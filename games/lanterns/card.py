@@ -141,16 +141,16 @@ def _fit(parts: list[Section], sizes: list[tuple[int, int]], width: int, room: i
 
 
 def draw_story_card(surface: pygame.Surface, rnd: Round, solved: bool, next_button: Button, lang: str,
-                    band: str = "6-8", top: int | None = None) -> pygame.Rect:
+                    band: str = "6-8", top: int | None = None, bottom: int | None = None) -> pygame.Rect:
     """After a hit (or when time ran out): the idiom with pinyin and what it means, by age band; the card is as
     big as its words. Moves `next_button` to the card's foot. `top`: the card starts no higher (the status
-    line and the progress pips stay visible above it)."""
+    line and the progress pips stay visible above it); `bottom`: it ends no lower (above VR's home button)."""
     text = text_renderer()
     size = surface.get_size()
     width, height = size
     margin, pad, gap = L.px(24, size), L.px(40, size), L.px(16, size)
-    area = pygame.Rect(margin, top if top is not None else margin, width - 2 * margin,
-                       height - (top if top is not None else margin) - margin)
+    top = top if top is not None else margin
+    area = pygame.Rect(margin, top, width - 2 * margin, (bottom if bottom is not None else height) - top - margin)
     shade = pygame.Surface(size, pygame.SRCALPHA)
     shade.fill((0, 0, 0, 130))
     surface.blit(shade, (0, 0))

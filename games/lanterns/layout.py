@@ -9,6 +9,7 @@ so two lanterns never overlap at any time.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 # Text sizes at 1080p (scaled by unit())
@@ -39,8 +40,23 @@ def note_box(surface, label: str, box, group: str) -> None:
     drawlog.note_box(label, (x + dx, y + dy, w, h), group)
 
 
+_unit_override: float | None = None
+
+
+@contextmanager
+def scaled(value: float):
+    """Draw with this unit instead of the surface's own: a VR eye (960×1080 of a 1920×1080 frame) is scaled by
+    the frame's shorter side, as the screen checks judge it, not by the eye's narrow width."""
+    global _unit_override
+    before, _unit_override = _unit_override, value
+    try:
+        yield
+    finally:
+        _unit_override = before
+
+
 def unit(size: tuple[int, int]) -> float:
-    return min(size) / 1080
+    return _unit_override if _unit_override is not None else min(size) / 1080
 
 
 def px(value: float, size: tuple[int, int], least: int = 1) -> int:

@@ -10,7 +10,7 @@ import random
 import pygame
 
 from experiences.i18n import t
-from experiences.runtime import Experience, InputEvent
+from experiences.runtime import Experience, InputEvent, home_button_area
 from games.idioms.dictionary import dictionary_for, idioms_from_package
 from games.idioms.glyphs import default_glyphs
 from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, level_for, shows_pinyin
@@ -236,15 +236,16 @@ class LanternsVRExperience(Experience):
         eye_w = self.size[0] // 2
         for eye in range(2):  # the same overlay in both eyes: it sits at screen depth
             half = surface.subsurface(pygame.Rect(eye * eye_w, 0, eye_w, self.size[1]))
-            self._overlay(half)
+            with L.scaled(L.unit(self.size)):  # sized by the whole frame's height, as on a 2D screen
+                self._overlay(half)
 
     def shot_states(self):
         from games.lanterns.shots import vr_shot_states
         yield from vr_shot_states(self)
 
     def _overlay(self, half: pygame.Surface) -> None:
-        """Words over each eye, sized like the 2D game's for the eye's image (games.lanterns.layout), which puts
-        them above the visual angles of games.lanterns.vr.angles at the eye cameras' 60° field of view."""
+        """Words over each eye, sized like the 2D game's for the frame (games.lanterns.layout), which puts them above
+        the visual angles of games.lanterns.vr.angles at the eye cameras' 60° field of view."""
         text = text_renderer()
         w, h = half.get_size()
         size = (w, h)
@@ -260,7 +261,8 @@ class LanternsVRExperience(Experience):
             return
         if self.state == "story":  # the card has the eye: the idiom is on it
             button = make_button("next", t("lanterns.next", self.lang), (w / 2, h / 2), size, "next")
-            draw_story_card(half, self.game.round, self.game.solved, button, self.lang, self.band)
+            home_top = home_button_area(self.size, stereo=True)[0][1]  # the shell's 返回 below the card
+            draw_story_card(half, self.game.round, self.game.solved, button, self.lang, self.band, bottom=home_top)
             return
         banner = draw_idiom_banner(half, self.game.round, self.level.pinyin != PINYIN_NONE,
                                    self.game.show_blank_pinyin, self.game.solved, self.lang)
