@@ -47,25 +47,31 @@ def make_button(key: str, label: str, centre: tuple[float, float], size: tuple[i
 
 def draw_button(surface: pygame.Surface, button: Button, focused: bool) -> None:
     L.note_box(surface, f"button:{button.label}", tuple(button.rect), "buttons")
-    if button.icon or not button.ruby:
+    if button.icon:
         button.draw(surface, focused=focused)
         return
-    # A label with pinyin and no icon (a nickname): centred, as large as fits inside the button.
+    # A label without an icon (a nickname): centred, as large as fits inside the button, with its pinyin if any.
     rect, text = button.rect, text_renderer()
     pygame.draw.rect(surface, PAPER, rect, border_radius=max(6, rect.h // 6))
     pygame.draw.rect(surface, INK if focused else GOLD, rect, width=max(2, rect.h // (16 if focused else 24)),
                      border_radius=max(6, rect.h // 6))
-    size = max(8, round(rect.h * 0.4))
+    size = max(8, round(rect.h * (0.4 if button.ruby else 0.5)))
     while size > 8:
-        ruby = max(8, round(size * 0.62))
-        cells = text.ruby_layout(list(button.label), list(button.ruby), size, ruby)
-        width = cells[-1][0] + cells[-1][1]
-        height = text.font(ruby).get_sized_height() + text.font(size).get_sized_height()
+        if button.ruby:
+            ruby = max(8, round(size * 0.62))
+            cells = text.ruby_layout(list(button.label), list(button.ruby), size, ruby)
+            width = cells[-1][0] + cells[-1][1]
+            height = text.font(ruby).get_sized_height() + text.font(size).get_sized_height()
+        else:
+            width, height = text.size(button.label, size)
         if width <= rect.w - rect.h * 0.3 and height <= rect.h * 0.9:
             break
         size -= 1
-    text.draw_ruby(surface, list(button.label), list(button.ruby), rect.center, size, INK, ruby_color=RUBY,
-                   ruby_size=max(8, round(size * 0.62)), anchor="center")
+    if button.ruby:
+        text.draw_ruby(surface, list(button.label), list(button.ruby), rect.center, size, INK, ruby_color=RUBY,
+                       ruby_size=max(8, round(size * 0.62)), anchor="center")
+    else:
+        text.draw(surface, button.label, rect.center, size, INK, anchor="center")
 
 
 @dataclass

@@ -28,7 +28,8 @@ def night_sky(size: tuple[int, int]) -> pygame.Surface:
     for i in range(90):  # fixed stars: a pattern, not a twinkle (no flashing)
         x, y = (i * 7919) % width, (i * 104729) % int(height * 0.55)
         sky.fill((230, 230, 255), (x, y, 2, 2))
-    pygame.draw.circle(sky, (250, 240, 200), (int(width * 0.88), int(height * 0.12)), int(height * 0.05))
+    short = min(width, height)  # in portrait too: a moon high in the corner, clear of the banner and buttons
+    pygame.draw.circle(sky, (250, 240, 200), (int(width - short * 0.16), int(short * 0.2)), int(short * 0.05))
     roof = [(0, height), (0, height * 0.86), (width * 0.2, height * 0.8), (width * 0.5, height * 0.84),
             (width * 0.8, height * 0.79), (width, height * 0.85), (width, height)]
     pygame.draw.polygon(sky, (20, 14, 30), roof)
