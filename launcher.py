@@ -21,6 +21,8 @@ COMMAND_MODULES = [
     "server.portal.commands",
     "experiences.commands.sync_cmd",
     "experiences.commands.play_cmd",
+    "experiences.commands.shots_cmd",
+    "experiences.commands.xr_cmd",
 ]
 
 

@@ -2,12 +2,12 @@
 
 一 and 不 are written in their citation tones (yī, bù), the project's convention (content/poems-recital/README.md).
 Three fixes on top of pypinyin's phrase table, each in one place here (the cases: tests/data/pinyin_cases.toml):
-- PHRASES: phrases it misreads (一行白鹭 háng, 朝辞 zhāo, 万重山 chóng, 一日还 huán, 水佩风裳 cháng), loaded into
+- PHRASES: phrases it misreads (一行白鹭 háng, 朝辞 zhāo, 万重山 chóng, 一日还 huán, 水佩风裳 cháng, 接得好 de), loaded into
   pypinyin's phrase table, so every reader of it (menus, cards, lines) gets them;
 - 儿化: 这儿, 哪儿, 一会儿 … are one syllable, written over the first character with r attached (zhèr) and an
   empty cell over 儿, so the ruby row keeps one cell per character (`_erhua`);
-- a lone character (a lantern, a card, a run of one Han character) takes its citation reading, never the neutral
-  tone (子 zǐ, not zi): `citation_reading`. Particles whose only everyday reading is neutral (的 吗 呢 …) keep it.
+- a lone character (a lantern, a card, the one Han character of a text or a quoted one: 以“着”开头) takes its
+  citation reading, never the neutral tone (子 zǐ, not zi): `citation_reading`. Particles whose only everyday reading is neutral (的 吗 呢 …) keep it.
 """
 from __future__ import annotations
 
@@ -26,12 +26,17 @@ PHRASES: dict[str, str] = {  # phrases pypinyin misreads by context: the right s
     "一日还": "yī rì huán",  # return within a day
     "水佩风裳": "shuǐ pèi fēng cháng",  # 裳 cháng (a skirt) in classical Chinese, shang only in 衣裳
     "风裳": "fēng cháng",
+    "接得": "jiē de",  # 接得好 (成语接龙's praise): the complement particle de, not dé (to get)
+    "接得长": "jiē de cháng",  # 看谁接得长 (成语接龙's description on the menu): long, not zhǎng
 }
 NEUTRAL_PARTICLES = frozenset("的吗呢吧啊么们呀哇哪啦嘛")  # neutral is their citation reading (哪 only as 哪 na)
 _NO_MARK = re.compile(r"[^āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+")  # a syllable without a tone mark: the neutral tone
 # 儿 after these is 儿化 even where pypinyin reads ér (这儿 zhèr); where it reads a neutral er (一会儿) it is too.
 ERHUA_AFTER = frozenset("这那哪点块会玩事空味劲伴活今明昨个样")
 NOT_ERHUA_BEFORE = frozenset("子女童孙媳戏歌科时")  # 这儿子: 儿 starts the next word (儿子 ér zi)
+
+
+_OPEN, _CLOSE = frozenset("“「『‘《(（[【"), frozenset("”」』’》)）]】")
 
 
 def is_han(char: str) -> bool:
@@ -104,6 +109,9 @@ def _pinyin_tuple(text: str) -> tuple[str, ...]:
     _load_phrases()
     out: list[str] = []
     start = 0
+    # A character stands alone when it is the text's one Han character or is quoted (以“着”开头); the 了 of
+    # "了 2 个" (a wrapped line, a run cut by a digit) is still the particle le.
+    lone = len(_HAN.findall(text)) == 1
     # Han runs are read whole, so pypinyin's phrase table picks the reading of a 多音字 from its neighbours.
     for match in re.finditer(f"{_HAN.pattern}+", text):
         out.extend("" for _ in text[start:match.start()])
@@ -112,7 +120,8 @@ def _pinyin_tuple(text: str) -> tuple[str, ...]:
         if len(items) != len(run):  # a character pypinyin splits oddly: one at a time
             items = [(pinyin(c, style=Style.TONE, errors=lambda chars: [""]) or [[""]])[0][0] for c in run]
         items = [CITATION.get(char, syllable) for char, syllable in zip(run, items)]
-        if len(run) == 1:
+        quoted = text[match.start() - 1:match.start()] in _OPEN and text[match.end():match.end() + 1] in _CLOSE
+        if len(run) == 1 and (lone or quoted):  # a lantern's character, a card's, or one quoted in a message
             items = [citation_reading(run, items[0])]
         out.extend(_erhua(run, items))
         start = match.end()

@@ -235,9 +235,14 @@ class TextRenderer:
                        readings: Mapping[str, Sequence[str]] | None = None, role: str = "text") -> int:
         """Wrapped text inside `rect` (top-aligned), with pinyin rows when `pinyin`; returns the height used."""
         y = rect.top
+        whole = pinyin_for(text, readings) if pinyin else []  # read in context, then cut into lines
+        at = 0
         for line in self.wrap(text, size, rect.width, pinyin, readings):
             if pinyin and has_han(line):
-                rendered = self.render_with_pinyin(line, size, color, ruby_color, readings=readings)
+                at = max(0, text.find(line, at))
+                in_context = {line: tuple(whole[at:at + len(line)])} if text[at:at + len(line)] == line else readings
+                at += len(line)
+                rendered = self.render_with_pinyin(line, size, color, ruby_color, readings=in_context)
             else:
                 rendered = self.render(line, size, color)
             if align == "center":

@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper modules b
 
 from content_cover import draw_cover, png_bytes  # noqa: E402
 from content_data import (  # noqa: E402
-    CITATION_TONES, PHRASE_READINGS, PINYIN_LOOKALIKES, alignment_problems, children_records, dictionary_records,
-    is_han, poem_records,
+    CITATION_TONES, IDIOM_PINYIN, PHRASE_READINGS, PINYIN_LOOKALIKES, PINYIN_REVIEW, alignment_problems,
+    children_records, dictionary_records, is_han, poem_records,
 )
 from content_readme import READMES  # noqa: E402
 
@@ -58,7 +58,7 @@ PACKAGES = {
         "title": {"zh-CN": "新华成语词典", "en": "Xinhua Idiom Dictionary"},
         "description": {"zh-CN": "三万多条成语的拼音、释义、出处和例句，供成语游戏查用。",
                         "en": "Over 30,000 idioms with pinyin, meaning, source and example, for the idiom games."},
-        "cover": ("成语词典", "Xinhua Idiom Dictionary", "{idioms:,} 条成语 · idioms", "book"),
+        "cover": ("成语词典", "查读音，看意思", "{idioms:,} 条成语", "book"),
         "credits": [XINHUA_CREDIT], "requires": [], "content": {"idioms": "idioms.json"},
     },
     "idioms-children": {
@@ -67,7 +67,7 @@ PACKAGES = {
         "title": {"zh-CN": "成语论箭", "en": "Idiom Archery"},
         "description": {"zh-CN": "看成语，射灯笼，找出缺的那个字。",
                         "en": "Shoot the lantern with the missing character."},
-        "cover": ("成语论箭", "Idiom Archery", "{children} 个儿童成语 · idioms for children", "lanterns"),
+        "cover": ("成语论箭", "射灯笼，找出缺的字", "{children} 个儿童成语", "lanterns"),
         "credits": [XINHUA_CREDIT], "requires": [{"id": DICTIONARY_ID, "version": ">=1.0"}],
         "content": {"idioms": "idioms.json", "dictionary": DICTIONARY_ID},
     },
@@ -78,7 +78,7 @@ PACKAGES = {
         "description": {"zh-CN": "和展台轮流接成语：首字接尾字，看谁接得长。",
                         "en": "Take turns with the kiosk: each idiom starts with the last character of the one "
                               "before."},
-        "cover": ("成语接龙", "Idiom Chain", "首尾相接 · link by the last character", "chain"),
+        "cover": ("成语接龙", "首尾相接，看谁接得长", "你接一个，我接一个", "chain"),
         "credits": [XINHUA_CREDIT], "requires": [{"id": DICTIONARY_ID, "version": ">=1.0"}],
         "content": {"dictionary": DICTIONARY_ID, "preferred": "preferred.json"},
     },
@@ -89,7 +89,7 @@ PACKAGES = {
         "description": {"zh-CN": "和家人一起朗诵古诗词：小学古诗按年级，唐诗宋词作拓展。",
                         "en": "Read classical poems aloud together: primary-school poems by grade, Tang and Song "
                               "poems to go further."},
-        "cover": ("朗诵亭", "Recitation Booth", "{poems} 首古诗词 · poems to read aloud", "moon"),
+        "cover": ("朗诵亭", "和家人一起大声读古诗", "{poems} 首古诗词", "moon"),
         "credits": [POETRY_CREDIT, K12_CREDIT], "requires": [], "content": {"poems": "poems.json"},
     },
 }
@@ -142,6 +142,15 @@ def pinyin_changes(source: list[dict], records: list[dict], primary_ids: set[str
     return counts
 
 
+TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
+
+
+def toneless(syllable: str) -> bool:
+    """A syllable without a tone mark (letters only: punctuation glued to it does not count)."""
+    letters = "".join(c for c in syllable if c.isalpha())
+    return bool(letters) and not set(letters) & TONE_MARKS
+
+
 def pinyin_lines_up(entry: dict) -> bool:
     return len(entry["pinyin"].split(" ")) == sum(is_han(c) for c in entry["word"])
 
@@ -160,6 +169,7 @@ def build_data(data: Path) -> tuple[dict, dict]:
     if problems:
         raise SystemExit("build_content: pinyin does not line up:\n  " + "\n  ".join(problems))
 
+    toneless_words = {e["word"] for e in upstream if any(toneless(s) for s in e["pinyin"].replace("，", " ").split())}
     stats = {
         "idioms": len(dictionary), "four_char": sum(len(e["word"]) == 4 for e in dictionary),
         "with_comma": sum("，" in e["word"] for e in dictionary),
@@ -170,6 +180,9 @@ def build_data(data: Path) -> tuple[dict, dict]:
         "poems": len(poems), "primary": len(primary), "manual": sum(p["text_check"] == "manual" for p in poems),
         "collections": sorted(Counter(p["collection"] for p in poems).items(), key=lambda kv: (-kv[1], kv[0])),
         "sandhi_primary": 0, "sandhi_other": 0, "phrase_fixes": 0, "phrase_rules": len(PHRASE_READINGS),
+        "toneless_records": len(toneless_words),
+        "pinyin_fixed": len(toneless_words & IDIOM_PINYIN.keys()),
+        "pinyin_neutral": len(toneless_words & PINYIN_REVIEW["neutral"].keys()),
     }
     stats.update(pinyin_changes(recital, poems, {p["id"] for p in primary}))
     files = {

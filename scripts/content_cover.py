@@ -120,7 +120,8 @@ def _seal(draw, font_path: Path) -> None:
 
 
 def draw_cover(title: str, subtitle: str, tagline: str, motif: str, font_path: Path) -> Image.Image:
-    """The cover as an RGB image: `title` in big Kai characters, `subtitle` (English) and a short tagline."""
+    """The cover as an RGB image: `title` in big Kai characters, a Chinese `subtitle` saying what it is and a short
+    tagline. All Chinese: the cover is shown on zh-CN kiosk screens, where English does not belong."""
     image = Image.new("RGB", SIZE)
     _ground(image)
     draw = ImageDraw.Draw(image)
@@ -128,8 +129,8 @@ def draw_cover(title: str, subtitle: str, tagline: str, motif: str, font_path: P
     _frame(draw)
     size = min(128, 440 // max(len(title), 1))
     _centred(draw, title, _font(font_path, size), 150 - size // 2 - 10, GOLD, shadow=INK)
-    _centred(draw, subtitle, _font(font_path, 30), 218, GOLD_PALE)
-    _centred(draw, tagline, _font(font_path, 22), 262, GOLD_PALE)
+    _centred(draw, subtitle, _font(font_path, 34), 214, GOLD_PALE)
+    _centred(draw, tagline, _font(font_path, 26), 260, GOLD_PALE)
     _seal(draw, font_path)
     return image
 

@@ -1,8 +1,11 @@
 """Pure transforms from the shared data to the bundled packages' records (idioms, poems, pinyin conventions).
 
-Used by scripts/build_content.py; nothing here touches the disk.
+Used by scripts/build_content.py; nothing here touches the disk but reading the reviewed table beside it.
 """
 from __future__ import annotations
+
+import tomllib
+from pathlib import Path
 
 TILDE = "～"  # the upstream dictionary writes the headword as ～ inside its examples
 
@@ -51,9 +54,14 @@ PINYIN_LOOKALIKES = str.maketrans({"ɡ": "g", "\u3000": " "})
 
 # Upstream dictionary readings known wrong, fixed by word (the children's subset is reviewed already); the cases
 # are in tests/data/pinyin_cases.toml. 裳 is cháng (a skirt) in classical Chinese; shang only in 衣裳.
+# idiom_pinyin_review.toml beside this script: the reviewed readings of every record whose upstream pinyin had
+# syllables without a tone mark ([fixed]), and those whose neutral tones were reviewed as right ([neutral]).
+PINYIN_REVIEW = tomllib.loads(
+    (Path(__file__).resolve().parent / "idiom_pinyin_review.toml").read_text(encoding="utf-8"))
 IDIOM_PINYIN = {
     "水佩风裳": "shuǐ pèi fēng cháng",
     "颠衣到裳": "diān yī dào cháng",
+    **PINYIN_REVIEW["fixed"],
 }
 
 

@@ -6,6 +6,9 @@ REBUILD = "python scripts/build_content.py --shared ../shared"
 XINHUA_ISSUES_ZH = """\
 - 释义、出处是上游从网上抓取的，部分冒号和前引号丢失（例如「阿鼻梵语的译音，意译为无间”」）；原样保留。
 - 上游约 2% 的拼音有误。本包已用儿童成语包里人工核对过的拼音替换了那 500 条（其中 {corrected} 条与上游不同），其余照旧。
+- 上游有 {toneless_records} 条的拼音里有不带声调的音节：逐条核对后，{pinyin_fixed} 条改正（了 liǎo、昭著 zhù、池 chí、
+  态 tài、整条缺声调或被截断的等），{pinyin_neutral} 条本是轻声（葫芦 hú lu、狐狸尾巴 hú li wěi ba 等），照旧；
+  核对表见 `scripts/idiom_pinyin_review.toml`。
 - 没有例句或出处时，上游写作「无」；本包原样保留。
 - 拼音里的 IPA「ɡ」和全角空格（{lookalikes} 条）已换成普通 g 和空格。{with_comma} 条带逗号的长成语，拼音里的逗号大多紧贴音节
   （如 bīng，duō）；另有 {misaligned} 条上游词条缺字或音节数对不上（如「沧横流」应为「沧海横流」），原样保留。"""
@@ -14,6 +17,9 @@ XINHUA_ISSUES_EN = """\
   (e.g. 「阿鼻梵语的译音，意译为无间”」). Kept as they are.
 - About 2% of the upstream pinyin is wrong. The 500 words of the children's package use their reviewed pinyin here
   too ({corrected} of them differ from upstream); the rest is upstream's.
+- {toneless_records} upstream records had syllables without a tone mark. Each was reviewed: {pinyin_fixed} are
+  corrected (了 liǎo, 昭著 zhù, 池 chí, 态 tài, records without any tone or cut off, ...), {pinyin_neutral} are right
+  as they are (neutral tones: 葫芦 hú lu, 狐狸尾巴 hú li wěi ba, ...); the table is `scripts/idiom_pinyin_review.toml`.
 - Where there is no example or source, upstream writes 「无」 ("none"); kept as it is.
 - IPA 「ɡ」 and ideographic spaces in the pinyin ({lookalikes} records) are plain g and spaces here. The {with_comma}
   long idioms with a comma mostly have it glued to the syllables in their pinyin (bīng，duō); {misaligned} more

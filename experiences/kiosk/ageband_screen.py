@@ -2,7 +2,8 @@
 
 A button picks on release over the one it was pressed on (like the menu); keys and game pads move a focus ring
 (a thick frame and an outer ring, not only a colour) that appears once they are used, so touch visitors see no
-answer suggested.
+answer suggested. Sizes are designed at 1080p and scale with the window's shorter side (theme.scale); on a zh-CN
+kiosk everything is Chinese (pinyin over the question, the skip button and the young bands' labels).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from experiences.i18n import LANGUAGES, t
+from experiences.i18n import t
 from experiences.kiosk import theme
 from experiences.kiosk.ageband import BANDS, YOUNG_BANDS
 from experiences.pinyin import has_han, pinyin_for
@@ -18,7 +19,7 @@ from experiences.runtime import InputEvent
 from experiences.text import TextRenderer
 
 MIN_BUTTON_HEIGHT = 160  # px: children tap with a whole hand
-MAX_BUTTON_WIDTH = 300
+MAX_BUTTON_WIDTH = 380  # px at 1080p, like MARGIN and GAP (theme.px)
 MARGIN = 40
 GAP = 24
 SKIP = len(BANDS)  # focus index of the skip button
@@ -42,7 +43,7 @@ class AgeBandScreen:
     def __init__(self, text: TextRenderer, lang: str = "zh-CN"):
         self.text = text
         self.lang = lang
-        self._faces: dict[tuple, pygame.Surface] = {}  # a button's drawing per (band, size): drawn once
+        self._faces: dict[tuple, pygame.Surface] = {}  # a button's pictogram per (band, size): drawn once
         self.reset()
 
     def reset(self) -> None:
@@ -53,39 +54,42 @@ class AgeBandScreen:
         self.pressed: Choice | None = None
 
     # --- layout -------------------------------------------------------------------------------------------
-    def _title_size(self, height: int) -> int:
-        return 64 if height >= 560 else 48
-
-    def header_height(self, height: int) -> int:
-        size = self._title_size(height)
-        title_h = self.text.size_with_pinyin(t("age_screen.title", self.lang), size)[1]
-        other_h = self.text.size(t("age_screen.title", _other(self.lang)), size // 2)[1]
-        return 20 + title_h + 6 + other_h + 16
+    def header_height(self, size: tuple[int, int]) -> int:
+        s = theme.scale(size)
+        title_h = self.text.size_with_pinyin(t("age_screen.title", self.lang), theme.px(theme.PROMPT_PX, s),
+                                             theme.px(theme.PROMPT_PINYIN_PX, s))[1]
+        if self.lang != "zh-CN":  # an English kiosk also asks in Chinese, beneath
+            title_h += self.text.size(t("age_screen.title", "zh-CN"), theme.px(theme.TEXT_PX, s))[1]
+        return theme.px(16, s) + title_h + theme.px(16, s)
 
     def columns(self, size: tuple[int, int]) -> int:
-        """Four in a row on a landscape screen, two by two when the row would make buttons too narrow."""
-        width, _ = size
-        return 4 if (width - 2 * MARGIN - 3 * GAP) // 4 >= 180 else 2
+        """Four in a row on a landscape screen, two by two in portrait or when a row would make them too narrow."""
+        width, height = size
+        margin, gap = theme.px(MARGIN, theme.scale(size)), theme.px(GAP, theme.scale(size))
+        return 4 if width > height and (width - 2 * margin - 3 * gap) // 4 >= 160 else 2
 
     def choices(self, size: tuple[int, int]) -> list[Choice]:
         width, height = size
+        s = theme.scale(size)
+        margin, gap = theme.px(MARGIN, s), theme.px(GAP, s)
         cols = self.columns(size)
         rows = -(-len(BANDS) // cols)
-        skip_h = theme.MIN_TOUCH
-        top = self.header_height(height)
-        free = height - top - skip_h - 2 * GAP - MARGIN // 2
-        button_w = min(MAX_BUTTON_WIDTH, (width - 2 * MARGIN - (cols - 1) * GAP) // cols)
+        skip_h = max(theme.MIN_TOUCH, theme.px(140, s))
+        top = self.header_height(size)
+        free = height - top - skip_h - 2 * gap - margin // 2
+        widest = MAX_BUTTON_WIDTH if cols == 4 else MAX_BUTTON_WIDTH * 5 // 4  # two by two: bigger buttons
+        button_w = min(theme.px(widest, s, 160), (width - 2 * margin - (cols - 1) * gap) // cols)
         button_h = max(MIN_BUTTON_HEIGHT, min(int(button_w * 1.3), (free - (rows - 1) * GAP) // rows))
-        grid_h = rows * button_h + (rows - 1) * GAP
+        grid_h = rows * button_h + (rows - 1) * gap
         top += max(0, (free - grid_h) // 2)
-        left = (width - (cols * button_w + (cols - 1) * GAP)) // 2
+        left = (width - (cols * button_w + (cols - 1) * gap)) // 2
         out = []
         for i, band in enumerate(BANDS):
             row, col = divmod(i, cols)
-            out.append(Choice(band, pygame.Rect(left + col * (button_w + GAP), top + row * (button_h + GAP),
+            out.append(Choice(band, pygame.Rect(left + col * (button_w + gap), top + row * (button_h + gap),
                                                 button_w, button_h), i))
-        skip_w = max(theme.MIN_TOUCH * 3, 360)
-        skip_top = max(top + grid_h + GAP, height - skip_h - MARGIN // 2)
+        skip_w = max(theme.MIN_TOUCH * 3, theme.px(400, s))
+        skip_top = max(top + grid_h + gap, height - skip_h - margin // 2)
         out.append(Choice(None, pygame.Rect((width - skip_w) // 2, skip_top, skip_w, skip_h), SKIP))
         return out
 
@@ -138,17 +142,19 @@ class AgeBandScreen:
     def draw(self, surface: pygame.Surface) -> None:
         size = surface.get_size()
         width, height = size
+        s = theme.scale(size)
         surface.blit(theme.vertical_gradient(size), (0, 0))
-        title_size = self._title_size(height)
         # The question carries pinyin: the youngest visitors are the ones asked.
-        rect = self.text.draw(surface, t("age_screen.title", self.lang), (width // 2, 20), title_size, theme.PAPER,
-                              "midtop", pinyin=True, ruby_color=theme.PAPER)
-        self.text.draw(surface, t("age_screen.title", _other(self.lang)), (width // 2, rect.bottom + 6),
-                       title_size // 2, theme.PAPER, "midtop")
+        rect = self.text.draw(surface, t("age_screen.title", self.lang), (width // 2, theme.px(16, s)),
+                              theme.px(theme.PROMPT_PX, s), theme.PAPER, "midtop", pinyin=True,
+                              ruby_color=theme.PAPER, ruby_size=theme.px(theme.PROMPT_PINYIN_PX, s), role="prompt")
+        if self.lang != "zh-CN":
+            self.text.draw(surface, t("age_screen.title", "zh-CN"), (width // 2, rect.bottom),
+                           theme.px(theme.TEXT_PX, s), theme.PAPER, "midtop")
         for choice in self.choices(size):
-            self._draw_choice(surface, choice)
+            self._draw_choice(surface, choice, s)
 
-    def _draw_choice(self, surface: pygame.Surface, choice: Choice) -> None:
+    def _draw_choice(self, surface: pygame.Surface, choice: Choice, s: float) -> None:
         pressed = self.pressed is not None and self.pressed.index == choice.index
         rect = choice.rect.move(0, 5) if pressed else choice.rect  # a press sinks the button
         focused = self.keys_used and self.focus == choice.index
@@ -159,43 +165,44 @@ class AgeBandScreen:
         surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=24, border=8 if focused else 2,
                                          border_colour=theme.ACCENT if focused else theme.INK_SOFT), rect)
         if choice.band is None:
-            self.text.draw(surface, t("age_screen.skip", self.lang) + " ›", rect.center, 40, theme.INK, "center",
-                           pinyin=True, ruby_color=theme.INK_SOFT)
+            self.text.draw(surface, t("age_screen.skip", self.lang) + " ›", rect.center, theme.px(theme.TITLE_PX, s),
+                           theme.INK, "center", pinyin=True, ruby_color=theme.INK_SOFT,
+                           ruby_size=theme.px(theme.PINYIN_PX, s))
             return
-        inner = rect.inflate(-20, -20)
-        face = self._face(choice.band, inner.size)
-        surface.blit(face, inner)
+        self._draw_face(surface, choice.band, rect.inflate(-theme.px(20, s, 8), -theme.px(20, s, 8)), s)
 
-    def _face(self, band: str, size: tuple[int, int]) -> pygame.Surface:
-        """Pictogram, label, its pinyin (young bands) and a note: one cached surface per button size."""
-        key = (band, size, self.lang)
-        face = self._faces.get(key)
-        if face is not None:
-            return face
-        width, height = size
-        face = pygame.Surface(size, pygame.SRCALPHA)
+    def _draw_face(self, surface: pygame.Surface, band: str, inner: pygame.Rect, s: float) -> None:
+        """Pictogram (drawn once per size), then the label, its pinyin (young bands) and a note beneath it."""
+        width = inner.width
         label = t(f"age_screen.band.{band}", self.lang)
         note = t(f"age_screen.note.{band}", self.lang)
         reading = t(f"age_screen.reading.{band}", self.lang) if band in YOUNG_BANDS else ""
-        syllables = " ".join(s for s in pinyin_for(reading) if s) if has_han(reading) else ""
-        label_size = self._fitting_size(label, min(48, width // 5), 26, width)
-        pinyin_size = self._fitting_size(syllables, max(18, label_size // 2), 16, width)
-        note_size = self._fitting_size(note, max(18, label_size * 2 // 5), 16, width)
-        text_h = label_size + 8
-        text_h += (pinyin_size + 6) if syllables else 0
-        text_h += (note_size + 6) if note else 0
-        art = pygame.Rect(0, 0, width, max(40, height - text_h - 8))
-        draw_pictogram(face, band, art)
-        y = art.bottom + 4
-        if syllables:
-            y = self.text.draw(face, self._fit(syllables, pinyin_size, width), (width // 2, y), pinyin_size,
-                               theme.INK_SOFT, "midtop").bottom + 2
-        y = self.text.draw(face, self._fit(label, label_size, width), (width // 2, y), label_size, theme.INK,
-                           "midtop").bottom
-        if note:
-            self.text.draw(face, self._fit(note, note_size, width), (width // 2, y + 2), note_size, theme.INK_SOFT,
-                           "midtop")
-        self._faces[key] = face
+        syllables = " ".join(sy for sy in pinyin_for(reading) if sy) if has_han(reading) else ""
+        label_size = self._fitting_size(label, theme.px(52, s), theme.px(32, s), width)
+        pinyin_size = self._fitting_size(syllables, theme.px(26, s), theme.px(theme.PINYIN_PX, s), width)
+        note_size = theme.px(32, s)
+        notes = [note] if not note or self.text.size(note, note_size)[0] <= width else \
+            [line for part in note.split(" · ") for line in self.text.wrap(part, note_size, width)]
+        lines = ([(syllables, pinyin_size, theme.INK_SOFT, "pinyin")] if syllables else []) + \
+            [(label, label_size, theme.INK, "text")] + [(n, note_size, theme.INK_SOFT, "text") for n in notes if n]
+        heights = [self.text.size(line, size)[1] for line, size, _, _ in lines]
+        art = pygame.Rect(inner.left, inner.top, width, max(40, inner.height - sum(heights)))
+        surface.blit(self._face(band, art.size), art)
+        y = art.bottom
+        for (line, size, colour, role), h in zip(lines, heights):
+            self.text.draw(surface, self._fit(line, size, width), (inner.centerx, y), size, colour, "midtop",
+                           role=role)
+            y += h
+
+    def _face(self, band: str, size: tuple[int, int]) -> pygame.Surface:
+        """The band's pictogram at `size`, drawn once."""
+        key = (band, size)
+        face = self._faces.get(key)
+        if face is None:
+            if len(self._faces) > 32:
+                self._faces.clear()
+            face = self._faces[key] = pygame.Surface(size, pygame.SRCALPHA)
+            draw_pictogram(face, band, face.get_rect())
         return face
 
     def _fitting_size(self, text: str, size: int, smallest: int, width: int) -> int:
@@ -258,6 +265,3 @@ def draw_pictogram(surface: pygame.Surface, band: str, area: pygame.Rect) -> Non
             pygame.draw.circle(surface, prop, (head[0] + dx, head[1]), r, width=2)
         pygame.draw.line(surface, prop, (head[0] - 1, head[1]), (head[0] + 1, head[1]), 2)
 
-
-def _other(lang: str) -> str:
-    return next(code for code in LANGUAGES if code != lang)

@@ -50,8 +50,8 @@ class AttractScreen:
         surface.blit(theme.vertical_gradient((width, height)), (0, 0))
         if not self.packages:
             box = pygame.Rect(width * 0.1, height * 0.35, width * 0.8, height * 0.3)
-            self.text.draw_paragraph(surface, t("kiosk.no_experiences", self.lang), box, _scaled(height, 40),
-                                     theme.PAPER)
+            self.text.draw_paragraph(surface, t("kiosk.no_experiences", self.lang), box,
+                                     theme.px(theme.TEXT_PX, theme.scale((width, height))), theme.PAPER)
             return
         index, fade = self.showing()
         self._draw_showcase(surface, self.packages[index], 1.0 - fade)
@@ -70,7 +70,7 @@ class AttractScreen:
         width, height = size
         original = self.covers.original(package)
         aspect = original.get_width() / original.get_height() if original is not None else 4 / 3
-        cover_h = int(height * 0.52)
+        cover_h = int(height * (0.5 if width >= height else 0.42))
         cover_w = int(cover_h * aspect)
         if cover_w > width * 0.8:  # a very wide cover: keep it whole, not cropped
             cover_w = int(width * 0.8)
@@ -94,17 +94,17 @@ class AttractScreen:
         alpha = round(255 * opacity) if opacity < 1.0 else None
         composed.set_alpha(alpha)
         rect = surface.blit(composed, composed.get_rect(midtop=(width // 2, int(height * 0.1 - 12 + drift))))
-        self.text.draw(surface, package.manifest.title(self.lang), (width // 2, rect.bottom + int(height * 0.05)),
-                       _scaled(height, 56), theme.PAPER, "midtop", alpha)
+        s = theme.scale((width, height))
+        self.text.draw(surface, package.manifest.title(self.lang), (width // 2, rect.bottom + int(height * 0.03)),
+                       theme.px(72, s), theme.PAPER, "midtop", alpha, pinyin=True, ruby_color=theme.PAPER,
+                       ruby_size=theme.px(30, s))
 
     def _draw_call_to_action(self, surface: pygame.Surface) -> None:
         width, height = surface.get_size()
         pulse = 0.5 + 0.5 * math.sin(self.elapsed * 2 * math.pi * PULSE_HZ)
         # breathes between 60% and 100%, never blinks off
-        self.text.draw(surface, t("kiosk.touch_to_start", self.lang), (width // 2, int(height * 0.94)),
-                       _scaled(height, 40), theme.ACCENT, "midbottom", round(150 + 105 * pulse))
+        s = theme.scale((width, height))
+        self.text.draw(surface, t("kiosk.touch_to_start", self.lang), (width // 2, int(height * 0.95)),
+                       theme.px(theme.PROMPT_PX, s), theme.ACCENT, "midbottom", round(150 + 105 * pulse), pinyin=True,
+                       ruby_color=theme.ACCENT, ruby_size=theme.px(theme.PROMPT_PINYIN_PX, s), role="prompt")
 
-
-def _scaled(height: int, size_at_720: int) -> int:
-    """Font sizes are designed for a 720 px tall screen and scale with the window."""
-    return max(12, round(size_at_720 * height / 720))

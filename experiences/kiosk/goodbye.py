@@ -1,13 +1,14 @@
 """The short goodbye after a visitor leaves an experience with the home button: what they did (the kind's
 `visit_summary()`), kind words, then the menu — after GOODBYE_SECONDS or a tap, whichever comes first.
 
-Calm on purpose: no motion, no flashing; a smiling face, the words with pinyin for young children.
+Calm on purpose: no motion, no flashing; a smiling face, the words with pinyin for young children (and for
+visitors who did not say their age). Sizes are designed at 1080p and scale with the window's shorter side.
 """
 from __future__ import annotations
 
 import pygame
 
-from experiences.i18n import LANGUAGES, t
+from experiences.i18n import t
 from experiences.kiosk import theme
 from experiences.pinyin import has_han
 from experiences.runtime import InputEvent, home_scale
@@ -45,7 +46,7 @@ class Goodbye:
 
     def draw(self, surface: pygame.Surface) -> None:
         width, height = surface.get_size()
-        scale = home_scale((width, height))
+        scale = home_scale((width, height))  # 1.0 when the shorter side is 1080 px, like theme.scale
         surface.blit(theme.vertical_gradient((width, height)), (0, 0))
         face = max(40, round(110 * scale))
         centre_x = width // 2
@@ -54,19 +55,19 @@ class Goodbye:
         y += face * 2 + 40 * scale
         first, *rest = self.lines()
         box = pygame.Rect(round(40 * scale), round(y), width - round(80 * scale), height)
-        y += self.text.draw_paragraph(surface, first, box, max(24, round(64 * scale)), theme.PAPER,
+        y += self.text.draw_paragraph(surface, first, box, theme.px(64, scale), theme.PAPER,
                                       pinyin=self.pinyin and has_han(first), ruby_color=theme.PAPER)
         for line in rest:
             box.top = round(y + 8 * scale)
-            y = box.top + self.text.draw_paragraph(surface, line, box, max(22, round(56 * scale)), theme.ACCENT,
+            y = box.top + self.text.draw_paragraph(surface, line, box, theme.px(56, scale), theme.ACCENT,
                                                    pinyin=self.pinyin and has_han(line), ruby_color=theme.ACCENT)
-        other = next(code for code in LANGUAGES if code != self.lang)
-        box.top = round(y + 16 * scale)
-        y = box.top + self.text.draw_paragraph(surface, t("kiosk_goodbye.well_done" if self.summary else
-                                                          "kiosk_goodbye.thanks", other),
-                                               box, max(16, round(30 * scale)), theme.PAPER)
-        self.text.draw(surface, t("kiosk_goodbye.tap", self.lang), (centre_x, height - round(48 * scale)),
-                       max(16, round(32 * scale)), theme.PAPER, "midbottom", pinyin=self.pinyin)
+        if self.lang != "zh-CN":  # an English kiosk says it in Chinese too; a Chinese one shows no English
+            box.top = round(y + 16 * scale)
+            self.text.draw_paragraph(surface, t("kiosk_goodbye.well_done" if self.summary else "kiosk_goodbye.thanks",
+                                                "zh-CN"), box, theme.px(theme.TEXT_PX, scale), theme.PAPER)
+        self.text.draw(surface, t("kiosk_goodbye.tap", self.lang), (centre_x, height - round(40 * scale)),
+                       theme.px(theme.TEXT_PX, scale), theme.PAPER, "midbottom", pinyin=self.pinyin,
+                       ruby_color=theme.PAPER, ruby_size=theme.px(theme.PINYIN_PX, scale))
 
 
 def _draw_smile(surface: pygame.Surface, centre: tuple[int, int], radius: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pygame
 
+from experiences import drawlog
 from experiences.i18n import t
 from experiences.kiosk import theme
 from experiences.pinyin import has_han
@@ -24,6 +25,7 @@ class HomeButton:
         self.lang = lang
         self.pressed: int | None = None  # the pointer id pressed on the button, until it is released
         self._tiles: dict[tuple, pygame.Surface] = {}
+        self._labels: dict[tuple, tuple[str, int, int, pygame.Rect]] = {}  # (text, size, pinyin size, box in tile)
 
     @staticmethod
     def rects(size: tuple[int, int], stereo: bool = False) -> list[pygame.Rect]:
@@ -51,9 +53,13 @@ class HomeButton:
 
     def draw(self, surface: pygame.Surface, stereo: bool = False) -> None:
         size = surface.get_size()
-        tile = self._tile((home_scale(size, stereo), self.pressed is not None))
+        key = (home_scale(size, stereo), self.pressed is not None)
+        tile = self._tile(key)
+        label, text_size, ruby, box = self._labels[key]
         for rect in self.rects(size, stereo):
-            surface.blit(tile, tile.get_rect(center=rect.center))
+            at = surface.blit(tile, tile.get_rect(center=rect.center))
+            # the tile is drawn once: tell the screen checks where its label lands each time it is shown
+            drawlog.note_text(label, text_size, (at.x + box.x, at.y + box.y, box.w, box.h), "text", ruby)
 
     def _tile(self, key: tuple[float, bool]) -> pygame.Surface:
         """The button drawn once per scale and state (slightly larger than its rect: the shadow's margin)."""
@@ -61,6 +67,7 @@ class HomeButton:
         if tile is None:
             if len(self._tiles) > 8:
                 self._tiles.clear()
+                self._labels.clear()
             tile = self._tiles[key] = self._render(*key)
         return tile
 
@@ -80,8 +87,10 @@ class HomeButton:
         _draw_house(tile, (face.centerx, face.top + round(40 * scale)), round(58 * scale), pressed)
         label = t("kiosk_home.label", self.lang)
         size = max(14, round((38 if has_han(label) else 34) * scale))
-        self.text.draw(tile, label, (face.centerx, face.bottom - round(10 * scale)), size, theme.INK, "midbottom",
-                       pinyin=True, ruby_color=theme.INK_SOFT, ruby_size=max(10, round(22 * scale)))
+        ruby = max(10, round(22 * scale))
+        box = self.text.draw(tile, label, (face.centerx, face.bottom - round(10 * scale)), size, theme.INK, "midbottom",
+                             pinyin=True, ruby_color=theme.INK_SOFT, ruby_size=ruby, _note=False)
+        self._labels[(scale, pressed)] = (label, size, ruby if has_han(label) else None, box)
         return tile
 
 

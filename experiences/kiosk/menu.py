@@ -2,6 +2,8 @@
 
 Every touch target is at least 120 px a side; a card opens on release over the card it was pressed on.
 Once the visitor has said their age band, packages for it come first and young bands get pinyin on every card.
+Sizes are designed at 1080p and scale with the window's shorter side (theme.scale); the question at the top is
+a child's (你想玩什么？) with its pinyin, each card's ages one short line (6–12 岁), covers shown whole.
 """
 from __future__ import annotations
 
@@ -14,15 +16,16 @@ from experiences.kiosk import theme
 from experiences.kiosk.ageband import order_for_band, title_gets_pinyin
 from experiences.kiosk.covers import CoverCache
 from experiences.package import Package
+from experiences.pinyin import has_han
 from experiences.runtime import InputEvent
 from experiences.text import TextRenderer
 
-HEADER = 110
-GAP = 24
+GAP = 24  # px at 1080p, like every size here (theme.px)
 MARGIN = 40
 PAGER_HEIGHT = theme.MIN_TOUCH + 24
-MIN_CARD = (260, 200)
-MAX_CARD_WIDTH = 440
+MIN_CARD = (260, 240)
+MAX_CARD_WIDTH = 460
+BAND_AGES = {"3-5": (3, 5), "6-8": (6, 8), "9-12": (9, 12), "13+": (13, None)}
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,18 @@ def age_label(package: Package, lang: str) -> str:
     return " · ".join(t(f"age.{band}", lang) for band in bands)
 
 
+def age_range(package: Package, lang: str) -> str:
+    """The ages a package is for as one short line a parent reads at a glance: 6–12 岁, 6 岁以上, 全年龄."""
+    bands = package.manifest.age_bands or ["all"]
+    if "all" in bands or not all(band in BAND_AGES for band in bands):
+        return t("age.all", lang)
+    low = min(BAND_AGES[band][0] for band in bands)
+    highs = [BAND_AGES[band][1] for band in bands]
+    if None in highs:
+        return t("kiosk_shell.ages_from", lang, low=low)
+    return t("kiosk_shell.ages", lang, low=low, high=max(highs))
+
+
 class MenuScreen:
     def __init__(self, packages: list[Package], text: TextRenderer, covers: CoverCache, lang: str = "zh-CN"):
         self.all_packages = list(packages)  # as installed; `packages` is the order shown
@@ -57,6 +72,8 @@ class MenuScreen:
         self.pressed: Target | None = None
         self._size = (0, 0)
         self._grid = (1, 1)
+        self._scale = 1.0
+        self._header = 0
         self._background: pygame.Surface | None = None
 
     def set_band(self, band: str | None) -> None:
@@ -72,18 +89,33 @@ class MenuScreen:
             return
         self._size = size
         self._background = theme.vertical_gradient(size)
+        self._scale = s = theme.scale(size)
+        self._header = self._header_height()
         width, height = size
-        cols = max(1, (width - 2 * MARGIN + GAP) // (MIN_CARD[0] + GAP))
-        rows_all = max(1, (height - HEADER - MARGIN + GAP) // (MIN_CARD[1] + GAP))
+        gap, margin = theme.px(GAP, s), theme.px(MARGIN, s)
+        card_w, card_h = (max(theme.MIN_TOUCH, theme.px(v, s)) for v in MIN_CARD)
+        cols = max(1, (width - 2 * margin + gap) // (card_w + gap))
+        cols = min(cols, 4 if width > height else 2)  # portrait: two big cards a row
+        rows_all = max(1, (height - self._header - margin + gap) // (card_h + gap))
+        rows_all = min(rows_all, 3 if width > height else 4)
         if cols * rows_all < len(self.packages):  # paging: keep room for the pager
-            rows_all = max(1, (height - HEADER - PAGER_HEIGHT + GAP) // (MIN_CARD[1] + GAP))
-        cols = min(cols, 4)
-        rows = min(rows_all, 3)
+            rows_all = max(1, min(rows_all, (height - self._header - self._pager_height + gap) // (card_h + gap)))
+        rows = rows_all
         if len(self.packages) <= cols * rows:  # one page: only the rows and columns it needs, bigger cards
             cols = max(1, min(cols, len(self.packages)))
             rows = max(1, -(-len(self.packages) // cols))
         self._grid = (cols, rows)
         self.page = min(self.page, self.pages - 1)
+
+    def _header_height(self) -> int:
+        s = self._scale
+        title = self.text.size_with_pinyin(t("kiosk.menu_title", self.lang), theme.px(theme.PROMPT_PX, s),
+                                           theme.px(theme.PROMPT_PINYIN_PX, s))
+        return theme.px(16, s) + title[1] + theme.px(16, s)
+
+    @property
+    def _pager_height(self) -> int:
+        return theme.MIN_TOUCH + theme.px(24, self._scale)
 
     @property
     def per_page(self) -> int:
@@ -96,22 +128,24 @@ class MenuScreen:
     def targets(self) -> list[Target]:
         width, height = self._size
         cols, rows = self._grid
-        bottom = height - (PAGER_HEIGHT if self.pages > 1 else MARGIN)
-        card_w = min(MAX_CARD_WIDTH, (width - 2 * MARGIN - (cols - 1) * GAP) // cols)
-        card_h = min((bottom - HEADER - (rows - 1) * GAP) // rows, int(card_w * 0.95))
-        grid_h = rows * card_h + (rows - 1) * GAP
-        top = HEADER + max(0, (bottom - HEADER - grid_h) // 2)
-        left = (width - (cols * card_w + (cols - 1) * GAP)) // 2
+        s = self._scale
+        gap, margin, header = theme.px(GAP, s), theme.px(MARGIN, s), self._header
+        bottom = height - (self._pager_height if self.pages > 1 else margin)
+        card_w = min(theme.px(MAX_CARD_WIDTH, s), (width - 2 * margin - (cols - 1) * gap) // cols)
+        card_h = min((bottom - header - (rows - 1) * gap) // rows, int(card_w * 0.95))
+        grid_h = rows * card_h + (rows - 1) * gap
+        top = header + max(0, (bottom - header - grid_h) // 2)
+        left = (width - (cols * card_w + (cols - 1) * gap)) // 2
         out = []
         first = self.page * self.per_page
         for slot, index in enumerate(range(first, min(first + self.per_page, len(self.packages)))):
             row, col = divmod(slot, cols)
-            rect = pygame.Rect(left + col * (card_w + GAP), top + row * (card_h + GAP), card_w, card_h)
+            rect = pygame.Rect(left + col * (card_w + gap), top + row * (card_h + gap), card_w, card_h)
             out.append(Target("card", rect, index))
         if self.pages > 1:
-            button = (max(theme.MIN_TOUCH, 220), theme.MIN_TOUCH)
-            out.append(Target("prev", pygame.Rect((MARGIN, height - button[1] - 12), button)))
-            out.append(Target("next", pygame.Rect((width - MARGIN - button[0], height - button[1] - 12), button)))
+            button = (max(theme.MIN_TOUCH, theme.px(260, s)), theme.MIN_TOUCH)
+            out.append(Target("prev", pygame.Rect((margin, height - button[1] - 12), button)))
+            out.append(Target("next", pygame.Rect((width - margin - button[0], height - button[1] - 12), button)))
         return out
 
     def hit(self, x: float, y: float) -> Target | None:
@@ -163,11 +197,16 @@ class MenuScreen:
     def draw(self, surface: pygame.Surface) -> None:
         self.layout(surface.get_size())
         width, height = surface.get_size()
+        s = self._scale
         surface.blit(self._background, (0, 0))
-        self.text.draw(surface, t("kiosk.menu_title", self.lang), (width // 2, 24), 52, theme.PAPER, "midtop")
+        # A child's question with its pinyin (the youngest visitors are asked too)
+        self.text.draw(surface, t("kiosk.menu_title", self.lang), (width // 2, theme.px(16, s)),
+                       theme.px(theme.PROMPT_PX, s), theme.PAPER, "midtop", pinyin=True, ruby_color=theme.PAPER,
+                       ruby_size=theme.px(theme.PROMPT_PINYIN_PX, s), role="prompt")
         if not self.packages:
             box = pygame.Rect(width * 0.1, height * 0.4, width * 0.8, height * 0.3)
-            self.text.draw_paragraph(surface, t("kiosk.no_experiences", self.lang), box, 36, theme.PAPER)
+            self.text.draw_paragraph(surface, t("kiosk.no_experiences", self.lang), box, theme.px(theme.TEXT_PX, s),
+                                     theme.PAPER)
             return
         for target in self.targets():
             if target.kind == "card":
@@ -176,7 +215,8 @@ class MenuScreen:
                 self._draw_pager_button(surface, target)
         if self.pages > 1:
             label = t("kiosk_shell.page", self.lang, page=self.page + 1, pages=self.pages)
-            self.text.draw(surface, label, (width // 2, height - 12 - theme.MIN_TOUCH // 2), 30, theme.PAPER, "center")
+            self.text.draw(surface, label, (width // 2, height - 12 - theme.MIN_TOUCH // 2),
+                           theme.px(theme.TEXT_PX, s), theme.PAPER, "center")
 
     def _is_pressed(self, target: Target) -> bool:
         return self.pressed is not None and (self.pressed.kind, self.pressed.index) == (target.kind, target.index)
@@ -190,34 +230,44 @@ class MenuScreen:
         # focus shows as a thick dark frame, not only a colour change
         surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=20, border=6 if focused else 2,
                                          border_colour=theme.ACCENT if focused else theme.INK_SOFT), rect)
-        title_size = max(22, min(34, rect.height // 7))
-        label_size = max(18, title_size * 2 // 3)
-        labels = self._label_lines(package, label_size, rect.width - 28)
-        line_h = self.text.font(label_size).get_sized_height()
+        s = self._scale
+        pad = theme.px(14, s)
         pinyin = title_has_pinyin(package, self.band)
-        text_h = title_size + len(labels) * line_h + 30 + (self.text.pinyin_row_height(title_size) if pinyin else 0)
-        cover_rect = pygame.Rect(rect.left + 14, rect.top + 14, rect.width - 28, rect.height - 28 - text_h)
+        ruby = theme.px(theme.PINYIN_PX, s)
+        title = package.manifest.title(self.lang)
+        title_size = self._fitting_size(title, theme.px(theme.TITLE_PX, s), theme.px(32, s), rect.width - 2 * pad,
+                                        pinyin, ruby)
+        label_size = theme.px(32, s)
+        label = self._fit(age_range(package, self.lang), label_size, rect.width - 2 * pad)
+        lines = [title]
+        if self._measure(title, title_size, pinyin, ruby) > rect.width - 2 * pad:  # a long (English) title: two lines
+            lines = self.text.wrap(title, title_size, rect.width - 2 * pad, pinyin)
+            lines = lines[:1] + [self._fit("".join(lines[1:]) if has_han(title) else " ".join(lines[1:]), title_size,
+                                           rect.width - 2 * pad, pinyin)] if len(lines) > 1 else lines
+        line_hs = [(self.text.size_with_pinyin(line, title_size, ruby) if pinyin else self.text.size(line, title_size))[1]
+                   for line in lines]
+        label_h = self.text.size(label, label_size)[1]
+        text_h = sum(line_hs) + label_h + pad
+        cover_rect = pygame.Rect(rect.left + pad, rect.top + pad, rect.width - 2 * pad, rect.height - 2 * pad - text_h)
         if cover_rect.height > 20:
-            surface.blit(self.covers.get(package, cover_rect.size, self.lang), cover_rect)
-        title = self._fit(package.manifest.title(self.lang), title_size, rect.width - 28, pinyin)
-        self.text.draw(surface, title, (rect.centerx, rect.bottom - text_h + 4), title_size, theme.INK, "midtop",
-                       pinyin=pinyin, ruby_color=theme.INK_SOFT)
-        for i, line in enumerate(reversed(labels)):
-            self.text.draw(surface, line, (rect.centerx, rect.bottom - 12 - i * line_h), label_size, theme.INK_SOFT,
-                           "midbottom")
+            self.covers.blit_whole(surface, package, cover_rect, self.lang)
+        y = cover_rect.bottom + pad // 2
+        for line, line_h in zip(lines, line_hs):
+            self.text.draw(surface, line, (rect.centerx, y), title_size, theme.INK, "midtop", pinyin=pinyin,
+                           ruby_color=theme.INK_SOFT, ruby_size=ruby)
+            y += line_h
+        self.text.draw(surface, label, (rect.centerx, rect.bottom - pad // 2), label_size, theme.INK_SOFT,
+                       "midbottom")
 
-    def _label_lines(self, package: Package, size: int, width: int) -> list[str]:
-        """Age bands on one line, or two when several do not fit (never shrunk below a readable size)."""
-        lines: list[str] = []
-        for band in age_label(package, self.lang).split(" · "):
-            candidate = f"{lines[-1]} · {band}" if lines else band
-            if lines and self.text.size(candidate, size)[0] <= width:
-                lines[-1] = candidate
-            else:
-                lines.append(band)
-        if len(lines) > 2:
-            lines = [lines[0], lines[1] + " …"]
-        return [self._fit(line, size, width) for line in lines]
+    def _fitting_size(self, text: str, size: int, smallest: int, width: int, pinyin: bool = False,
+                      ruby: int | None = None) -> int:
+        """The largest size from `size` down to `smallest` at which `text` fits `width` (shrunk, not cut)."""
+        while size > smallest and self._measure(text, size, pinyin, ruby) > width:
+            size -= 1
+        return size
+
+    def _measure(self, text: str, size: int, pinyin: bool, ruby: int | None) -> int:
+        return (self.text.size_with_pinyin(text, size, ruby) if pinyin else self.text.size(text, size))[0]
 
     def _fit(self, text: str, size: int, width: int, pinyin: bool = False) -> str:
         """Shorten with an ellipsis so a long title never spills out of its card (measured with its pinyin row)."""
@@ -233,4 +283,5 @@ class MenuScreen:
         surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=20, border=3, border_colour=theme.INK_SOFT),
                      rect)
         key = "kiosk_shell.prev_page" if target.kind == "prev" else "kiosk_shell.next_page"
-        self.text.draw(surface, t(key, self.lang), rect.center, 32, theme.INK, "center")
+        self.text.draw(surface, t(key, self.lang), rect.center, theme.px(theme.TEXT_PX, self._scale), theme.INK,
+                       "center")

@@ -1,20 +1,17 @@
-"""The two screens the shell lays over everything else: "还在吗？/Still there?" with its countdown, and the
-friendly error screen shown for a moment after an experience fails.
+"""The screens the shell lays over everything else: 还在吗？ with its countdown, the friendly error screen shown for
+a moment after an experience fails, and 暂时打不开 over the poster of one that could not start.
 
-Both name the situation in the kiosk language first and the other language beneath it.
+They speak the kiosk's language, with pinyin over the Chinese for children; an English kiosk also shows the
+Chinese beneath (a zh-CN kiosk shows no English). Sizes are designed at 1080p and scale with the window's
+shorter side (theme.scale).
 """
 from __future__ import annotations
 
 import pygame
 
-from experiences.i18n import LANGUAGES, t
+from experiences.i18n import t
 from experiences.kiosk import theme
-from experiences.pinyin import has_han
 from experiences.text import TextRenderer
-
-
-def _other(lang: str) -> str:
-    return next(code for code in LANGUAGES if code != lang)
 
 
 def _dim(surface: pygame.Surface, alpha: int) -> None:
@@ -23,36 +20,51 @@ def _dim(surface: pygame.Surface, alpha: int) -> None:
     surface.blit(veil, (0, 0))
 
 
+def _line(text: TextRenderer, surface: pygame.Surface, message: str, pos, size: int, ruby: int, colour, ruby_colour,
+          role: str = "text") -> pygame.Rect:
+    """One line with its pinyin (a line without Han characters is drawn plainly)."""
+    return text.draw(surface, message, pos, size, colour, "midtop", pinyin=True, ruby_color=ruby_colour,
+                     ruby_size=ruby, role=role)
+
+
 def draw_idle_warning(surface: pygame.Surface, text: TextRenderer, seconds_left: int, lang: str = "zh-CN") -> None:
     """Dim what is under it and ask, with a countdown that changes once a second (no blinking)."""
     width, height = surface.get_size()
+    s = theme.scale((width, height))
     _dim(surface, 170)
-    panel_size = (min(width - 80, 760), min(height - 80, 460))
-    panel = theme.rounded_panel(panel_size, theme.PAPER, radius=32, border=4, border_colour=theme.ACCENT)
+    panel_size = (min(width - theme.px(60, s), theme.px(820, s)), min(height - theme.px(40, s), theme.px(560, s)))
+    panel = theme.rounded_panel(panel_size, theme.PAPER, radius=theme.px(32, s), border=theme.px(4, s, 2),
+                                border_colour=theme.ACCENT)
     rect = panel.get_rect(center=(width // 2, height // 2))
     surface.blit(panel, rect)
-    y = rect.top + 36
-    # The question carries pinyin (its Chinese line only): a child alone at the kiosk may be the one asked.
-    question = t("kiosk.still_there", lang)
-    y = text.draw(surface, question, (rect.centerx, y), 64 if has_han(question) else 72, theme.INK, "midtop",
-                  pinyin=True, ruby_color=theme.INK_SOFT).bottom
-    y = text.draw(surface, t("kiosk.still_there", _other(lang)), (rect.centerx, y + 4), 32, theme.INK_SOFT,
-                  "midtop", pinyin=True).bottom
-    number = text.draw(surface, str(seconds_left), (rect.centerx, y + 12), 120, theme.ACCENT, "midtop")
-    hint_box = pygame.Rect(rect.left + 30, number.bottom + 8, rect.width - 60, rect.bottom - number.bottom - 16)
-    text.draw_paragraph(surface, t("kiosk.still_there_hint", lang, seconds=seconds_left), hint_box, 30, theme.INK)
+    # The question carries pinyin: a child alone at the kiosk may be the one asked.
+    y = _line(text, surface, t("kiosk.still_there", lang), (rect.centerx, rect.top + theme.px(28, s)),
+              theme.px(72, s), theme.px(30, s), theme.INK, theme.INK_SOFT, "prompt").bottom
+    if lang != "zh-CN":
+        y = text.draw(surface, t("kiosk.still_there", "zh-CN"), (rect.centerx, y), theme.px(theme.TEXT_PX, s),
+                      theme.INK_SOFT, "midtop").bottom
+    number = text.draw(surface, str(seconds_left), (rect.centerx, y + theme.px(4, s)), theme.px(140, s), theme.ACCENT,
+                       "midtop")
+    _line(text, surface, t("kiosk.still_there_hint", lang, seconds=seconds_left),
+          (rect.centerx, number.bottom + theme.px(4, s)), theme.px(44, s), theme.px(theme.PINYIN_PX, s), theme.INK,
+          theme.INK_SOFT)
 
 
 def draw_error(surface: pygame.Surface, text: TextRenderer, lang: str = "zh-CN") -> None:
     """A calm page with a small drawn book: nothing technical, the menu follows by itself."""
     width, height = surface.get_size()
+    s = theme.scale((width, height))
     surface.blit(theme.vertical_gradient((width, height)), (0, 0))
     centre_x = width // 2
-    _draw_book(surface, (centre_x, int(height * 0.3)), max(60, height // 7))
-    y = int(height * 0.48)
-    y = text.draw(surface, t("kiosk.oops", lang), (centre_x, y), 60, theme.PAPER, "midtop").bottom
-    y = text.draw(surface, t("kiosk.oops", _other(lang)), (centre_x, y + 6), 30, theme.PAPER, "midtop").bottom
-    text.draw(surface, t("kiosk.oops_hint", lang), (centre_x, y + 30), 36, theme.ACCENT, "midtop")
+    _draw_book(surface, (centre_x, int(height * 0.3)), theme.px(150, s, 30))
+    y = int(height * 0.46)
+    y = _line(text, surface, t("kiosk.oops", lang), (centre_x, y), theme.px(theme.PROMPT_PX, s),
+              theme.px(theme.PROMPT_PINYIN_PX, s), theme.PAPER, theme.PAPER, "prompt").bottom
+    if lang != "zh-CN":
+        y = text.draw(surface, t("kiosk.oops", "zh-CN"), (centre_x, y + theme.px(6, s)), theme.px(theme.TEXT_PX, s),
+                      theme.PAPER, "midtop").bottom
+    _line(text, surface, t("kiosk.oops_hint", lang), (centre_x, y + theme.px(30, s)), theme.px(theme.TITLE_PX, s),
+          theme.px(theme.PINYIN_PX, s), theme.ACCENT, theme.ACCENT)
 
 
 POSTER_DIM = 50  # a light veil: the poster stays recognisable, the words stand out
@@ -61,22 +73,31 @@ UNAVAILABLE = "暂时打不开"  # always in Chinese, the words a child at the k
 
 def draw_unavailable(surface: pygame.Surface, text: TextRenderer, poster: pygame.Surface, lang: str = "zh-CN") -> None:
     """An experience that could not start (e.g. no 3D on this machine): its poster, calmly dimmed, with
-    暂时打不开 on a paper band; with the kiosk in English also its pinyin and a short English line. The menu
+    暂时打不开 and its pinyin on a paper band; with the kiosk in English also a short English line. The menu
     follows by itself (the error screen's time)."""
     width, height = surface.get_size()
+    s = theme.scale((width, height))
+    if poster.get_size() != (width, height):  # a whole cover on a tall screen: the calm ground around it
+        surface.blit(theme.vertical_gradient((width, height)), (0, 0))
     surface.blit(poster, poster.get_rect(center=(width // 2, height // 2)))
     _dim(surface, POSTER_DIM)
     english = lang == "en"
-    band_height = min(height - 40, 230 if english else 150)
-    band = theme.rounded_panel((min(width - 60, 720), band_height), theme.PAPER, radius=28, border=4,
-                               border_colour=theme.ACCENT)
+    size, ruby = theme.px(80, s), theme.px(34, s)
+    line_h = text.size_with_pinyin(UNAVAILABLE, size, ruby)[1]
+    english_h = text.size(t("kiosk.unavailable", "en"), theme.px(theme.TEXT_PX, s))[1] if english else 0
+    pad = theme.px(24, s)
+    band_height = min(height - 40, line_h + english_h + 2 * pad)
+    band = theme.rounded_panel((min(width - 60, theme.px(760, s)), band_height), theme.PAPER, radius=theme.px(28, s),
+                               border=theme.px(4, s, 2), border_colour=theme.ACCENT)
     rect = band.get_rect(center=(width // 2, height // 2))
+    if poster.get_height() + 2 * band_height < height:  # a whole cover on a tall screen: the band beneath it
+        rect.top = (height + poster.get_height()) // 2 + pad
     surface.blit(band, rect)
-    top = rect.top + (24 if english else 0)
-    line = text.draw(surface, UNAVAILABLE, (rect.centerx, top + (0 if english else band_height // 2)), 72, theme.INK,
-                     "midtop" if english else "center", pinyin=english, ruby_color=theme.INK_SOFT)
+    line = _line(text, surface, UNAVAILABLE, (rect.centerx, rect.top + pad), size, ruby, theme.INK, theme.INK_SOFT,
+                 "prompt")
     if english:
-        text.draw(surface, t("kiosk.unavailable", "en"), (rect.centerx, line.bottom + 10), 34, theme.INK_SOFT, "midtop")
+        text.draw(surface, t("kiosk.unavailable", "en"), (rect.centerx, line.bottom), theme.px(theme.TEXT_PX, s),
+                  theme.INK_SOFT, "midtop")
 
 
 def _draw_book(surface: pygame.Surface, centre: tuple[int, int], size: int) -> None:

@@ -33,10 +33,27 @@ class Shot:
     surface: object  # a pygame.Surface copy of the frame
     log: drawlog.DrawLog
     findings: list[Finding] = field(default_factory=list)
+    stereo: bool = False  # drawn as side-by-side stereo (a kind's VR mode)
 
     @property
     def name(self) -> str:
         return f"{self.package_id}-{self.state}-{self.size[0]}x{self.size[1]}"
+
+
+BLANK_COLOURS = 8  # a frame with fewer distinct colours (on a 1/8 scale copy) shows nothing
+
+
+def blank_findings(surface) -> list[Finding]:
+    """A "blank" finding when the frame is (nearly) one colour: a 3D stage that drew nothing, a black screen."""
+    import numpy as np
+    import pygame
+
+    width, height = surface.get_size()
+    small = pygame.transform.scale(surface, (max(1, width // 8), max(1, height // 8)))
+    colours = len(np.unique(pygame.surfarray.array3d(small).reshape(-1, 3), axis=0))
+    if colours < BLANK_COLOURS:
+        return [Finding("blank", "screen", f"only {colours} colours: nothing was drawn")]
+    return []
 
 
 def kiosk_config(language: str = "zh-CN", vr: bool = False):
@@ -92,7 +109,8 @@ def package_shots(package, size: tuple[int, int], *, age_band: str | None = None
                 raise ShotsError(f"{package.id} failed drawing its state {state!r} at {size[0]}×{size[1]}")
             surface = shell.surface.copy()
             yield Shot(package.id, state, tuple(shell.surface.get_size()), surface, log,
-                       check_screen(log, tuple(shell.surface.get_size()), language, rules))
+                       check_screen(log, tuple(shell.surface.get_size()), language, rules) + blank_findings(surface),
+                       shell.host.stereo)
     finally:
         shell.close()
         if own_dir is not None:

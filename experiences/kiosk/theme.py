@@ -41,3 +41,22 @@ def rounded_panel(size: tuple[int, int], colour, radius: int = 24, border: int =
     if border:
         pygame.draw.rect(surface, border_colour, rect, width=border, border_radius=radius)
     return surface
+
+
+def scale(size: tuple[int, int]) -> float:
+    """How big the shell draws on a window of `size`: 1.0 when its shorter side is 1080 px (the screen checks'
+    reference, experiences.screencheck), so a layout designed at 1080p keeps its proportions on any screen."""
+    return min(size) / 1080
+
+
+def px(value: float, factor: float, smallest: int = 1) -> int:
+    """`value` (pixels at 1080p) at scale `factor`, never below `smallest`."""
+    return max(smallest, round(value * factor))
+
+
+# Text sizes at 1080p (experiences.screencheck: prompts >= 48, Han text >= 32, pinyin rows >= 22).
+PROMPT_PX = 64  # what a screen asks of the visitor (你想玩什么？)
+TITLE_PX = 44  # a card's title
+TEXT_PX = 36  # everything else a child or parent reads
+PINYIN_PX = 24  # a pinyin row over TITLE_PX / TEXT_PX lines
+PROMPT_PINYIN_PX = 28

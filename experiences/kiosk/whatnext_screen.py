@@ -1,7 +1,8 @@
 """The 「what next?」 screen after an experience: 3–5 big cards (cover, title, reason) and a way back to the menu.
 A card for an item (a poem) shows the item's title and opens its package on that item.
 
-Touch opens a card on release over the card it was pressed on, like the menu; keys move and select.
+Touch opens a card on release over the card it was pressed on, like the menu; keys move and select. Sizes are
+designed at 1080p and scale with the window's shorter side (theme.scale); covers are shown whole, never cropped.
 """
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ import pygame
 from experiences.i18n import t
 from experiences.kiosk import theme
 from experiences.kiosk.ageband import title_gets_pinyin
+from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.kiosk.covers import CoverCache
 from experiences.kiosk.whatnext import Pick
 from experiences.package import Package
 from experiences.runtime import InputEvent
 from experiences.text import TextRenderer
 
-HEADER = 120
-MARGIN = 40
+MARGIN = 40  # px at 1080p (theme.px)
 GAP = 28
+MAX_CARD_WIDTH = 480
+REASON_LINES = 3  # 「读了《春晓》的小朋友也读了《静夜思》」 takes two at the smallest card
 
 
 @dataclass(frozen=True)
@@ -53,23 +56,32 @@ class WhatNextScreen:
         return True
 
     # --- layout -------------------------------------------------------------------------------------------
+    def header_height(self, size: tuple[int, int]) -> int:
+        s = theme.scale(size)
+        title = self.text.size_with_pinyin(t("what_next.title", self.lang), theme.px(theme.PROMPT_PX, s),
+                                           theme.px(theme.PROMPT_PINYIN_PX, s))
+        return theme.px(16, s) + title[1] + theme.px(16, s)
+
     def cards(self, size: tuple[int, int]) -> list[Card]:
         width, height = size
+        s = theme.scale(size)
+        margin, gap, header = theme.px(MARGIN, s), theme.px(GAP, s), self.header_height(size)
         count = max(1, len(self.picks))
         cols = count if width >= height else min(count, 2)
         rows = -(-count // cols)
-        back_h = theme.MIN_TOUCH
-        card_w = min(420, (width - 2 * MARGIN - (cols - 1) * GAP) // cols)
-        card_h = min(int(card_w * 1.25), (height - HEADER - back_h - 2 * GAP - MARGIN - (rows - 1) * GAP) // rows)
-        left = (width - (cols * card_w + (cols - 1) * GAP)) // 2
-        top = HEADER + max(0, (height - HEADER - back_h - 2 * GAP - rows * card_h - (rows - 1) * GAP) // 2)
+        back_h = max(theme.MIN_TOUCH, theme.px(140, s))
+        card_w = min(theme.px(MAX_CARD_WIDTH, s), (width - 2 * margin - (cols - 1) * gap) // cols)
+        card_h = min(int(card_w * 1.1), (height - header - back_h - 2 * gap - margin - (rows - 1) * gap) // rows)
+        top = header + max(0, (height - header - back_h - 2 * gap - rows * card_h - (rows - 1) * gap) // 2)
         out = []
         for i in range(len(self.picks)):
             row, col = divmod(i, cols)
-            out.append(Card("pick", pygame.Rect(left + col * (card_w + GAP), top + row * (card_h + GAP), card_w,
+            in_row = min(cols, len(self.picks) - row * cols)  # a last row with fewer cards is centred
+            left = (width - (in_row * card_w + (in_row - 1) * gap)) // 2
+            out.append(Card("pick", pygame.Rect(left + col * (card_w + gap), top + row * (card_h + gap), card_w,
                                                 card_h), i))
-        back_w = max(theme.MIN_TOUCH * 3, 360)
-        out.append(Card("back", pygame.Rect((width - back_w) // 2, height - back_h - MARGIN // 2, back_w, back_h)))
+        back_w = max(theme.MIN_TOUCH * 3, theme.px(420, s))
+        out.append(Card("back", pygame.Rect((width - back_w) // 2, height - back_h - margin // 2, back_w, back_h)))
         return out
 
     def hit(self, size, x: float, y: float) -> Card | None:
@@ -113,8 +125,11 @@ class WhatNextScreen:
     # --- drawing ------------------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         size = surface.get_size()
+        s = theme.scale(size)
         surface.blit(theme.vertical_gradient(size), (0, 0))
-        self.text.draw(surface, t("what_next.title", self.lang), (size[0] // 2, 30), 56, theme.PAPER, "midtop")
+        self.text.draw(surface, t("what_next.title", self.lang), (size[0] // 2, theme.px(16, s)),
+                       theme.px(theme.PROMPT_PX, s), theme.PAPER, "midtop", pinyin=True, ruby_color=theme.PAPER,
+                       ruby_size=theme.px(theme.PROMPT_PINYIN_PX, s), role="prompt")
         for card in self.cards(size):
             pressed = self.pressed is not None and (self.pressed.kind, self.pressed.index) == (card.kind, card.index)
             rect = card.rect.move(0, 4) if pressed else card.rect  # a press sinks the card
@@ -124,9 +139,11 @@ class WhatNextScreen:
             surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=22, border=7 if focused else 2,
                                              border_colour=theme.ACCENT if focused else theme.INK_SOFT), rect)
             if card.kind == "back":
-                self.text.draw(surface, t("what_next.back", self.lang), rect.center, 36, theme.INK, "center")
+                self.text.draw(surface, t("what_next.back", self.lang), rect.center, theme.px(theme.TITLE_PX, s),
+                               theme.INK, "center", pinyin=self.band in YOUNG_BANDS, ruby_color=theme.INK_SOFT,
+                               ruby_size=theme.px(theme.PINYIN_PX, s))
             else:
-                self._draw_pick(surface, rect, self.picks[card.index])
+                self._draw_pick(surface, rect, self.picks[card.index], s)
 
     def card_title(self, pick: Pick) -> str:
         """The package's title, or for an item pick the item's own (《春晓》), in the visitor's language."""
@@ -135,23 +152,34 @@ class WhatNextScreen:
             return title if title.startswith("《") else f"《{title}》"
         return self.packages[pick.package].manifest.title(self.lang)
 
-    def _draw_pick(self, surface: pygame.Surface, rect: pygame.Rect, pick: Pick) -> None:
+    def _draw_pick(self, surface: pygame.Surface, rect: pygame.Rect, pick: Pick, s: float) -> None:
         package = self.packages[pick.package]
-        title_size = max(28, min(40, rect.width // 9))
-        reason_size = max(22, title_size * 2 // 3)
-        reason = pick.text.get(self.lang) or pick.text.get("zh-CN") or ""
-        reason_lines = self.text.wrap(reason, reason_size, rect.width - 32)[:3] if reason else []
-        line_h = int(reason_size * 1.35)
+        pad = theme.px(16, s)
+        inner = rect.width - 2 * pad
+        title = self.card_title(pick)
         pinyin = title_gets_pinyin(package.manifest.age_bands, self.band)
-        ruby_h = self.text.pinyin_row_height(title_size) if pinyin else 0
-        text_h = title_size + ruby_h + 20 + 3 * line_h + 16  # the same for every card, so the covers line up
-        cover = pygame.Rect(rect.left + 16, rect.top + 16, rect.width - 32, rect.height - 32 - text_h)
+        ruby = theme.px(theme.PINYIN_PX, s)
+        title_size = theme.px(theme.TITLE_PX, s)
+        while title_size > theme.px(32, s) and self._width(title, title_size, pinyin, ruby) > inner:
+            title_size -= 1  # a long title gets smaller before it would be cut
+        reason_size = theme.px(32, s)
+        reason = pick.text.get(self.lang) or pick.text.get("zh-CN") or ""
+        reason_lines = self.text.wrap(reason, reason_size, inner) if reason else []
+        if len(reason_lines) > REASON_LINES:  # longer than any reason the server sends: shown as cut, never hidden
+            reason_lines = reason_lines[:REASON_LINES - 1] + [reason_lines[REASON_LINES - 1][:-1] + "…"]
+        line_h = self.text.size("字", reason_size)[1]
+        title_h = self.text.size_with_pinyin("字", title_size, ruby)[1] if pinyin else self.text.size("字", title_size)[1]
+        text_h = title_h + pad // 2 + REASON_LINES * line_h + pad  # the same for every card: the covers line up
+        cover = pygame.Rect(rect.left + pad, rect.top + pad, inner, rect.height - 2 * pad - text_h)
         if cover.height > 24:
-            surface.blit(self.covers.get(package, cover.size, self.lang), cover)
+            self.covers.blit_whole(surface, package, cover, self.lang)
         y = rect.bottom - text_h
-        self.text.draw(surface, self.card_title(pick), (rect.centerx, y), title_size, theme.INK, "midtop",
-                       pinyin=pinyin, ruby_color=theme.INK_SOFT)
-        y += title_size + ruby_h + 20
+        self.text.draw(surface, title, (rect.centerx, y), title_size, theme.INK, "midtop",
+                       pinyin=pinyin, ruby_color=theme.INK_SOFT, ruby_size=ruby)
+        y += title_h + pad // 2
         for line in reason_lines:
             self.text.draw(surface, line, (rect.centerx, y), reason_size, theme.INK_SOFT, "midtop")
             y += line_h
+
+    def _width(self, text: str, size: int, pinyin: bool, ruby: int) -> int:
+        return (self.text.size_with_pinyin(text, size, ruby) if pinyin else self.text.size(text, size))[0]

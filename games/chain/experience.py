@@ -1,26 +1,33 @@
 """成语接龙 on the runtime contract: the kiosk and the child take turns; the child picks from candidate cards.
 
-States: "child" (cards shown) → "kiosk" (a short pause, then the kiosk's idiom) → ... → "end" (a kind ending).
+States: "child" (cards shown; on the first turn a hand shows how to play) → "kiosk" (first a celebration of the
+child's link: stars, the word grows, a chime; then the kiosk thinks and replies) → ... → "end" (a kind ending
+with the score as stars). Young bands (3–5, 6–8) play within the children's 500 with the same-sound rule on.
 """
 from __future__ import annotations
 
+import math
 import random
+import re
 
 import pygame
 
+from experiences import drawlog
 from experiences.engagement import Item, build_result
 from experiences.i18n import t
 from experiences.runtime import Experience, InputEvent
 from games.chain import view
-from games.idioms.chain import CHILD, END_CHILD_STUCK, END_KIOSK_STUCK, ChainGame, ChainRules
+from games.idioms.chain import CHILD, END_CHILD_STUCK, END_KIOSK_STUCK, ChainGame, ChainRules, young_dictionary
 from games.idioms.dictionary import dictionary_for
 from games.idioms.levels import age_band_of, level_for, shows_pinyin
 from games.idioms.glyphs import default_glyphs
 from games.ui.sound import SoundBank
-from games.ui.text import pinyin_shown, show_pinyin, text_renderer, use_renderer
-from games.ui.widgets import Button, button_rect
+from games.ui.text import show_pinyin, use_renderer
+from games.ui.widgets import Button
 
 KIOSK_PAUSE = 1.4  # seconds between the child's move and the kiosk's reply: time to read
+CHEER = 0.9  # the first part of that pause celebrates the child's link
+YOUNG_BANDS = ("3-5", "6-8")  # they play within the children's list, linking by sound as well
 
 
 class ChainExperience(Experience):
@@ -29,19 +36,25 @@ class ChainExperience(Experience):
         content = package.manifest.content
         self.lang = ctx.language
         self.rng = random.Random(ctx.services.get("seed"))
-        self.rules = ChainRules(same_pinyin=bool(content.get("same_pinyin", False)))
+        self.band = age_band_of(ctx, package)
+        # The youngest play within the children's list: by sound as well, or 336 of its 500 idioms are dead ends.
+        self.young = self.band in tuple(content.get("young_bands", YOUNG_BANDS))
+        self.rules = ChainRules(same_pinyin=self.young or bool(content.get("same_pinyin", False)))
         self.card_count = int(content.get("candidates", 4))
         self.max_turns = int(content.get("max_turns", 12))
         self.sounds = ctx.services.get("sounds") or SoundBank(ctx.config.audio.volume_cap)
         use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
-        show_pinyin(shows_pinyin(level_for(age_band_of(ctx, package), content.get("levels"))))
+        show_pinyin(shows_pinyin(level_for(self.band, content.get("levels"))))
         self.size = ctx.size
         self.state = "loading"
+        self.t = 0.0  # seconds since start, for the animations
+        self.cheer_t = 0.0
 
     def start(self) -> None:
-        self.dictionary = dictionary_for(self.package, self.ctx.catalog)
+        full = dictionary_for(self.package, self.ctx.catalog)
         preferred = self.package.source.read_json(self.package.manifest.content["preferred"])
-        self.preferred = frozenset(w for w in preferred if isinstance(w, str) and w in self.dictionary)
+        self.preferred = frozenset(w for w in preferred if isinstance(w, str) and w in full)
+        self.dictionary = young_dictionary(full, self.preferred) if self.young else full
         self.background = view.background(self.size)
         self.game = ChainGame(self.dictionary, self.rules, self.preferred, self.rng, self.card_count,
                               self.max_turns, default_glyphs().drawable)
@@ -50,6 +63,7 @@ class ChainExperience(Experience):
         self.message = ""
         self.message_readings: dict[str, tuple[str, ...]] = {}  # how the idioms a message quotes are read
         self.kiosk_in: float | None = None
+        self.first_turn = True  # the hand shows how to play until the child's first good link
         self._child_turn()
 
     def visit_summary(self) -> str | None:
@@ -63,8 +77,14 @@ class ChainExperience(Experience):
             self._end()
             return
         self.state = "child"
-        rects = view.card_layout(len(self.game.cards), self.size)
-        self.cards = [view.Card(w, self.dictionary.words[w].pinyin, r) for w, r in zip(self.game.cards, rects)]
+        words = [(w, tuple(self.dictionary.words[w].pinyin)) for w in self.game.cards]  # the reviewed readings
+        self.layout = view.layout(self.size, words, t("chain.hint", self.lang))
+        if self.first_turn and words:
+            # The first turn's hand taps a right card and reaches below it: put that card in the last row.
+            last_row = min(i for i, r in enumerate(self.layout.cards) if r.top == self.layout.cards[-1].top)
+            right = next(i for i, (w, _) in enumerate(words) if self.game.is_valid(w))
+            words.insert(last_row, words.pop(right))
+        self.cards = [view.Card(w, p, r) for (w, p), r in zip(words, self.layout.cards)]
         self.focus = 0
         self.turn_started = self.ctx.clock.now()
         self.picks: list[str] = []
@@ -76,9 +96,7 @@ class ChainExperience(Experience):
                              pinyin=self.dictionary.words[self.game.last].pinyin[-1])
         else:
             self.message = t("chain.your_turn", self.lang, char=link)
-        label = t("chain.hint", self.lang)
-        self.hint_button = Button("hint", label, button_rect((self.size[0] - 150, self.size[1] * 0.25), label, 30),
-                                  "hint")
+        self.hint_button = Button("hint", t("chain.hint", self.lang), self.layout.hint, "hint")
 
     def _pick(self, card: view.Card) -> None:
         if card.state == "wrong":
@@ -88,7 +106,10 @@ class ChainExperience(Experience):
             card.state = "right"
             self.sounds.play("hit")
             self._report_turn(card.word)
+            self.first_turn = False
+            self.cheer_t = 0.0
             self.message = t("chain.good", self.lang)
+            self.message_readings = {}
             if self.game.over:
                 self._end()
             else:
@@ -120,8 +141,11 @@ class ChainExperience(Experience):
             for card in self.cards:
                 if card.word == hint["word"]:
                     card.state = "hinted"
-            meaning = hint["meaning"].split("。")[0][:16]  # the first sentence, short enough for one line
-            self.message = t("chain.hint_text", self.lang, start=hint["word"][0], meaning=meaning)
+            meaning = re.split(r"[，。；：,;]", hint["meaning"])[0].strip()  # its first clause, never cut
+            if meaning and len(meaning) <= 14:
+                self.message = t("chain.hint_text", self.lang, start=hint["word"][0], meaning=meaning)
+            else:
+                self.message = t("chain.hint_card", self.lang, start=hint["word"][0])
             self.message_readings = self._readings(hint["word"], 0)
 
     def _readings(self, word: str, *positions: int) -> dict[str, tuple[str, ...]]:
@@ -134,6 +158,9 @@ class ChainExperience(Experience):
         if len(positions) == len(word):
             return {word: tuple(idiom.pinyin)}
         return {f"“{word[i]}”": ("", idiom.pinyin[i], "") for i in positions}
+
+    def _readings_of(self, words) -> dict[str, tuple[str, ...]]:
+        return {w: tuple(self.dictionary.words[w].pinyin) for w in words if w in self.dictionary}
 
     def _kiosk_move(self) -> None:
         self.kiosk_in = None
@@ -150,16 +177,18 @@ class ChainExperience(Experience):
             game.end_reason, "chain.end_max")
         self.message = t(key, self.lang, char=game.last[-1], count=len(game.chain))
         self.message_readings = self._readings(game.last, -1)
-        possible = max(1, (self.max_turns - 1 + 1) // 2)
+        possible = max(1, self.child_turns)
         self.ctx.reporter.report("scored", result=build_result(
             score=child_moves, score_max=possible, success=child_moves > 0,
             extensions={"chain-length": len(game.chain), "hints": game.hints_used, "end": game.end_reason}))
         self.ctx.reporter.report("completed", result=build_result(
             completion=True, duration=self.ctx.clock.now() - self.game_started))
-        self.buttons = []
-        for key, icon, x in (("again", "again", self.size[0] / 2 - 180), ("done", "done", self.size[0] / 2 + 180)):
-            label = t(f"chain.{'play_again' if key == 'again' else 'done'}", self.lang)
-            self.buttons.append(Button(key, label, button_rect((x, self.size[1] - 90), label), icon))
+        self.layout = view.layout(self.size, [])
+        self.score_line = t("chain.score", self.lang, count=child_moves) if child_moves else t(
+            "chain.score_none", self.lang)
+        self.buttons = view.end_buttons(self.layout, [("again", t("chain.play_again", self.lang), "again"),
+                                                      ("done", t("chain.done", self.lang), "done")],
+                                        view.score_bottom(self.layout, self.score_line) + view.px(48, self.layout.s))
         self.focus = 0
 
     # --- input and time -------------------------------------------------------------------------------------
@@ -217,6 +246,8 @@ class ChainExperience(Experience):
         return targets
 
     def update(self, dt: float) -> None:
+        self.t += dt
+        self.cheer_t += dt
         if self.state == "kiosk" and self.kiosk_in is not None:
             self.kiosk_in -= dt
             if self.kiosk_in <= 0:
@@ -227,20 +258,63 @@ class ChainExperience(Experience):
             surface.fill(view.BACKGROUND_TOP)
             return
         surface.blit(self.background, (0, 0))
-        game = self.game
-        view.draw_chain_strip(surface, game.chain, game.movers)
-        text_renderer().draw(surface, t("chain.chain_so_far", self.lang, count=len(game.chain)),
-                             (self.size[0] - 24, 24), 28, view.PAPER, anchor="topright", pinyin=pinyin_shown())
-        if game.movers[-1] != CHILD:
-            text_renderer().draw(surface, t("chain.kiosk_turn", self.lang),
-                                 (self.size[0] / 2 - 250, self.size[1] * 0.25 + 20), 30, (230, 220, 190),
-                                 anchor="midright", pinyin=pinyin_shown())
-        view.draw_current(surface, game.last, self.dictionary.words[game.last].pinyin, self.size[1] * 0.25)
-        view.draw_message(surface, self.message, self.size[1] * 0.37, readings=self.message_readings)
-        if self.state in ("child", "kiosk"):
+        game, lay = self.game, self.layout
+        cheering = self.state == "kiosk" and self.cheer_t < CHEER
+        pulse = math.sin(min(1.0, self.cheer_t / CHEER) * math.pi) if cheering else 0.0
+        view.draw_top(surface, lay, game.chain, game.movers, self._readings_of(game.chain[-4:]),
+                      t("chain.chain_so_far", self.lang, count=len(game.chain)), game.movers.count(CHILD),
+                      self.child_turns, pulse)
+        box, link = view.draw_current(surface, lay, game.last, tuple(self.dictionary.words[game.last].pinyin),
+                                 1 + 0.25 * pulse)
+        if self.state == "kiosk" and not cheering:
+            view.draw_message(surface, lay, t("chain.kiosk_thinking", self.lang))
+            view.draw_thinking(surface, lay, self.t)
+        else:
+            view.draw_message(surface, lay, self.message, readings=self.message_readings)
+        if cheering:
+            view.draw_celebration(surface, lay, box, self.cheer_t)
+        elif self.state == "child":
             for i, card in enumerate(self.cards):
-                view.draw_card(surface, card, self.state == "child" and i == self.focus)
-            if self.state == "child":
-                self.hint_button.draw(surface)
+                view.draw_card(surface, lay, card, i == self.focus)
+            self.hint_button.draw(surface)
+            drawlog.note_box(f"button:{self.hint_button.label}", tuple(self.hint_button.rect), "buttons")
+            if self.first_turn:
+                right = max((c for c in self.cards if c.state != "wrong" and self.game.is_valid(c.word)),
+                            key=lambda c: c.rect.top, default=None)
+                if right is not None:
+                    view.draw_hand_hint(surface, lay, link, view.first_char_point(lay, right), self.t)
         elif self.state == "end":
+            view.draw_score(surface, lay, self.score_line, game.movers.count(CHILD), self.child_turns)
             view.draw_buttons(surface, self.buttons, self.focus)
+
+    @property
+    def child_turns(self) -> int:
+        """How many turns the child gets in a full game (the kiosk opens, then they alternate)."""
+        return self.max_turns // 2
+
+    # --- the contact sheet and the screen tests --------------------------------------------------------------
+    def shot_states(self):
+        """first (the hand shows how to play) → wrong (a card that does not link) → right (the celebration) →
+        kiosk (the kiosk thinks) → end (played on with right cards until the game ends)."""
+        yield "first"
+        wrong = next((c for c in self.cards if not self.game.is_valid(c.word)), None)
+        if wrong is not None:
+            self.handle(InputEvent("pointer_down", *wrong.rect.center, source="touch"))
+            yield "wrong"
+        right = next(c for c in self.cards if self.game.is_valid(c.word))
+        self.handle(InputEvent("pointer_down", *right.rect.center, source="touch"))
+        for _ in range(20):  # about a third of a second into the burst
+            yield None
+        yield "right"
+        if self.state == "kiosk":
+            self.update(CHEER + 0.1 - self.cheer_t)  # the celebration is over: the kiosk thinks
+            yield "kiosk"
+        for _ in range(self.max_turns * 2):  # play on with right cards (the kiosk's pauses passed at once)
+            if self.state == "kiosk":
+                self.update(KIOSK_PAUSE)
+            if self.state != "child":
+                break
+            right = next(c for c in self.cards if self.game.is_valid(c.word))
+            self.handle(InputEvent("pointer_down", *right.rect.center, source="touch"))
+            yield None
+        yield "end"

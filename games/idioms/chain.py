@@ -18,6 +18,19 @@ END_CHILD_STUCK, END_KIOSK_STUCK, END_MAX_TURNS = "no-move", "kiosk-stuck", "max
 FAMILIAR_USES = 20
 
 
+_young: dict[tuple[int, frozenset], IdiomDictionary] = {}
+
+
+def young_dictionary(full: IdiomDictionary, words: frozenset) -> IdiomDictionary:
+    """The dictionary young children play within: only `words` (the children's list), with the full dictionary's
+    reviewed readings; built once per full dictionary and list (play again reuses it and its cached openings)."""
+    key = (id(full), frozenset(words))
+    if key not in _young:
+        _young.clear()  # one list at a time: a new package version replaces the old one
+        _young[key] = IdiomDictionary([full.words[w] for w in sorted(words) if w in full.words], full.unplayable)
+    return _young[key]
+
+
 @dataclass(frozen=True)
 class ChainRules:
     same_pinyin: bool = False  # a move may start with any character of the same sound (tones ignored)
@@ -99,8 +112,11 @@ def candidate_cards(dictionary: IdiomDictionary, rules: ChainRules, previous: st
     """
     count = min(6, max(4, count))
     valid = [w for w in rules.moves(dictionary, previous, used) if displayable(w)]
-    valid.sort(key=lambda w: (w not in preferred, w))
-    head = valid[:8]
+    # Children's idioms first, and among them the ones the kiosk can answer, so the game goes on.
+    used_now = set(used) | {previous}
+    answerable = {w for w in valid if _follow_up(dictionary, rules, w, used_now | {w}, preferred, displayable)}
+    valid.sort(key=lambda w: (w not in preferred, w not in answerable, w))
+    head = [w for w in valid[:8] if w in answerable] or valid[:8]
     rng.shuffle(head)
     n_valid = 2 if len(head) > 1 and rng.random() < 0.35 else 1
     cards = head[:n_valid]

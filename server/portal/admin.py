@@ -61,13 +61,21 @@ def admin_user_action(user_id: int, action: str):
     return redirect(url_for("portal.admin_users"))
 
 
+def _branch_key(typed: str) -> str:
+    """The branch as stored: empty or the main building's shown name (总馆) is "main", the kiosks' default."""
+    from server.portal.blueprint import branch_name
+
+    typed = typed.strip()
+    return "main" if not typed or typed == branch_name("main") else typed[:100]
+
+
 @portal_bp.route("/admin/kiosks", methods=["GET", "POST"])
 @login_required("admin")
 def admin_kiosks():
     made, errors = None, {}
     if request.method == "POST":
         name = request.form.get("name", "").strip()
-        branch = request.form.get("branch", "main").strip() or "main"
+        branch = _branch_key(request.form.get("branch", ""))
         if not name or len(name) > 200:
             errors["name"] = tr("admin.name_required")
         else:
@@ -86,9 +94,7 @@ def admin_kiosks():
 @portal_bp.route("/admin/kiosks/<key>/branch", methods=["POST"])
 @login_required("admin")
 def admin_kiosk_branch(key: str):
-    branch = request.form.get("branch", "").strip()
-    if not branch:
-        abort(400)
+    branch = _branch_key(request.form.get("branch", ""))
     publishing.set_branch(engine(), key, branch)
     _audit("kiosk_branch", key, branch)
     return redirect(url_for("portal.admin_kiosks"))

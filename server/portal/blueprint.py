@@ -34,6 +34,8 @@ PORTAL_DEFAULTS = {
     "SHARE_DIR": None,               # default: <data dir>/server/shares
     "SHARE_ACCEPT_UNSIGNED": True,   # take share tokens of kiosks not yet signing them (False once all are)
     "PORTAL_CLOCK": None,            # callable -> naive UTC datetime (tests inject one)
+    "PORTAL_TIMEZONE": None,         # the library's zone for publish times; None: WALL_TIMEZONE (Asia/Shanghai)
+    "LIBRARY_MAIN_BRANCH_NAME": "",  # how the kiosks' branch "main" is shown; "": 总馆 / Main library
 }
 
 
@@ -55,6 +57,8 @@ def store():
 
 
 def lang() -> str:
+    if g.get("page_lang"):  # a family's share page: its kiosk's language (share_pages._page_lang)
+        return g.page_lang
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in ("zh-CN", "en"):
         return chosen
@@ -63,6 +67,53 @@ def lang() -> str:
 
 def tr(key: str, **values) -> str:
     return t(f"portal.{key}", lang(), **values)
+
+
+def library_zone():
+    from server.portal.localtime import zone
+
+    return zone(current_app.config)
+
+
+def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time as the library's clock shows it (templates: {{ v.uploaded_at|local_time }})."""
+    from server.portal.localtime import local
+
+    shown = local(moment, library_zone())
+    return shown.strftime(fmt) if shown is not None else ""
+
+
+def library_offset() -> str:
+    from server.portal.localtime import offset_label
+
+    return offset_label(library_zone(), now())
+
+
+def branch_name(branch: str) -> str:
+    """A kiosk's branch in plain words: "main" is 总馆 (or LIBRARY_MAIN_BRANCH_NAME)."""
+    from server.labels import branch_label
+
+    return branch_label(branch, lang(), current_app.config.get("LIBRARY_MAIN_BRANCH_NAME"))
+
+
+def kind_name(kind: str) -> str:
+    """A package kind in words (成语接龙), the kind's id itself for a kind the portal has no words for."""
+    words = tr(f"kind.{kind}")
+    return kind if words == f"portal.kind.{kind}" else words
+
+
+def target_words(publication) -> str:
+    """Where a publication goes, in words: 所有终端, 分馆：东城分馆, 单台终端：阅览室一号机."""
+    kind, target = publication["target_type"], publication["target"] or ""
+    if kind == "branch":
+        return f"{tr('target.branch')}：{branch_name(target)}"
+    if kind == "kiosk":
+        if "kiosk_names" not in g:
+            from server.portal.publish import list_kiosks
+
+            g.kiosk_names = {k["credential_key"]: k["name"] for k in list_kiosks(engine())}
+        return f"{tr('target.kiosk')}：{g.kiosk_names.get(target, target)}"
+    return tr(f"target.{kind}")
 
 
 def _secret_key(app) -> str:
@@ -100,7 +151,11 @@ def _setup(state) -> None:
     services = app.extensions["yuedu"]
     app.extensions["yuedu_portal_store"] = PackageStore(Path(app.config["PORTAL_STORE_DIR"] or default_store_dir()),
                                                         services.engine)
-    app.jinja_env.globals.update(_=lambda key, **values: tr(key, **values), current_lang=lang)
+    app.jinja_env.globals.update(_=lambda key, **values: tr(key, **values), current_lang=lang,
+                                 has_reports=lambda: "wall.reports_page" in current_app.view_functions,
+                                 branch_name=branch_name, library_offset=library_offset,
+                                 target_words=target_words, kind_name=kind_name)
+    app.jinja_env.filters["local_time"] = local_time
 
 
 @login_manager.user_loader

@@ -207,10 +207,11 @@ def version(version_id: int):
 
 
 def _parse_when(text: str) -> datetime | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    return datetime.fromisoformat(text)  # <input type="datetime-local">: YYYY-MM-DDTHH:MM
+    """A publish time typed in the library's time zone, stored as naive UTC."""
+    from server.portal.blueprint import library_zone
+    from server.portal.localtime import to_utc
+
+    return to_utc(text, library_zone())
 
 
 @portal_bp.route("/versions/<int:version_id>/publish", methods=["POST"])

@@ -9,13 +9,14 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from flask import abort, current_app, g, jsonify, render_template, request, send_file
+from flask import current_app, g, jsonify, render_template, request, send_file
 from sqlalchemy import delete, select, update
 
 from server.db import write_transaction
 from server.jsonbody import JSONBodyError, read_json
 from server.portal.access import kiosk_required
 from server.portal.blueprint import engine, now, share_bp, tr
+from server.portal import share_view
 from server.portal.models import Share
 from server.private_files import write_private
 
@@ -75,6 +76,7 @@ def upload_share():
     nickname = str(meta.get("nickname") or "")
     scores = meta.get("scores") if isinstance(meta.get("scores"), dict) else {}
     marks = meta.get("marks") if isinstance(meta.get("marks"), str) and MARKS_RE.fullmatch(meta["marks"]) else ""
+    page_lang = meta.get("lang") if meta.get("lang") in ("zh-CN", "en") else ""  # the kiosk's language, if sent
     audio = request.files.get("audio")
     if not TOKEN_RE.match(token) or not CODE_RE.match(code) or audio is None:
         return jsonify({"error": "token, a 6-digit delete_code and the audio file are required"}), 400
@@ -111,7 +113,7 @@ def upload_share():
             token=token, delete_hash=delete_hash(token, code), poem_id=str(meta.get("poem_id", ""))[:200],
             poem_title=str(meta.get("poem_title", ""))[:200], poem_text=str(meta.get("poem_text", ""))[:4000],
             scores=json.dumps({str(k)[:40]: v for k, v in scores.items() if isinstance(v, (int, float))}
-                              | ({"_marks": marks} if marks else {})),
+                              | ({"_marks": marks} if marks else {}) | ({"_lang": page_lang} if page_lang else {})),
             nickname=nickname, audio_file=audio_file, audio_type=info.format, created=created,
             expires=created + timedelta(days=days)))
     return jsonify({"ok": True}), 201
@@ -144,55 +146,72 @@ def _token_refusal(token: str, upload_id: str) -> str:
     return ""
 
 
-def _score_rows(row) -> list[tuple[str, object]]:
-    """(label, value) pairs; known score names are translated, others shown as sent."""
-    rows = []
-    for key, value in json.loads(row.scores or "{}").items():
-        if key.startswith("_"):  # not a score: the per-character marks (_marked_poem)
-            continue
-        label = tr(f"share.score.{key}")
-        rows.append((key if label == f"portal.share.score.{key}" else label, value))
-    return rows
+class ShareGone(Exception):
+    """A share link that leads nowhere: "expired" (410) or "unknown" (404, also a deleted or long-expired one)."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
 
 
-SPOKEN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")  # as recitation.scoring.text.SPOKEN
-
-
-def _marked_poem(row) -> list[list[tuple[str, str]]]:
-    """The poem's lines as (character, mark) pairs — mark "g" said well, "u" unclear, "m" not heard, "" for
-    punctuation — when the booth sent marks for every spoken character; else []."""
-    marks = json.loads(row.scores or "{}").get("_marks", "")
-    flat = marks.replace("|", "") if isinstance(marks, str) else ""
-    text = row.poem_text or ""
-    if not flat or len(flat) != len(SPOKEN_RE.findall(text)):
-        return []
-    out, k = [], 0
-    for line in text.split("\n"):
-        pairs = []
-        for ch in line:
-            if SPOKEN_RE.match(ch):
-                pairs.append((ch, flat[k]))
-                k += 1
-            else:
-                pairs.append((ch, ""))
-        out.append(pairs)
-    return out
+def _page_lang(row=None) -> str:
+    """A share page speaks the language its kiosk spoke (zh-CN unless the booth sent "en"), or the one asked for
+    with ?lang=; never the phone's Accept-Language: a family in a Chinese library reads Chinese."""
+    asked = request.args.get("lang")
+    if asked in ("zh-CN", "en"):
+        return asked
+    if row is not None:
+        stored = json.loads(row.scores or "{}").get("_lang")
+        if stored in ("zh-CN", "en"):
+            return stored
+    return "zh-CN"
 
 
 def _live_share(token: str):
+    g.page_lang = _page_lang()
     if not TOKEN_RE.match(token):
-        abort(404)
+        raise ShareGone("unknown")
     with engine().connect() as conn:
         row = conn.execute(select(Share.__table__).where(Share.token == token)).first()
-    if row is None or row.expires <= now():
-        abort(404)
+    if row is None:
+        raise ShareGone("unknown")
+    g.page_lang = _page_lang(row)
+    if row.expires <= now():
+        raise ShareGone("expired")
     return row
+
+
+def share_gone_page(kind: str):
+    status = 410 if kind == "expired" else 404
+    g.page_lang = g.get("page_lang") or _page_lang()
+    return render_template("share_gone.html", kind=kind, lang=g.page_lang), status
+
+
+@share_bp.errorhandler(ShareGone)
+def _gone(error: ShareGone):
+    return share_gone_page(error.kind)
+
+
+@share_bp.app_errorhandler(404)
+def _not_found(error):
+    """A mistyped share address (/s/…/…) gets the families' page too; every other 404 stays as it was."""
+    if request.path.startswith("/s/") and not request.path.startswith("/s/api/"):
+        return share_gone_page("unknown")
+    return error
+
+
+def _render_share(row, error: str = ""):
+    scores = json.loads(row.scores or "{}")
+    score = share_view.headline(scores)
+    lines = share_view.poem_cells(row.poem_id, row.poem_text, scores)
+    return render_template("share.html", share=row, lines=lines, byline=share_view.byline(row.poem_id),
+                           marked=any(cell.mark for line in lines for phrase in line for cell in phrase), score=score, stars=share_view.stars(score), details=share_view.details(scores),
+                           number=share_view.number, lang=g.page_lang, error=error)
 
 
 @share_bp.route("/<token>")
 def share_page(token: str):
-    row = _live_share(token)
-    return render_template("share.html", share=row, scores=_score_rows(row), marked=_marked_poem(row), error="")
+    return _render_share(_live_share(token))
 
 
 @share_bp.route("/<token>/audio")
@@ -210,17 +229,15 @@ def share_delete(token: str):
     code = request.form.get("code", "").strip()
     window_open = row.wrong_since is not None and now() - row.wrong_since < WRONG_CODE_WINDOW
     if window_open and row.wrong_codes >= MAX_WRONG_CODES:
-        return render_template("share.html", share=row, scores=_score_rows(row), marked=_marked_poem(row),
-                               error=tr("share.too_many")), 429
+        return _render_share(row, tr("share.too_many")), 429
     if not CODE_RE.match(code) or not hmac.compare_digest(delete_hash(token, code), row.delete_hash):
         with write_transaction(engine()) as conn:
             if window_open:  # one UPDATE, so concurrent guesses are all counted
                 conn.execute(update(Share).where(Share.id == row.id).values(wrong_codes=Share.wrong_codes + 1))
             else:
                 conn.execute(update(Share).where(Share.id == row.id).values(wrong_codes=1, wrong_since=now()))
-        return render_template("share.html", share=row, scores=_score_rows(row), marked=_marked_poem(row),
-                               error=tr("share.wrong_code")), 403
+        return _render_share(row, tr("share.wrong_code")), 403
     with write_transaction(engine()) as conn:
         conn.execute(delete(Share).where(Share.id == row.id))
     (share_dir() / row.audio_file).unlink(missing_ok=True)
-    return render_template("share_deleted.html")
+    return render_template("share_deleted.html", lang=g.page_lang)

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from experiences.i18n import normalize, t
-from server.wall import queries, settings
+from server.labels import branch_label
+from server.wall import queries, report_charts, settings
 from server.wall import tables as T
 from server.wall.access import staff_required
 from server.wall.routes import wall_bp, wall_services
@@ -91,6 +92,9 @@ COLUMNS = {
     "packages": ("package", "title", "plays"),
     "idioms": ("idiom", "right", "missed"),
 }
+# On the page a package is its title (the CSV keeps the id beside it, for spreadsheets joining other data).
+PAGE_COLUMNS = dict(COLUMNS, packages=("title", "plays"))
+PAGE_HEADINGS = {"title": "report.package"}
 HEADINGS = {"day": "report.day", "visitors": "report.visitors", "plays": "report.plays", "right": "report.right",
             "missed": "report.missed", "recited": "report.recited", "repeat": "report.repeat",
             "package": "report.package", "title": "report.title_col", "idiom": "report.idiom"}
@@ -115,6 +119,35 @@ def csv_cell(value) -> object:
     return value
 
 
+def charts(tables: dict[str, list[dict]], lang: str) -> dict[str, str]:
+    """One chart per table: visitors and plays per day, plays per experience, right and missed per idiom."""
+    def word(key: str) -> str:
+        return t(key, lang)
+
+    daily, packages, idioms = tables["daily"], tables["packages"], tables["idioms"]
+    none = word("report.no_data")
+    return {
+        "daily": report_charts.columns(
+            "chart-daily", word("report.daily"), [r["day"].strftime("%m-%d") for r in daily],
+            [(word("report.visitors"), report_charts.BLUE, [r["visitors"] for r in daily]),
+             (word("report.plays"), report_charts.ORANGE, [r["plays"] for r in daily])], none),
+        "packages": report_charts.hbars(
+            "chart-packages", word("report.packages"), [r["title"] for r in packages],
+            [(word("report.plays"), report_charts.BLUE, [r["plays"] for r in packages])], none),
+        "idioms": report_charts.hbars(
+            "chart-idioms", word("report.idioms"), [r["idiom"] for r in idioms],
+            [(word("report.right"), report_charts.GREEN, [r["right"] for r in idioms]),
+             (word("report.missed"), report_charts.RED, [r["missed"] for r in idioms])], none),
+    }
+
+
+def _page(lang: str, status: int = 200, **values):
+    branch_names = {b: branch_label(b, lang, current_app.config.get("LIBRARY_MAIN_BRANCH_NAME"))
+                    for b in values.pop("branches")}
+    return render_template("wall/reports.html", t=t, lang=lang, branches=branch_names, columns=PAGE_COLUMNS,
+                           headings={**HEADINGS, **PAGE_HEADINGS}, **values), status
+
+
 def _today():
     return queries.Window(settings.now(current_app), wall_services().tz).today
 
@@ -129,12 +162,10 @@ def reports_page():
         try:
             start, end, branch = parse_range(request.args, _today(), lang)
         except ReportError as error:
-            return render_template("wall/reports.html", t=t, lang=lang, error=str(error), branches=known,
-                                   args=request.args, tables={}, columns=COLUMNS, headings=HEADINGS), 400
+            return _page(lang, 400, error=str(error), branches=known, args=request.args, tables={}, charts={})
         tables = report_tables(conn, start, end, branch, lang)
     args = {"start": start.isoformat(), "end": end.isoformat(), "branch": branch or "*", "lang": lang}
-    return render_template("wall/reports.html", t=t, lang=lang, error=None, branches=known, args=args, tables=tables,
-                           columns=COLUMNS, headings=HEADINGS)
+    return _page(lang, error=None, branches=known, args=args, tables=tables, charts=charts(tables, lang))
 
 
 @wall_bp.get("/wall/reports.csv")

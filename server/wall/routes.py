@@ -103,7 +103,8 @@ def render_panels(lang: str) -> tuple[str, dict]:
         with services.job.engine.connect() as conn:
             titles = queries.package_titles(conn)
         view = build_view(figures, titles, now, services.tz, lang,
-                          timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])))
+                          timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])),
+                          app.config.get("LIBRARY_MAIN_BRANCH_NAME"))
         html = render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS,
                                library=app.config["WALL_LIBRARY_NAME"])
         # The panels' version is their content's digest: equal panels, equal version, even across restarts. The

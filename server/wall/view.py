@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from experiences.i18n import t
 from server.analytics.wall import WallFigures, silent_kiosks
+from server.labels import branch_label
 from server.wall import charts
 
 SHOWN = 5  # rows per list on the wall
@@ -43,7 +44,7 @@ def _title(titles: dict, package: str, lang: str) -> str:
 
 
 def build_view(f: WallFigures, titles: dict[str, dict[str, str]], now: datetime, tz: ZoneInfo, lang: str,
-               silent_after: timedelta) -> WallView:
+               silent_after: timedelta, main_branch: str | None = None) -> WallView:
     plays = sorted(((_title(titles, p, lang), n, f.plays_today.get(p, 0)) for p, n in f.plays_week.items()),
                    key=lambda row: (-row[1], row[0]))
     hours = f.busiest_hours
@@ -61,7 +62,7 @@ def build_view(f: WallFigures, titles: dict[str, dict[str, str]], now: datetime,
         poems=f.poems_recited[:SHOWN],
         readings=[(nickname or t("wall.reader", lang), poem, score) for score, nickname, poem in f.best_readings],
         busiest_hour=hours.index(max(hours)) if any(hours) else None,
-        branches=sorted(((b or t("wall.unknown_branch", lang), n) for b, n in f.branches_week.items()),
+        branches=sorted(((branch_label(b, lang, main_branch) if b else t("wall.unknown_branch", lang), n) for b, n in f.branches_week.items()),
                         key=lambda r: (-r[1], r[0])),
         kiosks=sorted(((k or t("wall.unknown_kiosk", lang), n) for k, n in f.kiosks_today.items()),
                       key=lambda r: (-r[1], r[0])),

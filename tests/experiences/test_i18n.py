@@ -30,6 +30,6 @@ def test_catalogs_have_the_same_keys(repo_root):
 def test_translate_and_format():
     assert t("kiosk.still_there", "zh-CN") == "还在吗？"
     assert t("kiosk.still_there", "en") == "Still there?"
-    assert "7" in t("kiosk.still_there_hint", "en", seconds=7)
+    assert "7" in t("kiosk.age_band", "en", band="7")
     assert t("no.such.key", "en") == "no.such.key"
     assert both("kiosk.still_there") == "还在吗？ / Still there?"

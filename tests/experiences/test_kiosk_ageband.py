@@ -327,7 +327,7 @@ def test_big_buttons_fit_every_kiosk_screen(size, lang):
         assert choice.rect.height >= (MIN_BUTTON_HEIGHT if choice.band else 120)
         assert choice.rect.width >= 160
         assert not any(choice.rect.colliderect(other.rect) for other in choices[i + 1:])
-    assert choices[0].rect.top >= screen.header_height(size[1])
+    assert choices[0].rect.top >= screen.header_height(size)
     surface = pygame.Surface(size)
     screen.draw(surface)
     assert colours_of(surface) > 20

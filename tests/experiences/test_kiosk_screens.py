@@ -128,11 +128,13 @@ def test_attract_leaves_cached_text_blending_for_its_other_users(text, packages)
     for _ in range(FPS * 7):  # through a cross-fade: titles are blitted faded and then at full opacity
         screen.update(1 / FPS)
         screen.draw(surface)
-    from experiences.kiosk.attract import _scaled
     from experiences.kiosk import theme
 
-    for rendered in (text.render(packages[0].manifest.title("zh-CN"), _scaled(400, 56), theme.PAPER),
-                     text.render(t("kiosk.touch_to_start", "zh-CN"), _scaled(400, 40), theme.ACCENT)):
+    s = theme.scale((640, 400))
+    for rendered in (text.render_with_pinyin(packages[0].manifest.title("zh-CN"), theme.px(72, s), theme.PAPER,
+                                             theme.PAPER, theme.px(30, s)),
+                     text.render_with_pinyin(t("kiosk.touch_to_start", "zh-CN"), theme.px(theme.PROMPT_PX, s),
+                                             theme.ACCENT, theme.ACCENT, theme.px(theme.PROMPT_PINYIN_PX, s))):
         white = pygame.Surface(rendered.get_size())
         white.fill((255, 255, 255))
         white.blit(rendered, (0, 0))

@@ -132,55 +132,53 @@ def _menu_with(tmp_path, text, bands_per_package):
 
 
 def test_menu_titles_of_young_packages_carry_pinyin(tmp_path, text, monkeypatch):
+    from experiences import drawlog
     from experiences.kiosk import menu as menu_module
 
     menu = _menu_with(tmp_path, text, [["3-5"], ["6-8", "9-12"], ["9-12"], ["13+", "all"]])
     assert [menu_module.title_has_pinyin(p) for p in menu.packages] == [True, True, False, False]
     with_pinyin = pygame.Surface((1280, 720))
-    menu.draw(with_pinyin)
+    with drawlog.recording() as log:
+        menu.draw(with_pinyin)
     monkeypatch.setattr(menu_module, "title_has_pinyin", lambda package, band=None: False)
     plain = pygame.Surface((1280, 720))
     menu._size = (0, 0)  # lay out again
     menu.draw(plain)
     cards = [target.rect for target in menu.targets() if target.kind == "card"]
-    title_size = max(22, min(34, cards[0].height // 7))
-    ruby = text.pinyin_row_height(title_size)
+    titles = [t for t in log.texts if t.text == "成语灯谜"]
+    assert len(titles) == len(cards)
     for card, young in zip(cards, (True, True, False, False)):
         a, b = (pygame.image.tobytes(s.subsurface(card), "RGB") for s in (with_pinyin, plain))
         assert (a != b) is young
+        title = next(t for t in titles if card.contains(pygame.Rect(t.box)))  # the title with its pinyin row stays on its card
+        assert (title.ruby_size is not None) is young
         if young:
-            # the syllables sit in a band just above the title: below the (now shorter) cover, above the characters
-            labels = 1 if card is cards[0] else 2
-            text_h = title_size + labels * text.font(max(18, title_size * 2 // 3)).get_sized_height() + 30 + ruby
-            band = pygame.Rect(card.left + 14, card.bottom - text_h + 4, card.width - 28, ruby - 2)
+            # the syllables sit in a band at the top of the title's box, above the characters
+            band = pygame.Rect(title.box[0], title.box[1], title.box[2], text.pinyin_row_height(title.size, title.ruby_size) - 2)
             ink = (pygame.surfarray.array3d(with_pinyin.subsurface(band)).astype(int).sum(axis=2) < 450).sum()
             assert ink > 20
-            blank = (pygame.surfarray.array3d(plain.subsurface(band)).astype(int).sum(axis=2) < 450).sum()
-            assert ink > blank
-
-
-def test_long_young_titles_are_shortened_to_their_pinyin_width(tmp_path, text):
-    menu = _menu_with(tmp_path, text, [["3-5"]])
-    long_title = "一个很长很长的成语故事体验名称"
-    fitted = menu._fit(long_title, 30, 240, pinyin=True)
-    assert fitted.endswith("…") and text.size_with_pinyin(fitted, 30)[0] <= 240
-    assert len(fitted) <= len(menu._fit(long_title, 30, 240))
+            assert title.ruby_size >= 22 * 720 / 1080 - 0.5
 
 
 def test_idle_question_has_pinyin_and_stays_on_its_panel(text):
+    from experiences import drawlog
+    from experiences.kiosk import theme
     from experiences.kiosk.overlays import draw_idle_warning
 
     surface = pygame.Surface((1280, 720))
-    draw_idle_warning(surface, text, 9, "zh-CN")
-    # the syllables hái zài ma sit above 还在吗 near the panel's top: ink in the band right under its border
-    panel_top = (720 - 460) // 2
-    band = pygame.Rect(440, panel_top + 36, 400, text.pinyin_row_height(64) - 4)
+    with drawlog.recording() as log:
+        draw_idle_warning(surface, text, 9, "zh-CN")
+    question = next(t for t in log.texts if t.text == "还在吗？")
+    assert question.role == "prompt" and question.ruby_size >= 22 * 720 / 1080
+    # the syllables hái zài ma sit above 还在吗: ink in the band at the top of its box
+    band = pygame.Rect(question.box[0], question.box[1], question.box[2],
+                       text.pinyin_row_height(question.size, question.ruby_size) - 4)
     ink = (pygame.surfarray.array3d(surface.subsurface(band)).astype(int).sum(axis=2) < 500).sum()
     assert ink > 30
-    # the countdown's hint still ends inside the panel (it is the lowest text)
-    below = pygame.Rect(0, panel_top + 460, 1280, 720 - panel_top - 460)
-    outside = pygame.surfarray.array3d(surface.subsurface(below)).astype(int).sum(axis=2)
-    assert outside.max() < 200  # only the dimmed veil there
+    # every line (the countdown's hint is the lowest) stays on the paper panel
+    panel = pygame.mask.from_threshold(surface, theme.PAPER, (2, 2, 2, 255)).get_bounding_rects()
+    panel = max(panel, key=lambda r: r.width * r.height)
+    assert all(panel.inflate(4, 4).contains(pygame.Rect(t.box)) for t in log.texts), (panel, log.texts)
 
 
 def test_known_readings_fix_quoted_characters_only():
@@ -208,3 +206,21 @@ def test_readings_change_the_drawn_line_and_its_cache_entry(text):
     fixed = text.render_with_pinyin(line, 30, readings={"“着”": ("", "zhuó", "")})
     assert fixed is not plain and fixed.get_width() >= plain.get_width()
     assert text.render_with_pinyin(line, 30, readings={"“着”": ("", "zhuó", "")}) is fixed
+
+
+def test_a_wrapped_paragraph_is_read_in_context_not_line_by_line(text):
+    """A 了 that starts a wrapped line is still the particle le of its sentence (not a lone liǎo)."""
+    from experiences import drawlog
+    message = "我们一起接了 2 个"
+    width = text.size_with_pinyin("我们一起接", 40)[0] + 4  # the line breaks before 了
+    surface = pygame.Surface((400, 300), pygame.SRCALPHA)
+    with drawlog.recording() as log:
+        text.draw_paragraph(surface, message, pygame.Rect(0, 0, width, 300), 40, pinyin=True, align="left")
+    lines = [t for t in log.texts]
+    assert [t.text for t in lines] == ["我们一起接", "了 2 个"]
+    second = pygame.Rect(lines[1].box)
+    drawn = pygame.image.tobytes(surface.subsurface(second), "RGBA")
+    particle = text.render_with_pinyin("了 2 个", 40, readings={"了 2 个": ("le",)})
+    citation = text.render_with_pinyin("了 2 个", 40, readings={"了 2 个": ("liǎo",)})
+    assert particle.get_size() == second.size
+    assert drawn == pygame.image.tobytes(particle, "RGBA") != pygame.image.tobytes(citation, "RGBA")

@@ -94,9 +94,10 @@ def test_chain_screen_draws_cards_where_they_are(run_context, surface):
 
 def test_same_pinyin_option_is_read_from_the_package(run_context, make_chain_package, children):
     from experiences.catalog import Catalog
-    package, ctx, _, _ = run_context("org.yuedu.idioms.chain")
+    package, ctx, _, _ = run_context("org.yuedu.idioms.chain", age_band="9-12")  # the young play by sound anyway
     chain = make_chain_package([r["word"] for r in children], extra="same_pinyin = true\ncandidates = 6\n")
     ctx.catalog = Catalog(ctx.catalog.all() + [chain])
     exp = create_experience(chain, ctx)
     exp.start()
-    assert exp.rules.same_pinyin and len(exp.cards) == 6 and "（" in exp.message
+    assert exp.rules.same_pinyin and len(exp.cards) == 6 and "同音" in exp.message
+    assert len(exp.dictionary) > len(exp.preferred)  # 9-12 play with the whole dictionary

@@ -202,6 +202,8 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     share = f"/s/{_share_token(app, url, root)}"
     page.goto(url + share)
     check("share page")
+    page.goto(f"{url}/s/{'Q' * 43}")
+    check("share not found")
 
     # Reflow (WCAG 1.4.10): the same pages at 320 CSS px wide, with the upload's field errors shown again.
     page.set_viewport_size({"width": 320, "height": 640})
@@ -213,7 +215,8 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     narrow += reflow_failures(page, "upload with field errors")
     for path in ("/portal/", "/portal/versions/1", "/portal/build/idioms", "/portal/build/poem", "/portal/build/panorama",
                  "/portal/build/book", "/portal/build/treasure", "/portal/build/waterfall", "/portal/admin/users", "/portal/admin/kiosks",
-                 "/portal/admin/audit", "/portal/password", "/wall/reports", share, "/portal/login?lang=en"):
+                 "/portal/admin/audit", "/portal/password", "/wall/reports", share, f"/s/{'Q' * 43}",
+                 "/portal/login?lang=en"):
         page.goto(url + path)
         narrow += reflow_failures(page, path)
 

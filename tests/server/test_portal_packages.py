@@ -128,7 +128,8 @@ def test_publish_targets_schedule_etag_unpublish_and_rollback(tmp_path):
     again = client.get("/portal/api/kiosk/catalog", headers={**east, "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
 
-    starts = (clock.now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    # Typed in the library's time zone (Asia/Shanghai by default, UTC+8), stored as UTC.
+    starts = (clock.now + timedelta(hours=8 + 1)).strftime("%Y-%m-%dT%H:%M")
     _publish(curator, v2, target_type="branch", branch="east", starts=starts)
     assert client.get("/portal/api/kiosk/catalog", headers=east).get_json()["packages"][0]["version"] == "1.0.1"
     clock.now += timedelta(hours=2)

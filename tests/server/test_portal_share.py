@@ -3,6 +3,7 @@ the page (poem, scores, player, download), the delete code, expiry, and the kid-
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import time
@@ -18,6 +19,12 @@ from experiences.share import NICKNAMES, ShareError, ShareUploader, queue_share
 from tests.server.portal_helpers import Clock, engine_of, kiosk_auth, make_app, serving
 
 POEM_TEXT = "床前明月光，\n疑是地上霜。"
+
+
+def visible(html: str) -> str:
+    """The page's words as read, pinyin (<rt>), scripts and tags left out."""
+    html = re.sub(r"<(rt|script|style)\b.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
 
 
 @pytest.fixture
@@ -77,8 +84,10 @@ def test_share_page_player_download_and_delete_code(portal, take, tmp_path):
     client = app.test_client()
     page = client.get(f"/s/{ticket.token}")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "静夜思" in html and "疑是地上霜" in html and "87" in html and "节奏" in html
-    assert "<audio controls" in html and NICKNAMES[0] in html
+    text = visible(html)
+    assert page.status_code == 200 and "静夜思" in text and "疑是地上霜" in text and "87" in text and "节奏" in text
+    assert "<rt>shuāng</rt>" in html  # the poem carries its pinyin
+    assert "<audio id=\"player\" controls" in html and NICKNAMES[0] in html
     assert page.headers["Referrer-Policy"] == "same-origin"
     audio = client.get(f"/s/{ticket.token}/audio")
     assert audio.mimetype == "audio/ogg" and soundfile.info(io.BytesIO(audio.data)).format == "OGG"
@@ -108,9 +117,9 @@ def test_share_page_shows_accuracy_and_a_mark_under_every_character(portal, take
     assert ShareUploader(url, key, secret, outbox=outbox).send_all() == 1
     html = app.test_client().get(f"/s/{ticket.token}").get_data(as_text=True)
     assert "准确" in html and "85" in html and "完整" in html and "_marks" not in html
-    assert html.count('class="mark mark-g"') == 7 and html.count('class="mark mark-u"') == 2
-    assert html.count('class="mark mark-m"') == 1
-    assert '<span class="ch">明</span><span class="shape" aria-hidden="true">✕</span>' in html
+    assert html.count('class="cell mark-g"') == 7 and html.count('class="cell mark-u"') == 2
+    assert html.count('class="cell mark-m"') == 1
+    assert '<ruby>明<rt>míng</rt></ruby><span class="shape" aria-hidden="true">✕</span>' in html
     assert "（没听到）" in html and "读对了" in html  # words for screen readers and a legend
 
 
@@ -122,7 +131,7 @@ def test_marks_that_do_not_fit_the_poem_are_not_drawn(portal, take, tmp_path):
                          poem_text=POEM_TEXT, outbox=outbox)
     assert ShareUploader(url, key, secret, outbox=outbox).send_all() == 1
     html = app.test_client().get(f"/s/{ticket.token}").get_data(as_text=True)
-    assert 'class="mark ' not in html and "疑是地上霜" in html
+    assert 'mark-' not in html.split('class="poem"')[1].split("</div>")[0] and "疑是地上霜" in visible(html)
 
 
 def test_shares_expire_and_are_purged(portal, take, tmp_path):
@@ -135,10 +144,25 @@ def test_shares_expire_and_are_purged(portal, take, tmp_path):
     clock.now += timedelta(days=29)
     assert client.get(f"/s/{old.token}").status_code == 200
     clock.now += timedelta(days=2)
-    assert client.get(f"/s/{old.token}").status_code == 404
+    expired = client.get(f"/s/{old.token}")
+    assert expired.status_code == 410 and "这段朗诵已经过期啦" in visible(expired.get_data(as_text=True))
     queue_share(take, "p2", {}, config=_config(), outbox=outbox)
     ShareUploader(url, key, secret, outbox=outbox).send_all()  # uploads purge what has expired
     assert not (tmp_path / "server" / "shares" / f"{old.token}.ogg").exists()
+    gone = client.get(f"/s/{old.token}")  # purged: the server no longer knows the link
+    assert gone.status_code == 404 and "没有找到这段朗诵" in visible(gone.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("path", ["/s/not-a-token", "/s/" + "A" * 30, "/s/" + "A" * 30 + "/audio", "/s/a/b/c"])
+def test_unknown_share_links_get_the_families_page_in_chinese(portal, path):
+    app, _url, _clock = portal
+    page = app.test_client().get(path, headers={"Accept-Language": "en-US,en;q=0.9"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and "没有找到这段朗诵" in visible(html) and "再读一首" in visible(html)
+    assert "Not Found" not in html and "馆员门户" not in html and 'lang="zh-CN"' in html
+    english = app.test_client().get(path + "?lang=en").get_data(as_text=True)
+    assert "Recitation not found" in english and 'lang="en"' in english
+    assert app.test_client().get("/xapi/nothing-here").status_code == 404  # other areas keep their own 404
 
 
 def test_queue_survives_an_unreachable_server(take, tmp_path):
@@ -197,7 +221,7 @@ def test_a_library_may_choose_a_shorter_expiry(portal, take, tmp_path):
     clock.now += timedelta(days=6)
     assert client.get(f"/s/{ticket.token}").status_code == 200
     clock.now += timedelta(days=2)
-    assert client.get(f"/s/{ticket.token}").status_code == 404
+    assert client.get(f"/s/{ticket.token}").status_code == 410
 
 
 def test_kiosk_copies_that_never_uploaded_expire_as_the_consent_screen_promised(take, tmp_path):
@@ -213,3 +237,31 @@ def test_kiosk_copies_that_never_uploaded_expire_as_the_consent_screen_promised(
     uploader = ShareUploader("http://127.0.0.1:9", "k", "s", outbox=outbox, timeout=2, keep_days=7, clock=lambda: now)
     assert uploader.expire() == 2
     assert sorted(p.name for p in outbox.iterdir()) == [fresh.token]
+
+
+def test_share_page_speaks_the_kiosks_language_not_the_phones(portal, take, tmp_path):
+    """A phone set to English still gets the Chinese page of a Chinese booth; a booth running in English (meta
+    "lang": "en") gets an English page; ?lang= switches either way."""
+    app, _url, _clock = portal
+    headers, _key, _secret = kiosk_auth(app)
+    ogg = tmp_path / "take.ogg"
+    data, rate = soundfile.read(take)
+    soundfile.write(ogg, data, rate, format="OGG", subtype="VORBIS")
+    client = app.test_client()
+    for token, lang in (("z" * 30, None), ("e" * 30, "en")):
+        meta = {"token": token, "delete_code": "123456", "poem_id": "xx-jingyesi", "poem_title": "静夜思",
+                "poem_text": "床前明月光，疑是地上霜。\n举头望明月，低头思故乡。", "scores": {"overall": 92, "tones": 80}}
+        if lang:
+            meta["lang"] = lang
+        stored = client.post("/s/api/upload", headers=headers, data={
+            "meta": json.dumps(meta, ensure_ascii=False), "audio": (io.BytesIO(ogg.read_bytes()), "a.ogg")})
+        assert stored.status_code == 201, stored.get_data(as_text=True)
+    english_phone = {"Accept-Language": "en-US,en;q=0.9"}
+    chinese = client.get("/s/" + "z" * 30, headers=english_phone).get_data(as_text=True)
+    text = visible(chinese)
+    assert 'lang="zh-CN"' in chinese and "声调" in text and "再读一首" in text and "〔唐〕李白" in text
+    assert "English" not in text and "overall" not in text and "tones" not in text
+    assert "<rt>chuáng</rt>" in chinese  # the bundled poem's reviewed pinyin
+    english = client.get("/s/" + "e" * 30).get_data(as_text=True)
+    assert 'lang="en"' in english and "Read another" in visible(english) and "中文" in visible(english)
+    assert 'lang="en"' in client.get("/s/" + "z" * 30 + "?lang=en").get_data(as_text=True)
