@@ -263,16 +263,20 @@ class LanternsVRExperience(Experience):
         eye_w = self.size[0] // 2
         for eye in range(2):  # the same overlay in both eyes: it sits at screen depth
             half = surface.subsurface(pygame.Rect(eye * eye_w, 0, eye_w, self.size[1]))
-            with L.scaled(L.unit(self.size)):  # sized by the whole frame's height, as on a 2D screen
-                self._overlay(half)
+            self._overlay(half)
 
     def shot_states(self):
         from games.lanterns.shots import vr_shot_states
         yield from vr_shot_states(self)
 
     def _overlay(self, half: pygame.Surface) -> None:
-        """Words over each eye, sized like the 2D game's for the frame (games.lanterns.layout), which puts them above
-        the visual angles of games.lanterns.vr.angles at the eye cameras' 60° field of view."""
+        """Words over each eye (or on the headset's HUD card, as tall as an eye's 60°), sized like the 2D game's
+        for the whole frame (games.lanterns.layout), which puts them above the visual angles of
+        games.lanterns.vr.angles."""
+        with L.scaled(L.unit(self.size)):
+            self._draw_overlay(half)
+
+    def _draw_overlay(self, half: pygame.Surface) -> None:
         text = text_renderer()
         w, h = half.get_size()
         size = (w, h)
