@@ -30,6 +30,11 @@ def register(subparsers) -> None:
     rules = actions.add_parser("rules", parents=[db], help="print the link rules, or --set FILE to replace them")
     rules.add_argument("--set", dest="set_file", default=None)
     rules.set_defaults(func=run_rules)
+    links = actions.add_parser("links", parents=[db], help="where a card's QR leads: --opac URL with {id} for the "
+                               "record's control number, --public URL of this service as phones reach it")
+    links.add_argument("--opac", default=None, help="e.g. https://opac.library.example/record/{id}")
+    links.add_argument("--public", default=None, help="e.g. https://lrs.library.example/")
+    links.set_defaults(func=run_links)
 
 
 def _store(db_url):
@@ -91,4 +96,17 @@ def run_rules(args) -> int:
             print(error, file=sys.stderr)
             return 1
     print(store.rules_text(), end="")
+    return 0
+
+
+def run_links(args) -> int:
+    store = _store(args.db)
+    if args.opac is not None:
+        if args.opac and "{id}" not in args.opac:
+            print("OPAC 地址要含 {id} / the OPAC URL needs {id}", file=sys.stderr)
+            return 1
+        store.put_setting("opac_url", args.opac)
+    if args.public is not None:
+        store.put_setting("public_url", args.public)
+    print(f"opac: {store.setting('opac_url') or '-'}\npublic: {store.setting('public_url') or '-'}")
     return 0

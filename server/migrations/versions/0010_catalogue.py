@@ -14,14 +14,14 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table("catalogue_records", sa.Column("id", sa.String(200), primary_key=True),
-                    sa.Column("isbn", sa.String(13), nullable=False, server_default=""),
+                    sa.Column("isbn", sa.String(13), nullable=False),
                     sa.Column("data", sa.Text, nullable=False),  # model.Record as JSON
-                    sa.Column("datestamp", sa.String(40), nullable=False, server_default=""))
+                    sa.Column("datestamp", sa.String(40), nullable=False))
     op.create_index("ix_catalogue_records_isbn", "catalogue_records", ["isbn"])
     op.create_table("catalogue_holdings", sa.Column("record_id", sa.String(200), nullable=False),
                     sa.Column("barcode", sa.String(200), nullable=False),
-                    sa.Column("call_number", sa.String(200), nullable=False, server_default=""),
-                    sa.Column("status", sa.String(40), nullable=False, server_default="unknown"),
+                    sa.Column("call_number", sa.String(200), nullable=False),
+                    sa.Column("status", sa.String(40), nullable=False),
                     sa.PrimaryKeyConstraint("record_id", "barcode"))
     op.create_index("ix_catalogue_holdings_barcode", "catalogue_holdings", ["barcode"])
     op.create_table("catalogue_settings", sa.Column("key", sa.String(80), primary_key=True),
