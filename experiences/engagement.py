@@ -237,6 +237,7 @@ class ExperienceReporter:
         self.started_at = monotonic()
         self.closed = False
         self.last_item: tuple[str, str] | None = None  # (type, activity IRI) of the last item reported on
+        self.last_item_name = ""  # its zh-CN name (班门弄斧, 静夜思): what the library catalogue is asked about
 
     @property
     def elapsed(self) -> float:
@@ -291,6 +292,7 @@ class ExperienceReporter:
                 statement["result"]["extensions"] = _extensions(result["extensions"])
         if item is not None:
             self.last_item = (item.type, statement["object"]["id"])
+            self.last_item_name = (item.name or {}).get("zh-CN", "")
         self.session.sink.put(statement)
         if event in ("terminated", "abandoned"):
             self.closed = True

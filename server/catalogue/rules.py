@@ -44,6 +44,7 @@ poet   *  keyword  {item}        # 书名或主题词里有诗人的名字
 poet   *  clc      I222.742      # 唐诗
 exhibit *  keyword {item}        # 展品的名字
 exhibit *  clc     K876.41       # 中图法 K876.41 青铜器
+package *  title   {item}        # 书名里有这个体验的名字
 *      *  juvenile 80            # 小读者优先看到少儿读物
 """
 

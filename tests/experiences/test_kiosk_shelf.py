@@ -35,6 +35,7 @@ def live_catalogue(tmp_path):
         with open(DATA / name, "rb") as stream:
             store.import_records(marc.read_any(stream, name), name)
     store.put_setting("public_url", "https://lrs.library.example/")
+    store.set_rules(store.rules_text() + "package 测试体验0 pick SAMPLE-0002  # 馆员精选\n")
     made = create_credential(engine, "kiosk-1", "kiosk")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -119,3 +120,43 @@ def test_screen_shows_what_the_server_sends_then_goes_on(text):
     nothing = ShelfScreen(empty, text)
     nothing.update()
     assert nothing.nothing_to_show
+
+
+def test_shell_shows_shelf_cards_after_an_experience_then_what_next(tmp_path, live_catalogue):
+    from experiences.config import KioskConfig
+    from experiences.kiosk import testing
+    from experiences.kiosk.states import MENU
+    from experiences.kiosk.testing import click
+    from experiences.kiosk.whatnext import PickSource
+    from experiences.package import open_package
+
+    packages = [open_package(testing.write_test_package(tmp_path / f"pkg{n}", f"org.yuedu.test.p{n:02d}",
+                                                       title=f"测试体验{n}", finish_after_frames=5))
+                for n in range(2)]
+    config = KioskConfig()
+    config.kiosk.ask_age_band = False
+    endpoint = lambda: live_catalogue  # noqa: E731
+    shell, _sink = testing.headless_shell(packages, tmp_path / "data", config=config, size=(1280, 720),
+                                          picks_source=PickSource(endpoint, tmp_path / "data"),
+                                          shelf_source=ShelfSource(endpoint, tmp_path / "data"))
+    try:
+        click(5, 5)
+        shell.frame(1 / 60)
+        card = next(t for t in shell.menu.targets() if t.kind == "card" and t.index == 0)
+        click(*card.rect.center)
+        for _ in range(6):
+            shell.frame(1 / 60)
+        assert shell.machine.state == MENU and shell.shelf is not None
+        assert shell.shelf.pending is None or shell.shelf.pending.done.wait(10)
+        shell.frame(1 / 60)
+        assert [c.call_number for c in shell.shelf.cards_shown] == ["I222.742/H45"]  # the librarian's pick
+        with drawlog.recording() as log:
+            shell.draw()
+        assert check_screen(log, (1280, 720)) == []
+        assert "I222.742/H45" in [d.text for d in log.texts]
+        button = shell.shelf.button_rect((1280, 720))
+        click(*button.center)
+        shell.frame(1 / 60)
+        assert shell.shelf is None and shell.what_next is not None  # on to 「接下来玩什么？」
+    finally:
+        shell.close()
