@@ -60,25 +60,42 @@ def is_unimarc(record: pymarc.Record) -> bool:
 
 
 def from_marc21(record: pymarc.Record) -> Record:
-    title = " ".join(_clean(v) for v in (_first(record, "245", "a"), _first(record, "245", "b")) if _clean(v))
-    author = _clean(_first(record, "100", "a") or _first(record, "110", "a") or _first(record, "245", "c"))
-    clc = [v for f in record.get_fields("084", "093") for v in f.get_subfields("a") if v.strip()]
-    subjects = [_clean(v) for f in record.get_fields("650", "600", "651") for v in f.get_subfields("a")]
+    """One pass over the fields (pymarc's get_fields per tag walks them all each time)."""
+    title_a = title_b = author = statement = isbn = cover = ""
+    clc: list[str] = []
+    subjects: list[str] = []
+    holdings: list[Holding] = []
     audience = ""
-    f008 = record.get("008")
-    if f008 is not None and f008.data and len(f008.data) > 22 and f008.data[22] in JUVENILE_MARC21:
-        audience = "juvenile"
-    if any("儿童" in v or "juvenile" in v.lower() for f in record.get_fields("521") for v in f.get_subfields("a")):
-        audience = "juvenile"
-    holdings = [Holding(" ".join(x for x in (f.get("h", ""), f.get("i", "")) if x).strip(), f.get("b", "") or "",
-                        f.get("p", "") or "", _status(f.get("z", "") or "")) for f in record.get_fields("852")]
-    holdings += [Holding(f.get("o", "") or "", f.get("c", "") or f.get("b", "") or "", f.get("p", "") or "",
-                         _status(f.get("q", "") or ("missing" if (f.get("1") or "0") != "0" else "")))
-                 for f in record.get_fields("952")]  # Koha: $o call number, $c location, $p barcode, $q due
-    cover = next((f.get("u", "") for f in record.get_fields("856")
-                  if any(w in (f.get("3", "") or "").lower() for w in ("cover", "封面"))), "")
-    return Record(_control(record), title, author, normalise_isbn(_first(record, "020", "a")), clc,
-                  [s for s in subjects if s], audience, cover or "", holdings)
+    for f in record.fields:
+        tag = f.tag
+        if tag == "245":
+            title_a, title_b, statement = f.get("a") or "", f.get("b") or "", f.get("c") or ""
+        elif tag in ("100", "110"):
+            author = author or (f.get("a") or "")
+        elif tag == "020":
+            isbn = isbn or normalise_isbn(f.get("a") or "")
+        elif tag in ("084", "093"):
+            clc += [v for v in f.get_subfields("a") if v.strip()]
+        elif tag in ("650", "600", "651"):
+            subjects += [_clean(v) for v in f.get_subfields("a") if _clean(v)]
+        elif tag == "852":
+            holdings.append(Holding(" ".join(x for x in (f.get("h"), f.get("i")) if x).strip(), f.get("b") or "",
+                                    f.get("p") or "", _status(f.get("z") or "")))
+        elif tag == "952":  # Koha: $o call number, $c location, $p barcode, $q due date, $1 lost
+            holdings.append(Holding(f.get("o") or "", f.get("c") or f.get("b") or "", f.get("p") or "",
+                                    _status(f.get("q") or ("missing" if (f.get("1") or "0") != "0" else ""))))
+        elif tag == "008":
+            if f.data and len(f.data) > 22 and f.data[22] in JUVENILE_MARC21:
+                audience = "juvenile"
+        elif tag == "521":
+            if any("儿童" in v or "juvenile" in v.lower() for v in f.get_subfields("a")):
+                audience = "juvenile"
+        elif tag == "856" and not cover:
+            if any(w in (f.get("3") or "").lower() for w in ("cover", "封面")):
+                cover = f.get("u") or ""
+    title = " ".join(v for v in (_clean(title_a), _clean(title_b)) if v)
+    return Record(_control(record), title, _clean(author or statement), isbn, clc, subjects, audience, cover,
+                  holdings)
 
 
 def from_unimarc(record: pymarc.Record) -> Record:

@@ -19,6 +19,7 @@ Pure: no Flask, no database.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from dataclasses import dataclass, field
 
@@ -131,13 +132,18 @@ class Catalogue:
         self.by_id: dict[str, int] = {}
         self.by_isbn: dict[str, int] = {}
         self.subjects: dict[str, list[int]] = {}
-        self.clc: list[tuple[str, int]] = []
+        self.shelf: list[bool] = []  # a copy on the shelf now
+        self.young: list[bool] = []  # for children: audience code or a copy in a children's room
+        # 中图法 classes in sorted order, one list per (for children, on the shelf) pair: a prefix that matches
+        # thousands of books needs only the first few of each list to find the best cards
+        self.clc_groups: list[list[tuple[str, int]]] = [[], [], [], []]
         self.chars: dict[str, set[int]] = {}
         self.titles: list[str] = []
         self.texts: list[str] = []
         for index, record in enumerate(self.records):
             self._add(index, record)
-        self.clc.sort()
+        for group in self.clc_groups:
+            group.sort()
 
     def _add(self, index: int, record: Record) -> None:
         self.by_id[record.id] = index
@@ -145,8 +151,12 @@ class Catalogue:
             self.by_isbn[record.isbn] = index
         for subject in record.subjects:
             self.subjects.setdefault(_fold(subject), []).append(index)
+        shelf = record.on_shelf
+        young = record.audience == "juvenile" or any(is_childrens_location(h.location) for h in record.holdings)
+        self.shelf.append(shelf)
+        self.young.append(young)
         for clc in record.clc:
-            self.clc.append((_clc_key(clc), index))
+            self.clc_groups[2 * young + shelf].append((_clc_key(clc), index))
         title = _fold(record.title)
         text = title + "|" + "|".join(_fold(s) for s in record.subjects)
         self.titles.append(title)
@@ -165,14 +175,18 @@ class Catalogue:
         haystack = self.titles if in_title else self.texts
         return [i for i in found if needle in haystack[i]]
 
-    def _clc_prefix(self, prefix: str) -> list[int]:
+    def _clc_prefix(self, prefix: str, first: int | None = None) -> list[int]:
+        """Records with a class under `prefix`; with `first`, only the first few of each group (enough to rank)."""
         key = _clc_key(prefix)
-        start = bisect.bisect_left(self.clc, (key, -1))
         out = []
-        for clc, index in self.clc[start:]:
-            if not clc.startswith(key):
-                break
-            out.append(index)
+        for group in self.clc_groups:
+            taken = 0
+            for position in range(bisect.bisect_left(group, (key, -1)), len(group)):
+                clc, index = group[position]
+                if not clc.startswith(key) or (first is not None and taken >= first):
+                    break
+                out.append(index)
+                taken += 1
         return out
 
     def _subject(self, value: str) -> list[int]:
@@ -182,7 +196,7 @@ class Catalogue:
             return exact
         return [i for key, ids in self.subjects.items() if key.startswith(needle) for i in ids]
 
-    def matches(self, rule: Rule, item: str) -> list[int]:
+    def matches(self, rule: Rule, item: str, first: int | None = None) -> list[int]:
         value = rule.value.replace("{item}", item)
         if rule.how == "pick":
             found = self.by_isbn.get(normalise_isbn(value)) if normalise_isbn(value) else None
@@ -195,7 +209,7 @@ class Catalogue:
         if rule.how == "subject":
             return self._subject(value)
         if rule.how == "clc":
-            return self._clc_prefix(value)
+            return self._clc_prefix(value, first)
         return []
 
     # --- cards --------------------------------------------------------------------------------------------
@@ -212,18 +226,15 @@ class Catalogue:
             score = BASE_SCORE[rule.how] + (ITEM_BONUS if rule.item != "*" else 0)
             if rule.how == "clc":
                 score += 10 * len(_clc_key(rule.value))
-            for index in self.matches(rule, item):
+            for index in self.matches(rule, item, first=limit):
                 if index not in best or best[index][0] < score:
                     best[index] = (score, rule)
 
-        def total(index: int) -> int:
-            record = self.records[index]
-            points = best[index][0] + (ON_SHELF_BONUS if record.on_shelf else 0)
-            if juvenile and (record.audience == "juvenile"
-                             or any(is_childrens_location(h.location) for h in record.holdings)):
-                points += juvenile
-            return points
+        shelf, for_children = self.shelf, self.young
 
-        ranked = sorted(best, key=lambda i: (-total(i), self.records[i].id))[:limit]
+        def total(index: int) -> int:
+            return best[index][0] + (ON_SHELF_BONUS if shelf[index] else 0) + (juvenile if for_children[index] else 0)
+
+        ranked = heapq.nsmallest(limit, best, key=lambda i: (-total(i), self.records[i].id))
         return [Card(self.records[i], self.records[i].best_holding(children=young), best[i][1], total(i))
                 for i in ranked]
