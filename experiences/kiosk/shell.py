@@ -459,6 +459,8 @@ class KioskShell:
         kind, item = shelf_query(package.kind, package.manifest.title("zh-CN"), self._last_item)
         pending = self.shelf_source.request(kind, item, self.machine.age_band, self.config.kiosk.kiosk_id)
         self.shelf = ShelfScreen(pending, self.text, self.lang, self.machine.age_band)
+        self._shelf_after = (package.id, package.kind, package.manifest.version)
+        self._shelf_reported: set[str] = set()
 
     def _last_item_met(self) -> tuple[str, str, str] | None:
         from experiences.kiosk.whatnext import after_parts
@@ -474,6 +476,20 @@ class KioskShell:
             self.shelf.update()
             if self.shelf.nothing_to_show:
                 self.shelf = None
+            else:
+                self._report_books(self.shelf.cards_shown)
+
+    def _report_books(self, cards) -> None:
+        """One `recommended` statement per book card the visitor was shown (the book as the activity)."""
+        session = self.machine.session
+        if session is None:
+            return
+        from experiences.bookstatements import recommended
+
+        for card in cards:
+            if card.id not in self._shelf_reported:
+                self._shelf_reported.add(card.id)
+                session.sink.put(recommended(session, card, *self._shelf_after))
 
     def _take_fresh_picks(self) -> None:
         pending = self.pending_picks

@@ -154,6 +154,9 @@ def test_shell_shows_shelf_cards_after_an_experience_then_what_next(tmp_path, li
             shell.draw()
         assert check_screen(log, (1280, 720)) == []
         assert "I222.742/H45" in [d.text for d in log.texts]
+        books = [s for s in _sink.statements if s["verb"]["id"].endswith("/was-recommended")]
+        assert [s["object"]["id"] for s in books] == ["urn:isbn:9787020002207"]  # once, however many frames
+        assert books[0]["context"]["contextActivities"]["parent"][0]["id"].endswith("/org.yuedu.test.p00")
         button = shell.shelf.button_rect((1280, 720))
         click(*button.center)
         shell.frame(1 / 60)
