@@ -10,6 +10,7 @@ text, QR in a row).
 from __future__ import annotations
 
 import hashlib
+import urllib.parse
 
 import pygame
 
@@ -35,7 +36,8 @@ def main_title(title: str) -> str:
 
 class ShelfScreen:
     def __init__(self, cards: list[ShelfCard] | PendingCards, text: TextRenderer, lang: str = "zh-CN",
-                 band: str | None = None):
+                 band: str | None = None, after: str = ""):
+        self.after = after  # the experience whose cards these are: its QR scans count for it (no personal data)
         self.pending = cards if isinstance(cards, PendingCards) else None
         self.cards_shown: list[ShelfCard] = list(self.pending.best() if self.pending else cards)[:3]
         self.text = text
@@ -133,6 +135,12 @@ class ShelfScreen:
         self.text.draw(surface, t("shelf.next", self.lang), rect.center, theme.px(theme.TITLE_PX, s), theme.INK,
                        "center", pinyin=self.young, ruby_color=theme.INK, ruby_size=theme.px(theme.PINYIN_PX, s))
 
+    def qr_url(self, card: ShelfCard) -> str:
+        """The card's short link, naming the experience it followed so the scan counts for it."""
+        if not self.after:
+            return card.qr
+        return f"{card.qr}{'&' if '?' in card.qr else '?'}from={urllib.parse.quote(self.after, safe='')}"
+
     def _lines(self, card: ShelfCard, width: int, s: float) -> list[tuple]:
         """(text, size, colour, pinyin, role, x offset, same row as the one before) of the card's text."""
         line = theme.px(LINE_PX, s)
@@ -183,7 +191,7 @@ class ShelfScreen:
             if qr_side:
                 qr = pygame.Rect(inner.right - qr_side, inner.top + (inner.height - qr_side - label_h) // 2, qr_side,
                                  qr_side)
-                self._qr(surface, qr, card.qr, label_size)
+                self._qr(surface, qr, self.qr_url(card), label_size)
             self._text(surface, lines, text_left, inner.top + max(0, (inner.height - self._height(lines, s)) // 2), s)
             return
         lines = self._lines(card, inner.width, s)  # tall (landscape window): cover and QR above the text
@@ -194,7 +202,8 @@ class ShelfScreen:
             cover_w = min(cover_w, int(media_h * 0.75)) if qr_side else cover_w
             self._cover(surface, pygame.Rect(inner.left, inner.top, cover_w, media_h), card, s)
             if qr_side > theme.px(60, s):
-                self._qr(surface, pygame.Rect(inner.right - qr_side, inner.top, qr_side, qr_side), card.qr, label_size)
+                self._qr(surface, pygame.Rect(inner.right - qr_side, inner.top, qr_side, qr_side), self.qr_url(card),
+                         label_size)
         self._text(surface, lines, inner.left, inner.top + max(0, media_h) + gap, s)
 
     def _text(self, surface, lines, left: int, y: int, s: float) -> None:

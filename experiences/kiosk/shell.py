@@ -458,7 +458,7 @@ class KioskShell:
             return
         kind, item = shelf_query(package.kind, package.manifest.title("zh-CN"), self._last_item)
         pending = self.shelf_source.request(kind, item, self.machine.age_band, self.config.kiosk.kiosk_id)
-        self.shelf = ShelfScreen(pending, self.text, self.lang, self.machine.age_band)
+        self.shelf = ShelfScreen(pending, self.text, self.lang, self.machine.age_band, after=package.id)
         self._shelf_after = (package.id, package.kind, package.manifest.version)
         self._shelf_reported: set[str] = set()
 

@@ -30,10 +30,16 @@ def register(subparsers) -> None:
     rules = actions.add_parser("rules", parents=[db], help="print the link rules, or --set FILE to replace them")
     rules.add_argument("--set", dest="set_file", default=None)
     rules.set_defaults(func=run_rules)
+    loans = actions.add_parser("loans", parents=[db], help="import the ILS's loans export (CSV: barcode,date; "
+                               "no patron data) for the wall's 从体验到书架")
+    loans.add_argument("file")
+    loans.set_defaults(func=run_loans)
     links = actions.add_parser("links", parents=[db], help="where a card's QR leads: --opac URL with {id} for the "
                                "record's control number, --public URL of this service as phones reach it")
     links.add_argument("--opac", default=None, help="e.g. https://opac.library.example/record/{id}")
     links.add_argument("--public", default=None, help="e.g. https://lrs.library.example/")
+    links.add_argument("--sip2", default=None, help="the ILS's SIP2 address HOST:PORT for availability ('' for none)")
+    links.add_argument("--sip2-institution", default=None, help="the SIP2 institution id (AO)")
     links.set_defaults(func=run_links)
 
 
@@ -108,5 +114,27 @@ def run_links(args) -> int:
         store.put_setting("opac_url", args.opac)
     if args.public is not None:
         store.put_setting("public_url", args.public)
+    if args.sip2 is not None:
+        if args.sip2 and not args.sip2.rpartition(":")[2].isdigit():
+            print("SIP2 地址写成 主机:端口 / the SIP2 address is HOST:PORT", file=sys.stderr)
+            return 1
+        store.put_setting("sip2", args.sip2)
+    if args.sip2_institution is not None:
+        store.put_setting("sip2_institution", args.sip2_institution)
     print(f"opac: {store.setting('opac_url') or '-'}\npublic: {store.setting('public_url') or '-'}")
+    return 0
+
+
+def run_loans(args) -> int:
+    from server.catalogue.funnel import read_loans_csv
+
+    try:
+        with open(args.file, "rb") as stream:
+            report = _store(args.db).import_loans(read_loans_csv(stream))
+    except OSError as error:
+        print(f"读不了文件 / cannot read the file: {error}", file=sys.stderr)
+        return 1
+    for line in report.errors:
+        print(line, file=sys.stderr)
+    print(report.summary())
     return 0

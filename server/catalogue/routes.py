@@ -5,11 +5,13 @@ and redirects to the library's OPAC record.
 from __future__ import annotations
 
 import urllib.parse
+from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, request
 
+from server.catalogue.rules import YOUNG_BANDS
 from server.catalogue.store import CatalogueStore
-from server.wall.access import kiosk_required
+from server.wall.access import kiosk_required, staff_required
 
 catalogue_bp = Blueprint("catalogue", __name__)
 EXTENSION = "yuedu_catalogue"
@@ -20,6 +22,36 @@ def catalogue_store() -> CatalogueStore:
     if EXTENSION not in app.extensions:
         app.extensions[EXTENSION] = CatalogueStore(app.extensions["yuedu"].engine)
     return app.extensions[EXTENSION]
+
+
+def availability():
+    """The SIP2 availability cache when the library configured its ILS (`catalogue links --sip2 HOST:PORT`)."""
+    from server.catalogue.sip2 import TTL, Availability, SIP2Client
+
+    address = catalogue_store().setting("sip2")
+    if not address:
+        return None
+    cached = current_app.extensions.get("yuedu_sip2")
+    if cached is None or cached[0] != address:
+        host, _, port = address.rpartition(":")
+        client = SIP2Client(host, int(port), catalogue_store().setting("sip2_institution"))
+        cached = (address, Availability(client.statuses, ttl=float(current_app.config.get("CATALOGUE_SIP2_TTL", TTL))))
+        current_app.extensions["yuedu_sip2"] = cached
+    return cached[1]
+
+
+def with_live_status(cards: list, band: str | None) -> list:
+    """The cards with each copy's state as the ILS says now (or as last known when it cannot be reached)."""
+    live = availability()
+    if live is None or not cards:
+        return cards
+    statuses = live.statuses([h.barcode for c in cards for h in c.record.holdings if h.barcode])
+    out = []
+    for card in cards:
+        holdings = [replace(h, status=statuses.get(h.barcode, h.status)) for h in card.record.holdings]
+        record = replace(card.record, holdings=holdings)
+        out.append(replace(card, record=record, holding=record.best_holding(children=band in YOUNG_BANDS)))
+    return out
 
 
 def short_link(record_id: str) -> str:
@@ -38,7 +70,8 @@ def cards():
         limit = min(5, max(1, int(request.args.get("k", 3))))
     except ValueError:
         limit = 3
-    found = catalogue_store().cards(kind, item, request.args.get("band") or None, limit)
+    band = request.args.get("band") or None
+    found = with_live_status(catalogue_store().cards(kind, item, band, limit), band)
     return jsonify(kind=kind, item=item, cards=[{**c.as_json(), "qr": short_link(c.record.id)} for c in found])
 
 
@@ -49,5 +82,12 @@ def scan(record_id: str):
     if store.record(record_id) is None or not template:
         return Response("这本书的目录链接不存在 / no catalogue link for this book", 404,
                         {"Content-Type": "text/plain; charset=utf-8"})
-    store.count_scan(record_id)
+    store.count_scan(record_id, request.args.get("from", "")[:200])  # which experience's card; nothing else
     return redirect(template.replace("{id}", urllib.parse.quote(record_id, safe="")), 302)
+
+
+@catalogue_bp.get("/api/catalogue/funnel")
+@staff_required
+def shelf_funnel():
+    """从体验到书架 for the wall and staff: per experience, books recommended, QR scans, borrowed within 14 days."""
+    return jsonify(experiences=[f.as_json() for f in catalogue_store().funnel()])

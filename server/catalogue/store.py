@@ -22,6 +22,8 @@ from server.catalogue.rules import DEFAULT_RULES, Card, Catalogue, Rule, parse_r
 from server.db import driver_cursor, insert_rows, select_in, write_transaction
 
 BATCH = 2000
+RECOMMENDED_VERB = "https://w3id.org/yuedu/xapi/verbs/was-recommended"  # experiences.engagement.VERBS
+BOOK_RECORD_KEY = "https://w3id.org/yuedu/xapi/extensions/book-record"
 MAX_ERRORS_KEPT = 200
 
 
@@ -160,17 +162,65 @@ class CatalogueStore:
         catalogue, rules = self.index()
         return catalogue.cards(rules, kind, item, band, limit)
 
-    # --- QR scans (no personal data: a count per day and record) ----------------------------------------
-    def count_scan(self, record_id: str, day: dt.date | None = None) -> None:
-        day_s = (day or dt.date.today()).isoformat()
+    # --- QR scans (no personal data: a count per day, book and experience) -------------------------------
+    def count_scan(self, record_id: str, package: str = "", day: dt.date | None = None) -> None:
+        values = {"d": (day or dt.date.today()).isoformat(), "r": record_id, "p": package[:200]}
         with write_transaction(self.engine) as conn:
-            updated = conn.execute(text("UPDATE catalogue_scans SET n = n + 1 WHERE day = :d AND record_id = :r"),
-                                   {"d": day_s, "r": record_id}).rowcount
+            updated = conn.execute(text("UPDATE catalogue_scans SET n = n + 1 "
+                                        "WHERE day = :d AND record_id = :r AND package = :p"), values).rowcount
             if not updated:
-                conn.execute(text("INSERT INTO catalogue_scans (day, record_id, n) VALUES (:d, :r, 1)"),
-                             {"d": day_s, "r": record_id})
+                conn.execute(text("INSERT INTO catalogue_scans (day, record_id, package, n) VALUES (:d, :r, :p, 1)"),
+                             values)
 
     def scans(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {r: int(n) for r, n in conn.execute(
                 text("SELECT record_id, sum(n) FROM catalogue_scans GROUP BY record_id"))}
+
+    # --- loans and 从体验到书架 ----------------------------------------------------------------------------
+    def import_loans(self, rows) -> ImportReport:
+        """Rows of funnel.read_loans_csv: (row, barcode, day, error). A loan seen again is kept once."""
+        report = ImportReport()
+        loans = set()
+        for row, barcode, day, error in rows:
+            report.read += 1
+            if error:
+                report.error(row, error)
+            else:
+                loans.add((barcode[:200], day.isoformat()))
+        with write_transaction(self.engine) as conn:
+            with driver_cursor(conn) as cursor:
+                mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+                for barcode, day in loans:
+                    cursor.execute(f"DELETE FROM catalogue_loans WHERE barcode = {mark} AND day = {mark}",
+                                   (barcode, day))
+            insert_rows(conn, "catalogue_loans", ("barcode", "day"), sorted(loans))
+        report.stored = len(loans)
+        return report
+
+    def funnel(self, since: dt.date | None = None) -> list:
+        """从体验到书架 per experience (server/catalogue/funnel.py), from the `was recommended` statements, the
+        scans and the loans (since a day, default the last 90 days)."""
+        from server.catalogue.funnel import funnel
+
+        since = since or dt.date.today() - dt.timedelta(days=90)
+        recommendations = []
+        with self.engine.connect() as conn:
+            for (full,) in conn.execute(text("SELECT \"full\" FROM statements WHERE verb_id = :v AND voided = :f "
+                                             "AND timestamp >= :since"),
+                                        {"v": RECOMMENDED_VERB, "f": False,
+                                         "since": dt.datetime.combine(since, dt.time())}):
+                statement = orjson.loads(full)
+                context = statement.get("context") or {}
+                record = (context.get("extensions") or {}).get(BOOK_RECORD_KEY)
+                parents = (context.get("contextActivities") or {}).get("parent") or []
+                if record and parents:
+                    package = parents[0]["id"].rstrip("/").rsplit("/", 1)[-1]
+                    recommendations.append((package, record, dt.date.fromisoformat(statement["timestamp"][:10])))
+            scans = [(p, r, int(n)) for p, r, n in conn.execute(
+                text("SELECT package, record_id, sum(n) FROM catalogue_scans WHERE day >= :d "
+                     "GROUP BY package, record_id"), {"d": since.isoformat()})]
+            loans = [(r, dt.date.fromisoformat(d)) for r, d in conn.execute(
+                text("SELECT h.record_id, l.day FROM catalogue_loans l JOIN catalogue_holdings h "
+                     "ON h.barcode = l.barcode WHERE l.day >= :d"), {"d": since.isoformat()})]
+        return funnel(recommendations, scans, loans)

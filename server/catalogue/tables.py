@@ -40,4 +40,14 @@ class CatalogueScan(Base):
 
     day: Mapped[str] = mapped_column(String(10), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    package: Mapped[str] = mapped_column(String(200), primary_key=True)  # the experience whose card was scanned
     n: Mapped[int] = mapped_column(Integer)
+
+
+class CatalogueLoan(Base):
+    """A loan from the ILS's daily export: item barcode and day only, no patron data."""
+
+    __tablename__ = "catalogue_loans"
+
+    barcode: Mapped[str] = mapped_column(String(200), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)

@@ -154,6 +154,8 @@ def test_shell_shows_shelf_cards_after_an_experience_then_what_next(tmp_path, li
             shell.draw()
         assert check_screen(log, (1280, 720)) == []
         assert "I222.742/H45" in [d.text for d in log.texts]
+        assert shell.shelf.qr_url(shell.shelf.cards_shown[0]) == \
+            "https://lrs.library.example/c/SAMPLE-0002?from=org.yuedu.test.p00"
         books = [s for s in _sink.statements if s["verb"]["id"].endswith("/was-recommended")]
         assert [s["object"]["id"] for s in books] == ["urn:isbn:9787020002207"]  # once, however many frames
         assert books[0]["context"]["contextActivities"]["parent"][0]["id"].endswith("/org.yuedu.test.p00")

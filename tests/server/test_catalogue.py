@@ -171,12 +171,14 @@ def test_card_api_and_qr_short_link(app, client, kiosk):
     assert kiosk.get("/api/catalogue/cards?kind=poem&item=静夜思").get_json()["cards"][0]["qr"] == \
         "https://lrs.library.example/c/SAMPLE-0003"
     for _ in range(2):
-        answer = client.get("/c/SAMPLE-0003", headers={"User-Agent": "phone", "X-Forwarded-For": "10.1.2.3"})
+        answer = client.get("/c/SAMPLE-0003?from=org.example.poems",
+                            headers={"User-Agent": "phone", "X-Forwarded-For": "10.1.2.3"})
         assert answer.status_code == 302 and answer.location == "https://opac.library.example/record/SAMPLE-0003"
     assert client.get("/c/NOT-A-BOOK").status_code == 404
     assert store.scans() == {"SAMPLE-0003": 2}
     with app.extensions["yuedu"].engine.connect() as conn:  # nothing about the phone is kept
-        assert [tuple(r) for r in conn.exec_driver_sql("SELECT * FROM catalogue_scans")][0][1:] == ("SAMPLE-0003", 2)
+        assert [tuple(r) for r in conn.exec_driver_sql("SELECT * FROM catalogue_scans")][0][1:] == \
+            ("SAMPLE-0003", "org.example.poems", 2)
 
 
 def test_cli_import_and_cards(tmp_path, capsys):
@@ -198,3 +200,36 @@ def test_cli_import_and_cards(tmp_path, capsys):
     bad.write_text("idiom * nearby 成语\n", encoding="utf-8")
     assert launcher.main(["catalogue", "rules", "--set", str(bad), "--db", db]) == 1
     assert "HOW must be" in capsys.readouterr().err
+
+
+def test_from_play_to_the_shelf_per_experience(app, client, kiosk, admin, tmp_path):
+    """Statements the kiosk sent, scans of its cards' QR codes and the ILS's loans export, per experience."""
+    import datetime as dt
+
+    from experiences.bookstatements import recommended
+    from experiences.engagement import ListSink, Place, SessionReporter
+    from experiences.kiosk.shelf import ShelfCard
+    from server.catalogue.funnel import read_loans_csv
+
+    store = CatalogueStore(app.extensions["yuedu"].engine)
+    import_fixtures(store)
+    store.put_setting("opac_url", "https://opac.library.example/record/{id}")
+    place = Place(activity_base="https://lib.example.org/", library="图书馆", branch="总馆", kiosk_id="k1",
+                  kiosk_name="一号")
+    today = dt.date.today()
+    session = SessionReporter(ListSink(), place, wall_clock=lambda: dt.datetime.combine(
+        today, dt.time(10)).replace(tzinfo=dt.timezone.utc).timestamp())
+    cards = [ShelfCard(**{k: v for k, v in c.items() if k in ("id", "title", "isbn", "qr", "call_number", "rule")})
+             for c in kiosk.get("/api/catalogue/cards?kind=poem&item=静夜思").get_json()["cards"]]
+    statements = [recommended(session, c, "org.example.poems", "recitation", "1.0.0") for c in cards]
+    statements.append(recommended(session, cards[0], "org.example.idioms", "idiom-lanterns", "1.0.0"))
+    assert kiosk.post("/xapi/statements", json=statements).status_code == 200
+    assert client.get("/c/SAMPLE-0003?from=org.example.poems").status_code == 302
+    loans = f"barcode,date\nS0000301,{today.isoformat()}\nS0000201,{(today - dt.timedelta(days=30)).isoformat()}\n"
+    report = store.import_loans(read_loans_csv(io.BytesIO(loans.encode())))
+    assert (report.stored, report.error_count) == (2, 0)
+    assert client.get("/api/catalogue/funnel").status_code in (302, 401)  # staff only
+    got = {f["package"]: f for f in admin.get("/api/catalogue/funnel").get_json()["experiences"]}
+    assert got["org.example.poems"] == {"package": "org.example.poems", "recommended": 3, "books": 3, "scans": 1,
+                                        "borrowed": 1}  # 《静夜思》 borrowed today; 唐诗三百首's loan is older
+    assert got["org.example.idioms"]["recommended"] == 1 and got["org.example.idioms"]["borrowed"] == 1

@@ -26,13 +26,18 @@ def upgrade() -> None:
     op.create_index("ix_catalogue_holdings_barcode", "catalogue_holdings", ["barcode"])
     op.create_table("catalogue_settings", sa.Column("key", sa.String(80), primary_key=True),
                     sa.Column("value", sa.Text, nullable=False))
-    # QR scans of a card: a count per day and record, nothing about who scanned
+    # QR scans of a card: a count per day, book and the experience whose card it was; nothing about who scanned
     op.create_table("catalogue_scans", sa.Column("day", sa.String(10), nullable=False),
                     sa.Column("record_id", sa.String(200), nullable=False),
+                    sa.Column("package", sa.String(200), nullable=False),
                     sa.Column("n", sa.Integer, nullable=False),
-                    sa.PrimaryKeyConstraint("day", "record_id"))
+                    sa.PrimaryKeyConstraint("day", "record_id", "package"))
+    # the ILS's loans export: item barcode and day, no patron data
+    op.create_table("catalogue_loans", sa.Column("barcode", sa.String(200), nullable=False),
+                    sa.Column("day", sa.String(10), nullable=False),
+                    sa.PrimaryKeyConstraint("barcode", "day"))
 
 
 def downgrade() -> None:
-    for table in ("catalogue_scans", "catalogue_settings", "catalogue_holdings", "catalogue_records"):
+    for table in ("catalogue_loans", "catalogue_scans", "catalogue_settings", "catalogue_holdings", "catalogue_records"):
         op.drop_table(table)
