@@ -121,7 +121,8 @@ def run_links(args) -> int:
         store.put_setting("sip2", args.sip2)
     if args.sip2_institution is not None:
         store.put_setting("sip2_institution", args.sip2_institution)
-    print(f"opac: {store.setting('opac_url') or '-'}\npublic: {store.setting('public_url') or '-'}")
+    for key in ("opac_url", "public_url", "sip2", "sip2_institution"):
+        print(f"{key}: {store.setting(key) or '-'}")
     return 0
 
 
