@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "server.portal.commands",
     "experiences.commands.sync_cmd",
     "experiences.commands.play_cmd",
+    "experiences.commands.camera_cmd",
 ]
 
 
