@@ -58,6 +58,7 @@ class MotionGestures:
         self._swipe_after = 0.0
         self._hands_up_since: float | None = None
         self._hands_up_armed = True
+        self._hands_up = False
 
     def set_size(self, size: tuple[int, int]) -> None:
         self.size = size
@@ -134,11 +135,11 @@ class MotionGestures:
     def _dwell(self, t: float) -> list[InputEvent]:
         anchor = self._dwell_anchor
         moved = anchor is None or max(abs(self.cursor[0] - anchor[0]), abs(self.cursor[1] - anchor[1])) > DWELL_RADIUS
-        if moved:
-            self._dwell_armed = self._dwell_armed or anchor is None or moved
+        if moved:  # moving on re-arms the hold
+            self._dwell_armed = True
             self._dwell_anchor, self._dwell_since, self.dwell = self.cursor, t, 0.0
             return []
-        if self.drawn or not self._dwell_armed:
+        if self.drawn or self._hands_up or not self._dwell_armed:
             self._dwell_since, self.dwell = t, 0.0
             return []
         self.dwell = min(1.0, (t - self._dwell_since) / self.dwell_seconds)
@@ -200,6 +201,7 @@ class MotionGestures:
         for side in SIDES:
             wrist, shoulder = seen(body, f"{side}_wrist"), seen(body, f"{side}_shoulder")
             up += wrist is not None and shoulder is not None and wrist[1] < shoulder[1] - HANDS_UP * sw
+        self._hands_up = up == 2
         if up < 2:
             self._hands_up_since = None
             self._hands_up_armed = True
