@@ -23,18 +23,19 @@ def describe(event) -> str:
     return f"{event.type}({event.x:.0f},{event.y:.0f})"
 
 
-def camera_test(source, frames: int, size=(1280, 720)):
+def camera_test(source, frames: int, size=(1280, 720), detector=None):
     """Yields one dict per frame, then the summary (with "summary": True). In this process: a test tool."""
     from experiences.motion.body import LandmarkFrame
     from experiences.motion.camera import Camera
-    from experiences.motion.detector import PoseDetector
+    from experiences.motion.detector import shared_detector
     from experiences.motion.gestures import MotionGestures
 
     camera = Camera(source, loop=False, realtime=False)
     if not camera.open():
         yield {"summary": True, "error": camera.why, "frames": 0, "people_found": 0, "events": 0}
         return
-    detector = PoseDetector()
+    detector = detector or shared_detector()
+    detector.reset()
     gestures = MotionGestures(size)
     count = found = events_total = 0
     spent = 0.0
@@ -60,7 +61,6 @@ def camera_test(source, frames: int, size=(1280, 720)):
             count += 1
     finally:
         camera.close()
-        detector.close()
     yield {"summary": True, "frames": count, "people_found": found, "events": events_total,
            "ms_per_frame": round(spent * 1000 / count, 1) if count else None, "camera": camera.status,
            "error": camera.why}

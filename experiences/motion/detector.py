@@ -7,6 +7,7 @@ from experiences.motion.body import Body, centre, from_mediapipe
 MODEL_COMPLEXITY = 1  # bundled in mediapipe(-numpy2)==0.10.21: pose_landmark_full.tflite
 CENTRE_CROP = (0.25, 0.75)  # the middle half of the picture, where the player should stand
 RECHECK_EVERY = 5  # frames: with the tracked body off-centre, look again in the centre crop this often
+VERIFY_EVERY = 10  # frames: the tracker can keep "seeing" a body in an empty room; a fresh detection confirms it
 
 
 class ModelMissing(RuntimeError):
@@ -39,18 +40,35 @@ class PoseDetector:
     def detect(self, rgb) -> list[Body]:
         self.frames += 1
         found = self._one(self._pose, rgb)
+        if found and not self._still and self.frames % VERIFY_EVERY == 0 and not self._one(self._still_model(), rgb):
+            self._pose.reset()  # nobody is really there: forget the ghost
+            found = None
         people = [found] if found else []
         off_centre = found is not None and abs((centre(found) or (0.5, 0))[0] - 0.5) > 0.2
         if not self._still and off_centre and self.frames % RECHECK_EVERY == 0:
             people += self._centre_crop(rgb)
         return people
 
-    def _centre_crop(self, rgb) -> list[Body]:
+    def _still_model(self):
         if self._crop is None:
             from mediapipe.python.solutions import pose
 
             self._crop = pose.Pose(static_image_mode=True, model_complexity=MODEL_COMPLEXITY,
                                    enable_segmentation=False, min_detection_confidence=0.5)
+        return self._crop
+
+    def detect_photo(self, rgb) -> list[Body]:
+        """One still picture (no tracking from earlier frames): the people in it."""
+        found = self._one(self._still_model(), rgb)
+        return [found] if found else []
+
+    def reset(self) -> None:
+        """A new stream starts: forget what was tracked."""
+        self._pose.reset()
+        self.frames = 0
+
+    def _centre_crop(self, rgb) -> list[Body]:
+        self._still_model()
         width = rgb.shape[1]
         left, right = int(width * CENTRE_CROP[0]), int(width * CENTRE_CROP[1])
         found = self._one(self._crop, rgb[:, left:right].copy())
@@ -67,6 +85,20 @@ class PoseDetector:
         return from_mediapipe(result.pose_landmarks.landmark)
 
     def close(self) -> None:
+        global _shared
+        if _shared is self:
+            _shared = None
         self._pose.close()
         if self._crop is not None:
             self._crop.close()
+
+
+_shared: PoseDetector | None = None
+
+
+def shared_detector() -> PoseDetector:
+    """One model per process for tools and tests (loading it takes a second or two)."""
+    global _shared
+    if _shared is None:
+        _shared = PoseDetector()
+    return _shared
