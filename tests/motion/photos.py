@@ -40,15 +40,18 @@ def square(image: np.ndarray, side: int = 512) -> np.ndarray:
     return cv2.resize(image, (side, side), interpolation=cv2.INTER_AREA)
 
 
-def write_video(path, scenes, fps=15, framing=square):
-    """scenes: [(photo name, seconds)]; writes an MPEG-4 file (512×512, or 640×480 with framing=in_frame)."""
+def write_video(path, scenes, fps=15, framing=square, codec="mpeg4"):
+    """scenes: [(photo name, seconds)]; writes a video file (512×512, or 640×480 with framing=in_frame);
+    codec "ffv1" (in .mkv): lossless, every frame of a scene exactly the same picture."""
     import av
 
     first = framing(photo(scenes[0][0]))
     with av.open(str(path), "w") as out:
-        stream = out.add_stream("mpeg4", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = first.shape[1], first.shape[0], "yuv420p"
-        stream.codec_context.options = {"qscale": "2"}  # near-lossless: the detector sees the photo
+        stream = out.add_stream(codec, rate=fps)
+        stream.width, stream.height = first.shape[1], first.shape[0]
+        stream.pix_fmt = "yuv420p"
+        if codec == "mpeg4":
+            stream.codec_context.options = {"qscale": "2"}  # near-lossless: the detector sees the photo
         for name, seconds in scenes:
             frame = framing(photo(name))
             for _ in range(round(seconds * fps)):
