@@ -25,6 +25,7 @@ class MotionReceiver:
         self.restarts = 0
         self._restart_at = 0.0
         self.latency_ms: float | None = None  # capture → event, last frame
+        self.lost_at: float | None = None  # when the child stepped out (我看不到你啦), by `clock`
 
     @property
     def camera_open(self) -> bool:
@@ -67,7 +68,10 @@ class MotionReceiver:
             elif message.get("kind") == "frame":
                 if self.camera != "open":
                     self._status("open", "")
+                was = self.gestures.state
                 events += self.gestures.feed(from_wire(message))
+                if self.gestures.state != was:
+                    self.lost_at = self.clock() if self.gestures.state == "lost" else None
                 self.latency_ms = (time.monotonic() - message["t"]) * 1000
         if not self.tracker.alive and self.clock() >= self._restart_at:
             self._restart()
