@@ -17,6 +17,7 @@ class MotionReceiver:
     def __init__(self, source, size: tuple[int, int], *, loop: bool = True, clock=time.monotonic):
         self.source = source
         self.gestures = MotionGestures(size)
+        self.set_age_band(None)
         self.loop = loop
         self.clock = clock
         self.tracker = None
@@ -46,8 +47,12 @@ class MotionReceiver:
         self.gestures.dwell_seconds = 1.2 if young else 2.0
 
     def start(self) -> "MotionReceiver":
+        from experiences.motion.replay import PREFIX, LandmarkFileTracker
         from experiences.motion.tracker import TrackerProcess
 
+        if isinstance(self.source, str) and self.source.startswith(PREFIX):
+            self.tracker = LandmarkFileTracker(self.source[len(PREFIX):]).start()
+            return self
         self.tracker = TrackerProcess(self.source, loop=self.loop).start()
         log.info("motion tracking started (camera frames stay inside the tracking process)")
         return self
@@ -73,7 +78,7 @@ class MotionReceiver:
                 if self.gestures.state != was:
                     self.lost_at = self.clock() if self.gestures.state == "lost" else None
                 self.latency_ms = (time.monotonic() - message["t"]) * 1000
-        if not self.tracker.alive and self.clock() >= self._restart_at:
+        if self.tracker is not None and not self.tracker.alive and self.clock() >= self._restart_at:
             self._restart()
         return events
 

@@ -6,7 +6,7 @@ import random
 import pytest
 
 from experiences.motion.gestures import MOTION_POINTER, MotionGestures
-from tests.motion.bodies import body, feed, kinds, stream
+from experiences.motion.synthetic import body, feed, kinds, stream
 
 SIZE = (1280, 720)
 AIM = (0.8, -0.3)  # the right hand raised to the side, a bit above the shoulder

@@ -26,6 +26,7 @@ def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
 
     video = write_video(tmp_path / "corner.mp4", [("camera", 2.6), ("coffee", 1.0)])
     receiver = MotionReceiver(str(video), (1280, 720), loop=False)
+    receiver.set_age_band("3-5")  # the youngest pick by holding still 1.2 s
     receiver.tracker = TrackerProcess(str(video), loop=False, realtime=True)  # real time, as a camera gives it
     seen_keys, statuses = set(), []
     original = receiver.tracker.messages

@@ -1,4 +1,5 @@
-"""Generated landmark streams for the gesture tests (the landmarks layer): bodies of any size, anywhere."""
+"""Generated landmark streams (the landmarks layer) for tests, benches and demos: bodies of any size, anywhere,
+and the pose that aims at a given point of the screen. Pure."""
 from __future__ import annotations
 
 import random
@@ -28,6 +29,12 @@ def body(cx=0.5, cy=0.4, sw=0.15, right=(1.0, 1.5), left=(-1.0, 1.5), hips=True,
             put(f"{side}_wrist", wx, wy)
             put(f"{side}_elbow", (sx + wx) / 2, (cy + wy) / 2)
     return pts
+
+
+def aiming_at(x: float, y: float) -> tuple[float, float]:
+    """The right hand (relative to its shoulder, in shoulder widths, mirrored) that aims at screen point (x, y)
+    (0..1) with the gestures' "box" aim: the inverse of MotionGestures' mapping."""
+    return 0.4 + (x - 0.5) * 3.0, -0.5 + (y - 0.5) * 2.2
 
 
 def stream(poses, fps=30.0, start=0.0, drop=0.0, seed=1):
