@@ -15,7 +15,7 @@ BADGE = "摄像头开着"
 STAND_HERE = "站到这里"
 CANNOT_SEE = "我看不到你啦"
 COME_BACK = "回到脚印上来"
-PROMISE = "摄像头只看动作，不拍照，不录像"
+PROMISE = ("摄像头只看动作", "不拍照，不录像")
 LOST_SHOWN_SECONDS = 8.0  # in a run: 我看不到你啦 this long after the child stepped out, then touch is left in peace
 BONES = [("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
          ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_shoulder", "left_hip"),
@@ -32,25 +32,27 @@ def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_
     gestures = receiver.gestures
     badge = _badge(surface, text, s)
     if gestures.body is not None:
-        _stick_figure(surface, gestures.body, pygame.Rect(badge.right - round(200 * s), badge.bottom + round(12 * s),
-                                                          round(200 * s), round(230 * s)))
+        figure = pygame.Rect(0, 0, round(200 * s), round(230 * s))
+        figure.bottomright = (badge.right, badge.top - round(12 * s))
+        _stick_figure(surface, gestures.body, figure)
     if gestures.cursor is not None and gestures.state == "tracking":
         _cursor(surface, gestures, s)
-    if attract:
+    if attract:  # beside the attract screen's cover card: its titles stay clear
         if gestures.state != "tracking":
-            _call(surface, text, s, STAND_HERE, None, footprints=True)
+            _side_call(surface, text, s)
         _promise(surface, text, s)
     elif lost_for is not None and lost_for < LOST_SHOWN_SECONDS:
         _call(surface, text, s, CANNOT_SEE, COME_BACK, footprints=True)
 
 
 def _badge(surface, text, s) -> pygame.Rect:
-    """Top right, on every screen while the camera is open: a drawn camera and 摄像头开着."""
-    width = surface.get_width()
+    """Bottom right (the games keep their scores top right), on every screen while the camera is open: a drawn
+    camera and 摄像头开着."""
+    width, height = surface.get_size()
     size = round(34 * s)
     label_w, label_h = text.size(BADGE, size)
     box = pygame.Rect(0, 0, label_w + round(90 * s), max(label_h, round(44 * s)) + round(20 * s))
-    box.topright = (width - round(20 * s), round(20 * s))
+    box.bottomright = (width - round(20 * s), height - round(20 * s))
     surface.blit(theme.rounded_panel(box.size, (30, 34, 40, 210), radius=box.height // 2), box)
     cam = pygame.Rect(0, 0, round(44 * s), round(30 * s))
     cam.midleft = (box.left + round(20 * s), box.centery)
@@ -127,12 +129,28 @@ def _call(surface, text, s, prompt: str, hint: str | None, footprints: bool) -> 
                   role="text")
 
 
-def _promise(surface, text, s) -> None:
+def _side_call(surface, text, s) -> None:
+    """On the attract screen, left of the cover card: footprints over 站到这里."""
     width, height = surface.get_size()
-    size = round(40 * s)
-    w, h = text.size_with_pinyin(PROMISE, size)
-    box = pygame.Rect(0, 0, w + round(48 * s), h + round(24 * s))
-    box.midbottom = (width // 2, height - round(40 * s))
+    band = pygame.Rect(0, 0, round(380 * s), round(380 * s))
+    band.midleft = (round(30 * s), height // 2)
+    surface.blit(theme.rounded_panel(band.size, theme.PAPER, radius=28, border=4, border_colour=theme.ACCENT), band)
+    _feet(surface, (band.centerx, band.top + round(120 * s)), s)
+    text.draw(surface, STAND_HERE, (band.centerx, band.bottom - round(30 * s)), round(72 * s), theme.INK,
+              "midbottom", pinyin=True, ruby_color=theme.INK_SOFT, role="prompt")
+
+
+def _promise(surface, text, s) -> None:
+    """On the attract screen, right of the cover card, in plain words with pinyin."""
+    width, height = surface.get_size()
+    size, ruby = round(44 * s), round(24 * s)
+    lines = [text.size_with_pinyin(line, size, ruby) for line in PROMISE]
+    gap = round(14 * s)
+    box = pygame.Rect(0, 0, max(w for w, _ in lines) + round(40 * s),
+                      sum(h for _, h in lines) + gap * (len(lines) - 1) + round(36 * s))
+    box.midright = (width - round(30 * s), height // 2)
     surface.blit(theme.rounded_panel(box.size, (30, 34, 40, 220), radius=20), box)
-    text.draw(surface, PROMISE, box.center, size, theme.PAPER, "center", pinyin=True, ruby_color=(220, 214, 200),
-              role="text")
+    y = box.top + round(18 * s)
+    for line in PROMISE:
+        y = text.draw(surface, line, (box.centerx, y), size, theme.PAPER, "midtop", pinyin=True, ruby_size=ruby,
+                      ruby_color=(220, 214, 200), role="text").bottom + gap
