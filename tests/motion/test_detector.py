@@ -68,3 +68,17 @@ def test_camera_layer_video_file_to_events(detector, tmp_path):
     assert sum(e.startswith("pointer_down") for e in events) == 1  # one hover-and-hold pick
     assert frames[-1]["state"] == "lost"
     assert summary["people_found"] >= 36 and summary["ms_per_frame"] > 0
+
+
+def test_camera_test_command_prints_frames_and_a_summary(detector, tmp_path, capsys):
+    """`launcher.py camera test FILE --frames N --json` (layer: frames at the camera → printed events)."""
+    import json
+
+    import launcher
+
+    video = write_video(tmp_path / "room.mp4", [("astronaut", 0.5)])
+    assert launcher.main(["camera", "test", str(video), "--frames", "5", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert [row["frame"] for row in rows[:-1]] == [0, 1, 2, 3, 4] and all(row["person"] for row in rows[:-1])
+    assert rows[-1]["summary"] and rows[-1]["frames"] == 5 and rows[-1]["people_found"] == 5
+    assert launcher.main(["camera", "test", "off"]) == 2  # the camera is off: nothing to test
