@@ -77,7 +77,9 @@ class Camera:
             wait = self._next_frame_at - self.clock()
             if wait > 0:
                 self.sleep(wait)
-            self._next_frame_at = max(self._next_frame_at, self.clock() - 1.0) + 1.0 / max(1.0, self.fps)
+            if self._next_frame_at < self.clock() - 0.25:  # first frame, or fell behind: no burst to catch up
+                self._next_frame_at = self.clock()
+            self._next_frame_at += 1.0 / max(1.0, self.fps)
         ok, frame = self.cap.read()
         if not ok or frame is None:
             if self.file and self.loop:

@@ -22,7 +22,9 @@ from experiences.runtime import InputEvent
 
 MOTION_POINTER = 90  # pointer_id of the motion cursor (touch fingers keep their own ids)
 LOST_SECONDS = 0.5  # nobody seen this long: 我看不到你啦
-DWELL_RADIUS = 0.045  # of the screen: the aim may wander this much and still count as holding still
+DWELL_RADIUS = 0.045  # of the screen: the aim may wander this much and still count as holding still...
+DWELL_WINDOW = 0.5  # ...within this many seconds
+REARM = 0.1  # of the screen: after a pick, the aim must leave it by this much before holding picks again
 RAISED = 0.7  # a wrist above shoulder + this × shoulder width is raised (aiming)
 DRAWN, OPEN = 0.55, 0.9  # bow: the draw wrist within DRAWN shoulder widths of its shoulder is drawn; OPEN: away
 SWIPE_DISTANCE, SWIPE_WINDOW, SWIPE_COOLDOWN = 1.4, 0.4, 0.8  # shoulder widths, seconds, seconds
@@ -51,6 +53,8 @@ class MotionGestures:
         self._last_seen: float | None = None
         self._aim_side: str | None = None
         self._dwell_anchor: tuple[float, float] | None = None
+        self._dwell_recent: collections.deque = collections.deque()
+        self._tapped_at: tuple[float, float] | None = None
         self._dwell_since = 0.0
         self._dwell_armed = True
         self._bow_open = False
@@ -83,7 +87,8 @@ class MotionGestures:
     def _lose(self) -> None:
         self.state, self.body, self.cursor, self._aim_side = "lost", None, None, None
         self.dwell, self.drawn, self._bow_open = 0.0, False, False
-        self._dwell_anchor, self._hands_up_since = None, None
+        self._dwell_anchor, self._hands_up_since, self._tapped_at = None, None, None
+        self._dwell_armed = True
         for f in self._filters:
             f.reset()
         for history in self._wrists.values():
@@ -133,11 +138,21 @@ class MotionGestures:
         return [self._pointer("pointer_down"), self._pointer("pointer_up")]
 
     def _dwell(self, t: float) -> list[InputEvent]:
-        anchor = self._dwell_anchor
-        moved = anchor is None or max(abs(self.cursor[0] - anchor[0]), abs(self.cursor[1] - anchor[1])) > DWELL_RADIUS
-        if moved:  # moving on re-arms the hold
-            self._dwell_armed = True
+        """Holding still: the aim stayed within DWELL_RADIUS of where it was over the last DWELL_WINDOW seconds
+        (a slow drift of a tired arm still counts; a move does not)."""
+        recent = self._dwell_recent
+        recent.append((t, *self.cursor))
+        while recent and t - recent[0][0] > DWELL_WINDOW:
+            recent.popleft()
+        moved = self._dwell_anchor is None or any(
+            max(abs(self.cursor[0] - x), abs(self.cursor[1] - y)) > DWELL_RADIUS for _, x, y in recent)
+        if moved:  # moving on (clearly away from the last pick) re-arms the hold
+            tapped = self._tapped_at
+            if tapped is None or max(abs(self.cursor[0] - tapped[0]), abs(self.cursor[1] - tapped[1])) > REARM:
+                self._dwell_armed, self._tapped_at = True, None
             self._dwell_anchor, self._dwell_since, self.dwell = self.cursor, t, 0.0
+            recent.clear()
+            recent.append((t, *self.cursor))
             return []
         if self.drawn or self._hands_up or not self._dwell_armed:
             self._dwell_since, self.dwell = t, 0.0
@@ -145,7 +160,7 @@ class MotionGestures:
         self.dwell = min(1.0, (t - self._dwell_since) / self.dwell_seconds)
         if self.dwell < 1.0:
             return []
-        self._dwell_armed, self.dwell = False, 0.0  # held: one tap; move away to pick again
+        self._dwell_armed, self.dwell, self._tapped_at = False, 0.0, self.cursor  # one tap; move away to pick again
         return self._tap()
 
     # --- shoot by drawing the bow -------------------------------------------------------------------------

@@ -152,3 +152,9 @@ def test_point_mode_aims_along_the_arm():
     assert straight.x > 0.9 * SIZE[0] and abs(straight.y - SIZE[1] / 2) < 0.1 * SIZE[1]
     with pytest.raises(ValueError):
         MotionGestures(SIZE, aim_mode="eyes")
+
+
+def test_a_slow_drift_of_a_tired_arm_still_counts_as_holding():
+    g = MotionGestures(SIZE, bow=False, dwell_seconds=1.2)
+    drift = [[body(right=(AIM[0], AIM[1] + 0.12 * i / 30))] for i in range(60)]  # ~0.1 of the screen in 2 s
+    assert len(taps(feed(g, stream(drift)))) == 1
