@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "experiences.commands.play_cmd",
     "experiences.commands.shots_cmd",
     "experiences.commands.xr_cmd",
+    "experiences.commands.camera_cmd",
 ]
 
 

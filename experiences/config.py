@@ -62,6 +62,8 @@ class InputSection:
     tuio_enabled: bool = False  # motion sensors and touch frames speaking TUIO 1.1 over OSC/UDP
     tuio_host: str = "127.0.0.1"  # only local tracking software by default; "0.0.0.0" to accept the network
     tuio_port: int = 3333  # 0: any free port (tests)
+    # 体感 motion corner: "off", or a camera: a device index ("0"), a V4L2 path, an RTSP URL or a video file
+    camera: str = "off"
 
 
 VR_REFERENCES = ("seated", "standing")  # [vr] reference

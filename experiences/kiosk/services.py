@@ -27,6 +27,7 @@ class Services:
     _thread: threading.Thread | None = None
     server_url: str = ""
     sync: object | None = None  # experiences.sync.ContentSync when a portal is configured
+    motion: object | None = None  # experiences.motion.receiver.MotionReceiver when [input] camera is set
     auth: tuple[str, str] = ("", "")  # the key and secret statements are sent with (what-next picks use them too)
 
     def endpoint(self) -> tuple[str, str, str] | None:
@@ -118,7 +119,9 @@ def _start_sync(config, outbox, services: Services, interval: float = 300.0) -> 
 
     def health() -> dict:
         free = shutil.disk_usage(datadir.data_dir()).free // (1024 * 1024)
-        return {"outbox_unsent": outbox.unsent_count(), "disk_free_mb": free, "kiosk": config.kiosk.name}
+        motion = getattr(services, "motion", None)  # 体感 camera: working, or the kiosk is on touch only
+        return {"outbox_unsent": outbox.unsent_count(), "disk_free_mb": free, "kiosk": config.kiosk.name,
+                **({"motion": motion.heartbeat()} if motion is not None else {})}
 
     sync = ContentSync(config.server.url, config.server.key, config.server.secret)
     services.sync = sync

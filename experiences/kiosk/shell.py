@@ -24,6 +24,7 @@ from experiences.kiosk.testhook import TestHook
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
 from experiences.kiosk.window import DisplayUnavailable, FrameTimes, open_window  # noqa: F401 (re-exported)
 from experiences.xr.policy import headset_allowed
+from experiences.motion import shellglue as motion_glue
 
 log = logging.getLogger("yuedu.kiosk")
 RECENTRE_KEY = 1073741889  # pygame.K_F8: staff recentre the VR headset's view (docs/vr-headsets.md)
@@ -76,6 +77,7 @@ class KioskShell:
         self.shelf = None
         self._last_item: tuple[str, str, str] | None = None  # (type, id, zh-CN name) of the last item met
         self.tuio = None  # experiences.input_tuio.TuioReceiver when [input] tuio_enabled
+        self.motion = None  # experiences.motion.receiver.MotionReceiver when [input] camera is set (体感)
         self.open_request: str | None = None  # a package the running experience asked to open next
         self.open_request_item: str | None = None  # ...and the item to open it on (None: its first screen)
         self.open_after_age: str | None = None  # a package picked on the attract loop, opened once age is asked
@@ -139,6 +141,9 @@ class KioskShell:
         if self.tuio is not None:
             self.tuio.stop()
             self.tuio = None
+        if self.motion is not None:
+            self.motion.stop()
+            self.motion = None
         if self.services is not None:
             self.services.stop()
             self.services = None
@@ -191,12 +196,16 @@ class KioskShell:
         if self.tuio is not None:
             for event in self.tuio.drain():
                 self.on_input([event])
+        if self.motion is not None:
+            motion_glue.pump(self)
         for what in self.machine.tick(busy=self.host.busy if self.host else False):
             if what == "reset":
                 self._end_host("idle")
                 self.what_next = self.pending_picks = self.open_after_age = self.goodbye = self.shelf = None
                 self.attract.reset()
                 self.menu.set_band(None)  # the visitor's band left with them
+                if self.motion is not None:
+                    self.motion.set_age_band(None)
         if self.host is None:
             self._switch_synced_content()
         if self.machine.state == RUNNING and self.host is not None and self._headset_paused():
@@ -215,6 +224,8 @@ class KioskShell:
         self.draw()
         if self.xr is not None:
             self.xr.end_frame()
+        if self.motion is not None:
+            motion_glue.draw(self)  # over every screen: the camera-on badge, the stick figure, the aim
         self.pygame.display.flip()
         self.frames_drawn += 1
         self.frame_seconds.add(time.perf_counter() - started)
@@ -248,6 +259,7 @@ class KioskShell:
             except Exception:
                 log.exception("kiosk services did not start; statements are kept in memory")
             self._warm_installed_kinds()
+        motion_glue.start(self)
         log.info("kiosk ready: %d experiences, %dx%d, video driver %s", len(self.menu.packages), *self.size,
                  self.pygame.display.get_driver())
 
@@ -291,6 +303,8 @@ class KioskShell:
             self.mapper.size = self.size
             if self.tuio is not None:
                 self.tuio.set_size(self.size)
+            if self.motion is not None:
+                self.motion.set_size(self.size)
             return
         if event.type == pygame.KEYDOWN and event.key == RECENTRE_KEY and self.xr is not None:
             self.xr.recentre()  # staff: the headset's view faces the scene again
@@ -374,6 +388,8 @@ class KioskShell:
         """The visitor tapped an age band (None: skip): into the session, the menu's order, then on."""
         self.machine.choose_age_band(band)
         self.menu.set_band(band)
+        if self.motion is not None:
+            self.motion.set_age_band(band)  # 3–5 shoot by holding still; older children draw the bow
         requested, self.open_after_age = self.open_after_age, None
         if requested:
             self.open_by_id(requested)

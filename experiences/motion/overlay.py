@@ -1,0 +1,156 @@
+"""What the motion corner draws over every screen (the shell calls `draw_motion` last): the camera-on badge,
+a small mirrored stick figure drawn from landmarks (never the camera picture), the aim with its filling ring,
+站到这里 with footprints until someone is found, 我看不到你啦 when they step out, and on the attract screen the
+plain promise that the camera only follows movements."""
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from experiences.kiosk import theme
+from experiences.motion.body import seen
+
+BADGE = "摄像头开着"
+STAND_HERE = "站到这里"
+CANNOT_SEE = "我看不到你啦"
+COME_BACK = "回到脚印上来"
+PROMISE = ("摄像头只看动作", "不拍照，不录像")
+LOST_SHOWN_SECONDS = 8.0  # in a run: 我看不到你啦 this long after the child stepped out, then touch is left in peace
+BONES = [("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+         ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_shoulder", "left_hip"),
+         ("right_shoulder", "right_hip"), ("left_hip", "right_hip")]
+GREEN = (96, 186, 120)
+
+
+def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_for: float | None) -> None:
+    """`lost_for`: seconds since the child stepped out (None: not lost)."""
+    if not receiver.camera_open:
+        return
+    width, height = surface.get_size()
+    s = min(width, height) / 1080
+    gestures = receiver.gestures
+    badge = _badge(surface, text, s)
+    if gestures.body is not None:
+        figure = pygame.Rect(0, 0, round(200 * s), round(230 * s))
+        figure.bottomright = (badge.right, badge.top - round(12 * s))
+        _stick_figure(surface, gestures.body, figure)
+    if gestures.cursor is not None and gestures.state == "tracking":
+        _cursor(surface, gestures, s)
+    if attract:  # beside the attract screen's cover card: its titles stay clear
+        if gestures.state != "tracking":
+            _side_call(surface, text, s)
+        _promise(surface, text, s)
+    elif lost_for is not None and lost_for < LOST_SHOWN_SECONDS:
+        _call(surface, text, s, CANNOT_SEE, COME_BACK, footprints=True)
+
+
+def _badge(surface, text, s) -> pygame.Rect:
+    """Bottom right (the games keep their scores top right), on every screen while the camera is open: a drawn
+    camera and 摄像头开着."""
+    width, height = surface.get_size()
+    size = round(34 * s)
+    label_w, label_h = text.size(BADGE, size)
+    box = pygame.Rect(0, 0, label_w + round(90 * s), max(label_h, round(44 * s)) + round(20 * s))
+    box.bottomright = (width - round(20 * s), height - round(20 * s))
+    surface.blit(theme.rounded_panel(box.size, (30, 34, 40, 210), radius=box.height // 2), box)
+    cam = pygame.Rect(0, 0, round(44 * s), round(30 * s))
+    cam.midleft = (box.left + round(20 * s), box.centery)
+    pygame.draw.rect(surface, theme.PAPER, cam, border_radius=round(6 * s))
+    pygame.draw.circle(surface, (30, 34, 40), cam.center, round(9 * s))
+    pygame.draw.circle(surface, (230, 70, 60), (cam.right - round(6 * s), cam.top + round(6 * s)), max(2, round(4 * s)))
+    text.draw(surface, BADGE, (cam.right + round(12 * s), box.centery), size, theme.PAPER, "midleft", role="text")
+    return box
+
+
+def _stick_figure(surface, body, rect: pygame.Rect) -> None:
+    """Mirrored, like a looking-glass; the head is a circle placed from the shoulders (no face points)."""
+    panel = theme.rounded_panel(rect.size, (30, 34, 40, 150), radius=18)
+    surface.blit(panel, rect)
+    points = {name: seen(body, name) for name in body}
+    shown = [p for p in points.values() if p is not None]
+    if not shown:
+        return
+    xs, ys = [1 - p[0] for p in shown], [p[1] for p in shown]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 0.2) * 1.5
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    scale = min(rect.width, rect.height) / span
+
+    def place(p):
+        return (rect.centerx + (1 - p[0] - cx) * scale, rect.centery + (p[1] - cy) * scale + rect.height * 0.08)
+
+    line = max(3, rect.width // 30)
+    for a, b in BONES:
+        if points.get(a) and points.get(b):
+            pygame.draw.line(surface, GREEN, place(points[a]), place(points[b]), line)
+    if points.get("left_shoulder") and points.get("right_shoulder"):
+        left, right = place(points["left_shoulder"]), place(points["right_shoulder"])
+        r = max(6, math.dist(left, right) * 0.33)
+        pygame.draw.circle(surface, GREEN, ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2 - r * 1.7), r, line)
+
+
+def _cursor(surface, gestures, s) -> None:
+    x, y = gestures.cursor[0] * surface.get_width(), gestures.cursor[1] * surface.get_height()
+    r = round(46 * s)
+    colour = (230, 90, 70) if gestures.drawn else theme.PAPER
+    pygame.draw.circle(surface, (30, 34, 40), (x, y), r + 4, 6)
+    pygame.draw.circle(surface, colour, (x, y), r, 5)
+    pygame.draw.circle(surface, colour, (x, y), max(3, round(7 * s)))
+    if gestures.dwell > 0:
+        box = pygame.Rect(0, 0, 2 * r + 20, 2 * r + 20)
+        box.center = (x, y)
+        pygame.draw.arc(surface, theme.ACCENT, box, math.pi / 2 - 2 * math.pi * gestures.dwell, math.pi / 2,
+                        max(6, round(12 * s)))
+
+
+def _feet(surface, centre, s) -> None:
+    for side in (-1, 1):
+        foot = pygame.Rect(0, 0, round(46 * s), round(96 * s))
+        foot.center = (centre[0] + side * round(40 * s), centre[1])
+        pygame.draw.ellipse(surface, theme.ACCENT, foot)
+        for toe in range(3):
+            pygame.draw.circle(surface, theme.ACCENT, (foot.centerx - round((toe - 1) * 12 * s),
+                                                       foot.top - round(10 * s)), round(8 * s))
+
+
+def _call(surface, text, s, prompt: str, hint: str | None, footprints: bool) -> None:
+    """A paper band near the bottom: footprints, the prompt in big characters with pinyin, maybe a hint."""
+    width, height = surface.get_size()
+    band = pygame.Rect(0, 0, min(width - 40, round(760 * s)), round((250 if hint else 190) * s))
+    band.midbottom = (width // 2, height - round(200 * s))
+    surface.blit(theme.rounded_panel(band.size, theme.PAPER, radius=28, border=4, border_colour=theme.ACCENT), band)
+    if footprints:
+        _feet(surface, (band.left + round(110 * s), band.centery + round(10 * s)), s)
+    left = band.left + round(220 * s)
+    line = text.draw(surface, prompt, (left, band.top + round(24 * s)), round(72 * s), theme.INK, "topleft",
+                     pinyin=True, ruby_color=theme.INK_SOFT, role="prompt")
+    if hint:
+        text.draw(surface, hint, (left, line.bottom + round(10 * s)), round(40 * s), theme.INK_SOFT, "topleft",
+                  role="text")
+
+
+def _side_call(surface, text, s) -> None:
+    """On the attract screen, left of the cover card: footprints over 站到这里."""
+    width, height = surface.get_size()
+    band = pygame.Rect(0, 0, round(380 * s), round(380 * s))
+    band.midleft = (round(30 * s), height // 2)
+    surface.blit(theme.rounded_panel(band.size, theme.PAPER, radius=28, border=4, border_colour=theme.ACCENT), band)
+    _feet(surface, (band.centerx, band.top + round(120 * s)), s)
+    text.draw(surface, STAND_HERE, (band.centerx, band.bottom - round(30 * s)), round(72 * s), theme.INK,
+              "midbottom", pinyin=True, ruby_color=theme.INK_SOFT, role="prompt")
+
+
+def _promise(surface, text, s) -> None:
+    """On the attract screen, right of the cover card, in plain words with pinyin."""
+    width, height = surface.get_size()
+    size, ruby = round(44 * s), round(24 * s)
+    lines = [text.size_with_pinyin(line, size, ruby) for line in PROMISE]
+    gap = round(14 * s)
+    box = pygame.Rect(0, 0, max(w for w, _ in lines) + round(40 * s),
+                      sum(h for _, h in lines) + gap * (len(lines) - 1) + round(36 * s))
+    box.midright = (width - round(30 * s), height // 2)
+    surface.blit(theme.rounded_panel(box.size, (30, 34, 40, 220), radius=20), box)
+    y = box.top + round(18 * s)
+    for line in PROMISE:
+        y = text.draw(surface, line, (box.centerx, y), size, theme.PAPER, "midtop", pinyin=True, ruby_size=ruby,
+                      ruby_color=(220, 214, 200), role="text").bottom + gap

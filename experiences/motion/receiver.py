@@ -1,0 +1,116 @@
+"""The kiosk's side of the motion corner: runs the tracking process, turns its landmark frames into
+InputEvents with the gestures, restarts it when it dies, and says when the kiosk is back to touch only."""
+from __future__ import annotations
+
+import logging
+import time
+
+from experiences.motion.body import from_wire
+from experiences.motion.gestures import MotionGestures
+from experiences.runtime import InputEvent
+
+log = logging.getLogger("yuedu.motion")
+RESTART_BACKOFF = (2.0, 5.0, 15.0, 30.0, 60.0)
+
+
+class MotionReceiver:
+    def __init__(self, source, size: tuple[int, int], *, loop: bool = True, clock=time.monotonic):
+        self.source = source
+        self.gestures = MotionGestures(size)
+        self.set_age_band(None)
+        self.loop = loop
+        self.clock = clock
+        self.tracker = None
+        self.camera = "starting"  # the tracker's last word: "open", "unavailable", "failed", ...
+        self.why = ""
+        self.restarts = 0
+        self._restart_at = 0.0
+        self.latency_ms: float | None = None  # capture → event, last frame
+        self.lost_at: float | None = None  # when the child stepped out (我看不到你啦), by `clock`
+
+    @property
+    def camera_open(self) -> bool:
+        return self.camera == "open"
+
+    @property
+    def touch_only(self) -> bool:
+        """The camera is not giving frames: the kiosk works by touch alone (the heartbeat says so)."""
+        return self.camera in ("unavailable", "failed", "stopped", "ended")
+
+    def set_size(self, size: tuple[int, int]) -> None:
+        self.gestures.set_size(size)
+
+    def set_age_band(self, band: str | None) -> None:
+        """3–5: shoot by holding still 1.2 s; older: draw the bow (and hover 2 s to pick)."""
+        young = band == "3-5"
+        self.gestures.bow = not young
+        self.gestures.dwell_seconds = 1.2 if young else 2.0
+
+    def start(self) -> "MotionReceiver":
+        from experiences.motion.replay import PREFIX, LandmarkFileTracker
+        from experiences.motion.tracker import TrackerProcess
+
+        if isinstance(self.source, str) and self.source.startswith(PREFIX):
+            self.tracker = LandmarkFileTracker(self.source[len(PREFIX):]).start()
+            return self
+        self.tracker = TrackerProcess(self.source, loop=self.loop).start()
+        log.info("motion tracking started (camera frames stay inside the tracking process)")
+        return self
+
+    def stop(self) -> None:
+        if self.tracker is not None:
+            self.tracker.stop()
+            self.tracker = None
+
+    def drain(self) -> list[InputEvent]:
+        """Landmarks received since the last call → gestures → events. Called every frame; cheap."""
+        if self.tracker is None:
+            return []
+        events: list[InputEvent] = []
+        for message in self.tracker.messages():
+            if message.get("kind") == "status":
+                self._status(message["camera"], message.get("why", ""))
+            elif message.get("kind") == "frame":
+                if self.camera != "open":
+                    self._status("open", "")
+                was = self.gestures.state
+                events += self.gestures.feed(from_wire(message))
+                if self.gestures.state != was:
+                    self.lost_at = self.clock() if self.gestures.state == "lost" else None
+                self.latency_ms = (time.monotonic() - message["t"]) * 1000
+        if self.tracker is not None and not self.tracker.alive and self.clock() >= self._restart_at:
+            self._restart()
+        return events
+
+    def _status(self, camera: str, why: str) -> None:
+        if camera == self.camera:
+            return
+        was_touch_only = self.touch_only
+        self.camera, self.why = camera, why
+        if self.touch_only and not was_touch_only:
+            log.warning("体感摄像头不可用，只能触摸 / motion camera unavailable, touch only: %s", why or camera)
+        elif camera == "open" and was_touch_only:
+            log.info("motion camera back: tracking again")
+
+    def _restart(self) -> None:
+        delay = RESTART_BACKOFF[min(self.restarts, len(RESTART_BACKOFF) - 1)]
+        self.restarts += 1
+        self._restart_at = self.clock() + delay
+        self._status("failed", self.why or "tracking process ended")
+        log.warning("motion tracking process ended; restarting (next try in %.0f s if it ends again)", delay)
+        self.tracker.stop(0.5)
+        self.start()
+
+    def heartbeat(self) -> dict:
+        """For the staff heartbeat: is the camera working, or has the kiosk fallen back to touch."""
+        return {"camera": self.camera, "touch_only": self.touch_only, "why": self.why,
+                "tracking": self.gestures.state}
+
+
+def start_from_config(config, size: tuple[int, int]) -> MotionReceiver | None:
+    from experiences.motion.camera import parse_source
+
+    source = parse_source(config.input.camera)
+    if source is None:
+        return None
+    return MotionReceiver(source, size).start()

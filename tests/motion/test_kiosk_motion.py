@@ -1,0 +1,150 @@
+"""The kiosk played by body movements (layer: landmarks → gestures → the shell's input): a menu pick by
+hover-and-hold, a lantern round shot by drawing the bow, a chain turn, a book page turned by a swipe. The
+landmark stream comes through `[input] camera = "landmarks:FILE"`, as the tracking process would send it."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from experiences.catalog import Catalog
+from experiences.config import KioskConfig
+from experiences.drawlog import recording
+from experiences.kinds import default_registry
+from experiences.kiosk import testing
+from experiences.kiosk.states import MENU, RUNNING
+from experiences.kiosk.testhook import describe
+from experiences.motion.body import to_wire, LandmarkFrame
+from experiences.motion.synthetic import aiming_at, body
+
+DT = 1 / 30
+LANTERNS, CHAIN, BOOK = "org.yuedu.idioms.children", "org.yuedu.idioms.chain", "org.yuedu.exhibits.tangshi-book"
+DOWN = (-1.0, 1.5)  # the left hand hanging
+
+
+class Child:
+    """A child in front of the camera: each kiosk frame, one landmark frame of their body is written."""
+
+    def __init__(self, shell, path):
+        self.shell, self.path = shell, path
+        self.size = shell.size
+
+    def frame(self, right=DOWN, left=DOWN, people=True):
+        frame = LandmarkFrame(self.shell.clock.now(), [body(right=right, left=left)] if people else [])
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(to_wire(frame)) + "\n")
+        self.shell.frame(DT)
+
+    def aim(self, target, left=DOWN):
+        x, y, w, h = target if len(target) == 4 else (*target, 0, 0)
+        self.frame(aiming_at((x + w / 2) / self.size[0], (y + h / 2) / self.size[1]), left)
+
+    def hold(self, name, seconds=2.3):
+        for _ in range(round(seconds / DT)):
+            targets = describe(self.shell)["targets"]
+            if name not in targets:
+                return
+            self.aim(targets[name])
+
+    def targets(self):
+        return describe(self.shell)["targets"]
+
+
+@pytest.fixture
+def kiosk(tmp_path):
+    packages = list(Catalog.scan().all())
+    config = KioskConfig()
+    config.kiosk.ask_age_band = False
+    stream = tmp_path / "landmarks.jsonl"
+    config.input.camera = f"landmarks:{stream}"
+    shell, sink = testing.headless_shell(packages, tmp_path / "data", config=config, size=(1280, 720),
+                                         registry=default_registry())
+    shell.run_services = {"seed": 3}
+    child = Child(shell, stream)
+    child.frame(people=False)  # the first frame: the attract screen is up, the motion corner starts
+    for _ in range(3):
+        child.frame()  # arms down: seen, nothing asked
+    assert shell.motion is not None and shell.motion.camera_open
+    shell.machine.choose_age_band("6-8")
+    yield shell, sink, child
+    shell.close()
+
+
+def pick(shell, child, package_id):
+    """From attract: hold still anywhere (a hold wakes the kiosk), then hover-and-hold the card."""
+    for _ in range(round(2.3 / DT)):
+        if shell.machine.state == MENU:
+            break
+        child.aim((640, 300))
+    assert shell.machine.state == MENU
+    child.hold(f"card:{package_id}")
+    for _ in range(5):
+        child.frame()
+    assert shell.machine.state == RUNNING and shell.host.package.id == package_id
+
+
+def test_attract_shows_the_camera_promise_and_hovering_alone_wakes_nothing(kiosk):
+    shell, _, child = kiosk
+    with recording() as log:
+        child.aim((640, 300))
+    texts = [item.text for item in log.texts]
+    assert "摄像头开着" in texts and "摄像头只看动作" in texts and "不拍照，不录像" in texts
+    assert shell.machine.state != MENU  # one hover frame is not a visitor
+    with recording() as log:
+        child.frame(people=False)
+        for _ in range(20):
+            child.frame(people=False)
+    assert "站到这里" in [item.text for item in log.texts]
+
+
+def test_a_menu_pick_and_a_lantern_round_by_drawing_the_bow(kiosk):
+    shell, sink, child = kiosk
+    pick(shell, child, LANTERNS)
+    for _ in range(150):
+        if "lantern:answer" in child.targets():
+            break
+        child.frame()
+    assert not shell.motion.gestures.bow or shell.motion.gestures.dwell_seconds >= 2.0
+    for left in [DOWN] * 6 + [(0.1, 0.0)] * 8:  # aim, pull the left hand back to its shoulder...
+        child.aim(child.targets()["lantern:answer"], left=left)
+    assert "next" not in child.targets() and shell.motion.gestures.drawn  # drawn, not yet shot
+    for _ in range(3):  # ...and let go
+        child.aim(child.targets().get("lantern:answer", (640, 300)), left=(-1.3, 0.3))
+    for _ in range(90):
+        if "next" in child.targets():
+            break
+        child.frame()
+    assert "next" in child.targets(), "the story card after a hit"
+    answered = [s for s in sink.statements if s["verb"]["id"].endswith("answered")]
+    assert answered and answered[-1]["result"]["success"] is True
+
+
+def test_a_chain_turn_by_hover_and_hold(kiosk):
+    shell, _, child = kiosk
+    pick(shell, child, CHAIN)
+    for _ in range(150):
+        if "card:right" in child.targets():
+            break
+        child.frame()
+    child.aim((100, 100))  # move away from where the menu card was: a new hold
+    child.hold("card:right")
+    for _ in range(10):
+        child.frame()
+    assert "card:right" not in child.targets()  # taken: the kiosk's turn
+
+
+def test_a_book_page_turn_by_a_swipe(kiosk):
+    shell, _, child = kiosk
+    pick(shell, child, BOOK)
+    for _ in range(300):
+        if "page:next" in child.targets():
+            break
+        child.frame()
+    assert "page:previous" not in child.targets()
+    for i in range(9):  # the right hand sweeps to the left at chest height
+        child.frame(right=(1.2 - 3.0 * i / 8, 0.3))
+    for _ in range(120):
+        if "page:previous" in child.targets():
+            break
+        child.frame()
+    assert "page:previous" in child.targets()

