@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "experiences.commands.sync_cmd",
     "experiences.commands.play_cmd",
     "experiences.commands.shots_cmd",
+    "experiences.commands.xr_cmd",
 ]
 
 

@@ -64,6 +64,19 @@ class InputSection:
     tuio_port: int = 3333  # 0: any free port (tests)
 
 
+VR_REFERENCES = ("seated", "standing")  # [vr] reference
+VR_AGE_BANDS = ("3-5", "6-8", "9-12", "13+")  # [vr] min_age_band
+
+
+@dataclass
+class VRSection:
+    """A VR corner's headset settings (docs/vr-headsets.md)."""
+
+    openxr: bool = True  # render into an OpenXR headset when a runtime is installed; false: side-by-side stereo
+    reference: str = "seated"  # "seated" (the view starts at the child's eyes) or "standing" (the room's floor)
+    min_age_band: str = "9-12"  # headset makers' minimum ages: younger visitors play on the screen instead
+
+
 @dataclass
 class KioskConfig:
     kiosk: KioskSection = field(default_factory=KioskSection)
@@ -71,6 +84,7 @@ class KioskConfig:
     audio: AudioSection = field(default_factory=AudioSection)
     storage: StorageSection = field(default_factory=StorageSection)
     input: InputSection = field(default_factory=InputSection)
+    vr: VRSection = field(default_factory=VRSection)
     source: str = "defaults"
 
     @property
@@ -84,7 +98,7 @@ class KioskConfig:
 
 
 _SECTIONS = {"kiosk": KioskSection, "server": ServerSection, "audio": AudioSection, "storage": StorageSection,
-             "input": InputSection}
+             "input": InputSection, "vr": VRSection}
 
 
 def _coerce(section: str, name: str, expected, value):
@@ -113,6 +127,11 @@ def _check_ranges(config: KioskConfig) -> None:
         (config.kiosk.mode in KIOSK_MODES, "[kiosk] mode",
          f"只能是 \"2d\"（普通屏幕）或 \"vr\"（VR 角，头显）/ must be \"2d\" (a screen) or \"vr\" (a VR corner, "
          f"headsets); 实为 got {config.kiosk.mode!r}"),
+        (config.vr.reference in VR_REFERENCES, "[vr] reference",
+         f"只能是 \"seated\"（坐着）或 \"standing\"（站着）/ must be \"seated\" or \"standing\"; 实为 got "
+         f"{config.vr.reference!r}"),
+        (config.vr.min_age_band in VR_AGE_BANDS, "[vr] min_age_band",
+         f"只能是 / must be one of {', '.join(VR_AGE_BANDS)}; 实为 got {config.vr.min_age_band!r}"),
         (config.storage.recordings_keep_days >= 0, "[storage] recordings_keep_days", "不能为负 / cannot be negative"),
         (0 <= config.input.tuio_port <= 65535, "[input] tuio_port", "须在 0 到 65535 之间 / must be between 0 and 65535"),
         (bool(config.input.tuio_host.strip()), "[input] tuio_host",

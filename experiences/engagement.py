@@ -57,6 +57,9 @@ EXTENSIONS: dict[str, str] = {
     "kind": "the experience kind of the package, e.g. idiom-lanterns",
     "package-version": "the package's version",
     "age-band": "context: the age band the visitor chose; lanterns' answered result: the band whose level was played",
+    # context: VR corners (issue #16)
+    "aim-input": "what aimed the shot or selection: controller, head (gaze), pointer, keys",
+    "vr-display": "how the run was seen in VR: openxr (a headset) or side-by-side (stereo on a screen or viewer)",
     # context: the recitation booth's share screen (interacted)
     "recitation-share": "queued or unavailable: whether a family's reading was queued for a share page",
     "recitation-share-days": "how many days the share page stays up",
@@ -237,6 +240,8 @@ class ExperienceReporter:
         self.started_at = monotonic()
         self.closed = False
         self.last_item: tuple[str, str] | None = None  # (type, activity IRI) of the last item reported on
+        # context extensions (short names) a kind sets for its coming statements, e.g. {"aim-input": "controller"}
+        self.context_extensions: dict = {}
 
     @property
     def elapsed(self) -> float:
@@ -263,7 +268,7 @@ class ExperienceReporter:
                  "branch": place.branch, "kind": self.kind, "package-version": self.version}
         if self.session.age_band:
             names["age-band"] = self.session.age_band
-        ext = _extensions({**names, **(extensions or {})})
+        ext = _extensions({**names, **self.context_extensions, **(extensions or {})})
         context = {"registration": self.session.session_id, "platform": PLATFORM,
                    "language": place.language, "extensions": ext}
         if item is not None:

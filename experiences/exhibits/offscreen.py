@@ -256,6 +256,7 @@ class Stage:
         self.scale_ceiling = 1.0  # see limit_render_scale
         self.depth_buffer = True  # see use_depth_buffer
         self.reuse_unchanged_frames = False  # opt-in: the exhibit promises to call mark_dirty() on changes
+        self.headset_view = False  # an OpenXR headset shows the scene (experiences/xr/exhibit_view.py)
         self._dirty = True
         self._last_key = None
         self._last_image = None
@@ -383,6 +384,9 @@ class Stage:
         marked dirty is copied from the last one instead of rendered: a book being read costs ~1 ms a frame."""
         import pygame
 
+        if self.headset_view:  # the scene goes to the headset; the exhibit draws its overlay on a clear ground
+            surface.fill((0, 0, 0, 0))
+            return
         key = self._view_key()
         if self.reuse_unchanged_frames and not self._dirty and key == self._last_key:
             if self._last_image is not None and self._last_image.get_size() == surface.get_size():

@@ -146,6 +146,10 @@ class VRExhibit(Experience):
         self.gaze_target = None
         self.gaze_since = 0.0
         self.eye_surface = pygame.Surface(self.eye_size)
+        self.xr = ctx.services.get("xr")  # an OpenXR headset (experiences/xr/rig.py), or None: side by side
+        self.xr_view = None
+        self.aim_source = "head"
+        self.controller_ray = None  # (origin, yaw, pitch) of the aiming controller, in the headset's frame
 
     def start(self) -> None:
         self.inner.start()
@@ -154,8 +158,17 @@ class VRExhibit(Experience):
         governor = self.inner.stage.governor
         if governor is not None:  # on a kiosk: two eye renders and two lens passes share one frame's budget
             self.inner.stage.enable_adaptive_resolution(budget_ms=(governor.budget * 1000 - 2 * LENS_PASS_MS) / 2)
+        if self.xr is not None:
+            from experiences.xr.exhibit_view import XrExhibitView
+
+            self.inner.stage.governor = None  # the headset's runtime sets the pace and the eyes' size
+            self.xr_view = XrExhibitView(self.xr, self.inner.stage, self.eye_size)
+        self.ctx.reporter.context_extensions["vr-display"] = "openxr" if self.xr_view else "side-by-side"
 
     def stop(self, reason: str) -> None:
+        if self.xr_view is not None:
+            self.xr_view.release()
+            self.xr_view = None
         self.inner.stop(reason)
 
     stereo = True  # side by side: the kiosk's home button goes into both eyes
@@ -172,17 +185,51 @@ class VRExhibit(Experience):
         pass
 
     def handle(self, event: InputEvent) -> None:
+        if event.type == "aim" and event.source == "controller":
+            self.aim_source, self.controller_ray = "controller", (event.origin, event.yaw, event.pitch)
+            return
         if event.type == "aim":
+            self.aim_source = "head"
             self.head = (event.yaw, event.pitch)
             return
+        if (event.type == "action" and event.action == "select" and event.source == "controller"
+                and self.xr_view is not None):
+            self._controller_tap()
+            return
+        self.ctx.reporter.context_extensions["aim-input"] = "keys" if event.type == "action" else "pointer"
         if event.type.startswith("pointer_"):
             # Either half of the screen is the same view: fold pointer positions onto one eye.
             event = replace(event, x=event.x % self.eye_size[0])
         self.inner.handle(event)
 
     def update(self, dt: float) -> None:
+        if self.xr_view is not None:
+            self._hold_still()
         self.inner.update(dt)
-        self._update_gaze()
+        if self.aim_source == "head":  # with a controller in hand, looking around never selects
+            self._update_gaze()
+
+    def _hold_still(self) -> None:
+        """In a headset the world never moves by itself (comfort): no auto-pan, no auto-rotate."""
+        if getattr(self.inner, "auto_pan", 0):
+            self.inner.auto_pan = 0.0
+        orbit = getattr(self.inner, "orbit", None)
+        if orbit is not None and orbit.auto_rotate:
+            orbit.auto_rotate = 0.0
+
+    def _controller_pixel(self):
+        if self.controller_ray is None or self.xr_view is None:
+            return None
+        return self.xr_view.pixel_of_ray(*self.controller_ray)
+
+    def _controller_tap(self) -> None:
+        """The trigger: a tap where the controller's ray meets the exhibit's view."""
+        pixel = self._controller_pixel()
+        if pixel is None:
+            return
+        self.ctx.reporter.context_extensions["aim-input"] = "controller"
+        self.inner.handle(InputEvent("pointer_down", *pixel, source="controller"))
+        self.inner.handle(InputEvent("pointer_up", *pixel, source="controller"))
 
     @contextmanager
     def head_view(self, eye: int = 0):
@@ -207,6 +254,7 @@ class VRExhibit(Experience):
                 self.gaze_target, self.gaze_since = target, now
                 return
             if target is not None and now - self.gaze_since >= self.dwell:
+                self.ctx.reporter.context_extensions["aim-input"] = "head"
                 self.inner.handle(InputEvent("pointer_down", *center, source="head"))
                 self.inner.handle(InputEvent("pointer_up", *center, source="head"))
                 self.gaze_since = math.inf  # one selection per dwell: look away and back to select again
@@ -228,6 +276,13 @@ class VRExhibit(Experience):
         return EYE_SEPARATION * focal_pixels / nearest
 
     def draw(self, surface: pygame.Surface) -> None:
+        if self.xr_view is not None:  # into the headset; the window mirrors it
+            if self.aim_source == "controller":
+                pointer = self._controller_pixel()
+            else:
+                pointer = self.xr_view.pixel_of_ray(None, *self.head)
+            self.xr_view.render_into(surface, self.inner, pointer)
+            return
         if self.stereo_parallax() < 1.0:
             # Everything is so far away (a panorama's sphere) that both eyes would see the same pixels: one
             # render and one lens pass serve both halves, at half the cost.

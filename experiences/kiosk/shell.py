@@ -23,8 +23,10 @@ from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
 from experiences.kiosk.testhook import TestHook
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
 from experiences.kiosk.window import DisplayUnavailable, FrameTimes, open_window  # noqa: F401 (re-exported)
+from experiences.xr.policy import headset_allowed
 
 log = logging.getLogger("yuedu.kiosk")
+RECENTRE_KEY = 1073741889  # pygame.K_F8: staff recentre the VR headset's view (docs/vr-headsets.md)
 
 
 class KioskShell:
@@ -80,6 +82,7 @@ class KioskShell:
         self.unavailable: Package | None = None  # a package that could not start: its poster shows on the error screen
         self.frame_seconds = FrameTimes()  # the work of each frame (not the pacing wait), for `play` and benches
         self.ready = False
+        self.xr = None  # experiences.xr.rig.XrRig: a VR corner's OpenXR headset, when one is there
         self.test_hook = TestHook.from_env()  # YUEDU_TEST_HOOK: where things are, for acceptance tests; else None
 
     # --- window and screens -------------------------------------------------------------------------------
@@ -108,6 +111,14 @@ class KioskShell:
         self.age_screen = AgeBandScreen(self.text, self.lang)
         self.home = HomeButton(self.text, self.lang)
         self.pacer = pygame.time.Clock()
+        if self.vr and not self.headless:
+            self.start_headset()
+
+    def start_headset(self) -> None:
+        """A VR corner: the OpenXR headset when a runtime is there, else side-by-side stereo (said once)."""
+        from experiences.xr.rig import start_rig
+
+        self.xr = start_rig(self.config)
 
     def close(self) -> None:
         from experiences.kiosk.warmup import warm_kinds_finished
@@ -127,6 +138,9 @@ class KioskShell:
             self.services = None
         self.notifier.stopping()
         self.notifier.close()
+        if self.xr is not None:
+            self.xr.close()
+            self.xr = None
         if self.surface is not None:
             self.pygame.display.quit()
             self.surface = None
@@ -144,8 +158,10 @@ class KioskShell:
                     if frames <= 0:
                         self.pacer.tick(self.fps)  # a headless kiosk left running must not spin a core
                     dt = 1.0 / self.fps
-                else:
-                    dt = min(0.1, self.pacer.tick(self.fps) / 1000.0)  # a stall never jumps the game ahead
+                else:  # with a headset its runtime paces the frames (xrWaitFrame), not the window
+                    paced = self.xr is not None and self.xr.paces
+                    dt = min(0.1, self.pacer.tick(0 if paced else self.fps) / 1000.0)  # a stall never jumps
+                    # the game ahead
                 self.frame(dt)
             if screenshot:
                 if self.frames_drawn == 0:  # `play` of an experience that failed in start(): show why
@@ -161,8 +177,11 @@ class KioskShell:
         started = time.perf_counter()
         if isinstance(self.clock, ManualClock) and self.headless:
             self.clock.advance(dt)  # headless time is simulated: frames, not wall seconds
+        headset = self.xr.begin_frame() if self.xr is not None else []
         for event in self.pygame.event.get():
             self._on_pygame_event(event)
+        if headset and self.machine.state == RUNNING:
+            self.on_input(headset)
         if self.tuio is not None:
             for event in self.tuio.drain():
                 self.on_input([event])
@@ -174,7 +193,9 @@ class KioskShell:
                 self.menu.set_band(None)  # the visitor's band left with them
         if self.host is None:
             self._switch_synced_content()
-        if self.machine.state == RUNNING and self.host is not None:
+        if self.machine.state == RUNNING and self.host is not None and self._headset_paused():
+            pass  # the headset is off: the run waits (an idle reset follows if nobody comes back)
+        elif self.machine.state == RUNNING and self.host is not None:
             if not self.host.update(dt):
                 self._fail()
             elif self.host.finished:
@@ -185,6 +206,8 @@ class KioskShell:
             self._goodbye_over()
         self._take_fresh_picks()
         self.draw()
+        if self.xr is not None:
+            self.xr.end_frame()
         self.pygame.display.flip()
         self.frames_drawn += 1
         self.frame_seconds.add(time.perf_counter() - started)
@@ -194,6 +217,9 @@ class KioskShell:
             self._first_frame_done()
         self.heartbeat.beat()
         self.notifier.ping()
+
+    def _headset_paused(self) -> bool:
+        return self.xr is not None and self.host.stereo and self.xr.paused
 
     def _first_frame_done(self) -> None:
         """The attract screen is up: only now start the services (the embedded server may take a while)."""
@@ -254,6 +280,10 @@ class KioskShell:
             self.mapper.size = self.size
             if self.tuio is not None:
                 self.tuio.set_size(self.size)
+            return
+        if event.type == pygame.KEYDOWN and event.key == RECENTRE_KEY and self.xr is not None:
+            self.xr.recentre()  # staff: the headset's view faces the scene again
+            log.info("VR: recentred by staff")
             return
         mapped = self.mapper.map(event)
         if self.mapper.is_input(event):
@@ -348,6 +378,14 @@ class KioskShell:
                          log=logging.getLogger(f"yuedu.experience.{package.kind}"), age_band=self.machine.age_band,
                          start_item=start_item, vr=self.vr)
         ctx.services.update(self.run_services)
+        if self.vr and not headset_allowed(self.machine.age_band, self.config.vr.min_age_band):
+            ctx.vr = False  # younger than the headset makers allow ([vr] min_age_band): the screen mode
+            log.info("VR corner: age band %s is below [vr] min_age_band %s: screen mode", self.machine.age_band,
+                     self.config.vr.min_age_band)
+        elif self.vr and self.xr is not None:
+            self.xr.reopen_if_lost()
+            self.xr.recentre()  # each run starts facing its scene
+            ctx.services["xr"] = self.xr
         self.host = ExperienceHost(package, ctx, self.registry)
         self.home.reset()
         log.info("launching %s %s%s", package.id, package.version, f" on {start_item}" if start_item else "")

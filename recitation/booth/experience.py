@@ -24,10 +24,9 @@ from recitation.audio.recorder import recover_partial_takes
 from recitation.audio.takes import prune_recordings
 from recitation.booth import flow as F
 from recitation.booth import layout
-from recitation.booth.family import readers_of_lines
 from recitation.booth.session import Highlight, TakeSession
 from recitation.booth.sharing import BoothSharing
-from recitation.booth.widgets import PAPER, Button
+from recitation.booth.widgets import Button
 from recitation.poems import PoemFilter, load_poems, search, starting_grade, suggestions
 from recitation.scoring.warm import warm_scorer
 from recitation.timing import PaceModel, parse_lrc, timeline_for_text
@@ -131,10 +130,19 @@ class RecitationBooth(Experience):
         return self.ctx.language
 
     # --- input --------------------------------------------------------------------------------------------
+    @property
+    def design(self) -> tuple[int, int]:
+        """The canvas the booth lays out on: the window's shape, its shorter side 720 design pixels."""
+        return layout.design_size(self.ctx.size)
+
+    @property
+    def scale(self) -> float:
+        """Window pixels per design pixel (the same across and down: nothing is stretched)."""
+        return min(self.ctx.size) / layout.SHORT_SIDE
+
     def _to_design(self, x: float, y: float) -> tuple[float, float]:
-        """Window pixels → the booth's 1280×720 design space (the window may be any size)."""
-        width, height = self.ctx.size
-        return x * layout.DESIGN_SIZE[0] / width, y * layout.DESIGN_SIZE[1] / height
+        """Window pixels → design pixels."""
+        return x / self.scale, y / self.scale
 
     def handle(self, event: InputEvent) -> None:
         buttons = self.buttons()
@@ -211,9 +219,12 @@ class RecitationBooth(Experience):
                 self.mixer.play_voice(self.take_samples)
         elif key.startswith(("share", "nick:")):
             self.sharing.press(key)
-        elif key == "next_poem":
-            flow.back()
-            flow.back()
+        elif key == "next_poem":  # 下一首: back to the picker, where 「再读一首」 suggestions come first
+            while flow.screen not in (F.PICKER,) and not flow.finished:
+                flow.back()
+            self.mixer.stop_voice()
+            self.mixer.music_on = False
+            self.highlight = None
         elif key == "back":
             if flow.screen == F.RECORDING:
                 self._discard_take()
@@ -350,10 +361,10 @@ class RecitationBooth(Experience):
     def test_targets(self) -> dict[str, pygame.Rect]:
         """Where things are, for the kiosk's read-only test hook (docs/kiosk-shell.md): every enabled button by
         its key ("read_along", "back", "record" …) and the picker's poem cards ("poem:3"), in window pixels."""
-        sx, sy = self.ctx.size[0] / layout.DESIGN_SIZE[0], self.ctx.size[1] / layout.DESIGN_SIZE[1]
+        s = self.scale
 
         def window(rect: pygame.Rect) -> pygame.Rect:
-            return pygame.Rect(round(rect.x * sx), round(rect.y * sy), round(rect.w * sx), round(rect.h * sy))
+            return pygame.Rect(round(rect.x * s), round(rect.y * s), round(rect.w * s), round(rect.h * s))
 
         targets = {f"poem:{index}": window(rect) for rect, index in self.picker_cards()}
         targets.update({button.key: window(button.rect) for button in self.buttons() if button.enabled})
@@ -388,55 +399,30 @@ class RecitationBooth(Experience):
     def buttons(self) -> list[Button]:
         return layout.buttons(self)
 
-    def draw(self, window) -> None:
-        """Draw at the design size, then scale into the window if it differs (e.g. 960×540 previews)."""
-        if window.get_size() == layout.DESIGN_SIZE:
-            self._draw(window)
-            return
-        if self._canvas is None:
-            self._canvas = pygame.Surface(layout.DESIGN_SIZE)
-        self._draw(self._canvas)
-        pygame.transform.smoothscale(self._canvas, window.get_size(), window)
+    @property
+    def read_along_done(self) -> bool:
+        """The reading screen after a read-along (or the reference reading) reached the poem's last character:
+        time for praise and 再来一次 / 下一首."""
+        return (self.flow.screen == F.READING and self.highlight is not None and self.poem is not None
+                and self.highlight.started_at is not None
+                and self.highlight.position(self.ctx.clock.now()) >= self.poem.expected.size)
 
-    def _draw(self, surface) -> None:
+    def poem_grid(self):
         from recitation.booth import screens
 
-        text, lang, flow = self.text(), self.lang, self.flow
-        surface.fill(PAPER)
-        now = self.ctx.clock.now()
-        width, height = surface.get_size()
-        if flow.screen == F.PICKER:
-            found = self.filtered()
-            cards = [(rect, self.poems[i]) for rect, i in self.picker_cards()]
-            reasons = {poem.id: reason for poem, reason in self.suggested} if not self.filter.query else {}
-            screens.draw_picker(surface, text, cards, self.filter.query, self.page,
-                                -(-len(found) // layout.CARDS_PER_PAGE), lang, reasons)
-        elif flow.screen == F.CONSENT:
-            screens.draw_consent(surface, text, self.ctx.config.storage.recordings_keep_days, lang)
-        elif flow.screen == F.SCORE and self.report is not None:
-            readers = None
-            if flow.family_mode and self.poem is not None:
-                readers = readers_of_lines(screens.display_rows(self.poem), len(self.poem.expected.lines))
-            screens.draw_score(surface, text, self.report, lang, readers)
-        elif flow.screen in (F.SHARE_PICK, F.SHARING, F.SHARED, F.SHARE_OFF):
-            self.sharing.draw(surface, text, lang)
-        elif self.poem is not None:
-            screens.draw_header(surface, text, self.poem, lang)
-            position = self.highlight.position(now) if self.highlight is not None else -1.0
-            area = pygame.Rect(40, 125, width - 140, height - 125 - 150)
-            screens.draw_poem(surface, text, self.poem, area, position, flow.show_pinyin, flow.family_mode, lang)
-            if flow.screen == F.RECORDING and self.session is not None:
-                screens.draw_meter(surface, text, self.session.last.level, self.session.pitch_trace,
-                                   self.session.seconds, lang)
-            elif flow.screen == F.COUNTDOWN:
-                screens.draw_countdown(surface, flow.countdown_left, text, lang)
-            elif flow.screen == F.SCORING:
-                screens.draw_message(surface, text, t("recite.ui.scoring", lang))
-            elif flow.screen == F.REVIEW:
-                screens.draw_message(surface, text, t("recite.ui.review", lang))
-            elif flow.screen == F.READING and not flow.recording_allowed:
-                key = "recite.ui.no_microphone" if not flow.can_record else "recite.ui.read_along_only"
-                screens.draw_message(surface, text, t(key, lang))
-        focusable = [b for b in self.buttons() if b.enabled]
-        for k, button in enumerate(focusable):
-            button.draw(surface, text, focused=self.show_focus and k == self.focus % len(focusable))
+        return screens.poem_grid(self.text(), self.poem, layout.poem_area(self).width, self.flow.show_pinyin,
+                                 self.flow.family_mode, 76 if layout.portrait(self.design) else screens.CHAR_SIZE)
+
+    def draw(self, window) -> None:
+        from recitation.booth import view
+
+        view.draw(self, window)
+
+    # --- screen states for the contact sheet and the screen tests ---------------------------------------------
+    def shot_states(self):
+        """picker → poem ready → read-along → family mode → read-along ended (praise) → consent → countdown →
+        recording → scored (or review) → share (QR, or the kind 「not here」). Driven through press/update as a visitor's
+        taps would; the recording states need an audio device (tests pass a WAV microphone)."""
+        from recitation.booth.shots import booth_shot_states
+
+        yield from booth_shot_states(self)

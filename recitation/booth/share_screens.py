@@ -36,9 +36,14 @@ def draw_share_pick(surface, text, days: int, lang: str) -> None:
     width = surface.get_width()
     text.draw(surface, t("recite.share.pick_title", lang), (width // 2, 22), 48, INK, anchor="midtop")
     area = pygame.Rect(100, 96, width - 200, 130)
-    used = text.draw_paragraph(surface, t("recite.share.pick_what", lang), area, 26, INK, line_gap=0.25)
+    what, expiry = t("recite.share.pick_what", lang), t("recite.share.pick_expiry", lang, days=days)
+    size = 26
+    while size > 22 and (len(text.wrap(what, size, area.width)) + len(text.wrap(expiry, size, area.width))) * (
+            size * 1.4) + 4 > 146:  # above the nickname buttons
+        size -= 1
+    used = text.draw_paragraph(surface, what, area, size, INK, line_gap=0.25)
     area.top += used + 4
-    text.draw_paragraph(surface, t("recite.share.pick_expiry", lang, days=days), area, 26, GREY, line_gap=0.25)
+    text.draw_paragraph(surface, expiry, area, size, GREY, line_gap=0.25)
 
 
 def draw_sharing(surface, text, lang: str) -> None:
@@ -49,32 +54,58 @@ def draw_sharing(surface, text, lang: str) -> None:
 def draw_shared(surface, text, outcome, nickname: str, lang: str) -> None:
     """The QR code drawn large on white, the expiry date, and the delete code in big digits with what it does."""
     ticket = outcome.ticket
-    pygame.draw.rect(surface, WHITE, QR_BOX, border_radius=18)
-    qr = qr_surface(ticket.qr_png, QR_BOX.width - 20)
-    surface.blit(qr, qr.get_rect(center=QR_BOX.center))
-    text.draw(surface, t("recite.share.scan", lang), (QR_BOX.centerx, QR_BOX.bottom + 16), 28, INK, anchor="midtop")
+    width, height = surface.get_size()
+    box = QR_BOX.copy()
+    if height > width:  # portrait: the QR on top, the words below it
+        box.midtop = (width // 2, 160)
+    elif width < 1100:  # 4:3 and 16:10: a slightly smaller QR leaves the words their room
+        box.size = (400, 400)
+    pygame.draw.rect(surface, WHITE, box, border_radius=18)
+    qr = qr_surface(ticket.qr_png, box.width - 20)
+    surface.blit(qr, qr.get_rect(center=box.center))
+    text.draw(surface, t("recite.share.scan", lang), (box.centerx, box.bottom + 16), 28, INK, anchor="midtop")
 
-    left, right = 560, surface.get_width() - 40
+    if height > width:
+        left, right, y = 60, width - 60, box.bottom + 80
+        text.draw(surface, t("recite.share.qr_title", lang), (width // 2, 100), 36, INK, anchor="midtop")
+    else:
+        left, right, y = box.right + 40, width - 40, 100
+        title, size = t("recite.share.qr_title", lang), 36
+        while size > 28 and text.size(title, size)[0] > right - left:
+            size -= 2
+        if text.size(title, size)[0] <= right - left:
+            text.draw(surface, title, (left, 40), size, INK)
+        else:  # a long title (English) takes two lines
+            y = 40 + text.draw_paragraph(surface, title, pygame.Rect(left, 30, right - left, 0), size, INK,
+                                         align="left", line_gap=0.1) + 16
+    expires = t("recite.share.expires", lang, date=format_date(outcome.expires, lang), days=outcome.days)
+    how, note = t("recite.share.delete_how", lang), t("recite.share.delete_note", lang)
+
+    def lines_height(words: str, size: int) -> int:
+        return int(len(text.wrap(words, size, right - left)) * text.size("国", size)[1] * 1.25)
+
+    for small in (26, 24, 22):  # the words shrink (never under 22) to end above the button row
+        code_h = 130 if small == 26 else 106
+        need = (46 if nickname else 0) + lines_height(expires, small + 2) + 24 + 48 + code_h + 22 + \
+            lines_height(how, small) + 8 + lines_height(note, small)
+        if y + need <= height - 112:
+            break
     column = pygame.Rect(left, 0, right - left, 0)
-    text.draw(surface, t("recite.share.qr_title", lang), (left, 40), 36, INK)
-    y = 100
     if nickname:
-        text.draw(surface, t("recite.share.nickname", lang, nickname=nickname), (left, y), 28, INK)
+        text.draw(surface, t("recite.share.nickname", lang, nickname=nickname), (left, y), small + 2, INK)
         y += 46
     column.top = y
-    y += text.draw_paragraph(surface, t("recite.share.expires", lang, date=format_date(outcome.expires, lang),
-                                        days=outcome.days), column, 28, INK, align="left", line_gap=0.25) + 24
+    y += text.draw_paragraph(surface, expires, column, small + 2, INK, align="left", line_gap=0.25) + 24
     text.draw(surface, t("recite.share.delete_title", lang), (left, y), 32, INK)
-    code_box = pygame.Rect(left, y + 48, 420, 130)
+    code_box = pygame.Rect(left, y + 48, min(420, right - left), code_h)
     pygame.draw.rect(surface, WHITE, code_box, border_radius=16)
     pygame.draw.rect(surface, ACCENT, code_box, width=4, border_radius=16)
     code = ticket.delete_code
-    text.draw(surface, f"{code[:3]} {code[3:]}", code_box.center, 96, INK, anchor="center")
+    text.draw(surface, f"{code[:3]} {code[3:]}", code_box.center, 96 if code_h > 110 else 80, INK, anchor="center")
     column.top = code_box.bottom + 22
-    used = text.draw_paragraph(surface, t("recite.share.delete_how", lang), column, 26, INK, align="left",
-                               line_gap=0.25)
+    used = text.draw_paragraph(surface, how, column, small, INK, align="left", line_gap=0.25)
     column.top += used + 8
-    text.draw_paragraph(surface, t("recite.share.delete_note", lang), column, 26, GREY, align="left", line_gap=0.25)
+    text.draw_paragraph(surface, note, column, small, GREY, align="left", line_gap=0.25)
 
 
 def draw_share_off(surface, text, keep_days: int, lang: str) -> None:

@@ -2,7 +2,8 @@
 shows two eye views side by side, reacts to real X input and leads back to the menu; the same assertions as the
 flat kiosk (never dies or hangs, pictures, no traceback, no refused statement).
 
-VR is the kiosk's one setting, `[kiosk] mode = "vr"` in the data directory's kiosk.toml.
+VR is the kiosk's one setting, `[kiosk] mode = "vr"` in the data directory's kiosk.toml (with `[vr] min_age_band`
+lowered so every visitor plays in the VR form).
 """
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ VR_PACKAGES = sorted(p.id for p in Catalog.scan([REPO_ROOT / "content"]).playabl
 
 @pytest.fixture(scope="module")
 def session(xserver, tmp_path_factory):
-    session = KioskSession(xserver.display, tmp_path_factory.mktemp("real-vr"), kiosk_toml='[kiosk]\nmode = "vr"\n')
+    # every age band in the headset form: the visitor here answers a band younger than the default [vr] min_age_band
+    session = KioskSession(xserver.display, tmp_path_factory.mktemp("real-vr"),
+                           kiosk_toml='[kiosk]\nmode = "vr"\n\n[vr]\nmin_age_band = "3-5"\n')
     yield session
     session.stop()
 

@@ -151,12 +151,8 @@ def test_escape_still_ends_a_game_for_staff_without_a_goodbye(make_shell, bundle
 def kind_targets(shell) -> list[pygame.Rect]:
     """The running kind's own touch targets, in window pixels, where it exposes them."""
     experience = shell.host.experience
-    if hasattr(experience, "flow"):  # the booth lays out at 1280×720 and stretches to the window
-        from recitation.booth import layout
-
-        sx, sy = shell.size[0] / layout.DESIGN_SIZE[0], shell.size[1] / layout.DESIGN_SIZE[1]
-        rects = [b.rect for b in experience.buttons()] + [r for r, _ in experience.picker_cards()]
-        return [pygame.Rect(r.x * sx, r.y * sy, r.width * sx, r.height * sy) for r in rects]
+    if hasattr(experience, "flow"):  # the booth's buttons and cards in window pixels (its own test hook)
+        return list(experience.test_targets().values())
     if hasattr(experience, "cards"):  # 成语接龙
         return [card.rect for card in experience.cards] + [experience.hint_button.rect]
     return [button.rect for button in getattr(experience, "buttons", [])]  # exhibits

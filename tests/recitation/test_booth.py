@@ -174,7 +174,7 @@ def _scored_take(booth, seconds=9.2):
 
 def test_the_score_shows_accuracy_first_and_a_mark_under_every_character(make_booth, tmp_path):
     """Issue #14: 准确 is the first bar; each character carries ● / ▲ / ✕ (shape and colour) and a legend."""
-    from recitation.booth.screens import MARK_STYLE
+    from recitation.booth.score_screen import MARK_STYLE
 
     booth = make_booth()
     _scored_take(booth)
@@ -260,7 +260,7 @@ def test_family_mode_marks_readers_in_words(make_booth, tmp_path):
     plain = screenshot(booth, tmp_path / "screens", "11-no-family")
     booth.press("family")
     shot = screenshot(booth, tmp_path / "screens", "11-family")
-    margin = pygame.Rect(1110, 100, 170, 460)  # 甲/乙 beside each row, in words and not by colour alone
+    margin = pygame.Rect(70, 150, 70, 450)  # 甲/乙 badges in front of each row, a word in a shape, not colour alone
     assert booth.flow.family_mode
     before, after = (pygame.surfarray.array3d(s.subsurface(margin)).astype(int) for s in (plain, shot))
     assert colour_count(plain, JADE, margin) == 0 and int((np.abs(after - before).sum(axis=2) > 30).sum()) > 60

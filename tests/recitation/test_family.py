@@ -6,7 +6,7 @@ import pygame
 
 from experiences.i18n import t
 from experiences.text import TextRenderer
-from recitation.booth import screens
+from recitation.booth import score_screen as screens
 from recitation.booth.family import reader_summaries, readers_of_lines, summary_key
 from recitation.booth.widgets import JADE
 from recitation.scoring.scorer import ScoreReport
@@ -53,10 +53,10 @@ def test_score_screen_names_each_lines_reader_in_family_mode():
         surface.fill((250, 245, 235))
         screens.draw_score(surface, text, report, "zh-CN", readers)
         shots.append(surface)
-    column = pygame.Rect(360, 100, 40, 4 * 48 + 10)  # where each line's 甲/乙 goes, left of the line
+    column = pygame.Rect(380, 110, 40, 4 * 50 + 20)  # where each line's 甲/乙 badge goes, left of the line
     jade = [int(np.all(pygame.surfarray.pixels3d(s.subsurface(column)) == np.array(JADE), axis=2).sum())
             for s in shots]
     assert jade[0] == 0 and jade[1] > 40
-    summary_area = pygame.Rect(400, 470, 800, 130)
+    summary_area = pygame.Rect(370, 310, 880, 200)
     assert (pygame.image.tobytes(shots[0].subsurface(summary_area), "RGB")
             != pygame.image.tobytes(shots[1].subsurface(summary_area), "RGB"))

@@ -105,3 +105,20 @@ def test_kiosks_not_yet_upgraded_keep_working_unless_the_library_ends_it(tmp_pat
     strict = make_app(tmp_path / "b", Clock(), SHARE_ACCEPT_UNSIGNED=False)
     headers, _, _ = kiosk_auth(strict)
     assert _post(strict, headers, legacy, audio.getvalue()).status_code == 400
+
+
+def test_an_english_kiosks_share_page_is_english_and_a_chinese_kiosks_chinese(portal, take, tmp_path):
+    """The kiosk sends its own language with the share; the phone's never decides."""
+    app, _clock = portal
+    headers, key, secret = kiosk_auth(app, "booth-1")
+    pages = {}
+    for language in ("en", "zh-CN"):
+        config = _config(key, secret)
+        config.kiosk.language = language
+        ticket = queue_share(take, "jingyesi", {}, config=config, poem_title="静夜思", outbox=tmp_path / language)
+        meta, audio = _queued(tmp_path / language, ticket.token)
+        assert meta["lang"] == language
+        assert _post(app, headers, meta, audio).status_code == 201
+        pages[language] = app.test_client().get(f"/s/{ticket.token}",
+                                                headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="en"' in pages["en"] and 'lang="zh-CN"' in pages["zh-CN"]

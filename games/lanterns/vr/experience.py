@@ -44,6 +44,10 @@ class LanternsVRExperience(Experience):
         self.size = ctx.size
         self.state = "loading"
         self.view = None
+        self.xr = ctx.services.get("xr")  # an OpenXR headset (experiences/xr/rig.py), or None: side by side
+        self.xr_view = None
+        self.aim_from = EYE  # where the aim ray starts: the eye, or the hand holding a controller
+        self.aim_input = "pointer"  # what aimed last: pointer, head, controller, keys (said in the statements)
 
     def start(self) -> None:
         from games.lanterns.vr.offscreen import StereoView
@@ -54,16 +58,22 @@ class LanternsVRExperience(Experience):
                 if i.word in self.dictionary and default_glyphs().drawable(i.word)]
         self.game = LanternGame(pool, self.dictionary, self.level, self.rng, self.ctx.reporter, self.ctx.clock.now,
                                 self.band, self.rounds_total)
-        if self.view is None:
+        if self.view is None and self.xr is not None:
+            from experiences.xr.mirror import XrSceneView
+
+            self.view = self.xr_view = XrSceneView(self.xr, self.size, EYE)
+            self.scene = CourtyardScene(self.view.root)
+        elif self.view is None:
             self.view = StereoView(self.size)
             self.scene = CourtyardScene(self.view.root)
+        self.ctx.reporter.context_extensions["vr-display"] = "openxr" if self.xr_view else "side-by-side"
         self.yaw, self.pitch = 0.0, 8.0
         self._next_round()
 
     def stop(self, reason: str) -> None:
         if self.view is not None:
             self.view.release()
-            self.view = None
+            self.view = self.xr_view = None
         self.state = "stopped"
 
     def visit_summary(self) -> str | None:
@@ -95,18 +105,23 @@ class LanternsVRExperience(Experience):
             self.finished = True
         elif self.state == "aim":
             if event.type == "aim":
-                if event.source == "head" or event.yaw or event.pitch:
+                self.aim_input = event.source
+                self.aim_from = self.xr_view.scene_point(event.origin) if (
+                    self.xr_view is not None and event.origin is not None) else EYE
+                if event.source in ("head", "controller") or event.yaw or event.pitch:
                     self.yaw, self.pitch = event.yaw, event.pitch
                 else:  # a normalised pointer (motion sensor): map the screen to ±45° / ±30°
                     self.yaw, self.pitch = (event.x - 0.5) * 90, (0.5 - event.y) * 60 + 8
             elif event.type in ("pointer_move", "pointer_down"):
                 # A touch lands on one eye's half; a motion sensor (TUIO) spans the whole frame.
+                self.aim_input, self.aim_from = "pointer", EYE
                 span = self.size[0] if event.source == "tuio" else self.size[0] / 2
                 self.yaw = ((event.x % span) / span - 0.5) * 90
                 self.pitch = (0.5 - event.y / self.size[1]) * 60 + 8
                 if event.type == "pointer_down":
                     self._shoot()
             elif event.type == "action" and event.action in ("left", "right"):
+                self.aim_input, self.aim_from = "keys", EYE
                 self._snap(1 if event.action == "right" else -1)
             elif event.type == "action" and event.action == "select":
                 self._shoot()
@@ -130,9 +145,13 @@ class LanternsVRExperience(Experience):
         if self.arrow is not None or self.state != "aim":
             return
         direction = aim_direction(self.yaw, self.pitch)
-        target = self.courtyard.pick(self.t, self.origin, direction)
-        start = (self.origin[0], self.origin[1] + 0.4, self.origin[2] - 0.25)
-        end = (target.x, target.y, target.z) if target else tuple(self.origin[i] + direction[i] * 12 for i in range(3))
+        origin = self.aim_from
+        target = self.courtyard.pick(self.t, origin, direction)
+        # the statement of this shot says what aimed it (controller, head, pointer, keys)
+        self.ctx.reporter.context_extensions["aim-input"] = {
+            "controller": "controller", "head": "head", "keys": "keys"}.get(self.aim_input, "pointer")
+        start = (origin[0], origin[1] + 0.4, origin[2] - 0.25) if origin == EYE else origin
+        end = (target.x, target.y, target.z) if target else tuple(origin[i] + direction[i] * 12 for i in range(3))
         self.arrow = Arrow3D(start, end, target.char if target else None)
         self.sounds.play("shoot")
 
@@ -142,6 +161,8 @@ class LanternsVRExperience(Experience):
             return
         outcome = self.game.shot(arrow.target)
         if outcome == HIT:
+            if self.xr is not None:
+                self.xr.pulse()  # a short buzz in the hand that shot
             self.sounds.play("burst")
             self.sounds.play("hit")
             for _ in range(60):
@@ -224,12 +245,18 @@ class LanternsVRExperience(Experience):
         if self.state not in ("rest", "summary"):
             self.scene.place(self.courtyard.placed(self.t))
             self.view.set_head(self.origin, self.yaw, self.pitch, IPD)
-            self.scene.draw_dynamic(self.origin, self.yaw, self.pitch, self.arrow,
+            self.scene.draw_dynamic(self.aim_from, self.yaw, self.pitch, self.arrow,
                                     [(tuple(s[0]), s[3]) for s in self.sparks])
+            if self.xr_view is not None:  # into the headset; the window mirrors what the child sees
+                self.xr_view.render_into(surface, self._overlay)
+                return
             frame = pygame.image.frombuffer(self.view.render(), self.size, "RGB")
             surface.blit(pygame.transform.flip(frame, False, True), (0, 0))
         else:
             surface.fill((8, 10, 30))
+            if self.xr_view is not None:
+                self.xr_view.render_into(surface, self._overlay)
+                return
         eye_w = self.size[0] // 2
         for eye in range(2):  # the same overlay in both eyes: it sits at screen depth
             half = surface.subsurface(pygame.Rect(eye * eye_w, 0, eye_w, self.size[1]))

@@ -1,0 +1,121 @@
+"""A VR corner's headset as the kiosk sees it: started once when the kiosk is in VR mode, polled every frame.
+
+`start_rig(config)` opens an OpenXR session on the 3D engine's GL context, or returns None and says once in
+the log that VR mode falls back to side-by-side stereo. Every kiosk frame: `begin_frame()` gives the frame's
+InputEvents (controllers, or the head for gaze), `paused` says whether the visitor is in the headset now, and
+`end_frame()` submits whatever a kind rendered into it (`renderer(root)`). Kinds get the rig as
+`ctx.services["xr"]`; a kind without a VR mode never looks at it.
+"""
+from __future__ import annotations
+
+import logging
+
+from experiences.runtime import InputEvent
+from experiences.xr.inputs import XrInputs
+
+log = logging.getLogger("yuedu.xr")
+_fallback_said = False
+
+
+class XrRig:
+    def __init__(self, session, reopen=None):
+        self.session = session
+        self._reopen = reopen  # makes a new session when the runtime ended this one (between runs)
+        self.inputs = XrInputs()
+        self.tracked = None
+        self.recentre_requested = False
+        self.eye_size = None  # render each eye at this size instead of the runtime's recommended one (benches)
+
+    @property
+    def runtime(self) -> str:
+        return self.session.info.runtime
+
+    @property
+    def paused(self) -> bool:
+        return self.session.paused
+
+    @property
+    def paces(self) -> bool:
+        """The runtime paces the kiosk's frames now (xrWaitFrame); when its session is stopped, the window does."""
+        return self.session.running and not self.session.lost
+
+    @property
+    def floor_level(self) -> bool:
+        return self.session.floor_level
+
+    def begin_frame(self) -> list[InputEvent]:
+        """Wait for the headset's next frame (the runtime paces the kiosk) and return its inputs."""
+        self.tracked = self.session.poll()
+        if self.recentre_requested and self.session.frame_open:
+            self.recentre_requested = False
+            self.session.recentre()  # from the next frame on
+        if self.tracked is None or not self.session.focused:
+            return []
+        return self.inputs.events(self.tracked)
+
+    def end_frame(self) -> None:
+        self.session.end_frame()
+
+    def renderer(self, root, **options):
+        """An XrStereoRenderer drawing `root` into this headset (release it when the run ends)."""
+        from experiences.xr.stereo import XrStereoRenderer
+
+        return XrStereoRenderer(self.session, root, **{"eye_size": self.eye_size, **options})
+
+    def pulse(self, seconds: float = 0.08, amplitude: float = 0.6) -> None:
+        """A short buzz in the hand that aims (a hit)."""
+        try:
+            self.session.pulse(self.inputs.aiming, seconds, amplitude)
+        except Exception as error:  # haptics are a nicety: never end a run over them
+            log.info("OpenXR haptics: %s", error)
+
+    def recentre(self) -> None:
+        """Staff's recentre: applied in the next frame the runtime gives."""
+        self.recentre_requested = True
+
+    def reopen_if_lost(self) -> None:
+        """Between runs: a session the runtime ended (it quit, or lost the headset) is made anew."""
+        if not self.session.lost or self._reopen is None:
+            return
+        self.session.close()
+        try:
+            self.session = self._reopen()
+            self.inputs = XrInputs()
+            log.info("OpenXR session made anew")
+        except Exception as error:
+            log.warning("OpenXR session could not be made anew: %s", error)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def start_rig(config) -> XrRig | None:
+    """The headset of a VR corner, or None (side-by-side stereo, said once in the log)."""
+    from experiences.xr.runtime import find_runtime
+
+    if not config.vr.openxr:
+        return _fallback("[vr] openxr = false")
+    manifest = find_runtime()
+    if manifest is None:
+        return _fallback("no OpenXR runtime is installed")
+    from experiences.xr.session import XrSession
+    from experiences.xr.stereo import engine_context
+
+    def open_session():
+        return XrSession.open(manifest, graphics="egl", egl=engine_context(), reference=config.vr.reference)
+
+    try:
+        session = open_session()
+    except Exception as error:
+        return _fallback(f"the OpenXR runtime {manifest.name} could not start: {error}")
+    log.info("VR mode: OpenXR, %s, %s, %s per eye", session.info.runtime, session.info.system,
+             "x".join(map(str, session.info.view_sizes[0])))
+    return XrRig(session, open_session)
+
+
+def _fallback(why: str) -> None:
+    global _fallback_said
+    if not _fallback_said:
+        _fallback_said = True
+        log.warning("VR mode: side-by-side stereo (%s) / VR 模式：左右分屏立体", why)
+    return None

@@ -1,0 +1,132 @@
+"""VR corners against a real OpenXR runtime: Monado (null compositor, llvmpipe) with its remote driver, scripted
+over TCP. Each scenario runs in a process of its own (tests/xr/xr_child.py); these tests judge its readings.
+Skipped, with one line saying why, where no runtime was built (a clone without ../shared)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server.xapi.errors import XAPIError
+from server.xapi.validate import StatementValidator
+from tests.xrruntime import ROOT, need_runtime, remote_environment
+
+CHILD = Path(__file__).with_name("xr_child.py")
+
+
+@pytest.fixture
+def xr_env(tmp_path):
+    return child_env(tmp_path)
+
+
+def child_env(tmp_path: Path) -> dict:
+    need_runtime()
+    env, port = remote_environment(tmp_path / "xdg")
+    return {**os.environ, **env, "YUEDU_XR_REMOTE_PORT": str(port), "TMPDIR_XR": str(tmp_path),
+            "PYTHONPATH": str(ROOT), "SDL_AUDIODRIVER": "dummy", "SDL_VIDEODRIVER": "dummy"}
+
+
+def run_child(scenario: str, env: dict) -> dict:
+    result = subprocess.run([sys.executable, str(CHILD), scenario], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=180)
+    assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    return run_child("render", child_env(tmp_path_factory.mktemp("xr-render")))
+
+
+def test_a_head_turn_moves_the_view_in_the_swapchain_images(rendered):
+    readings = rendered
+    assert "llvmpipe" in readings["renderer"]
+    width = readings["eye_size"][0]
+    (left_ahead, right_ahead), (left_turned, right_turned) = readings["centroids"]["0"], readings["centroids"]["25"]
+    for count, x in (left_ahead, right_ahead):  # the red card straight ahead: in the middle of both eyes
+        assert count > 500 and abs(x - width / 2) < width * 0.05
+    assert left_ahead[1] > right_ahead[1]  # parallax: the left eye sees a near thing further right
+    for (_, ahead), (count, turned) in ((left_ahead, left_turned), (right_ahead, right_turned)):
+        assert count > 500 and turned < ahead - width * 0.15  # the head turned right: the card moved left
+    assert readings["corner"] == [8, 10, 31]  # the scene's clear colour, copied byte for byte
+    for (count, x), (_, ahead) in zip(readings["centroids"]["recentred"], (left_ahead, right_ahead)):
+        assert count > 500 and abs(x - ahead) < width * 0.03  # recentred: the card is straight ahead again
+
+
+def test_projection_layers_are_submitted_every_frame_on_llvmpipe(rendered):
+    frames = rendered["frames"]
+    assert frames["ended"] == 30 and frames["should_render"] == 30 and frames["layers"] == 30
+
+
+def test_aim_and_trigger_hit_the_right_lantern_and_say_so_in_the_statement(xr_env):
+    readings = run_child("lanterns", xr_env)
+    assert readings["view"] == "XrSceneView" and readings["inputs"] == ["controller"]
+    assert readings["solved"] and readings["attempts"] == 1  # one shot, where the hand pointed
+    assert readings["pulses"] == 1  # a haptic pulse on the hit
+    assert readings["layers"] == readings["submitted"] > 5  # every frame drawn went to the headset
+    assert min(readings["mirror_std"]) > 10  # the window mirrors the courtyard in both halves
+    answered = [s for s in readings["statements"] if s["verb"]["display"]["en-US"] == "answered"]
+    assert len(answered) == 1 and answered[0]["result"]["success"]
+    validator = StatementValidator("1.0")
+    for statement in readings["statements"]:
+        try:
+            validator.statement(statement)
+        except XAPIError as error:
+            pytest.fail(f"the LRS refuses {statement['verb']['display']['en-US']}: {error.reason}")
+    context = answered[0]["context"]["extensions"]
+    assert context["https://w3id.org/yuedu/xapi/extensions/aim-input"] == "controller"
+    assert context["https://w3id.org/yuedu/xapi/extensions/vr-display"] == "openxr"
+
+
+def test_an_exhibit_hotspot_opens_by_aim_and_trigger(xr_env):
+    readings = run_child("exhibit", xr_env)
+    assert not readings["opened_before"] and readings["opened"] == "red"
+    assert readings["ray_pixel"] == pytest.approx(readings["marker"], abs=2)  # the ray met its marker
+    assert readings["stage_renders_window"] and readings["layers"] == readings["submitted"] > 0
+    experienced = [s for s in readings["statements"] if s["verb"]["display"]["en-US"] == "experienced"]
+    assert experienced and experienced[-1]["object"]["id"].endswith("/hotspot/red")
+    context = experienced[-1]["context"]["extensions"]
+    assert context["https://w3id.org/yuedu/xapi/extensions/aim-input"] == "controller"
+    assert context["https://w3id.org/yuedu/xapi/extensions/vr-display"] == "openxr"
+
+
+def test_taking_the_headset_off_pauses_the_run_and_the_kiosk_goes_back_to_attract(xr_env):
+    readings = run_child("pause", xr_env)
+    assert readings["vr"] and readings["rig"] and readings["view"] == "XrExhibitView"
+    assert readings["played"] == 10  # the run went on while the session was focused
+    assert readings["states"][-3:] == ["STOPPING", "IDLE", "EXITING"]  # what the runtime said
+    assert readings["paused_updates"] == 0 and readings["state_paused"] == readings["running"]  # paused, not ended
+    assert readings["attract"] and readings["idle_seconds"] <= 6.5  # idle (5 s) + warning (1 s): attract
+    assert "abandoned" in readings["verbs"]  # the run ended as the visitor left it
+
+
+def test_xr_check_names_the_runtime_and_prints_the_scripted_poses(xr_env):
+    from experiences.xr.remote import RemoteHeadset, RemoteState
+
+    process = subprocess.Popen([sys.executable, "launcher.py", "xr-check", "--seconds", "2"], cwd=ROOT,
+                               env=xr_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        headset = RemoteHeadset(int(xr_env["YUEDU_XR_REMOTE_PORT"]), timeout=20)
+        headset.send(RemoteState(yaw=30, pitch=-10))
+        out, _ = process.communicate(timeout=60)
+        headset.close()
+    finally:
+        process.kill()
+    assert process.returncode == 0, out
+    assert "runtime: Monado" in out and "system: Monado: Remote HMD" in out
+    assert "recommended view size per eye: 320x240, 320x240" in out
+    assert "head: " in out and "yaw +30° pitch -10°" in out and "right: " in out
+
+
+def test_xr_check_says_plainly_when_no_runtime_is_installed(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "XR_RUNTIME_JSON"}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CONFIG_DIRS=str(tmp_path / "etc"))
+    result = subprocess.run([sys.executable, "launcher.py", "xr-check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    if Path("/etc/openxr/1/active_runtime.json").exists():
+        pytest.skip("this machine has a system-wide OpenXR runtime in /etc/openxr")
+    assert result.returncode == 1 and "No OpenXR runtime is installed" in result.stdout

@@ -1,0 +1,117 @@
+"""The OpenXR edge's pure parts: finding the runtime, poses between OpenXR and our scenes, controllers as
+InputEvents, who may play in a headset, the remote driver's wire format. No runtime needed."""
+from __future__ import annotations
+
+import json
+import math
+import struct
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from experiences.config import KioskConfig, ConfigError, parse_config
+from experiences.xr.inputs import Hand, Tracked, XrInputs
+from experiences.xr.policy import headset_allowed, vr_path
+from experiences.xr.poses import Fov, Pose, forward, yaw_pitch
+from experiences.xr.remote import FORMAT, HEADER, RemoteState, yaw_pitch_quat
+from experiences.xr.runtime import find_runtime
+from games.lanterns.vr.courtyard import aim_direction
+
+
+def write_manifest(path, name="Monado", library="./libopenxr_monado.so"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"file_format_version": "1.0.0", "runtime": {"name": name, "library_path": library}}))
+    return path
+
+
+def test_the_runtime_is_found_where_the_loader_looks(tmp_path):
+    env = {"HOME": str(tmp_path / "home"), "XDG_CONFIG_DIRS": str(tmp_path / "etc")}
+    assert find_runtime(env) is None or str(find_runtime(env).path).startswith("/etc/")
+    system = write_manifest(tmp_path / "etc" / "openxr" / "1" / "active_runtime.json", "SteamVR")
+    assert find_runtime(env).name == "SteamVR"
+    user = write_manifest(tmp_path / "home" / ".config" / "openxr" / "1" / "active_runtime.json", "WiVRn")
+    assert find_runtime(env).path == user  # the user's choice before the system's
+    chosen = write_manifest(tmp_path / "x" / "openxr_monado.json")
+    found = find_runtime({**env, "XR_RUNTIME_JSON": str(chosen)})
+    assert found.name == "Monado" and found.library == chosen.parent.resolve() / "libopenxr_monado.so"
+    (tmp_path / "broken.json").write_text("{")
+    assert find_runtime({**env, "XR_RUNTIME_JSON": str(tmp_path / "broken.json")}).path == user
+    assert system.exists()
+
+
+def test_config_names_the_vr_path(tmp_path):
+    config = KioskConfig()
+    assert "no OpenXR runtime" in vr_path(config, None)
+    manifest = find_runtime({"XR_RUNTIME_JSON": str(write_manifest(tmp_path / "m.json", "Monado"))})
+    assert vr_path(config, manifest).startswith("OpenXR: Monado")
+    config.vr.openxr = False
+    assert "openxr = false" in vr_path(config, manifest)
+    assert parse_config('[vr]\nreference = "standing"\nmin_age_band = "13+"\n').vr.reference == "standing"
+    with pytest.raises(ConfigError, match="reference"):
+        parse_config('[vr]\nreference = "lying"\n')
+
+
+def test_headset_makers_minimum_age_keeps_younger_visitors_on_the_screen():
+    assert not headset_allowed("6-8", "9-12") and not headset_allowed("3-5", "9-12")
+    assert headset_allowed("9-12", "9-12") and headset_allowed("13+", "9-12")
+    assert headset_allowed(None, "9-12")  # skipped: the question decides, staff watch
+    assert headset_allowed("6-8", "6-8")
+
+
+@settings(max_examples=80, deadline=None)
+@given(yaw=st.floats(-170, 170), pitch=st.floats(-80, 80))
+def test_an_openxr_orientation_points_where_our_scenes_aim(yaw, pitch):
+    """The remote driver's quaternion for (yaw, pitch), read back through our axes, is the same aim direction
+    the lanterns use: OpenXR (-z forward, y up) and panda3d (y forward, z up) agree."""
+    pose = Pose.from_openxr((0.0, 0.0, 0.0), yaw_pitch_quat(yaw, pitch))
+    back = pose.yaw_pitch
+    assert back[0] == pytest.approx(yaw, abs=1e-6) and back[1] == pytest.approx(pitch, abs=1e-6)
+    assert pose.direction == pytest.approx(aim_direction(yaw, pitch), abs=1e-9)
+    assert forward(yaw_pitch_quat(yaw, pitch)) == pytest.approx(aim_direction(yaw, pitch), abs=1e-9)
+
+
+def test_positions_change_axes_and_a_field_of_view_projects():
+    assert Pose.from_openxr((0.1, 1.6, -2.0), (0, 0, 0, 1)).position == (0.1, 2.0, 1.6)
+    fov = Fov(-0.8, 0.7, 0.6, -0.9)
+    assert fov.project((0.0, 1.0, 0.0)) == pytest.approx((math.tan(0.8) / (math.tan(0.8) + math.tan(0.7)),
+                                                          math.tan(0.6) / (math.tan(0.6) + math.tan(0.9))))
+    assert fov.project((0.0, -1.0, 0.0)) is None
+    assert yaw_pitch((1.0, 1.0, 0.0)) == pytest.approx((45.0, 0.0))
+
+
+def aim(yaw, pitch=0.0, at=(0.2, 0.3, -0.3)):
+    return Pose.from_openxr(at, yaw_pitch_quat(yaw, pitch))
+
+
+def test_controllers_become_aim_and_select_events_and_the_head_only_without_them():
+    inputs = XrInputs()
+    head = aim(5.0, at=(0, 0, 0))
+    events = inputs.events(Tracked(head=head, hands={"left": Hand(aim(-30)), "right": Hand(aim(20, 10))}))
+    assert [(e.type, e.source) for e in events] == [("aim", "controller")]
+    assert events[0].yaw == pytest.approx(20) and events[0].pitch == pytest.approx(10)
+    assert events[0].origin == pytest.approx((0.2, 0.3, 0.3))  # the hand, in scene axes
+    # the left trigger: the left hand aims from now on, and that press is one select, not one per frame
+    pulled = Tracked(head=head, hands={"left": Hand(aim(-30), trigger=0.9), "right": Hand(aim(20))})
+    events = inputs.events(pulled)
+    assert [(e.type, e.action) for e in events] == [("aim", ""), ("action", "select")]
+    assert events[0].yaw == pytest.approx(-30)
+    trembling = Tracked(head=head, hands={"left": Hand(aim(-30), trigger=0.5), "right": Hand(aim(20))})
+    assert [e.type for e in inputs.events(trembling)] == ["aim"]  # above the release threshold: still held
+    assert [e.type for e in inputs.events(pulled)] == ["aim"]
+    inputs.events(Tracked(head=head, hands={"left": Hand(aim(-30), trigger=0.0), "right": Hand(aim(20))}))
+    assert [e.action for e in inputs.events(pulled)] == ["", "select"]  # released, pulled again: a second shot
+    # menu: back; the stick pushed right: one "right" until it comes back
+    menu = inputs.events(Tracked(hands={"right": Hand(aim(0), menu=True, stick_x=0.9)}))
+    assert [(e.type, e.action) for e in menu if e.type == "action"] == [("action", "back"), ("action", "right")]
+    assert not [e for e in inputs.events(Tracked(hands={"right": Hand(aim(0), menu=True, stick_x=0.8)}))
+                if e.type == "action"]
+    # no controller tracked: the head aims (gaze and dwell)
+    gaze = inputs.events(Tracked(head=head, hands={"left": Hand(None), "right": Hand(None)}))
+    assert [(e.type, e.source) for e in gaze] == [("aim", "head")] and gaze[0].yaw == pytest.approx(5)
+
+
+def test_the_remote_driver_struct_is_376_bytes_with_its_header():
+    packed = RemoteState(yaw=30).pack()
+    assert len(packed) == 376 == struct.calcsize(FORMAT) and packed[:8] == HEADER
+
