@@ -12,9 +12,9 @@ log = logging.getLogger(__name__)
 NICE = 10  # the kiosk's UI first: the encoder takes what is left of the two cores
 
 
-def _work(take, poem, out, card, music, background, prior, progress, status) -> None:
+def _work(take, poem, out, card, music, background, prior, progress, status, nice) -> None:
     try:
-        os.nice(NICE)
+        os.nice(nice)
     except OSError:
         pass
     from recitation.video.make import make_video
@@ -41,7 +41,7 @@ class VideoJob:
         self._progress = context.Value("d", 0.0)
         self._status = context.Value("i", 0)
         self._process = context.Process(target=_work, name="yuedu-video", daemon=True, args=(
-            str(take), poem, str(out), card, music, background, prior, self._progress, self._status))
+            str(take), poem, str(out), card, music, background, prior, self._progress, self._status, NICE))
 
     def start(self) -> "VideoJob":
         self._process.start()
