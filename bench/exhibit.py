@@ -7,7 +7,8 @@
    Beside each wall time, the CPU time of the whole process (llvmpipe's threads included) per frame: on a
    shared machine the wall time swings with the load, the CPU time much less, so compare changes by it;
    The treasure with simplepbr (lighting = "pbr") beside the same treasure with fixed-function lights, and
-   every kind in VR side by side (goal as above);
+   every kind in VR side by side (goal as above); the treasure multisampled (4×, experiences/exhibits/antialias.py)
+   every frame beside the same treasure plain, and the one multisampled frame a still view costs;
 2. load time of a 50,000-triangle GLB (panda3d-gltf) beside the same model converted to panda3d's .bam.
 
 Run: .venv/bin/python bench/exhibit.py [--frames 60] [--loads 10]
@@ -65,9 +66,11 @@ def empty_scene_frames(frames: int, cpu: list[float] | None = None) -> list[floa
 
 
 def exhibit_frames(kind: str, frames: int, data_dir: Path, adaptive: bool = False, vr: bool = False,
-                   turning: bool = True, cpu: list[float] | None = None, services: dict | None = None) -> tuple[list[float], float]:
+                   turning: bool = True, cpu: list[float] | None = None, services: dict | None = None,
+                   antialias: str = "kiosk", size: tuple[int, int] = SIZE) -> tuple[list[float], float]:
     """Frames of the bundled package of `kind` while it animates (turntable, page turning, auto-pan), and the
-    render scale at the end. `adaptive`: as on a kiosk, the render scale follows the frame time."""
+    render scale at the end. `adaptive`: as on a kiosk, the render scale follows the frame time. `antialias`:
+    "kiosk" (multisample still views, as a kiosk does), "off" or "always" (every frame multisampled)."""
     from experiences.config import KioskConfig
     from experiences.engagement import ListSink, Place, SessionReporter
     from experiences.kinds import _load_dotted
@@ -77,7 +80,7 @@ def exhibit_frames(kind: str, frames: int, data_dir: Path, adaptive: bool = Fals
     package = open_package(REPO / "content" / kind)
     clock = ManualClock()
     reporter = SessionReporter(ListSink(), Place()).experience(package.id, kind, package.version, monotonic=clock.now)
-    ctx = RunContext(config=KioskConfig(), reporter=reporter, size=SIZE, data_dir=data_dir, clock=clock,
+    ctx = RunContext(config=KioskConfig(), reporter=reporter, size=size, data_dir=data_dir, clock=clock,
                      headless=not adaptive, services=dict(services or {}))
     if vr:
         from experiences.exhibits.vr import VRExhibit
@@ -87,7 +90,11 @@ def exhibit_frames(kind: str, frames: int, data_dir: Path, adaptive: bool = Fals
         exhibit = _load_dotted(KINDS[kind])(package, ctx)
     exhibit.start()
     inner = getattr(exhibit, "inner", exhibit)
-    surface = pygame.Surface(SIZE)
+    if inner.stage.antialias:  # headless (no adaptive) would multisample every frame, as previews do
+        inner.stage.antialias = antialias != "off"
+        inner.stage.antialias_still = antialias == "kiosk"
+        inner.stage.antialias_always = antialias == "always"
+    surface = pygame.Surface(size)
     samples = []
     # Adaptive: let the governor settle first. Reading: the opening page turn (0.6 s) is over first.
     warm_up = 90 if adaptive else 10 if turning else 60
@@ -164,6 +171,19 @@ def main(argv=None) -> int:
         print(f"  {label:<48} {ms:7.2f} ms   {ms / basic_ms:5.2f}x fixed-fn   cpu {median_ms(pbr_cpu):6.2f} ms")
         ms = median_ms(exhibit_frames("exhibit-book", args.frames, tmp, turning=False)[0])
         print(f"  {'exhibit-book while reading (frames reused)':<48} {ms:7.2f} ms   {ms / baseline:5.2f}x baseline")
+        for size in (SIZE, (1920, 1080)):
+            plain_cpu: list[float] = []
+            plain_ms = median_ms(exhibit_frames("exhibit-treasure", args.frames, tmp, antialias="off", cpu=plain_cpu,
+                                                size=size)[0])
+            aa_cpu: list[float] = []
+            aa_ms = median_ms(exhibit_frames("exhibit-treasure", args.frames, tmp, antialias="always", cpu=aa_cpu,
+                                             size=size)[0])
+            name = f"{size[0]}x{size[1]}"
+            print(f"  {'exhibit-treasure plain at ' + name + ' (baseline)':<48} {plain_ms:7.2f} ms   {'':16}   "
+                  f"cpu {median_ms(plain_cpu):6.2f} ms")
+            print(f"  {'exhibit-treasure 4x multisampled at ' + name:<48} {aa_ms:7.2f} ms   {aa_ms / plain_ms:5.2f}x plain    "
+                  f"cpu {median_ms(aa_cpu):6.2f} ms ({median_ms(aa_cpu) / median_ms(plain_cpu):.2f}x)")
+        print("  (a kiosk on a software rasteriser multisamples only a still view: one such frame, then it is reused)")
         for kind, adaptive in [(kind, adaptive) for kind in KINDS for adaptive in (False, True)]:
             cpu = []
             samples, scale = exhibit_frames(kind, args.frames, tmp, adaptive=adaptive, vr=True, cpu=cpu)

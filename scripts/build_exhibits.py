@@ -146,6 +146,8 @@ def screenshot(package_dir: Path, runner_name: str, frames: int = 3, size=(1280,
             exhibit.update(1 / 30)
             exhibit.draw(surface)
         exhibit.buttons = []  # covers and posters show the exhibit, not the controls
+        exhibit.stage.antialias_always = exhibit.stage.antialias  # smooth edges on the cover
+        exhibit.stage.mark_dirty()
         exhibit.stage.render_into(surface)
     finally:
         exhibit.stop("quit")

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pygame
-from panda3d.core import LPoint3f, LVector3f, NodePath
+from panda3d.core import NodePath
 
-from experiences.exhibits import book_pages, geometry, hud, page_curl
+from experiences.exhibits import book_pages, book_view, geometry, hud, page_curl
 from experiences.exhibits.book_text import paginate, parse_book_text
 from experiences.exhibits.exhibit import Exhibit3D, surface_to_array
 from experiences.exhibits.assets3d import texture_from_array
@@ -21,12 +21,13 @@ from experiences.i18n import t
 
 TURN_SPEED = 1.7  # progress per second: a page turns in about 0.6 s
 COMPLETE_AT = 0.35  # a dragged page that passed this fraction finishes its turn when let go
-STACK_HEIGHT = 0.03
+STACK_HEIGHT = book_view.STACK_HEIGHT
 TEXTURE_CACHE = 12  # page textures kept in memory (a 400-page book would not fit)
 # px: a page is ~450 px tall on a 720p screen. Textures sized to that footprint are sampled near 1:1, so they need
 # no mipmaps: bilinear only, which saves llvmpipe the per-pixel level-of-detail and second-level fetches
 # (~20% of a page-turning frame's CPU time in bench/exhibit.py) and keeps the text sharper than trilinear.
 MAX_TEXTURE_HEIGHT = 480
+CELLS = 13  # characters in a column of a typeset page
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class BookExhibit(Exhibit3D):
         self.stage.set_background(tuple(content.get("background", (0.20, 0.16, 0.13))))
         self.stage.add_default_lights(ambient=0.62, sun=0.45)
         self._build_scene()
-        self._layout_buttons()
+        self.buttons = book_view.page_buttons(self)
         self._refresh()
         # While a visitor reads, nothing moves: frames are copied, not rendered (every change marks dirty).
         self.stage.reuse_unchanged_frames = True
@@ -101,7 +102,9 @@ class BookExhibit(Exhibit3D):
             sections = parse_book_text(self.package.source.read_bytes(content["text"]))
             font_path, index = (str(self.package.source.local_path(content["font"])), 0) if content.get("font") \
                 else hud.find_font()
-            self.renderer = book_pages.PageRenderer(font_path, index)
+            # 13 characters a column (a five-character line with its two marks fits one) keep the glyphs >= 32 px
+            # on a 1080p screen; 16 made them ~29 px.
+            self.renderer = book_pages.PageRenderer(font_path, index, columns_per_page=8, cells=CELLS)
             self.page_width, self.page_height = 1.0, 1.5
             pages = [Face("text", columns, i + 1) for i, columns in enumerate(
                 paginate(sections, self.renderer.columns_per_page, self.renderer.cells))]
@@ -129,10 +132,24 @@ class BookExhibit(Exhibit3D):
                 return surface_to_array(self.renderer.cover(title))
             if face.kind == "back":
                 return surface_to_array(self.renderer.cover(""))
+            plate = self._plate(index)
+            if plate is not None:
+                title = self.package.manifest.title(self.ctx.language)
+                return surface_to_array(self.renderer.plate_page(plate, index, seal=title[-2:]))
             return surface_to_array(self.renderer.blank(index))
         if face.kind in ("cover", "back"):
             return aged_paper(300, int(300 * self.page_height), seed=index, age=0.5, tone=np.array([120, 40, 36], np.float32))
         return aged_paper(300, int(300 * self.page_height), seed=index, age=0.3)
+
+    def _plate(self, index: int) -> str | None:
+        """The text of a plate page: the title page inside the front cover, 终 inside the back cover."""
+        if not self.text_mode:
+            return None
+        if index == 1:
+            return self.package.manifest.title(self.ctx.language)
+        if index == len(self.faces) - 2 and self.faces[index].kind == "blank":
+            return "终"
+        return None
 
     def texture(self, index: int):
         if index in self.textures:
@@ -148,11 +165,13 @@ class BookExhibit(Exhibit3D):
     def _build_scene(self) -> None:
         w, h = self.page_width, self.page_height
         self.book = self.stage.root.attach_new_node("book")
-        board = self.book.attach_new_node(geometry.geom_node("boards", *geometry.box(2 * w + 0.08, h + 0.08, 0.02)))
-        board.set_z(-0.01)
-        board.set_color((0.18, 0.2, 0.3, 1) if self.text_mode else (0.45, 0.14, 0.12, 1))
-        self.stacks = {}
+        self.stacks, self.boards = {}, {}
         for sign in (1, -1):
+            # One board under each half: a closed book shows only the half its pages lie on.
+            board = self.book.attach_new_node(geometry.geom_node("board", *geometry.box(w + 0.04, h + 0.08, 0.02)))
+            board.set_pos(sign * (w / 2 + 0.02), 0, -0.01)
+            board.set_color((0.18, 0.2, 0.3, 1) if self.text_mode else (0.45, 0.14, 0.12, 1))
+            self.boards[sign] = board
             block = self.book.attach_new_node(geometry.geom_node("stack", *geometry.box(w, h, STACK_HEIGHT)))
             block.set_pos(sign * w / 2, 0, STACK_HEIGHT / 2)
             block.set_color(0.93, 0.88, 0.76, 1)
@@ -170,18 +189,7 @@ class BookExhibit(Exhibit3D):
             top.back.set_z(-0.002)
         self.leaf = Leaf(pages, w, h, self.side)
         self.leaf.show(False)
-        # Looking down at the open book from the visitor's side of the table.
-        self.stage.camera.set_pos(0, -1.05 * h, 1.2 * h + 0.45)
-        self.stage.camera.look_at(LPoint3f(0, -0.02 * h, 0), LVector3f(0, 0, 1))
-
-    def _layout_buttons(self) -> None:
-        width, height = self.stage.size
-        lang = self.ctx.language
-        left = hud.Button("left", pygame.Rect(32, height // 2 - 50, 110, 100),
-                          t("exhibit.next" if self.side < 0 else "exhibit.previous", lang))
-        right = hud.Button("right", pygame.Rect(width - 142, height // 2 - 50, 110, 100),
-                           t("exhibit.previous" if self.side < 0 else "exhibit.next", lang))
-        self.buttons = [left, right]
+        book_view.frame_book(self)
 
     def _set_face(self, node: NodePath, index: int | None) -> None:
         if index is None or not 0 <= index < len(self.faces):
@@ -200,8 +208,10 @@ class BookExhibit(Exhibit3D):
             forward, other = self.turn_leaf + 1, self.turn_leaf - 1
         self._set_face(self.start_top.front, 2 * forward if forward < self.leaves_total else None)
         self._set_face(self.other_top.back, 2 * other + 1 if other >= 0 else None)
-        self.stacks[self.side].show() if forward < self.leaves_total or self.turn_leaf is not None else self.stacks[self.side].hide()
-        self.stacks[-self.side].show() if other >= 0 or self.turn_leaf is not None else self.stacks[-self.side].hide()
+        for sign, shown in ((self.side, forward < self.leaves_total or self.turn_leaf is not None),
+                            (-self.side, other >= 0 or self.turn_leaf is not None)):
+            for node in (self.stacks[sign], self.boards[sign]):
+                node.show() if shown else node.hide()
         if self.turn_leaf is not None:
             self.leaf.show(True)
             self._set_face(self.leaf.front, 2 * self.turn_leaf)
@@ -223,7 +233,26 @@ class BookExhibit(Exhibit3D):
         self.play(self.package.manifest.content.get("page_sound", ""))
         return True
 
+    def closed_offset(self) -> float:
+        """Sideways shift of the book so a closed book (the cover before the first leaf, the back after the
+        last) lies in the middle of the view, sliding there as the first or last leaf turns."""
+        half = self.page_width / 2
+        if self.turn_leaf is None:
+            if self.turned == 0:
+                return -self.side * half
+            return self.side * half if self.turned >= self.leaves_total else 0.0
+        p = self.leaf.progress
+        if self.turn_leaf == 0 and self.leaves_total > 1:
+            return -self.side * half * (1 - p)
+        if self.turn_leaf == self.leaves_total - 1:
+            return self.side * half * p
+        return 0.0
+
     def draw(self, surface: pygame.Surface) -> None:
+        offset = self.closed_offset()
+        if abs(self.book.get_x() - offset) > 1e-6:
+            self.book.set_x(offset)
+            self.stage.mark_dirty()
         if self.leaf.changed:
             self.leaf.changed = False
             self.stage.mark_dirty()
@@ -269,12 +298,17 @@ class BookExhibit(Exhibit3D):
             return None
         t = (STACK_HEIGHT - origin.z) / direction.z
         hit = origin + direction * t
-        inside = t > 0 and abs(hit.x) <= self.page_width and abs(hit.y) <= self.page_height / 2
-        return hit.x if inside else None
+        x = hit.x - self.book.get_x()
+        inside = t > 0 and abs(x) <= self.page_width and abs(hit.y) <= self.page_height / 2
+        return x if inside else None
 
     def _direction_at(self, x: float, y: float | None = None) -> int:
         """Forward when the pointer is on the side the pages turn from (by the page it points at, else by
         the half of the screen)."""
+        if self.turned == 0 and self.turn_leaf is None:
+            return 1  # a closed book opens wherever it is touched
+        if self.turned >= self.leaves_total and self.turn_leaf is None:
+            return -1
         book_x = self.book_x_at(x, y) if y is not None else None
         on_right = book_x >= 0 if book_x is not None else x >= self.stage.size[0] / 2
         return 1 if on_right == (self.side > 0) else -1
@@ -331,10 +365,35 @@ class BookExhibit(Exhibit3D):
             super().on_action(action, now)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
+        self.draw_label(surface)
+        book_view.note_page_text(self)
+        shown_buttons = self.buttons
+        self.buttons = [b for b in self.buttons if self.can_turn(1 if (b.key == "right") == (self.side > 0) else -1)
+                        or self.turn_leaf is not None]
         super().draw_overlay(surface)
+        self.buttons = shown_buttons
         total = sum(1 for face in self.faces if face.number)
         shown = self.visible_pages()
-        label = t("exhibit.page_of", self.ctx.language, page=min(shown) if shown else 0, total=total) \
-            if shown else t("exhibit.book_hint", self.ctx.language)
-        caption = self.text.render(label, 26, hud.PAPER)
-        surface.blit(caption, caption.get_rect(midbottom=(surface.get_width() // 2, surface.get_height() - 24)))
+        if shown:
+            label = t("exhibit.page_of", self.ctx.language, page=min(shown), total=total)
+        elif self.touched:
+            return
+        else:
+            label = t("exhibit.book_hint", self.ctx.language)
+        hud.draw_caption(surface, self.text, label, avoid=self.hud_obstacles(surface))
+
+    hint_key = ""  # the book's own caption line says how to turn pages
+
+    def shot_states(self):
+        """cover (the closed book), open (the first spread), last (the last page, the book nearly closed)."""
+        yield None
+        yield "cover"
+        self.on_button("left" if self.side < 0 else "right", self.ctx.clock.now())
+        self.update(1.0)  # the page's whole turn in one step (it takes 0.6 s): the shot is of the open spread
+        yield None
+        yield "open"
+        self.turned = max(0, self.leaves_total - 1)
+        self._refresh()
+        self._pages_shown()
+        yield None
+        yield "last"

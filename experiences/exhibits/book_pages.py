@@ -60,7 +60,7 @@ class PageRenderer:
         size = int(self.cell * 0.78)
         for i, column in enumerate(columns):
             center_x = frame.right - (i + 0.5) * self.column_width
-            role_size = {"title": int(size * 1.05), "author": int(size * 0.8)}.get(column.role, size)
+            role_size = {"title": int(size * 1.05), "author": int(size * 0.9)}.get(column.role, size)
             for j, ch in enumerate(column.text):
                 cell_top = frame.top + (column.indent + j) * self.cell
                 if cell_top + self.cell > frame.bottom + 1:
@@ -75,6 +75,62 @@ class PageRenderer:
         folio = self.glyph_text(_chinese_number(number + 1), int(size * 0.55))
         surface.blit(folio, folio.get_rect(midtop=(surface.get_width() // 2, frame.bottom + 14)))
         return surface
+
+    def column_boxes(self, columns: list[Column]) -> list[tuple[str, int, tuple[float, float, float, float]]]:
+        """What `page` draws, for the draw log: (column text, glyph size, box (x, y, w, h) in page pixels)."""
+        frame, size = self.frame, int(self.cell * 0.78)
+        out = []
+        for i, column in enumerate(columns):
+            if not column.text.strip():
+                continue
+            role_size = {"title": int(size * 1.05), "author": int(size * 0.9)}.get(column.role, size)
+            cells = min(len(column.text), int((frame.bottom + 1 - frame.top) // self.cell) - column.indent)
+            center_x = frame.right - (i + 0.5) * self.column_width
+            top = frame.top + column.indent * self.cell + (self.cell - role_size) / 2
+            out.append((column.text[:cells], role_size,
+                        (center_x - role_size / 2, top, role_size, cells * self.cell - (self.cell - role_size))))
+        return out
+
+    def cover_boxes(self, title: str) -> list[tuple[str, int, tuple[float, float, float, float]]]:
+        """The title on the cover's slip, as `column_boxes` gives a page's columns."""
+        width, height = self.size
+        slip = pygame.Rect(int(width * 0.1), int(height * 0.07), int(width * 0.17), int(height * 0.55))
+        size = int(slip.width * 0.62)
+        shown = title[: int((slip.height - size) // (size * 1.05))]
+        if not shown:
+            return []
+        top = slip.top + size * 0.45
+        return [(shown, size, (slip.centerx - size / 2, top, size, size * 1.05 * len(shown)))]
+
+    def plate_page(self, text: str, number: int, seal: str = "") -> pygame.Surface:
+        """A title page (扉页) or a closing page: `text` in one big column in the middle of a plain frame, with
+        a red seal below it."""
+        surface = self.blank(number)
+        frame = self.frame
+        pygame.draw.rect(surface, RULE, frame.inflate(10, 10), width=4)
+        pygame.draw.rect(surface, RULE, frame, width=1)
+        for text_, size, (x, y, w, h) in self.plate_boxes(text):
+            for j, ch in enumerate(text_):
+                glyph = self.glyph(ch, size)
+                surface.blit(glyph, glyph.get_rect(center=(x + w / 2, y + size * 0.6 + j * size * 1.2)))
+        if seal:
+            side = int(self.column_width * 1.1)
+            box = pygame.Rect(0, 0, side, side)
+            box.midtop = (frame.centerx, int(frame.bottom - side * 1.6))
+            pygame.draw.rect(surface, SEAL, box)
+            size = side // 2 - 2
+            for k, ch in enumerate(seal[:2]):  # two characters read top to bottom
+                glyph = self.glyph(ch, size, (250, 240, 225))
+                surface.blit(glyph, glyph.get_rect(center=(box.centerx, box.top + side * (0.27 + 0.46 * k))))
+        return surface
+
+    def plate_boxes(self, text: str) -> list[tuple[str, int, tuple[float, float, float, float]]]:
+        """Where `plate_page` draws its text, as `column_boxes` gives a page's columns."""
+        frame = self.frame
+        size = int(min(self.column_width * 1.5, frame.height * 0.6 / max(1, len(text)) / 1.2))
+        height = size * 1.2 * len(text)
+        top = frame.top + frame.height * 0.12
+        return [(text, size, (frame.centerx - size / 2, top, size, height))] if text else []
 
     def glyph_text(self, text: str, size: int) -> pygame.Surface:
         surface, _ = self.font(size).render(text, INK)

@@ -32,8 +32,13 @@ def equirect_from_faces(faces: list[tuple[np.ndarray, np.ndarray]], width: int) 
         # Each pixel takes the face it is most central in, so seams have no gaps.
         take = inside & (y > best)
         size = image.shape[0]
-        col = np.clip(((sx + 1) / 2 * size).astype(int), 0, size - 1)
-        row = np.clip(((1 - sz) / 2 * size).astype(int), 0, size - 1)
-        out[take] = image[row[take], col[take]]
+        image = np.asarray(image, np.float32)
+        fx = np.clip((sx[take] + 1) / 2 * size - 0.5, 0, size - 1)
+        fy = np.clip((1 - sz[take]) / 2 * size - 0.5, 0, size - 1)
+        x0, y0 = np.minimum(fx.astype(int), size - 2), np.minimum(fy.astype(int), size - 2)
+        wx, wy = (fx - x0)[:, None], (fy - y0)[:, None]
+        top = image[y0, x0] * (1 - wx) + image[y0, x0 + 1] * wx
+        bottom = image[y0 + 1, x0] * (1 - wx) + image[y0 + 1, x0 + 1] * wx
+        out[take] = top * (1 - wy) + bottom * wy
         best = np.where(take, y, best)
-    return out
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)

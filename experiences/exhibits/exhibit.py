@@ -12,7 +12,7 @@ import pygame
 from experiences.engagement import Item, build_result
 from experiences.exhibits import hud, offscreen
 from experiences.i18n import t
-from experiences.runtime import Experience, InputEvent
+from experiences.runtime import Experience, InputEvent, home_button_area
 
 
 class Exhibit3D(Experience):
@@ -34,6 +34,8 @@ class Exhibit3D(Experience):
         self.stage = offscreen.acquire_stage(tuple(self.ctx.size))
         if not self.ctx.headless:  # tests and previews render every pixel; the kiosk keeps its frame rate
             self.stage.enable_adaptive_resolution()
+        if self.antialias_edges:  # shots are always multisampled; the kiosk: still views too (or a GPU's all)
+            self.stage.enable_antialias(still=not self.ctx.headless)
         self.build()
 
     def build(self) -> None:
@@ -44,15 +46,32 @@ class Exhibit3D(Experience):
         self.draw_overlay(surface)
 
     hint_key = ""  # a catalog key shown at the bottom while the visitor has not touched anything yet
+    antialias_edges = True  # multisample the model's edges (a panorama's sphere has none: it says False)
+    show_label = True  # the exhibit's label (title and caption) in the top left corner
+
+    def label_texts(self) -> tuple[str, str]:
+        """The label's title and caption: the package's title and description in the kiosk's language."""
+        manifest = self.package.manifest
+        return manifest.title(self.ctx.language), manifest.description(self.ctx.language)
+
+    def draw_label(self, surface: pygame.Surface) -> pygame.Rect | None:
+        if not self.show_label:
+            return None
+        title, caption = self.label_texts()
+        self.label_rect = hud.draw_label(surface, self.text, title, caption, centred=bool(self.ctx.vr))
+        return self.label_rect
+
+    label_rect: pygame.Rect | None = None
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         for button in self.buttons:
             button.draw(surface, self.text)
         if self.hint_key and not self.touched:
-            caption = self.text.render(t(self.hint_key, self.ctx.language), 26, hud.PAPER)
-            box = caption.get_rect(midbottom=(surface.get_width() // 2, surface.get_height() - 24)).inflate(24, 12)
-            pygame.draw.rect(surface, hud.INK, box, border_radius=10)
-            surface.blit(caption, caption.get_rect(center=box.center))
+            hud.draw_caption(surface, self.text, t(self.hint_key, self.ctx.language), avoid=self.hud_obstacles(surface))
+
+    def hud_obstacles(self, surface: pygame.Surface) -> list[pygame.Rect]:
+        """What bottom captions must not cover: the buttons and the kiosk's home button."""
+        return [b.rect for b in self.buttons] + [pygame.Rect(r) for r in home_button_area(surface.get_size())]
 
     def stop(self, reason: str) -> None:
         if self.stage is None:
@@ -155,6 +174,19 @@ class Exhibit3D(Experience):
                 self.on_button(button.key, self.ctx.clock.now())
                 return True
         return False
+
+    # ---- shot states (launcher.py shots, the screen tests) -----------------------------------------------
+    def tap(self, x: float, y: float) -> None:
+        """A visitor's tap at (x, y), through `handle`."""
+        self.handle(InputEvent("pointer_down", x, y))
+        self.handle(InputEvent("pointer_up", x, y))
+
+    def drag(self, x: float, y: float, dx: float, dy: float, steps: int = 8) -> None:
+        """A visitor's drag from (x, y) by (dx, dy), through `handle`."""
+        self.handle(InputEvent("pointer_down", x, y))
+        for i in range(1, steps + 1):
+            self.handle(InputEvent("pointer_move", x + dx * i / steps, y + dy * i / steps))
+        self.handle(InputEvent("pointer_up", x + dx, y + dy))
 
     def on_press(self, x, y, now) -> None: ...
     def on_release(self, x, y, now) -> None: ...

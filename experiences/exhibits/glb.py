@@ -63,6 +63,7 @@ def write_glb(parts: list[MeshPart], *, generator: str = "yuedu build_exhibits",
         accessors.append(entry)
         return len(accessors) - 1
 
+    texture_of: dict[bytes, int] = {}
     for part in parts:
         attributes = {
             "POSITION": add_accessor(np.asarray(part.positions, np.float32), "VEC3", 5126, 34962, minmax=True),
@@ -74,9 +75,11 @@ def write_glb(parts: list[MeshPart], *, generator: str = "yuedu build_exhibits",
         pbr = {"baseColorFactor": list(part.base_color), "metallicFactor": part.metallic,
                "roughnessFactor": part.roughness}
         if part.texture_png is not None:
-            images.append({"bufferView": add_view(part.texture_png), "mimeType": "image/png"})
-            textures.append({"source": len(images) - 1})
-            pbr["baseColorTexture"] = {"index": len(textures) - 1}
+            if part.texture_png not in texture_of:  # parts sharing one image store it once
+                images.append({"bufferView": add_view(part.texture_png), "mimeType": "image/png"})
+                textures.append({"source": len(images) - 1, "sampler": 0})
+                texture_of[part.texture_png] = len(textures) - 1
+            pbr["baseColorTexture"] = {"index": texture_of[part.texture_png]}
         materials.append({"name": part.name, "pbrMetallicRoughness": pbr})
         meshes.append({"name": part.name, "primitives": [
             {"attributes": attributes, "indices": indices, "material": len(materials) - 1, "mode": 4}]})
@@ -95,6 +98,8 @@ def write_glb(parts: list[MeshPart], *, generator: str = "yuedu build_exhibits",
     }
     if textures:
         document["textures"], document["images"] = textures, images
+        # Trilinear mip-mapped sampling, repeating: a texture seen small or at a glancing angle does not shimmer.
+        document["samplers"] = [{"magFilter": 9729, "minFilter": 9987, "wrapS": 10497, "wrapT": 10497}]
     if extras:
         document["extras"] = extras
     json_chunk = _pad(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), b" ")

@@ -15,6 +15,7 @@ from experiences.exhibits.offscreen import set_vertical_fov
 from experiences.exhibits.orbit import clamp
 from experiences.exhibits.resolution import texel_matched_scale
 from experiences.i18n import t
+from experiences.runtime import home_button_area
 
 SPHERE_RADIUS = 50.0
 DEGREES_PER_PIXEL = 0.15
@@ -45,6 +46,7 @@ class PanoramaExhibit(Exhibit3D):
     hint_key = "exhibit.panorama_hint"
     visit_key = "exhibit.visit_places"
     nearest_distance = SPHERE_RADIUS  # metres: VR sees no parallax this far away and renders one view
+    antialias_edges = False  # one textured sphere: its smoothness comes from the image (authoring/hall.py)
 
     def build(self) -> None:
         content = self.package.manifest.content
@@ -111,26 +113,55 @@ class PanoramaExhibit(Exhibit3D):
         self.draw_overlay(surface)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
-        for spot in self.spots:
-            if spot.screen:
-                hud.draw_marker(surface, self.text, *spot.screen, spot.number, self.local(spot.title),
-                                active=spot is self.open_spot)
+        size = surface.get_size()
+        label = self.draw_label(surface)
         self.buttons = []
+        panel = None
         if self.open_spot is not None:
+            width = hud.panel_width(size)
             image = None
             if self.open_spot.image:
                 picture = self.load_surface(self.open_spot.image)
-                image = pygame.transform.smoothscale(picture, (372, int(picture.get_height() * 372 / picture.get_width())))
-            panel = hud.draw_panel(surface, self.text, self.local(self.open_spot.title), self.local(self.open_spot.text), image)
+                shown = width - 2 * hud.px(size, 28)
+                image = pygame.transform.smoothscale(picture, (shown, int(picture.get_height() * shown / picture.get_width())))
+            top = label.bottom if label else None
+            panel = hud.panel_rect(surface, self.text, self.local(self.open_spot.title), self.local(self.open_spot.text),
+                                   image, top=top)
             if self.open_spot.opens:
-                rect = pygame.Rect(panel.x + 24, min(panel.bottom + 16, surface.get_height() - 96), 200, 80)
+                rect = pygame.Rect(panel.x, min(panel.bottom + hud.px(size, 16), size[1] - hud.px(size, 140)),
+                                   hud.px(size, 240), hud.px(size, 112))
                 self.buttons = [hud.Button("open", rect, t("exhibit.opens", self.ctx.language))]
+        keep_clear = [r for r in (label, panel) if r is not None] + [b.rect for b in self.buttons] \
+            + [pygame.Rect(r) for r in home_button_area(size)]
+        for spot in self.spots:
+            if spot.screen:
+                if hud.draw_marker(surface, self.text, *spot.screen, spot.number, self.local(spot.title),
+                                   active=spot is self.open_spot, avoid=keep_clear) is None:
+                    spot.screen = None  # hidden under the label or a panel: not tappable either
+        if self.open_spot is not None:
+            hud.draw_panel(surface, self.text, self.local(self.open_spot.title), self.local(self.open_spot.text),
+                           image, top=top)
         super().draw_overlay(surface)
+
+    def shot_states(self):
+        """start (looking ahead at the ding), turned (dragged round to the book table), hotspot (a card open)."""
+        yield None
+        yield "start"
+        width, height = self.stage.size
+        degrees = 90.0
+        self.drag(width * 0.7, height * 0.6, -degrees / (DEGREES_PER_PIXEL * self.fov / 70), 0, steps=12)
+        yield None
+        yield "turned"
+        spot = next((s for s in self.spots if s.screen), None)
+        if spot is not None:
+            self.tap(*spot.screen)
+            yield None
+            yield "hotspot"
 
     def test_targets(self) -> dict[str, pygame.Rect]:
         """The buttons, and each hotspot marker on screen now ("hotspot:<id>")."""
         targets = super().test_targets()
-        size = 2 * hud.MARKER_RADIUS
+        size = 2 * hud.marker_radius(self.stage.size)
         width, height = self.stage.size
         for spot in self.spots:
             if spot.screen and 0 <= spot.screen[0] < width and 0 <= spot.screen[1] < height:
@@ -140,7 +171,7 @@ class PanoramaExhibit(Exhibit3D):
 
     def spot_at(self, x: float, y: float) -> PanoramaSpot | None:
         for spot in self.spots:
-            if spot.screen and math.dist(spot.screen, (x, y)) <= hud.MARKER_RADIUS + 8:
+            if spot.screen and math.dist(spot.screen, (x, y)) <= hud.marker_radius(self.stage.size) + 8:
                 return spot
         return None
 

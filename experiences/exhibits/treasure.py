@@ -4,6 +4,7 @@ progress bar while the model loads; a reset-view button.
 """
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 
@@ -34,6 +35,20 @@ class Hotspot:
     visible: bool = False
     occluded: bool = False
     screen: tuple[float, float] | None = None
+    shown: bool = True  # drawn at the last frame (a marker under the label or a button is left out)
+
+
+def treasure_buttons(size: tuple[int, int], language: str) -> list[hud.Button]:
+    """复位 beside the kiosk's home button, ＋ and － stacked in the bottom right corner; big for small hands."""
+    width, height = size
+    home_x, home_y, home_w, home_h = home_button_area(size)[0]
+    side, gap, margin = hud.px(size, 112), hud.px(size, 20), hud.px(size, hud.MARGIN_PX)
+    reset = pygame.Rect(home_x + home_w + gap, home_y + home_h - side, hud.px(size, 190), side)
+    return [
+        hud.Button("reset", reset, t("exhibit.reset_view", language)),
+        hud.Button("zoom_in", pygame.Rect(width - margin - side, height - margin - 2 * side - gap, side, side), "＋"),
+        hud.Button("zoom_out", pygame.Rect(width - margin - side, height - margin - side, side, side), "－"),
+    ]
 
 
 class ModelLoading:
@@ -84,6 +99,7 @@ class ModelLoading:
                 if self.error:
                     return
             else:
+                assets3d.filter_textures(self.model, assets3d.anisotropy_for(stage.engine.buffer.get_gsg()))
                 self.model.reparent_to(stage.root)
                 self.model.prepare_scene(stage.engine.buffer.get_gsg())  # upload textures before the first frame
                 stage.mark_dirty()
@@ -122,14 +138,7 @@ class TreasureExhibit(Exhibit3D):
         self.lighting = "pbr" if self.pbr else "basic"
         # The lights ride with the camera, so the side the visitor looks at is always lit.
         self.light_rig = pbr.add_museum_lights(self.stage.root, self.stage.camera, self.pbr)
-        width, height = self.stage.size
-        home_x, _, home_w, _ = home_button_area((width, height))[0]  # the kiosk's home button keeps that corner
-        self.buttons = [
-            hud.Button("reset", pygame.Rect(home_x + home_w + 24, height - 112, 150, 80),
-                       t("exhibit.reset_view", self.ctx.language)),
-            hud.Button("zoom_in", pygame.Rect(width - 112, height - 208, 80, 80), "＋"),
-            hud.Button("zoom_out", pygame.Rect(width - 112, height - 112, 80, 80), "－"),
-        ]
+        self.buttons = treasure_buttons(self.stage.size, self.ctx.language)
 
     # ---- loading ------------------------------------------------------------------------------------------
     def _place(self) -> None:
@@ -155,6 +164,10 @@ class TreasureExhibit(Exhibit3D):
             resume_after=view.get("resume_after", 3.0),
         )
         self.stage.lens.set_near_far(radius * 0.02, radius * 50)
+        # A window taller than wide keeps at least a 40° view across, so the treasure fits in portrait too.
+        width, height = self.stage.size
+        vertical = 2 * math.degrees(math.atan(math.tan(math.radians(offscreen.DEFAULT_VERTICAL_FOV / 2)) * max(1.0, height / width)))
+        offscreen.set_vertical_fov(self.stage.lens, vertical, self.stage.size)
         self._apply_pose()
         # With auto-rotate paused nothing moves but the camera, which the stage notices itself.
         self.stage.reuse_unchanged_frames = True
@@ -221,28 +234,61 @@ class TreasureExhibit(Exhibit3D):
             spot.visible = not spot.occluded
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
-        for spot in self.hotspots:
-            if spot.visible and spot.screen:
-                hud.draw_marker(surface, self.text, *spot.screen, spot.number, self.local(spot.title),
-                                active=spot is self.open_hotspot)
+        label = self.draw_label(surface)
+        panel = None
         if self.open_hotspot is not None:
             image = None
+            width = hud.panel_width(surface.get_size())
             if self.open_hotspot.image:
                 picture = self.load_surface(self.open_hotspot.image)
-                scale = 372 / picture.get_width()
-                image = pygame.transform.smoothscale(picture, (372, int(picture.get_height() * scale)))
-            hud.draw_panel(surface, self.text, self.local(self.open_hotspot.title), self.local(self.open_hotspot.text), image)
+                shown = width - 2 * hud.px(surface.get_size(), 28)
+                image = pygame.transform.smoothscale(picture, (shown, int(picture.get_height() * shown / picture.get_width())))
+            panel = hud.panel_rect(surface, self.text, self.local(self.open_hotspot.title),
+                                   self.local(self.open_hotspot.text), image, top=label.bottom if label else None)
+        # Markers stay clear of the label, the panel and the buttons (a marker under them could not be tapped).
+        keep_clear = [r for r in (label, panel) if r is not None] + [b.rect for b in self.buttons]
+        for spot in self.hotspots:
+            if spot.visible and spot.screen:
+                spot.shown = hud.draw_marker(surface, self.text, *spot.screen, spot.number, self.local(spot.title),
+                                             active=spot is self.open_hotspot, avoid=keep_clear) is not None
+            else:
+                spot.shown = False
+        if self.open_hotspot is not None:
+            hud.draw_panel(surface, self.text, self.local(self.open_hotspot.title), self.local(self.open_hotspot.text),
+                           image, top=label.bottom if label else None)
         super().draw_overlay(surface)
 
     def test_targets(self) -> dict[str, pygame.Rect]:
         """The buttons, and each hotspot marker the visitor can see now ("hotspot:<id>")."""
         targets = super().test_targets()
-        size = 2 * hud.MARKER_RADIUS
+        size = 2 * hud.marker_radius(self.stage.size)
         for spot in self.hotspots:
-            if spot.visible and spot.screen:
+            if spot.visible and spot.screen and spot.shown:
                 targets[f"hotspot:{spot.id}"] = pygame.Rect(round(spot.screen[0]) - size // 2,
                                                             round(spot.screen[1]) - size // 2, size, size)
         return targets
+
+    def shot_states(self):
+        """start (the model loaded), rotated (dragged round by a third), hotspot (a story card open)."""
+        while not self.loaded:
+            if self.loading.error:
+                yield "load_failed"
+                return
+            yield None
+        yield None  # the first frame with the model measures where the markers are
+        yield "start"
+        width, height = self.stage.size
+        self.drag(width * 0.3, height * 0.55, width * 0.25, 0)
+        yield None
+        yield "rotated"
+        self.on_button("reset", self.ctx.clock.now())
+        for _ in range(DEPTH_EVERY + 1):
+            yield None  # a depth frame settles which markers are in view
+        targets = [key for key in self.test_targets() if key.startswith("hotspot:")]
+        if targets:
+            rect = self.test_targets()[targets[0]]
+            self.tap(*rect.center)
+            yield "hotspot"
 
     # ---- interaction --------------------------------------------------------------------------------------
     def open(self, spot: Hotspot) -> None:
@@ -252,7 +298,8 @@ class TreasureExhibit(Exhibit3D):
 
     def hotspot_at(self, x: float, y: float) -> Hotspot | None:
         for spot in self.hotspots:
-            if spot.visible and spot.screen and (spot.screen[0] - x) ** 2 + (spot.screen[1] - y) ** 2 <= (hud.MARKER_RADIUS + 8) ** 2:
+            reach = hud.marker_radius(self.stage.size) + 8
+            if spot.visible and spot.screen and spot.shown and (spot.screen[0] - x) ** 2 + (spot.screen[1] - y) ** 2 <= reach ** 2:
                 return spot
         return None
 

@@ -24,6 +24,7 @@ from experiences.exhibits.waterfall_flow import (
     select_packages,
 )
 from experiences.i18n import t
+from experiences.runtime import InputEvent
 
 KIND = "exhibit-waterfall"
 DEFAULT_BACKGROUND = (0.13, 0.12, 0.11)
@@ -192,15 +193,19 @@ class WaterfallExhibit(Exhibit3D):
     # ---- drawing ------------------------------------------------------------------------------------------
     def draw_overlay(self, surface: pygame.Surface) -> None:
         width, height = surface.get_size()
+        size = (width, height)
         if self.layout is None:
             box = pygame.Rect(width // 8, height // 3, width * 3 // 4, height // 3)
             pygame.draw.rect(surface, hud.PAPER, box, border_radius=18)
             pygame.draw.rect(surface, hud.INK, box, width=3, border_radius=18)
-            lines = self.text.wrap(t("exhibit.waterfall_empty", self.ctx.language), 32, box.width - 64)
+            hud.note_box(surface, "panel", box, "panels")
+            font_px = hud.px(size, hud.TEXT_PX)
+            lines = self.text.wrap(t("exhibit.waterfall_empty", self.ctx.language), font_px, box.width - 64)
             for i, line in enumerate(lines[:4]):
-                caption = self.text.render(line, 32, hud.INK)
-                surface.blit(caption, caption.get_rect(center=(box.centerx, box.top + 60 + i * 46)))
+                self.text.draw(surface, line, font_px, hud.INK,
+                               center=(box.centerx, box.top + font_px * 1.6 + i * font_px * 1.4))
             return
+        self.draw_label(surface)
         focused = next((p for p in self.placements if p.key == self.focus), None)
         if focused is not None:
             quad = self.screen_quad(focused)
@@ -208,13 +213,27 @@ class WaterfallExhibit(Exhibit3D):
                 pygame.draw.polygon(surface, hud.PAPER, quad, width=9)
                 pygame.draw.polygon(surface, hud.INK, quad, width=3)
                 title = self.package_of(focused).manifest.title(self.ctx.language)
-                caption = self.text.render(title, 28, hud.PAPER)
+                font_px = hud.px(size, hud.TEXT_PX)
                 bottom = max(y for _, y in quad)
                 center_x = sum(x for x, _ in quad) / 4
-                box = caption.get_rect(midtop=(center_x, min(bottom + 10, height - 60))).inflate(20, 10)
+                box = pygame.Rect(0, 0, self.text.font(font_px).get_rect(title).width + hud.px(size, 28),
+                                  round(font_px * 1.5))
+                box.midtop = (center_x, min(bottom + 10, height - box.height - hud.px(size, 16)))
+                box.clamp_ip(surface.get_rect())
                 pygame.draw.rect(surface, hud.INK, box, border_radius=8)
-                surface.blit(caption, caption.get_rect(center=box.center))
+                hud.note_box(surface, "focus-title", box, "panels")
+                self.text.draw(surface, title, font_px, hud.PAPER, center=box.center)
         super().draw_overlay(surface)
+
+    def shot_states(self):
+        """start (the covers falling), picked (a cover chosen with the remote: framed, its title under it).
+        A tapped cover opens its package at once, so that is left to the kiosk's own shots."""
+        yield None
+        yield "start"
+        if self.layout is not None:
+            self.handle(InputEvent("action", action="right", source="keyboard"))
+            yield None
+            yield "picked"
 
     # ---- input --------------------------------------------------------------------------------------------
     def open(self, placement: Placement) -> None:

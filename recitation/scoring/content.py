@@ -1,18 +1,33 @@
 """What was read: per-character judgements, the 准确 (accuracy) sub-score and "is this the text at all".
 
 Pure logic on the recogniser's numbers (`recitation.listen.checker` gives, for each character of the text, its
-probability given the audio and the text before it). Nothing here loads a model.
+probability given the audio and the text before it, and the log-ratios below). Nothing here loads a model.
 
 - Each character gets a mark: "good" (said well), "unclear" (said, not clearly) or "missed" (not heard).
 - accuracy = 100 × (good + ½ unclear) / characters.
 - The take as a whole: "read" (this text), "other" (another text, humming, noise) or "unsure" between the two.
   "other" caps the overall score (≤ 50) and the booth says 这好像不是这首诗哦; "unsure" is scored gently and
   never told so.
-- Strictness by age band: young readers (3–5, 6–8) get lower probability thresholds for each mark, the way
+- Strictness by age band: young readers (3–5, 6–8) get lower thresholds for each mark, the way
   reading-assessment services offer a softer coefficient for young children.
 
-The thresholds were fitted on espeak-ng readings (voices "default" and "m3", see bench/scoring_accuracy.py
---content) and checked on voices kept out of the fitting (f3, klatt); they are not yet fitted on children.
+How a character is judged ("heard" score, `heard_scores`). The recogniser forces three spellings of the text onto
+the take: the text itself and two sound-alike spellings, where every character is replaced by a character of the
+same syllable that the model writes as one token (`sound_alike_spellings`: 瑶 → 要, 疑 → 一, …). For each spelling
+and character, r = ln P(character | audio, the spelling before it) − ln P(character | silence, the same): how much
+the audio, rather than the model's knowledge of the language (or of famous poems), makes that character likely.
+The sound-alike spellings measure the sound without the model's preference between homophones, traditional
+forms and rare characters (a rare character split over byte tokens is unlikely even when said well), and a
+replaced character also lowers its neighbours' evidence. Then
+
+    heard = 0.4 r_text + 0.4 r_alike1 + 0.8 r_alike2 + 0.2 (r_alike1 of the character before + of the one after)
+
+and heard ≥ GOOD_H → good, ≥ UNCLEAR_H → unclear, else missed. A recogniser that gives only probabilities
+(no log-ratios) is judged on the probability alone (GOOD_P, UNCLEAR_P).
+
+The weights and thresholds were fitted on espeak-ng readings by the fitting voices ("default", "m3-low") of
+bench/scoring_accuracy.py --content --poems 16 and checked on voices kept out of the fitting (f3, klatt-high);
+they are not fitted on children.
 """
 from __future__ import annotations
 
@@ -20,11 +35,22 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from recitation.scoring.text import SPOKEN
+
 GOOD, UNCLEAR, MISSED = "good", "unclear", "missed"
 READ, UNSURE, OTHER = "read", "unsure", "other"
 
-# Per-character probability thresholds for readers 9+ and adults: at or above GOOD_P a character is said well,
-# below UNCLEAR_P it was not heard (fitted on espeak-ng voices "default" and "m3": see the module's docstring).
+# The "heard" score of a character (see the module's docstring): weights of the log-ratios of the text's own
+# spelling, the two sound-alike spellings and the first sound-alike spelling of the two neighbours.
+HEARD_WEIGHTS = (0.4, 0.4, 0.8)
+NEIGHBOUR_WEIGHT = 0.2
+# Thresholds for readers 9+ and adults, fitted on the fitting voices: 4% of correctly read characters below
+# GOOD_H, 0.1% below UNCLEAR_H (bench/scoring_accuracy.py --content --poems 16).
+GOOD_H = 2.0
+UNCLEAR_H = -1.0
+# Probabilities are floored here before their logarithm (a token the model rules out gives 0).
+P_FLOOR = 1e-12
+# Without log-ratios (a recogniser that gives probabilities only): per-character probability thresholds.
 GOOD_P = 0.001
 UNCLEAR_P = 0.0003
 # The whole take: the upper quartile of its characters' probabilities (a continuous measure: a share of
@@ -35,6 +61,13 @@ UNCLEAR_P = 0.0003
 FOUND_P = 0.005  # a character "clearly found": reported as found_share, and the marks of an "other" take
 OTHER_Q = 0.005
 READ_Q = 0.012
+# With heard scores the take is judged on their upper quartile instead: a famous poem's text stays likely to the
+# model whatever is heard (別董大 read as another poem or hummed measured a probability quartile up to 0.0078,
+# "unsure" with overall 80), its heard scores do not. On the fitting voices (poems 0–15 of the bench's list)
+# other texts and humming measured 0.1–1.6, right readings 7.3–11.3, a skipped line 6.2–10.1, extra speech
+# 6.5–10.6, two replaced characters a line 3.6–8.6: below OTHER_HQ → "other", from READ_HQ → "read".
+OTHER_HQ = 2.0
+READ_HQ = 4.0
 OTHER_CAP = 50  # the overall score of a take judged "another text" is at most this
 # A take whose speech has fewer syllables than this share of the text's characters is no reading of it, whatever
 # the recogniser says: under noise it can give a few characters of the expected text a middling probability (a
@@ -42,8 +75,9 @@ OTHER_CAP = 50  # the overall score of a take judged "another text" is at most t
 # test run). A child who reads one line of a quatrain (5 of 20) is above it.
 MIN_SPEECH_SHARE = 0.2
 LINE_FOUND_MIN = 0.34  # in a take of this text, a line with fewer of its characters heard counts as skipped
-# Age bands: multipliers on the per-character thresholds (lower = gentler marks) and on the take's thresholds
-# (lower = fewer takes judged "another text").
+# Age bands: multipliers on the per-character probability thresholds (lower = gentler marks) and on the take's
+# thresholds (lower = fewer takes judged "another text"); the heard thresholds move down by the logarithm of the
+# same multiplier (ln 0.3 = −1.2 for 3–5, ln 0.5 = −0.7 for 6–8).
 STRICTNESS = {"3-5": 0.3, "6-8": 0.5, "9-12": 1.0, "13+": 1.0}
 TAKE_STRICTNESS = {"3-5": 0.8, "6-8": 0.9, "9-12": 1.0, "13+": 1.0}
 
@@ -57,6 +91,7 @@ class CharMark:
     probability: float
     start: float | None = None
     end: float | None = None
+    heard: float | None = None  # the heard score (None: judged on the probability alone)
 
 
 @dataclass
@@ -65,7 +100,8 @@ class ContentJudgement:
     verdict: str  # READ | UNSURE | OTHER
     marks: list[CharMark] = field(default_factory=list)
     found_share: float = 0.0  # share of characters found clearly (p ≥ FOUND_P)
-    upper_quartile: float = 0.0  # 75th percentile of the characters' probabilities: the take's verdict
+    upper_quartile: float = 0.0  # 75th percentile of the characters' probabilities (the verdict without heard)
+    heard_quartile: float | None = None  # 75th percentile of the heard scores: the take's verdict
     mean_probability: float = 0.0
     age_band: str | None = None
 
@@ -76,11 +112,13 @@ class ContentJudgement:
     def to_dict(self) -> dict:
         out = asdict(self)
         out["marks"] = [{"char": m.char, "mark": m.mark, "p": round(m.probability, 4),
+                         "heard": None if m.heard is None else round(m.heard, 2),
                          "start": None if m.start is None else round(m.start, 2),
                          "end": None if m.end is None else round(m.end, 2)} for m in self.marks]
         out["accuracy"] = round(self.accuracy)
         out["found_share"] = round(self.found_share, 3)
         out["upper_quartile"] = round(self.upper_quartile, 4)
+        out["heard_quartile"] = None if self.heard_quartile is None else round(self.heard_quartile, 2)
         out["mean_probability"] = round(self.mean_probability, 4)
         return out
 
@@ -90,11 +128,75 @@ def thresholds(age_band: str | None) -> tuple[float, float]:
     return GOOD_P * factor, UNCLEAR_P * factor
 
 
+def heard_thresholds(age_band: str | None) -> tuple[float, float]:
+    ease = float(np.log(STRICTNESS.get(age_band or "", 1.0)))
+    return GOOD_H + ease, UNCLEAR_H + ease
+
+
 def mark_of(probability: float, age_band: str | None = None) -> str:
     good, unclear = thresholds(age_band)
     if probability >= good:
         return GOOD
     return UNCLEAR if probability >= unclear else MISSED
+
+
+def mark_of_heard(heard: float, age_band: str | None = None) -> str:
+    good, unclear = heard_thresholds(age_band)
+    if heard >= good:
+        return GOOD
+    return UNCLEAR if heard >= unclear else MISSED
+
+
+def log_ratio(p_audio: float, p_silence: float) -> float:
+    """ln P(given the audio) − ln P(given silence), both floored at P_FLOOR."""
+    return float(np.log(max(p_audio, P_FLOOR)) - np.log(max(p_silence, P_FLOOR)))
+
+
+def heard_scores(ratios: list[tuple[float, float, float]]) -> list[float]:
+    """The heard score of each character from its (r_text, r_alike1, r_alike2) log-ratios, in reading order
+    (the whole take: neighbours across lines and windows count; a text's first and last characters have one)."""
+    out = []
+    for k, (own, alike1, alike2) in enumerate(ratios):
+        neighbours = sum(ratios[j][1] for j in (k - 1, k + 1) if 0 <= j < len(ratios))
+        out.append(HEARD_WEIGHTS[0] * own + HEARD_WEIGHTS[1] * alike1 + HEARD_WEIGHTS[2] * alike2
+                   + NEIGHBOUR_WEIGHT * neighbours)
+    return out
+
+
+def sound_alike_spellings(chars: str, syllables: list[str], table: dict[str, list[str]]) -> tuple[str, str]:
+    """Two spellings of `chars` with every spoken character replaced by one of the same syllable.
+
+    syllables: tone-numbered pinyin of each spoken character of `chars`, in order (other characters, such as the
+    spaces between lines, are kept). table: a syllable, tone-numbered ("yao2") and toneless ("yao"), → the
+    characters the model writes as one token with that reading, most frequent (lowest token id) first
+    (`recitation.listen.checker` builds it from the vocabulary).
+    The first spelling keeps a character that is one token itself, else takes the first of its tone-numbered
+    syllable (else of the toneless one); the second takes the first of the toneless syllable that is neither the
+    character nor the first spelling's. A syllable with no such character keeps the character.
+    """
+    single = {c for syllable, found in table.items() if not syllable[-1:].isdigit() for c in found}
+    first, second = [], []
+    spoken = iter(syllables)
+    for char in chars:
+        if not SPOKEN.match(char):
+            first.append(char)
+            second.append(char)
+            continue
+        syllable = next(spoken, "") or ""
+        toned, toneless = table.get(syllable, []), table.get(syllable.rstrip("12345"), [])
+        one = char if char in single else next(iter(toned or toneless), char)
+        first.append(one)
+        second.append(next((c for c in toneless if c not in (char, one)), one))
+    return "".join(first), "".join(second)
+
+
+def verdict_of_heard(heard_quartile: float, age_band: str | None = None) -> str:
+    factor = TAKE_STRICTNESS.get(age_band or "", 1.0)
+    if heard_quartile >= READ_HQ * factor:
+        return READ
+    if heard_quartile < OTHER_HQ * factor:
+        return OTHER
+    return UNSURE
 
 
 def verdict_of(upper_quartile: float, age_band: str | None = None) -> str:
@@ -108,27 +210,40 @@ def verdict_of(upper_quartile: float, age_band: str | None = None) -> str:
 
 def judge(chars: str, line_of: list[int], probabilities: list[float],
           times: list[tuple[float, float]] | None = None, age_band: str | None = None,
-          syllables_heard: int | None = None) -> ContentJudgement:
+          syllables_heard: int | None = None,
+          ratios: list[tuple[float, float, float]] | None = None,
+          sounded: list[bool] | None = None) -> ContentJudgement:
     """Judge every character of `chars` (the text's spoken characters, `line_of` their line indices);
-    `syllables_heard`: how many syllables the acoustic segmenter found in the take (None: not known)."""
+    `syllables_heard`: how many syllables the acoustic segmenter found in the take (None: not known);
+    `ratios`: each character's (r_text, r_alike1, r_alike2) log-ratios (None: judged on the probability);
+    `sounded`: whether the acoustic alignment put a syllable on each character (None: not known). A character
+    with no syllable of its own that the recogniser does not hear well is skipped: not heard (✕), whatever its
+    heard score (a skipped line's characters have little evidence either way: heard scores near 0, "unclear")."""
     if not chars:
         return ContentJudgement(accuracy=0.0, verdict=OTHER, age_band=age_band)
+    heard = heard_scores(ratios) if ratios is not None else [None] * len(chars)
     marks = []
-    for k, (char, line, p) in enumerate(zip(chars, line_of, probabilities)):
+    for k, (char, line, p, h) in enumerate(zip(chars, line_of, probabilities, heard)):
         start, end = times[k] if times else (None, None)
-        marks.append(CharMark(char, k, line, mark_of(p, age_band), float(p), start, end))
+        mark = mark_of(p, age_band) if h is None else mark_of_heard(h, age_band)
+        if sounded is not None and not sounded[k] and mark != GOOD:
+            mark = MISSED
+        marks.append(CharMark(char, k, line, mark, float(p), start, end, h))
     found = sum(p >= FOUND_P for p in probabilities) / len(marks)
     upper_quartile = float(np.quantile(probabilities, 0.75))
-    verdict = verdict_of(upper_quartile, age_band)
+    heard_quartile = None if ratios is None else float(np.quantile(heard, 0.75))
+    verdict = verdict_of(upper_quartile, age_band) if heard_quartile is None else \
+        verdict_of_heard(heard_quartile, age_band)
     if syllables_heard is not None and syllables_heard < MIN_SPEECH_SHARE * len(chars):
         verdict = OTHER  # too little speech to be a reading of this text (noise, silence, a cough)
     if verdict == OTHER:  # another text: only what is clearly there counts as said, nothing as "unclear"
         for m in marks:
-            m.mark = GOOD if m.probability >= FOUND_P else MISSED
+            clear = m.probability >= FOUND_P if m.heard is None else m.heard >= GOOD_H
+            m.mark = GOOD if clear else MISSED
     good = sum(m.mark == GOOD for m in marks)
     unclear = sum(m.mark == UNCLEAR for m in marks)
     return ContentJudgement(accuracy=100.0 * (good + 0.5 * unclear) / len(marks), verdict=verdict, marks=marks,
-                            found_share=found, upper_quartile=upper_quartile,
+                            found_share=found, upper_quartile=upper_quartile, heard_quartile=heard_quartile,
                             mean_probability=float(np.mean(probabilities)), age_band=age_band)
 
 

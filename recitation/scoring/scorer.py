@@ -30,12 +30,15 @@ class Evidence(Protocol):
     start: float
     end: float
 
+    def ratios(self) -> tuple[float, float, float] | None: ...
+
 
 class Checker(Protocol):
     """What the scorer needs from a recogniser (recitation.listen.checker.ContentChecker is one)."""
 
     def check(self, samples: np.ndarray, sr: int, lines: list[str],
-              windows: list[tuple[float, float, int, int]] | None = None) -> list[Evidence]: ...
+              windows: list[tuple[float, float, int, int]] | None = None,
+              syllables: list[list[str]] | None = None) -> list[Evidence]: ...
 
 
 @dataclass
@@ -122,24 +125,39 @@ def _line_detail(fact: LineFacts) -> dict:
 
 def _check_content(checker: Checker, samples: np.ndarray, sr: int, expected: ExpectedText,
                    lines: list[LineFacts], seg: Segmentation, duration: float,
-                   age_band: str | None) -> content.ContentJudgement:
+                   age_band: str | None, char_to_syllable: list[int | None]) -> content.ContentJudgement:
     speech = (seg.regions[0][0], seg.regions[-1][1]) if seg.regions else None
     windows = content.plan_windows([(fact.start, fact.end) for fact in lines], duration, speech=speech)
-    evidence = checker.check(samples, sr, expected.spaced_lines(), windows)
+    evidence = checker.check(samples, sr, expected.spaced_lines(), windows, [line.pinyin for line in expected.lines])
+    ratios = [e.ratios() for e in evidence]
     return content.judge(expected.chars, expected.line_of(), [e.probability for e in evidence],
-                         [(e.start, e.end) for e in evidence], age_band, syllables_heard=len(seg.syllables))
+                         [(e.start, e.end) for e in evidence], age_band, syllables_heard=len(seg.syllables),
+                         ratios=None if any(r is None for r in ratios) else ratios,
+                         sounded=[j is not None for j in char_to_syllable])
 
 
-def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement) -> None:
+def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement,
+                   char_to_syllable: list[int | None]) -> None:
     """Completeness, fluency and rhythm follow what was recognised: a line the recogniser did not find in a take
-    of this text counts as skipped (its syllables were something else); in another text nothing counts as read."""
+    of this text counts as skipped (its syllables were something else); in another text nothing counts as read.
+    Otherwise a character is skipped when it has no syllable of its own and the recogniser did not hear it well
+    (judge() marks it ✕): one the syllable segmenter missed (run together with its neighbour, too quiet) but the
+    recogniser heard well (●) counts as read, in a line with syllables of its own."""
     for fact in lines:
         found = content.line_found(judgement, fact.index)
         if judgement.verdict == content.OTHER or (judgement.verdict == content.READ
                                                   and found < content.LINE_FOUND_MIN):
             fact.heard = min(fact.heard, round(found * fact.expected))
-            if fact.heard == 0:
+            if fact.heard == 0:  # not read: its characters missing, and no hesitation is told of it
                 fact.missing = list(fact.text)
+                fact.inner_pauses = []
+            continue
+        if fact.start is None:  # no syllable at all in this line: nothing to time it by, left as not read
+            continue
+        marks = [m for m in judgement.marks if m.line == fact.index]
+        slots = char_to_syllable[marks[0].index: marks[-1].index + 1] if marks else []
+        fact.missing = [m.char for m, slot in zip(marks, slots) if slot is None and m.mark != content.GOOD]
+        fact.heard = fact.expected - len(fact.missing)
 
 
 def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang: str = "zh-CN",
@@ -184,9 +202,10 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
     judgement = None
     if checker is not None:
         check_began = time.perf_counter()
-        judgement = _check_content(checker, samples, sr, expected, lines, seg, features.duration, age_band)
+        judgement = _check_content(checker, samples, sr, expected, lines, seg, features.duration, age_band,
+                                   alignment.char_to_syllable)
         check_seconds = time.perf_counter() - check_began
-        _use_judgement(lines, judgement)
+        _use_judgement(lines, judgement, alignment.char_to_syllable)
 
     matched = [syllables[j] for j in alignment.char_to_syllable if j is not None]
     read_lines = [line for line in lines if line.heard]
@@ -225,8 +244,11 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
         report.marks = [judgement.line_marks(line.index) for line in expected.lines]
         report.measures |= {"found_share": round(judgement.found_share, 3),
                             "upper_quartile": round(judgement.upper_quartile, 4),
+                            "heard_quartile": None if judgement.heard_quartile is None
+                            else round(judgement.heard_quartile, 2),
                             "mean_probability": round(judgement.mean_probability, 4),
                             "char_probabilities": [round(m.probability, 4) for m in judgement.marks],
+                            "char_heard": [None if m.heard is None else round(m.heard, 2) for m in judgement.marks],
                             "age_band": age_band, "seconds_to_check": round(check_seconds, 3)}
     report.feedback = feedback_sentences(report, lines, lang=lang)
     return report

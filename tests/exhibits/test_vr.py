@@ -94,10 +94,11 @@ def test_gazing_at_a_page_of_the_bundled_book_turns_it(repo_root, tmp_path):
     exhibit.start()
     try:
         surface = pygame.Surface((1280, 720))
-        exhibit.handle(vr.ScriptedHeadPose([(0.0, -20.0, -10.0)]).event(0.0))  # look at the left page
+        # The closed book lies in the middle of the view: look at its cover, a little left of the middle.
+        exhibit.handle(vr.ScriptedHeadPose([(0.0, -5.0, -5.0)]).event(0.0))
         exhibit.draw(surface)
         exhibit.update(0.0)
-        assert exhibit.gaze_target == ("turn", 1)  # a right-to-left book turns forward from its left side
+        assert exhibit.gaze_target == ("turn", 1)  # looking at the closed book's cover opens it
         advance(exhibit, clock, vr.DWELL_SECONDS + 0.1)
         advance(exhibit, clock, 1.0)
         assert exhibit.inner.turned == 1

@@ -190,7 +190,7 @@ def test_a_family_shares_a_scored_take_with_a_nickname(make_booth, data_dir, tmp
     assert meta == {"token": ticket.token, "delete_code": ticket.delete_code, "poem_id": "xx-jingyesi",
                     "poem_title": "静夜思", "poem_text": "床前明月光，疑是地上霜。\n举头望明月，低头思故乡。",
                     "scores": scores, "marks": "|".join(booth.report.marks), "nickname": "小熊猫",
-                    "audio": "audio.ogg", "days": 30, "upload_id": meta["upload_id"]}
+                    "audio": "audio.ogg", "days": 30, "upload_id": meta["upload_id"], "lang": "zh-CN"}
     assert len(meta["marks"]) == 20 + 3  # a mark for each character (issue #14), "|" between lines
     from experiences.share import share_token
 

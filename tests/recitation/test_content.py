@@ -55,6 +55,9 @@ def test_a_right_reading_is_read_and_well_scored(corpus, voice):
     assert report.verdict == content.READ
     assert report.overall > 80 and report.accuracy >= 70, report.scores
     assert list(report.scores)[0] == "accuracy"  # 准确 comes first
+    # every character judged on its heard score (the sound-alike spellings and silence were forced too)
+    assert all(h is not None for h in report.measures["char_heard"])
+    assert report.measures["heard_quartile"] >= content.READ_HQ
     assert NOT_THIS_TEXT not in report.feedback
 
 
@@ -74,9 +77,9 @@ def test_replaced_characters_are_marked_and_cost_accuracy(corpus, voice):
     _, right = corpus[(voice, "right")]
     marks = "".join(report.marks)
     marked = [marks[i] != "g" for i in take.replaced]
-    # Measured on espeak-ng (bench/scoring_accuracy.py --content): ~80% of replaced characters are marked; the
-    # issue's 90% is not reached by Whisper base on synthetic speech.
-    assert np.mean(marked) >= 0.6, (marks, take.replaced)
+    # Measured on espeak-ng (bench/scoring_accuracy.py --content): ~93% of replaced characters are marked; a take
+    # has 8, at most 2 may pass
+    assert np.mean(marked) >= 0.75, (marks, take.replaced, report.measures["char_heard"])
     assert right.accuracy - report.accuracy >= 15
     assert report.overall < right.overall
     assert NOT_THIS_TEXT not in report.feedback  # a reading of this text with slips is never "another poem"
@@ -86,7 +89,8 @@ def test_replaced_characters_are_marked_and_cost_accuracy(corpus, voice):
 def test_correctly_read_characters_are_rarely_marked(corpus, voice):
     _, report = corpus[(voice, "right")]
     marks = "".join(report.marks)
-    assert marks.count("m") <= 2 and sum(m != "g" for m in marks) <= 5, marks
+    # Measured: ~4% of correctly read characters marked (bench/scoring_accuracy.py --content), almost none ✕
+    assert marks.count("m") <= 1 and sum(m != "g" for m in marks) <= 2, (marks, report.measures["char_heard"])
 
 
 @pytest.mark.parametrize("voice", VOICES)
@@ -123,13 +127,31 @@ def test_silence_around_the_reading_is_not_encoded(corpus, checker):
     assert report.measures["seconds_to_check"] < 3 * right.measures["seconds_to_check"] + 0.5
 
 
+@pytest.mark.parametrize("voice", VOICES)
+def test_only_another_text_is_told_so(corpus, voice):
+    """这好像不是这首诗哦 is said of "other" takes only: never of an unsure or read take (issue #14)."""
+    for case in ("right", "other", "hum", "wrong_chars", "skipped_line", "extra"):
+        _, report = corpus[(voice, case)]
+        assert (NOT_THIS_TEXT in report.feedback) == (report.verdict == content.OTHER), (case, report.verdict)
+        assert report.not_this_text == (report.verdict == content.OTHER)
+
+
 def test_young_readers_are_judged_more_gently(corpus, checker):
-    take, _ = corpus[(HELD_OUT_VOICES[0].name, "wrong_chars")]
-    samples, sr = soundfile.read(take.path, dtype="float32")
-    adult = score_take(samples, sr, JINGYESI, checker=checker, age_band="13+")
-    young = score_take(samples, sr, JINGYESI, checker=checker, age_band="3-5")
-    assert young.accuracy > adult.accuracy
-    assert young.measures["char_probabilities"] == adult.measures["char_probabilities"]
+    """The same evidence, lower thresholds for 3–5: never a harsher mark, and more credit where it is borderline
+    (a character replaced by another syllable mostly stays marked: its heard score is far below)."""
+    order = {"m": 0, "u": 1, "g": 2}
+    gentler = 0
+    for voice in VOICES:
+        for case in ("right", "wrong_chars", "skipped_line"):
+            take, adult = corpus[(voice, case)]
+            young = score_take(*soundfile.read(take.path, dtype="float32"), JINGYESI, checker=checker,
+                               age_band="3-5")
+            assert young.measures["char_probabilities"] == adult.measures["char_probabilities"]
+            pairs = list(zip("".join(young.marks), "".join(adult.marks)))
+            assert all(order[y] >= order[a] for y, a in pairs), (case, young.marks, adult.marks)
+            assert young.accuracy >= adult.accuracy
+            gentler += young.accuracy > adult.accuracy
+    assert gentler >= 1
 
 
 def test_a_long_take_is_checked_in_windows(tmp_path, checker):
@@ -234,6 +256,58 @@ def test_marks_and_verdicts_follow_the_thresholds():
     assert content.verdict_of(0.0005) == content.OTHER
     assert content.verdict_of(content.OTHER_Q * 0.95, "3-5") == content.UNSURE  # gentler for the young
     assert content.mark_of(content.GOOD_P * 0.6, "6-8") == content.GOOD
+
+
+def test_heard_scores_weigh_the_spellings_and_the_neighbours():
+    ratios = [(1.0, 2.0, 3.0), (0.0, -4.0, -5.0), (2.0, 1.0, 0.0)]
+    w, n = content.HEARD_WEIGHTS, content.NEIGHBOUR_WEIGHT
+    heard = content.heard_scores(ratios)
+    assert heard[0] == pytest.approx(w[0] * 1 + w[1] * 2 + w[2] * 3 + n * -4)
+    assert heard[1] == pytest.approx(w[1] * -4 + w[2] * -5 + n * (2 + 1))
+    assert heard[2] == pytest.approx(w[0] * 2 + w[1] * 1 + n * -4)
+    assert content.log_ratio(0.0, 0.0) == 0.0 and content.log_ratio(0.5, 0.05) == pytest.approx(np.log(10))
+    judged = content.judge("春眠不", [0, 0, 0], [0.3, 0.0001, 0.2], ratios=ratios)
+    # heard 2.8, -5.0, 0.4: the take's upper quartile (1.6) is under OTHER_HQ: another text, only ● kept
+    assert judged.verdict == content.OTHER and [m.mark for m in judged.marks] == ["good", "missed", "missed"]
+    clear = [(9.0, 9.0, 9.0)] * 3
+    judged = content.judge("春眠不觉晓处", [0] * 6, [0.3] * 6, ratios=ratios + clear)
+    assert judged.heard_quartile >= content.READ_HQ and judged.verdict == content.READ
+    assert [m.mark for m in judged.marks[:3]] == ["good", "missed", "good"]  # 2.8, -5.0, 0.4 + 0.2 × 9
+    assert content.verdict_of_heard((content.OTHER_HQ + content.READ_HQ) / 2) == content.UNSURE
+    assert content.verdict_of_heard(content.OTHER_HQ * 0.95, "3-5") == content.UNSURE  # gentler for the young
+    # the young get the same evidence with lower thresholds (ln 0.3 lower for 3–5)
+    assert content.mark_of_heard(content.GOOD_H - 1.0, "3-5") == content.GOOD
+    assert content.mark_of_heard(content.GOOD_H - 1.0, "13+") == content.UNCLEAR
+    assert content.mark_of_heard(content.UNCLEAR_H - 0.5, "6-8") == content.UNCLEAR
+
+
+def test_sound_alike_spellings_keep_the_syllable():
+    table = {"yao2": ["遥", "摇"], "yao": ["要", "遥", "摇"], "tai2": ["台"], "tai": ["太", "台"], "jing4": ["静"],
+             "jing": ["京", "静"]}
+    one, two = content.sound_alike_spellings("瑶台 镜", ["yao2", "tai2", "jing4"], table)
+    # a character that is one token itself stays (台); others take the most frequent of their syllable
+    assert one == "遥台 静" and two == "要太 京"
+    assert content.sound_alike_spellings("瑶", ["xyz1"], table) == ("瑶", "瑶")  # no such syllable: unchanged
+
+
+def test_unsure_takes_are_never_told_another_text():
+    """The unsure band's feedback asks to read again, closer; it never says 这好像不是这首诗哦."""
+    from recitation.scoring.feedback import feedback_sentences
+    from recitation.scoring.scorer import ScoreReport
+    from recitation.scoring.subscores import LineFacts
+
+    lines = [LineFacts(index=k, text=t, expected=5, heard=5, missing=[], start=k * 2.0, end=k * 2.0 + 1.5,
+                       inner_pauses=[], pause_after=0.5, end_break="minor", pace=3.0, tone_fits=[0.6] * 5)
+             for k, t in enumerate(("床前明月光", "疑是地上霜"))]
+    said = {}
+    for verdict in (content.UNSURE, content.READ, content.OTHER):
+        report = ScoreReport(overall=40, completeness=100, fluency=90, rhythm=90, expressiveness=80, tones=80,
+                             flags=[], lines=[], feedback=[], accuracy=10, verdict=verdict,
+                             marks=["mmmmm", "mmmmu"], measures={"syllables_heard": 10})
+        said[verdict] = feedback_sentences(report, lines)
+    assert NOT_THIS_TEXT not in said[content.UNSURE] and NOT_THIS_TEXT not in said[content.READ]
+    assert "有些字没听清，离话筒近一点再读一遍吧。" in said[content.UNSURE]
+    assert said[content.OTHER][0] == NOT_THIS_TEXT  # the same report judged "another text" is told so
 
 
 def test_too_little_speech_is_no_reading_of_the_text():

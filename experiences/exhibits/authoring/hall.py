@@ -13,7 +13,7 @@ import pygame.freetype
 
 from experiences.exhibits import geometry, offscreen
 from experiences.exhibits.equirect import equirect_from_faces
-from experiences.exhibits.assets3d import load_model, texture_from_array
+from experiences.exhibits.assets3d import filter_textures, load_model, texture_from_array
 from experiences.exhibits.paper import _smooth_noise, aged_paper
 
 ROOM = 7.0  # half the room's width, metres
@@ -90,7 +90,7 @@ def build_hall(root, ding_glb: bytes, font_path: str | None, font_index: int = 0
     floor_pos = np.stack([(floor_u - 0.5) * 2 * ROOM, (floor_v - 0.5) * 2 * ROOM, np.zeros_like(floor_u)], axis=1)
     floor = root.attach_new_node(geometry.geom_node(
         "floor", floor_pos, np.tile([0, 0, 1.0], (4, 1)), np.stack([floor_u * 4, floor_v * 4], axis=1), floor_tris))
-    stone = texture_from_array(_stone_floor(), "floor")
+    stone = texture_from_array(_stone_floor(), "floor")  # mip-mapped; the 3× supersampling smooths the rest
     stone.set_wrap_u(stone.WM_repeat)
     stone.set_wrap_v(stone.WM_repeat)
     floor.set_texture(stone, 1)
@@ -123,9 +123,18 @@ def build_hall(root, ding_glb: bytes, font_path: str | None, font_index: int = 0
         path = Path(tmp) / "ding.glb"
         path.write_bytes(ding_glb)
         ding = load_model(path)
+    filter_textures(ding, anisotropy=1)
     ding.reparent_to(root)
     ding.set_scale(0.8)
     ding.set_pos(0, 4.0, 0.9)
+    # The showcase's own warm light from above the visitor's side: the bronze reads from across the hall.
+    from panda3d.core import PointLight
+
+    lamp = PointLight("showcase")
+    lamp.set_color((3.2, 2.9, 2.5, 1))
+    lamp_np = root.attach_new_node(lamp)
+    lamp_np.set_pos(0, 2.6, 2.6)
+    ding.set_light(lamp_np)
     # To the right: a table with an open book.
     table = root.attach_new_node(geometry.geom_node("table", *geometry.box(1.0, 1.6, 0.75)))
     table.set_pos(4.0, 0, 0.375)
@@ -143,9 +152,13 @@ def build_hall(root, ding_glb: bytes, font_path: str | None, font_index: int = 0
 
 
 def render_panorama(ding_glb: bytes, font_path: str | None, font_index: int = 0, width: int = 2048,
-                    face_size: int = 512) -> np.ndarray:
-    """Render the hall from the eye point in six 90° views and resample them into a width × width/2 image."""
-    stage = offscreen.acquire_stage((face_size, face_size))
+                    face_size: int = 768, supersample: int = 3) -> np.ndarray:
+    """Render the hall from the eye point in six 90° views and resample them into a width × width/2 image.
+
+    Each face is rendered at `supersample` × its size and averaged down (anti-aliased edges: no stair steps
+    along pillars and beams), and the panorama samples the faces bilinearly."""
+    render_size = face_size * supersample
+    stage = offscreen.acquire_stage((render_size, render_size))
     try:
         stage.set_background((0.1, 0.08, 0.07))
         stage.lens.set_fov(90, 90)
@@ -156,7 +169,8 @@ def render_panorama(ding_glb: bytes, font_path: str | None, font_index: int = 0,
         for hpr in ((0, 0, 0), (-90, 0, 0), (180, 0, 0), (90, 0, 0), (0, 90, 0), (0, -90, 0)):
             stage.camera.set_hpr(*hpr)
             frame = stage.render_frame()
-            pixels = np.frombuffer(frame.data, np.uint8).reshape(face_size, face_size, -1)[:, :, 2::-1]  # BGR(A) → RGB
+            pixels = np.frombuffer(frame.data, np.uint8).reshape(render_size, render_size, -1)[:, :, 2::-1]  # BGR(A) → RGB
+            pixels = pixels.reshape(face_size, supersample, face_size, supersample, 3).mean(axis=(1, 3))
             matrix = stage.camera.get_mat(stage.root.get_parent())
             rotation = [tuple(matrix.get_row3(i).normalized()) for i in range(3)]
             faces.append((rotation, pixels))
