@@ -9,7 +9,7 @@ from scipy.signal import bilinear, fftconvolve, lfilter
 
 RATE = 48000
 TARGET_LUFS = -16.0
-CEILING = 0.89  # −1 dBFS: the limiter's ceiling (AAC decoding may overshoot a little)
+CEILING = 0.708  # −3 dBFS: the limiter's ceiling; AAC decoding overshoots sharp peaks by up to ~2 dB
 MUSIC_BED_DB = -26.0  # music alone, relative to full scale loudness (LUFS) — quiet, under everything
 DUCK_DB = -14.0  # the music goes this much lower while someone reads
 FADE_S = 1.2

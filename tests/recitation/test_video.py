@@ -38,7 +38,7 @@ def decode(path: Path):
 @pytest.fixture(scope="module")
 def reading(tmp_path_factory) -> Path:
     require_tools()
-    return synthesize(LINE, tmp_path_factory.mktemp("video") / "line.wav")
+    return synthesize(LINE, tmp_path_factory.mktemp("video") / "line.wav", lead_silence_s=0.2)  # < 3 s
 
 
 @pytest.fixture(scope="module")
