@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "recitation.commands",
     "server.commands",
     "server.portal.commands",
+    "server.catalogue.commands",
     "experiences.commands.sync_cmd",
     "experiences.commands.play_cmd",
     "experiences.commands.shots_cmd",

@@ -28,6 +28,9 @@ VERBS: dict[str, tuple[str, dict[str, str]]] = {
     "completed": ("http://adlnet.gov/expapi/verbs/completed", {"en-US": "completed", "zh-CN": "完成"}),
     "terminated": ("http://adlnet.gov/expapi/verbs/terminated", {"en-US": "terminated", "zh-CN": "结束"}),
     "abandoned": ("https://w3id.org/xapi/adl/verbs/abandoned", {"en-US": "abandoned", "zh-CN": "中止"}),
+    # a 去书架找一找 card showed the visitor a book on the library's shelves (experiences/bookstatements.py)
+    "recommended": ("https://w3id.org/yuedu/xapi/verbs/was-recommended",
+                    {"en-US": "was recommended", "zh-CN": "看到推荐"}),
 }
 
 ACTIVITY_TYPES: dict[str, str] = {
@@ -55,6 +58,10 @@ EXTENSIONS: dict[str, str] = {
     "library": "the library (kiosk.toml [kiosk] library)",
     "branch": "the library branch (kiosk.toml [kiosk] branch)",
     "kind": "the experience kind of the package, e.g. idiom-lanterns",
+    # context: 去书架找一找 (recommended): the book card a visitor was shown
+    "book-record": "the book's control number (001) in the library's catalogue",
+    "call-number": "the 索书号 shown on the card",
+    "book-rule": "the curator's link rule that chose the book (server/catalogue/rules.py)",
     "package-version": "the package's version",
     "age-band": "context: the age band the visitor chose; lanterns' answered result: the band whose level was played",
     # context: VR corners (issue #16)
@@ -240,6 +247,7 @@ class ExperienceReporter:
         self.started_at = monotonic()
         self.closed = False
         self.last_item: tuple[str, str] | None = None  # (type, activity IRI) of the last item reported on
+        self.last_item_name = ""  # its zh-CN name (班门弄斧, 静夜思): what the library catalogue is asked about
         # context extensions (short names) a kind sets for its coming statements, e.g. {"aim-input": "controller"}
         self.context_extensions: dict = {}
 
@@ -296,6 +304,7 @@ class ExperienceReporter:
                 statement["result"]["extensions"] = _extensions(result["extensions"])
         if item is not None:
             self.last_item = (item.type, statement["object"]["id"])
+            self.last_item_name = (item.name or {}).get("zh-CN", "")
         self.session.sink.put(statement)
         if event in ("terminated", "abandoned"):
             self.closed = True

@@ -119,3 +119,5 @@ class Activity(Base):
 from server.portal import models as _portal_models  # noqa: E402,F401
 # The wall's rollup tables belong to the same schema (server/wall/tables.py; migration 0003_wall).
 import server.wall.tables  # noqa: E402,F401
+# The library catalogue bridge (server/catalogue/tables.py; migration 0010_catalogue).
+import server.catalogue.tables  # noqa: E402,F401

@@ -35,7 +35,8 @@ class KioskShell:
                  clock: Clock | None = None, sink: StatementSink | None = None,
                  services_factory: Callable | None = None, data_dir: Path | None = None,
                  only: Package | None = None, notifier: SystemdNotifier | None = None,
-                 heartbeat: Heartbeat | None = None, picks_source=None, vr: bool | None = None):
+                 heartbeat: Heartbeat | None = None, picks_source=None, vr: bool | None = None,
+                 shelf_source=None):
         from experiences.kinds import default_registry
 
         self.config = config
@@ -69,6 +70,11 @@ class KioskShell:
         self.picks_source = picks_source
         self.what_next = None
         self.pending_picks = None
+        # 去书架找一找 after an experience: books from the library's catalogue (experiences/kiosk/shelf.py), shown
+        # before the "what next?" picks
+        self.shelf_source = shelf_source
+        self.shelf = None
+        self._last_item: tuple[str, str, str] | None = None  # (type, id, zh-CN name) of the last item met
         self.tuio = None  # experiences.input_tuio.TuioReceiver when [input] tuio_enabled
         self.open_request: str | None = None  # a package the running experience asked to open next
         self.open_request_item: str | None = None  # ...and the item to open it on (None: its first screen)
@@ -188,7 +194,7 @@ class KioskShell:
         for what in self.machine.tick(busy=self.host.busy if self.host else False):
             if what == "reset":
                 self._end_host("idle")
-                self.what_next = self.pending_picks = self.open_after_age = self.goodbye = None
+                self.what_next = self.pending_picks = self.open_after_age = self.goodbye = self.shelf = None
                 self.attract.reset()
                 self.menu.set_band(None)  # the visitor's band left with them
         if self.host is None:
@@ -205,6 +211,7 @@ class KioskShell:
         if self.goodbye is not None and self.goodbye.over(self.clock.now()):
             self._goodbye_over()
         self._take_fresh_picks()
+        self._update_shelf()
         self.draw()
         if self.xr is not None:
             self.xr.end_frame()
@@ -234,6 +241,10 @@ class KioskShell:
                     from experiences.kiosk.whatnext import PickSource
 
                     self.picks_source = PickSource(self.services.endpoint, self.data_dir)
+                if self.shelf_source is None and hasattr(self.services, "endpoint"):
+                    from experiences.kiosk.shelf import ShelfSource
+
+                    self.shelf_source = ShelfSource(self.services.endpoint, self.data_dir)
             except Exception:
                 log.exception("kiosk services did not start; statements are kept in memory")
             self._warm_installed_kinds()
@@ -334,6 +345,9 @@ class KioskShell:
         elif self.machine.state == MENU and self.goodbye is not None:
             if self.goodbye.handle(event, self.clock.now()):
                 self._goodbye_over()
+        elif self.machine.state == MENU and self.shelf is not None:
+            if self.shelf.handle(event, self.size) == "next":
+                self.shelf = None
         elif self.machine.state == MENU and self.what_next is not None:
             chosen = self.what_next.handle(event, self.size)
             if chosen is not None:
@@ -406,6 +420,7 @@ class KioskShell:
     def _finish(self) -> None:
         finished = self.machine.run.package_id if self.machine.run else None
         after = self._what_next_after(finished)
+        self._last_item = self._last_item_met() if finished else None
         requested, self.open_request = self.open_request, None
         requested_item, self.open_request_item = self.open_request_item, None
         self._end_host("completed")
@@ -416,6 +431,8 @@ class KioskShell:
             return
         elif finished and self.picks_source is not None:
             self._offer_what_next(after)
+        if finished and self.only is None and not requested:
+            self._offer_shelf(finished)
 
     def leave(self) -> None:
         """The visitor tapped the home button: the run ends as terminated (the kind's stop("back")), and a
@@ -465,6 +482,52 @@ class KioskShell:
         picks = complete(self.pending_picks.cached, self._playable_ids(), finished, self._titles)
         self.what_next = WhatNextScreen(picks, {p.id: p for p in self.menu.packages}, self.text, self.covers, self.lang,
                                         self.machine.age_band)
+
+    def _offer_shelf(self, finished: str) -> None:
+        """去书架找一找: ask the catalogue about the last item the visitor met (or the package), showing the last
+        known cards at once; the screen steps aside by itself when the library has no book for it."""
+        if self.shelf_source is None:
+            return
+        from experiences.kiosk.shelf import shelf_query
+        from experiences.kiosk.shelf_screen import ShelfScreen
+
+        package = next((p for p in self.menu.packages if p.id == finished), None)
+        if package is None:
+            return
+        kind, item = shelf_query(package.kind, package.manifest.title("zh-CN"), self._last_item)
+        pending = self.shelf_source.request(kind, item, self.machine.age_band, self.config.kiosk.kiosk_id)
+        self.shelf = ShelfScreen(pending, self.text, self.lang, self.machine.age_band, after=package.id)
+        self._shelf_after = (package.id, package.kind, package.manifest.version)
+        self._shelf_reported: set[str] = set()
+
+    def _last_item_met(self) -> tuple[str, str, str] | None:
+        from experiences.kiosk.whatnext import after_parts
+
+        reporter = self.host.ctx.reporter if self.host is not None else None
+        last = getattr(reporter, "last_item", None)
+        if not last:
+            return None
+        return last[0], after_parts(last[1])[1], getattr(reporter, "last_item_name", "")
+
+    def _update_shelf(self) -> None:
+        if self.shelf is not None:
+            self.shelf.update()
+            if self.shelf.nothing_to_show:
+                self.shelf = None
+            else:
+                self._report_books(self.shelf.cards_shown)
+
+    def _report_books(self, cards) -> None:
+        """One `recommended` statement per book card the visitor was shown (the book as the activity)."""
+        session = self.machine.session
+        if session is None:
+            return
+        from experiences.bookstatements import recommended
+
+        for card in cards:
+            if card.id not in self._shelf_reported:
+                self._shelf_reported.add(card.id)
+                session.sink.put(recommended(session, card, *self._shelf_after))
 
     def _take_fresh_picks(self) -> None:
         pending = self.pending_picks
@@ -532,6 +595,8 @@ class KioskShell:
             self.age_screen.draw(surface)
         elif self.goodbye is not None:
             self.goodbye.draw(surface)
+        elif self.shelf is not None:
+            self.shelf.draw(surface)
         elif self.what_next is not None:
             self.what_next.draw(surface)
         else:

@@ -43,3 +43,11 @@ def near_sounds(sound: str) -> set[str]:
                 out.add(sound[: -len(x)] + y)
     out.discard(sound)
     return out
+
+
+def lantern_syllable(char: str, in_idiom: str = "") -> str:
+    """The syllable under a character standing alone on a lantern: the idiom's reading of its answer (行 háng in
+    一目十行), any other character's citation reading — never the neutral tone (子 zǐ, 了 liǎo)."""
+    if in_idiom:
+        return citation_reading(char, in_idiom)
+    return (readings(char) or ("",))[0]

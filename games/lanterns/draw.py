@@ -8,7 +8,9 @@ import math
 
 import pygame
 
+from experiences import drawlog
 from games.lanterns.field import Arrow, Placed
+from games.lanterns.layout import lantern_box
 from games.ui.text import text_renderer
 from games.ui.widgets import GOLD, INK, PAPER, draw_cross, draw_tick
 
@@ -26,7 +28,8 @@ def night_sky(size: tuple[int, int]) -> pygame.Surface:
     for i in range(90):  # fixed stars: a pattern, not a twinkle (no flashing)
         x, y = (i * 7919) % width, (i * 104729) % int(height * 0.55)
         sky.fill((230, 230, 255), (x, y, 2, 2))
-    pygame.draw.circle(sky, (250, 240, 200), (int(width * 0.88), int(height * 0.12)), int(height * 0.05))
+    short = min(width, height)  # in portrait too: a moon high in the corner, clear of the banner and buttons
+    pygame.draw.circle(sky, (250, 240, 200), (int(width - short * 0.16), int(short * 0.2)), int(short * 0.05))
     roof = [(0, height), (0, height * 0.86), (width * 0.2, height * 0.8), (width * 0.5, height * 0.84),
             (width * 0.8, height * 0.79), (width, height * 0.85), (width, height)]
     pygame.draw.polygon(sky, (20, 14, 30), roof)
@@ -48,14 +51,15 @@ class LanternSprites:
     def __init__(self, chars_pinyin: dict[str, str], radius: float, show_pinyin: bool):
         self.radius = radius
         self.frames: dict[str, dict[int, pygame.Surface]] = {}
+        self.texts: dict[str, list[tuple[str, int, str, tuple[int, int, int, int]]]] = {}  # for drawlog, per char
         for char, syllable in chars_pinyin.items():
-            base = self._body(char, syllable if show_pinyin else "")
+            base = self._body(char, syllable if show_pinyin else "", self.texts.setdefault(char, []))
             frames = {a: pygame.transform.rotate(base, a) for a in TILTS}
             if pygame.display.get_surface():  # display format: the cheapest blit
                 frames = {a: f.convert_alpha() for a, f in frames.items()}
             self.frames[char] = frames
 
-    def _body(self, char: str, syllable: str) -> pygame.Surface:
+    def _body(self, char: str, syllable: str, noted: list) -> pygame.Surface:
         r = self.radius
         w, h = int(r * 2.1), int(r * 2.6)
         surf = pygame.Surface((w, h), pygame.SRCALPHA)
@@ -78,70 +82,84 @@ class LanternSprites:
         pygame.draw.rect(surf, GOLD, cap, border_radius=4)
         pygame.draw.line(surf, GOLD, (w // 2, cap.bottom), (w // 2, h - 2), 3)  # tassel
         text = text_renderer()
-        size = int(r * (0.95 if not syllable else 0.8))
-        cy = body.centery - (r * 0.16 if syllable else 0)
+        size = int(r * (0.95 if not syllable else 0.82))
+        cy = body.centery - (r * 0.17 if syllable else 0)
         pygame.draw.circle(surf, PAPER, (w // 2, int(cy)), int(size * 0.62))
-        text.draw(surf, char, (w // 2, cy), size, INK, anchor="center")
+        drawn = text.draw(surf, char, (w // 2, cy), size, INK, anchor="center", _note=False)
+        noted.append((char, size, "text", (drawn.x - w // 2, drawn.y - h // 2, drawn.w, drawn.h)))
         if syllable:
-            text.draw(surf, syllable, (w // 2, body.bottom - r * 0.3), max(14, int(r * 0.34)), PAPER, anchor="center")
+            ruby = max(8, round(r * 0.36))
+            drawn = text.draw(surf, syllable, (w // 2, body.bottom - r * 0.3), ruby, PAPER, anchor="center",
+                              _note=False)
+            noted.append((syllable, ruby, "pinyin", (drawn.x - w // 2, drawn.y - h // 2, drawn.w, drawn.h)))
         return surf
 
     def blit(self, surface: pygame.Surface, lantern: Placed, scale_hint: str = "") -> pygame.Rect:
         tilt = min(TILTS, key=lambda a: abs(a - lantern.angle))
         image = self.frames[lantern.char][tilt]
         pygame.draw.line(surface, (120, 100, 80), (lantern.x, 0), (lantern.x, lantern.y - self.radius), 1)
+        if drawlog.active() is not None:  # the sprite was drawn once: tell the screen checks what it shows
+            drawlog.note_box(f"lantern:{lantern.char}", lantern_box(lantern.x, lantern.y, self.radius), "lanterns")
+            for text, size, role, (dx, dy, w, h) in self.texts[lantern.char]:
+                drawlog.note_text(text, size, (round(lantern.x + dx), round(lantern.y + dy), w, h), role)
         return surface.blit(image, image.get_rect(center=(lantern.x, lantern.y)))
 
 
-def draw_bow(surface: pygame.Surface, origin: tuple[float, float], aim: tuple[float, float], drawn: bool) -> None:
+def draw_bow(surface: pygame.Surface, origin: tuple[float, float], aim: tuple[float, float], drawn: bool,
+             unit: float = 1.0) -> None:
     x, y = origin
     angle = math.atan2(aim[1] - y, aim[0] - x)
-    r = 70
+    r = 90 * unit
     ux, uy = math.cos(angle), math.sin(angle)
     px, py = -uy, ux  # perpendicular: the bow's limbs
-    tip1 = (x + px * r + ux * 18, y + py * r + uy * 18)
-    tip2 = (x - px * r + ux * 18, y - py * r + uy * 18)
-    grip = (x + ux * 38, y + uy * 38)
-    pygame.draw.lines(surface, (160, 110, 60), False, [tip1, grip, tip2], 8)
-    nock = (x - ux * (22 if drawn else 0), y - uy * (22 if drawn else 0))
-    pygame.draw.lines(surface, (230, 230, 230), False, [tip1, nock, tip2], 2)
+    tip1 = (x + px * r + ux * 23 * unit, y + py * r + uy * 23 * unit)
+    tip2 = (x - px * r + ux * 23 * unit, y - py * r + uy * 23 * unit)
+    grip = (x + ux * 48 * unit, y + uy * 48 * unit)
+    pygame.draw.lines(surface, (160, 110, 60), False, [tip1, grip, tip2], max(3, round(10 * unit)))
+    nock = (x - ux * (28 * unit if drawn else 0), y - uy * (28 * unit if drawn else 0))
+    pygame.draw.lines(surface, (230, 230, 230), False, [tip1, nock, tip2], max(1, round(3 * unit)))
     if drawn:
-        draw_arrow_shape(surface, nock, math.degrees(math.atan2(-uy, ux)))
+        draw_arrow_shape(surface, nock, math.degrees(math.atan2(-uy, ux)), 90 * unit, unit)
 
 
-def draw_aim(surface: pygame.Surface, aim: tuple[float, float], locked: bool) -> None:
+def draw_aim(surface: pygame.Surface, aim: tuple[float, float], locked: bool, unit: float = 1.0) -> None:
     """A ring at the aim point; a double ring when it is on a lantern (shape, not colour)."""
-    pygame.draw.circle(surface, (255, 255, 255), aim, 18, 3)
-    pygame.draw.line(surface, (255, 255, 255), (aim[0] - 26, aim[1]), (aim[0] + 26, aim[1]), 2)
-    pygame.draw.line(surface, (255, 255, 255), (aim[0], aim[1] - 26), (aim[0], aim[1] + 26), 2)
+    line = max(2, round(4 * unit))
+    pygame.draw.circle(surface, (255, 255, 255), aim, 24 * unit, line)
+    pygame.draw.line(surface, (255, 255, 255), (aim[0] - 36 * unit, aim[1]), (aim[0] + 36 * unit, aim[1]), line)
+    pygame.draw.line(surface, (255, 255, 255), (aim[0], aim[1] - 36 * unit), (aim[0], aim[1] + 36 * unit), line)
     if locked:
-        pygame.draw.circle(surface, (255, 255, 255), aim, 30, 3)
+        pygame.draw.circle(surface, (255, 255, 255), aim, 42 * unit, line)
 
 
-def draw_arrow_shape(surface: pygame.Surface, tail: tuple[float, float], heading: float, length: float = 70) -> None:
+def draw_arrow_shape(surface: pygame.Surface, tail: tuple[float, float], heading: float, length: float = 70,
+                     unit: float = 1.0) -> None:
     a = math.radians(heading)
     ux, uy = math.cos(a), -math.sin(a)
     head = (tail[0] + ux * length, tail[1] + uy * length)
-    pygame.draw.line(surface, (235, 220, 190), tail, head, 4)
+    pygame.draw.line(surface, (235, 220, 190), tail, head, max(2, round(5 * unit)))
     px, py = -uy, ux
-    pygame.draw.polygon(surface, (220, 220, 230), [(head[0] + ux * 14, head[1] + uy * 14),
-                                                  (head[0] + px * 8, head[1] + py * 8),
-                                                  (head[0] - px * 8, head[1] - py * 8)])
-    for k in (0, 10):  # fletching
+    k1, k2 = 18 * unit, 10 * unit
+    pygame.draw.polygon(surface, (220, 220, 230), [(head[0] + ux * k1, head[1] + uy * k1),
+                                                  (head[0] + px * k2, head[1] + py * k2),
+                                                  (head[0] - px * k2, head[1] - py * k2)])
+    f, w = 12 * unit, max(2, round(4 * unit))
+    for k in (0, f):  # fletching
         base = (tail[0] + ux * k, tail[1] + uy * k)
-        pygame.draw.line(surface, (240, 80, 60), base, (base[0] - ux * 10 + px * 9, base[1] - uy * 10 + py * 9), 3)
-        pygame.draw.line(surface, (240, 80, 60), base, (base[0] - ux * 10 - px * 9, base[1] - uy * 10 - py * 9), 3)
+        pygame.draw.line(surface, (240, 80, 60), base, (base[0] - ux * f + px * f, base[1] - uy * f + py * f), w)
+        pygame.draw.line(surface, (240, 80, 60), base, (base[0] - ux * f - px * f, base[1] - uy * f - py * f), w)
 
 
-def draw_flight(surface: pygame.Surface, arrow: Arrow) -> None:
+def draw_flight(surface: pygame.Surface, arrow: Arrow, unit: float = 1.0) -> None:
     for i, point in enumerate(arrow.trail()):  # the arc so far, as dots
         if i % 2 == 0:
-            pygame.draw.circle(surface, (255, 240, 200), point, 3)
+            pygame.draw.circle(surface, (255, 240, 200), point, max(2, 4 * unit))
     s = arrow.progress
     heading = arrow.heading(s)
     tip = arrow.point(s)
     a = math.radians(heading)
-    draw_arrow_shape(surface, (tip[0] - math.cos(a) * 70, tip[1] + math.sin(a) * 70), heading)
+    length = 90 * unit
+    draw_arrow_shape(surface, (tip[0] - math.cos(a) * length, tip[1] + math.sin(a) * length), heading, length, unit)
 
 
 def draw_mark(surface: pygame.Surface, center: tuple[float, float], right: bool, size: int = 80) -> None:

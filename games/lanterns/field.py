@@ -30,22 +30,21 @@ class Placed:
 
 
 class LanternField:
-    def __init__(self, chars: list[str], size: tuple[int, int], speed: float, rng: random.Random):
+    def __init__(self, chars: list[str], size: tuple[int, int], speed: float, rng: random.Random,
+                 area: tuple[int, int, int, int] | None = None, max_radius: float | None = None):
+        """`area`: the (x, y, w, h) the lanterns hang in (default: below the banner, above the roofs and the bow).
+        Cells come from games.lanterns.layout.lantern_grid: wide enough that swaying lanterns never touch."""
+        from games.lanterns.layout import lantern_grid
+
         self.size = size
         self.speed = speed
         width, height = size
-        n = len(chars)
-        rows = 1 if n <= 5 else 2 if n <= 10 else 3
-        cols = math.ceil(n / rows)
-        top, bottom = height * 0.30, height * 0.80  # below the idiom banner, above the roofs and the bow
-        self.radius = min(width / (cols * 2.6), (bottom - top) / rows / 2.5, height * 0.11)
+        if area is None:
+            area = (0, round(height * 0.30), width, round(height * 0.50))
+        grid = lantern_grid(len(chars), area, speed, max_radius or min(size) * 0.12)
+        self.radius = grid.radius
         self.lanterns: list[Floating] = []
-        for i, char in enumerate(chars):
-            row, col = divmod(i, cols)
-            in_row = min(cols, n - row * cols)
-            margin = self.radius * 1.4  # whole lanterns stay on screen while they sway
-            x = margin + (width - 2 * margin) * (col + 0.5 + (0.2 if row % 2 else -0.2) * (rows > 1)) / in_row
-            y = top + (bottom - top) * (row + 0.5) / rows + rng.uniform(-0.15, 0.15) * self.radius
+        for char, (x, y) in zip(chars, grid.centres):
             self.lanterns.append(Floating(char, x, y, rng.uniform(0, 2 * math.pi), self.radius))
 
     def placed(self, t: float) -> list[Placed]:

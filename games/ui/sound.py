@@ -16,7 +16,7 @@ def _envelope(n: int, attack: float, decay: float) -> np.ndarray:
 
 
 def synth(name: str) -> np.ndarray:
-    """Mono float samples in [-1, 1] for one effect: shoot, hit, miss, burst, card, tick."""
+    """Mono float samples in [-1, 1] for one effect: shoot, hit, miss, burst, cheer, card."""
     rng = np.random.default_rng(7)  # fixed: the same sound every time
     if name == "shoot":  # a bow string twang and a soft whoosh
         n = int(0.35 * RATE)
@@ -37,6 +37,14 @@ def synth(name: str) -> np.ndarray:
     elif name == "burst":  # paper lantern pop: filtered noise with a fast decay
         n = int(0.5 * RATE)
         wave = np.convolve(rng.standard_normal(n), np.ones(6) / 6, mode="same") * _envelope(n, 0.001, 0.08)
+    elif name == "cheer":  # a hit: a quick rising arpeggio (C E G C), bright but soft
+        n = int(0.7 * RATE)
+        t = np.arange(n) / RATE
+        wave = np.zeros(n)
+        for k, f in enumerate((523.25, 659.25, 783.99, 1046.5)):
+            start = int(k * 0.09 * RATE)
+            tk = t[: n - start]
+            wave[start:] += np.sin(2 * np.pi * f * tk) * _envelope(n - start, 0.004, 0.18) * (0.8 + 0.1 * k)
     elif name == "card":  # a gentle page sound for cards and buttons
         n = int(0.15 * RATE)
         t = np.arange(n) / RATE
@@ -47,7 +55,7 @@ def synth(name: str) -> np.ndarray:
     return (wave / peak).astype(np.float32)
 
 
-NAMES = ("shoot", "hit", "miss", "burst", "card")
+NAMES = ("shoot", "hit", "miss", "burst", "cheer", "card")
 
 
 class SoundBank:

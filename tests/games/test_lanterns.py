@@ -9,7 +9,7 @@ import pytest
 from experiences.engagement import extension_iri
 from experiences.runtime import InputEvent, create_experience
 from games.idioms.toplist import nickname_ids
-from games.lanterns.hud import story_card_rect
+from experiences import drawlog
 
 SHOTS = os.environ.get("YUEDU_SHOTS")  # set to a folder to keep the screenshots for a look
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
@@ -74,14 +74,15 @@ def test_a_scripted_game_reports_every_answer(run_context, surface):
     clock.advance(12.5)
     shoot_at(exp, exp.round.answer, surface)
     assert exp.solved and len(exp.particles) > 0
-    run(exp, surface, 1.0)
+    assert exp.sounds.played[-3:] == ["burst", "hit", "cheer"] and exp.stars.stars  # the cheer: a sound and stars
+    run(exp, surface, 1.6)
     assert exp.state == "story"
     save(surface, "story")
     exp.handle(InputEvent("pointer_down", *exp.next_button.rect.center))
     # Round 2: a first-time hit by keyboard.
     assert exp.state == "aim" and exp.index == 1
     shoot_at(exp, exp.round.answer, surface, via="keys")
-    run(exp, surface, 1.0)
+    run(exp, surface, 1.6)
     exp.handle(InputEvent("action", action="select"))
     # Round 3: the clock runs out.
     run(exp, surface, exp.level.time_limit + 0.5, dt=0.1)
@@ -148,9 +149,11 @@ def test_screens_draw_their_key_elements(run_context, surface):
     assert sum(surface.get_at((20, 700))[:3]) < 150
     # The story card covers the middle after a hit.
     shoot_at(exp, exp.round.answer, surface)
-    run(exp, surface, 1.0)
-    card = story_card_rect(surface.get_size())
-    assert surface.get_at((card.left + 8, card.centery))[:3] == (250, 240, 215)
+    run(exp, surface, 1.6)
+    with drawlog.recording() as log:
+        exp.draw(surface)
+    card = pygame.Rect(next(b.box for b in log.boxes if b.label == "story card"))
+    assert card.collidepoint(640, 360) and surface.get_at((card.left + 8, card.centery))[:3] == (250, 240, 215)
     button = exp.next_button.rect
     inside, outside = (button.left + 3, button.centery), (button.left - 20, button.centery)
     assert surface.get_at(inside)[:3] != surface.get_at(outside)[:3]
@@ -181,7 +184,10 @@ def test_aim_by_pointer_motion_sensor_and_hint(run_context, surface):
     exp.start()
     assert exp.level.pinyin == "none" and not exp.show_blank_pinyin
     exp.handle(InputEvent("action", action="hint", source="gamepad"))
-    assert exp.show_blank_pinyin and exp.round.answer_pinyin in exp.feedback[1]
+    assert exp.show_blank_pinyin and exp.feedback[0] == "hint"
+    with drawlog.recording() as log:  # 「缺的字读」 and the syllable, drawn as pinyin (not as Latin words)
+        exp.draw(surface)
+    assert any(d.text == exp.round.answer_pinyin and d.role == "pinyin" for d in log.texts)
     target = lantern_at(exp, exp.round.answer)
     exp.handle(InputEvent("pointer_move", target.x + 5, target.y - 5, source="mouse"))
     assert exp.field.at(exp.t, *exp.aim).char == exp.round.answer
@@ -233,7 +239,7 @@ def test_story_card_reads_the_idiom_aloud_when_the_package_has_recordings(make_d
     exp = create_experience(package, ctx)
     exp.start()
     shoot_at(exp, exp.round.answer, surface)
-    run(exp, surface, 1.0)
+    run(exp, surface, 1.6)
     assert exp.state == "story"
     assert exp.sounds.played[-1] == f"read:audio/{exp.round.idiom.word}.wav"
     assert exp.sounds.last_recording.get_volume() <= 0.4

@@ -80,7 +80,7 @@ def test_vr_round_by_head_pose(run_context, surface):
         answer = exp.game.round.answer
         hanging = exp.courtyard.find(exp.t, answer)
         for eye in (0, 1):  # the answer's lantern is drawn where the eye's lens projects it: red paper there
-            x, y = exp.view.lens_project(eye, (hanging.x, hanging.y, hanging.z - hanging.radius * 0.6))
+            x, y = exp.view.lens_project(eye, (hanging.x, hanging.y, hanging.z + hanging.radius * 0.78))  # above the disc
             r, g, b, _ = surface.get_at((int(x), int(y)))
             assert r > 120 and r > g + 40, (eye, (r, g, b))
         wrong = next(c for c in exp.game.round.chars() if c != answer)

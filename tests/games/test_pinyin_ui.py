@@ -9,7 +9,7 @@ import pytest
 
 from experiences.runtime import InputEvent, create_experience
 from games.chain import view
-from games.lanterns.hud import draw_status
+from games.lanterns.hud import banner_rect, draw_status
 from games.ui.text import pinyin_shown, show_pinyin, text_renderer
 from games.ui.widgets import INK, RUBY, Button, button_rect
 
@@ -84,16 +84,16 @@ def test_youngest_status_lines_carry_pinyin_and_keep_their_order(run_context, su
     run(exp, surface, 0.2)
     save(surface, "pinyin_aim_3-5")
     layer = pygame.Surface((1280, 720), pygame.SRCALPHA)
-    draw_status(layer, 1, 8, 0, None, 0, "zh-CN")
+    draw_status(layer, 1, 8, 0, "zh-CN")
     plain = pygame.Surface((1280, 720), pygame.SRCALPHA)
     show_pinyin(False)
-    draw_status(plain, 1, 8, 0, None, 0, "zh-CN")
+    draw_status(plain, 1, 8, 0, "zh-CN")
     rows = lambda s: np.nonzero(pygame.surfarray.array_alpha(s)[:380].max(axis=0) > 0)[0]  # noqa: E731
     with_pinyin, without = rows(layer), rows(plain)
-    assert with_pinyin[-1] > without[-1], "the second line moved down under the first one's pinyin row"
-    # the left column stays clear of the idiom banner in the middle (it starts at x = 390 at 1280 wide)
+    assert with_pinyin[-1] - with_pinyin[0] > without[-1] - without[0], "a pinyin row above the status line"
+    # the left column stays clear of the idiom banner in the middle
     columns = np.nonzero(pygame.surfarray.array_alpha(layer)[:, :160].max(axis=1) > 0)[0]
-    assert columns[columns < 640].max() < 380
+    assert columns[columns < 640].max() < banner_rect((1280, 720)).left
 
 
 def test_button_label_with_pinyin_stays_inside_its_rect():

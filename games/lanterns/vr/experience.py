@@ -10,18 +10,20 @@ import random
 import pygame
 
 from experiences.i18n import t
-from experiences.runtime import Experience, InputEvent
+from experiences.runtime import Experience, InputEvent, home_button_area
 from games.idioms.dictionary import dictionary_for, idioms_from_package
 from games.idioms.glyphs import default_glyphs
 from games.idioms.levels import PINYIN_ALL, PINYIN_NONE, level_for, shows_pinyin
-from games.idioms.pinyin import readings
+from games.idioms.pinyin import lantern_syllable
 from games.lanterns.experience import STORY_DELAY, age_band_of
-from games.lanterns.hud import draw_idiom_banner, draw_story_card, story_card_rect
+from games.lanterns import layout as L
+from games.lanterns.card import draw_story_card, make_button
+from games.lanterns.hud import draw_idiom_banner, draw_message
 from games.lanterns.play import HIT, MISS_PINYIN, LanternGame
 from games.lanterns.vr.courtyard import EYE, IPD, Arrow3D, Courtyard, VRSession, aim_direction, pose_towards
 from games.ui.sound import SoundBank
 from games.ui.text import show_pinyin, text_renderer, use_renderer
-from games.ui.widgets import PAPER, Button, button_rect
+from games.ui.widgets import PAPER
 
 REST_SECONDS = 6.0  # the kind "rest your eyes" message stays this long before the run ends
 
@@ -86,7 +88,7 @@ class LanternsVRExperience(Experience):
         rnd = self.game.round
         self.courtyard = Courtyard(rnd.chars(), self.level.speed, self.rng)
         self.t = 0.0
-        pinyin = {c: rnd.answer_pinyin if c == rnd.answer else (readings(c) or ("",))[0] for c in rnd.chars()}
+        pinyin = {c: lantern_syllable(c, rnd.answer_pinyin if c == rnd.answer else "") for c in rnd.chars()}
         self.scene.build_lanterns(self.courtyard.placed(0.0), pinyin, self.level.pinyin == PINYIN_ALL)
         self.arrow: Arrow3D | None = None
         self.sparks: list[list] = []
@@ -173,11 +175,12 @@ class LanternsVRExperience(Experience):
                                     self.rng.choice(((1, 0.85, 0.4, 1), (1, 0.5, 0.2, 1), (1, 0.95, 0.8, 1)))])
             self.courtyard.remove(set(self.game.round.chars()) - {self.game.round.answer})
             self.message = t("lanterns.hit", self.lang)
+            self.sounds.play("cheer")
             self.story_at = self.t + STORY_DELAY
             return
         self.sounds.play("miss")
-        if outcome == MISS_PINYIN:
-            self.message = t("lanterns.hint_pinyin", self.lang, pinyin=self.game.round.answer_pinyin)
+        if outcome == MISS_PINYIN:  # the syllable is drawn apart, as pinyin (games.lanterns.hud.draw_message)
+            self.message = t("lanterns.hint_sound", self.lang)
         else:
             self.courtyard.remove(set(self.game.round.chars()))
             self.message = t("lanterns.hint_fewer", self.lang)
@@ -262,26 +265,44 @@ class LanternsVRExperience(Experience):
             half = surface.subsurface(pygame.Rect(eye * eye_w, 0, eye_w, self.size[1]))
             self._overlay(half)
 
+    def shot_states(self):
+        from games.lanterns.shots import vr_shot_states
+        yield from vr_shot_states(self)
+
     def _overlay(self, half: pygame.Surface) -> None:
+        """Words over each eye (or on the headset's HUD card, as tall as an eye's 60°), sized like the 2D game's
+        for the whole frame (games.lanterns.layout), which puts them above the visual angles of
+        games.lanterns.vr.angles."""
+        with L.scaled(L.unit(self.size)):
+            self._draw_overlay(half)
+
+    def _draw_overlay(self, half: pygame.Surface) -> None:
         text = text_renderer()
         w, h = half.get_size()
+        size = (w, h)
         if self.state == "rest":
-            text.draw_paragraph(half, t("lanterns.vr_rest", self.lang), pygame.Rect(30, h * 0.4, w - 60, 200), 34,
-                                PAPER)
+            text.draw_paragraph(half, t("lanterns.vr_rest", self.lang), pygame.Rect(30, h * 0.4, w - 60, h * 0.4),
+                                L.px(L.PROMPT_PX, size), PAPER, role="prompt")
             return
         if self.state == "summary":
             s = self.game.summary
             text.draw_paragraph(half, t("lanterns.summary_score", self.lang, correct=s.correct, total=s.total,
-                                        score=s.score), pygame.Rect(30, h * 0.4, w - 60, 200), 32, PAPER)
+                                        score=s.score), pygame.Rect(30, h * 0.4, w - 60, h * 0.4),
+                                L.px(L.PROMPT_PX, size), PAPER, role="prompt")
             return
-        draw_idiom_banner(half, self.game.round, self.level.pinyin != PINYIN_NONE, self.game.show_blank_pinyin,
-                          self.game.solved, self.lang)
+        if self.state == "story":  # the card has the eye: the idiom is on it
+            button = make_button("next", t("lanterns.next", self.lang), (w / 2, h / 2), size, "next")
+            home_top = home_button_area(self.size, stereo=True)[0][1]  # the shell's 返回 below the card
+            draw_story_card(half, self.game.round, self.game.solved, button, self.lang, self.band, bottom=home_top)
+            return
+        banner = draw_idiom_banner(half, self.game.round, self.level.pinyin != PINYIN_NONE,
+                                   self.game.show_blank_pinyin, self.game.solved, self.lang)
         if self.session.state == "warn":
-            text.draw(half, t("lanterns.vr_soon", self.lang), (w / 2, 170), 26, PAPER, anchor="midtop")
+            text.draw(half, t("lanterns.vr_soon", self.lang), (w / 2, banner.bottom + L.px(16, size)),
+                      L.px(L.STATUS_PX, size), PAPER, anchor="midtop")
         if self.message:
-            text.draw_paragraph(half, self.message, pygame.Rect(20, h - 150, w - 40, 100), 28, PAPER)
-        if self.state == "story":
-            card = story_card_rect(half.get_size())
-            label = t("lanterns.next", self.lang)
-            button = Button("next", label, button_rect((card.centerx, card.bottom - 56), label), "next")
-            draw_story_card(half, self.game.round, self.game.solved, button, self.lang)
+            parts = [(self.message, "prompt")]
+            if self.message == t("lanterns.hint_sound", self.lang):
+                parts = [(t("lanterns.miss_short", self.lang), "prompt"), *parts,
+                         (self.game.round.answer_pinyin, "pinyin")]
+            draw_message(half, parts, (w / 2, h - L.px(60, size)), L.px(L.PROMPT_PX, size))

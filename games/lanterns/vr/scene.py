@@ -8,12 +8,17 @@ import math
 from panda3d.core import (CardMaker, DynamicTextFont, Filename, Geom, GeomNode, GeomTriangles, GeomVertexData,
                           GeomVertexFormat, GeomVertexWriter, LineSegs, NodePath, TextNode)
 
-from games.lanterns.vr.courtyard import Arrow3D, Hanging
+from games.lanterns.vr.angles import world_height
+from games.lanterns.vr.courtyard import EYE, Arrow3D, Hanging
 from games.ui.text import kai_font_path
 
 RED = (0.85, 0.16, 0.12, 1)
 GOLD = (0.95, 0.75, 0.3, 1)
 LIGHT = (0.4, -0.8, 0.45)  # a warm light from the viewer's upper left, baked into vertex colours
+# Text on a lantern as visual angles from the eye (games.lanterns.vr.angles): a character 2.6°, its pinyin 1.3°
+# (the rules: >= 1.5° and >= 1.03°), never smaller than the sizes that fill the paper disc at 5 m.
+CHAR_DEG, PINYIN_DEG = 2.6, 1.3
+CHAR_SCALE, PINYIN_SCALE = 0.34, 0.13
 
 
 def lathe(profile: list[tuple[float, float]], color, segments: int = 20, name: str = "lathe",
@@ -106,22 +111,32 @@ class CourtyardScene:
             lantern_model(h.radius).reparent_to(node)
             label = node.attach_new_node("label")
             label.set_billboard_point_eye()
-            self._text(label, h.char, 0.34, (0.1, 0.06, 0.04, 1), (0, -h.radius - 0.08, -0.12))
+            distance = math.dist((h.x, h.y, h.z), EYE)
+            char_scale = min(h.radius * 1.15, max(CHAR_SCALE, world_height(CHAR_DEG, distance)))
+            pinyin_scale = min(h.radius * 0.5, max(PINYIN_SCALE, world_height(PINYIN_DEG, distance)))
+            lift, disc_r = h.radius * 0.12, h.radius * 0.58  # the paper disc sits a little high: pinyin below it
+            self._text(label, h.char, char_scale, (0.1, 0.06, 0.04, 1), (0, -h.radius - 0.08, lift - char_scale * 0.35))
             if show_pinyin and pinyin.get(h.char):
-                self._text(label, pinyin[h.char], 0.13, (1, 0.95, 0.8, 1), (0, -h.radius - 0.08, -0.27))
-            disc = lathe([(0.0, 0.0), (h.radius * 0.62, 0.0)], (0.98, 0.94, 0.84, 1), name="paper", shaded=False)
+                # Under the disc, on the red paper, with a dark shadow: cream tone marks over the cream disc were
+                # invisible (rén read "ren").
+                self._text(label, pinyin[h.char], pinyin_scale, (1, 0.95, 0.8, 1),
+                           (0, -h.radius - 0.08, lift - disc_r - 0.012 - pinyin_scale * 0.72), shadow=True)
+            disc = lathe([(0.0, 0.0), (disc_r, 0.0)], (0.98, 0.94, 0.84, 1), name="paper", shaded=False)
             disc.reparent_to(label)
             disc.set_p(90)
-            disc.set_pos(0, -h.radius - 0.05, 0)  # in front of the body's bulge, behind the character
+            disc.set_pos(0, -h.radius - 0.05, lift)  # in front of the body's bulge, behind the character
             self.lanterns[h.char] = node
 
-    def _text(self, parent: NodePath, text: str, scale: float, color, pos) -> None:
+    def _text(self, parent: NodePath, text: str, scale: float, color, pos, shadow: bool = False) -> None:
         node = TextNode("text")
         if self.font is not None:
             node.set_font(self.font)
         node.set_text(text)
         node.set_align(TextNode.A_center)
         node.set_text_color(*color)
+        if shadow:
+            node.set_shadow(0.06, 0.06)
+            node.set_shadow_color(0.35, 0.04, 0.03, 1)
         path = parent.attach_new_node(node)
         path.set_scale(scale)
         path.set_pos(*pos)

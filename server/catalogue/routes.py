@@ -1,0 +1,93 @@
+"""The catalogue over HTTP: `GET /api/catalogue/cards` for kiosks (any credential), and `/c/<record>`, the short
+link in a card's QR code: it counts the scan (a number per day and book, nothing about the phone or its owner)
+and redirects to the library's OPAC record.
+"""
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import replace
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, request
+
+from server.catalogue.rules import YOUNG_BANDS
+from server.catalogue.store import CatalogueStore
+from server.wall.access import kiosk_required, staff_required
+
+catalogue_bp = Blueprint("catalogue", __name__)
+EXTENSION = "yuedu_catalogue"
+
+
+def catalogue_store() -> CatalogueStore:
+    app = current_app
+    if EXTENSION not in app.extensions:
+        app.extensions[EXTENSION] = CatalogueStore(app.extensions["yuedu"].engine)
+    return app.extensions[EXTENSION]
+
+
+def availability():
+    """The SIP2 availability cache when the library configured its ILS (`catalogue links --sip2 HOST:PORT`)."""
+    from server.catalogue.sip2 import TTL, Availability, SIP2Client
+
+    address = catalogue_store().setting("sip2")
+    if not address:
+        return None
+    cached = current_app.extensions.get("yuedu_sip2")
+    if cached is None or cached[0] != address:
+        host, _, port = address.rpartition(":")
+        client = SIP2Client(host, int(port), catalogue_store().setting("sip2_institution"))
+        cached = (address, Availability(client.statuses, ttl=float(current_app.config.get("CATALOGUE_SIP2_TTL", TTL))))
+        current_app.extensions["yuedu_sip2"] = cached
+    return cached[1]
+
+
+def with_live_status(cards: list, band: str | None) -> list:
+    """The cards with each copy's state as the ILS says now (or as last known when it cannot be reached)."""
+    live = availability()
+    if live is None or not cards:
+        return cards
+    statuses = live.statuses([h.barcode for c in cards for h in c.record.holdings if h.barcode])
+    out = []
+    for card in cards:
+        holdings = [replace(h, status=statuses.get(h.barcode, h.status)) for h in card.record.holdings]
+        record = replace(card.record, holdings=holdings)
+        out.append(replace(card, record=record, holding=record.best_holding(children=band in YOUNG_BANDS)))
+    return out
+
+
+def short_link(record_id: str) -> str:
+    """The card's QR target: the library's public address of this service (setting public_url) or this host."""
+    base = catalogue_store().setting("public_url") or request.host_url
+    return f"{base.rstrip('/')}/c/{urllib.parse.quote(record_id, safe='')}"
+
+
+@catalogue_bp.get("/api/catalogue/cards")
+@kiosk_required
+def cards():
+    kind, item = request.args.get("kind", "").strip(), request.args.get("item", "").strip()
+    if not kind or not item:
+        return jsonify(error="give ?kind=…&item=… (what the visitor just met)"), 400
+    try:
+        limit = min(5, max(1, int(request.args.get("k", 3))))
+    except ValueError:
+        limit = 3
+    band = request.args.get("band") or None
+    found = with_live_status(catalogue_store().cards(kind, item, band, limit), band)
+    return jsonify(kind=kind, item=item, cards=[{**c.as_json(), "qr": short_link(c.record.id)} for c in found])
+
+
+@catalogue_bp.get("/c/<path:record_id>")
+def scan(record_id: str):
+    store = catalogue_store()
+    template = store.setting("opac_url")
+    if store.record(record_id) is None or not template:
+        return Response("这本书的目录链接不存在 / no catalogue link for this book", 404,
+                        {"Content-Type": "text/plain; charset=utf-8"})
+    store.count_scan(record_id, request.args.get("from", "")[:200])  # which experience's card; nothing else
+    return redirect(template.replace("{id}", urllib.parse.quote(record_id, safe="")), 302)
+
+
+@catalogue_bp.get("/api/catalogue/funnel")
+@staff_required
+def shelf_funnel():
+    """从体验到书架 for the wall and staff: per experience, books recommended, QR scans, borrowed within 14 days."""
+    return jsonify(experiences=[f.as_json() for f in catalogue_store().funnel()])

@@ -1,0 +1,226 @@
+"""The catalogue in the service's database (SQLite or PostgreSQL): records as JSON with their holdings, the
+curator's link rules, and a card index rebuilt when an import or a rule change bumps the version.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+
+import orjson
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from server.catalogue.marc import Parsed
+from server.catalogue.model import Record
+from server.catalogue.rules import DEFAULT_RULES, Card, Catalogue, Rule, parse_rules
+from server.db import driver_cursor, insert_rows, select_in, write_transaction
+
+BATCH = 2000
+RECOMMENDED_VERB = "https://w3id.org/yuedu/xapi/verbs/was-recommended"  # experiences.engagement.VERBS
+BOOK_RECORD_KEY = "https://w3id.org/yuedu/xapi/extensions/book-record"
+MAX_ERRORS_KEPT = 200
+
+
+@contextmanager
+def bulk():
+    """No cyclic garbage collection while a bulk import or an index build makes millions of objects that all
+    stay alive (records hold no cycles): the collector's passes over them cost a third of a big import."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    stored: int = 0
+    deleted: int = 0
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, position: int, message: str, source: str = "") -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            where = f"{source} " if source else ""
+            self.errors.append(f"{where}第 {position} 条 / record {position}: {message}")
+
+    def summary(self) -> str:
+        return (f"读到 {self.read} 条，存入 {self.stored} 条，删除 {self.deleted} 条，出错 {self.error_count} 条 / "
+                f"read {self.read}, stored {self.stored}, deleted {self.deleted}, errors {self.error_count}")
+
+
+class CatalogueStore:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._index: tuple[str, Catalogue, list[Rule]] | None = None
+
+    # --- settings ---------------------------------------------------------------------------------------
+    def setting(self, key: str, default: str = "") -> str:
+        with self.engine.connect() as conn:
+            value = conn.execute(text("SELECT value FROM catalogue_settings WHERE key = :k"), {"k": key}).scalar()
+        return default if value is None else value
+
+    def _put_setting(self, conn, key: str, value: str) -> None:
+        conn.execute(text("DELETE FROM catalogue_settings WHERE key = :k"), {"k": key})
+        conn.execute(text("INSERT INTO catalogue_settings (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+
+    def _bump(self, conn) -> None:
+        version = conn.execute(text("SELECT value FROM catalogue_settings WHERE key = 'version'")).scalar()
+        self._put_setting(conn, "version", str(int(version or 0) + 1))
+
+    def put_setting(self, key: str, value: str) -> None:
+        with write_transaction(self.engine) as conn:
+            self._put_setting(conn, key, value)
+
+    # --- rules ------------------------------------------------------------------------------------------
+    def rules_text(self) -> str:
+        return self.setting("rules", DEFAULT_RULES)
+
+    def set_rules(self, rules_text: str) -> list[Rule]:
+        """Checks and stores a curator's rules; raises rules.RuleError (nothing stored) on a bad line."""
+        rules = parse_rules(rules_text)
+        with write_transaction(self.engine) as conn:
+            self._put_setting(conn, "rules", rules_text)
+            self._bump(conn)
+        return rules
+
+    # --- import -----------------------------------------------------------------------------------------
+    def import_records(self, parsed: Iterable[Parsed], source: str = "", report: ImportReport | None = None,
+                       deleted_ids: Iterable[str] = ()) -> ImportReport:
+        """Stores every good record (a newer copy of a record replaces the old); bad ones become errors."""
+        report = report or ImportReport()
+        batch: dict[str, Record] = {}
+        with bulk():
+            for item in parsed:
+                report.read += 1
+                if item.record is None:
+                    report.error(item.position, item.error, source)
+                    continue
+                batch[item.record.id] = item.record
+                if len(batch) >= BATCH:
+                    self._store(batch, report)
+                    batch = {}
+            self._store(batch, report, deleted=list(deleted_ids))
+        return report
+
+    def _store(self, batch: dict[str, Record], report: ImportReport, deleted: list[str] | None = None) -> None:
+        ids = list(batch) + list(deleted or [])
+        with write_transaction(self.engine) as conn:
+            if ids:
+                with driver_cursor(conn) as cursor:
+                    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+                    for start in range(0, len(ids), 500):
+                        chunk = ids[start:start + 500]
+                        marks = ", ".join([mark] * len(chunk))
+                        cursor.execute(f"DELETE FROM catalogue_holdings WHERE record_id IN ({marks})", tuple(chunk))
+                        cursor.execute(f"DELETE FROM catalogue_records WHERE id IN ({marks})", tuple(chunk))
+            insert_rows(conn, "catalogue_records", ("id", "isbn", "data", "datestamp"),
+                        [(r.id, r.isbn, orjson.dumps(r.as_json()).decode(), r.datestamp)
+                         for r in batch.values()])
+            insert_rows(conn, "catalogue_holdings", ("record_id", "barcode", "call_number", "status"),
+                        list({(r.id, h.barcode or f"#{i}"): (r.id, h.barcode or f"#{i}", h.call_number, h.status)
+                              for r in batch.values() for i, h in enumerate(r.holdings)}.values()))
+            report.stored += len(batch)
+            report.deleted += len(deleted or [])
+            if batch or deleted:
+                self._bump(conn)
+
+    def record(self, record_id: str) -> Record | None:
+        with self.engine.connect() as conn:
+            rows = select_in(conn, "catalogue_records", ("data",), "id", [record_id])
+        return Record.from_json(json.loads(rows[0][0])) if rows else None
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM catalogue_records")).scalar() or 0)
+
+    # --- cards ------------------------------------------------------------------------------------------
+    def index(self) -> tuple[Catalogue, list[Rule]]:
+        """The card index, rebuilt only when the catalogue or the rules changed since it was built."""
+        version = self.setting("version", "0")
+        with self._lock:
+            if self._index is None or self._index[0] != version:
+                with bulk(), self.engine.connect() as conn:
+                    records = [Record.from_json(orjson.loads(data)) for (data,) in
+                               conn.execute(text("SELECT data FROM catalogue_records ORDER BY id"))]
+                    catalogue = Catalogue(records)
+                self._index = (version, catalogue, parse_rules(self.rules_text()))
+            return self._index[1], self._index[2]
+
+    def cards(self, kind: str, item: str, band: str | None = None, limit: int = 3) -> list[Card]:
+        catalogue, rules = self.index()
+        return catalogue.cards(rules, kind, item, band, limit)
+
+    # --- QR scans (no personal data: a count per day, book and experience) -------------------------------
+    def count_scan(self, record_id: str, package: str = "", day: dt.date | None = None) -> None:
+        values = {"d": (day or dt.date.today()).isoformat(), "r": record_id, "p": package[:200]}
+        with write_transaction(self.engine) as conn:
+            updated = conn.execute(text("UPDATE catalogue_scans SET n = n + 1 "
+                                        "WHERE day = :d AND record_id = :r AND package = :p"), values).rowcount
+            if not updated:
+                conn.execute(text("INSERT INTO catalogue_scans (day, record_id, package, n) VALUES (:d, :r, :p, 1)"),
+                             values)
+
+    def scans(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {r: int(n) for r, n in conn.execute(
+                text("SELECT record_id, sum(n) FROM catalogue_scans GROUP BY record_id"))}
+
+    # --- loans and 从体验到书架 ----------------------------------------------------------------------------
+    def import_loans(self, rows) -> ImportReport:
+        """Rows of funnel.read_loans_csv: (row, barcode, day, error). A loan seen again is kept once."""
+        report = ImportReport()
+        loans = set()
+        for row, barcode, day, error in rows:
+            report.read += 1
+            if error:
+                report.error(row, error)
+            else:
+                loans.add((barcode[:200], day.isoformat()))
+        with write_transaction(self.engine) as conn:
+            with driver_cursor(conn) as cursor:
+                mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+                for barcode, day in loans:
+                    cursor.execute(f"DELETE FROM catalogue_loans WHERE barcode = {mark} AND day = {mark}",
+                                   (barcode, day))
+            insert_rows(conn, "catalogue_loans", ("barcode", "day"), sorted(loans))
+        report.stored = len(loans)
+        return report
+
+    def funnel(self, since: dt.date | None = None) -> list:
+        """从体验到书架 per experience (server/catalogue/funnel.py), from the `was recommended` statements, the
+        scans and the loans (since a day, default the last 90 days)."""
+        from server.catalogue.funnel import funnel
+
+        since = since or dt.date.today() - dt.timedelta(days=90)
+        recommendations = []
+        with self.engine.connect() as conn:
+            for (full,) in conn.execute(text("SELECT \"full\" FROM statements WHERE verb_id = :v AND voided = :f "
+                                             "AND timestamp >= :since"),
+                                        {"v": RECOMMENDED_VERB, "f": False,
+                                         "since": dt.datetime.combine(since, dt.time())}):
+                statement = orjson.loads(full)
+                context = statement.get("context") or {}
+                record = (context.get("extensions") or {}).get(BOOK_RECORD_KEY)
+                parents = (context.get("contextActivities") or {}).get("parent") or []
+                if record and parents:
+                    package = parents[0]["id"].rstrip("/").rsplit("/", 1)[-1]
+                    recommendations.append((package, record, dt.date.fromisoformat(statement["timestamp"][:10])))
+            scans = [(p, r, int(n)) for p, r, n in conn.execute(
+                text("SELECT package, record_id, sum(n) FROM catalogue_scans WHERE day >= :d "
+                     "GROUP BY package, record_id"), {"d": since.isoformat()})]
+            loans = [(r, dt.date.fromisoformat(d)) for r, d in conn.execute(
+                text("SELECT h.record_id, l.day FROM catalogue_loans l JOIN catalogue_holdings h "
+                     "ON h.barcode = l.barcode WHERE l.day >= :d"), {"d": since.isoformat()})]
+        return funnel(recommendations, scans, loans)
