@@ -33,6 +33,7 @@ NICKNAMES = ("小熊猫", "小老虎", "小白兔", "小海豚", "小松鼠", "�
 FORMATS = {"flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
 UPLOAD_PATH = "/s/api/upload"
 WRITE_BLOCK = 48000  # frames per write: ~60 s of Vorbis in one call crashes the process
+VIDEO_WAIT_S = 15 * 60  # a share whose video is still being made waits this long for it, then goes without
 
 
 def share_token(secret: str, upload_id: str) -> str:
@@ -92,10 +93,11 @@ def marks_of(scores: dict | None) -> str:
 
 def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", *, config=None,
                 poem_title: str = "", poem_text: str = "", audio_format: str = "ogg", days: int | None = None,
-                outbox: Path | None = None) -> ShareTicket:
+                outbox: Path | None = None, video=None) -> ShareTicket:
     """Queue a recording for its share page; returns the URL, the 6-digit delete code and a QR PNG at once
     (the page works as soon as the upload has gone through). `days`: a shorter expiry than the server's
-    SHARE_DAYS (default 30) for this library."""
+    SHARE_DAYS (default 30) for this library. `video`: the family's MP4 of this take (a path), or "pending" while
+    the booth still makes it (attach_video adds it; the uploader waits up to VIDEO_WAIT_S)."""
     import soundfile
 
     if config is None:
@@ -137,6 +139,11 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
             meta["upload_id"] = upload_id  # the server recomputes the token from it and the secret
         if days is not None:
             meta["days"] = int(days)
+        if video == "pending":  # the booth is still making it: attach_video() adds it, the uploader waits
+            meta["video_pending"] = True
+        elif video is not None:
+            shutil.copyfile(video, staging / "video.mp4")
+            meta["video"] = "video.mp4"
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         os.replace(staging, outbox / token)  # durable and complete, or not there at all
     except Exception as exc:
@@ -146,6 +153,41 @@ def queue_share(recording_path, poem_id: str, scores: dict, nickname: str = "", 
         raise ShareError(f"the recording could not be prepared: {exc}") from exc
     url = f"{base}/s/{token}"
     return ShareTicket(url=url, delete_code=delete_code, qr_png=qr_png(url), token=token)
+
+
+def attach_video(token: str, video_path, outbox: Path | None = None) -> bool:
+    """Add the family's finished video to a share still in the queue (queued with video="pending"); False when
+    the share has already gone (uploaded or expired) — it then stays audio-only."""
+    folder = (Path(outbox) if outbox is not None else share_outbox_dir()) / token
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    partial = folder / ".video.mp4.partial"
+    try:
+        shutil.copyfile(video_path, partial)
+        os.replace(partial, folder / "video.mp4")
+    except OSError:  # the share was sent (or expired) meanwhile
+        return False
+    meta.pop("video_pending", None)
+    meta["video"] = "video.mp4"
+    fresh = folder / ".meta.json.partial"
+    fresh.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.replace(fresh, folder / "meta.json")  # atomic: the uploader reads the old meta or the new, never half
+    return True
+
+
+def video_failed(token: str, outbox: Path | None = None) -> None:
+    """The booth could not make the video: send the share without waiting for it."""
+    folder = (Path(outbox) if outbox is not None else share_outbox_dir()) / token
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    meta.pop("video_pending", None)
+    fresh = folder / ".meta.json.partial"
+    fresh.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.replace(fresh, folder / "meta.json")
 
 
 class ShareUploader:
@@ -186,21 +228,28 @@ class ShareUploader:
         for folder in self.pending():
             try:
                 meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+                if meta.get("video_pending") and self.clock() - folder.stat().st_mtime < VIDEO_WAIT_S:
+                    continue  # its video is still being made in the booth
                 audio = (folder / meta["audio"]).read_bytes()
+                video = (folder / meta["video"]).read_bytes() if meta.get("video") else None
             except (OSError, ValueError, KeyError):
                 log.warning("share %s is unreadable; left in the queue", folder.name)
                 continue
-            if self._post(meta, audio):
+            if self._post(meta, audio, video):
                 shutil.rmtree(folder, ignore_errors=True)
                 sent += 1
         return sent
 
-    def _post(self, meta: dict, audio: bytes) -> bool:
+    def _post(self, meta: dict, audio: bytes, video: bytes | None = None) -> bool:
         boundary = uuid.uuid4().hex
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"meta\"\r\n"
                 f"Content-Type: application/json\r\n\r\n").encode() + json.dumps(meta).encode("utf-8") + (
             f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"{meta['audio']}\"\r\n"
-            f"Content-Type: application/octet-stream\r\n\r\n").encode() + audio + f"\r\n--{boundary}--\r\n".encode()
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + audio
+        if video is not None:
+            body += (f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"video\"; filename=\"video.mp4\"\r\n"
+                     f"Content-Type: video/mp4\r\n\r\n").encode() + video
+        body += f"\r\n--{boundary}--\r\n".encode()
         request = urllib.request.Request(self.server_url + UPLOAD_PATH, data=body, method="POST", headers={
             "Authorization": self.auth, "Content-Type": f"multipart/form-data; boundary={boundary}"})
         try:

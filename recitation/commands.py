@@ -1,4 +1,5 @@
-"""`launcher.py recite …`: the recitation booth's command line (score a take offline, calibrate the mic delay)."""
+"""`launcher.py recite …`: the recitation booth's command line (score a take offline, make its video, calibrate
+the mic delay)."""
 from __future__ import annotations
 
 import json
@@ -18,6 +19,23 @@ def register(subparsers) -> None:
     score.add_argument("--no-content", action="store_true",
                        help="score how the reading sounds only (no check of what was said, no model loaded)")
     score.set_defaults(func=run_score)
+    video = recite.add_parser("video", help="make the family's KTV-style MP4 of a recorded reading (720×1280)")
+    video.add_argument("audio", help="the recording (WAV, FLAC or OGG)")
+    video.add_argument("--text", required=True, help="the poem's text, punctuation included; newlines split paragraphs")
+    video.add_argument("-o", "--out", required=True, help="the MP4 to write")
+    video.add_argument("--nickname", default="", help="the reader's kid-safe nickname (one of the booth's list)")
+    video.add_argument("--title", default="", help="the poem's title")
+    video.add_argument("--author", default="", help="the poet")
+    video.add_argument("--dynasty", default="", help="the poet's dynasty (唐, 宋…)")
+    video.add_argument("--library", default="", help="the library's name (default: this kiosk's config)")
+    video.add_argument("--branch", default="", help="the branch (default: this kiosk's config)")
+    video.add_argument("--date", default="", help="the date shown (default: the recording's, else today)")
+    video.add_argument("--score", type=int, default=None, help="a score badge (0–100); none by default")
+    video.add_argument("--music", default="", help="background music ducked under the voice (a sound file)")
+    video.add_argument("--background", default="", help="an image behind the poem (default: generated ink-wash)")
+    video.add_argument("--no-reverb", action="store_true", help="no room reverb on the voice")
+    video.add_argument("--no-pinyin", action="store_true", help="no pinyin above the characters")
+    video.set_defaults(func=run_video)
     calibrate = recite.add_parser("calibrate", help="measure this booth's microphone delay (play a click, hear it)")
     calibrate.add_argument("--input", default="", help="part of the microphone's device name (default: system default)")
     calibrate.add_argument("--output", default="", help="part of the speaker's device name")
@@ -58,6 +76,12 @@ def run_score(args) -> int:
     for sentence in report.feedback:
         print(sentence)
     return 0
+
+
+def run_video(args) -> int:
+    from recitation.video.cli import run
+
+    return run(args)
 
 
 def run_calibrate(args) -> int:

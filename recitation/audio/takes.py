@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 FORMATS = {"FLAC": ".flac", "OGG": ".ogg"}
+VIDEO_SUFFIXES = (".mp4", ".part")  # the family's video beside its take (issue #18), and an unfinished one
 WRITE_BLOCK = 48000  # frames per write (≥ ~60 s of Vorbis in one call crashes libsndfile 1.2.2)
 
 
@@ -62,14 +63,14 @@ def read_take(path: Path) -> TakeInfo:
 
 
 def prune_recordings(folder: Path, keep_days: float, now: float | None = None) -> list[Path]:
-    """Delete takes older than `keep_days` (by file time); returns what was deleted."""
+    """Delete takes, and the videos made of them, older than `keep_days` (by file time); returns what went."""
     now = time.time() if now is None else now
     removed = []
     folder = Path(folder)
     if not folder.is_dir():
         return removed
     for path in folder.iterdir():
-        if path.suffix in FORMATS.values() and now - path.stat().st_mtime > keep_days * 86400:
+        if path.suffix in (*FORMATS.values(), *VIDEO_SUFFIXES) and now - path.stat().st_mtime > keep_days * 86400:
             path.unlink()
             removed.append(path)
     return removed

@@ -352,6 +352,7 @@ class RecitationBooth(Experience):
             self._score_take()
         elif self.flow.screen == F.SHARING:
             self.sharing.update()
+        self.sharing.update_video()  # the family's video, made in its own process on any screen
         if self.output is not None:
             missing = int((OUTPUT_LEAD_S - self.output.pending_seconds()) * RECORD_RATE)
             if missing > 0 and (self.mixer.voice_playing or self.mixer.music_on):

@@ -51,8 +51,9 @@ def draw_sharing(surface, text, lang: str) -> None:
     text.draw(surface, t("recite.share.preparing", lang), centre, 40, INK, anchor="center")
 
 
-def draw_shared(surface, text, outcome, nickname: str, lang: str) -> None:
-    """The QR code drawn large on white, the expiry date, and the delete code in big digits with what it does."""
+def draw_shared(surface, text, outcome, nickname: str, lang: str, video: float | None = None) -> None:
+    """The QR code drawn large on white, the expiry date, and the delete code in big digits with what it does;
+    `video`: the family's video being made (0..1, a bar along the card's foot and a word after 扫码), or None."""
     ticket = outcome.ticket
     width, height = surface.get_size()
     box = QR_BOX.copy()
@@ -63,7 +64,17 @@ def draw_shared(surface, text, outcome, nickname: str, lang: str) -> None:
     pygame.draw.rect(surface, WHITE, box, border_radius=18)
     qr = qr_surface(ticket.qr_png, box.width - 20)
     surface.blit(qr, qr.get_rect(center=box.center))
-    text.draw(surface, t("recite.share.scan", lang), (box.centerx, box.bottom + 16), 28, INK, anchor="midtop")
+    scan = t("recite.share.scan", lang)
+    if video is not None:
+        pygame.draw.rect(surface, PAPER_DARK, (box.left + 12, box.bottom - 9, box.width - 24, 6), border_radius=3)
+        pygame.draw.rect(surface, ACCENT, (box.left + 12, box.bottom - 9, int((box.width - 24) * video), 6),
+                         border_radius=3)
+        scan += " · " + (t("recite.share.video_ready", lang) if video >= 1.0 else
+                         t("recite.share.video_making", lang, percent=int(video * 100)))
+    size = 28
+    while size > 22 and text.size(scan, size)[0] > box.width + 40:
+        size -= 2
+    text.draw(surface, scan, (box.centerx, box.bottom + 16), size, INK, anchor="midtop")
 
     if height > width:
         left, right, y = 60, width - 60, box.bottom + 80

@@ -62,8 +62,9 @@ class ShareJob:
     """One share attempt running on a worker thread; `poll()` returns its outcome once, when it is done."""
 
     def __init__(self, take_path: Path, poem, scores: dict, nickname: str, config, days: int,
-                 now_wall: float, queue: Callable[..., ShareTicket] = queue_share):
+                 now_wall: float, queue: Callable[..., ShareTicket] = queue_share, video: str | None = None):
         self.days = days
+        self.video = video  # "pending": the booth makes the family's video next; the share waits for it
         self._outcome: ShareOutcome | None = None
         self._done = threading.Event()
         args = dict(take_path=take_path, poem=poem, scores=scores, nickname=nickname, config=config,
@@ -75,8 +76,9 @@ class ShareJob:
         try:
             if not uploads_configured(config):
                 raise ShareError("kiosk.toml [server] url and key are needed to upload shares")
+            extra = {"video": self.video} if self.video else {}
             ticket = queue(take_path, poem.id, scores, nickname, config=config, poem_title=poem.title,
-                           poem_text="\n".join(poem.paragraphs), audio_format=AUDIO_FORMAT, days=self.days)
+                           poem_text="\n".join(poem.paragraphs), audio_format=AUDIO_FORMAT, days=self.days, **extra)
             self._outcome = ShareOutcome(ticket, expiry_date(now_wall, self.days), self.days)
         except ShareError as exc:  # not set up here (no public address), or the take could not be read
             log.warning("share not queued: %s", exc)
@@ -106,6 +108,10 @@ class BoothSharing:
         self.scores: dict = {}
         self.job: ShareJob | None = None
         self.outcome: ShareOutcome | None = None  # only a queued share: its QR can be shown again
+        # The family's video (issue #18): made after a share in its own process, added to the queued share.
+        self.video_enabled = bool(booth.package.manifest.content.get("video", True))
+        self.video = None  # recitation.video.job.VideoJob in flight or finished
+        self.video_token = ""
 
     @property
     def ticket(self) -> ShareTicket | None:
@@ -136,7 +142,8 @@ class BoothSharing:
             flow.confirm_share()
             if flow.screen == SHARING:
                 self.job = ShareJob(self.take_path, self.booth.poem, self.scores, flow.nickname,
-                                    self.booth.ctx.config, self.days, self.wall_clock())
+                                    self.booth.ctx.config, self.days, self.wall_clock(),
+                                    video="pending" if self.video_enabled else None)
         elif key == "share_done":
             flow.back()
 
@@ -146,13 +153,53 @@ class BoothSharing:
         outcome = self.job.poll()
         if outcome is None:
             return
-        self.job = None
+        video, self.job = self.job.video, None
         self.outcome = outcome if outcome.queued else None
+        if outcome.queued and video == "pending":
+            self._start_video(outcome.ticket.token)
         self.booth.flow.shared(outcome.queued)
         self.booth.ctx.mark_activity()  # the QR is up: give the family the whole idle time to scan it
         # No nickname, token or delete code in the statement: only that a family shared (or could not here).
         self.booth.ctx.reporter.report("interacted", self.booth._item(), extensions={
             "recitation-share": "queued" if outcome.queued else "unavailable", "recitation-share-days": outcome.days})
+
+    @property
+    def video_progress(self) -> float | None:
+        """0..1 while the video is made (1.0: added to the share), None when there is none to show."""
+        if self.video is None or self.video.failed:
+            return None
+        return self.video.progress
+
+    def _start_video(self, token: str) -> None:
+        from recitation.video.frames import VideoCard
+        from recitation.video.job import VideoJob
+
+        booth, flow = self.booth, self.booth.flow
+        kiosk = booth.ctx.config.kiosk
+        overall = self.scores.get("overall")
+        card = VideoCard(nickname=flow.nickname, library=kiosk.library,
+                         branch="" if kiosk.branch == "main" else kiosk.branch,
+                         date=dt.date.fromtimestamp(self.wall_clock()).isoformat(),
+                         score=int(overall) if isinstance(overall, (int, float)) and not flow.no_score else None,
+                         show_pinyin=flow.show_pinyin)
+        if self.video is not None and self.video.running:
+            self.video.cancel()  # an earlier take's video: this share is the one the family waits for
+        # Beside the take, so it follows the recording's retention (recitation.audio.takes.prune_recordings).
+        self.video = VideoJob(self.take_path, booth.poem, self.take_path.with_suffix(".mp4"), card).start()
+        self.video_token = token
+
+    def update_video(self) -> None:
+        from experiences.share import attach_video, video_failed
+
+        if self.video is None or not self.video_token:
+            return
+        if self.video.done:
+            if not attach_video(self.video_token, self.video.path):
+                log.info("share %s left before its video was ready", self.video_token[:6])
+            self.video_token = ""
+        elif self.video.failed:
+            video_failed(self.video_token)  # the share goes without it
+            self.video_token = ""
 
     def draw(self, surface, text, lang: str) -> None:
         from recitation.booth import flow as F
@@ -164,11 +211,14 @@ class BoothSharing:
         elif screen == F.SHARING:
             share_screens.draw_sharing(surface, text, lang)
         elif screen == F.SHARED and self.outcome is not None:
-            share_screens.draw_shared(surface, text, self.outcome, self.booth.flow.nickname, lang)
+            share_screens.draw_shared(surface, text, self.outcome, self.booth.flow.nickname, lang,
+                                      video=self.video_progress)
         elif screen == F.SHARE_OFF:
             share_screens.draw_share_off(surface, text, self.booth.ctx.config.storage.recordings_keep_days, lang)
 
     def stop(self, timeout: float = 5.0) -> None:
-        """The family confirmed: let an encode in flight finish into the outbox before the booth closes."""
+        """The family confirmed: let an encode in flight finish into the outbox before the booth closes.
+        A video in the making goes on in its own process (the family may walk away); its share waits for it
+        up to experiences.share.VIDEO_WAIT_S and then goes without."""
         if self.job is not None:
             self.job.wait(timeout)

@@ -1,5 +1,5 @@
-"""Families' share pages: kiosks upload a shared recitation (their xAPI credential); anyone with the link sees
-the poem, scores, a player and a download until it expires or the 6-digit delete code removes it."""
+"""Families' share pages: kiosks upload a shared recitation (their xAPI credential) and, when the booth made one,
+its video; anyone with the link sees the poem, scores, a player (the video inline) and a download until it expires or the 6-digit delete code removes it."""
 from __future__ import annotations
 
 import hashlib
@@ -28,6 +28,8 @@ UNSIGNED_GRACE = timedelta(days=7)
 CODE_RE = re.compile(r"^[0-9]{6}$")
 AUDIO_TYPES = {"FLAC": ("flac", "audio/flac"), "OGG": ("ogg", "audio/ogg")}
 MAX_AUDIO_BYTES = 40 * 1024 * 1024
+# The family's video (issue #18): H.264 + AAC MP4 at ≤ 2 Mbit/s; a booth take is at most 3 minutes (~46 MB).
+MAX_VIDEO_BYTES = 48 * 1024 * 1024
 # Per link, counted in the database (every server process sees the same count): 10 guesses an hour at a
 # 1-in-a-million code is hopeless within a link's life, and a stranger's guesses lock the family out for an
 # hour at most, never for good.
@@ -47,14 +49,45 @@ def share_dir() -> Path:
     return lock_down(Path(current_app.config.get("SHARE_DIR") or datadir.server_dir() / "shares"))
 
 
+def video_files(token: str) -> tuple[Path, Path]:
+    """A share's video and its poster frame (there when the kiosk sent a video; older shares have none)."""
+    return share_dir() / f"{token}.mp4", share_dir() / f"{token}.poster.jpg"
+
+
+def remove_share_files(token: str, audio_file: str) -> None:
+    for path in (share_dir() / audio_file, *video_files(token)):
+        path.unlink(missing_ok=True)
+
+
+def checked_video(data: bytes) -> bytes | None:
+    """The poster (JPEG of the first frame) when `data` is an MP4 with H.264 video and AAC sound, else None."""
+    import io
+
+    if data[4:8] != b"ftyp":
+        return None
+    try:
+        import av
+
+        with av.open(io.BytesIO(data), format="mp4") as container:
+            video, audio = container.streams.video, container.streams.audio
+            if not video or video[0].codec_context.name != "h264" or (audio and audio[0].codec_context.name != "aac"):
+                return None
+            first = next(container.decode(video=0))
+            poster = io.BytesIO()
+            first.to_image().save(poster, format="JPEG", quality=82)
+            return poster.getvalue()
+    except Exception:  # not decodable: refused like any other bad upload
+        return None
+
+
 def purge_expired() -> int:
-    """Delete expired shares and their audio files."""
+    """Delete expired shares and their audio and video files."""
     with write_transaction(engine()) as conn:
-        rows = conn.execute(select(Share.id, Share.audio_file).where(Share.expires <= now())).all()
+        rows = conn.execute(select(Share.id, Share.token, Share.audio_file).where(Share.expires <= now())).all()
         if rows:
             conn.execute(delete(Share).where(Share.id.in_([r.id for r in rows])))
     for row in rows:
-        (share_dir() / row.audio_file).unlink(missing_ok=True)
+        remove_share_files(row.token, row.audio_file)
     return len(rows)
 
 
@@ -96,6 +129,15 @@ def upload_share():
     if info.format not in AUDIO_TYPES:
         return jsonify({"error": "the recording is not FLAC or OGG audio"}), 400
     extension, _mime = AUDIO_TYPES[info.format]
+    video = request.files.get("video")  # optional: the family's MP4, made by the booth beside the take
+    video_data = poster = None
+    if video is not None:
+        video_data = video.stream.read(MAX_VIDEO_BYTES + 1)
+        if len(video_data) > MAX_VIDEO_BYTES:
+            return jsonify({"error": "video too large"}), 413
+        poster = checked_video(video_data)
+        if poster is None:
+            return jsonify({"error": "the video is not an H.264/AAC MP4"}), 400
     with engine().connect() as conn:
         if conn.execute(select(Share.id).where(Share.token == token)).first() is not None:
             # A retried upload (already stored). The answer is that of a new upload, so it tells nobody whether
@@ -107,6 +149,10 @@ def upload_share():
         days = meta["days"]
     audio_file = f"{token}.{extension}"
     write_private(share_dir() / audio_file, data)
+    if video_data is not None:
+        video_path, poster_path = video_files(token)
+        write_private(poster_path, poster)
+        write_private(video_path, video_data)
     created = now()
     with write_transaction(engine()) as conn:
         conn.execute(Share.__table__.insert().values(
@@ -202,11 +248,14 @@ def _not_found(error):
 
 def _render_share(row, error: str = ""):
     scores = json.loads(row.scores or "{}")
+    has_video = video_files(row.token)[0].is_file()
+    wechat = "MicroMessenger" in request.headers.get("User-Agent", "")
     score = share_view.headline(scores)
     lines = share_view.poem_cells(row.poem_id, row.poem_text, scores)
     return render_template("share.html", share=row, lines=lines, byline=share_view.byline(row.poem_id),
                            marked=any(cell.mark for line in lines for phrase in line for cell in phrase), score=score, stars=share_view.stars(score), details=share_view.details(scores),
-                           number=share_view.number, lang=g.page_lang, error=error)
+                           number=share_view.number, lang=g.page_lang, error=error, has_video=has_video,
+                           wechat=wechat)
 
 
 @share_bp.route("/<token>")
@@ -221,6 +270,27 @@ def share_audio(token: str):
     download = request.args.get("download") == "1"
     return send_file(share_dir() / row.audio_file, mimetype=mime, as_attachment=download,
                      download_name=f"recitation.{extension}", max_age=0)
+
+
+@share_bp.route("/<token>/video")
+def share_video(token: str):
+    """The MP4, with HTTP Range answered (206, Content-Range, Accept-Ranges): iOS and WeChat's browser need it."""
+    row = _live_share(token)
+    path = video_files(row.token)[0]
+    if not path.is_file():
+        raise ShareGone("unknown")
+    download = request.args.get("download") == "1"
+    return send_file(path, mimetype="video/mp4", as_attachment=download, download_name="recitation.mp4",
+                     conditional=True, max_age=0)
+
+
+@share_bp.route("/<token>/poster.jpg")
+def share_poster(token: str):
+    row = _live_share(token)
+    path = video_files(row.token)[1]
+    if not path.is_file():
+        raise ShareGone("unknown")
+    return send_file(path, mimetype="image/jpeg", max_age=0)
 
 
 @share_bp.route("/<token>/delete", methods=["POST"])
@@ -239,5 +309,5 @@ def share_delete(token: str):
         return _render_share(row, tr("share.wrong_code")), 403
     with write_transaction(engine()) as conn:
         conn.execute(delete(Share).where(Share.id == row.id))
-    (share_dir() / row.audio_file).unlink(missing_ok=True)
+    remove_share_files(row.token, row.audio_file)
     return render_template("share_deleted.html", lang=g.page_lang)

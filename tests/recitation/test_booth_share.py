@@ -66,7 +66,7 @@ def make_booth(package, data_dir, clean_reading):
     pygame.init()
     made = []
 
-    def make(public_base_url="", language="zh-CN", server=True):
+    def make(public_base_url="", language="zh-CN", server=True, video=False):
         config = KioskConfig()
         config.server.public_base_url = public_base_url
         if server:  # a kiosk with its library's server and credential: the share uploader runs
@@ -81,6 +81,7 @@ def make_booth(package, data_dir, clean_reading):
                          language=language, clock=clock, mark_activity=machine.mark_activity,
                          services={"audio": WavDevice(clean_reading, clock=clock.now), "fonts": text})
         booth = RecitationBooth(package, ctx)
+        booth.sharing.video_enabled = video  # the video's own test (test_video_booth.py) makes one
         booth.start()
         booth.test_clock, booth.test_sink, booth.test_machine, booth.test_text = clock, sink, machine, text
         made.append(booth)

@@ -58,6 +58,8 @@ ROUTES = {
     "share.upload_share": ("POST", "/s/api/upload", KIOSK),
     "share.share_page": ("GET", "/s/{share}", PUBLIC),
     "share.share_audio": ("GET", "/s/{share}/audio", PUBLIC),
+    "share.share_video": ("GET", "/s/{share}/video", PUBLIC),
+    "share.share_poster": ("GET", "/s/{share}/poster.jpg", PUBLIC),
     "share.share_delete": ("POST", "/s/{share}/delete", PUBLIC),
     "portal.logout": ("POST", "/portal/logout", STAFF),  # last: it ends the session
 }
