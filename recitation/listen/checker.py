@@ -31,7 +31,7 @@ WINDOW_S = 30.0  # the model's input: 30 s of audio (3000 mel frames)
 FRAMES_PER_S = 100  # mel frames per second
 TOKENS_PER_S = 50  # encoder frames (alignment time steps) per second
 THREADS = 2
-PAD_STEP_S = 5.0
+PAD_STEP_S = 1.0  # the encoder's input is padded to the next step (1 s of margin first)
 SILENCE_S = 5.0  # the silence the spellings' "no audio" probabilities are measured on
 PRIOR_CACHE = 512  # spellings whose probabilities on silence are kept
 
@@ -79,6 +79,7 @@ class ContentChecker:
                                                        "<|notimestamps|>")]
         self.start_sequence = ids
         self.alike_table = _alike_table(self.tokenizer)
+        self.pad_step_s = PAD_STEP_S
         self._lock = threading.Lock()
         self._silence = self._encode(np.zeros(int(SILENCE_S * SAMPLE_RATE), dtype=np.float32))
         self._on_silence: dict[str, list[list[float]]] = {}
@@ -90,7 +91,7 @@ class ContentChecker:
         mel = self.features(window.astype(np.float32), chunk_length=int(WINDOW_S))
         full = int(WINDOW_S * FRAMES_PER_S)
         frames = min(mel.shape[-1], full)
-        step = int(PAD_STEP_S * FRAMES_PER_S)
+        step = int(self.pad_step_s * FRAMES_PER_S)
         size = min(full, int(np.ceil((frames + FRAMES_PER_S) / step)) * step)
         padded = np.zeros((80, size), dtype=np.float32)
         padded[:, :frames] = mel[:, :frames]

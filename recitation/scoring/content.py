@@ -261,6 +261,12 @@ def cap_overall(overall: float, judgement: ContentJudgement | None) -> float:
 
 
 MAX_WINDOW_S = 28.0  # the model hears 30 s at most; keep a margin for the edges
+# The windows a take is cut into: the encoder's time grows much faster than the audio (its self-attention is
+# quadratic in the frames; measured warm on the 2 cores under load ~8: 15 ms per second of audio at 10 s, 27 ms/s
+# at 15 s, 62 ms/s at 30 s), so a take longer than this is cut at line breaks into windows of at most this length
+# (bench/score.py). 10 s measured as fast on a 37 s reading but cut quatrains in two (less of the text before a
+# character: more correct characters marked in takes with replaced ones).
+WINDOW_S = 15.0
 EDGE_S = 0.4
 
 
@@ -268,7 +274,7 @@ SPEECH_EDGE_S = 0.6  # kept around the speech heard when the silence before and 
 
 
 def plan_windows(line_times: list[tuple[float | None, float | None]], duration: float,
-                 max_window: float = MAX_WINDOW_S,
+                 max_window: float | None = None,
                  speech: tuple[float, float] | None = None) -> list[tuple[float, float, int, int]]:
     """The pieces of the take the model hears: silence before and after the speech trimmed (a booth take has
     the countdown's tail before it and the walk to 「停止」 after it: the encoder's time grows with the audio), and
@@ -276,8 +282,9 @@ def plan_windows(line_times: list[tuple[float | None, float | None]], duration: 
 
     line_times: (start s, end s) per line from the acoustic alignment (None when a line was not heard: it joins
     the piece it falls in). speech: (start s, end s) of everything heard. Returns (start s, end s, first line,
-    end line) windows.
+    end line) windows. max_window: WINDOW_S when omitted (at most MAX_WINDOW_S).
     """
+    max_window = min(MAX_WINDOW_S, WINDOW_S if max_window is None else max_window)
     line_spans = [(k, k + 1, s, e) for k, (s, e) in enumerate(line_times)]
     start, end = 0.0, duration
     if speech is not None:

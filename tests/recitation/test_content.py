@@ -328,9 +328,14 @@ def test_only_another_text_is_capped():
 
 def test_long_takes_are_cut_at_line_breaks_into_windows_the_model_accepts():
     times = [(4.0 * k + 0.5, 4.0 * k + 3.0) for k in range(12)]
-    windows = content.plan_windows(times, 48.0)
+    windows = content.plan_windows(times, 48.0, max_window=28.0)
     assert [w[2:] for w in windows] == [(0, 7), (7, 12)]
-    assert all(end - start <= content.MAX_WINDOW_S for start, end, _, _ in windows)
+    assert all(end - start <= 28.0 for start, end, _, _ in windows)
+    # by default, windows of about WINDOW_S (the encoder's time per second grows with the window's length)
+    windows = content.plan_windows(times, 48.0)
+    assert [w[2:] for w in windows] == [(k, k + 3) for k in range(0, 12, 3)]
+    assert all(end - start <= content.WINDOW_S for start, end, _, _ in windows)
+    assert content.plan_windows(times, 48.0, max_window=60.0)[0][3] == 7  # never over MAX_WINDOW_S
     assert content.plan_windows([(0.5, 3.0), (None, None)], 10.0) == [(0.0, 10.0, 0, 2)]
     # silence before and after the speech is not encoded; a long take whose speech is short is one window
     assert content.plan_windows([(2.0, 5.0), (6.0, 9.0)], 40.0, speech=(2.0, 9.0)) == [(1.4, 9.6, 0, 2)]
