@@ -75,6 +75,8 @@ class KioskShell:
         # before the "what next?" picks
         self.shelf_source = shelf_source
         self.shelf = None
+        self._shelf_after: tuple[str, str, str] | None = None  # the run the shelf's books were recommended after
+        self._shelf_reported: set[str] = set()  # cards already reported (one statement per book shown)
         self._last_item: tuple[str, str, str] | None = None  # (type, id, zh-CN name) of the last item met
         self.tuio = None  # experiences.input_tuio.TuioReceiver when [input] tuio_enabled
         self.motion = None  # experiences.motion.receiver.MotionReceiver when [input] camera is set (体感)
@@ -514,7 +516,7 @@ class KioskShell:
         pending = self.shelf_source.request(kind, item, self.machine.age_band, self.config.kiosk.kiosk_id)
         self.shelf = ShelfScreen(pending, self.text, self.lang, self.machine.age_band, after=package.id)
         self._shelf_after = (package.id, package.kind, package.manifest.version)
-        self._shelf_reported: set[str] = set()
+        self._shelf_reported = set()
 
     def _last_item_met(self) -> tuple[str, str, str] | None:
         from experiences.kiosk.whatnext import after_parts
@@ -536,7 +538,7 @@ class KioskShell:
     def _report_books(self, cards) -> None:
         """One `recommended` statement per book card the visitor was shown (the book as the activity)."""
         session = self.machine.session
-        if session is None:
+        if session is None or self._shelf_after is None:
             return
         from experiences.bookstatements import recommended
 

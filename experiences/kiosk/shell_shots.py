@@ -1,5 +1,5 @@
 """The kiosk's own screens for the contact sheet and the screen tests: attract, the age question, the menu,
-还在吗, the goodbye, what next, the error screen and 暂时打不开 — each reached the way a visitor reaches it
+还在吗, the goodbye, 去书架找一找, what next, the error screen and 暂时打不开 — each reached the way a visitor reaches it
 (a touch wakes the kiosk, an answer, time passing), drawn by a headless kiosk shell and checked
 (experiences.screencheck).
 
@@ -17,7 +17,7 @@ from experiences.kiosk.shots import Shot, blank_findings, kiosk_config
 from experiences.screencheck import check_screen
 
 SHELL_ID = "kiosk"
-STATES = ("attract", "age", "menu", "still-there", "goodbye", "goodbye-thanks", "what-next", "error",
+STATES = ("attract", "age", "menu", "still-there", "goodbye", "goodbye-thanks", "shelf", "what-next", "error",
           "unavailable")
 # What a visitor did, for the goodbye's shot (a kind's visit_summary() says it in a real run).
 SAMPLE_SUMMARY = {"zh-CN": "你答对了 3 个成语", "en": "You got 3 idioms right"}
@@ -74,6 +74,11 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
         shell.goodbye = Goodbye(None, shell.text, shell.lang, shell.clock.now(), shell.machine.age_band)
         yield shot("goodbye-thanks")
         shell.goodbye = None
+        from experiences.kiosk.shelf_screen import ShelfScreen
+
+        shell.shelf = ShelfScreen(sample_shelf_cards(), shell.text, shell.lang, shell.machine.age_band)
+        yield shot("shelf")  # 去书架找一找 after an experience (books from the library's catalogue)
+        shell.shelf = None
         if packages:
             ids = [p.id for p in packages]
             titles = {p.id: dict(p.manifest.titles) for p in packages}
@@ -93,6 +98,21 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
         shell.close()
         if own_dir is not None:
             own_dir.cleanup()
+
+
+def sample_shelf_cards() -> list:
+    """Three books as a library's catalogue sends them (sample data: one out on loan, one with an ISBN, one with a
+    long title), for the 去书架找一找 shot."""
+    from experiences.kiosk.shelf import ShelfCard
+
+    return [
+        ShelfCard("SAMPLE-0003", "静夜思 李白诗歌绘本", "李白", "I222.742/L33", "少儿阅览室", False, "",
+                  "https://lrs.library.example/c/SAMPLE-0003"),
+        ShelfCard("SAMPLE-0002", "唐诗三百首", "蘅塘退士", "I222.742/H45:2", "三楼文学区", True, "9787020002207",
+                  "https://lrs.library.example/c/SAMPLE-0002"),
+        ShelfCard("SAMPLE-0007", "中华古典诗词鉴赏大辞典（少儿版）", "萧涤非", "I207.22/X11", "三楼文学区", True, "",
+                  "https://lrs.library.example/c/SAMPLE-0007"),
+    ]
 
 
 def _tap(shell, rect) -> None:
