@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import threading
 import urllib.parse
 import urllib.request
@@ -18,6 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Callable
 
+from experiences.kiosk.jsoncache import JsonCache
 from experiences.kiosk.whatnext import Endpoint, server_root
 
 log = logging.getLogger(__name__)
@@ -77,25 +77,17 @@ class ShelfSource:
     def __init__(self, endpoint: Endpoint, cache_dir: Path, *, timeout: float = TIMEOUT_SECONDS,
                  opener: Callable | None = None):
         self.endpoint = endpoint
-        self.cache_path = Path(cache_dir) / CACHE_FILE
+        self.cache = JsonCache(Path(cache_dir) / CACHE_FILE)
         self.timeout = timeout
         self.opener = opener or urllib.request.urlopen
-        self._lock = threading.Lock()
 
     @staticmethod
     def key(kind: str, item: str, band: str | None) -> str:
         return f"{kind}\t{item}\t{band or ''}"
 
-    def _read_cache(self) -> dict:
-        try:
-            data = json.loads(self.cache_path.read_text(encoding="utf-8"))
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
-
     def cached(self, kind: str, item: str, band: str | None = None) -> list[ShelfCard]:
         """The last cards for this question (any age band's when this band's were never fetched)."""
-        by_key = self._read_cache().get("by_key") or {}
+        by_key = self.cache.read().get("by_key") or {}
         raw = by_key.get(self.key(kind, item, band))
         if raw is None:
             prefix = self.key(kind, item, "")
@@ -109,17 +101,14 @@ class ShelfSource:
         return cards
 
     def _write_cache(self, key: str, cards: list[ShelfCard]) -> None:
-        with self._lock:
-            data = self._read_cache()
+        def change(data: dict) -> None:
             by_key = data.setdefault("by_key", {})
             by_key.pop(key, None)
             by_key[key] = [c.as_json() for c in cards]  # newest last: the oldest go first when it grows
             while len(by_key) > MAX_CACHED_QUERIES:
                 by_key.pop(next(iter(by_key)))
-            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.cache_path)
+
+        self.cache.update(change)
 
     def request(self, kind: str, item: str, band: str | None = None, kiosk: str = "") -> PendingCards:
         """Start asking the server; returns at once with the cached cards."""

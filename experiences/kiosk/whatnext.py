@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import threading
 import urllib.error
 import urllib.parse
@@ -16,6 +15,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+from experiences.kiosk.jsoncache import JsonCache
 
 log = logging.getLogger(__name__)
 
@@ -95,31 +96,17 @@ class PickSource:
     def __init__(self, endpoint: Endpoint, cache_dir: Path, *, timeout: float = TIMEOUT_SECONDS,
                  opener: Callable | None = None):
         self.endpoint = endpoint
-        self.cache_path = Path(cache_dir) / CACHE_FILE
+        self.cache = JsonCache(Path(cache_dir) / CACHE_FILE)
         self.timeout = timeout
         self.opener = opener or urllib.request.urlopen
-        self._lock = threading.Lock()
 
     # --- cache --------------------------------------------------------------------------------------------
-    def _read_cache(self) -> dict:
-        try:
-            data = json.loads(self.cache_path.read_text(encoding="utf-8"))
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
-
     def _write_cache(self, after: str, picks: list[Pick]) -> None:
-        with self._lock:
-            data = self._read_cache()
-            data.setdefault("by_after", {})[after] = [p.as_json() for p in picks]
-            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.cache_path)  # a power cut leaves the old file or the new one, never half
+        self.cache.update(lambda data: data.setdefault("by_after", {}).__setitem__(after, [p.as_json() for p in picks]))
 
     def cached(self, after: str) -> list[Pick]:
         """The last answer for this package; else what other answers picked most often (no reason line)."""
-        by_after = self._read_cache().get("by_after") or {}
+        by_after = self.cache.read().get("by_after") or {}
         try:
             if after in by_after:
                 return [p for p in map(Pick.from_json, by_after[after]) if not repeats(p, after)]
