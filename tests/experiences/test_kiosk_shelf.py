@@ -11,6 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from experiences import drawlog
+from experiences.kiosk.shell_shots import sample_shelf_cards
 from experiences.kiosk.shelf import CACHE_FILE, PendingCards, ShelfCard, ShelfSource, shelf_query
 from experiences.kiosk.shelf_screen import ShelfScreen
 from experiences.kiosk.shots import SIZES
@@ -70,14 +71,7 @@ def test_what_the_catalogue_is_asked_after_an_experience():
     assert shelf_query("idiom-chain", "成语接龙", None) == ("package", "成语接龙")
 
 
-CARDS = [
-    ShelfCard("SAMPLE-0003", "静夜思 李白诗歌绘本", "李白", "I222.742/L33", "少儿阅览室", False, "",
-              "https://lrs.library.example/c/SAMPLE-0003"),
-    ShelfCard("SAMPLE-0002", "唐诗三百首", "蘅塘退士", "I222.742/H45:2", "三楼文学区", True, "9787020002207",
-              "https://lrs.library.example/c/SAMPLE-0002"),
-    ShelfCard("SAMPLE-0007", "中华古典诗词鉴赏大辞典（少儿版）", "萧涤非", "I207.22/X11", "三楼文学区", True, "",
-              "https://lrs.library.example/c/SAMPLE-0007"),
-]
+CARDS = sample_shelf_cards()  # the contact sheet's three sample books
 
 
 @pytest.fixture(scope="module")
