@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from experiences import drawlog
 from experiences.kiosk.shell_shots import sample_shelf_cards
-from experiences.kiosk.shelf import CACHE_FILE, PendingCards, ShelfCard, ShelfSource, shelf_query
+from experiences.kiosk.shelf import CACHE_FILE, PendingCards, ShelfSource, shelf_query
 from experiences.kiosk.shelf_screen import ShelfScreen
 from experiences.kiosk.shots import SIZES
 from experiences.runtime import InputEvent
