@@ -138,3 +138,19 @@ def serving(app):
         server.shutdown()
         server.server_close()
         engine_of(app).dispose()
+
+
+def browser_sign_in(page, url: str, name: str, password: str) -> None:
+    """A first sign-in to the portal in a real browser (Playwright page): the password change it asks for, then
+    the packages page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{url}/portal/login")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_label("当前密码（或一次性密码）").fill(password)
+    page.get_by_label("新密码（至少 10 个字符）").fill("tea-and-poems-2026")
+    page.get_by_label("再输入一次新密码").fill("tea-and-poems-2026")
+    page.get_by_role("button", name="保存新密码").click()
+    expect(page.get_by_role("heading", name="内容包", exact=True)).to_be_visible()

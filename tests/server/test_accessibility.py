@@ -11,7 +11,7 @@ from experiences.config import KioskConfig
 from experiences.share import NICKNAMES, ShareUploader, queue_share
 from server.portal.accounts import create_user
 from tests.server.a11y_audit import CHECKS_JS, CHROMIUM_ARGS, audit, reflow_failures
-from tests.server.portal_helpers import Clock, broken_zip, engine_of, good_zip, kiosk_auth, make_app, serving
+from tests.server.portal_helpers import Clock, browser_sign_in, broken_zip, engine_of, good_zip, kiosk_auth, make_app, serving
 from wall_fixtures import NOW, TOKEN, seed
 
 
@@ -134,18 +134,6 @@ def _share_token(app, url, root) -> str:
     return ticket.token
 
 
-def _sign_in(page, url, admin):
-    page.goto(f"{url}/portal/login")
-    page.get_by_label("用户名").fill(admin.user.name)
-    page.get_by_label("密码").fill(admin.password)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_label("当前密码（或一次性密码）").fill(admin.password)
-    page.get_by_label("新密码（至少 10 个字符）").fill("tea-and-poems-2026")
-    page.get_by_label("再输入一次新密码").fill("tea-and-poems-2026")
-    page.get_by_role("button", name="保存新密码").click()
-    expect(page.get_by_role("heading", name="内容包", exact=True)).to_be_visible()
-
-
 def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     app, url, admin, root = site
     broken = broken_zip(root)
@@ -165,7 +153,7 @@ def test_portal_and_wall_meet_wcag_aa(browser, site, capsys):
     page.get_by_role("button", name="登录").click()
     expect(page.locator("#login-error")).to_be_visible()
     check("sign-in with error")
-    _sign_in(page, url, admin)
+    browser_sign_in(page, url, admin.user.name, admin.password)
     page.goto(f"{url}/portal/upload")
     page.get_by_label("内容包文件（.zip）").set_input_files(str(broken))
     page.get_by_role("button", name="上传并检查").click()

@@ -19,7 +19,7 @@ from experiences.screencheck import latin_letters
 from experiences.share import NICKNAMES, ShareUploader, queue_share
 from server.portal.accounts import create_user
 from tests.server.a11y_audit import CHROMIUM_ARGS
-from tests.server.portal_helpers import Clock, engine_of, good_zip, kiosk_auth, make_app, serving
+from tests.server.portal_helpers import Clock, browser_sign_in, engine_of, good_zip, kiosk_auth, make_app, serving
 from wall_fixtures import NOW, TOKEN, seed
 
 PHONES = ({"width": 360, "height": 740}, {"width": 390, "height": 844})
@@ -188,15 +188,7 @@ def test_share_expired_and_unknown_pages_read_well_on_a_phone(site, tmp_path):
 
 def _sign_in(page, url, app):
     made = create_user(engine_of(app), "curator-lin", "curator")
-    page.goto(f"{url}/portal/login")
-    page.get_by_label("用户名").fill(made.user.name)
-    page.get_by_label("密码").fill(made.password)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_label("当前密码（或一次性密码）").fill(made.password)
-    page.get_by_label("新密码（至少 10 个字符）").fill("tea-and-poems-2026")
-    page.get_by_label("再输入一次新密码").fill("tea-and-poems-2026")
-    page.get_by_role("button", name="保存新密码").click()
-    expect(page.get_by_role("heading", name="内容包", exact=True)).to_be_visible()
+    browser_sign_in(page, url, made.user.name, made.password)
 
 
 def test_staff_pages_and_the_wall_at_both_screen_shapes(site, tmp_path):
