@@ -17,6 +17,7 @@ from recitation.booth.widgets import ACCENT, INK, JADE, PAPER
 SIZE = (720, 1280)
 CARD = pygame.Rect(24, 236, 672, 780)
 CARD_ALPHA = 222
+FOOTER_ALPHA = 216  # the nickname, library and date: clear over a busy photo too
 VEIL_ALPHA = 196  # behind the title and poet: enough for ink text over a dark picture, the picture still shows
 
 
@@ -137,7 +138,7 @@ class FrameRenderer:
             text.draw(base, "分", (centre[0], centre[1] + 30), 22, PAPER, anchor="center")
         footer = h - 236
         panel = pygame.Surface((CARD.width, 200), pygame.SRCALPHA)
-        pygame.draw.rect(panel, (*PAPER, 200), panel.get_rect(), border_radius=24)
+        pygame.draw.rect(panel, (*PAPER, FOOTER_ALPHA), panel.get_rect(), border_radius=24)
         base.blit(panel, (CARD.left, footer))
         if card.nickname:
             text.draw(base, f"朗读：{card.nickname}", (w // 2, footer + 40), 40, INK, anchor="center")

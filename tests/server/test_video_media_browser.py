@@ -4,6 +4,7 @@ syncs it the normal way, and the booth's video of 静夜思 shows the curator's 
 MP4's pixels against the picture — while another poem keeps the generated scenery."""
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from experiences.sync import ContentSync
 from experiences.validation import pack_package
 from server.portal.accounts import create_user
 from server.portal.publish import publish
-from tests.server.a11y_audit import CHROMIUM_ARGS
+from tests.server.a11y_audit import CHROMIUM_ARGS, audit
 from tests.server.portal_helpers import (Clock, browser_sign_in, engine_of, kiosk_auth, make_app,
                                          serving)
 
@@ -115,11 +116,23 @@ def test_a_curators_background_reaches_the_booths_video(tmp_path, data_dir):
 
     with serving(app) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN")
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)  # axe
         browser_sign_in(page, url, made.user.name, made.password)
         page.get_by_role("link", name="视频背景与音乐").click()
+        findings = audit(page, "video media packages").failures
         page.get_by_role("link", name="设置《朗诵亭》的视频背景和音乐").click()
+        findings += audit(page, "video media").failures
+        shots = Path(os.environ.get("YUEDU_PAGE_SCREENSHOTS") or tmp_path)
+        page.screenshot(path=str(shots / "portal-video-media.png"), full_page=True)
         page.get_by_label("诗", exact=True).select_option(label="静夜思 · 李白")
+        (tmp_path / "moon.gif").write_bytes(b"GIF89a")
+        page.get_by_label("背景图文件").set_input_files(str(tmp_path / "moon.gif"))
+        page.get_by_role("button", name="保存为新版本").click()
+        expect(page.locator("#background-error")).to_contain_text("格式（.gif）不能用")
+        expect(page.get_by_label("诗", exact=True)).to_have_value("xx-jingyesi")  # the choice is kept
+        findings += audit(page, "video media with errors").failures
+        page.screenshot(path=str(shots / "portal-video-media-errors.png"), full_page=True)
+        assert not findings, "\n".join(findings)
         page.get_by_label("背景图文件").set_input_files(str(tmp_path / "moon-night.png"))
         expect(page.get_by_label("保存后发布到原版本已发布的位置（所有终端），终端下次同步时收到")).to_be_checked()
         page.get_by_role("button", name="保存为新版本").click()
