@@ -63,10 +63,14 @@ def poems_file(folder: Path) -> Path:
     return folder.joinpath(*PurePosixPath(name).parts)
 
 
-def poem_choices(folder: Path) -> tuple[list[PoemChoice], dict[str, str]]:
-    """The package's poems with what each has now, and the package's defaults {key: file}."""
-    poems = json.loads(poems_file(folder).read_text(encoding="utf-8"))
-    content = read_manifest(folder).get("content", {})
+def poem_choices(source) -> tuple[list[PoemChoice], dict[str, str]]:
+    """The package's poems with what each has now, and the package's defaults {key: file}; `source` is an
+    experiences.package.PackageSource (a stored zip is read in place, nothing unpacked)."""
+    manifest = tomllib.loads(source.read_text("experience.toml"))
+    content = manifest.get("content", {})
+    if manifest.get("kind") != "recitation" or not isinstance(content.get("poems"), str):
+        raise EditError("not_recitation", kind=str(manifest.get("kind", "")))
+    poems = json.loads(source.read_text(content["poems"]))
     choices = [PoemChoice(str(p["id"]), str(p.get("title", "")), str(p.get("author", "")),
                           str(p.get("video_background") or ""), str(p.get("video_music") or "")) for p in poems]
     return choices, {key: str(content.get(key) or "") for key in KEYS}

@@ -68,15 +68,17 @@ def video_media_page(version_id: int):
     general: list[str] = []
     chosen = request.values.get("poem", PACKAGE_DEFAULT)
     live = [p for p in publishing.list_publications(engine()) if p["version_id"] == version_id]
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = _unpacked(row, Path(scratch))
-        poems, defaults = poem_choices(folder)
-        if chosen != PACKAGE_DEFAULT and not any(p.id == chosen for p in poems):
-            chosen = PACKAGE_DEFAULT
-        if request.method == "POST":
-            made = _make_version(row, folder, chosen, live, errors, general)
-            if made is not None:
-                return made
+    from experiences.package import PackageSource
+
+    with PackageSource(store().path_of(row["sha256"])) as source:
+        poems, defaults = poem_choices(source)
+    if chosen != PACKAGE_DEFAULT and not any(p.id == chosen for p in poems):
+        chosen = PACKAGE_DEFAULT
+    if request.method == "POST":
+        with tempfile.TemporaryDirectory() as scratch:  # the whole package, to pack again with the change
+            made = _make_version(row, _unpacked(row, Path(scratch)), chosen, live, errors, general)
+        if made is not None:
+            return made
     status = 422 if (errors or general) else 200
     return render_template("video_art.html", v=row, poems=poems, defaults=defaults, chosen=chosen, errors=errors,
                            general=general, live=live, where="、".join(target_words(p) for p in live),

@@ -166,3 +166,22 @@ def test_music_is_ducked_under_the_voice_and_never_clips():
     during = tone_level(out[int(0.5 * sr):int(1.5 * sr)])
     after = tone_level(out[int(2.1 * sr):int(3.1 * sr)])  # the outro, before the fade
     assert after - during >= abs(DUCK_DB) - 3
+
+
+def test_a_video_with_the_curators_music_never_clips(tmp_path):
+    """Through make_video and AAC: a full-scale music track under 1.5 s of voice decodes with every sample below
+    full scale, and the music is heard in the outro."""
+    av = pytest.importorskip("av")
+    from recitation.video.make import make_video, poem_from_text
+
+    t = np.arange(int(1.5 * 16000)) / 16000
+    soundfile.write(tmp_path / "take.wav", (0.4 * np.sin(2 * np.pi * 220 * t)).astype("float32"), 16000)
+    m = np.arange(3 * 44100) / 44100
+    soundfile.write(tmp_path / "loud.wav", np.sign(np.sin(2 * np.pi * 440 * m)).astype("float32") * 0.999, 44100)
+    made = make_video(tmp_path / "take.wav", poem_from_text("床前明月光"), tmp_path / "out.mp4",
+                      music=tmp_path / "loud.wav", char_times=[0.1, 0.4, 0.7, 1.0, 1.2])
+    with av.open(str(made.path)) as container:
+        audio = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
+    assert np.abs(audio).max() < 1.0
+    outro = audio[int(1.7 * 48000):int(2.7 * 48000)]
+    assert np.sqrt(np.mean(outro ** 2)) > 0.01  # the music plays on after the voice
