@@ -10,6 +10,8 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from experiences.package import PackageSource
+
 from server.portal import accounts, publish as publishing
 from server.portal.access import acting_user, login_required
 from server.portal.blueprint import engine, lang, now, portal_bp, store, target_words, tr
@@ -68,8 +70,6 @@ def video_media_page(version_id: int):
     general: list[str] = []
     chosen = request.values.get("poem", PACKAGE_DEFAULT)
     live = [p for p in publishing.list_publications(engine()) if p["version_id"] == version_id]
-    from experiences.package import PackageSource
-
     with PackageSource(store().path_of(row["sha256"])) as source:
         poems, defaults = poem_choices(source)
     if chosen != PACKAGE_DEFAULT and not any(p.id == chosen for p in poems):
