@@ -210,4 +210,4 @@ for _bp in (portal_bp, share_bp):
     _bp.before_request(_before)
 
 # Views attach themselves to the blueprints.
-from server.portal import admin, api, build_pages, pages, share_pages  # noqa: E402,F401
+from server.portal import admin, api, build_pages, pages, share_pages, video_pages  # noqa: E402,F401

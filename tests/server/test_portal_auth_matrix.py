@@ -45,6 +45,8 @@ ROUTES = {
     "portal.build_book_page": ("GET", "/portal/build/book", STAFF),
     "portal.build_treasure_page": ("GET", "/portal/build/treasure", STAFF),
     "portal.build_waterfall_page": ("GET", "/portal/build/waterfall", STAFF),
+    "portal.video_packages": ("GET", "/portal/video", STAFF),
+    "portal.video_media_page": ("GET", "/portal/versions/1/video", STAFF),
     "portal.admin_users": ("GET", "/portal/admin/users", ADMIN),
     "portal.admin_user_action": ("POST", "/portal/admin/users/{spare_user}/unlock", ADMIN),
     "portal.admin_kiosks": ("GET", "/portal/admin/kiosks", ADMIN),
