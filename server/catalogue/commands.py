@@ -19,6 +19,8 @@ def register(subparsers) -> None:
     imp.add_argument("--prefix", default="marc21", help="OAI-PMH metadataPrefix (default marc21)")
     imp.add_argument("--set", default="", help="OAI-PMH set")
     imp.add_argument("--full", action="store_true", help="OAI-PMH: harvest everything, not only what changed")
+    imp.add_argument("--no-covers", action="store_true", help="do not fetch the covers the records name "
+                     "(kiosks then draw covers from the titles)")
     imp.set_defaults(func=run_import)
     cards = actions.add_parser("cards", parents=[db], help="the cards a kiosk would show after KIND ITEM, with the "
                                "rule that chose each (e.g. cards idiom 班门弄斧)")
@@ -70,7 +72,11 @@ def run_import(args) -> int:
         except OSError as error:
             print(f"读不了文件 / cannot read the file: {error}", file=sys.stderr)
             return 1
-    for line in report.errors:
+    if not args.no_covers and report.covers_wanted:
+        from server.catalogue.images import default_dir
+
+        report.fetch_covers(default_dir())
+    for line in report.errors + report.cover_errors:
         print(line, file=sys.stderr)
     print(report.summary())
     return 0 if report.stored or not report.error_count else 1
