@@ -83,10 +83,10 @@ def draw_map(surface: pygame.Surface, box: pygame.Rect, card, images: ImageCache
     pygame.draw.rect(surface, theme.INK_SOFT, at, width=max(1, theme.px(2, s)))
     drawlog.note_box(f"shelf-map:{card.id}", (at.x, at.y, at.w, at.h), f"shelf-map:{card.id}")
 
-    tip, base, label = _marker(at, shelf.inflate(2 * line + 4, 2 * line + 4), (lw, lh), theme.px(26, s))
-    pygame.draw.line(surface, (255, 255, 255), base, tip, max(4, theme.px(12, s)))
-    pygame.draw.line(surface, LIT, base, tip, max(2, theme.px(6, s)))
-    _arrow_head(surface, base, tip, max(6, theme.px(16, s)))
+    tip, base, label = _marker(at, shelf.inflate(2 * line + 4, 2 * line + 4), (lw, lh), theme.px(40, s))
+    pygame.draw.line(surface, (255, 255, 255), base, tip, max(4, theme.px(14, s)))
+    pygame.draw.line(surface, LIT, base, tip, max(2, theme.px(8, s)))
+    _arrow_head(surface, base, tip, max(6, theme.px(22, s)))
     surface.blit(theme.rounded_panel(label.size, theme.PAPER, radius=theme.px(10, s), border=max(2, theme.px(3, s)),
                                      border_colour=LIT), label)
     text.draw(surface, t("shelf.here", lang), (label.centerx, label.centery), theme.px(LABEL_PX, s), theme.INK,

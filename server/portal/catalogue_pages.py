@@ -37,7 +37,8 @@ def rule_rows(rules_text: str) -> list[dict]:
             score += 10 * len(rule.value.strip())
         item = tr("catalogue.every_item") if rule.item == "*" else f"「{rule.item}」"
         rows.append({"line": rule.line_no, "how": rule.how, "for": f"{kind_words(rule.kind)} · {item}",
-                     "words": tr(f"catalogue.how_{rule.how}", value=rule.value),
+                     "words": tr(f"catalogue.how_{rule.how}",
+                                 value=rule.value.replace("{item}", tr("catalogue.the_item"))),
                      "score": tr("catalogue.score_juvenile") if rule.how == "juvenile" else str(score),
                      "note": rule.note, "text": rule.text()})
     return rows
@@ -114,7 +115,8 @@ def _save_rules(text: str, values: dict | None = None):
                      values=values or {})
     _audit("catalogue_rules", detail=f"{len(text.splitlines())} lines")
     flash(tr("catalogue.rules_saved"))
-    return redirect(url_for("portal.catalogue_page", **_preview_args()) + "#rules")
+    kept = _preview_args()
+    return redirect(url_for("portal.catalogue_page", **kept) + ("#preview" if kept else "#rules"))
 
 
 def _preview_args() -> dict:

@@ -112,3 +112,50 @@ def test_what_a_card_may_name_as_pictures():
     assert valid_map({**good, "shelf": [0.1, 0.2, 0, 0.2]}) is None
     assert valid_map({**good, "width": "x"}) is None
     assert "cover_file" not in card.as_json()
+
+
+def test_the_kiosk_keeps_the_cover_and_plan_from_our_server_for_offline_use(tmp_path):
+    import io
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from experiences.kiosk.shelf import ShelfSource
+    from server import create_app
+    from server.auth import create_credential
+    from server.catalogue import images, marc
+    from server.catalogue.plans import FloorPlan, make_shelf
+    from server.catalogue.store import CatalogueStore
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'lrs.sqlite3'}", "TESTING": True,
+                      "CATALOGUE_IMAGE_DIR": str(tmp_path / "images")})
+    engine = app.extensions["yuedu"].engine
+    store = CatalogueStore(engine)
+    cover_url = "https://covers.library.example/b1.jpg"
+    csv = f"id,title,call_number,location,status,cover\nB1,班门弄斧绘本,H136.3/W12,少儿阅览室,available,{cover_url}\n"
+    store.import_records(marc.read_any(io.BytesIO(csv.encode()), "b.csv"))
+    cover = io.BytesIO()
+    Image.new("RGB", (300, 400), (200, 80, 60)).save(cover, "JPEG")
+    images.store_cover(tmp_path / "images", cover_url, cover.getvalue())  # as the import would have fetched it
+    name, width, height = images.store_plan(tmp_path / "images", draw_plan(tmp_path / "p.png").read_bytes())
+    store.save_plans([FloorPlan("p1", "少儿阅览室", name, width, height,
+                                [make_shelf("20", "14", "7.5", "30", "A3", "少儿阅览室")])])
+    made = create_credential(engine, "kiosk-1", "kiosk")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = (f"http://127.0.0.1:{server.server_port}/xapi", made.principal.key, made.secret)
+        online = ShelfSource(lambda: endpoint, tmp_path / "kiosk").request("idiom", "班门弄斧", "6-8")
+        assert online.done.wait(10) and online.fresh
+        card = online.fresh[0]
+    finally:
+        server.shutdown()
+        server.server_close()
+        engine.dispose()
+    assert card.cover.startswith("/catalogue/images/covers/") and card.map["label"] == "A3"
+    assert Image.open(card.cover_file).size == (300, 400) and Image.open(card.map_file).size == (800, 560)
+    offline = ShelfSource(lambda: ("http://127.0.0.1:9/xapi", "k", "s"), tmp_path / "kiosk", timeout=0.5)
+    pending = offline.request("idiom", "班门弄斧", "6-8")
+    assert pending.done.wait(5) and pending.fresh is None
+    kept = pending.best()[0]
+    assert (kept.cover_file, kept.map_file, kept.map) == (card.cover_file, card.map_file, card.map)
