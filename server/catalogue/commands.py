@@ -83,16 +83,24 @@ def run_import(args) -> int:
 
 
 def run_cards(args) -> int:
-    cards = _store(args.db).cards(args.kind, args.item, args.band)
+    from server.catalogue.images import card_view, default_dir
+
+    store = _store(args.db)
+    cards = store.cards(args.kind, args.item, args.band)
+    plans = store.plans()
+    views = [card_view(c, plans, default_dir()) for c in cards]
     if args.json:
-        print(json.dumps([c.as_json() for c in cards], ensure_ascii=False, indent=2))
+        print(json.dumps(views, ensure_ascii=False, indent=2))
         return 0
     if not cards:
         print(f"没有找到书 / no books for {args.kind} {args.item}")
-    for n, card in enumerate(cards, start=1):
+    for n, (card, view) in enumerate(zip(cards, views), start=1):
         h = card.holding
         where = f"{h.call_number}  {h.location}  {'在架' if h.on_shelf else '不在架'}" if h else "（没有馆藏 / no copies）"
         print(f"{n}. 《{card.record.title}》 {card.record.author}  {where}\n   规则 / rule: {card.rule.text()}")
+        if view["map"]:
+            shelf = view["map"]["label"] or "-"
+            print(f"   书架 / shelf: {shelf}（平面图 / plan: {view['map']['plan_name']}）")
     return 0
 
 

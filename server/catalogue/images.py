@@ -169,3 +169,22 @@ def store_plan(root: Path, data: bytes) -> tuple[str, int, int]:
     if not path.exists():
         _save_atomic(path, lambda f: f.write(png))
     return name, image.width, image.height
+
+
+def image_path(kind: str, name: str) -> str:
+    """A picture's path on our server (kiosks join it to the server's address they know)."""
+    return f"/catalogue/images/{kind}/{name}"
+
+
+def card_view(card, plans, root: Path) -> dict:
+    """A card as kiosks, the portal's preview and `catalogue cards --json` show it: the cover as a path on our
+    server when the server fetched one at import ("" otherwise: the kiosk draws one), and the map of the shelf
+    the copy stands on (server/catalogue/plans.py)."""
+    from server.catalogue.plans import card_map
+
+    data = card.as_json()
+    data["cover"] = image_path("covers", cover_name(card.record.cover)) \
+        if card.record.cover and cover_path(root, card.record.cover) else ""
+    h = card.holding
+    data["map"] = card_map(plans, h.call_number, h.location, lambda name: image_path("plans", name)) if h else None
+    return data

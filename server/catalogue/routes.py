@@ -33,23 +33,11 @@ def images_root() -> Path:
     return Path(current_app.config.get("CATALOGUE_IMAGE_DIR") or default_dir())
 
 
-def image_path(kind: str, name: str) -> str:
-    """A picture's path on this server (kiosks join it to the server's address they know)."""
-    return f"/catalogue/images/{kind}/{name}"
-
-
 def card_json(card, plans) -> dict:
-    """A card as kiosks and the portal's preview get it: the cover as a path on this server when the server
-    fetched one at import ("" otherwise: the kiosk draws one), and the map of the shelf the copy stands on."""
-    from server.catalogue.images import cover_name, cover_path
-    from server.catalogue.plans import card_map
+    """A card as kiosks and the portal's preview get it (server/catalogue/images.py: card_view)."""
+    from server.catalogue.images import card_view
 
-    data = card.as_json()
-    data["cover"] = image_path("covers", cover_name(card.record.cover)) \
-        if card.record.cover and cover_path(images_root(), card.record.cover) else ""
-    h = card.holding
-    data["map"] = card_map(plans, h.call_number, h.location, lambda name: image_path("plans", name)) if h else None
-    return data
+    return card_view(card, plans, images_root())
 
 
 def availability():

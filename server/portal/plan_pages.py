@@ -22,7 +22,7 @@ def _store():
 
 
 def _image_url(plan: FloorPlan) -> str:
-    from server.catalogue.routes import image_path
+    from server.catalogue.images import image_path
 
     return image_path("plans", plan.image)
 

@@ -177,3 +177,25 @@ def test_a_plan_image_is_checked_scaled_and_stored(tmp_path):
     with pytest.raises(images.ImageError):
         images.store_plan(tmp_path, b"GIF89a but nothing else")
     assert not images.safe_name("../x.png") and not images.safe_name("a/b.png") and not images.safe_name(".png")
+
+
+def test_catalogue_cards_prints_the_shelf_and_the_map(tmp_path, monkeypatch, capsys):
+    import json
+    from argparse import Namespace
+
+    from server.catalogue import commands
+
+    monkeypatch.setenv("YUEDU_DATA_DIR", str(tmp_path / "data"))
+    app = make_app(tmp_path)
+    store = CatalogueStore(engine_of(app))
+    csv = "id,title,call_number,location,status\nB1,静夜思绘本,I222.742/L33,少儿阅览室,available\n"
+    store.import_records(marc.read_any(io.BytesIO(csv.encode()), "b.csv"))
+    store.save_plans([FloorPlan("p1", "二楼少儿阅览室", "ab12.png", 800, 600, [make_shelf("5", "5", "10", "20", "B2",
+                                                                                    "少儿阅览室")])])
+    url = str(engine_of(app).url)
+    assert commands.run_cards(Namespace(db=url, kind="poem", item="静夜思", band=None, json=False)) == 0
+    assert "书架 / shelf: B2（平面图 / plan: 二楼少儿阅览室）" in capsys.readouterr().out
+    commands.run_cards(Namespace(db=url, kind="poem", item="静夜思", band=None, json=True))
+    card = json.loads(capsys.readouterr().out)[0]
+    assert card["map"]["plan"] == "/catalogue/images/plans/ab12.png" and card["cover"] == ""
+    engine_of(app).dispose()
