@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import threading
+import time
 import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass, fields
@@ -34,6 +35,7 @@ MAX_CACHED_QUERIES = 500
 IMAGES_DIR = "shelf-images"
 IMAGE_PATH = re.compile(r"/catalogue/images/(covers|plans)/[0-9a-f]{8,64}\.(jpg|png)")
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
+KEEP_UNUSED_SECONDS = 600  # a picture no cached card names is removed once it is this old
 
 
 def valid_map(data) -> dict | None:
@@ -176,6 +178,27 @@ class ShelfSource:
                 by_key.pop(next(iter(by_key)))
 
         self.cache.update(change)
+        self._prune_images()
+
+    def _prune_images(self) -> None:
+        """Removes kept pictures no cached card names any more (the cache keeps the last 500 questions)."""
+        if not self.images.is_dir():
+            return
+        named = set()
+        for raw in (self.cache.read().get("by_key") or {}).values():
+            for data in raw if isinstance(raw, list) else []:
+                if isinstance(data, dict):
+                    named.add(data.get("cover") or "")
+                    if isinstance(data.get("map"), dict):
+                        named.add(data["map"].get("plan") or "")
+        keep = {self.image_file(path).name for path in named if path}
+        now = time.time()
+        for path in self.images.iterdir():
+            try:
+                if path.name not in keep and now - path.stat().st_mtime > KEEP_UNUSED_SECONDS:
+                    path.unlink()
+            except OSError:
+                continue
 
     def request(self, kind: str, item: str, band: str | None = None, kiosk: str = "") -> PendingCards:
         """Start asking the server; returns at once with the cached cards."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from server.catalogue.images import ImageError, store_plan
+from server.catalogue.images import PLAN_MAX_BYTES, ImageError, store_plan
 from server.catalogue.plans import MAX_PLANS, MAX_SHELVES, FloorPlan, PlanError, make_shelf, new_id
 from server.portal.access import login_required
 from server.portal.blueprint import lang, portal_bp, tr
@@ -60,7 +60,7 @@ def plan_upload():
     if len(plans) >= MAX_PLANS:
         abort(400)
     try:
-        stored, width, height = store_plan(images_root(), image.read())
+        stored, width, height = store_plan(images_root(), image.read(PLAN_MAX_BYTES + 1))  # larger: refused
     except ImageError as error:
         return plans_page({"image": tr("plans.image_error", error=_zh_or_en(error))}, {"name": name}, 400)
     plan = FloorPlan(new_id(), name, stored, width, height)

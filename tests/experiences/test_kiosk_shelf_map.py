@@ -159,3 +159,24 @@ def test_the_kiosk_keeps_the_cover_and_plan_from_our_server_for_offline_use(tmp_
     assert pending.done.wait(5) and pending.fresh is None
     kept = pending.best()[0]
     assert (kept.cover_file, kept.map_file, kept.map) == (card.cover_file, card.map_file, card.map)
+
+
+def test_pictures_no_cached_card_names_are_removed(tmp_path):
+    import os
+    import time
+
+    from experiences.kiosk.shelf import KEEP_UNUSED_SECONDS, ShelfSource
+
+    source = ShelfSource(lambda: None, tmp_path)
+    plan = "/catalogue/images/plans/0123abcd.png"
+    card = ShelfCard.from_json({"id": "B1", "title": "静夜思", "map": {"plan": plan, "width": 8, "height": 6,
+                                                                    "shelf": [0.1, 0.1, 0.2, 0.2]}})
+    source.images.mkdir(parents=True)
+    named, old, new = source.image_file(plan), source.images / "old.jpg", source.images / "new.jpg"
+    for path in (named, old, new):
+        path.write_bytes(b"x")
+    past = time.time() - KEEP_UNUSED_SECONDS - 5
+    for path in (named, old):
+        os.utime(path, (past, past))
+    source._write_cache(source.key("poem", "静夜思", None), [card])
+    assert named.exists() and new.exists() and not old.exists()  # new: maybe being fetched for a card
