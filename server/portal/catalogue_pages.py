@@ -40,7 +40,7 @@ def rule_rows(rules_text: str) -> list[dict]:
                      "words": tr(f"catalogue.how_{rule.how}",
                                  value=rule.value.replace("{item}", tr("catalogue.the_item"))),
                      "score": tr("catalogue.score_juvenile") if rule.how == "juvenile" else str(score),
-                     "note": rule.note, "text": rule.text()})
+                     "note": rule.note, "raw": rules_text.splitlines()[rule.line_no - 1]})
     return rows
 
 
@@ -145,6 +145,9 @@ def catalogue_rule_add():
 @login_required("curator")
 def catalogue_rule_delete(line_no: int):
     lines = _store().rules_text().splitlines()
-    if 1 <= line_no <= len(lines):
-        del lines[line_no - 1]
+    # only the line the curator saw: the rules may have changed since the page was drawn (another curator)
+    if not (1 <= line_no <= len(lines) and lines[line_no - 1].strip() == request.form.get("line", "").strip()):
+        flash(tr("catalogue.rules_changed"), "error")
+        return redirect(url_for("portal.catalogue_page", **_preview_args()) + "#rules")
+    del lines[line_no - 1]
     return _save_rules("\n".join(lines) + "\n")

@@ -79,7 +79,12 @@ def test_rules_in_words_added_deleted_and_edited_and_the_preview_follows(tmp_pat
 
     store = CatalogueStore(engine_of(app))
     line = store.rules_text().splitlines().index("idiom 班门弄斧 pick SAMPLE-C2  # 馆员精选") + 1
-    assert curator.post(f"/portal/catalogue/rules/{line}/delete", {}, page="/portal/catalogue").status_code == 302
+    stale = curator.post(f"/portal/catalogue/rules/{line}/delete", {"line": "poem * clc I222.742"},
+                         page="/portal/catalogue")
+    assert stale.status_code == 302 and "SAMPLE-C2" in store.rules_text()  # not the line the page showed
+    assert "没有删除" in curator.get(stale.headers["Location"]).get_data(as_text=True)
+    assert curator.post(f"/portal/catalogue/rules/{line}/delete", {"line": "idiom 班门弄斧 pick SAMPLE-C2  # 馆员精选"},
+                        page="/portal/catalogue").status_code == 302
     assert "SAMPLE-C2" not in store.rules_text()
 
     bad = curator.post("/portal/catalogue/rules", {"rules": "idiom * title\n"}, page="/portal/catalogue")
