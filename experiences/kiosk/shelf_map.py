@@ -17,7 +17,7 @@ from experiences.text import TextRenderer
 
 log = logging.getLogger(__name__)
 
-LIT = (178, 34, 24)  # outline and arrow: 6.4:1 on the paper label, and a white edge keeps it clear on dark plans
+LIT = (178, 34, 24)  # outline and arrow: 6:1 on the paper label, and a white edge keeps it clear on dark plans
 DIM = (20, 16, 12, 110)
 LABEL_PX = 34  # Han text >= 32 px at 1080p
 
@@ -117,14 +117,14 @@ def _marker(plan: pygame.Rect, shelf: pygame.Rect, label_wh: tuple[int, int], ar
 
 
 def _arrow_head(surface: pygame.Surface, base: tuple[int, int], tip: tuple[int, int], size: int) -> None:
+    """A red head on the arrow from `base` to `tip`, `size` long, inside a white one."""
     dx, dy = tip[0] - base[0], tip[1] - base[1]
     length = max(1.0, (dx * dx + dy * dy) ** 0.5)
     ux, uy = dx / length, dy / length
     back = (tip[0] - ux * size, tip[1] - uy * size)
     points = [tip, (back[0] - uy * size * 0.7, back[1] + ux * size * 0.7),
               (back[0] + uy * size * 0.7, back[1] - ux * size * 0.7)]
-    pygame.draw.polygon(surface, (255, 255, 255), points)
-    pygame.draw.polygon(surface, (255, 255, 255), points, width=3)
+    pygame.draw.polygon(surface, (255, 255, 255), points)  # a white edge around the red head
     inner = [(tip[0] - ux * 3, tip[1] - uy * 3)] + [(x + (tip[0] - x) * 0.18, y + (tip[1] - y) * 0.18)
                                                     for x, y in points[1:]]
     pygame.draw.polygon(surface, LIT, inner)

@@ -27,6 +27,7 @@ MARGIN, GAP, PAD = 40, 28, 20  # px at 1080p
 LINE_PX = 34  # author, call number, place, state: Han text >= 32 px at 1080p
 TITLE_LINES = 2
 ON_SHELF_COLOUR = (46, 125, 72)
+CLOSING = set("》）」』〉】，。、；：！？)")  # never at the start of a line (GB/T 15834)
 COVER_COLOURS = ((164, 58, 52), (44, 92, 128), (58, 112, 84), (132, 94, 40), (96, 64, 128), (40, 104, 110))
 
 
@@ -232,10 +233,10 @@ class ShelfScreen:
     def _wide_with_map(self, surface, inner: pygame.Rect, card: ShelfCard, s: float, gap: int, label_h: int,
                        label_size: int) -> bool:
         """cover | text | [map over QR] when the card has a map and it fits; False (nothing drawn) otherwise."""
-        column = int(inner.width * 0.34)
-        if not self._map_fits(card, column, inner.height // 2, s):
+        column, map_h = int(inner.width * 0.38), int(inner.height * 0.55)
+        if not self._map_fits(card, column, map_h, s):
             return False
-        plan = self.images.fitted(card.map_file, (column, inner.height // 2))
+        plan = self.images.fitted(card.map_file, (column, map_h))
         map_box = pygame.Rect(inner.right - column, inner.top, column, plan.get_height())
         cover_w = min(int(inner.height * 0.7), int(inner.width * 0.18))
         text_left = inner.left + cover_w + gap
@@ -315,12 +316,15 @@ class ShelfScreen:
 
     def _wrap(self, text: str, size: int, width: int, ruby: int) -> list[str]:
         """Lines no wider than `width` (with the pinyin row as drawn for young visitors), broken between
-        characters; a closing 》 stays with the character before it."""
+        characters; closing marks (》）」，。…) never start a line: they take the character before them along."""
         lines, line = [], ""
         for char in text:
             if line and self._width(line + char, size, ruby) > width:
-                carried = line[-1] if char == "》" and len(line) > 1 else ""  # 》 never starts a line
-                lines.append(line[:-1] if carried else line)
+                keep = 1
+                while char in CLOSING and keep < len(line) and line[-keep] in CLOSING:
+                    keep += 1  # ）》: both go down with the character before them
+                carried = line[-keep:] if char in CLOSING and keep < len(line) else ""
+                lines.append(line[:-keep] if carried else line)
                 line = carried
             line += char
         return lines + [line] if line else lines
