@@ -72,14 +72,20 @@ def _open(data: bytes) -> Image.Image:
 
 
 def _save_atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    """Writes a picture whole or not at all; a folder that cannot be written is an ImageError, said plainly."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    except OSError as error:
+        raise ImageError("服务器存不下图片（文件夹不能写）", f"the server cannot store the picture: {error}") from None
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         os.unlink(tmp)
+        if isinstance(error, OSError):
+            raise ImageError("服务器存不下图片", f"the server cannot store the picture: {error}") from None
         raise
 
 

@@ -199,3 +199,10 @@ def test_catalogue_cards_prints_the_shelf_and_the_map(tmp_path, monkeypatch, cap
     card = json.loads(capsys.readouterr().out)[0]
     assert card["map"]["plan"] == "/catalogue/images/plans/ab12.png" and card["cover"] == ""
     engine_of(app).dispose()
+
+
+def test_a_folder_that_cannot_be_written_is_said_plainly(tmp_path):
+    (tmp_path / "plans").write_text("a file where the folder should be")
+    with pytest.raises(images.ImageError) as error:
+        images.store_plan(tmp_path, picture("PNG", (100, 80)))
+    assert "存不下" in error.value.zh
