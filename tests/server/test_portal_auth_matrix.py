@@ -63,6 +63,17 @@ ROUTES = {
     "share.share_video": ("GET", "/s/{share}/video", PUBLIC),
     "share.share_poster": ("GET", "/s/{share}/poster.jpg", PUBLIC),
     "share.share_delete": ("POST", "/s/{share}/delete", PUBLIC),
+    "portal.catalogue_page": ("GET", "/portal/catalogue", STAFF),
+    "portal.catalogue_import": ("POST", "/portal/catalogue/import", STAFF),
+    "portal.catalogue_rules": ("POST", "/portal/catalogue/rules", STAFF),
+    "portal.catalogue_rule_add": ("POST", "/portal/catalogue/rules/add", STAFF),
+    "portal.catalogue_rule_delete": ("POST", "/portal/catalogue/rules/1/delete", STAFF),
+    "portal.plans_page": ("GET", "/portal/catalogue/plans", STAFF),
+    "portal.plan_upload": ("POST", "/portal/catalogue/plans", STAFF),
+    "portal.plan_page": ("GET", "/portal/catalogue/plans/nope", STAFF),
+    "portal.shelf_add": ("POST", "/portal/catalogue/plans/nope/shelves", STAFF),
+    "portal.shelf_delete": ("POST", "/portal/catalogue/plans/nope/shelves/s1/delete", STAFF),
+    "portal.plan_delete": ("POST", "/portal/catalogue/plans/nope/delete", STAFF),
     "portal.logout": ("POST", "/portal/logout", STAFF),  # last: it ends the session
 }
 
