@@ -73,8 +73,8 @@ def current_context() -> EglContext | None:
 
 
 class GL:
-    """The GL entry points the edge needs, resolved once through eglGetProcAddress (call them with the
-    engine's context current)."""
+    """The GL entry points the edge needs, resolved once through eglGetProcAddress, or `get_proc` (GLX's
+    glXGetProcAddressARB for the Xlib binding); call them with the engine's context current."""
 
     _SIGNATURES = {
         "glGetError": (ctypes.c_uint, []),
@@ -106,10 +106,10 @@ class GL:
                                    ctypes.c_int, ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p]),
     }
 
-    def __init__(self):
-        egl = libegl()
+    def __init__(self, get_proc=None):
+        get_proc = get_proc or libegl().eglGetProcAddress
         for name, (restype, argtypes) in self._SIGNATURES.items():
-            address = egl.eglGetProcAddress(name.encode())
+            address = get_proc(name.encode())
             if not address:
                 raise RuntimeError(f"OpenGL has no {name}")
             function = ctypes.CFUNCTYPE(restype, *argtypes)(address)

@@ -9,9 +9,11 @@ InputEvents (controllers, or the head for gaze), `paused` says whether the visit
 from __future__ import annotations
 
 import logging
+import os
 
 from experiences.runtime import InputEvent
 from experiences.xr.inputs import XrInputs
+from experiences.xr.policy import choose_binding
 
 log = logging.getLogger("yuedu.xr")
 _fallback_said = False
@@ -98,19 +100,37 @@ def start_rig(config) -> XrRig | None:
     manifest = find_runtime()
     if manifest is None:
         return _fallback("no OpenXR runtime is installed")
-    from experiences.xr.session import XrSession
-    from experiences.xr.stereo import engine_context
-
-    def open_session():
-        return XrSession.open(manifest, graphics="egl", egl=engine_context(), reference=config.vr.reference)
+    from experiences.xr.session import XrSession, runtime_extensions
+    from experiences.xr.stereo import engine_context, use_engine
 
     try:
+        extensions = runtime_extensions(manifest)
+    except Exception as error:
+        return _fallback(f"the OpenXR runtime {manifest.name} could not start: {error}")
+    graphics, why = choose_binding(extensions, config.vr.graphics, engine_module(), bool(os.environ.get("DISPLAY")))
+    if graphics is None:
+        return _fallback(f"{manifest.name}: {why}")
+
+    def open_session():
+        context = engine_context()
+        return XrSession.open(manifest, graphics=graphics, reference=config.vr.reference,
+                              **{"egl" if graphics == "egl" else "glx": context})
+
+    try:
+        use_engine(graphics)
         session = open_session()
     except Exception as error:
         return _fallback(f"the OpenXR runtime {manifest.name} could not start: {error}")
-    log.info("VR mode: OpenXR, %s, %s, %s per eye", session.info.runtime, session.info.system,
-             "x".join(map(str, session.info.view_sizes[0])))
+    log.info("VR mode: OpenXR, %s, %s, %s per eye, %s binding (%s)", session.info.runtime, session.info.system,
+             "x".join(map(str, session.info.view_sizes[0])), graphics, why)
     return XrRig(session, open_session)
+
+
+def engine_module() -> str | None:
+    """The panda3d display module the process's 3D engine runs on; None while it has not started."""
+    from experiences.exhibits import offscreen
+
+    return offscreen._engine.module if offscreen._engine is not None else None
 
 
 def _fallback(why: str) -> None:

@@ -62,6 +62,26 @@ def test_projection_layers_are_submitted_every_frame_on_llvmpipe(rendered):
     assert frames["ended"] == 30 and frames["should_render"] == 30 and frames["layers"] == 30
 
 
+def test_the_xlib_binding_renders_through_panda3ds_glx_context_under_xvfb(tmp_path):
+    """SteamVR's and ALVR's path (XrGraphicsBindingOpenGLXlibKHR), against Monado, whose client takes it too."""
+    from tests.xvfb import Xvfb
+
+    env = child_env(tmp_path)
+    with Xvfb(size=(640, 480)) as server:
+        env.update(DISPLAY=server.display)
+        env.pop("SDL_VIDEODRIVER", None)
+        readings = run_child("xlib", env)
+    assert readings["graphics"] == "xlib" and readings["module"] == "pandagl"
+    assert readings["binding"] == "GraphicsBindingOpenGLXlibKHR" and "llvmpipe" in readings["renderer"]
+    width = readings["eye_size"][0]
+    ahead, turned = readings["centroids"]["0"], readings["centroids"]["25"]
+    for (count, x), (count_turned, x_turned) in zip(ahead, turned):
+        assert count > 500 and abs(x - width / 2) < width * 0.05  # the card straight ahead in both eyes
+        assert count_turned > 500 and x_turned < x - width * 0.15  # the head turned right: it moved left
+    assert readings["corner"] == [8, 10, 31]
+    assert readings["frames"]["ended"] == readings["frames"]["layers"] == 30
+
+
 def test_aim_and_trigger_hit_the_right_lantern_and_say_so_in_the_statement(xr_env):
     readings = run_child("lanterns", xr_env)
     assert readings["view"] == "XrSceneView" and readings["inputs"] == ["controller"]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from experiences.config import KioskConfig, ConfigError, parse_config
 from experiences.xr.inputs import Hand, Tracked, XrInputs
-from experiences.xr.policy import headset_allowed, vr_path
+from experiences.xr.policy import choose_binding, headset_allowed, vr_path
 from experiences.xr.poses import Fov, Pose, forward, yaw_pitch
 from experiences.xr.remote import FORMAT, HEADER, RemoteState, yaw_pitch_quat
 from experiences.xr.runtime import find_runtime
@@ -115,3 +115,37 @@ def test_the_remote_driver_struct_is_376_bytes_with_its_header():
     packed = RemoteState(yaw=30).pack()
     assert len(packed) == 376 == struct.calcsize(FORMAT) and packed[:8] == HEADER
 
+
+
+MONADO = {"XR_KHR_opengl_enable", "XR_MNDX_egl_enable", "XR_MND_headless", "XR_KHR_convert_timespec_time"}
+STEAMVR = {"XR_KHR_opengl_enable", "XR_KHR_vulkan_enable", "XR_KHR_vulkan_enable2", "XR_EXT_hand_tracking"}
+
+
+@pytest.mark.parametrize("extensions, wanted, module, x11, binding", [
+    (MONADO, "auto", None, False, "egl"),  # Monado, WiVRn: the headless EGL path, display or not
+    (MONADO, "auto", None, True, "egl"),
+    (MONADO, "xlib", None, True, "xlib"),  # staff (and the tests) can ask for GLX
+    (STEAMVR, "auto", None, True, "xlib"),  # SteamVR, ALVR: no XR_MNDX_egl_enable, so GLX on the X display
+    (STEAMVR, "auto", "pandagl", True, "xlib"),
+    (STEAMVR, "auto", None, False, None),  # ...which a kiosk without X11 does not have
+    (STEAMVR, "auto", "p3headlessgl", True, None),  # an engine already on EGL cannot move to GLX
+    (STEAMVR, "egl", None, True, None),
+    (MONADO, "auto", "pandagl", False, None),
+    ({"XR_KHR_vulkan_enable2"}, "auto", None, True, None),  # a Vulkan-only runtime
+])
+def test_the_graphics_binding_follows_the_runtimes_extensions_and_the_engines_context(extensions, wanted, module,
+                                                                                      x11, binding):
+    chosen, why = choose_binding(extensions, wanted, module, x11)
+    assert chosen == binding and why
+
+
+def test_the_fallback_says_why_in_words_staff_can_act_on():
+    assert "XR_MNDX_egl_enable" in choose_binding(STEAMVR, "auto", None, False)[1]
+    assert "DISPLAY" in choose_binding(STEAMVR, "auto", None, False)[1]
+    assert "XR_KHR_opengl_enable" in choose_binding({"XR_KHR_vulkan_enable2"})[1]
+
+
+def test_vr_graphics_is_checked_in_the_config():
+    assert parse_config('[vr]\ngraphics = "xlib"\n').vr.graphics == "xlib"
+    with pytest.raises(ConfigError, match="graphics"):
+        parse_config('[vr]\ngraphics = "vulkan"\n')

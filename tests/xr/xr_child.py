@@ -45,13 +45,13 @@ def red_centroid(rgba: bytes, size) -> tuple[int, float | None]:
 
 
 # --- scenarios ---------------------------------------------------------------------------------------------------
-def render() -> dict:
+def render(session=None) -> dict:
     """A red card 3 m ahead; the scripted head looks straight, then 25° right: read back both eyes' images."""
     from panda3d.core import CardMaker, NodePath
 
     from experiences.xr.stereo import XrStereoRenderer
 
-    session = gl_session()
+    session = session or gl_session()
     root = NodePath("scene")
     maker = CardMaker("card")
     maker.set_frame(-0.4, 0.4, -0.4, 0.4)
@@ -98,6 +98,23 @@ def render() -> dict:
                           "layers": session.layers_submitted, "seconds": time.perf_counter() - started}
     renderer.release()
     session.close()
+    return readings
+
+
+def xlib() -> dict:
+    """The kiosk's own start (start_rig) with `[vr] graphics = "xlib"` under Xvfb: panda3d's engine on GLX, the
+    session made with XrGraphicsBindingOpenGLXlibKHR from its context; then the render scenario through it."""
+    from experiences.config import KioskConfig
+    from experiences.xr.rig import engine_module, start_rig
+
+    config = KioskConfig()
+    config.vr.graphics = "xlib"
+    rig = start_rig(config)
+    if rig is None:
+        raise AssertionError("start_rig fell back to side-by-side stereo")
+    readings = {"graphics": rig.session.graphics, "module": engine_module(),
+                "binding": type(rig.session._binding).__name__}
+    readings.update(render(rig.session))
     return readings
 
 
@@ -291,5 +308,5 @@ def pause() -> dict:
 
 
 if __name__ == "__main__":
-    scenario = {"render": render, "lanterns": lanterns, "exhibit": exhibit, "pause": pause}[sys.argv[1]]
-    print(json.dumps(scenario(), ensure_ascii=False, default=str))
+    scenario = {"render": render, "xlib": xlib, "lanterns": lanterns, "exhibit": exhibit, "pause": pause}[sys.argv[1]]
+    print(json.dumps(scenario(), ensure_ascii=False, default=str), flush=True)
