@@ -52,6 +52,14 @@ class GlxContext:
     def is_current(self) -> bool:
         return libglx().glXGetCurrentContext() == self.context
 
+    def make_current(self) -> None:
+        """Make the engine's context current on its drawable for GL calls of ours between its frames."""
+        if not self.is_current():
+            glx = libglx()
+            glx.glXMakeContextCurrent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_void_p]
+            if not glx.glXMakeContextCurrent(self.display, self.drawable, self.drawable, self.context):
+                raise RuntimeError("glXMakeContextCurrent failed")
+
 
 def current_context() -> GlxContext | None:
     """The GLX context current on this thread with its drawable, FBConfig and visual; None when there is none."""

@@ -78,7 +78,7 @@ class XrSession:
         self.frames_ended = 0
         self.state_log: list[str] = []
         self.eyes = None  # swapchains.XrEyes once the renderer made them (egl sessions)
-        self._pending_layer = None
+        self._pending_layers = []
         self._make_actions()
         self._make_spaces(reference)
 
@@ -120,6 +120,7 @@ class XrSession:
                 system_id=system_id, next=ctypes.cast(ctypes.pointer(binding), ctypes.c_void_p) if binding else None))
             self = cls(instance, system_id, session, graphics, reference, info, timespec)
             self._binding = binding  # the runtime keeps pointers into it
+            self.gl_context = egl if graphics == "egl" else glx  # the engine's context (None: headless)
             return self
         except BaseException:
             xr.destroy_instance(instance)
@@ -201,7 +202,7 @@ class XrSession:
         xr.begin_frame(self.session)
         self.frame_open = True
         self.frame_time = self.frame_state.predicted_display_time or self._now()
-        self._pending_layer = None
+        self._pending_layers = []
         if self.focused:
             xr.sync_actions(self.session, xr.ActionsSyncInfo(
                 count_active_action_sets=1, active_action_sets=(xr.ActiveActionSet * 1)(
@@ -211,24 +212,28 @@ class XrSession:
         return self.tracked
 
     def end_frame(self) -> None:
-        """End the frame begun by poll(): with the projection layer the eyes submitted, or none."""
+        """End the frame begun by poll(): with the layers submitted (the eyes' projection layer; or the kiosk's
+        panel over its backdrop), or none."""
         if not self.frame_open:
             return
         self.frame_open = False
-        layers = []
-        if self._pending_layer is not None:
-            layers = [ctypes.byref(self._pending_layer)]
+        layers = [ctypes.byref(layer) for layer in self._pending_layers]
         xr.end_frame(self.session, xr.FrameEndInfo(
             display_time=self.frame_time, environment_blend_mode=xr.EnvironmentBlendMode.OPAQUE,
             layers=layers))
         self.frames_ended += 1
         if layers:
             self.layers_submitted += 1
-        self._pending_layer = None
+        self._pending_layers = []
 
     def submit(self, layer) -> None:
-        """The projection layer for this frame (set by swapchains.XrEyes after it copied both eyes)."""
-        self._pending_layer = layer
+        """A layer for this frame, back to front: the projection layer swapchains.XrEyes made after it copied
+        both eyes, or the panel's backdrop and quad (experiences/xr/panel.py)."""
+        self._pending_layers.append(layer)
+
+    @property
+    def layers_pending(self) -> int:
+        return len(self._pending_layers)
 
     @property
     def should_render(self) -> bool:

@@ -124,6 +124,20 @@ def test_taking_the_headset_off_pauses_the_run_and_the_kiosk_goes_back_to_attrac
     assert "abandoned" in readings["verbs"]  # the run ended as the visitor left it
 
 
+def test_the_kiosks_own_screens_show_in_the_headset_and_the_controller_taps_them(xr_env):
+    readings = run_child("screens", xr_env)
+    names = readings["names"]
+    # attract -> (trigger) age question -> (aim at 9–12, trigger) menu -> (aim at the card, trigger) the run
+    # -> (menu button) the menu again: each screen on the headset's panel, driven by the controller alone
+    assert readings["states"] == [names["ATTRACT"], names["ASK_AGE"], names["MENU"], names["RUNNING"], names["MENU"]]
+    assert readings["age_band"] == "9-12"
+    for screen in ("attract_diff", "age_diff", "menu_diff"):
+        assert readings[screen] == 0.0  # the panel's swapchain image is the window's picture, byte for byte
+    assert readings["run"]["view"] == "XrExhibitView" and not readings["run"]["panel_active"]  # the run draws
+    assert readings["after_run"]["panel_frames"] > 0 and readings["after_run"]["diff"] == 0.0
+    assert readings["verbs"][:2] == ["launched", "initialized"]
+
+
 def test_xr_check_names_the_runtime_and_prints_the_scripted_poses(xr_env):
     from experiences.xr.remote import RemoteHeadset, RemoteState
 

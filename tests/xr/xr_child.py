@@ -307,6 +307,110 @@ def pause() -> dict:
     return readings
 
 
+def screens() -> dict:
+    """The kiosk in VR mode, its own screens in the headset: the attract screen, the age question and the menu
+    on the panel (read back from the swapchain: the window's picture), woken, answered and picked by the
+    controller's aim and trigger; the picked exhibit draws into the headset itself; its end shows the menu on
+    the panel again."""
+    import pygame
+
+    from experiences.config import KioskConfig
+    from experiences.kinds import default_registry
+    from experiences.kiosk.states import ASK_AGE, ATTRACT, MENU, RUNNING
+    from experiences.kiosk.testing import headless_shell
+    from experiences.xr.poses import yaw_pitch
+    from tests.exhibits.helpers import write_package
+    from tests.exhibits.test_panorama import CONTENT, pattern_image
+
+    tmp = Path(os.environ["TMPDIR_XR"])
+    config = KioskConfig()
+    config.kiosk.mode = "vr"
+    config.kiosk.ask_age_band = True
+    package = write_package(tmp / "pkg", "exhibit-panorama", CONTENT, {"hall.png": pattern_image()})
+    shell, sink = headless_shell([package], tmp / "data", config=config, size=(1280, 720),
+                                 registry=default_registry())
+    readings = {"states": []}
+    try:
+        shell.start_headset()
+        rig = shell.xr
+        headset = RemoteHeadset(PORT)
+        state = RemoteState()
+        headset.send(state)
+
+        def frame():
+            shell.frame(1 / 30)
+
+        def hand():
+            hands = rig.tracked.hands if rig.tracked is not None else {}
+            return hands.get("right") if hands.get("right") and hands["right"].aim is not None else None
+
+        def panel_matches_window() -> float:
+            """Mean difference (0..255) between the panel's swapchain image and the window's pixels."""
+            image = np.frombuffer(rig.panel.read_back(), np.uint8).reshape(720, 1280, 4)[::-1, :, :3]
+            window = pygame.surfarray.array3d(shell.surface).transpose(1, 0, 2)
+            return float(np.abs(image.astype(int) - window.astype(int)).mean())
+
+        def tap(x, y):
+            """Aim the right controller at window pixel (x, y) on the panel, pull the trigger and let go."""
+            geometry = rig.panel_inputs.geometry
+            (cx, cy, cz), (w, h) = geometry.centre, geometry.size_m
+            target = (cx + (x / 1280 - 0.5) * w, cy, cz + (0.5 - y / 720) * h)
+            origin = hand().aim.position
+            state.right.yaw, state.right.pitch = yaw_pitch(tuple(target[i] - origin[i] for i in range(3)))
+            headset.send(state)
+            until(frame, lambda: rig.panel_inputs.pointer is not None
+                  and abs(rig.panel_inputs.pointer[0] - x) < 3 and abs(rig.panel_inputs.pointer[1] - y) < 3)
+            readings.setdefault("pointed", []).append([round(v, 1) for v in rig.panel_inputs.pointer])
+            state.right.trigger = 1.0
+            headset.send(state)
+            until(frame, lambda: rig.panel_inputs.held)
+            state.right.trigger = 0.0
+            headset.send(state)
+            until(frame, lambda: not rig.panel_inputs.held)
+            for _ in range(2):
+                frame()
+
+        until(frame, lambda: rig.panel_active and hand() is not None and rig.panel_inputs.pointer is not None)
+        readings["states"].append(shell.machine.state)
+        readings["attract_diff"] = panel_matches_window()
+        tap(640, 360)  # wake the kiosk: the age question
+        readings["states"].append(shell.machine.state)
+        frame()
+        readings["age_diff"] = panel_matches_window()
+        choice = next(c for c in shell.age_screen.choices(shell.size) if c.band == "9-12")
+        tap(*choice.rect.center)
+        readings["states"].append(shell.machine.state)
+        readings["age_band"] = shell.machine.age_band
+        frame()
+        readings["menu_diff"] = panel_matches_window()
+        if os.environ.get("YUEDU_SHOTS"):
+            image = np.frombuffer(rig.panel.read_back(), np.uint8).reshape(720, 1280, 4)[::-1]
+            pygame.image.save(pygame.image.frombuffer(image[..., :3].tobytes(), (1280, 720), "RGB"),
+                              os.path.join(os.environ["YUEDU_SHOTS"], "xr_menu_panel.png"))
+            pygame.image.save(shell.surface, os.path.join(os.environ["YUEDU_SHOTS"], "xr_menu_window.png"))
+        card = next(t for t in shell.menu.targets() if t.kind == "card")
+        tap(*card.rect.center)
+        readings["states"].append(shell.machine.state)
+        until(frame, lambda: shell.host is not None and shell.host.experience.xr_view is not None
+              and shell.host.experience.xr_view.submitted > 2)
+        readings["run"] = {"view": type(shell.host.experience.xr_view).__name__, "panel_active": rig.panel_active}
+        shown_before = rig.panel.shown
+        state.right.menu = True  # the menu button leaves the run
+        headset.send(state)
+        until(frame, lambda: shell.machine.state == MENU and rig.panel_active)
+        state.right.menu = False
+        headset.send(state)
+        frame()
+        readings["states"].append(shell.machine.state)
+        readings["after_run"] = {"panel_frames": rig.panel.shown - shown_before, "diff": panel_matches_window()}
+        readings["names"] = {"ATTRACT": ATTRACT, "ASK_AGE": ASK_AGE, "MENU": MENU, "RUNNING": RUNNING}
+        readings["verbs"] = [s["verb"]["display"]["en-US"] for s in sink.statements]
+    finally:
+        shell.close()
+    return readings
+
+
 if __name__ == "__main__":
-    scenario = {"render": render, "xlib": xlib, "lanterns": lanterns, "exhibit": exhibit, "pause": pause}[sys.argv[1]]
+    scenario = {"render": render, "xlib": xlib, "lanterns": lanterns, "exhibit": exhibit, "pause": pause,
+                "screens": screens}[sys.argv[1]]
     print(json.dumps(scenario(), ensure_ascii=False, default=str), flush=True)
