@@ -146,9 +146,16 @@ class XrStereoRenderer:
             region.set_clear_depth_active(True)
             self.cameras.append(camera)
         self.buffer.set_active(False)  # only while a frame is submitted
+        self.background = tuple(background)
         self.eyes = None
         self.frames = 0
         self.texture_id = None  # the eyes' GL texture, once rendered
+
+    def set_background(self, colour) -> None:
+        """The eyes' clear colour (r, g, b in 0..1): a fade darkens it with the scene."""
+        for region in (self.buffer.get_display_region(i) for i in range(self.buffer.get_num_display_regions())):
+            if region.get_camera() in self.cameras:
+                region.set_clear_color((*colour, 1.0))
 
     def _place(self, views) -> None:
         for camera, view in zip(self.cameras, views):

@@ -138,6 +138,23 @@ def test_the_kiosks_own_screens_show_in_the_headset_and_the_controller_taps_them
     assert readings["verbs"][:2] == ["launched", "initialized"]
 
 
+def test_the_session_limit_fades_the_headset_to_dark_then_ends_the_run_saying_why(xr_env):
+    readings = run_child("fade", xr_env)
+    fade = [seen for darkness, seen in readings["fade"] if darkness < 1.0]
+    assert len(fade) >= 15  # about 2 s of frames at 0.1 s each: a slow fade, not a cut
+    assert all(later <= earlier + 0.05 for earlier, later in zip([readings["lit"]] + fade, fade))  # never brighter
+    assert readings["lit"] > 20 and fade[-1] < 0.05 * readings["lit"]  # the swapchain images went dark
+    darkness = [d for d, _ in readings["fade"]]
+    assert max(b - a for a, b in zip(darkness, darkness[1:])) < 0.1  # at most a tenth darker in a 0.1 s frame
+    assert readings["rest_state"] == "rest" and 0 < readings["rest"] < 5  # the message, light on the dark
+    assert readings["finished"] and readings["layers"] == readings["submitted"]
+    ended = readings["statements"][-1]
+    assert ended["verb"]["display"]["en-US"] == "terminated"
+    assert ended["result"]["extensions"]["https://w3id.org/yuedu/xapi/extensions/end"] == "vr-time-limit"
+    assert ended["context"]["extensions"]["https://w3id.org/yuedu/xapi/extensions/vr-display"] == "openxr"
+    StatementValidator("1.0").statement(ended)
+
+
 def test_xr_check_names_the_runtime_and_prints_the_scripted_poses(xr_env):
     from experiences.xr.remote import RemoteHeadset, RemoteState
 

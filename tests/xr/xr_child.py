@@ -191,6 +191,70 @@ def lanterns() -> dict:
     return readings
 
 
+def fade() -> dict:
+    """成语论箭's session limit in the headset: the time is up, the world fades to dark over two seconds (read back
+    from the left eye's swapchain images), the rest message shows, and the run ends saying why."""
+    import pygame
+
+    from experiences.catalog import Catalog
+    from experiences.config import KioskConfig
+    from experiences.engagement import ListSink, Place, SessionReporter
+    from experiences.runtime import ManualClock, RunContext, create_experience
+    from experiences.xr.rig import XrRig
+    from games.lanterns.vr.courtyard import VRSession
+
+    rig = XrRig(gl_session())
+    catalog = Catalog.scan([ROOT / "content"])
+    package = catalog.get("org.yuedu.idioms.children")
+    config = KioskConfig()
+    sink, clock = ListSink(), ManualClock(1000.0)
+    reporter = SessionReporter(sink, Place.from_config(config), age_band="9-12", wall_clock=lambda: 1.8e9).experience(
+        package.id, package.kind, package.version, package.manifest.titles, monotonic=clock.now)
+    ctx = RunContext(config=config, reporter=reporter, size=(1280, 720), data_dir=Path(os.environ["TMPDIR_XR"]),
+                     headless=True, clock=clock, catalog=catalog, services={"seed": 8, "xr": rig}, vr=True)
+    pygame.init()
+    surface = pygame.Surface((1280, 720))
+    experience = create_experience(package, ctx)
+    experience.start()
+    experience.session = VRSession(minutes=1)  # the package's vr_minutes: 1 (the shortest a curator can set)
+    headset = RemoteHeadset(PORT)
+    headset.send(RemoteState())
+
+    def step(dt):
+        for event in rig.begin_frame():
+            experience.handle(event)
+        experience.update(dt)
+        clock.advance(dt)
+        experience.draw(surface)
+        rig.end_frame()
+
+    def brightness() -> float:
+        size = experience.xr_view.renderer.eye_size
+        image = np.frombuffer(rig.session.eyes.read_back(0), np.uint8).reshape(size[1], size[0], 4)
+        return float(image[..., :3].mean())
+
+    until(lambda: step(0.05), lambda: experience.xr_view.submitted > 2)
+    for _ in range(59):  # a minute of play, in seconds (the runtime is not asked for frames meanwhile)
+        experience.update(1.0)
+        clock.advance(1.0)
+    until(lambda: step(0.05), lambda: experience.state == "fade", seconds=5)
+    readings = {"lit": brightness(), "fade": [], "states": []}
+    while experience.state == "fade":
+        step(0.1)
+        readings["fade"].append([round(experience.darkness, 3), brightness()])
+    readings["rest"] = brightness()
+    readings["rest_state"] = experience.state
+    if os.environ.get("YUEDU_SHOTS"):
+        pygame.image.save(surface, os.path.join(os.environ["YUEDU_SHOTS"], "xr_rest_mirror.png"))
+    until(lambda: step(0.5), lambda: experience.finished, seconds=10)
+    readings["finished"] = experience.finished
+    readings["layers"], readings["submitted"] = rig.session.layers_submitted, experience.xr_view.submitted
+    experience.stop("completed")
+    readings["statements"] = sink.statements
+    rig.close()
+    return readings
+
+
 def exhibit() -> dict:
     """A panorama's hotspot straight ahead: the controller's ray through its marker, then the trigger."""
     import pygame
@@ -412,5 +476,5 @@ def screens() -> dict:
 
 if __name__ == "__main__":
     scenario = {"render": render, "xlib": xlib, "lanterns": lanterns, "exhibit": exhibit, "pause": pause,
-                "screens": screens}[sys.argv[1]]
+                "screens": screens, "fade": fade}[sys.argv[1]]
     print(json.dumps(scenario(), ensure_ascii=False, default=str), flush=True)
