@@ -62,15 +62,26 @@ def test_projection_layers_are_submitted_every_frame_on_llvmpipe(rendered):
     assert frames["ended"] == 30 and frames["should_render"] == 30 and frames["layers"] == 30
 
 
-def test_the_xlib_binding_renders_through_panda3ds_glx_context_under_xvfb(tmp_path):
-    """SteamVR's and ALVR's path (XrGraphicsBindingOpenGLXlibKHR), against Monado, whose client takes it too."""
+@pytest.fixture(scope="module")
+def xvfb():
+    need_runtime()
     from tests.xvfb import Xvfb
 
-    env = child_env(tmp_path)
     with Xvfb(size=(640, 480)) as server:
-        env.update(DISPLAY=server.display)
-        env.pop("SDL_VIDEODRIVER", None)
-        readings = run_child("xlib", env)
+        yield server
+
+
+def xlib_env(tmp_path, server) -> dict:
+    env = child_env(tmp_path)
+    env.update(DISPLAY=server.display, YUEDU_XR_GRAPHICS="xlib")
+    return env
+
+
+def test_the_xlib_binding_renders_through_panda3ds_glx_context_under_xvfb(tmp_path, xvfb):
+    """SteamVR's and ALVR's path (XrGraphicsBindingOpenGLXlibKHR), against Monado, whose client takes it too."""
+    env = xlib_env(tmp_path, xvfb)
+    env.pop("SDL_VIDEODRIVER", None)
+    readings = run_child("xlib", env)
     assert readings["graphics"] == "xlib" and readings["module"] == "pandagl"
     assert readings["binding"] == "GraphicsBindingOpenGLXlibKHR" and "llvmpipe" in readings["renderer"]
     width = readings["eye_size"][0]
@@ -124,8 +135,11 @@ def test_taking_the_headset_off_pauses_the_run_and_the_kiosk_goes_back_to_attrac
     assert "abandoned" in readings["verbs"]  # the run ended as the visitor left it
 
 
-def test_the_kiosks_own_screens_show_in_the_headset_and_the_controller_taps_them(xr_env):
-    readings = run_child("screens", xr_env)
+@pytest.mark.parametrize("graphics", ["egl", "xlib"])
+def test_the_kiosks_own_screens_show_in_the_headset_and_the_controller_taps_them(tmp_path, graphics, request):
+    env = xlib_env(tmp_path, request.getfixturevalue("xvfb")) if graphics == "xlib" else child_env(tmp_path)
+    readings = run_child("screens", env)
+    assert readings["graphics"] == graphics
     names = readings["names"]
     # attract -> (trigger) age question -> (aim at 9–12, trigger) menu -> (aim at the card, trigger) the run
     # -> (menu button) the menu again: each screen on the headset's panel, driven by the controller alone

@@ -390,6 +390,7 @@ def screens() -> dict:
     config = KioskConfig()
     config.kiosk.mode = "vr"
     config.kiosk.ask_age_band = True
+    config.vr.graphics = os.environ.get("YUEDU_XR_GRAPHICS", "auto")
     package = write_package(tmp / "pkg", "exhibit-panorama", CONTENT, {"hall.png": pattern_image()})
     shell, sink = headless_shell([package], tmp / "data", config=config, size=(1280, 720),
                                  registry=default_registry())
@@ -397,6 +398,7 @@ def screens() -> dict:
     try:
         shell.start_headset()
         rig = shell.xr
+        readings["graphics"] = rig.session.graphics
         headset = RemoteHeadset(PORT)
         state = RemoteState()
         headset.send(state)
