@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import replace
+from functools import wraps
+from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, request
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, send_file
 
 from server.catalogue.rules import YOUNG_BANDS
 from server.catalogue.store import CatalogueStore
-from server.wall.access import kiosk_required, staff_required
+from server.wall.access import _basic_principal, kiosk_required, staff_required
 
 catalogue_bp = Blueprint("catalogue", __name__)
 EXTENSION = "yuedu_catalogue"
@@ -22,6 +24,20 @@ def catalogue_store() -> CatalogueStore:
     if EXTENSION not in app.extensions:
         app.extensions[EXTENSION] = CatalogueStore(app.extensions["yuedu"].engine)
     return app.extensions[EXTENSION]
+
+
+def images_root() -> Path:
+    """Where covers fetched at import and floor plans are kept (CATALOGUE_IMAGE_DIR, else the data directory)."""
+    from server.catalogue.images import default_dir
+
+    return Path(current_app.config.get("CATALOGUE_IMAGE_DIR") or default_dir())
+
+
+def card_json(card, plans) -> dict:
+    """A card as kiosks and the portal's preview get it (server/catalogue/images.py: card_view)."""
+    from server.catalogue.images import card_view
+
+    return card_view(card, plans, images_root())
 
 
 def availability():
@@ -72,7 +88,38 @@ def cards():
         limit = 3
     band = request.args.get("band") or None
     found = with_live_status(catalogue_store().cards(kind, item, band, limit), band)
-    return jsonify(kind=kind, item=item, cards=[{**c.as_json(), "qr": short_link(c.record.id)} for c in found])
+    plans = catalogue_store().plans()
+    return jsonify(kind=kind, item=item, cards=[{**card_json(c, plans), "qr": short_link(c.record.id)} for c in found])
+
+
+def kiosk_or_staff(view):
+    """A kiosk's credential over HTTP Basic, or a signed-in curator (the portal shows the same pictures)."""
+    from server.portal.access import login_required
+
+    through_portal = login_required("curator")(view)
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if _basic_principal() is not None:
+            return view(*args, **kwargs)
+        return through_portal(*args, **kwargs)
+    return wrapped
+
+
+@catalogue_bp.get("/catalogue/images/<kind>/<name>")
+@kiosk_or_staff
+def image(kind: str, name: str):
+    """A cover fetched at import or a floor plan: stored under names we made (hashes), never a caller's path."""
+    from server.catalogue.images import safe_name
+
+    if kind not in ("covers", "plans") or not safe_name(name):
+        abort(404)
+    path = images_root() / kind / name
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/png" if name.endswith(".png") else "image/jpeg", max_age=86400)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @catalogue_bp.get("/c/<path:record_id>")

@@ -47,6 +47,9 @@ class ImportReport:
     deleted: int = 0
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
+    covers_wanted: list[tuple[int, str]] = field(default_factory=list)  # (position, cover URL) of stored records
+    covers: int = 0  # covers stored on the server after this import (fetched now or before)
+    cover_errors: list[str] = field(default_factory=list)
 
     def error(self, position: int, message: str, source: str = "") -> None:
         self.error_count += 1
@@ -55,8 +58,22 @@ class ImportReport:
             self.errors.append(f"{where}第 {position} 条 / record {position}: {message}")
 
     def summary(self) -> str:
-        return (f"读到 {self.read} 条，存入 {self.stored} 条，删除 {self.deleted} 条，出错 {self.error_count} 条 / "
+        text = (f"读到 {self.read} 条，存入 {self.stored} 条，删除 {self.deleted} 条，出错 {self.error_count} 条 / "
                 f"read {self.read}, stored {self.stored}, deleted {self.deleted}, errors {self.error_count}")
+        if self.covers_wanted:
+            text += (f"；封面 {self.covers} 张，取不到 {len(self.cover_errors)} 张 / covers {self.covers}, "
+                     f"not fetched {len(self.cover_errors)}")
+        return text
+
+    def fetch_covers(self, root, timeout: float | None = None) -> None:
+        """Fetches the covers the stored records name (server/catalogue/images.py); one line per failure."""
+        from server.catalogue import images
+
+        stored, failed = images.fetch_covers(root, self.covers_wanted, timeout or images.COVER_TIMEOUT)
+        self.covers = stored
+        for position, url, error in failed:
+            self.cover_errors.append(f"第 {position} 条 / record {position}: 封面取不到，改用画的封面 / cover not "
+                                     f"fetched, a drawn one is used: {error} ({url[:200]})")
 
 
 class CatalogueStore:
@@ -95,6 +112,20 @@ class CatalogueStore:
             self._bump(conn)
         return rules
 
+    # --- floor plans (a handful per library: kept as one JSON setting) ------------------------------------------
+    def plans(self):
+        from server.catalogue.plans import FloorPlan
+
+        raw = self.setting("floor_plans", "[]")
+        try:
+            return [FloorPlan.from_json(p) for p in json.loads(raw)]
+        except (ValueError, KeyError, TypeError):
+            return []
+
+    def save_plans(self, plans) -> None:
+        with write_transaction(self.engine) as conn:
+            self._put_setting(conn, "floor_plans", json.dumps([p.as_json() for p in plans], ensure_ascii=False))
+
     # --- import -----------------------------------------------------------------------------------------
     def import_records(self, parsed: Iterable[Parsed], source: str = "", report: ImportReport | None = None,
                        deleted_ids: Iterable[str] = ()) -> ImportReport:
@@ -108,6 +139,8 @@ class CatalogueStore:
                     report.error(item.position, item.error, source)
                     continue
                 batch[item.record.id] = item.record
+                if item.record.cover:
+                    report.covers_wanted.append((item.position, item.record.cover))
                 if len(batch) >= BATCH:
                     self._store(batch, report)
                     batch = {}
