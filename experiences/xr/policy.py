@@ -19,7 +19,9 @@ def vr_path(config, manifest) -> str:
         return "side-by-side stereo ([vr] openxr = false) / 左右分屏立体（已关闭 OpenXR）"
     if manifest is None:
         return "side-by-side stereo (no OpenXR runtime installed) / 左右分屏立体（未安装 OpenXR 运行时）"
-    return f"OpenXR: {manifest.name} ({manifest.path})"
+    binding = {"auto": "EGL where the runtime offers XR_MNDX_egl_enable, else Xlib/GLX on the X display",
+               "egl": "EGL (XR_MNDX_egl_enable)", "xlib": "Xlib/GLX on the X display"}.get(config.vr.graphics, "?")
+    return f"OpenXR: {manifest.name} ({manifest.path}); binding [vr] graphics = {config.vr.graphics}: {binding}"
 
 
 def choose_binding(extensions: set[str], wanted: str = "auto", engine_module: str | None = None,

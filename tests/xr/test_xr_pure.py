@@ -46,6 +46,7 @@ def test_config_names_the_vr_path(tmp_path):
     assert "no OpenXR runtime" in vr_path(config, None)
     manifest = find_runtime({"XR_RUNTIME_JSON": str(write_manifest(tmp_path / "m.json", "Monado"))})
     assert vr_path(config, manifest).startswith("OpenXR: Monado")
+    assert "XR_MNDX_egl_enable, else Xlib/GLX" in vr_path(config, manifest)  # [vr] graphics = "auto"
     config.vr.openxr = False
     assert "openxr = false" in vr_path(config, manifest)
     assert parse_config('[vr]\nreference = "standing"\nmin_age_band = "13+"\n').vr.reference == "standing"
