@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 # Display modules in order of preference: shaders on EGL/Mesa first, software rasteriser as fallback.
 DISPLAY_MODULES = ("p3headlessgl", "p3tinydisplay")
-OFFSCREEN_PIPE_TYPES = {"p3headlessgl": "eglGraphicsPipe", "p3tinydisplay": "TinyOffscreenGraphicsPipe"}
+OFFSCREEN_PIPE_TYPES = {"p3headlessgl": "eglGraphicsPipe", "p3tinydisplay": "TinyOffscreenGraphicsPipe",
+                        "pandagl": "glxGraphicsPipe"}  # GLX under X11: OpenXR's Xlib binding (experiences/xr)
 
 _PRC = """
 window-type none

@@ -198,8 +198,8 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
         headset = self.xr.begin_frame() if self.xr is not None else []
         for event in self.pygame.event.get():
             self._on_pygame_event(event)
-        if headset and self.machine.state == RUNNING:
-            self.on_input(headset)
+        if headset and (self.machine.state == RUNNING or self.xr.panel_active):
+            self.on_input(headset)  # a run's aim and trigger, or taps on the kiosk's screen in the headset
         if self.tuio is not None:
             for event in self.tuio.drain():
                 self.on_input([event])
@@ -211,6 +211,8 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
                 self.what_next = self.pending_picks = self.open_after_age = self.goodbye = self.shelf = None
                 self.attract.reset()
                 self.menu.set_band(None)  # the visitor's band left with them
+                if self.xr is not None:
+                    self.xr.reopen_if_lost()  # a headset session the runtime ended is made anew for the next one
                 if self.motion is not None:
                     self.motion.set_age_band(None)
         if self.host is None:
@@ -230,7 +232,7 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
         self._update_shelf()
         self.draw()
         if self.xr is not None:
-            self.xr.end_frame()
+            self.xr.end_frame(self.surface)  # with no run drawing into it, the headset shows this screen
         if self.motion is not None:
             motion_glue.draw(self)  # over every screen: the camera-on badge, the stick figure, the aim
         self.pygame.display.flip()
