@@ -92,6 +92,7 @@ class CharMark:
     start: float | None = None
     end: float | None = None
     heard: float | None = None  # the heard score (None: judged on the probability alone)
+    skipped: bool = False  # not said at all (see judge(): the line's characters without a syllable)
 
 
 @dataclass
@@ -216,9 +217,13 @@ def judge(chars: str, line_of: list[int], probabilities: list[float],
     """Judge every character of `chars` (the text's spoken characters, `line_of` their line indices);
     `syllables_heard`: how many syllables the acoustic segmenter found in the take (None: not known);
     `ratios`: each character's (r_text, r_alike1, r_alike2) log-ratios (None: judged on the probability);
-    `sounded`: whether the acoustic alignment put a syllable on each character (None: not known). A character
-    with no syllable of its own that the recogniser does not hear well is skipped: not heard (✕), whatever its
-    heard score (a skipped line's characters have little evidence either way: heard scores near 0, "unclear")."""
+    `sounded`: whether the acoustic alignment put a syllable on each character (None: not known). A line with n
+    characters without a syllable of their own had n characters skipped: its n characters the recogniser heard
+    worst, among those it did not hear well, are the skipped ones — not heard (✕), whatever their heard scores
+    (a skipped line's characters have little evidence either way: heard scores near 0, "unclear"). The
+    syllable counts say how many, the recogniser which (the acoustic alignment puts its gaps by tones and
+    pauses, often beside the character actually left out); one the segmenter missed but the recogniser heard
+    well counts as read."""
     if not chars:
         return ContentJudgement(accuracy=0.0, verdict=OTHER, age_band=age_band)
     heard = heard_scores(ratios) if ratios is not None else [None] * len(chars)
@@ -226,9 +231,9 @@ def judge(chars: str, line_of: list[int], probabilities: list[float],
     for k, (char, line, p, h) in enumerate(zip(chars, line_of, probabilities, heard)):
         start, end = times[k] if times else (None, None)
         mark = mark_of(p, age_band) if h is None else mark_of_heard(h, age_band)
-        if sounded is not None and not sounded[k] and mark != GOOD:
-            mark = MISSED
         marks.append(CharMark(char, k, line, mark, float(p), start, end, h))
+    if sounded is not None:
+        _mark_skipped(marks, sounded)
     found = sum(p >= FOUND_P for p in probabilities) / len(marks)
     upper_quartile = float(np.quantile(probabilities, 0.75))
     heard_quartile = None if ratios is None else float(np.quantile(heard, 0.75))
@@ -245,6 +250,18 @@ def judge(chars: str, line_of: list[int], probabilities: list[float],
     return ContentJudgement(accuracy=100.0 * (good + 0.5 * unclear) / len(marks), verdict=verdict, marks=marks,
                             found_share=found, upper_quartile=upper_quartile, heard_quartile=heard_quartile,
                             mean_probability=float(np.mean(probabilities)), age_band=age_band)
+
+
+def _weakness(mark: CharMark) -> float:
+    return mark.heard if mark.heard is not None else float(np.log(max(mark.probability, P_FLOOR)))
+
+
+def _mark_skipped(marks: list[CharMark], sounded: list[bool]) -> None:
+    for line in sorted({m.line for m in marks}):
+        mine = [m for m in marks if m.line == line]
+        count = sum(not sounded[m.index] for m in mine)
+        for m in sorted((m for m in mine if m.mark != GOOD), key=_weakness)[:count]:
+            m.mark, m.skipped = MISSED, True
 
 
 def line_found(judgement: ContentJudgement, line: int) -> float:

@@ -23,17 +23,6 @@ NOT_THIS_TEXT = "这好像不是这首诗哦，再试试？"
 
 
 @pytest.fixture(scope="session")
-def checker():
-    from recitation.listen import shared_checker
-    from recitation.listen.model_files import require
-
-    require()  # a clear message (run scripts/setup.sh) when the model was never assembled
-    loaded = shared_checker()
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture(scope="session")
 def corpus(tmp_path_factory, checker) -> dict[tuple[str, str], tuple]:
     """(voice, case) -> (take, report): 静夜思 and its misreadings by a held-out and a fitting voice."""
     folder = tmp_path_factory.mktemp("content")
