@@ -112,7 +112,7 @@ class _Recorder:
 
     def check(self, *args, **kwargs):
         evidence = self.checker.check(*args, **kwargs)
-        self.last = [[e.probability, e.silence, *(e.alike or (None, None)), *(e.alike_silence or (None, None)),
+        self.last = [[e.probability, e.silence, list(e.alike or ()), list(e.alike_silence or ()),
                       round(e.start, 2), round(e.end, 2)] for e in evidence]
         return evidence
 
@@ -171,6 +171,8 @@ def content_confusion(count: int, dump: str, offset: int = 0, group: str = "all"
         Path(dump).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     for fit in (True, False):
         part = [r for r in rows if r["fit"] == fit]
+        if not part:
+            continue
         voices = sorted({r["voice"] for r in part})
         print(f"\n{'fitting' if fit else 'held-out'} voices ({', '.join(voices)}): {len(part)} takes")
         print(f"{'case':<13} {'read':>5} {'unsure':>6} {'other':>5}   overall min/med/max   accuracy med   ≤50")

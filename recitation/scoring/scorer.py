@@ -30,7 +30,7 @@ class Evidence(Protocol):
     start: float
     end: float
 
-    def ratios(self) -> tuple[float, float, float] | None: ...
+    def ratios(self) -> tuple[float, ...] | None: ...
 
 
 class Checker(Protocol):

@@ -15,7 +15,7 @@ VOICES = {v.name: v for v in (HELD_OUT_VOICES[0], FIT_VOICES[0])}
 READINGS = {
     "right": Reading(),
     "skipped_line": Reading(skip_line=2),
-    "skipped_chars": Reading(skip_chars=(11, 13)),  # 举头望明月 read 举望月
+    "skipped_chars": Reading(skip_chars=(10, 14)),  # 举头望明月 read 头望明
     "pause_inside": Reading(hesitate_line=1, hesitate_ms=1500),  # 疑是 … 地上霜
     "pause_between": Reading(long_break_line=1, long_break_ms=1500),  # 疑是地上霜 … 举头望明月
     "repeated_line": Reading(repeat_line=0),
@@ -57,8 +57,9 @@ def test_skipped_characters_are_the_ones_not_heard_and_cost_their_share(lined, v
     right, report = lined[(voice, "right")], lined[(voice, "skipped_chars")]
     assert report.verdict == content.READ
     # which characters: the recogniser's (the syllable counts say two are missing in this line, not which)
-    assert sorted(report.lines[2]["missing"]) == sorted("头明"), _detail(report)
-    assert report.marks[2][1] == "m" and report.marks[2][3] == "m", report.marks
+    # (measured: the syllable alignment left 头 and 月 without a syllable)
+    assert sorted(report.lines[2]["missing"]) == sorted("举月"), _detail(report)
+    assert report.marks[2][0] == "m" and report.marks[2][4] == "m", report.marks
     assert abs(report.completeness - (right.completeness - 10)) <= 3, _detail(report)  # 2 of 20
     assert all(line["missing"] == "" for k, line in enumerate(report.lines) if k != 2), _detail(report)
 
@@ -113,3 +114,18 @@ def test_a_character_is_placed_at_the_speech_inside_its_span():
     # 地 aligned over the whole stop (1.0–3.2) was said after it; 是 over 0.8–3.0 before it; a squeezed one
     assert anchors([(1.0, 3.2), (0.8, 3.0), (5.0, 5.2)], regions) == [pytest.approx(3.1), pytest.approx(0.9),
                                                                         pytest.approx(5.1)]
+
+
+def test_the_skipped_characters_are_the_ones_heard_worst():
+    # one line of five: the syllable counts say one character has no syllable (the aligner put the gap on 前),
+    # the recogniser heard 明 worst: 明 is the skipped one, 前 (heard well) counts as read
+    clear, weak = (9.0,) * 4, (-6.0,) * 4
+    ratios = [clear, clear, weak, clear, clear]
+    judged = content.judge("床前明月光", [0] * 5, [0.3] * 5, ratios=ratios,
+                           sounded=[True, False, True, True, True])
+    assert [m.mark for m in judged.marks] == ["good", "good", "missed", "good", "good"]
+    assert [m.skipped for m in judged.marks] == [False, False, True, False, False]
+    # every character heard well: the segmenter missed one, nothing was skipped
+    judged = content.judge("床前明月光", [0] * 5, [0.3] * 5, ratios=[clear] * 5,
+                           sounded=[True, False, True, True, True])
+    assert not any(m.skipped for m in judged.marks) and judged.accuracy == 100
