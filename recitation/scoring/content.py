@@ -67,9 +67,9 @@ OTHER_Q = 0.005
 READ_Q = 0.012
 # With heard scores the take is judged on their upper quartile instead: a famous poem's text stays likely to the
 # model whatever is heard (別董大 read as another poem or hummed measured a probability quartile up to 0.0078,
-# "unsure" with overall 80), its heard scores do not. On the fitting voices (poems 0–15 of the bench's list)
-# other texts and humming measured 0.1–1.6, right readings 7.3–11.3, a skipped line 6.2–10.1, extra speech
-# 6.5–10.6, two replaced characters a line 3.6–8.6: below OTHER_HQ → "other", from READ_HQ → "read".
+# "unsure" with overall 80), its heard scores do not. On the five fitting voices (poems 0–15 of the bench's list)
+# other texts and humming measured −0.2–1.1, right readings 6.6–11.1, a skipped line 5.5–10.2, extra speech
+# 6.3–10.6, two replaced characters a line 3.2–8.6: below OTHER_HQ → "other", from READ_HQ → "read".
 OTHER_HQ = 2.0
 READ_HQ = 4.0
 OTHER_CAP = 50  # the overall score of a take judged "another text" is at most this
