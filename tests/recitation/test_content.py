@@ -66,7 +66,7 @@ def test_replaced_characters_are_marked_and_cost_accuracy(corpus, voice):
     _, right = corpus[(voice, "right")]
     marks = "".join(report.marks)
     marked = [marks[i] != "g" for i in take.replaced]
-    # Measured on espeak-ng (bench/scoring_accuracy.py --content): ~93% of replaced characters are marked; a take
+    # Measured on espeak-ng (bench/scoring_accuracy.py --content): 88–93% of replaced characters are marked; a take
     # has 8, at most 2 may pass
     assert np.mean(marked) >= 0.75, (marks, take.replaced, report.measures["char_heard"])
     assert right.accuracy - report.accuracy >= 15
@@ -78,7 +78,7 @@ def test_replaced_characters_are_marked_and_cost_accuracy(corpus, voice):
 def test_correctly_read_characters_are_rarely_marked(corpus, voice):
     _, report = corpus[(voice, "right")]
     marks = "".join(report.marks)
-    # Measured: ~4% of correctly read characters marked (bench/scoring_accuracy.py --content), almost none ✕
+    # Measured: 2–5% of correctly read characters marked (bench/scoring_accuracy.py --content), almost none ✕
     assert marks.count("m") <= 1 and sum(m != "g" for m in marks) <= 2, (marks, report.measures["char_heard"])
 
 
