@@ -93,6 +93,14 @@ class PanoramaExhibit(Exhibit3D):
         return self.auto_pan > 0 and now - self.last_interaction >= self.resume_after
 
     def update(self, dt: float) -> None:
+        if self.turn_left or self.turn_up:
+            share = 1.0 if abs(self.turn_left) + abs(self.turn_up) < 0.2 else min(1.0, 8.0 * dt)
+            d_yaw, d_pitch = self.turn_left * share, self.turn_up * share
+            self.turn_left, self.turn_up = self.turn_left - d_yaw, self.turn_up - d_pitch
+            self.look(d_yaw, -d_pitch, self.ctx.clock.now())
+            return
+        if self.open_spot is not None:
+            self.last_interaction = self.ctx.clock.now()  # the view holds still while a card is read
         if self.panning(self.ctx.clock.now()):
             self.yaw = (self.yaw + self.auto_pan * dt + 180) % 360 - 180
             self.pitch *= max(0.0, 1 - dt)  # drift back to the horizon while panning
@@ -124,14 +132,14 @@ class PanoramaExhibit(Exhibit3D):
                 picture = self.load_surface(self.open_spot.image)
                 shown = width - 2 * hud.px(size, 28)
                 image = pygame.transform.smoothscale(picture, (shown, int(picture.get_height() * shown / picture.get_width())))
-            top = label.bottom if label else None
+            avoid = [r for r in (label,) if r] + [pygame.Rect(r) for r in home_button_area(size)]
+            reserve = hud.px(size, 16 + 112) if self.open_spot.opens else 0  # room below the card for 去看看
             panel = hud.panel_rect(surface, self.text, self.local(self.open_spot.title), self.local(self.open_spot.text),
-                                   image, top=top)
+                                   image, avoid=avoid, reserve=reserve)
             if self.open_spot.opens:
-                rect = pygame.Rect(panel.x, min(panel.bottom + hud.px(size, 16), size[1] - hud.px(size, 140)),
-                                   hud.px(size, 240), hud.px(size, 112))
+                rect = pygame.Rect(panel.x, panel.bottom + hud.px(size, 16), hud.px(size, 240), hud.px(size, 112))
                 self.buttons = [hud.Button("open", rect, t("exhibit.opens", self.ctx.language))]
-        keep_clear = [r for r in (label, panel) if r is not None] + [b.rect for b in self.buttons] \
+        keep_clear = [r for r in (label, panel, self.hint_rect(surface)) if r is not None] + [b.rect for b in self.buttons] \
             + [pygame.Rect(r) for r in home_button_area(size)]
         for spot in self.spots:
             if spot.screen:
@@ -139,9 +147,28 @@ class PanoramaExhibit(Exhibit3D):
                                    active=spot is self.open_spot, avoid=keep_clear) is None:
                     spot.screen = None  # hidden under the label or a panel: not tappable either
         if self.open_spot is not None:
+            self.keep_in_view(self.open_spot, panel, size)
             hud.draw_panel(surface, self.text, self.local(self.open_spot.title), self.local(self.open_spot.text),
-                           image, top=top)
+                           image, avoid=avoid, reserve=reserve)
         super().draw_overlay(surface)
+
+    def keep_in_view(self, spot: PanoramaSpot, panel: pygame.Rect, size: tuple[int, int]) -> None:
+        """Turn the view (eased, in `update`) when the open card would cover the spot it talks about: the spot
+        goes to the middle of the room left of the card (above it in portrait)."""
+        direction = spot.direction()
+        projected = self.stage.project(tuple(c * SPHERE_RADIUS * 0.9 for c in direction))
+        if projected is None:
+            return
+        reach = hud.marker_radius(size) + self.text.width(self.local(spot.title), hud.px(size, hud.TEXT_PX)) \
+            + hud.px(size, 44)
+        x, y = projected[:2]
+        hfov, vfov = self.stage.lens.get_fov()
+        if size[0] >= size[1] and x + reach > panel.left:
+            self.turn_left = (x - (panel.left - hud.px(size, hud.MARGIN_PX)) / 2) * hfov / size[0]
+        elif size[0] < size[1] and y + hud.marker_radius(size) > panel.top:
+            self.turn_up = (y - panel.top / 2) * vfov / size[1]
+
+    turn_left = turn_up = 0.0  # degrees the view still turns to bring the open spot clear of its card
 
     def shot_states(self):
         """start (looking ahead at the ding), turned (dragged round to the book table), hotspot (a card open)."""
@@ -155,7 +182,8 @@ class PanoramaExhibit(Exhibit3D):
         spot = next((s for s in self.spots if s.screen), None)
         if spot is not None:
             self.tap(*spot.screen)
-            yield None
+            for _ in range(30):
+                yield None  # the view turns the spot clear of its card if it has to
             yield "hotspot"
 
     def test_targets(self) -> dict[str, pygame.Rect]:
