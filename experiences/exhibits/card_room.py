@@ -6,7 +6,7 @@ hotspot's marker), the rendered picture is moved into the free part of the windo
 film offset and, if it does not fit there, made smaller by widening the field of view — so the camera, the orbit
 and picking stay as they are. The change eases in and out (`FilmShift`).
 
-`free_region` and `fit` are pure: boxes are (x, y, w, h) tuples in window pixels.
+`free_region`, `fit` and `fit_clear` are pure: boxes are (x, y, w, h) tuples in window pixels.
 """
 from __future__ import annotations
 
@@ -53,6 +53,23 @@ def fit(subject: Box, free: Box, size: tuple[int, int], least: float = 0.6) -> t
         return min(max(0.0, low - start), low + room - (start + extent))
 
     return slide(left, width, fx, fw), slide(top, height, fy, fh), k
+
+
+def moved(box: Box, change: tuple[float, float, float], size: tuple[int, int]) -> Box:
+    """Where `box` is drawn after `fit`'s (dx, dy, k)."""
+    dx, dy, k = change
+    cx, cy = size[0] / 2, size[1] / 2
+    return cx + k * (box[0] - cx) + dx, cy + k * (box[1] - cy) + dy, k * box[2], k * box[3]
+
+
+def fit_clear(subject: Box, size: tuple[int, int], margin: float, label: Box | None,
+              card: Box | None) -> tuple[float, float, float]:
+    """`fit` the subject beside the card; below the label too if it would otherwise end up under it (the label
+    holds only the top left corner: a subject beside it may stay as high as it is)."""
+    change = fit(subject, free_region(size, margin, None, card), size)
+    if label is not None and _overlap(moved(subject, change, size), label):
+        change = fit(subject, free_region(size, margin, label, card), size)
+    return change
 
 
 class FilmShift:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from experiences import drawlog
 from experiences.exhibits import geometry, hud
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.assets3d import texture_from_array
@@ -74,6 +75,7 @@ class PanoramaExhibit(Exhibit3D):
         self.spots = [PanoramaSpot(s["id"], i + 1, float(s["yaw"]), float(s["pitch"]), s.get("title", {}),
                                    s.get("text", {}), s.get("image", ""), s.get("audio", ""), s.get("opens", ""))
                       for i, s in enumerate(content.get("hotspots", []))]
+        self.painted = list(content.get("texts", []))  # text baked into the image (see note_painted_texts)
         self.open_spot: PanoramaSpot | None = None
         self.open_request: str | None = None
         self._apply_view()
@@ -118,7 +120,37 @@ class PanoramaExhibit(Exhibit3D):
             projected = self.stage.project(tuple(c * SPHERE_RADIUS * 0.9 for c in direction))
             on_screen = projected is not None and 0 <= projected[0] < width and 0 <= projected[1] < height
             spot.screen = projected[:2] if on_screen else None
+        self.note_painted_texts()
         self.draw_overlay(surface)
+
+    def screen_at(self, yaw: float, pitch: float) -> tuple[float, float] | None:
+        """Where the image's point at (yaw, pitch) is on screen now; None behind the camera."""
+        direction = PanoramaSpot("", 0, yaw, pitch, {}, {}).direction()
+        projected = self.stage.project(tuple(c * SPHERE_RADIUS * 0.9 for c in direction))
+        return projected[:2] if projected else None
+
+    def note_painted_texts(self) -> None:
+        """Tell the draw log about the text painted into the image (the manifest's `texts`: a scroll's columns)
+        at its size on screen now — its characters' size measured across its own angle, its box from its
+        corners — so the screen checks judge it like drawn text. Only text wholly in view is noted: a column
+        half past the screen's edge is the hall seen in part, not a layout that cuts it."""
+        if drawlog.active() is None:
+            return
+        width, height = self.stage.size
+        for item in self.painted:
+            yaw, pitch, half_w, half_h = item["yaw"], item["pitch"], item["width"] / 2, item["height"] / 2
+            # Its extent across at its middle height, and up and down along its middle: the sphere's projection
+            # bows lines of constant pitch, so a box from its corners would grow into its neighbours'.
+            corners = [self.screen_at(yaw - half_w, pitch), self.screen_at(yaw + half_w, pitch),
+                       self.screen_at(yaw, pitch + half_h), self.screen_at(yaw, pitch - half_h)]
+            ends = [self.screen_at(yaw, pitch + item["size"] / 2), self.screen_at(yaw, pitch - item["size"] / 2)]
+            if any(p is None for p in corners + ends):
+                continue
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+            if min(xs) < 0 or min(ys) < 0 or max(xs) > width or max(ys) > height:
+                continue
+            drawlog.note_text(item["text"], round(math.dist(*ends)), (round(min(xs)), round(min(ys)),
+                                                                     round(max(xs) - min(xs)), round(max(ys) - min(ys))))
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         size = surface.get_size()
@@ -171,7 +203,8 @@ class PanoramaExhibit(Exhibit3D):
     turn_left = turn_up = 0.0  # degrees the view still turns to bring the open spot clear of its card
 
     def shot_states(self):
-        """start (looking ahead at the ding), turned (dragged round to the book table), hotspot (a card open)."""
+        """start (looking ahead at the ding), turned (dragged round to the book table), hotspot (a card open),
+        text (the first text painted into the image, looked at straight on)."""
         yield None
         yield "start"
         width, height = self.stage.size
@@ -185,6 +218,12 @@ class PanoramaExhibit(Exhibit3D):
             for _ in range(30):
                 yield None  # the view turns the spot clear of its card if it has to
             yield "hotspot"
+        if self.painted:  # the text painted into the image (a scroll), looked at straight on, no card open
+            self.open_spot = None
+            first = self.painted[0]
+            self.look(first["yaw"] - self.yaw, first["pitch"] - self.pitch, self.ctx.clock.now())
+            yield None
+            yield "text"
 
     def test_targets(self) -> dict[str, pygame.Rect]:
         """The buttons, and each hotspot marker on screen now ("hotspot:<id>")."""

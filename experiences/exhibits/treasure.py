@@ -12,7 +12,7 @@ from panda3d.core import LPoint3f, LVector3f
 
 from experiences.exhibits import hud, offscreen, pbr
 from experiences.exhibits.assets3d import ModelLoading
-from experiences.exhibits.card_room import FilmShift, fit, free_region
+from experiences.exhibits.card_room import FilmShift, fit_clear
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.orbit import OrbitCamera, OrbitLimits, OrbitView
 from experiences.i18n import t
@@ -93,7 +93,7 @@ class TreasureExhibit(Exhibit3D):
         low, high = bounds if bounds else (LPoint3f(-0.5), LPoint3f(0.5))
         # The outline the HUD keeps clear of: a ring round the model's upright axis at its top and bottom, which
         # projects nearly the same whichever way the camera has turned (a box's corners would make it breathe).
-        reach = max(high.x - low.x, high.y - low.y) / 2
+        reach = max(high.x - low.x, high.y - low.y) / 2 / math.cos(math.pi / 12)  # the 12-gon holds the circle
         self.outline_points = [LPoint3f((low.x + high.x) / 2 + reach * math.cos(a), (low.y + high.y) / 2 + reach * math.sin(a), z)
                                for a in (i * math.pi / 6 for i in range(12)) for z in (low.z, high.z)]
         center = (low + high) / 2
@@ -225,16 +225,19 @@ class TreasureExhibit(Exhibit3D):
         if not points:
             return
         xs, ys = [p[0] for p in points], [p[1] for p in points]
-        subject = pygame.Rect(round(min(xs)), round(min(ys)), round(max(xs) - min(xs)), round(max(ys) - min(ys)))
+        outline = pygame.Rect(round(min(xs)), round(min(ys)), round(max(xs) - min(xs)), round(max(ys) - min(ys)))
+        margin, label, panel = hud.px(size, hud.MARGIN_PX), tuple(label) if label else None, tuple(panel) if panel else None
+        change = fit_clear(tuple(outline), size, margin, label, panel)
         if panel is not None and self.open_hotspot.screen is not None:
             radius = hud.marker_radius(size)
             ax, ay = self.shift.unshifted(*self.open_hotspot.screen, size)
             title_w = self.text.width(self.local(self.open_hotspot.title), hud.px(size, hud.TEXT_PX)) + hud.px(size, 36)
-            subject = subject.union(pygame.Rect(round(ax - radius), round(ay - radius), 2 * radius + title_w, 2 * radius))
-        beside_label = label is not None and subject.left >= label.right
-        free = free_region(size, hud.px(size, hud.MARGIN_PX), None if beside_label else tuple(label) if label else None,
-                           tuple(panel) if panel is not None else None)
-        self.shift.aim(fit(tuple(subject), free, size))
+            for _ in range(3):  # the marker keeps its size when the picture shrinks: fit it at 1/k, settle k
+                k = change[2]
+                marker = pygame.Rect(round(ax - radius / k), round(ay - radius / k), round((2 * radius + title_w) / k),
+                                     round(2 * radius / k))
+                change = fit_clear(tuple(outline.union(marker)), size, margin, label, panel)
+        self.shift.aim(change)
 
     def test_targets(self) -> dict[str, pygame.Rect]:
         """The buttons, and each hotspot marker the visitor can see now ("hotspot:<id>")."""
