@@ -187,6 +187,8 @@ class PanoramaExhibit(Exhibit3D):
     def keep_in_view(self, spot: PanoramaSpot, panel: pygame.Rect, size: tuple[int, int]) -> None:
         """Turn the view (eased, in `update`) when the open card would cover the spot it talks about: the spot
         goes to the middle of the room left of the card (above it in portrait)."""
+        if self.ctx.vr:
+            return  # in a headset the visitor's head turns the view, never the exhibit
         direction = spot.direction()
         projected = self.stage.project(tuple(c * SPHERE_RADIUS * 0.9 for c in direction))
         if projected is None:
