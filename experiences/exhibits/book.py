@@ -384,7 +384,7 @@ class BookExhibit(Exhibit3D):
 
     hint_key = ""  # the book's own caption line says how to turn pages
 
-    label_lines = property(lambda self: 0 if self.text.pinyin else 3)  # with pinyin: the title alone, so the
+    label_lines = property(lambda self: 0 if self.text.pinyin else 2)  # with pinyin: the title alone, so the
     # poems stay >= 32 px (the caption at the bottom says how to turn the pages)
 
     def shot_states(self):

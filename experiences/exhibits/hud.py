@@ -124,6 +124,8 @@ def _panel_layout(surface, text, title, body, image, width, avoid, reserve=0):
     sw, sh = size
     width = width or panel_width(size)
     pad, title_px, margin = px(size, 28), px(size, 48), px(size, MARGIN_PX)
+    while title_px > px(size, TEXT_PX) and text.width(title, title_px) > width - 2 * pad:
+        title_px -= 2  # a long title (English) steps down to the body size rather than leaving the card
     x = sw - width - margin
     spans = free_spans(x, width, sh, margin, [pygame.Rect(r) for r in avoid]) or [(margin, sh - margin)]
     for body_px in (px(size, TEXT_PX), px(size, 32)):  # a long card steps down to the least a child reads
@@ -225,7 +227,8 @@ def draw_label(surface: pygame.Surface, text: TextCache, title: str, caption: st
     line_h = round(caption_px * 1.4) if not text.pinyin else text.line_height(caption_px) + round(caption_px * 0.1)
     title_w = text.width(title, title_px)
     caption_w = max((text.width(line, caption_px) for line, _ in lines), default=0)
-    inner_w = min(width - 2 * pad, max(title_w, caption_w))
+    inner_w = min(max(width - 2 * pad, title_w), size[0] - 2 * margin - 2 * pad, max(title_w, caption_w))  # a long
+    # title widens the plate rather than running past it
     height = label_height(text, size, title, caption, width, max_lines)
     underline = pad + _title_step(text, title_px, 1.12)
     rect = pygame.Rect(margin, margin, inner_w + 2 * pad, height)
