@@ -33,8 +33,10 @@ class Exhibit3D(Experience):
     def start(self) -> None:
         self.started_at = self.ctx.clock.now()
         # Young readers on a zh-CN kiosk read the HUD with pinyin, as in the games (experiences/kiosk/ageband.py).
+        # Not yet in the side-by-side VR form: its eye views are half as wide, and the taller label and hint
+        # covered most of the object and ran past the lens's edge.
         self.text.window = tuple(self.ctx.size)
-        self.text.pinyin = self.ctx.language == "zh-CN" and self.ctx.age_band in YOUNG_BANDS
+        self.text.pinyin = self.ctx.language == "zh-CN" and self.ctx.age_band in YOUNG_BANDS and not self.ctx.vr
         self.stage = offscreen.acquire_stage(tuple(self.ctx.size))
         if not self.ctx.headless:  # tests and previews render every pixel; the kiosk keeps its frame rate
             self.stage.enable_adaptive_resolution()

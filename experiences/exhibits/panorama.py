@@ -222,8 +222,11 @@ class PanoramaExhibit(Exhibit3D):
             yield "hotspot"
         if self.painted:  # the text painted into the image (a scroll), looked at straight on, no card open
             self.open_spot = None
-            first = self.painted[0]
-            self.look(first["yaw"] - self.yaw, first["pitch"] - self.pitch, self.ctx.clock.now())
+            first = self.painted[0]  # with the texts painted beside it (within 30°): their middle, straight ahead
+            group = [t for t in self.painted if abs((t["yaw"] - first["yaw"] + 180) % 360 - 180) < 30]
+            yaw = first["yaw"] + sum((t["yaw"] - first["yaw"] + 180) % 360 - 180 for t in group) / len(group)
+            pitch = sum(t["pitch"] for t in group) / len(group)
+            self.look(yaw - self.yaw, pitch - self.pitch, self.ctx.clock.now())
             yield None
             yield "text"
 
