@@ -28,6 +28,9 @@ PHRASES: dict[str, str] = {  # phrases pypinyin misreads by context: the right s
     "风裳": "fēng cháng",
     "接得": "jiē de",  # 接得好 (成语接龙's praise): the complement particle de, not dé (to get)
     "接得长": "jiē de cháng",  # 看谁接得长 (成语接龙's description on the menu): long, not zhǎng
+    "缓缓落下": "huǎn huǎn luò xià",  # the waterfall's caption: falling, not 落下 là xià (left behind)
+    "穿杠": "chuān gàng",  # the ding's ear: a carrying pole (gàng), not gāng
+    "亮堂": "liàng tang",  # the hall's window card: bright, 堂 in the neutral tone
 }
 NEUTRAL_PARTICLES = frozenset("的吗呢吧啊么们呀哇哪啦嘛")  # neutral is their citation reading (哪 only as 哪 na)
 _NO_MARK = re.compile(r"[^āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+")  # a syllable without a tone mark: the neutral tone

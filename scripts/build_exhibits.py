@@ -269,7 +269,7 @@ def build_panorama(out: Path, model: bytes, data_dir: Path) -> None:
                     {"zh-CN": "拖动环顾展厅，点红点看展品。", "en": "Drag to look around the hall; tap the red dots."},
                     [dict(OWN_CREDIT, role="hall scene and panorama, rendered in code")],
                     {"image": "hall.jpg", "start_yaw": 0.0, "fov": 70.0, "auto_pan": 3.0, "resume_after": 3.0},
-                    tables=[("hotspots", ordered)])
+                    tables=[("hotspots", ordered), ("texts", hall.scroll_texts())])
     write(folder, "experience.toml", text)
     write(folder, "cover.png", png(np.full((270, 480, 3), (80, 60, 50), np.uint8)))
     shot = screenshot(folder, "experiences.exhibits.panorama:PanoramaExhibit", frames=1)

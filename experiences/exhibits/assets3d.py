@@ -1,14 +1,18 @@
-"""Models and textures for the exhibits: glTF/GLB (cached as .bam), .bam/.egg, and textures from arrays.
+"""Models and textures for the exhibits: glTF/GLB (cached as .bam), .bam/.egg, textures from arrays, and a
+treasure's model loaded in steps (`ModelLoading`).
 
 Kept apart from the offscreen bridge (offscreen.py), which only renders; loading needs no window.
 """
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
 from panda3d.core import NodePath, Texture
+
+from experiences import datadir
 
 log = logging.getLogger(__name__)
 
@@ -91,3 +95,62 @@ def texture_from_array(pixels: np.ndarray, name: str = "image", mipmap: bool = T
     texture.set_wrap_u(Texture.WM_clamp)
     texture.set_wrap_v(Texture.WM_clamp)
     return texture
+
+
+class ModelLoading:
+    """Loads the model in steps, one per frame, so the poster and progress bar stay live meanwhile.
+
+    With `background`, the slow step (panda3d-gltf converting a large model: ~0.8 s for 50k triangles) runs in
+    a thread and the frames go on; without it every step runs on the caller's frame. The kiosk does not use the
+    thread (see TreasureExhibit.build): panda3d stays on the main thread."""
+
+    STEPS = (("locate", 0.15), ("convert", 0.75), ("prepare", 1.0))
+
+    def __init__(self, package, name: str, background: bool = False):
+        self.package, self.name = package, name
+        self.background = background
+        self.step_index = 0
+        self.progress = 0.0
+        self.path = None
+        self.model = None
+        self.error: str | None = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.step_index >= len(self.STEPS) or self.error is not None
+
+    def _convert(self) -> None:
+        try:
+            self.model = load_model(self.path, cache_dir=datadir.cache_dir() / "models")
+        except Exception as exc:  # any loader failure becomes the load-failure screen, not a crash
+            self.error = f"{self.name}: {exc}"
+
+    def step(self, stage) -> None:
+        if self.done:
+            return
+        step, progress = self.STEPS[self.step_index]
+        try:
+            if step == "locate":
+                self.path = self.package.source.local_path(self.name)
+            elif step == "convert":
+                if not self.background:
+                    self._convert()
+                elif self.thread is None:
+                    self.thread = threading.Thread(target=self._convert, name="treasure-model", daemon=True)
+                    self.thread.start()
+                    return
+                elif self.thread.is_alive():
+                    return  # still converting: the poster and progress bar keep drawing
+                if self.error:
+                    return
+            else:
+                filter_textures(self.model, anisotropy_for(stage.engine.buffer.get_gsg()))
+                self.model.reparent_to(stage.root)
+                self.model.prepare_scene(stage.engine.buffer.get_gsg())  # upload textures before the first frame
+                stage.mark_dirty()
+        except Exception as exc:  # any loader failure becomes the load-failure screen, not a crash
+            self.error = f"{self.name}: {exc}"
+            return
+        self.step_index += 1
+        self.progress = progress

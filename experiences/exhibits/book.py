@@ -384,6 +384,9 @@ class BookExhibit(Exhibit3D):
 
     hint_key = ""  # the book's own caption line says how to turn pages
 
+    label_lines = property(lambda self: 0 if self.text.pinyin else 2)  # with pinyin: the title alone, so the
+    # poems stay >= 32 px (the caption at the bottom says how to turn the pages)
+
     def shot_states(self):
         """cover (the closed book), open (the first spread), last (the last page, the book nearly closed)."""
         yield None

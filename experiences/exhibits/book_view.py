@@ -27,9 +27,8 @@ def frame_book(book) -> None:
     portrait = width < height
     side_room = 2 * (hud.px(size, 240) + 2 * hud.px(size, hud.MARGIN_PX)) if book.buttons_beside else 0
     title, caption = book.label_texts()
-    title_px, caption_px, lines = hud.label_layout(book.text, size, title, caption,
-                                                   hud.label_width(size))
-    top = hud.px(size, hud.MARGIN_PX + 44 + 20) + round(title_px * 1.25) + len(lines) * round(caption_px * 1.4)
+    top = hud.px(size, hud.MARGIN_PX + 20) + hud.label_height(book.text, size, title, caption, hud.label_width(size),
+                                                              book.label_lines)
     home = pygame.Rect(home_button_area(size)[0])
     bottom = height - (home.top - hud.px(size, 12)) if not book.buttons_beside else hud.px(size, 90)
     target_w, target_h = (width - side_room) * 0.96, height - top - bottom

@@ -12,6 +12,7 @@ import pygame
 from experiences.engagement import Item, build_result
 from experiences.exhibits import hud, offscreen
 from experiences.i18n import t
+from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.runtime import Experience, InputEvent, home_button_area
 
 
@@ -31,6 +32,11 @@ class Exhibit3D(Experience):
     # ---- lifecycle ----------------------------------------------------------------------------------------
     def start(self) -> None:
         self.started_at = self.ctx.clock.now()
+        # Young readers on a zh-CN kiosk read the HUD with pinyin, as in the games (experiences/kiosk/ageband.py).
+        # Not yet in the side-by-side VR form: its eye views are half as wide, and the taller label and hint
+        # covered most of the object and ran past the lens's edge.
+        self.text.window = tuple(self.ctx.size)
+        self.text.pinyin = self.ctx.language == "zh-CN" and self.ctx.age_band in YOUNG_BANDS and not self.ctx.vr
         self.stage = offscreen.acquire_stage(tuple(self.ctx.size))
         if not self.ctx.headless:  # tests and previews render every pixel; the kiosk keeps its frame rate
             self.stage.enable_adaptive_resolution()
@@ -58,16 +64,29 @@ class Exhibit3D(Experience):
         if not self.show_label:
             return None
         title, caption = self.label_texts()
-        self.label_rect = hud.draw_label(surface, self.text, title, caption, centred=bool(self.ctx.vr))
+        self.label_rect = hud.draw_label(surface, self.text, title, caption, centred=bool(self.ctx.vr),
+                                         max_lines=self.label_lines)
         return self.label_rect
 
     label_rect: pygame.Rect | None = None
+
+    @property
+    def label_lines(self) -> int:
+        """How many lines the label's caption may take (whole sentences that do not fit are left out)."""
+        return 3
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         for button in self.buttons:
             button.draw(surface, self.text)
         if self.hint_key and not self.touched:
             hud.draw_caption(surface, self.text, t(self.hint_key, self.ctx.language), avoid=self.hud_obstacles(surface))
+
+    def hint_rect(self, surface: pygame.Surface) -> pygame.Rect | None:
+        """Where the hint at the bottom is drawn now (markers keep clear of it), None when it is not shown."""
+        if not self.hint_key or self.touched:
+            return None
+        return hud.caption_rect(surface.get_size(), self.text, t(self.hint_key, self.ctx.language),
+                                avoid=self.hud_obstacles(surface))
 
     def hud_obstacles(self, surface: pygame.Surface) -> list[pygame.Rect]:
         """What bottom captions must not cover: the buttons and the kiosk's home button."""

@@ -244,6 +244,7 @@ class OffscreenEngine:
         self.render.clear_attrib(AntialiasAttrib)
         self.camera.set_pos_hpr(0, 0, 0, 0, 0, 0)
         self.lens.set_near_far(0.05, 1000)
+        self.lens.set_film_offset(0, 0)
         if self.size:
             set_vertical_fov(self.lens, DEFAULT_VERTICAL_FOV, self.size)
         self.buffer.set_clear_color(LColor(0, 0, 0, 1))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from experiences import drawlog
 from experiences.exhibits import geometry, hud
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.assets3d import texture_from_array
@@ -74,6 +75,7 @@ class PanoramaExhibit(Exhibit3D):
         self.spots = [PanoramaSpot(s["id"], i + 1, float(s["yaw"]), float(s["pitch"]), s.get("title", {}),
                                    s.get("text", {}), s.get("image", ""), s.get("audio", ""), s.get("opens", ""))
                       for i, s in enumerate(content.get("hotspots", []))]
+        self.painted = list(content.get("texts", []))  # text baked into the image (see note_painted_texts)
         self.open_spot: PanoramaSpot | None = None
         self.open_request: str | None = None
         self._apply_view()
@@ -93,6 +95,14 @@ class PanoramaExhibit(Exhibit3D):
         return self.auto_pan > 0 and now - self.last_interaction >= self.resume_after
 
     def update(self, dt: float) -> None:
+        if self.turn_left or self.turn_up:
+            share = 1.0 if abs(self.turn_left) + abs(self.turn_up) < 0.2 else min(1.0, 8.0 * dt)
+            d_yaw, d_pitch = self.turn_left * share, self.turn_up * share
+            self.turn_left, self.turn_up = self.turn_left - d_yaw, self.turn_up - d_pitch
+            self.look(d_yaw, -d_pitch, self.ctx.clock.now())
+            return
+        if self.open_spot is not None:
+            self.last_interaction = self.ctx.clock.now()  # the view holds still while a card is read
         if self.panning(self.ctx.clock.now()):
             self.yaw = (self.yaw + self.auto_pan * dt + 180) % 360 - 180
             self.pitch *= max(0.0, 1 - dt)  # drift back to the horizon while panning
@@ -110,7 +120,37 @@ class PanoramaExhibit(Exhibit3D):
             projected = self.stage.project(tuple(c * SPHERE_RADIUS * 0.9 for c in direction))
             on_screen = projected is not None and 0 <= projected[0] < width and 0 <= projected[1] < height
             spot.screen = projected[:2] if on_screen else None
+        self.note_painted_texts()
         self.draw_overlay(surface)
+
+    def screen_at(self, yaw: float, pitch: float) -> tuple[float, float] | None:
+        """Where the image's point at (yaw, pitch) is on screen now; None behind the camera."""
+        direction = PanoramaSpot("", 0, yaw, pitch, {}, {}).direction()
+        projected = self.stage.project(tuple(c * SPHERE_RADIUS * 0.9 for c in direction))
+        return projected[:2] if projected else None
+
+    def note_painted_texts(self) -> None:
+        """Tell the draw log about the text painted into the image (the manifest's `texts`: a scroll's columns)
+        at its size on screen now — its characters' size measured across its own angle, its box from its
+        corners — so the screen checks judge it like drawn text. Only text wholly in view is noted: a column
+        half past the screen's edge is the hall seen in part, not a layout that cuts it."""
+        if drawlog.active() is None:
+            return
+        width, height = self.stage.size
+        for item in self.painted:
+            yaw, pitch, half_w, half_h = item["yaw"], item["pitch"], item["width"] / 2, item["height"] / 2
+            # Its extent across at its middle height, and up and down along its middle: the sphere's projection
+            # bows lines of constant pitch, so a box from its corners would grow into its neighbours'.
+            corners = [self.screen_at(yaw - half_w, pitch), self.screen_at(yaw + half_w, pitch),
+                       self.screen_at(yaw, pitch + half_h), self.screen_at(yaw, pitch - half_h)]
+            ends = [self.screen_at(yaw, pitch + item["size"] / 2), self.screen_at(yaw, pitch - item["size"] / 2)]
+            if any(p is None for p in corners + ends):
+                continue
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+            if min(xs) < 0 or min(ys) < 0 or max(xs) > width or max(ys) > height:
+                continue
+            drawlog.note_text(item["text"], round(math.dist(*ends)), (round(min(xs)), round(min(ys)),
+                                                                     round(max(xs) - min(xs)), round(max(ys) - min(ys))))
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         size = surface.get_size()
@@ -124,14 +164,14 @@ class PanoramaExhibit(Exhibit3D):
                 picture = self.load_surface(self.open_spot.image)
                 shown = width - 2 * hud.px(size, 28)
                 image = pygame.transform.smoothscale(picture, (shown, int(picture.get_height() * shown / picture.get_width())))
-            top = label.bottom if label else None
+            avoid = [r for r in (label,) if r] + [pygame.Rect(r) for r in home_button_area(size)]
+            reserve = hud.px(size, 16 + 112) if self.open_spot.opens else 0  # room below the card for 去看看
             panel = hud.panel_rect(surface, self.text, self.local(self.open_spot.title), self.local(self.open_spot.text),
-                                   image, top=top)
+                                   image, avoid=avoid, reserve=reserve)
             if self.open_spot.opens:
-                rect = pygame.Rect(panel.x, min(panel.bottom + hud.px(size, 16), size[1] - hud.px(size, 140)),
-                                   hud.px(size, 240), hud.px(size, 112))
+                rect = pygame.Rect(panel.x, panel.bottom + hud.px(size, 16), hud.px(size, 240), hud.px(size, 112))
                 self.buttons = [hud.Button("open", rect, t("exhibit.opens", self.ctx.language))]
-        keep_clear = [r for r in (label, panel) if r is not None] + [b.rect for b in self.buttons] \
+        keep_clear = [r for r in (label, panel, self.hint_rect(surface)) if r is not None] + [b.rect for b in self.buttons] \
             + [pygame.Rect(r) for r in home_button_area(size)]
         for spot in self.spots:
             if spot.screen:
@@ -139,12 +179,34 @@ class PanoramaExhibit(Exhibit3D):
                                    active=spot is self.open_spot, avoid=keep_clear) is None:
                     spot.screen = None  # hidden under the label or a panel: not tappable either
         if self.open_spot is not None:
+            self.keep_in_view(self.open_spot, panel, size)
             hud.draw_panel(surface, self.text, self.local(self.open_spot.title), self.local(self.open_spot.text),
-                           image, top=top)
+                           image, avoid=avoid, reserve=reserve)
         super().draw_overlay(surface)
 
+    def keep_in_view(self, spot: PanoramaSpot, panel: pygame.Rect, size: tuple[int, int]) -> None:
+        """Turn the view (eased, in `update`) when the open card would cover the spot it talks about: the spot
+        goes to the middle of the room left of the card (above it in portrait)."""
+        if self.ctx.vr:
+            return  # in a headset the visitor's head turns the view, never the exhibit
+        direction = spot.direction()
+        projected = self.stage.project(tuple(c * SPHERE_RADIUS * 0.9 for c in direction))
+        if projected is None:
+            return
+        reach = hud.marker_radius(size) + self.text.width(self.local(spot.title), hud.px(size, hud.TEXT_PX)) \
+            + hud.px(size, 44)
+        x, y = projected[:2]
+        hfov, vfov = self.stage.lens.get_fov()
+        if size[0] >= size[1] and x + reach > panel.left:
+            self.turn_left = (x - (panel.left - hud.px(size, hud.MARGIN_PX)) / 2) * hfov / size[0]
+        elif size[0] < size[1] and y + hud.marker_radius(size) > panel.top:
+            self.turn_up = (y - panel.top / 2) * vfov / size[1]
+
+    turn_left = turn_up = 0.0  # degrees the view still turns to bring the open spot clear of its card
+
     def shot_states(self):
-        """start (looking ahead at the ding), turned (dragged round to the book table), hotspot (a card open)."""
+        """start (looking ahead at the ding), turned (dragged round to the book table), hotspot (a card open),
+        text (the first text painted into the image, looked at straight on)."""
         yield None
         yield "start"
         width, height = self.stage.size
@@ -155,8 +217,18 @@ class PanoramaExhibit(Exhibit3D):
         spot = next((s for s in self.spots if s.screen), None)
         if spot is not None:
             self.tap(*spot.screen)
-            yield None
+            for _ in range(30):
+                yield None  # the view turns the spot clear of its card if it has to
             yield "hotspot"
+        if self.painted:  # the text painted into the image (a scroll), looked at straight on, no card open
+            self.open_spot = None
+            first = self.painted[0]  # with the texts painted beside it (within 30°): their middle, straight ahead
+            group = [t for t in self.painted if abs((t["yaw"] - first["yaw"] + 180) % 360 - 180) < 30]
+            yaw = first["yaw"] + sum((t["yaw"] - first["yaw"] + 180) % 360 - 180 for t in group) / len(group)
+            pitch = sum(t["pitch"] for t in group) / len(group)
+            self.look(yaw - self.yaw, pitch - self.pitch, self.ctx.clock.now())
+            yield None
+            yield "text"
 
     def test_targets(self) -> dict[str, pygame.Rect]:
         """The buttons, and each hotspot marker on screen now ("hotspot:<id>")."""

@@ -201,7 +201,7 @@ class Stage:
     def _view_key(self) -> tuple:
         matrix = self.camera.get_mat(self.engine.render)
         return (tuple(matrix.get_row(i)[j] for i in range(4) for j in range(4)), tuple(self.lens.get_fov()),
-                self.lens.get_near(), self.lens.get_far(), self.render_scale)
+                self.lens.get_near(), self.lens.get_far(), self.render_scale, tuple(self.lens.get_film_offset()))
 
     def render_into(self, surface) -> None:
         """Render and copy the frame into a pygame Surface (scaled if the sizes differ).

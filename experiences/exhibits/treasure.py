@@ -5,14 +5,14 @@ progress bar while the model loads; a reset-view button.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 import pygame
 from panda3d.core import LPoint3f, LVector3f
 
-from experiences import datadir
-from experiences.exhibits import assets3d, hud, offscreen, pbr
+from experiences.exhibits import hud, offscreen, pbr
+from experiences.exhibits.assets3d import ModelLoading
+from experiences.exhibits.card_room import FilmShift, fit_clear
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.orbit import OrbitCamera, OrbitLimits, OrbitView
 from experiences.i18n import t
@@ -51,65 +51,6 @@ def treasure_buttons(size: tuple[int, int], language: str) -> list[hud.Button]:
     ]
 
 
-class ModelLoading:
-    """Loads the model in steps, one per frame, so the poster and progress bar stay live meanwhile.
-
-    With `background`, the slow step (panda3d-gltf converting a large model: ~0.8 s for 50k triangles) runs in
-    a thread and the frames go on; without it every step runs on the caller's frame. The kiosk does not use the
-    thread (see TreasureExhibit.build): panda3d stays on the main thread."""
-
-    STEPS = (("locate", 0.15), ("convert", 0.75), ("prepare", 1.0))
-
-    def __init__(self, package, name: str, background: bool = False):
-        self.package, self.name = package, name
-        self.background = background
-        self.step_index = 0
-        self.progress = 0.0
-        self.path = None
-        self.model = None
-        self.error: str | None = None
-        self.thread: threading.Thread | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.step_index >= len(self.STEPS) or self.error is not None
-
-    def _convert(self) -> None:
-        try:
-            self.model = assets3d.load_model(self.path, cache_dir=datadir.cache_dir() / "models")
-        except Exception as exc:  # any loader failure becomes the load-failure screen, not a crash
-            self.error = f"{self.name}: {exc}"
-
-    def step(self, stage) -> None:
-        if self.done:
-            return
-        step, progress = self.STEPS[self.step_index]
-        try:
-            if step == "locate":
-                self.path = self.package.source.local_path(self.name)
-            elif step == "convert":
-                if not self.background:
-                    self._convert()
-                elif self.thread is None:
-                    self.thread = threading.Thread(target=self._convert, name="treasure-model", daemon=True)
-                    self.thread.start()
-                    return
-                elif self.thread.is_alive():
-                    return  # still converting: the poster and progress bar keep drawing
-                if self.error:
-                    return
-            else:
-                assets3d.filter_textures(self.model, assets3d.anisotropy_for(stage.engine.buffer.get_gsg()))
-                self.model.reparent_to(stage.root)
-                self.model.prepare_scene(stage.engine.buffer.get_gsg())  # upload textures before the first frame
-                stage.mark_dirty()
-        except Exception as exc:  # any loader failure becomes the load-failure screen, not a crash
-            self.error = f"{self.name}: {exc}"
-            return
-        self.step_index += 1
-        self.progress = progress
-
-
 class TreasureExhibit(Exhibit3D):
     hint_key = "exhibit.drag_hint"
 
@@ -126,6 +67,7 @@ class TreasureExhibit(Exhibit3D):
         self.orbit: OrbitCamera | None = None
         self.frame_count = 0
         self.open_hotspot: Hotspot | None = None
+        self.shift = FilmShift()  # the picture slides aside for an open card (experiences/exhibits/card_room.py)
         self.hotspots = [
             Hotspot(spot["id"], i + 1, tuple(spot["position"]), tuple(spot["normal"]) if spot.get("normal") else None,
                     spot.get("title", {}), spot.get("text", {}), spot.get("audio", ""), spot.get("image", ""))
@@ -149,6 +91,11 @@ class TreasureExhibit(Exhibit3D):
             self.light_rig = pbr.add_museum_lights(self.stage.root, self.stage.camera, pbr=False)
         bounds = self.model.get_tight_bounds()
         low, high = bounds if bounds else (LPoint3f(-0.5), LPoint3f(0.5))
+        # The outline the HUD keeps clear of: a ring round the model's upright axis at its top and bottom, which
+        # projects nearly the same whichever way the camera has turned (a box's corners would make it breathe).
+        reach = max(high.x - low.x, high.y - low.y) / 2 / math.cos(math.pi / 12)  # the 12-gon holds the circle
+        self.outline_points = [LPoint3f((low.x + high.x) / 2 + reach * math.cos(a), (low.y + high.y) / 2 + reach * math.sin(a), z)
+                               for a in (i * math.pi / 6 for i in range(12)) for z in (low.z, high.z)]
         center = (low + high) / 2
         radius = max((high - low).length() / 2, 1e-3)
         view = self.package.manifest.content.get("view", {})
@@ -168,6 +115,7 @@ class TreasureExhibit(Exhibit3D):
         width, height = self.stage.size
         vertical = 2 * math.degrees(math.atan(math.tan(math.radians(offscreen.DEFAULT_VERTICAL_FOV / 2)) * max(1.0, height / width)))
         offscreen.set_vertical_fov(self.stage.lens, vertical, self.stage.size)
+        self.vertical_fov = vertical
         self._apply_pose()
         # With auto-rotate paused nothing moves but the camera, which the stage notices itself.
         self.stage.reuse_unchanged_frames = True
@@ -197,6 +145,11 @@ class TreasureExhibit(Exhibit3D):
             return
         self.orbit.tick(dt, self.ctx.clock.now())
         self._apply_pose()
+        if self.open_hotspot is not None:
+            self.orbit.touch(self.ctx.clock.now())  # the object holds still while its card is read
+        if self.shift.step(dt):
+            self.shift.apply(self.stage.lens, self.stage.size, self.vertical_fov)
+            self.stage.mark_dirty()
 
     def draw(self, surface: pygame.Surface) -> None:
         if not self.loaded:
@@ -243,10 +196,13 @@ class TreasureExhibit(Exhibit3D):
                 picture = self.load_surface(self.open_hotspot.image)
                 shown = width - 2 * hud.px(surface.get_size(), 28)
                 image = pygame.transform.smoothscale(picture, (shown, int(picture.get_height() * shown / picture.get_width())))
+            avoid = [r for r in (label,) if r] + [b.rect for b in self.buttons] + \
+                [pygame.Rect(r) for r in home_button_area(surface.get_size())]
             panel = hud.panel_rect(surface, self.text, self.local(self.open_hotspot.title),
-                                   self.local(self.open_hotspot.text), image, top=label.bottom if label else None)
+                                   self.local(self.open_hotspot.text), image, avoid=avoid)
+        self.make_room(panel, label)
         # Markers stay clear of the label, the panel and the buttons (a marker under them could not be tapped).
-        keep_clear = [r for r in (label, panel) if r is not None] + [b.rect for b in self.buttons]
+        keep_clear = [r for r in (label, panel, self.hint_rect(surface)) if r is not None] + [b.rect for b in self.buttons]
         for spot in self.hotspots:
             if spot.visible and spot.screen:
                 spot.shown = hud.draw_marker(surface, self.text, *spot.screen, spot.number, self.local(spot.title),
@@ -255,8 +211,33 @@ class TreasureExhibit(Exhibit3D):
                 spot.shown = False
         if self.open_hotspot is not None:
             hud.draw_panel(surface, self.text, self.local(self.open_hotspot.title), self.local(self.open_hotspot.text),
-                           image, top=label.bottom if label else None)
+                           image, avoid=avoid)
         super().draw_overlay(surface)
+
+    def make_room(self, panel: pygame.Rect | None, label: pygame.Rect | None) -> None:
+        """Aim the picture's shift and scale (experiences/exhibits/card_room.py) so the label and the open card
+        never cover the model's outline, nor the open hotspot's marker."""
+        if self.ctx.vr:
+            return
+        size = self.stage.size
+        points = [self.stage.project(self.stage.root.get_relative_point(self.model, p)) for p in self.outline_points]
+        points = [self.shift.unshifted(p[0], p[1], size) for p in points if p is not None]
+        if not points:
+            return
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        outline = pygame.Rect(round(min(xs)), round(min(ys)), round(max(xs) - min(xs)), round(max(ys) - min(ys)))
+        margin, label, panel = hud.px(size, hud.MARGIN_PX), tuple(label) if label else None, tuple(panel) if panel else None
+        change = fit_clear(tuple(outline), size, margin, label, panel)
+        if panel is not None and self.open_hotspot.screen is not None:
+            radius = hud.marker_radius(size)
+            ax, ay = self.shift.unshifted(*self.open_hotspot.screen, size)
+            title_w = self.text.width(self.local(self.open_hotspot.title), hud.px(size, hud.TEXT_PX)) + hud.px(size, 36)
+            for _ in range(3):  # the marker keeps its size when the picture shrinks: fit it at 1/k, settle k
+                k = change[2]
+                marker = pygame.Rect(round(ax - radius / k), round(ay - radius / k), round((2 * radius + title_w) / k),
+                                     round(2 * radius / k))
+                change = fit_clear(tuple(outline.union(marker)), size, margin, label, panel)
+        self.shift.aim(change)
 
     def test_targets(self) -> dict[str, pygame.Rect]:
         """The buttons, and each hotspot marker the visitor can see now ("hotspot:<id>")."""
@@ -275,7 +256,8 @@ class TreasureExhibit(Exhibit3D):
                 yield "load_failed"
                 return
             yield None
-        yield None  # the first frame with the model measures where the markers are
+        for _ in range(20):
+            yield None  # the first frames with the model measure where the markers are and make room for it
         yield "start"
         width, height = self.stage.size
         self.drag(width * 0.3, height * 0.55, width * 0.25, 0)
@@ -288,6 +270,8 @@ class TreasureExhibit(Exhibit3D):
         if targets:
             rect = self.test_targets()[targets[0]]
             self.tap(*rect.center)
+            for _ in range(30):
+                yield None  # the picture slides aside for the card (~0.5 s)
             yield "hotspot"
 
     # ---- interaction --------------------------------------------------------------------------------------

@@ -20,13 +20,22 @@ ROOM = 7.0  # half the room's width, metres
 WALL_HEIGHT = 4.5
 EYE = 1.5
 
-# Where things stand, as panorama hotspots: yaw (degrees right of the image centre), pitch (degrees up).
+# Where things stand, as panorama hotspots: yaw (degrees right of the image centre), pitch (degrees up). The
+# scroll's marker sits on its plain lower part, under the poem's columns, so it never covers a character.
 HOTSPOT_DIRECTIONS = {
     "ding": (0.0, -8.0),
     "book": (90.0, -14.0),
-    "scroll": (180.0, 8.0),
+    "scroll": (180.0, -4.0),
     "window": (-90.0, 8.0),
 }
+
+# The hanging scroll on the back wall: a card SCROLL_SIZE metres across (its texture SCROLL_PIXELS), its centre
+# SCROLL_CENTRE_Z above the eye and ROOM - 0.02 behind it. The poem is written in vertical columns, right to left,
+# big enough to read from the hall's centre: a character is ~3° (>= 32 px on a 1080p screen at the hall's 70°).
+SCROLL_SIZE, SCROLL_PIXELS, SCROLL_CENTRE_Z = (1.8, 3.0), (540, 900), 0.9
+SCROLL_COLUMNS = ("床前明月光", "疑是地上霜", "举头望明月", "低头思故乡")
+SCROLL_EM, SCROLL_COLUMN_STEP, SCROLL_ROW_STEP = 110, 118, 124  # texture pixels
+SCROLL_FIRST = (440, 110)  # the first column's x and its first character's centre y
 
 
 def _stone_floor(size: int = 512) -> np.ndarray:
@@ -57,22 +66,52 @@ def _lattice(size: int = 256) -> np.ndarray:
 
 def _scroll(font_path: str | None, font_index: int) -> np.ndarray:
     """A hanging scroll with 静夜思 in vertical columns."""
-    width, height = 300, 900
+    width, height = SCROLL_PIXELS
     paper = aged_paper(width, height, seed=31, age=0.5)
     surface = pygame.surfarray.make_surface(paper.transpose(1, 0, 2))
     pygame.draw.rect(surface, (60, 74, 100), surface.get_rect(), width=22)
     if not pygame.freetype.get_init():
         pygame.freetype.init()
-    font = pygame.freetype.Font(font_path, 52, font_index=font_index)
-    columns = ["床前明月光", "疑是地上霜", "举头望明月", "低头思故乡"]
-    for i, column in enumerate(columns):
-        x = width - 70 - i * 56
+    font = pygame.freetype.Font(font_path, SCROLL_EM, font_index=font_index)
+    for i, column in enumerate(SCROLL_COLUMNS):
+        x = SCROLL_FIRST[0] - i * SCROLL_COLUMN_STEP
         for j, ch in enumerate(column):
             glyph, _ = font.render(ch, (30, 26, 22))
-            surface.blit(glyph, glyph.get_rect(center=(x, 120 + j * 64)))
-    seal = pygame.Rect(40, 560, 40, 40)
+            surface.blit(glyph, glyph.get_rect(center=(x, SCROLL_FIRST[1] + j * SCROLL_ROW_STEP)))
+    seal = pygame.Rect(60, 680, 56, 56)
     pygame.draw.rect(surface, (180, 40, 32), seal)
     return pygame.surfarray.array3d(surface).transpose(1, 0, 2).copy()
+
+
+def scroll_texts() -> list[dict]:
+    """The scroll's columns as a panorama's `texts` (exhibit-panorama): each column's centre (yaw, pitch), its
+    extent and a character's size in degrees, measured from the eye, so the kiosk's screen checks see the text
+    baked into the image at its size on screen."""
+    (card_w, card_h), (tex_w, tex_h) = SCROLL_SIZE, SCROLL_PIXELS
+    metres = card_h / tex_h  # per texture pixel (the card keeps the texture's aspect)
+    depth = ROOM - 0.02
+
+    def angles(x: float, y: float) -> tuple[float, float]:
+        # The card faces the eye from behind (yaw 180): the texture's right edge is on the visitor's right (-X).
+        world_x = -(x / tex_w - 0.5) * card_w
+        world_z = SCROLL_CENTRE_Z + (0.5 - y / tex_h) * card_h
+        yaw = math.degrees(math.atan2(world_x, -depth))
+        return yaw, math.degrees(math.atan2(world_z, math.hypot(world_x, depth)))
+
+    texts = []
+    for i, column in enumerate(SCROLL_COLUMNS):
+        x = SCROLL_FIRST[0] - i * SCROLL_COLUMN_STEP
+        top = SCROLL_FIRST[1] - SCROLL_EM / 2
+        bottom = SCROLL_FIRST[1] + (len(column) - 1) * SCROLL_ROW_STEP + SCROLL_EM / 2
+        left_yaw, top_pitch = angles(x - SCROLL_EM / 2, top)
+        right_yaw, bottom_pitch = angles(x + SCROLL_EM / 2, bottom)
+        centre_yaw, centre_pitch = angles(x, (top + bottom) / 2)
+        distance = math.dist((0, 0, 0), (-(x / tex_w - 0.5) * card_w, -depth, SCROLL_CENTRE_Z))
+        texts.append({"text": column, "yaw": round(centre_yaw, 2), "pitch": round(centre_pitch, 2),
+                      "width": round(abs((right_yaw - left_yaw + 180) % 360 - 180), 2), "height": round(top_pitch - bottom_pitch, 2),
+                      "size": round(math.degrees(2 * math.atan(SCROLL_EM * metres / 2 / distance)), 2),
+                      "vertical": True})
+    return texts
 
 
 def _textured_card(parent, name, width, height, pixels, pos, hpr=(0, 0, 0)):
@@ -114,7 +153,8 @@ def build_hall(root, ding_glb: bytes, font_path: str | None, font_index: int = 0
         beam.set_color(0.42, 0.24, 0.14, 1)
     # The lattice window on the left wall (yaw -90) and the scroll on the back wall (yaw 180).
     _textured_card(root, "window", 2.4, 2.0, _lattice(), (-ROOM + 0.02, 0, EYE + 0.4 + 0.3), (90, 0, 0)).set_light_off()
-    _textured_card(root, "scroll", 1.0, 3.0, _scroll(font_path, font_index), (0, -ROOM + 0.02, EYE + 0.9), (180, 0, 0))
+    _textured_card(root, "scroll", *SCROLL_SIZE, _scroll(font_path, font_index), (0, -ROOM + 0.02, EYE + SCROLL_CENTRE_Z),
+                   (180, 0, 0))
     # Ahead: the ding on a pedestal.
     pedestal = root.attach_new_node(geometry.geom_node("pedestal", *geometry.box(1.0, 1.0, 0.9)))
     pedestal.set_pos(0, 4.0, 0.45)
