@@ -55,6 +55,10 @@ BOOKS = {
         "description": "清末上彊村民（朱祖谋）编选的宋词选本，按词人排列，每个字上面都有拼音。",
         "en_description": "The late-Qing anthology of Song lyrics, by poet, with pinyin over every character.",
         "age_bands": ["9-12", "13+", "all"],
+        # The kiosk's few: short and well known (我住长江头, 一曲新词酒一杯, 缺月挂疏桐, 咏梅, 忆王孙), so each fits
+        # one screen with its pinyin down to 960×540.
+        "preview": ["sc300-281a2d48f1", "sc300-7fbbed5251", "sc300-09e994d19d", "sc300-a66c62cd1a",
+                    "sc300-997bf95d9f"],
     },
     "ebook-qianjiashi": {
         "file": "qianjiashi.json", "id": "org.yuedu.ebooks.qianjiashi", "title": "千家诗",
@@ -172,6 +176,8 @@ def manifest_text(spec: dict, count: int) -> str:
               'role = "pinyin, cover and layout, made in code"', 'license = "MIT"',
               'source = "https://github.com/yuedu/yuedu"']
     lines += ["", "[content]", 'book = "book.json"', 'pinyin = "auto"']
+    if spec.get("preview"):
+        lines.append(f"preview = {toml_value(spec['preview'])}")
     return "\n".join(lines) + "\n"
 
 

@@ -205,6 +205,11 @@ class EbookExperience(Experience):
                            t("ebook.no_link_staff", self.lang), self.pinyin)
         self._button_row(size, s, [("close", t("ebook.close", self.lang))], safe_x + m, width - m, bottom)
 
+    def test_targets(self) -> dict[str, pygame.Rect]:
+        """Where the buttons are, for the kiosk's read-only test hook (docs/kiosk-shell.md): read, phone,
+        previous, next, close, by the screen."""
+        return {button.key: button.rect.copy() for button in self.buttons}
+
     # ---- screens for `launcher.py shots` and the screen tests -----------------------------------------------
     def shot_states(self):
         """cover, page (the first preview poem), page2 (the next, turned with the right key), qr (用手机读)."""

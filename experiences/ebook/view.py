@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pygame
 
@@ -131,17 +132,37 @@ def poem_rows(lines, pinyin, text, size: int, s: float, width: int, with_pinyin:
     return rows
 
 
+_fits: dict[tuple, tuple[int, list]] = {}
+
+
 def fit_poem(poem, text, s: float, box: pygame.Rect, pinyin: bool):
-    """The biggest poem size whose title, byline and rows fit `box`: (size, rows)."""
-    size = theme.px(POEM_MAX_PX, s)
-    smallest = theme.px(POEM_MIN_PX, s)
-    while True:
+    """The biggest poem size whose title, byline and rows fit `box`: (size, rows). Worked out once per poem, box
+    and pinyin (drawn every frame: measuring a dozen sizes each frame would take the kiosk's whole frame)."""
+    key = (id(text), poem.id, poem.lines, tuple(box.size), s, pinyin)
+    if key not in _fits:
+        if len(_fits) > 64:
+            _fits.clear()
+        _fits[key] = _fit_poem(poem, text, s, box, pinyin)
+    return _fits[key]
+
+
+def _fit_poem(poem, text, s: float, box: pygame.Rect, pinyin: bool):
+    def layout(size: int):
         rows = poem_rows(poem.lines, poem.pinyin, text, size, s, box.width, pinyin)
-        height = poem_height(text, poem, size, s, pinyin, len(rows))
-        if (height <= box.height and all(_width(text, row, size, s, pinyin) <= box.width for row, _ in rows)) \
-                or size <= smallest:
-            return size, rows
-        size -= 2
+        fits = poem_height(text, poem, size, s, pinyin, len(rows)) <= box.height and \
+            all(_width(text, row, size, s, pinyin) <= box.width for row, _ in rows)
+        return fits, rows
+
+    low, high = theme.px(POEM_MIN_PX, s), theme.px(POEM_MAX_PX, s)
+    best = (low, layout(low)[1])
+    while low <= high:  # a binary search over 2 px steps: five or six layouts, not twenty
+        size = (low + high) // 2
+        fits, rows = layout(size)
+        if fits:
+            best, low = (size, rows), size + 2
+        else:
+            high = size - 2
+    return best
 
 
 def _heights(text, poem, size: int, s: float, pinyin: bool) -> tuple[int, int, int]:
@@ -184,13 +205,20 @@ def draw_poem(surface, text, poem, box: pygame.Rect, s: float, pinyin: bool) -> 
         y = drawn.bottom + theme.px(8, s)
 
 
+@lru_cache(maxsize=16)
+def qr_png(url: str) -> bytes:
+    """The share flow's QR PNG for `url`, made once (segno's encoding is too slow for every frame)."""
+    from experiences.share import qr_png as make
+
+    return make(url)
+
+
 # ---- the QR panel (the e-book's 用手机读 and the waterfall's tap on an e-book) --------------------------------
 def draw_qr_panel(surface, text, rect: pygame.Rect, s: float, url: str | None, title: str, prompt: str,
                   more: str, no_link: str, staff_hint: str, pinyin: bool) -> None:
     """A paper panel filling `rect`: the QR code large on white, the book's title, 用手机扫一扫，在手机上读 and
     what the phone gets; without a public address, a plain message for the visitor and the setting for staff."""
     from experiences.qrcode import qr_surface
-    from experiences.share import qr_png
 
     panel = theme.rounded_panel(rect.size, theme.PAPER, theme.px(28, s), theme.px(4, s), theme.INK)
     surface.blit(panel, rect)

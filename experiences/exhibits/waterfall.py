@@ -56,6 +56,8 @@ class WaterfallExhibit(Exhibit3D):
             self.hint_key = "exhibit.waterfall_attract_hint"  # the attract loop also says how to reach the menu
         self.packages = select_packages(self._installed(), content.get("packages", "all"), content.get("tags", []),
                                         content.get("exclude", []), own_kind=KIND)
+        if self.ctx.vr:  # e-books go to a phone by a QR code: nothing to scan with a headset on
+            self.packages = [p for p in self.packages if p.kind != "ebook"]
         self.stage.set_background(tuple(content.get("background", DEFAULT_BACKGROUND)))
         self.resume_after = float(content.get("resume_after", 3.0))
         self.flow_time = 0.0

@@ -47,11 +47,12 @@ def decode_qr(surface: pygame.Surface) -> str:
     return found
 
 
-@pytest.mark.parametrize("band", ["6-8", "13+"])
-def test_every_screen_of_an_ebook_passes_the_checks_at_every_size(public_address, band, tmp_path):
-    package = open_package(CONTENT / "ebook-tangshi")
+@pytest.mark.parametrize("name, band", [("ebook-tangshi", "6-8"), ("ebook-tangshi", "13+"), ("ebook-songci", "6-8"),
+                                        ("ebook-qianjiashi", "3-5")])
+def test_every_screen_of_an_ebook_passes_the_checks_at_every_size(public_address, name, band, tmp_path):
+    package = open_package(CONTENT / name)
     book = load_from_package(package)
-    first, second = book.preview()[:2]
+    first, second = book.preview(package.manifest.content.get("preview"))[:2]
     for size in SIZES:
         shots = {s.state: s for s in package_shots(package, size, age_band=band, data_dir=tmp_path)}
         assert list(shots) == ["cover", "page", "page2", "qr"], size
@@ -61,7 +62,7 @@ def test_every_screen_of_an_ebook_passes_the_checks_at_every_size(public_address
                 pygame.image.save(shot.surface, os.path.join(SHOTS, f"{band}-{shot.name}.png"))
             assert not shot.findings, f"{shot.name} ({band}):\n{report(shot.findings)}"
         drawn = {state: [t for t in shot.log.texts] for state, shot in shots.items()}
-        assert any(t.text == "唐诗三百首" and t.role == "prompt" for t in drawn["cover"])
+        assert any(t.text == book.title and t.role == "prompt" for t in drawn["cover"])
         assert {"翻开读读", "用手机读"} <= {t.text for t in drawn["cover"]}
         young = band != "13+"
         for state, poem in (("page", first), ("page2", second)):
@@ -71,7 +72,7 @@ def test_every_screen_of_an_ebook_passes_the_checks_at_every_size(public_address
         prompt = [t for t in drawn["qr"] if t.role == "prompt"]
         assert "".join(t.text for t in prompt) == "用手机扫一扫，在手机上读"
         if size[0] >= 1024:  # the QR a phone reads from the screen is this book's reading page
-            assert decode_qr(shots["qr"].surface) == f"{BASE}/e/org.yuedu.ebooks.tangshi?from=ebook"
+            assert decode_qr(shots["qr"].surface) == f"{BASE}/e/{package.id}?from=ebook"
 
 
 def test_the_pages_carry_the_books_reviewed_pinyin_not_a_fresh_guess():
