@@ -3,7 +3,8 @@
 2 cores), file size per minute (goal ≤ 15 MB), and the booth's frame time while a video is made in its
 background process beside the same frames idle (the baseline, same run; goal: 95th percentile ≤ 33 ms).
 
-Run: .venv/bin/python bench/video.py [--seconds 40] [--out /tmp/bench-video.mp4]
+Run: .venv/bin/python bench/video.py [--seconds 40] [--out /tmp/bench-video.mp4] [--curator]
+(--curator: a curator's 1080×1920 photo-like JPEG as the background and a 30 s music track ducked under the voice)
 Look at it: .venv/bin/python -m recitation.video.stills /tmp/bench-video.mp4 /tmp/bench-video-stills
 """
 from __future__ import annotations
@@ -71,6 +72,23 @@ def booth_frames(seconds: float, stop=None) -> list[float]:
     return times
 
 
+def curator_media(folder: Path) -> dict[str, str]:
+    """A 1080×1920 JPEG with photo-like detail (noise over gradients) and 30 s of chord music at 44.1 kHz."""
+    import numpy as np
+    import soundfile
+    from PIL import Image
+
+    rng = np.random.default_rng(18)
+    y, x = np.mgrid[0:1920, 0:1080].astype(np.float32)
+    rgb = np.stack([40 + 120 * y / 1920, 60 + 100 * x / 1080, 150 - 80 * y / 1920], axis=-1)
+    rgb += rng.normal(0, 18, rgb.shape)
+    Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).save(folder / "picture.jpg", quality=90)
+    t = np.arange(30 * 44100) / 44100
+    music = sum(0.2 * np.sin(2 * np.pi * f * t) * np.exp(-(t % 0.5) * 4) for f in (392.0, 523.25, 659.25))
+    soundfile.write(folder / "music.ogg", music.astype(np.float32), 44100)
+    return {"background": str(folder / "picture.jpg"), "music": str(folder / "music.ogg")}
+
+
 def p95(values: list[float]) -> float:
     return sorted(values)[int(0.95 * (len(values) - 1))]
 
@@ -79,6 +97,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--out", default=str(Path(tempfile.gettempdir()) / "bench-video.mp4"))
+    parser.add_argument("--curator", action="store_true", help="a curator's picture and music (issue #18)")
     args = parser.parse_args()
     from recitation.video.frames import VideoCard
     from recitation.video.job import VideoJob
@@ -88,9 +107,10 @@ def main() -> int:
         take, text = long_reading(Path(tmp), args.seconds)
         poem = poem_from_text(text, "古诗连读")
         card = VideoCard(nickname="小熊猫", library="悦读图书馆", branch="少儿馆", date="2026-12-07", score=90)
-        result = make_video(take, poem, args.out, card)
+        media = curator_media(Path(tmp)) if args.curator else {}
+        result = make_video(take, poem, args.out, card, **media)
         idle = booth_frames(6.0)
-        job = VideoJob(take, poem, Path(tmp) / "beside.mp4", card).start()
+        job = VideoJob(take, poem, Path(tmp) / "beside.mp4", card, **media).start()
         busy = booth_frames(120.0, stop=lambda: not job.running)
         job.wait()
     ratio = result.encode_seconds / result.seconds

@@ -8,11 +8,18 @@
   swapchains on the GPU, the projection layer submitted (xrEndFrame), the overlay card updated and the kiosk's
   mirror drawn. xrWaitFrame (the runtime's pacing) is excluded.
 
+- the kiosk's own screen in the headset (menu, age question...): a 1280×720 window surface put on the panel's
+  quad layer (one glTexSubImage2D, a flipping blit, the backdrop's clear) and submitted.
+
+`--graphics xlib` (under an X display, e.g. Xvfb) runs the whole bench on panda3d's GLX engine with the Xlib
+binding (SteamVR's and ALVR's path) instead of headless EGL (Monado's, WiVRn's); its baseline runs on GLX too.
+
 Per frame: wall ms of our work and CPU ms of the whole process (llvmpipe's rasteriser threads included; Monado's
 own threads too, which idle between frames), the median of `--frames` frames, and the ratio to the baseline.
 Goal (issue #16): ≤ 11 ms a frame, so a 90 Hz headset is in reach on a real GPU.
 
-Run: .venv/bin/python bench/xr_frame.py [--frames 60]   (needs the runtime: scripts/setup.sh with ../shared/xr)
+Run: .venv/bin/python bench/xr_frame.py [--frames 60] [--graphics egl|xlib]
+(needs the runtime: scripts/setup.sh with ../shared/xr)
 """
 from __future__ import annotations
 
@@ -106,13 +113,52 @@ def _head(i: int):
     return InputEvent("aim", yaw=10 * ((i % 40) / 20 - 1), pitch=8, source="head")  # a head turning to and fro
 
 
+GRAPHICS = "egl"
+
+
+def open_session():
+    from experiences.xr.session import XrSession
+    from experiences.xr.stereo import engine_context
+
+    return XrSession.open(graphics=GRAPHICS, **{"egl" if GRAPHICS == "egl" else "glx": engine_context()})
+
+
+def panel(frames: int) -> dict:
+    """The kiosk's screen (a 1280×720 surface with a picture on it) onto the headset's panel, every frame."""
+    import pygame
+
+    from experiences.xr.rig import XrRig
+
+    rig = XrRig(open_session())
+    surface = pygame.Surface((1280, 720))
+    for y in range(0, 720, 8):  # something to upload: bands of colour
+        surface.fill((y % 256, (3 * y) % 256, 200 - y // 4), pygame.Rect(0, y, 1280, 8))
+    wall, cpu, main = [], [], []
+    try:
+        done = 0
+        while done < frames + 5:
+            rig.begin_frame()
+            start, cpu_start, main_start = time.perf_counter(), time.process_time(), time.thread_time()
+            shown = rig.panel.shown if rig.panel else 0
+            rig.end_frame(surface)
+            if rig.panel is not None and rig.panel.shown > shown:
+                done += 1
+                if done > 5:
+                    wall.append(time.perf_counter() - start)
+                    cpu.append(time.process_time() - cpu_start)
+                    main.append(time.thread_time() - main_start)
+    finally:
+        rig.close()
+    return {"wall": statistics.median(wall) * 1000, "cpu": statistics.median(cpu) * 1000,
+            "main": statistics.median(main) * 1000, "pixels": 1280 * 720}
+
+
 def openxr(frames: int, eye_size=None) -> dict:
     import pygame
 
     from experiences.xr.mirror import XrSceneView
     from experiences.xr.rig import XrRig
-    from experiences.xr.session import XrSession
-    from experiences.xr.stereo import HudCard, XrStereoRenderer, engine_context
+    from experiences.xr.stereo import HudCard, XrStereoRenderer
     from experiences.xr.swapchains import XrEyes
 
     timer = Timer()
@@ -120,7 +166,7 @@ def openxr(frames: int, eye_size=None) -> dict:
     timer.wrap(XrEyes, "submit", "of which blit + layer")
     timer.wrap(XrStereoRenderer, "mirror_into", "mirror")
     timer.wrap(HudCard, "show", "overlay card")
-    session = XrSession.open(graphics="egl", egl=engine_context())
+    session = open_session()
     rig = XrRig(session)
     rig.eye_size = eye_size
     experience = make_experience(rig)
@@ -165,7 +211,18 @@ def openxr(frames: int, eye_size=None) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", type=int, default=60)
+    parser.add_argument("--graphics", choices=("egl", "xlib"), default="egl",
+                        help="the OpenXR binding: headless EGL (default) or Xlib/GLX (needs DISPLAY)")
     args = parser.parse_args()
+    global GRAPHICS
+    GRAPHICS = args.graphics
+    if GRAPHICS == "xlib":
+        if not os.environ.get("DISPLAY"):
+            print("--graphics xlib needs an X display (run it under Xvfb)")
+            return 2
+        from experiences.xr.stereo import use_engine
+
+        use_engine("xlib")  # before the baseline: one GL engine per process, GLX for every row
     manifest = runtime_json()
     if manifest is None:
         print("no OpenXR runtime: run scripts/setup.sh with ../shared/xr present (or set XR_RUNTIME_JSON)")
@@ -180,15 +237,17 @@ def main() -> int:
                  recommended))
     equal = openxr(args.frames, eye_size=(640, 720))
     rows.append(("OpenXR, 640×720 per eye (equal pixels)", equal, equal))
+    rows.append(("kiosk screen 1280×720 on the panel (quad)", panel(args.frames), None))
+    binding = "XR_MNDX_egl_enable, headless EGL" if GRAPHICS == "egl" else "Xlib binding, GLX on the X display"
     print(f"VR frame cost, median of {args.frames} frames, 成语论箭 courtyard, {recommended['system']} "
-          f"(Monado null compositor, llvmpipe)")
+          f"(Monado null compositor, llvmpipe; {binding})")
     print("cpu: the whole process (llvmpipe's rasteriser threads too); main: the main thread only (Python, panda3d's")
     print("scene traversal, GL calls); wall swings with the machine's load. Ratios against the baseline's cpu ms.")
     print(f"{'path':<44}{'pixels':>8}{'wall ms':>9}{'cpu ms':>8}{'main ms':>9}{'× cpu':>7}{'× main':>8}")
     for label, row, _ in rows:
         print(f"{label:<44}{row['pixels']:>8}{row['wall']:>9.2f}{row['cpu']:>8.2f}{row['main']:>9.2f}"
               f"{row['cpu'] / baseline['cpu']:>7.2f}{row['main'] / baseline['main']:>8.2f}")
-    for label, row, parts in rows[1:]:
+    for label, row, parts in rows[1:3]:
         print(f"  {label} — parts, wall/cpu ms: " + ", ".join(
             f"{name} {wall:.1f}/{cpu:.1f}" for name, (wall, cpu) in parts["parts"].items())
             + f"; xrEndFrame {parts['xrEndFrame']:.2f} ms wall; layers {parts['layers']}/{parts['frames']} frames")

@@ -68,6 +68,7 @@ class InputSection:
 
 VR_REFERENCES = ("seated", "standing")  # [vr] reference
 VR_AGE_BANDS = ("3-5", "6-8", "9-12", "13+")  # [vr] min_age_band
+VR_GRAPHICS = ("auto", "egl", "xlib")  # [vr] graphics
 
 
 @dataclass
@@ -77,6 +78,7 @@ class VRSection:
     openxr: bool = True  # render into an OpenXR headset when a runtime is installed; false: side-by-side stereo
     reference: str = "seated"  # "seated" (the view starts at the child's eyes) or "standing" (the room's floor)
     min_age_band: str = "9-12"  # headset makers' minimum ages: younger visitors play on the screen instead
+    graphics: str = "auto"  # OpenXR binding: "egl" (XR_MNDX_egl_enable), "xlib" (GLX on X11), "auto": EGL if offered
 
 
 @dataclass
@@ -134,6 +136,8 @@ def _check_ranges(config: KioskConfig) -> None:
          f"{config.vr.reference!r}"),
         (config.vr.min_age_band in VR_AGE_BANDS, "[vr] min_age_band",
          f"只能是 / must be one of {', '.join(VR_AGE_BANDS)}; 实为 got {config.vr.min_age_band!r}"),
+        (config.vr.graphics in VR_GRAPHICS, "[vr] graphics",
+         f"只能是 / must be one of {', '.join(VR_GRAPHICS)}; 实为 got {config.vr.graphics!r}"),
         (config.storage.recordings_keep_days >= 0, "[storage] recordings_keep_days", "不能为负 / cannot be negative"),
         (0 <= config.input.tuio_port <= 65535, "[input] tuio_port", "须在 0 到 65535 之间 / must be between 0 and 65535"),
         (bool(config.input.tuio_host.strip()), "[input] tuio_host",

@@ -2,7 +2,8 @@
 
 Every problem goes to `report.error/warning(file, field, code, **params)`; texts are validation.<code>.* in
 recitation/messages. Checks: poems file readable and schema-valid, unique ids, pinyin aligned to the text,
-LRC files present, parseable and matching the poem's wording, audio files present and decodable.
+LRC files present, parseable and matching the poem's wording, audio files present and decodable, and the
+family video's pictures and music (recitation/video/media.py: present, right type, not too big, decoding).
 """
 from __future__ import annotations
 
@@ -68,6 +69,9 @@ def check_package(package, report) -> None:
         for key in ("audio", "music"):
             if poem.get(key):
                 _check_audio(package, report, name, f"{where}.{key}", poem[key])
+    from recitation.video.media import check_video_media
+
+    check_video_media(package, report, poems, name)
 
 
 def _check_pinyin(report, name: str, where: str, poem: dict) -> None:

@@ -32,6 +32,8 @@ class Poem:
     lrc: str = ""
     audio: str = ""
     music: str = ""
+    video_background: str = ""  # the family video's picture (else the package's, else ink-wash scenery)
+    video_music: str = ""  # the family video's music (else the package's video_music, then the booth's music)
 
     @classmethod
     def from_dict(cls, raw: dict) -> "Poem":
@@ -39,7 +41,9 @@ class Poem:
                    author=str(raw.get("author") or ""), dynasty=str(raw.get("dynasty") or ""),
                    grade=raw.get("grade"), collection=str(raw.get("collection") or ""),
                    pinyin=[list(p) for p in raw.get("pinyin") or []], lrc=str(raw.get("lrc") or ""),
-                   audio=str(raw.get("audio") or ""), music=str(raw.get("music") or ""))
+                   audio=str(raw.get("audio") or ""), music=str(raw.get("music") or ""),
+                   video_background=str(raw.get("video_background") or ""),
+                   video_music=str(raw.get("video_music") or ""))
 
     @cached_property
     def expected(self) -> ExpectedText:

@@ -19,6 +19,7 @@ from experiences.i18n import t
 from experiences.kiosk import theme
 from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.kiosk.shelf import PendingCards, ShelfCard
+from experiences.kiosk.shelf_map import ImageCache, draw_map, label_size
 from experiences.runtime import InputEvent
 from experiences.text import TextRenderer
 
@@ -26,6 +27,7 @@ MARGIN, GAP, PAD = 40, 28, 20  # px at 1080p
 LINE_PX = 34  # author, call number, place, state: Han text >= 32 px at 1080p
 TITLE_LINES = 2
 ON_SHELF_COLOUR = (46, 125, 72)
+CLOSING = set("》）」』〉】，。、；：！？)")  # never at the start of a line (GB/T 15834)
 COVER_COLOURS = ((164, 58, 52), (44, 92, 128), (58, 112, 84), (132, 94, 40), (96, 64, 128), (40, 104, 110))
 
 
@@ -46,6 +48,7 @@ class ShelfScreen:
         self.pressed = False
         self.touched = False
         self._qr_cache: dict[tuple[str, int], pygame.Surface] = {}
+        self.images = ImageCache()
 
     # --- state ------------------------------------------------------------------------------------------
     def update(self) -> None:
@@ -182,6 +185,8 @@ class ShelfScreen:
         label_size = theme.px(LINE_PX, s)
         label_h = self.text.size(t("shelf.scan", self.lang), label_size)[1]
         if rect.width > rect.height * 1.3:  # wide (portrait window): cover | text | QR
+            if self._wide_with_map(surface, inner, card, s, gap, label_h, label_size):
+                return
             qr_side = min(inner.height - label_h, int(inner.width * 0.28)) if card.qr else 0
             cover_w = min(int(inner.height * 0.7), int(inner.width * 0.24))
             text_left = inner.left + cover_w + gap
@@ -191,20 +196,67 @@ class ShelfScreen:
             if qr_side:
                 qr = pygame.Rect(inner.right - qr_side, inner.top + (inner.height - qr_side - label_h) // 2, qr_side,
                                  qr_side)
-                self._qr(surface, qr, self.qr_url(card), label_size)
+                self._qr(surface, qr, self.qr_url(card), label_size, bounds=rect)
             self._text(surface, lines, text_left, inner.top + max(0, (inner.height - self._height(lines, s)) // 2), s)
             return
         lines = self._lines(card, inner.width, s)  # tall (landscape window): cover and QR above the text
         media_h = inner.height - self._height(lines, s) - gap
-        if media_h >= theme.px(90, s):
+        half = (media_h - gap) // 2
+        qr_side = half - label_h if card.qr else 0
+        side = max(qr_side, int(half * 0.75))
+        map_box = pygame.Rect(inner.left + side + gap, inner.top, inner.width - side - gap, max(1, media_h))
+        if media_h >= theme.px(200, s) and self._map_fits(card, map_box.w, map_box.h, s):
+            # [cover over QR] beside the map, then the text
+            self._cover(surface, pygame.Rect(inner.left, inner.top, side, half), card, s)
+            if qr_side > theme.px(60, s):
+                self._qr(surface, pygame.Rect(inner.left, inner.top + half + gap, side, qr_side), self.qr_url(card),
+                         label_size, bounds=rect)
+            draw_map(surface, map_box, card, self.images, self.text, self.lang, self.young, s)
+        elif self._map_fits(card, inner.width - (media_h - label_h) - gap, media_h, s):
+            # little room (a long title on a small screen): the map where the drawn cover was, then the QR
+            qr_side = max(0, min(media_h - label_h, (inner.width - gap) // 3)) if card.qr else 0
+            map_box = pygame.Rect(inner.left, inner.top, inner.width - (qr_side + gap if qr_side else 0), media_h)
+            draw_map(surface, map_box, card, self.images, self.text, self.lang, self.young, s)
+            if qr_side > theme.px(60, s):
+                self._qr(surface, pygame.Rect(inner.right - qr_side, inner.top, qr_side, qr_side), self.qr_url(card),
+                         label_size, bounds=rect)
+        elif media_h >= theme.px(90, s):
             qr_side = min(media_h - label_h, (inner.width - gap) // 2) if card.qr else 0
             cover_w = inner.width - (qr_side + gap if qr_side else 0)
             cover_w = min(cover_w, int(media_h * 0.75)) if qr_side else cover_w
             self._cover(surface, pygame.Rect(inner.left, inner.top, cover_w, media_h), card, s)
             if qr_side > theme.px(60, s):
                 self._qr(surface, pygame.Rect(inner.right - qr_side, inner.top, qr_side, qr_side), self.qr_url(card),
-                         label_size)
+                         label_size, bounds=rect)
         self._text(surface, lines, inner.left, inner.top + max(0, media_h) + gap, s)
+
+    def _wide_with_map(self, surface, inner: pygame.Rect, card: ShelfCard, s: float, gap: int, label_h: int,
+                       label_size: int) -> bool:
+        """cover | text | [map over QR] when the card has a map and it fits; False (nothing drawn) otherwise."""
+        column, map_h = int(inner.width * 0.38), int(inner.height * 0.55)
+        if not self._map_fits(card, column, map_h, s):
+            return False
+        plan = self.images.fitted(card.map_file, (column, map_h))
+        map_box = pygame.Rect(inner.right - column, inner.top, column, plan.get_height())
+        cover_w = min(int(inner.height * 0.7), int(inner.width * 0.18))
+        text_left = inner.left + cover_w + gap
+        lines = self._lines(card, map_box.left - gap - text_left, s)
+        self._cover(surface, pygame.Rect(inner.left, inner.top, cover_w, inner.height), card, s)
+        draw_map(surface, map_box, card, self.images, self.text, self.lang, self.young, s)
+        qr_side = min(column, inner.bottom - map_box.bottom - gap - label_h) if card.qr else 0
+        if qr_side > theme.px(60, s):
+            self._qr(surface, pygame.Rect(map_box.centerx - qr_side // 2, map_box.bottom + gap, qr_side, qr_side),
+                     self.qr_url(card), label_size, bounds=inner.inflate(2 * theme.px(PAD, s), 0))
+        self._text(surface, lines, text_left, inner.top + max(0, (inner.height - self._height(lines, s)) // 2), s)
+        return True
+
+    def _map_fits(self, card: ShelfCard, width: int, height: int, s: float) -> bool:
+        """A card with a map the kiosk has, and room for it with its 在这里 label."""
+        if not card.map or not card.map_file:
+            return False
+        lw, lh = label_size(self.text, self.lang, self.young, s)
+        plan = self.images.fitted(card.map_file, (max(1, width), max(1, height)))
+        return plan is not None and plan.get_height() >= lh + theme.px(40, s) and plan.get_width() >= lw * 1.4
 
     def _text(self, surface, lines, left: int, y: int, s: float) -> None:
         ruby = theme.px(theme.PINYIN_PX, s)
@@ -218,8 +270,12 @@ class ShelfScreen:
             y = previous.bottom + theme.px(4, s)
 
     def _cover(self, surface: pygame.Surface, rect: pygame.Rect, card: ShelfCard, s: float) -> None:
-        """A cover drawn from the title (kiosks never fetch pictures from outside): a coloured board, the first
-        characters of the title down its middle like a label on a spine."""
+        """The cover the server fetched, else one drawn from the title (kiosks never fetch pictures from outside):
+        a coloured board, the first characters of the title down its middle like a label on a spine."""
+        picture = self.images.fitted(card.cover_file, rect.size) if card.cover_file else None
+        if picture is not None:  # the cover the server fetched at import (kept on the kiosk)
+            surface.blit(picture, picture.get_rect(center=rect.center))
+            return
         colour = COVER_COLOURS[hashlib.sha1(card.id.encode()).digest()[0] % len(COVER_COLOURS)]
         surface.blit(theme.rounded_panel(rect.size, colour, radius=theme.px(10, s)), rect)
         label = pygame.Rect(0, 0, max(8, int(rect.width * 0.46)), max(8, int(rect.height * 0.8))).clamp(rect)
@@ -234,7 +290,10 @@ class ShelfScreen:
             self.text.draw(surface, char, (label.centerx, label.top + step * i + step // 2), size, theme.INK,
                            "center", role="deco")
 
-    def _qr(self, surface: pygame.Surface, rect: pygame.Rect, url: str, label_size: int) -> None:
+    def _qr(self, surface: pygame.Surface, rect: pygame.Rect, url: str, label_size: int,
+            bounds: pygame.Rect | None = None) -> None:
+        """The QR code at the top of `rect`, 扫一扫 under it — centred on the code, but kept inside `bounds` (the
+        card) when the words are wider than the code ("Scan me" beside a card's edge)."""
         key = (url, rect.width)
         if key not in self._qr_cache:
             import segno
@@ -252,20 +311,27 @@ class ShelfScreen:
         image = self._qr_cache[key]
         at = image.get_rect(midtop=(rect.centerx, rect.top))
         surface.blit(image, at)
-        self.text.draw(surface, t("shelf.scan", self.lang), (at.centerx, at.bottom + 2), label_size, theme.INK_SOFT,
-                       "midtop", pinyin=False)
+        words = t("shelf.scan", self.lang)
+        centre = at.centerx
+        if bounds is not None:
+            half = self.text.size(words, label_size)[0] // 2
+            centre = max(bounds.left + half, min(bounds.right - half, centre))
+        self.text.draw(surface, words, (centre, at.bottom + 2), label_size, theme.INK_SOFT, "midtop", pinyin=False)
 
     def _width(self, text: str, size: int, ruby: int) -> int:
         return (self.text.size_with_pinyin(text, size, ruby) if self.young else self.text.size(text, size))[0]
 
     def _wrap(self, text: str, size: int, width: int, ruby: int) -> list[str]:
         """Lines no wider than `width` (with the pinyin row as drawn for young visitors), broken between
-        characters; a closing 》 stays with the character before it."""
+        characters; closing marks (》）」，。…) never start a line: they take the character before them along."""
         lines, line = [], ""
         for char in text:
             if line and self._width(line + char, size, ruby) > width:
-                carried = line[-1] if char == "》" and len(line) > 1 else ""  # 》 never starts a line
-                lines.append(line[:-1] if carried else line)
+                keep = 1
+                while char in CLOSING and keep < len(line) and line[-keep] in CLOSING:
+                    keep += 1  # ）》: both go down with the character before them
+                carried = line[-keep:] if char in CLOSING and keep < len(line) else ""
+                lines.append(line[:-keep] if carried else line)
                 line = carried
             line += char
         return lines + [line] if line else lines

@@ -1,5 +1,6 @@
-"""The kiosk's pygame loop: one window, input mapping, the state machine, the running experience, pacing,
-heartbeat and systemd notification. Headless: SDL dummy drivers, a fixed time step and a frame budget.
+"""The kiosk's pygame loop: one window, the state machine, the running experience, pacing, heartbeat and systemd
+notification. Headless: SDL dummy drivers, a fixed time step and a frame budget. Input (shell_input), drawing
+(shell_draw), the background services (shell_services) and the after-run offers (afterrun) are mixed in.
 
 `KioskShell(config).run()` is the kiosk; `KioskShell(config, only=package).run(frames=N)` is `play`.
 """
@@ -12,14 +13,17 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from experiences import datadir, drawlog
+from experiences import datadir
 from experiences.catalog import Catalog
 from experiences.engagement import ListSink, Place, StatementSink
 from experiences.i18n import set_language
-from experiences.kiosk.states import (ASK_AGE, ATTRACT, ERROR, IDLE_WARNING, MENU, RUNNING, KioskStateMachine,
-                                      RunInfo)
+from experiences.kiosk.states import ATTRACT, IDLE_WARNING, RUNNING, KioskStateMachine, RunInfo
 from experiences.package import Package
-from experiences.runtime import Clock, InputEvent, ManualClock, RunContext
+from experiences.runtime import Clock, ManualClock, RunContext
+from experiences.kiosk.afterrun import AfterRunOffers
+from experiences.kiosk.shell_draw import ShellDrawing
+from experiences.kiosk.shell_input import ShellInput
+from experiences.kiosk.shell_services import ShellServices
 from experiences.kiosk.testhook import TestHook
 from experiences.kiosk.watchdog import Heartbeat, SystemdNotifier
 from experiences.kiosk.window import DisplayUnavailable, FrameTimes, open_window  # noqa: F401 (re-exported)
@@ -27,10 +31,11 @@ from experiences.xr.policy import headset_allowed
 from experiences.motion import shellglue as motion_glue
 
 log = logging.getLogger("yuedu.kiosk")
-RECENTRE_KEY = 1073741889  # pygame.K_F8: staff recentre the VR headset's view (docs/vr-headsets.md)
 
 
-class KioskShell:
+class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
+    """The kiosk: this module holds its life cycle (open, the loop, runs, close); input, drawing, the background
+    services and the after-run offers are mixed in from shell_input, shell_draw, shell_services and afterrun."""
     def __init__(self, config, *, catalog: Catalog | None = None, registry=None, headless: bool = False,
                  size: tuple[int, int] | None = None, fullscreen: bool | None = None,
                  clock: Clock | None = None, sink: StatementSink | None = None,
@@ -193,8 +198,8 @@ class KioskShell:
         headset = self.xr.begin_frame() if self.xr is not None else []
         for event in self.pygame.event.get():
             self._on_pygame_event(event)
-        if headset and self.machine.state == RUNNING:
-            self.on_input(headset)
+        if headset and (self.machine.state == RUNNING or self.xr.panel_active):
+            self.on_input(headset)  # a run's aim and trigger, or taps on the kiosk's screen in the headset
         if self.tuio is not None:
             for event in self.tuio.drain():
                 self.on_input([event])
@@ -206,6 +211,8 @@ class KioskShell:
                 self.what_next = self.pending_picks = self.open_after_age = self.goodbye = self.shelf = None
                 self.attract.reset()
                 self.menu.set_band(None)  # the visitor's band left with them
+                if self.xr is not None:
+                    self.xr.reopen_if_lost()  # a headset session the runtime ended is made anew for the next one
                 if self.motion is not None:
                     self.motion.set_age_band(None)
         if self.host is None:
@@ -225,7 +232,7 @@ class KioskShell:
         self._update_shelf()
         self.draw()
         if self.xr is not None:
-            self.xr.end_frame()
+            self.xr.end_frame(self.surface)  # with no run drawing into it, the headset shows this screen
         if self.motion is not None:
             motion_glue.draw(self)  # over every screen: the camera-on badge, the stick figure, the aim
         self.pygame.display.flip()
@@ -240,161 +247,6 @@ class KioskShell:
 
     def _headset_paused(self) -> bool:
         return self.xr is not None and self.host.stereo and self.xr.paused
-
-    def _first_frame_done(self) -> None:
-        """The attract screen is up: only now start the services (the embedded server may take a while)."""
-        self.ready = True
-        self.notifier.ready()
-        self._start_tuio()
-        if self.services_factory is not None:
-            try:
-                self.services = self.services_factory(self.config, self.data_dir)
-                self.machine.sink = self.services.sink
-                if self.picks_source is None and hasattr(self.services, "endpoint"):
-                    from experiences.kiosk.whatnext import PickSource
-
-                    self.picks_source = PickSource(self.services.endpoint, self.data_dir)
-                if self.shelf_source is None and hasattr(self.services, "endpoint"):
-                    from experiences.kiosk.shelf import ShelfSource
-
-                    self.shelf_source = ShelfSource(self.services.endpoint, self.data_dir)
-            except Exception:
-                log.exception("kiosk services did not start; statements are kept in memory")
-            self._warm_installed_kinds()
-        motion_glue.start(self)
-        log.info("kiosk ready: %d experiences, %dx%d, video driver %s", len(self.menu.packages), *self.size,
-                 self.pygame.display.get_driver())
-
-    def _start_tuio(self) -> None:
-        """Motion sensors and touch frames speaking TUIO: listened to once the attract screen is up."""
-        from experiences.input_tuio import start_from_config
-
-        self.tuio = start_from_config(self.config, self.size)
-
-    def _warm_installed_kinds(self) -> None:
-        """Kinds with a warm hook (the booth's scorer) get ready in the background, never delaying attract."""
-        from experiences.kiosk.warmup import warm_kinds
-
-        names = sorted({package.kind for package in self.menu.packages})
-        self.warmup_thread = warm_kinds(kind for kind in map(self.registry.get, names) if kind is not None)
-
-    def _switch_synced_content(self) -> None:
-        """Between runs only: put newly synced versions live and show them in the menu."""
-        sync = getattr(self.services, "sync", None)
-        if sync is None or self.only is not None or not sync.has_pending():
-            return
-        if sync.apply_pending():
-            from experiences.kiosk.attract_host import attract_screen
-            from experiences.kiosk.menu import MenuScreen
-
-            self.catalog = Catalog.scan()
-            packages = self.catalog.playable(self.registry)
-            self.attract.reset()  # a hosted attract experience lets go of its stage
-            self.attract = attract_screen(self, packages)
-            self.menu = MenuScreen(packages, self.text, self.covers, self.lang)
-            self.menu.set_band(self.machine.age_band)
-            log.info("content updated: %d experiences", len(packages))
-
-    def _on_pygame_event(self, event) -> None:
-        pygame = self.pygame
-        if event.type == pygame.QUIT:
-            self.quit_requested = True
-            return
-        if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
-            self.size = self.surface.get_size()
-            self.mapper.size = self.size
-            if self.tuio is not None:
-                self.tuio.set_size(self.size)
-            if self.motion is not None:
-                self.motion.set_size(self.size)
-            return
-        if event.type == pygame.KEYDOWN and event.key == RECENTRE_KEY and self.xr is not None:
-            self.xr.recentre()  # staff: the headset's view faces the scene again
-            log.info("VR: recentred by staff")
-            return
-        mapped = self.mapper.map(event)
-        if self.mapper.is_input(event):
-            self.on_input(mapped)
-
-    def on_input(self, mapped: list[InputEvent]) -> None:
-        """One raw input from any device (pygame, TUIO), already mapped: counted as activity, then dispatched."""
-        state_before = self.machine.state
-        if state_before == ATTRACT and getattr(self.attract, "hosts_experience", False):
-            self._attract_input(mapped)
-            return
-        if not self.machine.on_input():
-            if state_before == ATTRACT:
-                self.menu.pressed = None
-                self.age_screen.reset()
-            return
-        for input_event in mapped:
-            self.dispatch(input_event)
-
-    def _attract_input(self, mapped: list[InputEvent]) -> None:
-        """An experience as attract loop takes the touch itself; a pick opens that package, else the menu."""
-        outcome = self.attract.handle(mapped)
-        if outcome is None:
-            return
-        self.attract.suspend()
-        self.machine.on_input()  # a visitor is here: a new session, the age question or the menu
-        if outcome[0] == "open" and self.machine.state == ASK_AGE:
-            self.age_screen.reset()
-            self.open_after_age = outcome[1]  # asked first, so the pick already plays at their level
-        elif outcome[0] == "open":
-            self.open_by_id(outcome[1])
-
-    def open_by_id(self, package_id: str, start_item: str | None = None) -> bool:
-        """Launch an installed package by id (a kind's `open_package` service, a pick on the attract loop),
-        optionally straight on one of its items (`ctx.start_item`)."""
-        package = next((p for p in self.menu.packages if p.id == package_id), None)
-        if package is None:
-            log.warning("cannot open %s: not installed or not playable", package_id)
-            return False
-        return self.launch(package, start_item=start_item)
-
-    def dispatch(self, event: InputEvent) -> None:
-        """Give one input to whatever is on screen (the state machine already counted it as activity)."""
-        if self.machine.state == ASK_AGE:
-            choice = self.age_screen.handle(event, self.size)
-            if choice is not None:
-                self._age_answered(choice.band)
-        elif self.machine.state == MENU and self.goodbye is not None:
-            if self.goodbye.handle(event, self.clock.now()):
-                self._goodbye_over()
-        elif self.machine.state == MENU and self.shelf is not None:
-            if self.shelf.handle(event, self.size) == "next":
-                self.shelf = None
-        elif self.machine.state == MENU and self.what_next is not None:
-            chosen = self.what_next.handle(event, self.size)
-            if chosen is not None:
-                self.what_next = self.pending_picks = None
-                if chosen[0] == "open":
-                    self.launch(chosen[1], start_item=chosen[2])
-        elif self.machine.state == MENU:
-            package = self.menu.handle(event)
-            if package is not None:
-                self.launch(package)
-        elif self.machine.state == RUNNING and self.host is not None:
-            pressed = self.home.handle(event, self.size, self.host.stereo)  # the shell's button comes first
-            if pressed == "home":
-                self.leave()
-                return
-            if pressed is not None:
-                return
-            if not self.host.handle(event):
-                self._fail()
-            elif self.host.finished:
-                self._finish()
-
-    def _age_answered(self, band: str | None) -> None:
-        """The visitor tapped an age band (None: skip): into the session, the menu's order, then on."""
-        self.machine.choose_age_band(band)
-        self.menu.set_band(band)
-        if self.motion is not None:
-            self.motion.set_age_band(band)  # 3–5 shoot by holding still; older children draw the bow
-        requested, self.open_after_age = self.open_after_age, None
-        if requested:
-            self.open_by_id(requested)
 
     # --- runs ---------------------------------------------------------------------------------------------
     def launch(self, package: Package, start_item: str | None = None) -> bool:
@@ -483,87 +335,6 @@ class KioskShell:
         rects = self.back_button_rects
         return rects[0] if rects else None
 
-    def _what_next_after(self, finished: str | None) -> str | None:
-        """What the picks follow: the last ranked item reported on (a poem's IRI), else the finished package."""
-        from experiences.kiosk.whatnext import ITEM_TYPES_RANKED
-
-        reporter = self.host.ctx.reporter if self.host is not None else None
-        last = getattr(reporter, "last_item", None)
-        return last[1] if finished and last and last[0] in ITEM_TYPES_RANKED else finished
-
-    def _offer_what_next(self, finished: str) -> None:
-        """Show picks at once (cached, or the catalog's), and ask the server on a thread for fresher ones."""
-        from experiences.kiosk.whatnext import complete
-        from experiences.kiosk.whatnext_screen import WhatNextScreen
-
-        self.pending_picks = self.picks_source.request(finished, self.machine.age_band, self.config.kiosk.kiosk_id)
-        picks = complete(self.pending_picks.cached, self._playable_ids(), finished, self._titles)
-        self.what_next = WhatNextScreen(picks, {p.id: p for p in self.menu.packages}, self.text, self.covers, self.lang,
-                                        self.machine.age_band)
-
-    def _offer_shelf(self, finished: str) -> None:
-        """去书架找一找: ask the catalogue about the last item the visitor met (or the package), showing the last
-        known cards at once; the screen steps aside by itself when the library has no book for it."""
-        if self.shelf_source is None:
-            return
-        from experiences.kiosk.shelf import shelf_query
-        from experiences.kiosk.shelf_screen import ShelfScreen
-
-        package = next((p for p in self.menu.packages if p.id == finished), None)
-        if package is None:
-            return
-        kind, item = shelf_query(package.kind, package.manifest.title("zh-CN"), self._last_item)
-        pending = self.shelf_source.request(kind, item, self.machine.age_band, self.config.kiosk.kiosk_id)
-        self.shelf = ShelfScreen(pending, self.text, self.lang, self.machine.age_band, after=package.id)
-        self._shelf_after = (package.id, package.kind, package.manifest.version)
-        self._shelf_reported = set()
-
-    def _last_item_met(self) -> tuple[str, str, str] | None:
-        from experiences.kiosk.whatnext import after_parts
-
-        reporter = self.host.ctx.reporter if self.host is not None else None
-        last = getattr(reporter, "last_item", None)
-        if not last:
-            return None
-        return last[0], after_parts(last[1])[1], getattr(reporter, "last_item_name", "")
-
-    def _update_shelf(self) -> None:
-        if self.shelf is not None:
-            self.shelf.update()
-            if self.shelf.nothing_to_show:
-                self.shelf = None
-            else:
-                self._report_books(self.shelf.cards_shown)
-
-    def _report_books(self, cards) -> None:
-        """One `recommended` statement per book card the visitor was shown (the book as the activity)."""
-        session = self.machine.session
-        if session is None or self._shelf_after is None:
-            return
-        from experiences.bookstatements import recommended
-
-        for card in cards:
-            if card.id not in self._shelf_reported:
-                self._shelf_reported.add(card.id)
-                session.sink.put(recommended(session, card, *self._shelf_after))
-
-    def _take_fresh_picks(self) -> None:
-        pending = self.pending_picks
-        if pending is None or not pending.done.is_set():
-            return
-        self.pending_picks = None
-        if pending.fresh and self.what_next is not None:
-            from experiences.kiosk.whatnext import complete
-
-            self.what_next.replace_picks(complete(pending.fresh, self._playable_ids(), pending.after, self._titles))
-
-    def _playable_ids(self) -> list[str]:
-        return [p.id for p in self.menu.packages]
-
-    def _titles(self, package_id: str) -> dict[str, str]:
-        package = next((p for p in self.menu.packages if p.id == package_id), None)
-        return dict(package.manifest.titles) if package else {}
-
     def _fail(self) -> None:
         self.open_request = self.open_request_item = None
         self._end_host("error")
@@ -576,63 +347,6 @@ class KioskShell:
         if self.host is not None:
             self.host.stop(reason)
             self.host = None
-
-    # --- drawing ------------------------------------------------------------------------------------------
-    def draw(self) -> None:
-        from experiences.kiosk.overlays import draw_idle_warning
-
-        if self.machine.state == IDLE_WARNING and drawlog.active() is not None:
-            # 还在吗 covers the screen under it with a veil: what is under it is not read, so the screen checks
-            # (experiences.drawlog) see the question alone
-            with drawlog.recording():
-                self._draw_screen()
-        else:
-            self._draw_screen()
-        if self.machine.state == IDLE_WARNING:
-            draw_idle_warning(self.surface, self.text, self.machine.warning_seconds_left(), self.lang)
-
-    def _draw_screen(self) -> None:
-        from experiences.kiosk.overlays import draw_error, draw_unavailable
-
-        state, surface = self.machine.state, self.surface
-        if state == ATTRACT:
-            self.attract.draw(surface)
-        elif state in (RUNNING, IDLE_WARNING) and self.host is not None:
-            if not self.host.draw(surface):
-                self._fail()
-                draw_error(surface, self.text, self.lang)
-                return
-            self.home.draw(surface, self.host.stereo)
-        elif state == ERROR and self.unavailable is not None:
-            draw_unavailable(surface, self.text, self._poster(self.unavailable), self.lang)
-            return
-        elif state == ERROR:
-            draw_error(surface, self.text, self.lang)
-            return
-        elif self.machine.screen == ASK_AGE:
-            self.age_screen.draw(surface)
-        elif self.goodbye is not None:
-            self.goodbye.draw(surface)
-        elif self.shelf is not None:
-            self.shelf.draw(surface)
-        elif self.what_next is not None:
-            self.what_next.draw(surface)
-        else:
-            self.menu.draw(surface)
-
-    def _poster(self, package: Package):
-        """A package's cover as the 暂时打不开 poster: filling a landscape window, whole on a portrait one (a
-        cover cropped to a tall window loses its title)."""
-        width, height = self.size
-        if width >= height:
-            return self.covers.get(package, self.size, self.lang)
-        return self.covers.get_whole(package, (width, height), self.lang)
-
-    def save_screenshot(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.pygame.image.save(self.surface, str(path))
-        return path
 
     def _install_sigterm(self) -> Callable[[], None]:
         """SIGTERM (systemd stop, the supervisor) ends the loop cleanly so the open run is closed."""

@@ -1,5 +1,6 @@
 """The kiosk's own screens for the contact sheet and the screen tests: attract, the age question, the menu,
-还在吗, the goodbye, 去书架找一找, what next, the error screen and 暂时打不开 — each reached the way a visitor reaches it
+还在吗, the goodbye, 去书架找一找, what next (two books beside the picks; one tapped), the error screen and 暂时打不开 —
+each reached the way a visitor reaches it
 (a touch wakes the kiosk, an answer, time passing), drawn by a headless kiosk shell and checked
 (experiences.screencheck).
 
@@ -17,8 +18,8 @@ from experiences.kiosk.shots import Shot, blank_findings, kiosk_config
 from experiences.screencheck import check_screen
 
 SHELL_ID = "kiosk"
-STATES = ("attract", "age", "menu", "still-there", "goodbye", "goodbye-thanks", "shelf", "what-next", "error",
-          "unavailable")
+STATES = ("attract", "age", "menu", "still-there", "goodbye", "goodbye-thanks", "shelf", "shelf-map", "what-next",
+          "what-next-book", "error", "unavailable")
 # What a visitor did, for the goodbye's shot (a kind's visit_summary() says it in a real run).
 SAMPLE_SUMMARY = {"zh-CN": "你答对了 3 个成语", "en": "You got 3 idioms right"}
 
@@ -78,6 +79,9 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
 
         shell.shelf = ShelfScreen(sample_shelf_cards(), shell.text, shell.lang, shell.machine.age_band)
         yield shot("shelf")  # 去书架找一找 after an experience (books from the library's catalogue)
+        shell.shelf = ShelfScreen(sample_shelf_cards(plan_dir=data_dir), shell.text, shell.lang,
+                                  shell.machine.age_band)
+        yield shot("shelf-map")  # the same with a floor plan marked in the portal: the shelf lit, 在这里
         shell.shelf = None
         if packages:
             ids = [p.id for p in packages]
@@ -85,8 +89,10 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
             finished = ids[0]
             picks = complete(_sample_picks(packages), ids, finished, lambda i: titles.get(i, {}))
             shell.what_next = WhatNextScreen(picks, {p.id: p for p in packages}, shell.text, shell.covers, shell.lang,
-                                             shell.machine.age_band)
-            yield shot("what-next")
+                                             shell.machine.age_band, books=sample_shelf_cards(plan_dir=data_dir), after=finished)
+            yield shot("what-next")  # the picks with two 去书架找一找 books beside them
+            shell.what_next.books.open = shell.what_next.books_shown[-1]
+            yield shot("what-next-book")  # a book tapped: large, with its QR code
             shell.what_next = None
         shell.machine.fail()  # an experience raised: the calm error screen
         yield shot("error")
@@ -100,12 +106,13 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
             own_dir.cleanup()
 
 
-def sample_shelf_cards() -> list:
+def sample_shelf_cards(plan_dir: Path | None = None) -> list:
     """Three books as a library's catalogue sends them (sample data: one out on loan, one with an ISBN, one with a
-    long title), for the 去书架找一找 shot."""
+    long title), for the 去书架找一找 shot; with `plan_dir`, each with the map of its shelf on a sample floor plan
+    (drawn there, as the kiosk keeps the plan its server sent)."""
     from experiences.kiosk.shelf import ShelfCard
 
-    return [
+    cards = [
         ShelfCard("SAMPLE-0003", "静夜思 李白诗歌绘本", "李白", "I222.742/L33", "少儿阅览室", False, "",
                   "https://lrs.library.example/c/SAMPLE-0003"),
         ShelfCard("SAMPLE-0002", "唐诗三百首", "蘅塘退士", "I222.742/H45:2", "三楼文学区", True, "9787020002207",
@@ -113,6 +120,30 @@ def sample_shelf_cards() -> list:
         ShelfCard("SAMPLE-0007", "中华古典诗词鉴赏大辞典（少儿版）", "萧涤非", "I207.22/X11", "三楼文学区", True, "",
                   "https://lrs.library.example/c/SAMPLE-0007"),
     ]
+    if plan_dir is not None:
+        plan = sample_floor_plan(Path(plan_dir) / "sample-floor-plan.png")
+        for card, shelf in zip(cards, ([0.23, 0.14, 0.075, 0.3], [0.68, 0.59, 0.075, 0.27], [0.38, 0.14, 0.075, 0.3])):
+            card.map = {"plan": "/catalogue/images/plans/0000sample.png", "width": 800, "height": 560,
+                        "shelf": shelf, "label": ""}
+            card.map_file = str(plan)
+    return cards
+
+
+def sample_floor_plan(path: Path) -> Path:
+    """A floor plan as a curator might upload one (sample): walls, two rows of shelves, a door."""
+    import pygame
+
+    plan = pygame.Surface((800, 560))
+    plan.fill((236, 232, 222))
+    pygame.draw.rect(plan, (90, 90, 90), (8, 8, 784, 544), width=6)
+    for i in range(6):
+        x = int(800 * (0.08 + i * 0.15))
+        pygame.draw.rect(plan, (170, 140, 100), (x, int(560 * 0.14), 60, int(560 * 0.3)))
+        pygame.draw.rect(plan, (170, 140, 100), (x, int(560 * 0.59), 60, int(560 * 0.27)))
+    pygame.draw.rect(plan, (255, 255, 255), (330, 540, 140, 14))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pygame.image.save(plan, str(path))
+    return path
 
 
 def _tap(shell, rect) -> None:

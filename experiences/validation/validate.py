@@ -117,7 +117,8 @@ def validate_package(path: str | Path, registry=None, limits: Limits = Limits(),
             _check_kind(raw, package, registry, report)
             check_requires(raw, report, catalog_factory=lambda: catalog if catalog is not None else _scan_catalog())
         # Every image, sound, JSON and model in the package decodes, referenced or not (once per file).
-        done |= {p.file for p in report.problems if p.code in ASSET_CODES}
+        # A kind's hook that already decoded a file and said why it fails (…_undecodable) is not repeated.
+        done |= {p.file for p in report.problems if p.code in ASSET_CODES or p.code.endswith("_undecodable")}
         for name in source.names():
             if name not in done and name != MANIFEST_NAME and not is_junk(name):
                 check_asset(source, name, report, limits)

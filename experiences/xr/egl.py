@@ -28,6 +28,10 @@ GL_COLOR_CLEAR_VALUE = 0x0C22
 GL_SCISSOR_TEST = 0x0C11
 GL_FRAMEBUFFER_SRGB = 0x8DB9
 GL_SRGB8_ALPHA8 = 0x8C43
+GL_UNPACK_ALIGNMENT = 0x0CF5
+GL_COLOR_WRITEMASK = 0x0C23
+GL_UNPACK_ROW_LENGTH = 0x0CF2
+GL_TEXTURE_MIN_FILTER, GL_TEXTURE_MAG_FILTER = 0x2801, 0x2800
 
 _egl = None
 
@@ -55,6 +59,14 @@ class EglContext:
     def is_current(self) -> bool:
         return libegl().eglGetCurrentContext() == self.context
 
+    def make_current(self) -> None:
+        """Make the engine's context current (surfaceless) for GL calls of ours between its frames; panda3d
+        makes its own current again when it renders."""
+        if not self.is_current():
+            egl = libegl()
+            if not egl.eglMakeCurrent(ctypes.c_void_p(self.display), None, None, ctypes.c_void_p(self.context)):
+                raise RuntimeError(f"eglMakeCurrent failed (0x{egl.eglGetError():04x})")
+
 
 def current_context() -> EglContext | None:
     """The EGL context current on this thread (display, its config, context), or None."""
@@ -73,8 +85,8 @@ def current_context() -> EglContext | None:
 
 
 class GL:
-    """The GL entry points the edge needs, resolved once through eglGetProcAddress (call them with the
-    engine's context current)."""
+    """The GL entry points the edge needs, resolved once through eglGetProcAddress, or `get_proc` (GLX's
+    glXGetProcAddressARB for the Xlib binding); call them with the engine's context current."""
 
     _SIGNATURES = {
         "glGetError": (ctypes.c_uint, []),
@@ -104,17 +116,25 @@ class GL:
         "glGetTexImage": (None, [ctypes.c_uint, ctypes.c_int, ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p]),
         "glTexSubImage2D": (None, [ctypes.c_uint, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int,
                                    ctypes.c_int, ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p]),
+        "glGenTextures": (None, [ctypes.c_int, ctypes.POINTER(ctypes.c_uint)]),
+        "glDeleteTextures": (None, [ctypes.c_int, ctypes.POINTER(ctypes.c_uint)]),
+        "glTexImage2D": (None, [ctypes.c_uint, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p]),
+        "glTexParameteri": (None, [ctypes.c_uint, ctypes.c_uint, ctypes.c_int]),
+        "glColorMask": (None, [ctypes.c_ubyte] * 4),
+        "glGetBooleanv": (None, [ctypes.c_uint, ctypes.POINTER(ctypes.c_ubyte)]),
     }
 
-    def __init__(self):
-        egl = libegl()
+    def __init__(self, get_proc=None):
+        get_proc = get_proc or libegl().eglGetProcAddress
         for name, (restype, argtypes) in self._SIGNATURES.items():
-            address = egl.eglGetProcAddress(name.encode())
+            address = get_proc(name.encode())
             if not address:
                 raise RuntimeError(f"OpenGL has no {name}")
             function = ctypes.CFUNCTYPE(restype, *argtypes)(address)
             setattr(self, name, function)
         self._fbos = None
+        self._staging = None  # (texture, size) that upload_flipped fills
         self._mirror = None  # (fbo, renderbuffer, size) of the window-sized mirror target
 
     def copy_region(self, source: int, x: int, y: int, target: int, width: int, height: int) -> None:
@@ -167,6 +187,65 @@ class GL:
             self.glBindFramebuffer(GL_READ_FRAMEBUFFER, self._mirror[0])
             self.glPixelStorei(GL_PACK_ALIGNMENT, 4)
             self.glReadPixels(0, 0, width, height, GL_BGRA, GL_UNSIGNED_BYTE, address)
+        finally:
+            self._restore_state(saved)
+
+    def upload_flipped(self, address: int, size: tuple[int, int], row_pixels: int, pixel_format: int,
+                       target: int) -> None:
+        """A picture in memory (rows top first, 4 bytes a pixel, `row_pixels` a row, `pixel_format` GL_BGRA or
+        GL_RGBA) into 2D texture `target` the right way up for GL (rows bottom first): one glTexSubImage2D
+        into a staging texture, then a flipping framebuffer blit on the GPU. No pixel passes through Python;
+        the engine's texture binding, unpack state and framebuffers are restored."""
+        width, height = size
+        bound, alignment, row_length = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+        self.glGetIntegerv(0x8069, ctypes.byref(bound))  # GL_TEXTURE_BINDING_2D
+        self.glGetIntegerv(GL_UNPACK_ALIGNMENT, ctypes.byref(alignment))
+        self.glGetIntegerv(GL_UNPACK_ROW_LENGTH, ctypes.byref(row_length))
+        if self._staging is None or self._staging[1] != size:
+            if self._staging is not None:
+                self.glDeleteTextures(1, ctypes.byref(ctypes.c_uint(self._staging[0])))
+            texture = ctypes.c_uint()
+            self.glGenTextures(1, ctypes.byref(texture))
+            self.glBindTexture(GL_TEXTURE_2D, texture.value)
+            self.glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_BGRA, GL_UNSIGNED_BYTE, None)
+            self.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST)
+            self.glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST)
+            self._staging = (texture.value, size)
+        try:
+            self.glBindTexture(GL_TEXTURE_2D, self._staging[0])
+            self.glPixelStorei(GL_UNPACK_ALIGNMENT, 4)
+            self.glPixelStorei(GL_UNPACK_ROW_LENGTH, row_pixels)
+            self.glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, pixel_format, GL_UNSIGNED_BYTE, address)
+        finally:
+            self.glPixelStorei(GL_UNPACK_ROW_LENGTH, row_length.value)
+            self.glPixelStorei(GL_UNPACK_ALIGNMENT, alignment.value)
+            self.glBindTexture(GL_TEXTURE_2D, bound.value)
+        saved = self._save_state()
+        try:
+            self.glBindFramebuffer(GL_READ_FRAMEBUFFER, self._fbos_for_read())
+            self.glFramebufferTexture2D(GL_READ_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, self._staging[0], 0)
+            self.glBindFramebuffer(GL_DRAW_FRAMEBUFFER, self._fbos[1])
+            self.glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, target, 0)
+            self.glBlitFramebuffer(0, 0, width, height, 0, height, width, 0, GL_COLOR_BUFFER_BIT, GL_NEAREST)
+            # a window's fourth byte is padding: make the picture opaque (alpha 1) for any compositor
+            mask = (ctypes.c_ubyte * 4)()
+            self.glGetBooleanv(GL_COLOR_WRITEMASK, mask)
+            self.glColorMask(0, 0, 0, 1)
+            self.glClearColor(0.0, 0.0, 0.0, 1.0)
+            self.glClear(GL_COLOR_BUFFER_BIT)
+            self.glColorMask(*mask)
+        finally:
+            self._restore_state(saved)
+
+    def clear_texture(self, target: int, colour) -> None:
+        """Fill 2D texture `target` with one colour (r, g, b in 0..1) on the GPU."""
+        saved = self._save_state()
+        try:
+            self._fbos_for_read()
+            self.glBindFramebuffer(GL_DRAW_FRAMEBUFFER, self._fbos[1])
+            self.glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, target, 0)
+            self.glClearColor(*colour, 1.0)
+            self.glClear(GL_COLOR_BUFFER_BIT)
         finally:
             self._restore_state(saved)
 

@@ -23,15 +23,18 @@ class XrSceneView:
     def __init__(self, rig, size: tuple[int, int], eye_point, background=(0.03, 0.04, 0.12)):
         self.rig = rig
         self.size = size
-        self.root = NodePath("xr-scene")
-        self.renderer = rig.renderer(self.root, background=background)
+        self.top = NodePath("xr-view")  # the kind's scene (root) and the overlay's card: a fade dims the scene only
+        self.root = self.top.attach_new_node("xr-scene")
+        self.background_colour = tuple(background)
+        self.darkness = 0.0
+        self.renderer = rig.renderer(self.top, background=background)
         # seated: the reference origin is the child's eyes, put at the scene's eye point; standing: the floor
         x, y, z = eye_point
         self.anchor_point = (x, y, 0.0) if rig.floor_level else (x, y, z)
         self.renderer.anchor.set_pos(*self.anchor_point)
         self.eye_size = (size[0] // 2, size[1])
         width = 2 * HUD_DISTANCE * math.tan(math.radians(HUD_VERTICAL_FOV / 2)) * self.eye_size[0] / self.eye_size[1]
-        self.hud = HudCard(self.root, self.eye_size, (x, y + HUD_DISTANCE, z), width)
+        self.hud = HudCard(self.top, self.eye_size, (x, y + HUD_DISTANCE, z), width)
         self.hud_surface = pygame.Surface(self.eye_size, pygame.SRCALPHA)
         self.background = tuple(round(c * 255) for c in background)
         self.submitted = 0
@@ -53,6 +56,17 @@ class XrSceneView:
         width, height = self.renderer.eye_size
         return (projected.x + 1) / 2 * width, (1 - projected.y) / 2 * height
 
+    def set_fade(self, darkness: float, overlay_alpha: float = 1.0) -> None:
+        """Darken the scene and its sky (0: as lit, 1: black) on the GPU (a colour scale and the clear colour);
+        the overlay's card is dimmed separately (`overlay_alpha`), so a message can shine on the dark."""
+        darkness = min(1.0, max(0.0, darkness))
+        if darkness != self.darkness:
+            self.darkness = darkness
+            light = 1.0 - darkness
+            self.root.set_color_scale(light, light, light, 1.0)
+            self.renderer.set_background(tuple(c * light for c in self.background_colour))
+        self.hud.node.set_color_scale(1.0, 1.0, 1.0, min(1.0, max(0.0, overlay_alpha)))
+
     def render_into(self, surface: pygame.Surface, overlay=None) -> None:
         self.hud_surface.fill((0, 0, 0, 0))
         if overlay is not None:
@@ -65,7 +79,7 @@ class XrSceneView:
     def release(self) -> None:
         self.hud.remove()
         self.renderer.release()
-        self.root.remove_node()
+        self.top.remove_node()
 
 
 def blit_mirror(renderer, surface: pygame.Surface, background) -> None:

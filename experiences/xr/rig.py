@@ -3,15 +3,21 @@
 `start_rig(config)` opens an OpenXR session on the 3D engine's GL context, or returns None and says once in
 the log that VR mode falls back to side-by-side stereo. Every kiosk frame: `begin_frame()` gives the frame's
 InputEvents (controllers, or the head for gaze), `paused` says whether the visitor is in the headset now, and
-`end_frame()` submits whatever a kind rendered into it (`renderer(root)`). Kinds get the rig as
-`ctx.services["xr"]`; a kind without a VR mode never looks at it.
+`end_frame(surface)` submits whatever a kind rendered into it (`renderer(root)`), or, when nothing was, the
+kiosk's own screen on a panel in front of the child (experiences/xr/panel.py): menu, age question, goodbye,
+去书架找一找, what next. While the panel shows, the controllers point at it and their triggers tap
+(experiences/xr/panel_inputs.py). Kinds get the rig as `ctx.services["xr"]`; a kind without a VR mode never
+looks at it.
 """
 from __future__ import annotations
 
 import logging
+import os
+import time
 
 from experiences.runtime import InputEvent
 from experiences.xr.inputs import XrInputs
+from experiences.xr.policy import choose_binding
 
 log = logging.getLogger("yuedu.xr")
 _fallback_said = False
@@ -25,6 +31,10 @@ class XrRig:
         self.tracked = None
         self.recentre_requested = False
         self.eye_size = None  # render each eye at this size instead of the runtime's recommended one (benches)
+        self.panel = None  # experiences.xr.panel.XrPanel, made the first time the kiosk's screen is shown
+        self.panel_inputs = None  # PanelInputs for it
+        self.panel_active = False  # the last frame showed the kiosk's screen on the panel (not a run's scene)
+        self._last_poll = None
 
     @property
     def runtime(self) -> str:
@@ -46,15 +56,44 @@ class XrRig:
     def begin_frame(self) -> list[InputEvent]:
         """Wait for the headset's next frame (the runtime paces the kiosk) and return its inputs."""
         self.tracked = self.session.poll()
+        now = time.monotonic()
+        dt, self._last_poll = (now - self._last_poll if self._last_poll else 0.0), now
         if self.recentre_requested and self.session.frame_open:
             self.recentre_requested = False
             self.session.recentre()  # from the next frame on
         if self.tracked is None or not self.session.focused:
             return []
+        if self.panel_active and self.panel_inputs is not None:
+            return self.panel_inputs.events(self.tracked, dt)  # pointing at the kiosk's screen
         return self.inputs.events(self.tracked)
 
-    def end_frame(self) -> None:
-        self.session.end_frame()
+    def end_frame(self, surface=None) -> None:
+        """End the headset's frame. When no run drew into it, `surface` (the kiosk's window) goes on the panel,
+        with a ring where the controller (or the gaze) points."""
+        session = self.session
+        if session.frame_open and session.graphics != "headless":
+            if session.layers_pending == 0 and surface is not None and session.should_render:
+                self._show_panel(surface)
+            elif session.layers_pending:
+                self.panel_active = False
+        session.end_frame()
+
+    def _show_panel(self, surface) -> None:
+        from experiences.xr.panel import XrPanel, draw_pointer
+        from experiences.xr.panel_inputs import PanelInputs
+
+        try:
+            if self.panel is None:
+                self.panel = XrPanel(self.session)
+            geometry = self.panel.geometry_for(surface.get_size())
+            if self.panel_inputs is None or self.panel_inputs.geometry != geometry:
+                self.panel_inputs = PanelInputs(geometry)
+            if self.panel_inputs.pointer is not None and self.session.focused and self.panel_active:
+                draw_pointer(surface, self.panel_inputs.pointer, self.panel_inputs.dwell_progress)
+            self.panel_active = self.panel.show(surface)
+        except Exception:  # the headset's panel is a courtesy: never end the kiosk over it
+            log.exception("OpenXR: the kiosk's screen could not go to the headset")
+            self.panel_active = False
 
     def renderer(self, root, **options):
         """An XrStereoRenderer drawing `root` into this headset (release it when the run ends)."""
@@ -77,6 +116,7 @@ class XrRig:
         """Between runs: a session the runtime ended (it quit, or lost the headset) is made anew."""
         if not self.session.lost or self._reopen is None:
             return
+        self._close_panel()
         self.session.close()
         try:
             self.session = self._reopen()
@@ -85,7 +125,14 @@ class XrRig:
         except Exception as error:
             log.warning("OpenXR session could not be made anew: %s", error)
 
+    def _close_panel(self) -> None:
+        if self.panel is not None:
+            self.panel.close()
+        self.panel = self.panel_inputs = None
+        self.panel_active = False
+
     def close(self) -> None:
+        self._close_panel()
         self.session.close()
 
 
@@ -98,19 +145,37 @@ def start_rig(config) -> XrRig | None:
     manifest = find_runtime()
     if manifest is None:
         return _fallback("no OpenXR runtime is installed")
-    from experiences.xr.session import XrSession
-    from experiences.xr.stereo import engine_context
-
-    def open_session():
-        return XrSession.open(manifest, graphics="egl", egl=engine_context(), reference=config.vr.reference)
+    from experiences.xr.session import XrSession, runtime_extensions
+    from experiences.xr.stereo import engine_context, use_engine
 
     try:
+        extensions = runtime_extensions(manifest)
+    except Exception as error:
+        return _fallback(f"the OpenXR runtime {manifest.name} could not start: {error}")
+    graphics, why = choose_binding(extensions, config.vr.graphics, engine_module(), bool(os.environ.get("DISPLAY")))
+    if graphics is None:
+        return _fallback(f"{manifest.name}: {why}")
+
+    def open_session():
+        context = engine_context()
+        return XrSession.open(manifest, graphics=graphics, reference=config.vr.reference,
+                              **{"egl" if graphics == "egl" else "glx": context})
+
+    try:
+        use_engine(graphics)
         session = open_session()
     except Exception as error:
         return _fallback(f"the OpenXR runtime {manifest.name} could not start: {error}")
-    log.info("VR mode: OpenXR, %s, %s, %s per eye", session.info.runtime, session.info.system,
-             "x".join(map(str, session.info.view_sizes[0])))
+    log.info("VR mode: OpenXR, %s, %s, %s per eye, %s binding (%s)", session.info.runtime, session.info.system,
+             "x".join(map(str, session.info.view_sizes[0])), graphics, why)
     return XrRig(session, open_session)
+
+
+def engine_module() -> str | None:
+    """The panda3d display module the process's 3D engine runs on; None while it has not started."""
+    from experiences.exhibits import offscreen
+
+    return offscreen._engine.module if offscreen._engine is not None else None
 
 
 def _fallback(why: str) -> None:

@@ -1,7 +1,7 @@
 """The OpenXR edge: one instance and session per process, its frame loop, head and controller tracking.
 
-`XrSession.open(...)` creates the instance (XR_KHR_opengl_enable + XR_MNDX_egl_enable with the 3D engine's own
-EGL context, or XR_MND_headless for input only), the action set (both hands' aim pose, trigger, menu,
+`XrSession.open(...)` creates the instance (XR_KHR_opengl_enable with the 3D engine's own GL context: its EGL
+context through XR_MNDX_egl_enable, or its GLX context through the Xlib binding; or XR_MND_headless for input only), the action set (both hands' aim pose, trigger, menu,
 thumbstick, haptics; bindings for the simple, Index, Touch and Vive controllers) and the reference space
 (seated: LOCAL, standing: STAGE). Per kiosk frame: `poll()` handles session state changes and, while the
 session runs, waits for the runtime's frame (xrWaitFrame paces the loop), begins it and locates the views,
@@ -62,7 +62,7 @@ class XrSession:
     def __init__(self, instance, system_id, session, graphics: str, reference: str, info: SystemInfo,
                  timespec: bool):
         self.instance, self.system_id, self.session = instance, system_id, session
-        self.graphics = graphics  # "egl" (we render) or "headless" (input only)
+        self.graphics = graphics  # "egl" or "xlib" (we render) or "headless" (input only)
         self.info = info
         self.timespec = timespec
         self.state = xr.SessionState.UNKNOWN
@@ -78,24 +78,19 @@ class XrSession:
         self.frames_ended = 0
         self.state_log: list[str] = []
         self.eyes = None  # swapchains.XrEyes once the renderer made them (egl sessions)
-        self._pending_layer = None
+        self._pending_layers = []
         self._make_actions()
         self._make_spaces(reference)
 
     # --- creation ------------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, manifest: RuntimeManifest | None = None, *, graphics: str = "egl", egl=None,
+    def open(cls, manifest: RuntimeManifest | None = None, *, graphics: str = "egl", egl=None, glx=None,
              reference: str = "seated") -> "XrSession":
-        """A session on the active runtime. `graphics="egl"` needs `egl`, the 3D engine's current EglContext."""
-        import os
-
-        if manifest is not None:
-            os.environ["XR_RUNTIME_JSON"] = str(manifest.path)
-        try:
-            available = {e.extension_name.decode() for e in xr.enumerate_instance_extension_properties()}
-        except xr.XrException as error:
-            raise XrUnavailable(f"没有可用的 OpenXR 运行时 / no OpenXR runtime: {error}") from None
-        wanted = ["XR_MND_headless"] if graphics == "headless" else ["XR_KHR_opengl_enable", "XR_MNDX_egl_enable"]
+        """A session on the active runtime. `graphics="egl"` needs `egl`, the 3D engine's current EglContext;
+        `graphics="xlib"` needs `glx`, its current glx.GlxContext."""
+        available = runtime_extensions(manifest)
+        wanted = {"headless": ["XR_MND_headless"], "egl": ["XR_KHR_opengl_enable", "XR_MNDX_egl_enable"],
+                  "xlib": ["XR_KHR_opengl_enable"]}[graphics]
         missing = [name for name in wanted if name not in available]
         if missing:
             raise XrUnavailable(f"OpenXR 运行时缺少 / the OpenXR runtime lacks {', '.join(missing)}")
@@ -116,15 +111,16 @@ class XrSession:
                               tuple((v.recommended_image_rect_width, v.recommended_image_rect_height) for v in configs),
                               tuple((v.max_image_rect_width, v.max_image_rect_height) for v in configs))
             binding = None
-            if graphics == "egl":
-                if egl is None:
-                    raise XrUnavailable("OpenXR: the 3D engine has no current EGL context")
+            if graphics in ("egl", "xlib"):
+                if (egl if graphics == "egl" else glx) is None:
+                    raise XrUnavailable(f"OpenXR: the 3D engine has no current {graphics.upper()} context")
                 xr.get_opengl_graphics_requirements_khr(instance, system_id)  # required before the session
-                binding = _egl_binding(egl)
+                binding = _egl_binding(egl) if graphics == "egl" else _xlib_binding(glx)
             session = xr.create_session(instance, xr.SessionCreateInfo(
                 system_id=system_id, next=ctypes.cast(ctypes.pointer(binding), ctypes.c_void_p) if binding else None))
             self = cls(instance, system_id, session, graphics, reference, info, timespec)
             self._binding = binding  # the runtime keeps pointers into it
+            self.gl_context = egl if graphics == "egl" else glx  # the engine's context (None: headless)
             return self
         except BaseException:
             xr.destroy_instance(instance)
@@ -206,7 +202,7 @@ class XrSession:
         xr.begin_frame(self.session)
         self.frame_open = True
         self.frame_time = self.frame_state.predicted_display_time or self._now()
-        self._pending_layer = None
+        self._pending_layers = []
         if self.focused:
             xr.sync_actions(self.session, xr.ActionsSyncInfo(
                 count_active_action_sets=1, active_action_sets=(xr.ActiveActionSet * 1)(
@@ -216,24 +212,28 @@ class XrSession:
         return self.tracked
 
     def end_frame(self) -> None:
-        """End the frame begun by poll(): with the projection layer the eyes submitted, or none."""
+        """End the frame begun by poll(): with the layers submitted (the eyes' projection layer; or the kiosk's
+        panel over its backdrop), or none."""
         if not self.frame_open:
             return
         self.frame_open = False
-        layers = []
-        if self._pending_layer is not None:
-            layers = [ctypes.byref(self._pending_layer)]
+        layers = [ctypes.byref(layer) for layer in self._pending_layers]
         xr.end_frame(self.session, xr.FrameEndInfo(
             display_time=self.frame_time, environment_blend_mode=xr.EnvironmentBlendMode.OPAQUE,
             layers=layers))
         self.frames_ended += 1
         if layers:
             self.layers_submitted += 1
-        self._pending_layer = None
+        self._pending_layers = []
 
     def submit(self, layer) -> None:
-        """The projection layer for this frame (set by swapchains.XrEyes after it copied both eyes)."""
-        self._pending_layer = layer
+        """A layer for this frame, back to front: the projection layer swapchains.XrEyes made after it copied
+        both eyes, or the panel's backdrop and quad (experiences/xr/panel.py)."""
+        self._pending_layers.append(layer)
+
+    @property
+    def layers_pending(self) -> int:
+        return len(self._pending_layers)
 
     @property
     def should_render(self) -> bool:
@@ -347,6 +347,18 @@ class XrSession:
         return hands
 
 
+def runtime_extensions(manifest: RuntimeManifest | None = None) -> set[str]:
+    """The instance extensions the active runtime (or `manifest`'s) offers; loads it, creates nothing."""
+    import os
+
+    if manifest is not None:
+        os.environ["XR_RUNTIME_JSON"] = str(manifest.path)
+    try:
+        return {e.extension_name.decode() for e in xr.enumerate_instance_extension_properties()}
+    except xr.XrException as error:
+        raise XrUnavailable(f"没有可用的 OpenXR 运行时 / no OpenXR runtime: {error}") from None
+
+
 def _pose(pose) -> Pose:
     o, p = pose.orientation, pose.position
     return Pose.from_openxr((p.x, p.y, p.z), (o.x, o.y, o.z, o.w))
@@ -362,4 +374,17 @@ def _egl_binding(egl):
     binding.config = ctypes.cast(egl.config, EGLConfig)
     binding.context = ctypes.cast(egl.context, EGLContext)
     binding.get_proc_address = ctypes.cast(libegl().eglGetProcAddress, xr.PFN_xrEglGetProcAddressMNDX)
+    return binding
+
+
+def _xlib_binding(glx):
+    """XrGraphicsBindingOpenGLXlibKHR from the engine's GLX context (SteamVR, ALVR, Monado and most desktop
+    runtimes take it); the pointers are cast to the structure's own field types."""
+    binding = xr.GraphicsBindingOpenGLXlibKHR()
+    fields = dict(binding._fields_)
+    binding.x_display = ctypes.cast(glx.display, fields["x_display"])
+    binding.visualid = glx.visual_id
+    binding.glx_fbconfig = ctypes.cast(glx.fbconfig, fields["glx_fbconfig"])
+    binding.glx_drawable = glx.drawable
+    binding.glx_context = ctypes.cast(glx.context, fields["glx_context"])
     return binding

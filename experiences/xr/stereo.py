@@ -8,37 +8,105 @@ from __future__ import annotations
 from panda3d.core import (Camera, FrameBufferProperties, GraphicsOutput, GraphicsPipe, NodePath, PerspectiveLens,
                           Quat, Texture, WindowProperties)
 
-from experiences.xr.egl import EglContext, current_context, libegl
+from experiences.xr.egl import current_context
+
+
+ENGINE_MODULES = {"egl": "p3headlessgl", "xlib": "pandagl"}  # the panda3d display module each binding needs
+
+
+def use_engine(graphics: str):
+    """The process's offscreen engine on the display module the OpenXR binding needs: headless EGL for "egl",
+    GLX (panda3d's `pandagl`, an X display) for "xlib". Made so when it does not exist yet; an engine already
+    running on the other module cannot change (one GL context per process)."""
+    from experiences.exhibits import offscreen
+
+    wanted = ENGINE_MODULES[graphics]
+    with offscreen._engine_lock:
+        if offscreen._engine is None and graphics == "xlib":
+            offscreen._engine = offscreen.OffscreenEngine((wanted,))
+            import atexit
+
+            # panda3d's GLX pipe aborts the interpreter's exit (a mutex assertion, exit 134) while its buffers
+            # are open: close them first
+            atexit.register(offscreen._engine.graphics_engine.remove_all_windows)
+    shared = offscreen.engine()
+    if shared.module != wanted:
+        raise RuntimeError(f"OpenXR's {graphics} binding needs the {wanted} engine; this one is {shared.module}")
+    return shared
 
 
 def _shared_gsg():
     from experiences.exhibits.offscreen import engine
 
     shared = engine()
-    if shared.module != "p3headlessgl":
-        raise RuntimeError(f"OpenXR needs the OpenGL engine (p3headlessgl); this one is {shared.module}")
+    if shared.module not in ENGINE_MODULES.values():
+        raise RuntimeError(f"OpenXR needs an OpenGL engine (p3headlessgl or pandagl); this one is {shared.module}")
     if shared.buffer is None:
         shared._ensure_buffer((64, 64))
         shared.buffer.set_active(False)
     return shared, shared.buffer.get_gsg()
 
 
-def engine_context() -> EglContext:
-    """The EGL context of the offscreen engine's GSG (the one every XR buffer renders with), made current by
-    rendering one tiny frame with it."""
-    shared, gsg = _shared_gsg()
+def _current(module: str):
+    """The GL context current now: an EglContext (p3headlessgl) or a glx.GlxContext (pandagl), or None."""
+    if module == "pandagl":
+        from experiences.xr import glx
+
+        return glx.current_context()
+    return current_context()
+
+
+def _any_current(module: str) -> bool:
+    if module == "pandagl":
+        from experiences.xr.glx import libglx
+
+        return bool(libglx().glXGetCurrentContext())
+    from experiences.xr.egl import libegl
+
+    return bool(libegl().eglGetCurrentContext())
+
+
+def _framebuffer(shared, depth: bool) -> FrameBufferProperties:
+    """Our buffers' framebuffer properties. Under GLX a pbuffer must match the context's FBConfig (else
+    glXMakeContextCurrent fails with BadMatch), so they copy the engine's own buffer's."""
+    if shared.module == "pandagl" and shared.buffer is not None:
+        return FrameBufferProperties(shared.buffer.get_fb_properties())
     fb = FrameBufferProperties()
     fb.set_rgba_bits(8, 8, 8, 8)
-    probe = shared.graphics_engine.make_output(shared.pipe, "yuedu-xr-probe", -10, fb, WindowProperties.size(16, 16),
-                                               GraphicsPipe.BF_refuse_window, gsg, None)
-    try:
+    if depth:
+        fb.set_depth_bits(24)
+    return fb
+
+
+_glx_anchor = None  # pandagl: the small pbuffer whose GLX drawable the runtime makes current with the context
+
+
+def engine_context():
+    """The GL context of the offscreen engine's GSG (the one every XR buffer renders with), made current by
+    rendering one tiny frame with it: an EglContext on headless EGL, a glx.GlxContext on GLX. Under GLX the
+    runtime makes the context current on the drawable it was given, so that pbuffer stays for the process."""
+    global _glx_anchor
+    shared, gsg = _shared_gsg()
+    fb = _framebuffer(shared, depth=False)
+    keep = shared.module == "pandagl"
+    probe = _glx_anchor if keep else None
+    if probe is None:
+        probe = shared.graphics_engine.make_output(shared.pipe, "yuedu-xr-probe", -10, fb,
+                                                   WindowProperties.size(16, 16), GraphicsPipe.BF_refuse_window,
+                                                   gsg, None)
         probe.make_display_region().set_camera(NodePath(Camera("probe")))
+    try:
+        probe.set_active(True)
         shared.graphics_engine.render_frame()
-        context = current_context()
+        context = _current(shared.module)
     finally:
-        shared.graphics_engine.remove_window(probe)
+        if keep:
+            _glx_anchor = probe
+            probe.set_active(False)
+        else:
+            shared.graphics_engine.remove_window(probe)
     if context is None:
-        raise RuntimeError("panda3d left no EGL context current")
+        raise RuntimeError(f"panda3d left no GL context current ({shared.module})")
     return context
 
 
@@ -55,9 +123,7 @@ class XrStereoRenderer:
         self.graphics_engine = self.shared.graphics_engine
         self.eye_size = tuple(eye_size or session.info.view_sizes[0])  # the runtime's recommended size
         width, height = self.eye_size
-        fb = FrameBufferProperties()
-        fb.set_rgba_bits(8, 8, 8, 8)
-        fb.set_depth_bits(24)
+        fb = _framebuffer(self.shared, depth=True)
         self.buffer = self.graphics_engine.make_output(
             self.shared.pipe, "yuedu-xr", -5, fb, WindowProperties.size(2 * width, height),
             GraphicsPipe.BF_refuse_window, self.gsg, None)
@@ -80,9 +146,16 @@ class XrStereoRenderer:
             region.set_clear_depth_active(True)
             self.cameras.append(camera)
         self.buffer.set_active(False)  # only while a frame is submitted
+        self.background = tuple(background)
         self.eyes = None
         self.frames = 0
         self.texture_id = None  # the eyes' GL texture, once rendered
+
+    def set_background(self, colour) -> None:
+        """The eyes' clear colour (r, g, b in 0..1): a fade darkens it with the scene."""
+        for region in (self.buffer.get_display_region(i) for i in range(self.buffer.get_num_display_regions())):
+            if region.get_camera() in self.cameras:
+                region.set_clear_color((*colour, 1.0))
 
     def _place(self, views) -> None:
         for camera, view in zip(self.cameras, views):
@@ -109,7 +182,7 @@ class XrStereoRenderer:
         self.graphics_engine.render_frame()
         self.buffer.set_active(False)
         context = self.texture.prepare_now(0, self.gsg.get_prepared_objects(), self.gsg)
-        if libegl().eglGetCurrentContext() == 0:
+        if not _any_current(self.shared.module):
             raise RuntimeError("panda3d left no GL context current after the headset's frame")
         self.texture_id = context.get_native_id()
         self.eyes.submit(self.texture_id, session.views)

@@ -10,6 +10,10 @@ from experiences.xr.egl import GL, GL_RGBA8, GL_SRGB8_ALPHA8
 class XrEyes:
     def __init__(self, session, size: tuple[int, int], gl: GL | None = None):
         self.session = session
+        if gl is None and session.graphics == "xlib":
+            from experiences.xr.glx import get_proc_address
+
+            gl = GL(get_proc_address)
         self.gl = gl or GL()
         self.size = size
         formats = list(xr.enumerate_swapchain_formats(session.session))

@@ -173,6 +173,7 @@ class BoothSharing:
     def _start_video(self, token: str) -> None:
         from recitation.video.frames import VideoCard
         from recitation.video.job import VideoJob
+        from recitation.video.media import video_media
 
         booth, flow = self.booth, self.booth.flow
         kiosk = booth.ctx.config.kiosk
@@ -184,8 +185,16 @@ class BoothSharing:
                          show_pinyin=flow.show_pinyin)
         if self.video is not None and self.video.running:
             self.video.cancel()  # an earlier take's video: this share is the one the family waits for
+        # The curator's picture and music for this poem (else the package's, else the booth's own music and
+        # generated scenery): recitation.video.media.
+        try:
+            background, music = video_media(booth.package, booth.poem)
+        except Exception:  # an unreadable file (the validator reports it): the video goes with the defaults
+            log.exception("video media of %s unusable", booth.poem.id)
+            background, music = None, None
         # Beside the take, so it follows the recording's retention (recitation.audio.takes.prune_recordings).
-        self.video = VideoJob(self.take_path, booth.poem, self.take_path.with_suffix(".mp4"), card).start()
+        self.video = VideoJob(self.take_path, booth.poem, self.take_path.with_suffix(".mp4"), card, music=music,
+                              background=background).start()
         self.video_token = token
 
     def update_video(self) -> None:

@@ -17,6 +17,8 @@ from recitation.booth.widgets import ACCENT, INK, JADE, PAPER
 SIZE = (720, 1280)
 CARD = pygame.Rect(24, 236, 672, 780)
 CARD_ALPHA = 222
+FOOTER_ALPHA = 216  # the nickname, library and date: clear over a busy photo too
+VEIL_ALPHA = 196  # behind the title and poet: enough for ink text over a dark picture, the picture still shows
 
 
 @dataclass
@@ -62,16 +64,30 @@ def ink_wash(seed_text: str, size=SIZE) -> np.ndarray:
 
 
 def cover_image(path, size=SIZE) -> np.ndarray:
-    """A curator's image scaled to cover the frame (centre crop), H×W×3 uint8."""
-    picture = pygame.image.load(str(path))
+    """A curator's picture (PNG/JPEG/WebP, decoded by Pillow as the package check does) turned upright as the
+    phone that took it meant (EXIF orientation) and scaled to cover the frame (centre crop), H×W×3 uint8."""
+    from PIL import Image, ImageOps
+
+    with Image.open(str(path)) as picture:
+        upright = ImageOps.exif_transpose(picture).convert("RGB")
+    fitted = ImageOps.fit(upright, size, method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+    return np.asarray(fitted, dtype=np.uint8)
+
+
+def soft_veil(size: tuple[int, int], alpha: int, colour=PAPER, radius: int = 40, feather: int = 18) -> pygame.Surface:
+    """A rounded paper panel whose edges fade out over `feather` pixels (a rounded rectangle's distance field in
+    numpy: smooth corners, no stair steps)."""
     w, h = size
-    scale = max(w / picture.get_width(), h / picture.get_height())
-    scaled = pygame.transform.smoothscale(picture, (math.ceil(picture.get_width() * scale),
-                                                    math.ceil(picture.get_height() * scale)))
-    left, top = (scaled.get_width() - w) // 2, (scaled.get_height() - h) // 2
-    frame = pygame.Surface(size)
-    frame.blit(scaled, (0, 0), pygame.Rect(left, top, w, h))
-    return surface_rgb(frame)
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    half_w, half_h = w / 2 - feather, h / 2 - feather
+    qx = np.abs(x + 0.5 - w / 2) - (half_w - radius)
+    qy = np.abs(y + 0.5 - h / 2) - (half_h - radius)
+    outside = np.hypot(np.maximum(qx, 0), np.maximum(qy, 0)) + np.minimum(np.maximum(qx, qy), 0) - radius
+    shade = np.clip(0.5 - outside / feather, 0.0, 1.0)
+    veil = pygame.Surface(size, pygame.SRCALPHA)
+    veil.fill((*colour, 0))
+    pygame.surfarray.pixels_alpha(veil)[:] = (alpha * shade.T).astype(np.uint8)
+    return veil
 
 
 def surface_rgb(surface: pygame.Surface) -> np.ndarray:
@@ -101,9 +117,14 @@ class FrameRenderer:
         text, poem, card = self.text, self.poem, self.card
         w, h = self.size
         base = self.background.copy()
+        byline = " · ".join(part for part in (poem.dynasty, poem.author) if part)
+        widths = [text.size(poem.title, 56)[0]] if poem.title else []
+        widths += [text.size(byline, 30)[0]] if byline else []
+        if widths:  # the title stays readable over any picture (a night sky, a busy photo): a soft paper veil
+            veil_w = min(w - 24, max(widths) + 136)
+            base.blit(soft_veil((veil_w, 196), VEIL_ALPHA), ((w - veil_w) // 2, 26))
         if poem.title:
             text.draw(base, poem.title, (w // 2, 92), 56, INK, anchor="center")
-        byline = " · ".join(part for part in (poem.dynasty, poem.author) if part)
         if byline:
             text.draw(base, byline, (w // 2, 160), 30, INK, anchor="center")
         shade = pygame.Surface(CARD.size, pygame.SRCALPHA)
@@ -117,7 +138,7 @@ class FrameRenderer:
             text.draw(base, "分", (centre[0], centre[1] + 30), 22, PAPER, anchor="center")
         footer = h - 236
         panel = pygame.Surface((CARD.width, 200), pygame.SRCALPHA)
-        pygame.draw.rect(panel, (*PAPER, 200), panel.get_rect(), border_radius=24)
+        pygame.draw.rect(panel, (*PAPER, FOOTER_ALPHA), panel.get_rect(), border_radius=24)
         base.blit(panel, (CARD.left, footer))
         if card.nickname:
             text.draw(base, f"朗读：{card.nickname}", (w // 2, footer + 40), 40, INK, anchor="center")

@@ -23,8 +23,17 @@ def _work(take, poem, out, card, music, background, prior, progress, status, nic
         progress.value = share
 
     try:
-        make_video(Path(take), poem, Path(out), card, music=music, background=background, prior=prior,
-                   progress=report)
+        try:
+            make_video(Path(take), poem, Path(out), card, music=music, background=background, prior=prior,
+                       progress=report)
+        except Exception:
+            if not (music or background):
+                raise
+            # A curator's file that went bad on this kiosk (the portal checked it): the family still gets a
+            # video, with the generated scenery and no music.
+            logging.getLogger(__name__).exception("video of %s with %s / %s failed, made without", take,
+                                                  background, music)
+            make_video(Path(take), poem, Path(out), card, prior=prior, progress=report)
         status.value = 1
     except Exception:  # the booth shows that the video could not be made; the take itself is unharmed
         logging.getLogger(__name__).exception("video of %s failed", take)

@@ -19,6 +19,8 @@ def register(subparsers) -> None:
     imp.add_argument("--prefix", default="marc21", help="OAI-PMH metadataPrefix (default marc21)")
     imp.add_argument("--set", default="", help="OAI-PMH set")
     imp.add_argument("--full", action="store_true", help="OAI-PMH: harvest everything, not only what changed")
+    imp.add_argument("--no-covers", action="store_true", help="do not fetch the covers the records name "
+                     "(kiosks then draw covers from the titles)")
     imp.set_defaults(func=run_import)
     cards = actions.add_parser("cards", parents=[db], help="the cards a kiosk would show after KIND ITEM, with the "
                                "rule that chose each (e.g. cards idiom 班门弄斧)")
@@ -70,23 +72,35 @@ def run_import(args) -> int:
         except OSError as error:
             print(f"读不了文件 / cannot read the file: {error}", file=sys.stderr)
             return 1
-    for line in report.errors:
+    if not args.no_covers and report.covers_wanted:
+        from server.catalogue.images import default_dir
+
+        report.fetch_covers(default_dir())
+    for line in report.errors + report.cover_errors:
         print(line, file=sys.stderr)
     print(report.summary())
     return 0 if report.stored or not report.error_count else 1
 
 
 def run_cards(args) -> int:
-    cards = _store(args.db).cards(args.kind, args.item, args.band)
+    from server.catalogue.images import card_view, default_dir
+
+    store = _store(args.db)
+    cards = store.cards(args.kind, args.item, args.band)
+    plans = store.plans()
+    views = [card_view(c, plans, default_dir()) for c in cards]
     if args.json:
-        print(json.dumps([c.as_json() for c in cards], ensure_ascii=False, indent=2))
+        print(json.dumps(views, ensure_ascii=False, indent=2))
         return 0
     if not cards:
         print(f"没有找到书 / no books for {args.kind} {args.item}")
-    for n, card in enumerate(cards, start=1):
+    for n, (card, view) in enumerate(zip(cards, views), start=1):
         h = card.holding
         where = f"{h.call_number}  {h.location}  {'在架' if h.on_shelf else '不在架'}" if h else "（没有馆藏 / no copies）"
         print(f"{n}. 《{card.record.title}》 {card.record.author}  {where}\n   规则 / rule: {card.rule.text()}")
+        if view["map"]:
+            shelf = view["map"]["label"] or "-"
+            print(f"   书架 / shelf: {shelf}（平面图 / plan: {view['map']['plan_name']}）")
     return 0
 
 

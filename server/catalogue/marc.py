@@ -59,6 +59,12 @@ def is_unimarc(record: pymarc.Record) -> bool:
     return not record.get_fields("245") and bool(record.get_fields("200"))
 
 
+def is_cover_link(materials: str, format_type: str) -> bool:
+    """An 856 that names a cover: $3 (materials specified) says cover/封面/image, or $q is an image type."""
+    low = materials.lower()
+    return any(w in low for w in ("cover", "封面", "image", "图像", "书影")) or format_type.lower().startswith("image/")
+
+
 def from_marc21(record: pymarc.Record) -> Record:
     """One pass over the fields (pymarc's get_fields per tag walks them all each time)."""
     title_a = title_b = author = statement = isbn = cover = ""
@@ -91,8 +97,8 @@ def from_marc21(record: pymarc.Record) -> Record:
             if any("儿童" in v or "juvenile" in v.lower() for v in f.get_subfields("a")):
                 audience = "juvenile"
         elif tag == "856" and not cover:
-            if any(w in (f.get("3") or "").lower() for w in ("cover", "封面")):
-                cover = f.get("u") or ""
+            if is_cover_link(f.get("3") or "", f.get("q") or ""):
+                cover = (f.get("u") or "").strip()
     title = " ".join(v for v in (_clean(title_a), _clean(title_b)) if v)
     return Record(_control(record), title, _clean(author or statement), isbn, clc, subjects, audience, cover,
                   holdings)
@@ -127,6 +133,25 @@ def to_record(marc: pymarc.Record, unimarc: bool | None = None) -> Record:
     if not record.title:
         raise ValueError("没有题名 (245/200) / no title (245 or 200)")
     return record
+
+
+PYMARC_ERRORS_ZH = {  # pymarc's exceptions in words a librarian reads (the English name and text follow)
+    "TruncatedRecord": "记录被截断（记录头写的长度比数据长）",
+    "EndOfRecordNotFound": "找不到记录结束符",
+    "RecordLengthInvalid": "记录长度无效",
+    "RecordLeaderInvalid": "记录头无效",
+    "BaseAddressInvalid": "数据起始地址无效",
+    "BaseAddressNotFound": "找不到数据起始地址",
+    "RecordDirectoryInvalid": "目录区损坏",
+    "NoFieldsFound": "记录里没有字段",
+    "UnicodeDecodeError": "文字编码认不出",
+}
+
+
+def describe_error(error: Exception) -> str:
+    """A broken record's reason in 中文 and English."""
+    name = type(error).__name__
+    return f"{PYMARC_ERRORS_ZH.get(name, '记录读不了')} / {name}: {error}"
 
 
 # --- ISO 2709 ---------------------------------------------------------------------------------------------
@@ -170,8 +195,7 @@ def read_iso2709(stream: IO[bytes], unimarc: bool | None = None) -> Iterator[Par
                 raise ValueError("记录头损坏 / bad leader (not a MARC record)")
             yield Parsed(position, to_record(_decode(chunk), unimarc))
         except Exception as error:  # pymarc raises its own errors and plain ones for broken directories
-            yield Parsed(position, None, f"{type(error).__name__}: {error}" if not isinstance(error, ValueError)
-                         else str(error))
+            yield Parsed(position, None, str(error) if isinstance(error, ValueError) else describe_error(error))
 
 
 # --- MARCXML ----------------------------------------------------------------------------------------------
@@ -220,7 +244,7 @@ def records_from_xml_elements(elements, unimarc: bool | None = None) -> Iterator
 
 # --- CSV --------------------------------------------------------------------------------------------------
 CSV_COLUMNS = ("id", "title", "author", "isbn", "clc", "subjects", "audience", "call_number", "location", "barcode",
-               "status")
+               "status", "cover")
 
 
 def read_csv(stream: IO[bytes]) -> Iterator[Parsed]:
@@ -241,7 +265,8 @@ def read_csv(stream: IO[bytes]) -> Iterator[Parsed]:
                 row["id"], row["title"], row.get("author", ""), normalise_isbn(row.get("isbn", "")),
                 [c for c in row.get("clc", "").replace("；", ";").split(";") if c.strip()],
                 [s.strip() for s in row.get("subjects", "").replace("；", ";").split(";") if s.strip()],
-                "juvenile" if row.get("audience", "").lower() in ("juvenile", "少儿", "儿童") else "")
+                "juvenile" if row.get("audience", "").lower() in ("juvenile", "少儿", "儿童") else "",
+                row.get("cover", "") if row.get("cover", "").startswith(("http://", "https://")) else "")
         if any(holding.__dict__.values()):
             record.holdings.append(holding)
     for position, record in enumerate(by_id.values(), start=1):

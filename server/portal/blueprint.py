@@ -177,7 +177,7 @@ def _is_api() -> bool:
 
 
 # Routes that take package zips or recordings: larger bodies than the service-wide MAX_CONTENT_LENGTH.
-_LARGE_BODIES = ("/portal/upload", "/portal/api/upload", "/portal/build/", "/s/api/upload")
+_LARGE_BODIES = ("/portal/upload", "/portal/api/upload", "/portal/build/", "/s/api/upload", "/portal/catalogue/")
 
 
 def _before() -> None:
@@ -210,4 +210,5 @@ for _bp in (portal_bp, share_bp):
     _bp.before_request(_before)
 
 # Views attach themselves to the blueprints.
-from server.portal import admin, api, build_pages, pages, share_pages  # noqa: E402,F401
+from server.portal import (admin, api, build_pages, catalogue_pages, pages, plan_pages, share_pages,  # noqa: E402,F401
+                           video_pages)

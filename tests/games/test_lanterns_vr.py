@@ -108,14 +108,24 @@ def test_vr_round_by_head_pose(run_context, surface):
 
 
 def test_vr_session_ends_kindly(run_context, surface):
-    package, ctx, _, _ = run_context("org.yuedu.idioms.children", vr=True)
+    package, ctx, sink, _ = run_context("org.yuedu.idioms.children", vr=True)
     exp = create_experience(package, ctx)
     exp.start()
     try:
         exp.session = VRSession(minutes=1)
         run(exp, surface, 50, dt=1.0)
         assert exp.session.state == "warn" and exp.state == "aim"
-        run(exp, surface, 11, dt=1.0)
+        run(exp, surface, 10, dt=1.0)
+        assert exp.state == "fade"  # the time is up: first the world fades to dark, slowly
+        exp.draw(surface)
+        brightness = [pygame.surfarray.array3d(surface).mean()]
+        while exp.state == "fade":
+            run(exp, surface, 0.25, dt=0.25)
+            brightness.append(pygame.surfarray.array3d(surface).mean())
+        assert len(brightness) == 9  # 2 s in quarter seconds
+        fade = brightness[:-1]
+        assert all(later <= earlier + 0.01 for earlier, later in zip(fade, fade[1:]))  # never brighter again
+        assert fade[-1] < 0.05 * fade[0]  # lit to dark
         assert exp.state == "rest" and not exp.finished
         if SHOTS:
             pygame.image.save(surface, os.path.join(SHOTS, "vr_rest.png"))
@@ -125,6 +135,9 @@ def test_vr_session_ends_kindly(run_context, surface):
             assert light > 30, eye
         run(exp, surface, 7, dt=1.0)
         assert exp.finished
+        ended = sink.statements[-1]
+        assert ended["verb"]["display"]["en-US"] == "terminated"  # the run's end says why it ended
+        assert ended["result"]["extensions"][extension_iri("end")] == "vr-time-limit"
     finally:
         exp.stop("completed")
 

@@ -116,3 +116,17 @@ def test_harvest_pages_then_only_changes_and_deletions(tmp_path, oai_server):
     quiet = harvest(url, store)
     assert requests[0]["from"] == "2026-12-09T00:00:00Z" and (quiet.stored, quiet.deleted) == (1, 1)
     assert store.count() == 3
+
+
+def test_staff_harvest_from_the_portal_page(tmp_path, oai_server):
+    from tests.server.portal_helpers import make_app, signed_in
+
+    url, _repository, requests = oai_server
+    app = make_app(tmp_path)
+    curator = signed_in(app, "curator")
+    page = curator.post("/portal/catalogue/import", {"oai_url": url}, page="/portal/catalogue")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "存入 4 条" in html and "stored 4" in html
+    assert html.count('<li class="error">') == 1 and "001" in html
+    assert len(requests) == 3  # the pages of the answer, by resumption token
+    app.extensions["yuedu"].engine.dispose()

@@ -45,6 +45,8 @@ ROUTES = {
     "portal.build_book_page": ("GET", "/portal/build/book", STAFF),
     "portal.build_treasure_page": ("GET", "/portal/build/treasure", STAFF),
     "portal.build_waterfall_page": ("GET", "/portal/build/waterfall", STAFF),
+    "portal.video_packages": ("GET", "/portal/video", STAFF),
+    "portal.video_media_page": ("GET", "/portal/versions/1/video", STAFF),
     "portal.admin_users": ("GET", "/portal/admin/users", ADMIN),
     "portal.admin_user_action": ("POST", "/portal/admin/users/{spare_user}/unlock", ADMIN),
     "portal.admin_kiosks": ("GET", "/portal/admin/kiosks", ADMIN),
@@ -61,6 +63,17 @@ ROUTES = {
     "share.share_video": ("GET", "/s/{share}/video", PUBLIC),
     "share.share_poster": ("GET", "/s/{share}/poster.jpg", PUBLIC),
     "share.share_delete": ("POST", "/s/{share}/delete", PUBLIC),
+    "portal.catalogue_page": ("GET", "/portal/catalogue", STAFF),
+    "portal.catalogue_import": ("POST", "/portal/catalogue/import", STAFF),
+    "portal.catalogue_rules": ("POST", "/portal/catalogue/rules", STAFF),
+    "portal.catalogue_rule_add": ("POST", "/portal/catalogue/rules/add", STAFF),
+    "portal.catalogue_rule_delete": ("POST", "/portal/catalogue/rules/1/delete", STAFF),
+    "portal.plans_page": ("GET", "/portal/catalogue/plans", STAFF),
+    "portal.plan_upload": ("POST", "/portal/catalogue/plans", STAFF),
+    "portal.plan_page": ("GET", "/portal/catalogue/plans/nope", STAFF),
+    "portal.shelf_add": ("POST", "/portal/catalogue/plans/nope/shelves", STAFF),
+    "portal.shelf_delete": ("POST", "/portal/catalogue/plans/nope/shelves/s1/delete", STAFF),
+    "portal.plan_delete": ("POST", "/portal/catalogue/plans/nope/delete", STAFF),
     "portal.logout": ("POST", "/portal/logout", STAFF),  # last: it ends the session
 }
 

@@ -62,6 +62,37 @@ def test_projection_layers_are_submitted_every_frame_on_llvmpipe(rendered):
     assert frames["ended"] == 30 and frames["should_render"] == 30 and frames["layers"] == 30
 
 
+@pytest.fixture(scope="module")
+def xvfb():
+    need_runtime()
+    from tests.xvfb import Xvfb
+
+    with Xvfb(size=(640, 480)) as server:
+        yield server
+
+
+def xlib_env(tmp_path, server) -> dict:
+    env = child_env(tmp_path)
+    env.update(DISPLAY=server.display, YUEDU_XR_GRAPHICS="xlib")
+    return env
+
+
+def test_the_xlib_binding_renders_through_panda3ds_glx_context_under_xvfb(tmp_path, xvfb):
+    """SteamVR's and ALVR's path (XrGraphicsBindingOpenGLXlibKHR), against Monado, whose client takes it too."""
+    env = xlib_env(tmp_path, xvfb)
+    env.pop("SDL_VIDEODRIVER", None)
+    readings = run_child("xlib", env)
+    assert readings["graphics"] == "xlib" and readings["module"] == "pandagl"
+    assert readings["binding"] == "GraphicsBindingOpenGLXlibKHR" and "llvmpipe" in readings["renderer"]
+    width = readings["eye_size"][0]
+    ahead, turned = readings["centroids"]["0"], readings["centroids"]["25"]
+    for (count, x), (count_turned, x_turned) in zip(ahead, turned):
+        assert count > 500 and abs(x - width / 2) < width * 0.05  # the card straight ahead in both eyes
+        assert count_turned > 500 and x_turned < x - width * 0.15  # the head turned right: it moved left
+    assert readings["corner"] == [8, 10, 31]
+    assert readings["frames"]["ended"] == readings["frames"]["layers"] == 30
+
+
 def test_aim_and_trigger_hit_the_right_lantern_and_say_so_in_the_statement(xr_env):
     readings = run_child("lanterns", xr_env)
     assert readings["view"] == "XrSceneView" and readings["inputs"] == ["controller"]
@@ -102,6 +133,40 @@ def test_taking_the_headset_off_pauses_the_run_and_the_kiosk_goes_back_to_attrac
     assert readings["paused_updates"] == 0 and readings["state_paused"] == readings["running"]  # paused, not ended
     assert readings["attract"] and readings["idle_seconds"] <= 6.5  # idle (5 s) + warning (1 s): attract
     assert "abandoned" in readings["verbs"]  # the run ended as the visitor left it
+
+
+@pytest.mark.parametrize("graphics", ["egl", "xlib"])
+def test_the_kiosks_own_screens_show_in_the_headset_and_the_controller_taps_them(tmp_path, graphics, request):
+    env = xlib_env(tmp_path, request.getfixturevalue("xvfb")) if graphics == "xlib" else child_env(tmp_path)
+    readings = run_child("screens", env)
+    assert readings["graphics"] == graphics
+    names = readings["names"]
+    # attract -> (trigger) age question -> (aim at 9–12, trigger) menu -> (aim at the card, trigger) the run
+    # -> (menu button) the menu again: each screen on the headset's panel, driven by the controller alone
+    assert readings["states"] == [names["ATTRACT"], names["ASK_AGE"], names["MENU"], names["RUNNING"], names["MENU"]]
+    assert readings["age_band"] == "9-12"
+    for screen in ("attract_diff", "age_diff", "menu_diff"):
+        assert readings[screen] == 0.0  # the panel's swapchain image is the window's picture, byte for byte
+    assert readings["run"]["view"] == "XrExhibitView" and not readings["run"]["panel_active"]  # the run draws
+    assert readings["after_run"]["panel_frames"] > 0 and readings["after_run"]["diff"] == 0.0
+    assert readings["verbs"][:2] == ["launched", "initialized"]
+
+
+def test_the_session_limit_fades_the_headset_to_dark_then_ends_the_run_saying_why(xr_env):
+    readings = run_child("fade", xr_env)
+    fade = [seen for darkness, seen in readings["fade"] if darkness < 1.0]
+    assert len(fade) >= 15  # about 2 s of frames at 0.1 s each: a slow fade, not a cut
+    assert all(later <= earlier + 0.05 for earlier, later in zip([readings["lit"]] + fade, fade))  # never brighter
+    assert readings["lit"] > 20 and fade[-1] < 0.05 * readings["lit"]  # the swapchain images went dark
+    darkness = [d for d, _ in readings["fade"]]
+    assert max(b - a for a, b in zip(darkness, darkness[1:])) < 0.1  # at most a tenth darker in a 0.1 s frame
+    assert readings["rest_state"] == "rest" and 0 < readings["rest"] < 5  # the message, light on the dark
+    assert readings["finished"] and readings["layers"] == readings["submitted"]
+    ended = readings["statements"][-1]
+    assert ended["verb"]["display"]["en-US"] == "terminated"
+    assert ended["result"]["extensions"]["https://w3id.org/yuedu/xapi/extensions/end"] == "vr-time-limit"
+    assert ended["context"]["extensions"]["https://w3id.org/yuedu/xapi/extensions/vr-display"] == "openxr"
+    StatementValidator("1.0").statement(ended)
 
 
 def test_xr_check_names_the_runtime_and_prints_the_scripted_poses(xr_env):

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from experiences.config import KioskConfig, ConfigError, parse_config
 from experiences.xr.inputs import Hand, Tracked, XrInputs
-from experiences.xr.policy import headset_allowed, vr_path
+from experiences.xr.panel_inputs import DWELL_SECONDS, PanelGeometry, PanelInputs
+from experiences.xr.policy import choose_binding, headset_allowed, vr_path
 from experiences.xr.poses import Fov, Pose, forward, yaw_pitch
 from experiences.xr.remote import FORMAT, HEADER, RemoteState, yaw_pitch_quat
 from experiences.xr.runtime import find_runtime
@@ -45,6 +46,7 @@ def test_config_names_the_vr_path(tmp_path):
     assert "no OpenXR runtime" in vr_path(config, None)
     manifest = find_runtime({"XR_RUNTIME_JSON": str(write_manifest(tmp_path / "m.json", "Monado"))})
     assert vr_path(config, manifest).startswith("OpenXR: Monado")
+    assert "XR_MNDX_egl_enable, else Xlib/GLX" in vr_path(config, manifest)  # [vr] graphics = "auto"
     config.vr.openxr = False
     assert "openxr = false" in vr_path(config, manifest)
     assert parse_config('[vr]\nreference = "standing"\nmin_age_band = "13+"\n').vr.reference == "standing"
@@ -115,3 +117,96 @@ def test_the_remote_driver_struct_is_376_bytes_with_its_header():
     packed = RemoteState(yaw=30).pack()
     assert len(packed) == 376 == struct.calcsize(FORMAT) and packed[:8] == HEADER
 
+
+
+MONADO = {"XR_KHR_opengl_enable", "XR_MNDX_egl_enable", "XR_MND_headless", "XR_KHR_convert_timespec_time"}
+STEAMVR = {"XR_KHR_opengl_enable", "XR_KHR_vulkan_enable", "XR_KHR_vulkan_enable2", "XR_EXT_hand_tracking"}
+
+
+@pytest.mark.parametrize("extensions, wanted, module, x11, binding", [
+    (MONADO, "auto", None, False, "egl"),  # Monado, WiVRn: the headless EGL path, display or not
+    (MONADO, "auto", None, True, "egl"),
+    (MONADO, "xlib", None, True, "xlib"),  # staff (and the tests) can ask for GLX
+    (STEAMVR, "auto", None, True, "xlib"),  # SteamVR, ALVR: no XR_MNDX_egl_enable, so GLX on the X display
+    (STEAMVR, "auto", "pandagl", True, "xlib"),
+    (STEAMVR, "auto", None, False, None),  # ...which a kiosk without X11 does not have
+    (STEAMVR, "auto", "p3headlessgl", True, None),  # an engine already on EGL cannot move to GLX
+    (STEAMVR, "egl", None, True, None),
+    (MONADO, "auto", "pandagl", False, None),
+    ({"XR_KHR_vulkan_enable2"}, "auto", None, True, None),  # a Vulkan-only runtime
+])
+def test_the_graphics_binding_follows_the_runtimes_extensions_and_the_engines_context(extensions, wanted, module,
+                                                                                      x11, binding):
+    chosen, why = choose_binding(extensions, wanted, module, x11)
+    assert chosen == binding and why
+
+
+def test_the_fallback_says_why_in_words_staff_can_act_on():
+    assert "XR_MNDX_egl_enable" in choose_binding(STEAMVR, "auto", None, False)[1]
+    assert "DISPLAY" in choose_binding(STEAMVR, "auto", None, False)[1]
+    assert "XR_KHR_opengl_enable" in choose_binding({"XR_KHR_vulkan_enable2"})[1]
+
+
+def test_vr_graphics_is_checked_in_the_config():
+    assert parse_config('[vr]\ngraphics = "xlib"\n').vr.graphics == "xlib"
+    with pytest.raises(ConfigError, match="graphics"):
+        parse_config('[vr]\ngraphics = "vulkan"\n')
+
+
+def aim_at(geometry, x, y, origin=(0.2, -0.3, -0.3)):
+    (cx, cy, cz), (w, h) = geometry.centre, geometry.size_m
+    target = (cx + (x / geometry.pixels[0] - 0.5) * w, cy, cz + (0.5 - y / geometry.pixels[1]) * h)
+    yaw, pitch = yaw_pitch(tuple(target[i] - origin[i] for i in range(3)))
+    return yaw, pitch
+
+
+def hand_pose(yaw, pitch, origin=(0.2, -0.3, -0.3)):
+    from experiences.xr.remote import yaw_pitch_quat
+
+    x, y, z, w = yaw_pitch_quat(yaw, pitch)  # OpenXR axes
+    return Pose.from_openxr((origin[0], origin[2], -origin[1]), (x, y, z, w))
+
+
+@given(st.floats(0.5, 1279.5), st.floats(0.5, 719.5))
+@settings(max_examples=60, deadline=None)
+def test_a_ray_aimed_at_a_pixel_of_the_panel_meets_that_pixel(x, y):
+    geometry = PanelGeometry.for_screen((1280, 720))
+    point = geometry.pixel_of_ray((0.2, -0.3, -0.3), *aim_at(geometry, x, y))
+    assert point == pytest.approx((x, y), abs=0.01)
+
+
+def test_the_panel_fits_a_portrait_screen_and_hangs_at_a_childs_eyes_when_standing():
+    wide, tall = PanelGeometry.for_screen((1920, 1080)), PanelGeometry.for_screen((1080, 1920), floor_level=True)
+    assert wide.size_m[0] == pytest.approx(2 * 2.0 * math.tan(math.radians(30)))
+    assert tall.size_m[1] == pytest.approx(2 * 2.0 * math.tan(math.radians(22.5)))
+    assert tall.size_m[0] / tall.size_m[1] == pytest.approx(1080 / 1920)
+    assert wide.centre[2] == 0.0 and tall.centre[2] == 1.2
+    assert wide.pixel_of_ray((0, 0, 0), 0, 80) is None and wide.pixel_of_ray((0, 0, 0), 180, 0) is None
+
+
+def test_a_trigger_pull_on_the_panel_is_a_tap_where_the_ray_meets_it():
+    geometry = PanelGeometry.for_screen((1280, 720))
+    inputs = PanelInputs(geometry)
+    aim = hand_pose(*aim_at(geometry, 300, 200))
+    assert inputs.events(Tracked(hands={"right": Hand(aim, 0.0)})) == []  # pointing is not a tap (nor activity)
+    assert inputs.pointer == pytest.approx((300, 200), abs=0.5)
+    down = inputs.events(Tracked(hands={"right": Hand(aim, 0.9)}))
+    assert [(e.type, round(e.x), round(e.y), e.source) for e in down] == [("pointer_down", 300, 200, "controller")]
+    moved = hand_pose(*aim_at(geometry, 320, 210))
+    assert [e.type for e in inputs.events(Tracked(hands={"right": Hand(moved, 0.5)}))] == ["pointer_move"]
+    up = inputs.events(Tracked(hands={"right": Hand(moved, 0.1)}))
+    assert [(e.type, round(e.x), round(e.y)) for e in up] == [("pointer_up", 320, 210)]
+    back = inputs.events(Tracked(hands={"right": Hand(moved, 0.0, menu=True)}))
+    assert [(e.type, e.action) for e in back] == [("action", "back")]
+
+
+def test_a_gaze_resting_on_the_panel_taps_once_where_it_rests():
+    geometry = PanelGeometry.for_screen((1280, 720))
+    inputs = PanelInputs(geometry)
+    head = hand_pose(*aim_at(geometry, 640, 500, (0, 0, 0)), origin=(0, 0, 0))
+    taps = []
+    for _ in range(int(DWELL_SECONDS * 30) + 30):  # 2.5 s at 30 frames a second
+        taps += inputs.events(Tracked(head=head), 1 / 30)
+    assert [(e.type, round(e.x), round(e.y), e.source) for e in taps] == [
+        ("pointer_down", 640, 500, "head"), ("pointer_up", 640, 500, "head")]
+    assert inputs.dwell_progress == 1.0

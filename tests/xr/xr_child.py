@@ -45,13 +45,13 @@ def red_centroid(rgba: bytes, size) -> tuple[int, float | None]:
 
 
 # --- scenarios ---------------------------------------------------------------------------------------------------
-def render() -> dict:
+def render(session=None) -> dict:
     """A red card 3 m ahead; the scripted head looks straight, then 25° right: read back both eyes' images."""
     from panda3d.core import CardMaker, NodePath
 
     from experiences.xr.stereo import XrStereoRenderer
 
-    session = gl_session()
+    session = session or gl_session()
     root = NodePath("scene")
     maker = CardMaker("card")
     maker.set_frame(-0.4, 0.4, -0.4, 0.4)
@@ -98,6 +98,23 @@ def render() -> dict:
                           "layers": session.layers_submitted, "seconds": time.perf_counter() - started}
     renderer.release()
     session.close()
+    return readings
+
+
+def xlib() -> dict:
+    """The kiosk's own start (start_rig) with `[vr] graphics = "xlib"` under Xvfb: panda3d's engine on GLX, the
+    session made with XrGraphicsBindingOpenGLXlibKHR from its context; then the render scenario through it."""
+    from experiences.config import KioskConfig
+    from experiences.xr.rig import engine_module, start_rig
+
+    config = KioskConfig()
+    config.vr.graphics = "xlib"
+    rig = start_rig(config)
+    if rig is None:
+        raise AssertionError("start_rig fell back to side-by-side stereo")
+    readings = {"graphics": rig.session.graphics, "module": engine_module(),
+                "binding": type(rig.session._binding).__name__}
+    readings.update(render(rig.session))
     return readings
 
 
@@ -169,6 +186,70 @@ def lanterns() -> dict:
     pixels = pygame.surfarray.array3d(surface)
     readings["mirror_std"] = [float(pixels[:640].std()), float(pixels[640:].std())]
     experience.stop("quit")
+    readings["statements"] = sink.statements
+    rig.close()
+    return readings
+
+
+def fade() -> dict:
+    """成语论箭's session limit in the headset: the time is up, the world fades to dark over two seconds (read back
+    from the left eye's swapchain images), the rest message shows, and the run ends saying why."""
+    import pygame
+
+    from experiences.catalog import Catalog
+    from experiences.config import KioskConfig
+    from experiences.engagement import ListSink, Place, SessionReporter
+    from experiences.runtime import ManualClock, RunContext, create_experience
+    from experiences.xr.rig import XrRig
+    from games.lanterns.vr.courtyard import VRSession
+
+    rig = XrRig(gl_session())
+    catalog = Catalog.scan([ROOT / "content"])
+    package = catalog.get("org.yuedu.idioms.children")
+    config = KioskConfig()
+    sink, clock = ListSink(), ManualClock(1000.0)
+    reporter = SessionReporter(sink, Place.from_config(config), age_band="9-12", wall_clock=lambda: 1.8e9).experience(
+        package.id, package.kind, package.version, package.manifest.titles, monotonic=clock.now)
+    ctx = RunContext(config=config, reporter=reporter, size=(1280, 720), data_dir=Path(os.environ["TMPDIR_XR"]),
+                     headless=True, clock=clock, catalog=catalog, services={"seed": 8, "xr": rig}, vr=True)
+    pygame.init()
+    surface = pygame.Surface((1280, 720))
+    experience = create_experience(package, ctx)
+    experience.start()
+    experience.session = VRSession(minutes=1)  # the package's vr_minutes: 1 (the shortest a curator can set)
+    headset = RemoteHeadset(PORT)
+    headset.send(RemoteState())
+
+    def step(dt):
+        for event in rig.begin_frame():
+            experience.handle(event)
+        experience.update(dt)
+        clock.advance(dt)
+        experience.draw(surface)
+        rig.end_frame()
+
+    def brightness() -> float:
+        size = experience.xr_view.renderer.eye_size
+        image = np.frombuffer(rig.session.eyes.read_back(0), np.uint8).reshape(size[1], size[0], 4)
+        return float(image[..., :3].mean())
+
+    until(lambda: step(0.05), lambda: experience.xr_view.submitted > 2)
+    for _ in range(59):  # a minute of play, in seconds (the runtime is not asked for frames meanwhile)
+        experience.update(1.0)
+        clock.advance(1.0)
+    until(lambda: step(0.05), lambda: experience.state == "fade", seconds=5)
+    readings = {"lit": brightness(), "fade": [], "states": []}
+    while experience.state == "fade":
+        step(0.1)
+        readings["fade"].append([round(experience.darkness, 3), brightness()])
+    readings["rest"] = brightness()
+    readings["rest_state"] = experience.state
+    if os.environ.get("YUEDU_SHOTS"):
+        pygame.image.save(surface, os.path.join(os.environ["YUEDU_SHOTS"], "xr_rest_mirror.png"))
+    until(lambda: step(0.5), lambda: experience.finished, seconds=10)
+    readings["finished"] = experience.finished
+    readings["layers"], readings["submitted"] = rig.session.layers_submitted, experience.xr_view.submitted
+    experience.stop("completed")
     readings["statements"] = sink.statements
     rig.close()
     return readings
@@ -290,6 +371,112 @@ def pause() -> dict:
     return readings
 
 
+def screens() -> dict:
+    """The kiosk in VR mode, its own screens in the headset: the attract screen, the age question and the menu
+    on the panel (read back from the swapchain: the window's picture), woken, answered and picked by the
+    controller's aim and trigger; the picked exhibit draws into the headset itself; its end shows the menu on
+    the panel again."""
+    import pygame
+
+    from experiences.config import KioskConfig
+    from experiences.kinds import default_registry
+    from experiences.kiosk.states import ASK_AGE, ATTRACT, MENU, RUNNING
+    from experiences.kiosk.testing import headless_shell
+    from experiences.xr.poses import yaw_pitch
+    from tests.exhibits.helpers import write_package
+    from tests.exhibits.test_panorama import CONTENT, pattern_image
+
+    tmp = Path(os.environ["TMPDIR_XR"])
+    config = KioskConfig()
+    config.kiosk.mode = "vr"
+    config.kiosk.ask_age_band = True
+    config.vr.graphics = os.environ.get("YUEDU_XR_GRAPHICS", "auto")
+    package = write_package(tmp / "pkg", "exhibit-panorama", CONTENT, {"hall.png": pattern_image()})
+    shell, sink = headless_shell([package], tmp / "data", config=config, size=(1280, 720),
+                                 registry=default_registry())
+    readings = {"states": []}
+    try:
+        shell.start_headset()
+        rig = shell.xr
+        readings["graphics"] = rig.session.graphics
+        headset = RemoteHeadset(PORT)
+        state = RemoteState()
+        headset.send(state)
+
+        def frame():
+            shell.frame(1 / 30)
+
+        def hand():
+            hands = rig.tracked.hands if rig.tracked is not None else {}
+            return hands.get("right") if hands.get("right") and hands["right"].aim is not None else None
+
+        def panel_matches_window() -> float:
+            """Mean difference (0..255) between the panel's swapchain image and the window's pixels."""
+            image = np.frombuffer(rig.panel.read_back(), np.uint8).reshape(720, 1280, 4)[::-1, :, :3]
+            window = pygame.surfarray.array3d(shell.surface).transpose(1, 0, 2)
+            return float(np.abs(image.astype(int) - window.astype(int)).mean())
+
+        def tap(x, y):
+            """Aim the right controller at window pixel (x, y) on the panel, pull the trigger and let go."""
+            geometry = rig.panel_inputs.geometry
+            (cx, cy, cz), (w, h) = geometry.centre, geometry.size_m
+            target = (cx + (x / 1280 - 0.5) * w, cy, cz + (0.5 - y / 720) * h)
+            origin = hand().aim.position
+            state.right.yaw, state.right.pitch = yaw_pitch(tuple(target[i] - origin[i] for i in range(3)))
+            headset.send(state)
+            until(frame, lambda: rig.panel_inputs.pointer is not None
+                  and abs(rig.panel_inputs.pointer[0] - x) < 3 and abs(rig.panel_inputs.pointer[1] - y) < 3)
+            readings.setdefault("pointed", []).append([round(v, 1) for v in rig.panel_inputs.pointer])
+            state.right.trigger = 1.0
+            headset.send(state)
+            until(frame, lambda: rig.panel_inputs.held)
+            state.right.trigger = 0.0
+            headset.send(state)
+            until(frame, lambda: not rig.panel_inputs.held)
+            for _ in range(2):
+                frame()
+
+        until(frame, lambda: rig.panel_active and hand() is not None and rig.panel_inputs.pointer is not None)
+        readings["states"].append(shell.machine.state)
+        readings["attract_diff"] = panel_matches_window()
+        tap(640, 360)  # wake the kiosk: the age question
+        readings["states"].append(shell.machine.state)
+        frame()
+        readings["age_diff"] = panel_matches_window()
+        choice = next(c for c in shell.age_screen.choices(shell.size) if c.band == "9-12")
+        tap(*choice.rect.center)
+        readings["states"].append(shell.machine.state)
+        readings["age_band"] = shell.machine.age_band
+        frame()
+        readings["menu_diff"] = panel_matches_window()
+        if os.environ.get("YUEDU_SHOTS"):
+            image = np.frombuffer(rig.panel.read_back(), np.uint8).reshape(720, 1280, 4)[::-1]
+            pygame.image.save(pygame.image.frombuffer(image[..., :3].tobytes(), (1280, 720), "RGB"),
+                              os.path.join(os.environ["YUEDU_SHOTS"], "xr_menu_panel.png"))
+            pygame.image.save(shell.surface, os.path.join(os.environ["YUEDU_SHOTS"], "xr_menu_window.png"))
+        card = next(t for t in shell.menu.targets() if t.kind == "card")
+        tap(*card.rect.center)
+        readings["states"].append(shell.machine.state)
+        until(frame, lambda: shell.host is not None and shell.host.experience.xr_view is not None
+              and shell.host.experience.xr_view.submitted > 2)
+        readings["run"] = {"view": type(shell.host.experience.xr_view).__name__, "panel_active": rig.panel_active}
+        shown_before = rig.panel.shown
+        state.right.menu = True  # the menu button leaves the run
+        headset.send(state)
+        until(frame, lambda: shell.machine.state == MENU and rig.panel_active)
+        state.right.menu = False
+        headset.send(state)
+        frame()
+        readings["states"].append(shell.machine.state)
+        readings["after_run"] = {"panel_frames": rig.panel.shown - shown_before, "diff": panel_matches_window()}
+        readings["names"] = {"ATTRACT": ATTRACT, "ASK_AGE": ASK_AGE, "MENU": MENU, "RUNNING": RUNNING}
+        readings["verbs"] = [s["verb"]["display"]["en-US"] for s in sink.statements]
+    finally:
+        shell.close()
+    return readings
+
+
 if __name__ == "__main__":
-    scenario = {"render": render, "lanterns": lanterns, "exhibit": exhibit, "pause": pause}[sys.argv[1]]
-    print(json.dumps(scenario(), ensure_ascii=False, default=str))
+    scenario = {"render": render, "xlib": xlib, "lanterns": lanterns, "exhibit": exhibit, "pause": pause,
+                "screens": screens, "fade": fade}[sys.argv[1]]
+    print(json.dumps(scenario(), ensure_ascii=False, default=str), flush=True)

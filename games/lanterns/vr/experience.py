@@ -1,6 +1,7 @@
 """成语论箭 in VR: the same rules (games.lanterns.play) in a panda3d courtyard, rendered side by side for a
 headset, aimed by head pose ("aim" events with yaw/pitch), a pointer or the arrow keys; ends kindly after the
-curator's time limit ([content] vr_minutes, default 10).
+curator's time limit ([content] vr_minutes, default 10): the world fades to dark over two seconds, a message says
+to rest the eyes, and the run ends (its terminated statement says `end`: vr-time-limit); the kiosk's menu follows.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from games.lanterns import layout as L
 from games.lanterns.card import draw_story_card, make_button
 from games.lanterns.hud import draw_idiom_banner, draw_message
 from games.lanterns.play import HIT, MISS_PINYIN, LanternGame
-from games.lanterns.vr.courtyard import EYE, IPD, Arrow3D, Courtyard, VRSession, aim_direction, pose_towards
+from games.lanterns.vr.courtyard import (EYE, FADE_SECONDS, IPD, Arrow3D, Courtyard, VRSession, aim_direction,
+                                        fade_darkness, pose_towards)
 from games.ui.sound import SoundBank
 from games.ui.text import show_pinyin, text_renderer, use_renderer
 from games.ui.widgets import PAPER
@@ -208,13 +210,19 @@ class LanternsVRExperience(Experience):
         if self.state in ("loading", "stopped"):
             return
         session = self.session.update(dt)
+        if self.state == "fade":  # the world holds still and darkens, slowly
+            self.fade_seconds += dt
+            if self.fade_seconds >= FADE_SECONDS:
+                self.state, self.rest_left = "rest", REST_SECONDS
+            return
         if self.state == "rest":
             self.rest_left -= dt
-            if self.rest_left <= 0:
+            if self.rest_left <= 0 and not self.finished:
+                self.ctx.reporter.close("terminated", extensions={"end": "vr-time-limit"})
                 self.finished = True
             return
         if session == "ended":  # kindly, even mid-round: young eyes come first
-            self.state, self.rest_left = "rest", REST_SECONDS
+            self.state, self.fade_seconds = "fade", 0.0
             return
         if self.state == "summary":
             return
@@ -245,6 +253,9 @@ class LanternsVRExperience(Experience):
         if self.view is None or self.state == "loading":
             surface.fill((8, 10, 30))
             return
+        darkness = self.darkness
+        if self.xr_view is not None:  # the closing fade dims the scene; the overlay fades out, then the message
+            self.xr_view.set_fade(darkness, 1.0 - darkness if self.state == "fade" else 1.0)
         if self.state not in ("rest", "summary"):
             self.scene.place(self.courtyard.placed(self.t))
             self.view.set_head(self.origin, self.yaw, self.pitch, IPD)
@@ -264,6 +275,17 @@ class LanternsVRExperience(Experience):
         for eye in range(2):  # the same overlay in both eyes: it sits at screen depth
             half = surface.subsurface(pygame.Rect(eye * eye_w, 0, eye_w, self.size[1]))
             self._overlay(half)
+        if self.state == "fade":  # side by side: the same slow fade, a veil over the frame and its words
+            veil = pygame.Surface(self.size)
+            veil.set_alpha(round(255 * darkness))
+            surface.blit(veil, (0, 0))
+
+    @property
+    def darkness(self) -> float:
+        """How dark the closing fade has made the world (0 while playing, 1 once the rest message shows)."""
+        if self.state == "fade":
+            return fade_darkness(self.fade_seconds)
+        return 1.0 if self.state == "rest" else 0.0
 
     def shot_states(self):
         from games.lanterns.shots import vr_shot_states

@@ -1,0 +1,68 @@
+"""The kiosk shell's drawing: the screen for the state machine's state, the 还在吗 veil over it, the error and
+暂时打不开 screens, screenshots — mixed into KioskShell.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from experiences import drawlog
+from experiences.kiosk.states import ASK_AGE, ATTRACT, ERROR, IDLE_WARNING, RUNNING
+from experiences.package import Package
+
+
+class ShellDrawing:
+    def draw(self) -> None:
+        from experiences.kiosk.overlays import draw_idle_warning
+
+        if self.machine.state == IDLE_WARNING and drawlog.active() is not None:
+            # 还在吗 covers the screen under it with a veil: what is under it is not read, so the screen checks
+            # (experiences.drawlog) see the question alone
+            with drawlog.recording():
+                self._draw_screen()
+        else:
+            self._draw_screen()
+        if self.machine.state == IDLE_WARNING:
+            draw_idle_warning(self.surface, self.text, self.machine.warning_seconds_left(), self.lang)
+
+    def _draw_screen(self) -> None:
+        from experiences.kiosk.overlays import draw_error, draw_unavailable
+
+        state, surface = self.machine.state, self.surface
+        if state == ATTRACT:
+            self.attract.draw(surface)
+        elif state in (RUNNING, IDLE_WARNING) and self.host is not None:
+            if not self.host.draw(surface):
+                self._fail()
+                draw_error(surface, self.text, self.lang)
+                return
+            self.home.draw(surface, self.host.stereo)
+        elif state == ERROR and self.unavailable is not None:
+            draw_unavailable(surface, self.text, self._poster(self.unavailable), self.lang)
+            return
+        elif state == ERROR:
+            draw_error(surface, self.text, self.lang)
+            return
+        elif self.machine.screen == ASK_AGE:
+            self.age_screen.draw(surface)
+        elif self.goodbye is not None:
+            self.goodbye.draw(surface)
+        elif self.shelf is not None:
+            self.shelf.draw(surface)
+        elif self.what_next is not None:
+            self.what_next.draw(surface)
+        else:
+            self.menu.draw(surface)
+
+    def _poster(self, package: Package):
+        """A package's cover as the 暂时打不开 poster: filling a landscape window, whole on a portrait one (a
+        cover cropped to a tall window loses its title)."""
+        width, height = self.size
+        if width >= height:
+            return self.covers.get(package, self.size, self.lang)
+        return self.covers.get_whole(package, (width, height), self.lang)
+
+    def save_screenshot(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.pygame.image.save(self.surface, str(path))
+        return path
