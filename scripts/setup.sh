@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libgl1 libegl1 libgl1-mesa-dri libgles2 xvfb xauth xdotool
   espeak-ng sox pulseaudio alsa-utils
   chromium postgresql fonts-noto-cjk
+  epubcheck default-jre-headless
   mesa-vulkan-drivers libvulkan1 libcjson1 libudev1
 )
 

@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     from server.catalogue.routes import catalogue_bp
+    from server.ebooks.routes import ebooks_bp
     from server.health import health_bp
     from server.portal.blueprint import portal_bp, share_bp
     from server.wall.routes import wall_bp
@@ -52,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(share_bp)
     app.register_blueprint(wall_bp)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(ebooks_bp)
     app.wsgi_app = AlternateSyntaxMiddleware(app.wsgi_app, "/xapi/", app.config["MAX_CONTENT_LENGTH"])
     hops = app.config["PROXY_HOPS"]
     if hops:

@@ -121,3 +121,5 @@ from server.portal import models as _portal_models  # noqa: E402,F401
 import server.wall.tables  # noqa: E402,F401
 # The library catalogue bridge (server/catalogue/tables.py; migration 0010_catalogue).
 import server.catalogue.tables  # noqa: E402,F401
+# E-books to phones: reading-page opens per day and book (server/ebooks/tables.py; migration 0011_ebook_opens).
+import server.ebooks.tables  # noqa: E402,F401

@@ -56,6 +56,8 @@ class WaterfallExhibit(Exhibit3D):
             self.hint_key = "exhibit.waterfall_attract_hint"  # the attract loop also says how to reach the menu
         self.packages = select_packages(self._installed(), content.get("packages", "all"), content.get("tags", []),
                                         content.get("exclude", []), own_kind=KIND)
+        if self.ctx.vr:  # e-books go to a phone by a QR code: nothing to scan with a headset on
+            self.packages = [p for p in self.packages if p.kind != "ebook"]
         self.stage.set_background(tuple(content.get("background", DEFAULT_BACKGROUND)))
         self.resume_after = float(content.get("resume_after", 3.0))
         self.flow_time = 0.0
@@ -63,6 +65,8 @@ class WaterfallExhibit(Exhibit3D):
         self.held_until = -math.inf  # the fall stays stopped until this time
         self.focus = None  # Placement.key of the card the keyboard or gamepad is on
         self.opened: str | None = None
+        self.qr_package = None  # an e-book whose 用手机读 QR code is up (a tap on an e-book's cover shows it)
+        self.qr_close: pygame.Rect | None = None
         self.nodes: dict[tuple, object] = {}
         self.placements: list[Placement] = []
         self.layout = None
@@ -112,7 +116,8 @@ class WaterfallExhibit(Exhibit3D):
         if self.layout is None:
             return
         now = self.ctx.clock.now()
-        holding = bool(self.pointers) or self.focus is not None or now < self.held_until
+        holding = bool(self.pointers) or self.focus is not None or now < self.held_until or \
+            self.qr_package is not None
         target = 0.0 if holding else 1.0
         step = dt / EASE_SECONDS
         self.flow_rate = min(target, self.flow_rate + step) if target > self.flow_rate else max(target, self.flow_rate - step)
@@ -169,6 +174,8 @@ class WaterfallExhibit(Exhibit3D):
         """The covers wholly on screen now, one per package ("cover:<package id>"): the middle half of each
         projected card, so a tap there lands on it even after a little more fall."""
         targets = super().test_targets()
+        if self.qr_package is not None and self.qr_close is not None:
+            return {**targets, "qr-close": self.qr_close}
         width, height = self.stage.size
         for placement in sorted(getattr(self, "placements", []), key=lambda p: p.center[1]):
             quad = self.screen_quad(placement)
@@ -206,6 +213,9 @@ class WaterfallExhibit(Exhibit3D):
                                center=(box.centerx, box.top + font_px * 1.6 + i * font_px * 1.4))
             return
         self.draw_label(surface)
+        if self.qr_package is not None:
+            self._draw_qr(surface)
+            return
         focused = next((p for p in self.placements if p.key == self.focus), None)
         if focused is not None:
             quad = self.screen_quad(focused)
@@ -234,12 +244,22 @@ class WaterfallExhibit(Exhibit3D):
             self.handle(InputEvent("action", action="right", source="keyboard"))
             yield None
             yield "picked"
+            ebook = next((p for p in self.placements if self.package_of(p).kind == "ebook"), None)
+            if ebook is not None:  # an e-book's cover chosen: its QR code for the phone
+                self.focus = None
+                self.open(ebook)
+                yield None
+                yield "ebook"
 
     # ---- input --------------------------------------------------------------------------------------------
     def open(self, placement: Placement) -> None:
         package = self.package_of(placement)
-        self.opened = package.id
         self.report_item("package", package.id, package.manifest.titles)
+        if package.kind == "ebook":  # an e-book goes to the phone: its QR code, the wall stays
+            self.qr_package = package
+            self.touched = True  # the hint line gives way to the panel
+            return
+        self.opened = package.id
         opener = self.ctx.services.get("open_package")
         if opener is not None:
             opener(package.id)
@@ -254,6 +274,9 @@ class WaterfallExhibit(Exhibit3D):
         self.hold(now)  # still for `resume_after` seconds after the finger leaves
 
     def on_tap(self, x, y, now) -> None:
+        if self.qr_package is not None:  # 关上, or a tap anywhere: back to the falling covers
+            self.close_qr(now)
+            return
         card = self.card_at(x, y) if self.layout is not None else None
         if card is not None:
             self.open(card)
@@ -263,6 +286,9 @@ class WaterfallExhibit(Exhibit3D):
             self.focus = None
 
     def on_action(self, action, now) -> None:
+        if self.qr_package is not None and action in ("back", "select"):
+            self.close_qr(now)
+            return
         if action in ("left", "right", "up", "down", "select") and self.layout is not None:
             self.hold(now)
             if action == "select" and self.focus is not None:
@@ -286,6 +312,41 @@ class WaterfallExhibit(Exhibit3D):
             self.finished = True  # nothing to show: back to the menu
         else:
             super().on_action(action, now)
+
+    def close_qr(self, now: float) -> None:
+        self.qr_package = None
+        self.hold(now)
+
+    def _draw_qr(self, surface: pygame.Surface) -> None:
+        """The chosen e-book's QR panel over the dimmed wall, below the wall's label, with 关上 under it."""
+        from experiences.ebook import view
+        from experiences.ebook.links import reading_url
+        from experiences.kiosk import theme
+
+        size = surface.get_size()
+        s = theme.scale(size)
+        dim = pygame.Surface(size, pygame.SRCALPHA)
+        dim.fill((0, 0, 0, 150))
+        surface.blit(dim, (0, 0))
+        m = theme.px(32, s)
+        top = (self.label_rect.bottom if self.label_rect is not None else 0) + m
+        close_h = theme.px(130, s)
+        panel = pygame.Rect(m, top, size[0] - 2 * m, size[1] - top - close_h - 2 * m)
+        package, lang = self.qr_package, self.ctx.language
+        count = view.poem_count(package)
+        fonts = self.ctx.services.get("fonts")
+        if fonts is None:
+            from experiences.text import shared_text
+
+            fonts = shared_text()
+        view.draw_qr_panel(surface, fonts, panel, s, reading_url(self.ctx.config, package.id, "waterfall"),
+                           package.manifest.title(lang), t("ebook.scan", lang),
+                           t("ebook.scan_more", lang, count=count) if count else "", t("ebook.no_link", lang),
+                           t("ebook.no_link_staff", lang), getattr(self.ctx, "age_band", None) in YOUNG_BANDS)
+        self.qr_close = pygame.Rect(0, 0, theme.px(300, s), close_h)
+        self.qr_close.bottomright = (size[0] - m, size[1] - m // 2)
+        view.draw_button(surface, fonts, view.Button("close", t("ebook.close", lang), self.qr_close), s, True,
+                         False)
 
     visit_key = ""  # a cover opens its package at once: nothing to count when the visitor leaves
 

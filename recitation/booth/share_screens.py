@@ -3,28 +3,13 @@ code, and the kind "sharing is not set up here" message. 1280×720 design size, 
 """
 from __future__ import annotations
 
-import io
-
 import pygame
 
 from experiences.i18n import t
+from experiences.qrcode import qr_surface  # noqa: F401  (the booth's screens and tests import it from here)
 from recitation.booth.widgets import ACCENT, GREY, INK, PAPER_DARK, WHITE
 
 QR_BOX = pygame.Rect(50, 110, 460, 460)  # the white card the QR code sits on
-_qr_cache: dict[bytes, pygame.Surface] = {}
-
-
-def qr_surface(png: bytes, side: int) -> pygame.Surface:
-    """The ticket's QR PNG scaled up crisply: whole pixels per module (experiences.share draws 8 px a module)."""
-    key = png + side.to_bytes(4, "big")
-    if key not in _qr_cache:
-        image = pygame.image.load(io.BytesIO(png), "qr.png")
-        width = image.get_width()
-        modules = width // 8 if width % 8 == 0 else width
-        size = max(1, side // modules) * modules
-        _qr_cache.clear()  # one ticket on screen at a time
-        _qr_cache[key] = pygame.transform.scale(image, (size, size))  # nearest neighbour: sharp modules
-    return _qr_cache[key]
 
 
 def format_date(date, lang: str) -> str:

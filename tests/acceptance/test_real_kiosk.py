@@ -127,6 +127,24 @@ def play_waterfall(kiosk: Kiosk) -> None:
     kiosk.picture(f"waterfall opened {opened}", settle=0.5)
 
 
+def play_ebook(kiosk: Kiosk) -> None:
+    """An e-book: 翻开读读 shows a poem with pinyin, 下一首 turns to the next, 用手机读 shows the QR for the phone."""
+    kiosk.click_target("read", timeout=15)
+    kiosk.target("next", timeout=8)
+    before = kiosk.picture("ebook poem", settle=0.3)
+    kiosk.click_target("next")
+    page = (0, 0, before.width, before.height * 3 // 4)
+    for _ in range(10):  # a poem is laid out on its first frame: give a busy machine a moment
+        after = kiosk.picture("ebook next poem", settle=0.3)
+        if changed_pixels(before, after, page) > MIN_CHANGED:
+            break
+    assert changed_pixels(before, after, page) > MIN_CHANGED, "the next poem replaced the first"
+    kiosk.click_target("phone")
+    kiosk.target("close", timeout=8)
+    qr = kiosk.picture("ebook qr", settle=0.3)
+    assert changed_pixels(after, qr) > 100_000, "the QR screen replaced the poem"
+
+
 def play_booth(kiosk: Kiosk) -> None:
     """The booth's read-along: a poem, then 跟读 lights the characters one after another."""
     kiosk.click_target("poem:0", timeout=15)
@@ -147,6 +165,9 @@ PLAYS = {
     "org.yuedu.exhibits.hall": play_panorama,
     "org.yuedu.exhibits.waterfall": play_waterfall,
     "org.yuedu.poems.recital": play_booth,
+    "org.yuedu.ebooks.tangshi": play_ebook,
+    "org.yuedu.ebooks.songci": play_ebook,
+    "org.yuedu.ebooks.qianjiashi": play_ebook,
 }
 
 

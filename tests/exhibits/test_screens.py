@@ -20,7 +20,7 @@ EXHIBITS = {
     "org.yuedu.exhibits.ding": {"start", "rotated", "hotspot"},
     "org.yuedu.exhibits.tangshi-book": {"cover", "open", "last"},
     "org.yuedu.exhibits.hall": {"start", "turned", "hotspot", "text"},
-    "org.yuedu.exhibits.waterfall": {"start", "picked"},
+    "org.yuedu.exhibits.waterfall": {"start", "picked", "ebook"},  # ebook: an e-book cover tapped, its QR
 }
 
 
