@@ -17,7 +17,7 @@ from experiences import datadir
 from experiences.catalog import Catalog
 from experiences.engagement import ListSink, Place, StatementSink
 from experiences.i18n import set_language
-from experiences.kiosk.states import ATTRACT, IDLE_WARNING, RUNNING, KioskStateMachine, RunInfo
+from experiences.kiosk.states import ATTRACT, IDLE_WARNING, MENU, RUNNING, KioskStateMachine, RunInfo
 from experiences.package import Package
 from experiences.runtime import Clock, ManualClock, RunContext
 from experiences.kiosk.afterrun import AfterRunOffers
@@ -83,6 +83,7 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
         self._shelf_after: tuple[str, str, str] | None = None  # the run the shelf's books were recommended after
         self._shelf_reported: set[str] = set()  # cards already reported (one statement per book shown)
         self._last_item: tuple[str, str, str] | None = None  # (type, id, zh-CN name) of the last item met
+        self._left: tuple[str, tuple] | None = None  # (package, last item met) of a run left by the home button
         self.tuio = None  # experiences.input_tuio.TuioReceiver when [input] tuio_enabled
         self.motion = None  # experiences.motion.receiver.MotionReceiver when [input] camera is set (体感)
         self.open_request: str | None = None  # a package the running experience asked to open next
@@ -209,6 +210,7 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
             if what == "reset":
                 self._end_host("idle")
                 self.what_next = self.pending_picks = self.open_after_age = self.goodbye = self.shelf = None
+                self._left = None
                 self.attract.reset()
                 self.menu.set_band(None)  # the visitor's band left with them
                 if self.xr is not None:
@@ -306,10 +308,13 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
 
     def leave(self) -> None:
         """The visitor tapped the home button: the run ends as terminated (the kind's stop("back")), and a
-        short goodbye says what they did before the menu."""
+        short goodbye says what they did; then 去书架找一找 when they met something (an idiom, a poem, a treasure's
+        story — the way out of every exhibit is this button), else the menu."""
         from experiences.kiosk.goodbye import Goodbye
 
         summary = self.host.summary() if self.host is not None else None
+        met = self._last_item_met()
+        self._left = (self.machine.run.package_id, met) if met and self.machine.run and self.only is None else None
         self.open_request = self.open_request_item = None
         log.info("visitor left %s with the home button", self.machine.run.package_id if self.machine.run else "?")
         self._end_host("back")
@@ -320,6 +325,10 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
         self.goodbye = None
         if self.only is not None:  # `play`: the preview ends after its goodbye
             self.quit_requested = True
+        left, self._left = self._left, None
+        if left is not None and self.machine.state == MENU:
+            self._last_item = left[1]
+            self._offer_shelf(left[0])
 
     @property
     def back_button_rects(self) -> list:

@@ -159,3 +159,57 @@ def test_shell_shows_shelf_cards_after_an_experience_then_what_next(tmp_path, li
         assert shell.shelf is None and shell.what_next is not None  # on to 「接下来玩什么？」
     finally:
         shell.close()
+
+
+def test_leaving_by_the_home_button_after_meeting_something_leads_to_the_shelf(tmp_path, live_catalogue):
+    """The way out of an exhibit (and of any run a visitor ends early) is the home button: after its goodbye, the
+    books for what they met; a visitor who met nothing goes straight to the menu."""
+    from experiences.config import KioskConfig
+    from experiences.engagement import Item
+    from experiences.kiosk import testing
+    from experiences.kiosk.states import MENU
+    from experiences.kiosk.testing import click
+    from experiences.package import open_package
+
+    packages = [open_package(testing.write_test_package(tmp_path / f"pkg{n}", f"org.yuedu.test.q{n:02d}",
+                                                       title=f"测试展品{n}"))
+                for n in range(2)]
+    config = KioskConfig()
+    config.kiosk.ask_age_band = False
+    shell, sink = testing.headless_shell(packages, tmp_path / "data", config=config, size=(1280, 720),
+                                         shelf_source=ShelfSource(lambda: live_catalogue, tmp_path / "data"))
+
+    def run(index: int, meet: bool) -> None:
+        card = next(t for t in shell.menu.targets() if t.kind == "card" and t.index == index)
+        click(*card.rect.center)
+        for _ in range(3):
+            shell.frame(1 / 60)
+        if meet:
+            shell.host.ctx.reporter.report("experienced", Item("idiom", "banmennongfu", {"zh-CN": "班门弄斧"}))
+        click(*shell.back_button_rect.center)
+        shell.frame(1 / 60)
+        assert shell.goodbye is not None and shell.shelf is None  # the goodbye first, alone
+        for _ in range(200):  # GOODBYE_SECONDS at 1/60 s a frame
+            shell.frame(1 / 60)
+            if shell.goodbye is None:
+                break
+        shell.frame(1 / 60)
+
+    try:
+        click(5, 5)
+        shell.frame(1 / 60)
+        run(1, meet=False)
+        assert shell.machine.state == MENU and shell.shelf is None  # nothing met: the menu
+
+        run(0, meet=True)
+        assert shell.machine.state == MENU and shell.shelf is not None
+        assert shell.shelf.pending is None or shell.shelf.pending.done.wait(10)
+        shell.frame(1 / 60)
+        shown = [c.call_number for c in shell.shelf.cards_shown]
+        assert shown, "no book for 班门弄斧 (the sample catalogue has 成语 books under H136.3)"
+        assert all(c.startswith("H13") for c in shown), shown
+        books = [s for s in sink.statements if s["verb"]["id"].endswith("/was-recommended")]
+        assert len(books) == len(shown)
+        assert books[0]["context"]["contextActivities"]["parent"][0]["id"].endswith("/org.yuedu.test.q00")
+    finally:
+        shell.close()
