@@ -37,6 +37,7 @@ class ShellInput:
 
     def on_input(self, mapped: list[InputEvent]) -> None:
         """One raw input from any device (pygame, TUIO), already mapped: counted as activity, then dispatched."""
+        self._input_seen = True
         state_before = self.machine.state
         if state_before == ATTRACT and getattr(self.attract, "hosts_experience", False):
             self._attract_input(mapped)
@@ -94,6 +95,8 @@ class ShellInput:
             if package is not None:
                 self.launch(package)
         elif self.machine.state == RUNNING and self.host is not None:
+            if self._vr_limit_holds_input():
+                return  # the VR session limit's fade and rest message: nothing more to play
             pressed = self.home.handle(event, self.size, self.host.stereo)  # the shell's button comes first
             if pressed == "home":
                 self.leave()
