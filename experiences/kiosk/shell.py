@@ -203,8 +203,8 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing, ShellC
         headset = self.xr.begin_frame() if self.xr is not None else []
         for event in self.pygame.event.get():
             self._on_pygame_event(event)
-        if headset and (self.machine.state == RUNNING or self.xr.panel_active):
-            self.on_input(headset)  # a run's aim and trigger, or taps on the kiosk's screen in the headset
+        if headset and (self.machine.state in (RUNNING, IDLE_WARNING) or self.xr.panel_active):
+            self._headset_input(headset)  # a run's aim and trigger, or taps on the kiosk's screen in the headset
         if self.tuio is not None:
             for event in self.tuio.drain():
                 self.on_input([event])
