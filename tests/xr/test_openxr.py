@@ -206,6 +206,7 @@ def test_every_vr_run_ends_kindly_and_still_there_shows_in_the_headset(xr_env):
     assert warning["diff"] < 1.0 and warning["paper"] > 0.9  # the quad is 还在吗's picture (its paper card)
     assert warning["key"][0] == "still-there" and warning["uploads"] <= 4 < warning["shown"]  # once a second
     assert readings["answered"]  # the trigger answered it
+    assert readings["soon"] == ["vr-soon"]  # the last minute's quiet notice went on the quad
     fade = [seen for darkness, seen in readings["fade"] if darkness < 1.0]
     assert len(fade) >= 15  # about 2 s at 0.1 s a frame
     assert all(later <= earlier + 0.05 for earlier, later in zip([readings["lit"]] + fade, fade))  # never brighter

@@ -547,6 +547,7 @@ def comfort() -> dict:
 
         while shell.vr_limit.remaining > 1.0:
             shell.frame(min(1.0, shell.vr_limit.remaining - 0.5))
+        readings["soon"] = list(rig.notice_panel.version or [])[:1]  # the last minute's notice, below the eyes
         shell.frame(0.1)
         readings["lit"] = brightness()
         fade = []
