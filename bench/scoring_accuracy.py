@@ -33,9 +33,11 @@ def main() -> int:
     parser.add_argument("--poems", type=int, default=8, help="with --content: how many poems")
     parser.add_argument("--poem-offset", type=int, default=0, help="with --content: skip this many poems first")
     parser.add_argument("--dump", default="", help="with --content: write per-character probabilities here (JSON)")
+    parser.add_argument("--voices", choices=("all", "fit", "held-out"), default="all",
+                        help="with --content: which voice group reads (fit: every fitting voice, with the extra ones)")
     args = parser.parse_args()
     if args.content:
-        return content_confusion(args.poems, args.dump, args.poem_offset)
+        return content_confusion(args.poems, args.dump, args.poem_offset, args.voices)
 
     import soundfile
 
@@ -102,6 +104,19 @@ def every_line_skipped(poems: list[dict]) -> int:
     return 0
 
 
+class _Recorder:
+    """The checker, keeping each character's raw evidence of the last take for --dump (refitting offline)."""
+
+    def __init__(self, checker) -> None:
+        self.checker, self.last = checker, []
+
+    def check(self, *args, **kwargs):
+        evidence = self.checker.check(*args, **kwargs)
+        self.last = [[e.probability, e.silence, list(e.alike or ()), list(e.alike_silence or ()),
+                      round(e.start, 2), round(e.end, 2)] for e in evidence]
+        return evidence
+
+
 def content_corpus_poems(count: int, offset: int = 0) -> list[dict]:
     """`count` quatrains, half of 5 characters a line and half of 7, each with another of its shape to misread."""
     poems = json.loads(POEMS.read_text(encoding="utf-8"))
@@ -113,13 +128,13 @@ def content_corpus_poems(count: int, offset: int = 0) -> list[dict]:
     return out
 
 
-def content_confusion(count: int, dump: str, offset: int = 0) -> int:
+def content_confusion(count: int, dump: str, offset: int = 0, group: str = "all") -> int:
     import time
 
     import numpy as np
     import soundfile
 
-    from recitation.fixtures import CONTENT_CASES, FIT_VOICES, HELD_OUT_VOICES, content_takes
+    from recitation.fixtures import CONTENT_CASES, EXTRA_FIT_VOICES, FIT_VOICES, HELD_OUT_VOICES, content_takes
     from recitation.listen import shared_checker
     from recitation.scoring import expected_from_paragraphs, score_take
 
@@ -127,17 +142,20 @@ def content_confusion(count: int, dump: str, offset: int = 0) -> int:
     if checker is None:
         print("the content model is not installed: run scripts/setup.sh")
         return 1
-    fit_names = {v.name for v in FIT_VOICES}
+    recorder = _Recorder(checker)
+    fit_names = {v.name for v in FIT_VOICES + EXTRA_FIT_VOICES}
+    voices = {"all": FIT_VOICES + HELD_OUT_VOICES, "fit": FIT_VOICES + EXTRA_FIT_VOICES,
+              "held-out": HELD_OUT_VOICES}[group]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for k, (poem, other) in enumerate(content_corpus_poems(count, offset), start=offset):
             expected = expected_from_paragraphs(poem["paragraphs"], poem["pinyin"])
             other_text = expected_from_paragraphs(other["paragraphs"], other["pinyin"])
-            for voice in FIT_VOICES + HELD_OUT_VOICES:
+            for voice in voices:
                 for take in content_takes(expected, other_text, voice, Path(tmp) / f"{k}", seed=k):
                     samples, sr = soundfile.read(take.path, dtype="float32")
                     began = time.perf_counter()
-                    report = score_take(samples, sr, expected, checker=checker)
+                    report = score_take(samples, sr, expected, checker=recorder)
                     rows.append({"poem": poem["id"], "case": take.case, "voice": voice.name,
                                  "fit": voice.name in fit_names, "overall": report.overall,
                                  "accuracy": report.accuracy, "verdict": report.verdict,
@@ -145,12 +163,16 @@ def content_confusion(count: int, dump: str, offset: int = 0) -> int:
                                  "probabilities": report.measures["char_probabilities"],
                                  "heard": report.measures["char_heard"],
                                  "seconds": time.perf_counter() - began, "duration": len(samples) / sr,
-                                 "check_seconds": report.measures["seconds_to_check"]})
+                                 "check_seconds": report.measures["seconds_to_check"],
+                                 "evidence": recorder.last, "lines": expected.line_of(),
+                                 "sounded": report.measures.get("char_sounded")})
             print(f"{poem['title'][:8]:<10} (misread as {other['title'][:8]}) done", flush=True)
     if dump:
         Path(dump).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     for fit in (True, False):
         part = [r for r in rows if r["fit"] == fit]
+        if not part:
+            continue
         voices = sorted({r["voice"] for r in part})
         print(f"\n{'fitting' if fit else 'held-out'} voices ({', '.join(voices)}): {len(part)} takes")
         print(f"{'case':<13} {'read':>5} {'unsure':>6} {'other':>5}   overall min/med/max   accuracy med   ≤50")

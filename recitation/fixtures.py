@@ -33,6 +33,9 @@ class Reading:
     hum: bool = False  # every syllable sung as "la" with the text's own tone
     replace: tuple[tuple[int, str], ...] = ()  # (character index in the text, tone-numbered syllable said instead)
     repeat_line: int | None = None  # this line is read twice (extra speech)
+    long_break_line: int | None = None  # a long stop after this line instead of its break's pause
+    long_break_ms: int = 3000
+    skip_chars: tuple[int, ...] = ()  # character indices in the text left out (not said)
 
 
 def require_tools() -> None:
@@ -47,7 +50,8 @@ def ssml(expected: ExpectedText, reading: Reading) -> str:
         if line.index == reading.skip_line:
             continue
         replaced = dict(reading.replace)
-        syllables = [replaced.get(line.start + k, s) for k, s in enumerate(line.pinyin)]
+        syllables = [replaced.get(line.start + k, s) for k, s in enumerate(line.pinyin)
+                     if line.start + k not in reading.skip_chars]
         syllables = [_read_tone(s, reading.wrong_tones) for s in syllables]
         if reading.hum:
             syllables = [f"la{s[-1]}" if s and s[-1] in "12345" else "la" for s in syllables]
@@ -57,6 +61,8 @@ def ssml(expected: ExpectedText, reading: Reading) -> str:
         if line.index == reading.repeat_line:
             parts.append(f'<break time="{reading.minor_pause_ms}ms"/> ' + " ".join(syllables))
         pause = reading.major_pause_ms if line.end_break == "major" else reading.minor_pause_ms
+        if line.index == reading.long_break_line:
+            pause = reading.long_break_ms
         if pause:
             parts.append(f'<break time="{pause}ms"/>')
     body = " ".join(parts)
@@ -155,6 +161,11 @@ class Voice:
 
 # The content check's thresholds are fitted on FIT_VOICES only; HELD_OUT_VOICES test them.
 FIT_VOICES = (Voice("default"), Voice("m3-low", "m3", pitch=40, shift_cents=-300))
+# More fitting voices (other variants, speeds and pitches) for refitting with bench/scoring_accuracy.py
+# --content --voices fit; never the held-out ones' variants.
+EXTRA_FIT_VOICES = (Voice("f2-fast-high", "f2", pitch=65, speed_wpm=175, shift_cents=150),
+                    Voice("m1-slow", "m1", pitch=45, speed_wpm=125),
+                    Voice("f4-child", "f4", pitch=80, speed_wpm=145, shift_cents=400))
 HELD_OUT_VOICES = (Voice("f3", "f3", speed_wpm=135), Voice("klatt-high", "klatt", pitch=60, speed_wpm=165,
                                                            shift_cents=200))
 CONTENT_CASES = ("right", "other", "hum", "wrong_chars", "skipped_line", "extra")

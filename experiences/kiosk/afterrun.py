@@ -1,5 +1,6 @@
 """After a run, over the menu: 去书架找一找 (books from the library's catalogue, experiences/kiosk/shelf.py) and
-"what next?" picks (experiences/kiosk/whatnext.py) — the kiosk shell's offers, mixed into KioskShell.
+"what next?" picks (experiences/kiosk/whatnext.py) with one or two of the same books beside them — the kiosk shell's
+offers, mixed into KioskShell.
 
 The state lives on the shell (tests and the acceptance hook read it there): `what_next`, `pending_picks`, `shelf`,
 `picks_source`, `shelf_source` and the run the shelf's books were recommended after.
@@ -40,6 +41,8 @@ class AfterRunOffers:
         kind, item = shelf_query(package.kind, package.manifest.title("zh-CN"), self._last_item)
         pending = self.shelf_source.request(kind, item, self.machine.age_band, self.config.kiosk.kiosk_id)
         self.shelf = ShelfScreen(pending, self.text, self.lang, self.machine.age_band, after=package.id)
+        if self.what_next is not None:  # the same books, one or two, beside the picks of 「接下来玩什么？」
+            self.what_next.offer_books(pending, after=package.id)
         self._shelf_after = (package.id, package.kind, package.manifest.version)
         self._shelf_reported = set()
 
@@ -59,6 +62,10 @@ class AfterRunOffers:
                 self.shelf = None
             else:
                 self._report_books(self.shelf.cards_shown)
+        if self.what_next is not None and self.what_next.books is not None:
+            self.what_next.update()
+            if self.shelf is None:  # 「接下来玩什么？」 is on screen: its books were shown too (each reported once)
+                self._report_books(self.what_next.books_shown)
 
     def _report_books(self, cards) -> None:
         """One `recommended` statement per book card the visitor was shown (the book as the activity)."""

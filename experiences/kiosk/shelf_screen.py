@@ -196,7 +196,7 @@ class ShelfScreen:
             if qr_side:
                 qr = pygame.Rect(inner.right - qr_side, inner.top + (inner.height - qr_side - label_h) // 2, qr_side,
                                  qr_side)
-                self._qr(surface, qr, self.qr_url(card), label_size)
+                self._qr(surface, qr, self.qr_url(card), label_size, bounds=rect)
             self._text(surface, lines, text_left, inner.top + max(0, (inner.height - self._height(lines, s)) // 2), s)
             return
         lines = self._lines(card, inner.width, s)  # tall (landscape window): cover and QR above the text
@@ -210,7 +210,7 @@ class ShelfScreen:
             self._cover(surface, pygame.Rect(inner.left, inner.top, side, half), card, s)
             if qr_side > theme.px(60, s):
                 self._qr(surface, pygame.Rect(inner.left, inner.top + half + gap, side, qr_side), self.qr_url(card),
-                         label_size)
+                         label_size, bounds=rect)
             draw_map(surface, map_box, card, self.images, self.text, self.lang, self.young, s)
         elif self._map_fits(card, inner.width - (media_h - label_h) - gap, media_h, s):
             # little room (a long title on a small screen): the map where the drawn cover was, then the QR
@@ -219,7 +219,7 @@ class ShelfScreen:
             draw_map(surface, map_box, card, self.images, self.text, self.lang, self.young, s)
             if qr_side > theme.px(60, s):
                 self._qr(surface, pygame.Rect(inner.right - qr_side, inner.top, qr_side, qr_side), self.qr_url(card),
-                         label_size)
+                         label_size, bounds=rect)
         elif media_h >= theme.px(90, s):
             qr_side = min(media_h - label_h, (inner.width - gap) // 2) if card.qr else 0
             cover_w = inner.width - (qr_side + gap if qr_side else 0)
@@ -227,7 +227,7 @@ class ShelfScreen:
             self._cover(surface, pygame.Rect(inner.left, inner.top, cover_w, media_h), card, s)
             if qr_side > theme.px(60, s):
                 self._qr(surface, pygame.Rect(inner.right - qr_side, inner.top, qr_side, qr_side), self.qr_url(card),
-                         label_size)
+                         label_size, bounds=rect)
         self._text(surface, lines, inner.left, inner.top + max(0, media_h) + gap, s)
 
     def _wide_with_map(self, surface, inner: pygame.Rect, card: ShelfCard, s: float, gap: int, label_h: int,
@@ -246,7 +246,7 @@ class ShelfScreen:
         qr_side = min(column, inner.bottom - map_box.bottom - gap - label_h) if card.qr else 0
         if qr_side > theme.px(60, s):
             self._qr(surface, pygame.Rect(map_box.centerx - qr_side // 2, map_box.bottom + gap, qr_side, qr_side),
-                     self.qr_url(card), label_size)
+                     self.qr_url(card), label_size, bounds=inner.inflate(2 * theme.px(PAD, s), 0))
         self._text(surface, lines, text_left, inner.top + max(0, (inner.height - self._height(lines, s)) // 2), s)
         return True
 
@@ -290,7 +290,10 @@ class ShelfScreen:
             self.text.draw(surface, char, (label.centerx, label.top + step * i + step // 2), size, theme.INK,
                            "center", role="deco")
 
-    def _qr(self, surface: pygame.Surface, rect: pygame.Rect, url: str, label_size: int) -> None:
+    def _qr(self, surface: pygame.Surface, rect: pygame.Rect, url: str, label_size: int,
+            bounds: pygame.Rect | None = None) -> None:
+        """The QR code at the top of `rect`, 扫一扫 under it — centred on the code, but kept inside `bounds` (the
+        card) when the words are wider than the code ("Scan me" beside a card's edge)."""
         key = (url, rect.width)
         if key not in self._qr_cache:
             import segno
@@ -308,8 +311,12 @@ class ShelfScreen:
         image = self._qr_cache[key]
         at = image.get_rect(midtop=(rect.centerx, rect.top))
         surface.blit(image, at)
-        self.text.draw(surface, t("shelf.scan", self.lang), (at.centerx, at.bottom + 2), label_size, theme.INK_SOFT,
-                       "midtop", pinyin=False)
+        words = t("shelf.scan", self.lang)
+        centre = at.centerx
+        if bounds is not None:
+            half = self.text.size(words, label_size)[0] // 2
+            centre = max(bounds.left + half, min(bounds.right - half, centre))
+        self.text.draw(surface, words, (centre, at.bottom + 2), label_size, theme.INK_SOFT, "midtop", pinyin=False)
 
     def _width(self, text: str, size: int, ruby: int) -> int:
         return (self.text.size_with_pinyin(text, size, ruby) if self.young else self.text.size(text, size))[0]

@@ -1,5 +1,6 @@
 """The kiosk's own screens for the contact sheet and the screen tests: attract, the age question, the menu,
-还在吗, the goodbye, 去书架找一找, what next, the error screen and 暂时打不开 — each reached the way a visitor reaches it
+还在吗, the goodbye, 去书架找一找, what next (two books beside the picks; one tapped), the error screen and 暂时打不开 —
+each reached the way a visitor reaches it
 (a touch wakes the kiosk, an answer, time passing), drawn by a headless kiosk shell and checked
 (experiences.screencheck).
 
@@ -18,7 +19,7 @@ from experiences.screencheck import check_screen
 
 SHELL_ID = "kiosk"
 STATES = ("attract", "age", "menu", "still-there", "goodbye", "goodbye-thanks", "shelf", "shelf-map", "what-next",
-          "error", "unavailable")
+          "what-next-book", "error", "unavailable")
 # What a visitor did, for the goodbye's shot (a kind's visit_summary() says it in a real run).
 SAMPLE_SUMMARY = {"zh-CN": "你答对了 3 个成语", "en": "You got 3 idioms right"}
 
@@ -88,8 +89,10 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
             finished = ids[0]
             picks = complete(_sample_picks(packages), ids, finished, lambda i: titles.get(i, {}))
             shell.what_next = WhatNextScreen(picks, {p.id: p for p in packages}, shell.text, shell.covers, shell.lang,
-                                             shell.machine.age_band)
-            yield shot("what-next")
+                                             shell.machine.age_band, books=sample_shelf_cards(plan_dir=data_dir), after=finished)
+            yield shot("what-next")  # the picks with two 去书架找一找 books beside them
+            shell.what_next.books.open = shell.what_next.books_shown[-1]
+            yield shot("what-next-book")  # a book tapped: large, with its QR code
             shell.what_next = None
         shell.machine.fail()  # an experience raised: the calm error screen
         yield shot("error")

@@ -69,9 +69,17 @@ def describe(shell) -> dict:
     elif screen == MENU and getattr(shell, "goodbye", None) is not None:
         out["goodbye"] = True  # the short goodbye after the home button; a tap anywhere ends it
         targets["goodbye"] = [0, 0, *size]
+    elif screen == MENU and shell.what_next is not None and getattr(shell.what_next.books, "open", None) is not None:
+        targets["book:close"] = _rect(shell.what_next.books.close_rect(size))  # a book shown large with its QR
     elif screen == MENU and shell.what_next is not None:
-        for card in shell.what_next.cards(size):
-            name = "next:back" if card.kind == "back" else f"next:{shell.what_next.picks[card.index].package}"
+        what_next = shell.what_next
+        for card in what_next.cards(size):
+            if card.kind == "back":
+                name = "next:back"
+            elif card.kind == "book":
+                name = f"next:book:{what_next.books_shown[card.index].id}"
+            else:
+                name = f"next:{what_next.picks_shown[card.index].package}"
             targets[name] = _rect(card.rect)
     elif screen == MENU:
         menu = shell.menu

@@ -1,5 +1,7 @@
 """The 「what next?」 screen after an experience: 3–5 big cards (cover, title, reason) and a way back to the menu.
-A card for an item (a poem) shows the item's title and opens its package on that item.
+A card for an item (a poem) shows the item's title and opens its package on that item. Beside the picks, one or two
+去书架找一找 book cards (experiences/kiosk/whatnext_books.py) when the library's catalogue had books for the run:
+a tap shows that book large with its QR code.
 
 Touch opens a card on release over the card it was pressed on, like the menu; keys move and select. Sizes are
 designed at 1080p and scale with the window's shorter side (theme.scale); covers are shown whole, never cropped.
@@ -16,6 +18,7 @@ from experiences.kiosk.ageband import title_gets_pinyin
 from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.kiosk.covers import CoverCache
 from experiences.kiosk.whatnext import Pick
+from experiences.kiosk.whatnext_books import MIN_CARD_WIDTH, MIN_CARD_WIDTH_LATIN, PICKS_BESIDE_BOOKS, BookCards
 from experiences.package import Package
 from experiences.runtime import InputEvent
 from experiences.text import TextRenderer
@@ -28,14 +31,14 @@ REASON_LINES = 3  # 「读了《春晓》的小朋友也读了《静夜思》」
 
 @dataclass(frozen=True)
 class Card:
-    kind: str  # "pick" | "back"
+    kind: str  # "pick" | "book" | "back"
     rect: pygame.Rect
     index: int = -1
 
 
 class WhatNextScreen:
     def __init__(self, picks: list[Pick], packages: dict[str, Package], text: TextRenderer, covers: CoverCache,
-                 lang: str = "zh-CN", band: str | None = None):
+                 lang: str = "zh-CN", band: str | None = None, books=None, after: str = ""):
         self.band = band  # the visitor's age band: young bands read titles with pinyin, as on the menu
         self.text = text
         self.covers = covers
@@ -45,6 +48,43 @@ class WhatNextScreen:
         self.focus = 0
         self.pressed: Card | None = None
         self.touched = False  # once the visitor reached for a card, the cards stay where they are
+        self.books: BookCards | None = None
+        self.size: tuple[int, int] = (1920, 1080)  # the last size drawn or handled at: what is shown depends on it
+        if books is not None:
+            self.offer_books(books, after)
+
+    def offer_books(self, cards, after: str = "") -> None:
+        """去书架找一找 cards (a list, or the shelf's PendingCards: cached at once, fresher when they come)."""
+        self.books = BookCards(cards, self.text, self.lang, self.band, after)
+
+    @property
+    def books_shown(self) -> list:
+        return self._split(self.size)[1]
+
+    @property
+    def picks_shown(self) -> list[Pick]:
+        return self._split(self.size)[0]
+
+    def _split(self, size: tuple[int, int]) -> tuple[list[Pick], list]:
+        """The picks and books shown at `size`: without books every pick; with them up to 3 picks and 2 books, as
+        many as a landscape row holds at MIN_CARD_WIDTH (at least two picks and one book)."""
+        books = self.books.shown if self.books is not None else []
+        if not books:
+            return self.picks, []
+        picks = self.picks[:PICKS_BESIDE_BOOKS]
+        width, height = size
+        if width >= height:
+            s = theme.scale(size)
+            room = width - 2 * theme.px(MARGIN, s) + theme.px(GAP, s)
+            least = MIN_CARD_WIDTH if self.lang.startswith("zh") else MIN_CARD_WIDTH_LATIN  # English titles are longer
+            slots = max(3, room // (theme.px(least, s) + theme.px(GAP, s)))
+            books = books[:max(1, min(len(books), slots - len(picks)))]
+            picks = picks[:max(2, slots - len(books))]
+        return picks, books
+
+    def update(self) -> bool:
+        """Fresher book cards from the server (never once the visitor touched a card); True when they changed."""
+        return self.books is not None and self.books.update(self.touched)
 
     def replace_picks(self, picks: list[Pick]) -> bool:
         """Fresher picks from the server; ignored once the visitor has started choosing."""
@@ -66,20 +106,24 @@ class WhatNextScreen:
         width, height = size
         s = theme.scale(size)
         margin, gap, header = theme.px(MARGIN, s), theme.px(GAP, s), self.header_height(size)
-        count = max(1, len(self.picks))
+        self.size = tuple(size)
+        picks, books = self._split(self.size)
+        count = max(1, len(picks) + len(books))
         cols = count if width >= height else min(count, 2)
         rows = -(-count // cols)
         back_h = max(theme.MIN_TOUCH, theme.px(140, s))
         card_w = min(theme.px(MAX_CARD_WIDTH, s), (width - 2 * margin - (cols - 1) * gap) // cols)
-        card_h = min(int(card_w * 1.1), (height - header - back_h - 2 * gap - margin - (rows - 1) * gap) // rows)
+        tall = 1.55 if books else 1.1  # a book card has its title, 索书号 and a cover to show
+        card_h = min(int(card_w * tall), (height - header - back_h - 2 * gap - margin - (rows - 1) * gap) // rows)
         top = header + max(0, (height - header - back_h - 2 * gap - rows * card_h - (rows - 1) * gap) // 2)
         out = []
-        for i in range(len(self.picks)):
-            row, col = divmod(i, cols)
-            in_row = min(cols, len(self.picks) - row * cols)  # a last row with fewer cards is centred
+        kinds = [("pick", i) for i in range(len(picks))] + [("book", i) for i in range(len(books))]
+        for n, (kind, i) in enumerate(kinds):
+            row, col = divmod(n, cols)
+            in_row = min(cols, len(kinds) - row * cols)  # a last row with fewer cards is centred
             left = (width - (in_row * card_w + (in_row - 1) * gap)) // 2
-            out.append(Card("pick", pygame.Rect(left + col * (card_w + gap), top + row * (card_h + gap), card_w,
-                                                card_h), i))
+            out.append(Card(kind, pygame.Rect(left + col * (card_w + gap), top + row * (card_h + gap), card_w,
+                                              card_h), i))
         back_w = max(theme.MIN_TOUCH * 3, theme.px(420, s))
         out.append(Card("back", pygame.Rect((width - back_w) // 2, height - back_h - margin // 2, back_w, back_h)))
         return out
@@ -89,7 +133,11 @@ class WhatNextScreen:
 
     # --- input --------------------------------------------------------------------------------------------
     def handle(self, event: InputEvent, size: tuple[int, int]) -> tuple[str, Package | None, str | None] | None:
-        """("open", package, item id or None), ("menu", None, None) or None."""
+        """("open", package, item id or None), ("menu", None, None) or None (a book card opens and closes here)."""
+        self.size = tuple(size)
+        if self.books is not None and self.books.open is not None:
+            self.books.handle_open(event, size)
+            return None
         if event.type == "pointer_down":
             self.touched = True
             self.pressed = self.hit(size, event.x, event.y)
@@ -105,25 +153,42 @@ class WhatNextScreen:
             if event.action in ("left", "up"):
                 self.focus = max(0, self.focus - 1)
             elif event.action in ("right", "down"):
-                self.focus = min(len(self.picks), self.focus + 1)  # the last stop is the back button
+                self.focus = min(self._stops() - 1, self.focus + 1)  # the last stop is the back button
             elif event.action == "select":
-                if self.focus >= len(self.picks):
-                    return ("menu", None, None)
-                return self._open(self.picks[self.focus])
+                picks, books = self.picks_shown, self.books_shown
+                if self.focus < len(picks):
+                    return self._open(picks[self.focus])
+                if self.focus < len(picks) + len(books):
+                    self.books.open = books[self.focus - len(picks)]
+                    return None
+                return ("menu", None, None)
             elif event.action == "back":
                 return ("menu", None, None)
         return None
 
+    def _stops(self) -> int:
+        return len(self.picks_shown) + len(self.books_shown) + 1
+
     def _activate(self, card: Card):
         if card.kind == "back":
             return ("menu", None, None)
-        return self._open(self.picks[card.index])
+        if card.kind == "book":
+            self.books.open = self.books_shown[card.index]
+            return None
+        return self._open(self.picks_shown[card.index])
 
     def _open(self, pick: Pick) -> tuple[str, Package, str | None]:
         return ("open", self.packages[pick.package], pick.item_id or None)
 
     # --- drawing ------------------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
+        self.size = surface.get_size()
+        if self.books is not None and self.books.open is not None:
+            self.books.draw_open(surface)  # the tapped book alone, large, with its QR code
+            return
+        self._draw_cards(surface)
+
+    def _draw_cards(self, surface: pygame.Surface) -> None:
         size = surface.get_size()
         s = theme.scale(size)
         surface.blit(theme.vertical_gradient(size), (0, 0))
@@ -133,7 +198,8 @@ class WhatNextScreen:
         for card in self.cards(size):
             pressed = self.pressed is not None and (self.pressed.kind, self.pressed.index) == (card.kind, card.index)
             rect = card.rect.move(0, 4) if pressed else card.rect  # a press sinks the card
-            focused = (card.index if card.kind == "pick" else len(self.picks)) == self.focus
+            stop = {"pick": card.index, "book": len(self.picks_shown) + card.index}.get(card.kind, self._stops() - 1)
+            focused = stop == self.focus
             surface.blit(theme.rounded_panel(rect.size, theme.SHADOW, radius=22), rect.move(6, 8))
             # focus is a thick frame, not only a colour
             surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=22, border=7 if focused else 2,
@@ -142,8 +208,10 @@ class WhatNextScreen:
                 self.text.draw(surface, t("what_next.back", self.lang), rect.center, theme.px(theme.TITLE_PX, s),
                                theme.INK, "center", pinyin=self.band in YOUNG_BANDS, ruby_color=theme.INK_SOFT,
                                ruby_size=theme.px(theme.PINYIN_PX, s))
+            elif card.kind == "book":
+                self.books.draw_card(surface, rect, self.books_shown[card.index], s)
             else:
-                self._draw_pick(surface, rect, self.picks[card.index], s)
+                self._draw_pick(surface, rect, self.picks_shown[card.index], s)
 
     def card_title(self, pick: Pick) -> str:
         """The package's title, or for an item pick the item's own (《春晓》), in the visitor's language."""
@@ -165,11 +233,12 @@ class WhatNextScreen:
         reason_size = theme.px(32, s)
         reason = pick.text.get(self.lang) or pick.text.get("zh-CN") or ""
         reason_lines = self.text.wrap(reason, reason_size, inner) if reason else []
-        if len(reason_lines) > REASON_LINES:  # longer than any reason the server sends: shown as cut, never hidden
-            reason_lines = reason_lines[:REASON_LINES - 1] + [reason_lines[REASON_LINES - 1][:-1] + "…"]
+        most = REASON_LINES + (1 if self.books_shown else 0)  # beside books the cards are narrower and taller
+        if len(reason_lines) > most:  # longer than any reason the server sends: shown as cut, never hidden
+            reason_lines = reason_lines[:most - 1] + [reason_lines[most - 1][:-1] + "…"]
         line_h = self.text.size("字", reason_size)[1]
         title_h = self.text.size_with_pinyin("字", title_size, ruby)[1] if pinyin else self.text.size("字", title_size)[1]
-        text_h = title_h + pad // 2 + REASON_LINES * line_h + pad  # the same for every card: the covers line up
+        text_h = title_h + pad // 2 + most * line_h + pad  # the same for every card: the covers line up
         cover = pygame.Rect(rect.left + pad, rect.top + pad, inner, rect.height - 2 * pad - text_h)
         if cover.height > 24:
             self.covers.blit_whole(surface, package, cover, self.lang)

@@ -5,9 +5,9 @@ its probability given the audio and the frame it is heard at. Tokens are byte-le
 may take two or three tokens (its probability is their product) and a token may cover two characters (both
 share it). `ContentChecker.check` returns one `CharEvidence` per character of the text (punctuation dropped).
 
-Given the text's pinyin, two sound-alike spellings of the text (`content.sound_alike_spellings`, from the
-characters the vocabulary holds as one token) are forced onto the same encoded audio too, and all three
-spellings onto encoded silence (cached per spelling: it does not depend on the take); the evidence then carries
+Given the text's pinyin, `content.ALIKE_SPELLINGS` sound-alike spellings of the text
+(`content.sound_alike_spellings`, from the characters the vocabulary holds as one token) are forced onto the same
+encoded audio too, and every spelling onto encoded silence (cached per spelling: it does not depend on the take); the evidence then carries
 each character's probabilities for the judgement in `recitation.scoring.content` (heard scores).
 
 Loaded from a local folder only (`model_files.model_dir()`), with HF_HUB_OFFLINE=1: nothing is downloaded.
@@ -34,6 +34,7 @@ THREADS = 2
 PAD_STEP_S = 1.0  # the encoder's input is padded to the next step (1 s of margin first)
 SILENCE_S = 5.0  # the silence the spellings' "no audio" probabilities are measured on
 PRIOR_CACHE = 512  # spellings whose probabilities on silence are kept
+ALIKE_SPELLINGS = content.ALIKE_SPELLINGS  # sound-alike spellings forced onto each window
 
 
 @dataclass
@@ -47,16 +48,15 @@ class CharEvidence:
     # Given the text's pinyin: P of the character given silence, and of its sound-alike spellings given the
     # audio and given silence (see recitation.scoring.content: heard scores). None without pinyin.
     silence: float | None = None
-    alike: tuple[float, float] | None = None
-    alike_silence: tuple[float, float] | None = None
+    alike: tuple[float, ...] | None = None
+    alike_silence: tuple[float, ...] | None = None
 
-    def ratios(self) -> tuple[float, float, float] | None:
-        """(r_text, r_alike1, r_alike2): ln P(given the audio) − ln P(given silence) of each spelling."""
+    def ratios(self) -> tuple[float, ...] | None:
+        """(r_text, r_alike1, r_alike2, …): ln P(given the audio) − ln P(given silence) of each spelling."""
         if self.silence is None or self.alike is None or self.alike_silence is None:
             return None
         return (content.log_ratio(self.probability, self.silence),
-                content.log_ratio(self.alike[0], self.alike_silence[0]),
-                content.log_ratio(self.alike[1], self.alike_silence[1]))
+                *(content.log_ratio(a, s) for a, s in zip(self.alike, self.alike_silence)))
 
 
 class ContentChecker:
@@ -133,7 +133,7 @@ class ContentChecker:
             ids, offsets, probs, alignments = self._token_probs(encoded, frames, chars)
             extra = None
             if syllables is not None:
-                spellings = content.sound_alike_spellings(chars, syllables, self.alike_table)
+                spellings = content.sound_alike_spellings(chars, syllables, self.alike_table, ALIKE_SPELLINGS)
                 alike = [self._char_probs(encoded, frames, spelling) for spelling in spellings]
                 extra = (self._silence_probs(chars), alike, [self._silence_probs(s) for s in spellings])
         token_time = _token_times(alignments, len(ids))
@@ -147,8 +147,8 @@ class ContentChecker:
             if extra is not None:
                 silence, alike, alike_silence = extra
                 out[-1].silence = silence[n]
-                out[-1].alike = (alike[0][n], alike[1][n])
-                out[-1].alike_silence = (alike_silence[0][n], alike_silence[1][n])
+                out[-1].alike = tuple(a[n] for a in alike)
+                out[-1].alike_silence = tuple(a[n] for a in alike_silence)
         return out
 
     def check(self, samples: np.ndarray, sr: int, lines: list[str] | str,

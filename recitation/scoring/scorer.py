@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-from recitation.scoring import content, subscores
+from recitation.scoring import content, pauses, subscores
 from recitation.scoring.align import align, timing_cost
 from recitation.scoring.features import extract
 from recitation.scoring.feedback import feedback_sentences
@@ -30,7 +30,7 @@ class Evidence(Protocol):
     start: float
     end: float
 
-    def ratios(self) -> tuple[float, float, float] | None: ...
+    def ratios(self) -> tuple[float, ...] | None: ...
 
 
 class Checker(Protocol):
@@ -140,9 +140,10 @@ def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement,
                    char_to_syllable: list[int | None]) -> None:
     """Completeness, fluency and rhythm follow what was recognised: a line the recogniser did not find in a take
     of this text counts as skipped (its syllables were something else); in another text nothing counts as read.
-    Otherwise a character is skipped when it has no syllable of its own and the recogniser did not hear it well
-    (judge() marks it ✕): one the syllable segmenter missed (run together with its neighbour, too quiet) but the
-    recogniser heard well (●) counts as read, in a line with syllables of its own."""
+    Otherwise the characters judge() found skipped are missing: as many as the line has characters without a
+    syllable of their own, those the recogniser heard worst among the ones it did not hear well (✕); one the
+    syllable segmenter missed (run together with its neighbour, too quiet) but the recogniser heard well (●)
+    counts as read, in a line with syllables of its own."""
     for fact in lines:
         found = content.line_found(judgement, fact.index)
         if judgement.verdict == content.OTHER or (judgement.verdict == content.READ
@@ -154,10 +155,31 @@ def _use_judgement(lines: list[LineFacts], judgement: content.ContentJudgement,
             continue
         if fact.start is None:  # no syllable at all in this line: nothing to time it by, left as not read
             continue
-        marks = [m for m in judgement.marks if m.line == fact.index]
-        slots = char_to_syllable[marks[0].index: marks[-1].index + 1] if marks else []
-        fact.missing = [m.char for m, slot in zip(marks, slots) if slot is None and m.mark != content.GOOD]
+        fact.missing = [m.char for m in judgement.marks if m.line == fact.index and m.skipped]
         fact.heard = fact.expected - len(fact.missing)
+
+
+def _recognised_pauses(expected: ExpectedText, lines: list[LineFacts], judgement: content.ContentJudgement,
+                       seg: Segmentation) -> bool:
+    """In a take of this text, the pauses inside and between lines by the recogniser's character times
+    (recitation.scoring.pauses) instead of the syllable alignment's; a skipped character is passed over. Returns
+    whether they were used."""
+    if judgement.verdict != content.READ or any(m.start is None for m in judgement.marks):
+        return False
+    skipped = []
+    for fact, line in zip(lines, expected.lines):
+        marks = judgement.marks[line.start: line.start + line.size]
+        skipped += [fact.heard == 0 or m.skipped for m in marks]
+    gaps = [(a[1], b[0]) for a, b in zip(seg.regions, seg.regions[1:])]
+    times = pauses.anchors([(m.start, m.end) for m in judgement.marks], seg.regions)
+    found = pauses.attribute(gaps, times, expected.line_of(),
+                             [line.start for line in expected.lines], [not s for s in skipped])
+    read = [fact for fact in lines if fact.heard]
+    for fact in lines:
+        fact.inner_pauses = [(where, round(seconds, 2)) for where, seconds in found.inner.get(fact.index, [])] \
+            if fact.heard else []
+        fact.pause_after = None if not fact.heard or fact is read[-1] else round(found.after.get(fact.index, 0.0), 2)
+    return True
 
 
 def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang: str = "zh-CN",
@@ -206,6 +228,7 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
                                    alignment.char_to_syllable)
         check_seconds = time.perf_counter() - check_began
         _use_judgement(lines, judgement, alignment.char_to_syllable)
+        recognised_pauses = _recognised_pauses(expected, lines, judgement, seg)
 
     matched = [syllables[j] for j in alignment.char_to_syllable if j is not None]
     read_lines = [line for line in lines if line.heard]
@@ -217,7 +240,8 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
     all_fits = [f for f in fits if f is not None]
     tone_score = subscores.tones(all_fits)
     scores = {
-        "completeness": subscores.completeness(lines),
+        "completeness": subscores.completeness(lines, per_character=judgement is not None
+                                               and judgement.verdict == content.READ),
         "fluency": subscores.fluency(lines, pace, len(alignment.extras)) if matched else 0.0,
         "rhythm": subscores.rhythm(lines, pace, [s.duration for s in matched]) if matched else 0.0,
         "expressiveness": subscores.expressiveness(voice.spread_st, float(np.std(levels)) if levels else 0.0)
@@ -249,6 +273,8 @@ def score_take(samples: np.ndarray, sr: int, expected: ExpectedText | str, lang:
                             "mean_probability": round(judgement.mean_probability, 4),
                             "char_probabilities": [round(m.probability, 4) for m in judgement.marks],
                             "char_heard": [None if m.heard is None else round(m.heard, 2) for m in judgement.marks],
+                            "char_sounded": [j is not None for j in alignment.char_to_syllable],
+                            "pauses_from": "recognised" if recognised_pauses else "syllables",
                             "age_band": age_band, "seconds_to_check": round(check_seconds, 3)}
     report.feedback = feedback_sentences(report, lines, lang=lang)
     return report

@@ -49,11 +49,15 @@ def clip01(x: float) -> float:
     return float(min(1.0, max(0.0, x)))
 
 
-def completeness(lines: list[LineFacts]) -> float:
+def completeness(lines: list[LineFacts], per_character: bool = False) -> float:
+    """Share of the text read. From syllable counts alone a line with LINE_HEARD_ENOUGH of its characters heard
+    counts whole (the segmenter misses some); per_character (the content check found this text read, and which
+    characters were skipped): every skipped character costs its share."""
     total = sum(line.expected for line in lines)
     if not total:
         return 0.0
-    credit = sum(line.expected * (1.0 if line.ratio >= LINE_HEARD_ENOUGH else line.ratio) for line in lines)
+    enough = 1.01 if per_character else LINE_HEARD_ENOUGH
+    credit = sum(line.expected * (1.0 if line.ratio >= enough else line.ratio) for line in lines)
     return 100.0 * credit / total
 
 

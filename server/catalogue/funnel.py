@@ -48,6 +48,38 @@ def funnel(recommendations: Iterable[tuple[str, str, dt.date]], scans: Iterable[
     return sorted(by_package.values(), key=lambda f: (-f.recommended, f.package))
 
 
+@dataclass
+class BookFunnel:
+    record: str
+    recommended: int = 0  # cards shown, after any experience
+    scans: int = 0
+    borrowed: int = 0  # loans within WINDOW_DAYS after a recommendation (each loan once)
+    title: str = ""
+    call_number: str = ""
+
+    def as_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def top_books(recommendations: Iterable[tuple[str, str, dt.date]], scans: Iterable[tuple[str, str, int]],
+              loans: Iterable[tuple[str, dt.date]], limit: int = 5, window_days: int = WINDOW_DAYS) -> list[BookFunnel]:
+    """The recommended books most borrowed after a recommendation, then most scanned, then most recommended."""
+    books: dict[str, BookFunnel] = {}
+    shown: dict[str, list[dt.date]] = {}
+    for _package, record, day in recommendations:
+        books.setdefault(record, BookFunnel(record)).recommended += 1
+        shown.setdefault(record, []).append(day)
+    for _package, record, n in scans:
+        if record in books:
+            books[record].scans += n
+    window = dt.timedelta(days=window_days)
+    for record, day in loans:
+        if any(seen <= day <= seen + window for seen in shown.get(record, ())):
+            books[record].borrowed += 1
+    ranked = sorted(books.values(), key=lambda b: (-b.borrowed, -b.scans, -b.recommended, b.record))
+    return ranked[:limit]
+
+
 def read_loans_csv(stream: IO[bytes]) -> Iterator[tuple[int, str, dt.date | None, str]]:
     """(row, barcode, date, error) from a loans export: `barcode,date` (a header row naming them, or none);
     any other column (a patron's!) is ignored and never stored."""

@@ -1,9 +1,11 @@
 """The catalogue over HTTP: `GET /api/catalogue/cards` for kiosks (any credential), and `/c/<record>`, the short
-link in a card's QR code: it counts the scan (a number per day and book, nothing about the phone or its owner)
-and redirects to the library's OPAC record.
+link in a card's QR code: it counts the scan (a number per day and book, and a `scanned` statement under one
+anonymous account: nothing about the phone or its owner) and redirects to the library's OPAC record.
 """
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import urllib.parse
 from dataclasses import replace
 from functools import wraps
@@ -11,9 +13,14 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, send_file
 
+from server.auth import Principal
+from server.catalogue import scans
 from server.catalogue.rules import YOUNG_BANDS
 from server.catalogue.store import CatalogueStore
 from server.wall.access import _basic_principal, kiosk_required, staff_required
+from server.xapi.validate import StatementValidator
+
+log = logging.getLogger(__name__)
 
 catalogue_bp = Blueprint("catalogue", __name__)
 EXTENSION = "yuedu_catalogue"
@@ -126,11 +133,33 @@ def image(kind: str, name: str):
 def scan(record_id: str):
     store = catalogue_store()
     template = store.setting("opac_url")
-    if store.record(record_id) is None or not template:
+    record = store.record(record_id)
+    if record is None or not template:
         return Response("这本书的目录链接不存在 / no catalogue link for this book", 404,
                         {"Content-Type": "text/plain; charset=utf-8"})
-    store.count_scan(record_id, request.args.get("from", "")[:200])  # which experience's card; nothing else
+    package = request.args.get("from", "")[:200]  # which experience's card; nothing else is read
+    store.count_scan(record_id, package)
+    try:
+        record_scan(store, record, package)
+    except Exception:  # the reader still gets the book: a statement lost is a count lost, never a dead link
+        log.exception("the scan of %s was counted but its statement was not stored", record_id)
     return redirect(template.replace("{id}", urllib.parse.quote(record_id, safe="")), 302)
+
+
+# Who stores scan statements: the service itself, not a credential (none is in the request; `credential_id` NULL).
+SCAN_PRINCIPAL = Principal(None, "yuedu-catalogue-link", "书目二维码 / catalogue QR link", "kiosk")  # type: ignore[arg-type]
+
+
+def record_scan(store: CatalogueStore, record, package: str) -> dict:
+    """A `scanned` statement (server/catalogue/scans.py) into the LRS, checked by the LRS's own validator."""
+    base = store.setting("public_url") or request.host_url
+    link = short_link(record.id)
+    book = scans.book_iri(record, link)
+    parent = store.experience_parent(book, package) or (scans.experience_iri(base, package) if package else None)
+    statement = scans.scan_statement(record, link, base, parent, dt.datetime.now(dt.timezone.utc))
+    StatementValidator("1.0").statement(statement)
+    current_app.extensions["yuedu"].statements.store([statement], principal=SCAN_PRINCIPAL, version="1.0.3")
+    return statement
 
 
 @catalogue_bp.get("/api/catalogue/funnel")

@@ -22,6 +22,7 @@ from server.catalogue.rules import DEFAULT_RULES, Card, Catalogue, Rule, parse_r
 from server.db import driver_cursor, insert_rows, select_in, write_transaction
 
 BATCH = 2000
+SCANNED_VERB = "https://w3id.org/yuedu/xapi/verbs/scanned"  # server/catalogue/scans.py
 RECOMMENDED_VERB = "https://w3id.org/yuedu/xapi/verbs/was-recommended"  # experiences.engagement.VERBS
 BOOK_RECORD_KEY = "https://w3id.org/yuedu/xapi/extensions/book-record"
 MAX_ERRORS_KEPT = 200
@@ -205,6 +206,23 @@ class CatalogueStore:
                 conn.execute(text("INSERT INTO catalogue_scans (day, record_id, package, n) VALUES (:d, :r, :p, 1)"),
                              values)
 
+    def experience_parent(self, book: str, package: str) -> str | None:
+        """The experience's activity IRI as a kiosk's `was recommended` statement of this book named it (the kiosk
+        knows the library's activity base; a scan knows only the package id), from the latest such statements."""
+        from server.catalogue.scans import package_of
+
+        if not package:
+            return None
+        with self.engine.connect() as conn:
+            rows = conn.execute(text("SELECT \"full\" FROM statements WHERE object_activity_id = :b AND verb_id = :v "
+                                     "ORDER BY seq DESC LIMIT 20"), {"b": book, "v": RECOMMENDED_VERB})
+            for (full,) in rows:
+                parents = ((orjson.loads(full).get("context") or {}).get("contextActivities") or {}).get("parent")
+                for parent in parents or []:
+                    if package_of(parent.get("id", "")) == package:
+                        return parent["id"]
+        return None
+
     def scans(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {r: int(n) for r, n in conn.execute(
@@ -232,28 +250,60 @@ class CatalogueStore:
         return report
 
     def funnel(self, since: dt.date | None = None) -> list:
-        """从体验到书架 per experience (server/catalogue/funnel.py), from the `was recommended` statements, the
-        scans and the loans (since a day, default the last 90 days)."""
+        """从体验到书架 per experience (server/catalogue/funnel.py), from the `was recommended` and `scanned`
+        statements and the loans (since a day, default the last 90 days)."""
         from server.catalogue.funnel import funnel
 
-        since = since or dt.date.today() - dt.timedelta(days=90)
-        recommendations = []
+        return funnel(*self._funnel_inputs(since))
+
+    def shelf_figures(self, since: dt.date | None = None, top: int = 5) -> tuple[list, list, int]:
+        """What the wall's 从体验到书架 panel shows: (per experience, the top books with title and 索书号, loans
+        known at all — 0 until the ILS's first export is imported)."""
+        from server.catalogue.funnel import funnel, top_books
+
+        recommendations, scans, loans = self._funnel_inputs(since)
+        books = top_books(recommendations, scans, loans, top)
         with self.engine.connect() as conn:
-            for (full,) in conn.execute(text("SELECT \"full\" FROM statements WHERE verb_id = :v AND voided = :f "
-                                             "AND timestamp >= :since"),
-                                        {"v": RECOMMENDED_VERB, "f": False,
-                                         "since": dt.datetime.combine(since, dt.time())}):
-                statement = orjson.loads(full)
-                context = statement.get("context") or {}
-                record = (context.get("extensions") or {}).get(BOOK_RECORD_KEY)
-                parents = (context.get("contextActivities") or {}).get("parent") or []
-                if record and parents:
-                    package = parents[0]["id"].rstrip("/").rsplit("/", 1)[-1]
-                    recommendations.append((package, record, dt.date.fromisoformat(statement["timestamp"][:10])))
-            scans = [(p, r, int(n)) for p, r, n in conn.execute(
-                text("SELECT package, record_id, sum(n) FROM catalogue_scans WHERE day >= :d "
-                     "GROUP BY package, record_id"), {"d": since.isoformat()})]
+            known = int(conn.execute(text("SELECT count(*) FROM catalogue_loans")).scalar() or 0)
+            rows = select_in(conn, "catalogue_records", ("id", "data"), "id", [b.record for b in books])
+        records = {r: Record.from_json(orjson.loads(data)) for r, data in rows}
+        for book in books:
+            record = records.get(book.record)
+            if record is not None:
+                holding = record.best_holding(children=True)
+                book.title, book.call_number = record.title, holding.call_number if holding else ""
+        return funnel(recommendations, scans, loans), books, known
+
+    def _funnel_inputs(self, since: dt.date | None) -> tuple[list, list, list]:
+        since = since or dt.date.today() - dt.timedelta(days=90)
+        recommendations, scans = [], {}
+        with self.engine.connect() as conn:
+            for verb, (package, record, day) in self._book_statements(conn, since):
+                if verb == RECOMMENDED_VERB:
+                    recommendations.append((package, record, day))
+                else:
+                    scans[(package, record)] = scans.get((package, record), 0) + 1
             loans = [(r, dt.date.fromisoformat(d)) for r, d in conn.execute(
                 text("SELECT h.record_id, l.day FROM catalogue_loans l JOIN catalogue_holdings h "
                      "ON h.barcode = l.barcode WHERE l.day >= :d"), {"d": since.isoformat()})]
-        return funnel(recommendations, scans, loans)
+        return recommendations, [(p, r, n) for (p, r), n in scans.items()], loans
+
+    @staticmethod
+    def _book_statements(conn, since: dt.date):
+        """(verb, (package, record, day)) of each `was recommended` and `scanned` statement since a day that names
+        its book (book-record) and the experience (the parent activity); scans of a card with no experience
+        known are not counted per experience."""
+        from server.catalogue.scans import package_of
+
+        rows = conn.execute(text("SELECT verb_id, \"full\" FROM statements WHERE verb_id IN (:r, :s) "
+                                 "AND voided = :f AND timestamp >= :since"),
+                            {"r": RECOMMENDED_VERB, "s": SCANNED_VERB, "f": False,
+                             "since": dt.datetime.combine(since, dt.time())})
+        for verb, full in rows:
+            statement = orjson.loads(full)
+            context = statement.get("context") or {}
+            record = (context.get("extensions") or {}).get(BOOK_RECORD_KEY)
+            parents = (context.get("contextActivities") or {}).get("parent") or []
+            if record and parents:
+                yield verb, (package_of(parents[0]["id"]), record,
+                             dt.date.fromisoformat(statement["timestamp"][:10]))

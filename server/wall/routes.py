@@ -19,6 +19,7 @@ from server.wall import charts, lobby, queries, settings
 from server.wall.access import wall_token_required
 from server.wall.rollup import RollupJob
 from server.wall.screens import Screens
+from server.wall.shelf import ShelfFigures, ShelfView, build_shelf_view
 from server.wall.view import build_view
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class WallServices:
     tz: ZoneInfo
     stop: threading.Event
     screens: Screens
+    shelf: ShelfFigures
     # Rendered panels per (language, rollup version, minute): many lobby screens cost one render.
     panels: dict = field(default_factory=dict)
     latest: dict = field(default_factory=dict)  # language -> (minute, monotonic time, panels) of the last render
@@ -62,7 +64,8 @@ def _set_up(state) -> None:
     engine = app.extensions["yuedu"].engine
     job = RollupJob(engine, app.config["WALL_TIMEZONE"], int(app.config["WALL_ROLLUP_BATCH"]))
     services = WallServices(job, ZoneInfo(app.config["WALL_TIMEZONE"]), threading.Event(),
-                            Screens(timedelta(seconds=float(app.config["WALL_SCREEN_GONE_SECONDS"]))))
+                            Screens(timedelta(seconds=float(app.config["WALL_SCREEN_GONE_SECONDS"]))),
+                            ShelfFigures(float(app.config["WALL_SHELF_SECONDS"])))
     app.extensions["yuedu_wall"] = services
     seconds = float(app.config["WALL_ROLLUP_SECONDS"])
     mode = app.config["WALL_ROLLUP_MODE"]
@@ -89,7 +92,8 @@ def render_panels(lang: str) -> tuple[str, dict]:
     services = wall_services()
     now = settings.now(app)
     minute = now.replace(second=0, microsecond=0)
-    key = (lang, services.job.version, minute)
+    shelf_figures = _shelf_figures(services, now)  # kept for WALL_SHELF_SECONDS: cheap but for one ask a minute
+    key = (lang, services.job.version, minute, services.shelf.generation)
     with services.lock:
         hit = _cached(services, key, float(app.config["WALL_RENDER_SECONDS"]))
     if hit is not None:
@@ -105,7 +109,8 @@ def render_panels(lang: str) -> tuple[str, dict]:
         view = build_view(figures, titles, now, services.tz, lang,
                           timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])),
                           app.config.get("LIBRARY_MAIN_BRANCH_NAME"))
-        html = render_template("wall/panels.html", view=view, t=t, colours=charts.COLOURS,
+        shelf = build_shelf_view(*shelf_figures, titles, lang) if shelf_figures else ShelfView()
+        html = render_template("wall/panels.html", view=view, shelf=shelf, t=t, colours=charts.COLOURS,
                                library=app.config["WALL_LIBRARY_NAME"])
         # The panels' version is their content's digest: equal panels, equal version, even across restarts. The
         # JSON answer is made once too: every screen asking gets the same bytes.
@@ -120,10 +125,21 @@ def render_panels(lang: str) -> tuple[str, dict]:
     return rendered
 
 
+def _shelf_figures(services: WallServices, now) -> tuple | None:
+    """从体验到书架's figures from the catalogue; a failure there never takes the rest of the wall down."""
+    from server.catalogue.routes import catalogue_store
+
+    try:
+        return services.shelf.get(catalogue_store(), now.astimezone(services.tz).date())
+    except Exception:
+        log.exception("the wall's 从体验到书架 figures could not be read")
+        return None
+
+
 def _cached(services: WallServices, key: tuple, fresh_for: float):
     hit = services.panels.get(key)
     if hit is None and fresh_for > 0:
-        lang, _, minute = key
+        lang, _, minute, _ = key
         latest = services.latest.get(lang)
         if latest is not None and latest[0] == minute and time.monotonic() - latest[1] < fresh_for:
             hit = latest[2]  # the rollups moved on a moment ago: these panels are young enough
@@ -136,9 +152,12 @@ def wall_page():
     lang = _lang()
     html, context = render_panels(lang)
     panels_url = url_for("wall.wall_panels", token=request.args["token"], lang=lang)
+    pinned = request.args.get("view", "")
     return render_template("wall/page.html", view=context["view"], t=t, colours=charts.COLOURS, panels_url=panels_url,
                            version=context["version"], poll_seconds=float(current_app.config["WALL_POLL_SECONDS"]),
-                           library=current_app.config["WALL_LIBRARY_NAME"])
+                           library=current_app.config["WALL_LIBRARY_NAME"],
+                           pinned=pinned if pinned in ("main", "shelf") else "",
+                           rotate_seconds=float(current_app.config["WALL_ROTATE_SECONDS"]), panels_html=html)
 
 
 @wall_bp.get("/wall/panels")

@@ -33,6 +33,12 @@ DEFAULTS: dict = {
     "WALL_RENDER_SECONDS": 5.0,
     # A lobby screen not heard from for this long has gone away (see /wall/api/screens).
     "WALL_SCREEN_GONE_SECONDS": 30.0,
+    # The 从体验到书架 panel's figures (every recommendation and scan statement of 90 days) are read again at most
+    # this often, for all screens (server/wall/shelf.py).
+    "WALL_SHELF_SECONDS": 60.0,
+    # With a catalogue imported, the wall page shows its panels and the 从体验到书架 panel in turn, each this long;
+    # 0: no turns (a screen opened with &view=shelf or &view=main always shows that one).
+    "WALL_ROTATE_SECONDS": 20.0,
     # Library name shown in the wall's header.
     "WALL_LIBRARY_NAME": "",
     # A function returning the current UTC time (tests pin it); None is the real clock.

@@ -13,6 +13,18 @@ from recitation.fixtures import JINGYESI, Reading, add_noise, require_tools, sca
 
 
 @pytest.fixture(scope="session")
+def checker():
+    """The content check's model (Whisper base), loaded once per test session."""
+    from recitation.listen import shared_checker
+    from recitation.listen.model_files import require
+
+    require()  # a clear message (run scripts/setup.sh) when the model was never assembled
+    loaded = shared_checker()
+    assert loaded is not None
+    return loaded
+
+
+@pytest.fixture(scope="session")
 def clean_reading(tmp_path_factory) -> Path:
     """A WAV of 静夜思 read cleanly, made once per session (tests that need no faulty readings use only this)."""
     require_tools()
