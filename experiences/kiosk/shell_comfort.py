@@ -98,8 +98,7 @@ class ShellComfort:
 
     def _draw_rest_words(self, area) -> None:
         width, height = area.get_size()
-        s = theme.scale((width, height)) if width >= height else theme.scale((height, height))
-        s = max(s, theme.scale(self.size))  # an eye's half keeps the window's sizes (the headset's 60° panel)
+        s = theme.scale(self.size)  # an eye's half keeps the window's sizes
         pinyin = self.machine.age_band in YOUNG_BANDS and self.lang == "zh-CN"
         rect = self.pygame.Rect(theme.px(30, s), int(height * 0.3), width - 2 * theme.px(30, s), int(height * 0.6))
         self.text.draw_paragraph(area, t("kiosk.vr_rest", self.lang), rect, theme.px(theme.PROMPT_PX, s),

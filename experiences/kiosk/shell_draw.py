@@ -62,7 +62,8 @@ class ShellDrawing:
         their own state, which only input changes) stays on without input; the headset's panel then shows its
         last image again instead of uploading the same pixels (no pixel is compared)."""
         machine = self.machine
-        key = (machine.state, self.size, id(self.goodbye), id(self.shelf), id(self.what_next), machine.age_band)
+        key = (machine.state, self.size, id(self.menu), id(self.goodbye), id(self.shelf), id(self.what_next),
+               machine.age_band, self.menu.page, self.menu.focus)
         still = (machine.state in (MENU, ASK_AGE) and self.goodbye is None and self.shelf is None
                  and self.what_next is None and self.host is None)
         if not still or self._input_seen or key != self._screen_key:

@@ -101,3 +101,24 @@ def test_an_exhibit_side_by_side_fades_rests_and_ends_saying_why(tmp_path):
         assert shell.machine.state == MENU
     finally:
         shell.close()
+
+
+def test_the_screen_version_stays_while_the_menu_stays_and_moves_on_input(tmp_path):
+    """What lets the headset's panel show its last image again instead of uploading the same pixels."""
+    shell, _, _ = _corner(tmp_path)
+    try:
+        assert shell.machine.state == MENU
+        shell.frame(1 / 30)
+        version = shell.screen_version
+        for _ in range(5):
+            shell.frame(1 / 30)
+        assert shell.screen_version == version  # the menu, untouched: the same picture
+        click(5, 5)
+        shell.frame(1 / 30)
+        assert shell.screen_version == version + 1  # an input: maybe a new picture
+        shell.machine.idle_seconds = 0.0
+        for _ in range(3):  # 还在吗 counts down over the menu: a new picture each frame
+            shell.frame(1 / 30)
+        assert shell.screen_version >= version + 4
+    finally:
+        shell.close()
