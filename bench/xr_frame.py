@@ -123,8 +123,10 @@ def open_session():
     return XrSession.open(graphics=GRAPHICS, **{"egl" if GRAPHICS == "egl" else "glx": engine_context()})
 
 
-def panel(frames: int) -> dict:
-    """The kiosk's screen (a 1280×720 surface with a picture on it) onto the headset's panel, every frame."""
+def panel(frames: int, unchanged: bool = False) -> dict:
+    """The kiosk's screen (a 1280×720 surface with a picture on it) onto the headset's panel, every frame: a new
+    picture each frame (the shell's screen version changes: uploaded), or `unchanged` (the same version: the
+    quad shows the swapchain's last image again, nothing uploaded)."""
     import pygame
 
     from experiences.xr.rig import XrRig
@@ -140,7 +142,7 @@ def panel(frames: int) -> dict:
             rig.begin_frame()
             start, cpu_start, main_start = time.perf_counter(), time.process_time(), time.thread_time()
             shown = rig.panel.shown if rig.panel else 0
-            rig.end_frame(surface)
+            rig.end_frame(surface, 1 if unchanged else done)  # the shell's screen version
             if rig.panel is not None and rig.panel.shown > shown:
                 done += 1
                 if done > 5:
@@ -213,6 +215,8 @@ def main() -> int:
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--graphics", choices=("egl", "xlib"), default="egl",
                         help="the OpenXR binding: headless EGL (default) or Xlib/GLX (needs DISPLAY)")
+    parser.add_argument("--panel-only", action="store_true",
+                        help="only the kiosk screen's rows: uploaded every frame (the baseline) and unchanged")
     args = parser.parse_args()
     global GRAPHICS
     GRAPHICS = args.graphics
@@ -230,6 +234,13 @@ def main() -> int:
     # Monado in-process, its simulated HMD and controllers, config kept away from the user's
     os.environ.update(XR_RUNTIME_JSON=str(manifest), XDG_CONFIG_HOME=tempfile.mkdtemp(), SIMULATED_ENABLE="1",
                       SIMULATED_LEFT="simple", SIMULATED_RIGHT="simple", XRT_LOG="error")
+    if args.panel_only:
+        changed, unchanged = panel(args.frames), panel(args.frames, unchanged=True)
+        print(f"the kiosk's 1280×720 screen on the panel, median of {args.frames} frames ({GRAPHICS}); wall/cpu/main ms")
+        for label, row in (("a new picture every frame (baseline)", changed), ("unchanged: re-submitted", unchanged)):
+            print(f"{label:<40}{row['wall']:>8.2f}{row['cpu']:>8.2f}{row['main']:>8.2f}"
+                  f"  × cpu {row['cpu'] / changed['cpu']:.2f}  × main {row['main'] / changed['main']:.2f}")
+        return 0
     baseline = side_by_side(args.frames)
     rows = [("side-by-side 1280×720 (baseline)", baseline, None)]
     recommended = openxr(args.frames)
@@ -238,6 +249,7 @@ def main() -> int:
     equal = openxr(args.frames, eye_size=(640, 720))
     rows.append(("OpenXR, 640×720 per eye (equal pixels)", equal, equal))
     rows.append(("kiosk screen 1280×720 on the panel (quad)", panel(args.frames), None))
+    rows.append(("  the same screen unchanged (re-submitted)", panel(args.frames, unchanged=True), None))
     binding = "XR_MNDX_egl_enable, headless EGL" if GRAPHICS == "egl" else "Xlib binding, GLX on the X display"
     print(f"VR frame cost, median of {args.frames} frames, 成语论箭 courtyard, {recommended['system']} "
           f"(Monado null compositor, llvmpipe; {binding})")

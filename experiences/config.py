@@ -79,6 +79,7 @@ class VRSection:
     reference: str = "seated"  # "seated" (the view starts at the child's eyes) or "standing" (the room's floor)
     min_age_band: str = "9-12"  # headset makers' minimum ages: younger visitors play on the screen instead
     graphics: str = "auto"  # OpenXR binding: "egl" (XR_MNDX_egl_enable), "xlib" (GLX on X11), "auto": EGL if offered
+    session_minutes: float = 10.0  # every VR run ends kindly after this (a package's [content] vr_minutes wins)
 
 
 @dataclass
@@ -138,6 +139,7 @@ def _check_ranges(config: KioskConfig) -> None:
          f"只能是 / must be one of {', '.join(VR_AGE_BANDS)}; 实为 got {config.vr.min_age_band!r}"),
         (config.vr.graphics in VR_GRAPHICS, "[vr] graphics",
          f"只能是 / must be one of {', '.join(VR_GRAPHICS)}; 实为 got {config.vr.graphics!r}"),
+        (config.vr.session_minutes >= 1, "[vr] session_minutes", "至少 1 分钟 / at least 1 minute"),
         (config.storage.recordings_keep_days >= 0, "[storage] recordings_keep_days", "不能为负 / cannot be negative"),
         (0 <= config.input.tuio_port <= 65535, "[input] tuio_port", "须在 0 到 65535 之间 / must be between 0 and 65535"),
         (bool(config.input.tuio_host.strip()), "[input] tuio_host",

@@ -81,7 +81,7 @@ EXTENSIONS: dict[str, str] = {
     "follows": "the idiom this answer had to follow",
     "chain-length": "idioms in the chain so far",
     "end": "why the run ended: an idiom chain's no-move (the child had none), kiosk-stuck or max-turns; a VR "
-           "run's vr-time-limit (the package's vr_minutes)",
+           "run's vr-time-limit (the package's vr_minutes, else the kiosk's [vr] session_minutes)",
     # result: the recitation booth (recitation), a scored take
     "recitation-scores": "the take's part scores (object of name -> 0-100)",
     "recitation-flags": "what the scorer noticed (array of flag names)",

@@ -27,8 +27,10 @@ def _line(text: TextRenderer, surface: pygame.Surface, message: str, pos, size: 
                      ruby_size=ruby, role=role)
 
 
-def draw_idle_warning(surface: pygame.Surface, text: TextRenderer, seconds_left: int, lang: str = "zh-CN") -> None:
-    """Dim what is under it and ask, with a countdown that changes once a second (no blinking)."""
+def draw_idle_warning(surface: pygame.Surface, text: TextRenderer, seconds_left: int, lang: str = "zh-CN",
+                      in_headset: bool = False) -> None:
+    """Dim what is under it and ask, with a countdown that changes once a second (no blinking). In a headset
+    (on a quad in front of the run) the hint says to press the trigger."""
     width, height = surface.get_size()
     s = theme.scale((width, height))
     _dim(surface, 170)
@@ -45,7 +47,8 @@ def draw_idle_warning(surface: pygame.Surface, text: TextRenderer, seconds_left:
                       theme.INK_SOFT, "midtop").bottom
     number = text.draw(surface, str(seconds_left), (rect.centerx, y + theme.px(4, s)), theme.px(140, s), theme.ACCENT,
                        "midtop")
-    _line(text, surface, t("kiosk.still_there_hint", lang, seconds=seconds_left),
+    hint = "kiosk.still_there_hint_vr" if in_headset else "kiosk.still_there_hint"
+    _line(text, surface, t(hint, lang, seconds=seconds_left),
           (rect.centerx, number.bottom + theme.px(4, s)), theme.px(44, s), theme.px(theme.PINYIN_PX, s), theme.INK,
           theme.INK_SOFT)
 

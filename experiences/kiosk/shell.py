@@ -21,6 +21,7 @@ from experiences.kiosk.states import ATTRACT, IDLE_WARNING, MENU, RUNNING, Kiosk
 from experiences.package import Package
 from experiences.runtime import Clock, ManualClock, RunContext
 from experiences.kiosk.afterrun import AfterRunOffers
+from experiences.kiosk.shell_comfort import ShellComfort
 from experiences.kiosk.shell_draw import ShellDrawing
 from experiences.kiosk.shell_input import ShellInput
 from experiences.kiosk.shell_services import ShellServices
@@ -33,9 +34,10 @@ from experiences.motion import shellglue as motion_glue
 log = logging.getLogger("yuedu.kiosk")
 
 
-class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
+class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing, ShellComfort):
     """The kiosk: this module holds its life cycle (open, the loop, runs, close); input, drawing, the background
-    services and the after-run offers are mixed in from shell_input, shell_draw, shell_services and afterrun."""
+    services, the after-run offers and VR comfort are mixed in from shell_input, shell_draw, shell_services,
+    afterrun and shell_comfort."""
     def __init__(self, config, *, catalog: Catalog | None = None, registry=None, headless: bool = False,
                  size: tuple[int, int] | None = None, fullscreen: bool | None = None,
                  clock: Clock | None = None, sink: StatementSink | None = None,
@@ -99,6 +101,9 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
         self.frame_seconds = FrameTimes()  # the work of each frame (not the pacing wait), for `play` and benches
         self.ready = False
         self.xr = None  # experiences.xr.rig.XrRig: a VR corner's OpenXR headset, when one is there
+        self.screen_version = 0  # what the window shows: unchanged while the same still screen stays (the panel)
+        self._screen_key = None
+        self._input_seen = False
         self.test_hook = TestHook.from_env()  # YUEDU_TEST_HOOK: where things are, for acceptance tests; else None
 
     # --- window and screens -------------------------------------------------------------------------------
@@ -199,8 +204,8 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
         headset = self.xr.begin_frame() if self.xr is not None else []
         for event in self.pygame.event.get():
             self._on_pygame_event(event)
-        if headset and (self.machine.state == RUNNING or self.xr.panel_active):
-            self.on_input(headset)  # a run's aim and trigger, or taps on the kiosk's screen in the headset
+        if headset and (self.machine.state in (RUNNING, IDLE_WARNING) or self.xr.panel_active):
+            self._headset_input(headset)  # a run's aim and trigger, or taps on the kiosk's screen in the headset
         if self.tuio is not None:
             for event in self.tuio.drain():
                 self.on_input([event])
@@ -222,7 +227,9 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
         if self.machine.state == RUNNING and self.host is not None and self._headset_paused():
             pass  # the headset is off: the run waits (an idle reset follows if nobody comes back)
         elif self.machine.state == RUNNING and self.host is not None:
-            if not self.host.update(dt):
+            if self._vr_limit_step(dt):
+                pass  # the VR session limit's fade and rest message: the run holds still
+            elif not self.host.update(dt):
                 self._fail()
             elif self.host.finished:
                 self._finish()
@@ -233,8 +240,9 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
         self._take_fresh_picks()
         self._update_shelf()
         self.draw()
-        if self.xr is not None:
-            self.xr.end_frame(self.surface)  # with no run drawing into it, the headset shows this screen
+        self._step_screen_version()
+        if self.xr is not None:  # with no run drawing into it, the headset shows this screen (还在吗 over a run)
+            self.xr.end_frame(self.surface, self.screen_version, self.headset_notice() if self.host else None)
         if self.motion is not None:
             motion_glue.draw(self)  # over every screen: the camera-on badge, the stick figure, the aim
         self.pygame.display.flip()
@@ -275,7 +283,10 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
         self.host = ExperienceHost(package, ctx, self.registry)
         self.home.reset()
         log.info("launching %s %s%s", package.id, package.version, f" on {start_item}" if start_item else "")
-        if not self.host.start():
+        started = self.host.start()
+        if started:
+            self._start_vr_limit(package, ctx)
+        if not started:
             # It could not even start (no 3D engine on this machine, a raise while building its stage): the
             # visitor sees its poster with 暂时打不开 while the error screen lasts, then the menu.
             self.unavailable = package
@@ -353,6 +364,7 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing):
             self.quit_requested = True
 
     def _end_host(self, reason: str) -> None:
+        self._end_vr_limit()
         if self.host is not None:
             self.host.stop(reason)
             self.host = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from experiences import drawlog
-from experiences.kiosk.states import ASK_AGE, ATTRACT, ERROR, IDLE_WARNING, RUNNING
+from experiences.kiosk.states import ASK_AGE, ATTRACT, ERROR, IDLE_WARNING, MENU, RUNNING
 from experiences.package import Package
 
 
@@ -31,11 +31,15 @@ class ShellDrawing:
         if state == ATTRACT:
             self.attract.draw(surface)
         elif state in (RUNNING, IDLE_WARNING) and self.host is not None:
+            if self.vr_limit is not None and self.vr_limit.state in ("rest", "done"):
+                self._draw_vr_rest(surface)  # nothing drawn into the headset: the panel shows it
+                return
             if not self.host.draw(surface):
                 self._fail()
                 draw_error(surface, self.text, self.lang)
                 return
             self.home.draw(surface, self.host.stereo)
+            self._draw_vr_limit(surface, self.xr is not None and self.xr.session.layers_pending > 0)
         elif state == ERROR and self.unavailable is not None:
             draw_unavailable(surface, self.text, self._poster(self.unavailable), self.lang)
             return
@@ -52,6 +56,19 @@ class ShellDrawing:
             self.what_next.draw(surface)
         else:
             self.menu.draw(surface)
+
+    def _step_screen_version(self) -> None:
+        """The window's picture gets a new version unless a still screen (the menu, the age question: drawn from
+        their own state, which only input changes) stays on without input; the headset's panel then shows its
+        last image again instead of uploading the same pixels (no pixel is compared)."""
+        machine = self.machine
+        key = (machine.state, self.size, id(self.menu), id(self.goodbye), id(self.shelf), id(self.what_next),
+               machine.age_band, self.menu.page, self.menu.focus)
+        still = (machine.state in (MENU, ASK_AGE) and self.goodbye is None and self.shelf is None
+                 and self.what_next is None and self.host is None)
+        if not still or self._input_seen or key != self._screen_key:
+            self.screen_version += 1
+        self._screen_key, self._input_seen = key, False
 
     def _poster(self, package: Package):
         """A package's cover as the 暂时打不开 poster: filling a landscape window, whole on a portrait one (a

@@ -35,8 +35,23 @@ class ShellInput:
         if self.mapper.is_input(event):
             self.on_input(mapped)
 
+    def _headset_input(self, events: list[InputEvent]) -> None:
+        """The headset's inputs. Pointing alone (the head's or a controller's aim) is not activity: a headset or a
+        controller lying on a table must not keep the kiosk awake, so 还在吗 comes in a run too; the aim still
+        steers the run, and a trigger, the menu button or the thumbstick are activity (they answer 还在吗)."""
+        if self.xr.panel_active:
+            self.on_input(events)  # the panel's own inputs leave pointing out already
+            return
+        for event in events:
+            if event.type == "aim":
+                if self.machine.state == RUNNING:
+                    self.dispatch(event)
+            else:
+                self.on_input([event])
+
     def on_input(self, mapped: list[InputEvent]) -> None:
         """One raw input from any device (pygame, TUIO), already mapped: counted as activity, then dispatched."""
+        self._input_seen = True
         state_before = self.machine.state
         if state_before == ATTRACT and getattr(self.attract, "hosts_experience", False):
             self._attract_input(mapped)
@@ -94,6 +109,8 @@ class ShellInput:
             if package is not None:
                 self.launch(package)
         elif self.machine.state == RUNNING and self.host is not None:
+            if self._vr_limit_holds_input():
+                return  # the VR session limit's fade and rest message: nothing more to play
             pressed = self.home.handle(event, self.size, self.host.stereo)  # the shell's button comes first
             if pressed == "home":
                 self.leave()

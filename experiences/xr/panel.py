@@ -70,27 +70,36 @@ class XrPanel:
         self.backdrop_views = (xr.CompositionLayerProjectionView * 2)()
         self.backdrop_layer = xr.CompositionLayerProjection(views=self.backdrop_views)
         self.shown = 0  # frames the panel was submitted (tests)
+        self.uploads = 0  # ...of which its picture was uploaded (else its last image was shown again)
+        self.version = None  # the caller's token for the picture last uploaded
 
     def geometry_for(self, size: tuple[int, int]) -> PanelGeometry:
         if self.geometry is None or self.geometry.pixels != tuple(size):
             self.geometry = PanelGeometry.for_screen(size, self.session.floor_level)
         return self.geometry
 
-    def show(self, surface) -> bool:
+    def show(self, surface, version=None, backdrop: bool = True, geometry: PanelGeometry | None = None) -> bool:
         """Submit `surface` (the kiosk's window) on the panel for this frame, over the backdrop; False when the
-        runtime wants no frame drawn now."""
+        runtime wants no frame drawn now. `version`: the caller's token for what the surface shows (None: unknown);
+        while it stays the same the surface is not uploaded again and the quad shows the swapchain's last
+        released image (no per-pixel work at all). Without `backdrop` the quad goes over whatever layers the
+        frame has (a notice in front of a run); `geometry` puts it elsewhere than the kiosk screen's place."""
         session = self.session
         if not session.should_render:
             return False
         session.gl_context.make_current()  # no panda3d frame ran before ours: its context may not be current
         size = surface.get_size()
-        geometry = self.geometry_for(size)
+        geometry = geometry or self.geometry_for(size)
         if self.screen is None or self.screen.size != size:
             if self.screen is not None:
                 self.screen.close()
             self.screen = _Swapchain(session, size)
-        self._upload(surface)
-        if len(session.views) == 2:
+            self.version = None
+        if version is None or version != self.version or self.screen.last is None:
+            self._upload(surface)
+            self.uploads += 1
+        self.version = version
+        if backdrop and len(session.views) == 2:
             self._backdrop(session.views)
         quad = self.quad
         quad.type = xr.StructureType.COMPOSITION_LAYER_QUAD

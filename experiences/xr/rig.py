@@ -11,9 +11,11 @@ looks at it.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
+import weakref
 
 from experiences.runtime import InputEvent
 from experiences.xr.inputs import XrInputs
@@ -34,7 +36,10 @@ class XrRig:
         self.panel = None  # experiences.xr.panel.XrPanel, made the first time the kiosk's screen is shown
         self.panel_inputs = None  # PanelInputs for it
         self.panel_active = False  # the last frame showed the kiosk's screen on the panel (not a run's scene)
+        self.notice_panel = None  # an XrPanel for a notice in front of a run (还在吗), made when first needed
         self._last_poll = None
+        self._renderers = weakref.WeakSet()  # the runs' renderers, for the kiosk's closing fade
+        self.darkness = 0.0
 
     @property
     def runtime(self) -> str:
@@ -67,18 +72,37 @@ class XrRig:
             return self.panel_inputs.events(self.tracked, dt)  # pointing at the kiosk's screen
         return self.inputs.events(self.tracked)
 
-    def end_frame(self, surface=None) -> None:
+    def end_frame(self, surface=None, version=None, notice=None) -> None:
         """End the headset's frame. When no run drew into it, `surface` (the kiosk's window) goes on the panel,
-        with a ring where the controller (or the gaze) points."""
+        with a ring where the controller (or the gaze) points; `version` is the shell's token for what the window
+        shows (unchanged: the panel shows its last image again, no upload). When a run drew into it, `notice`
+        ((key, surface) or None: 还在吗) goes on a quad in front of the run."""
         session = self.session
         if session.frame_open and session.graphics != "headless":
             if session.layers_pending == 0 and surface is not None and session.should_render:
-                self._show_panel(surface)
+                self._show_panel(surface, version)
             elif session.layers_pending:
                 self.panel_active = False
+                if notice is not None:
+                    self._show_notice(*notice)
         session.end_frame()
 
-    def _show_panel(self, surface) -> None:
+    def _show_notice(self, key, surface) -> None:
+        from experiences.xr.panel import XrPanel
+        from experiences.xr.panel_inputs import PanelGeometry
+
+        try:
+            if self.notice_panel is None:
+                self.notice_panel = XrPanel(self.session)
+            geometry = PanelGeometry.for_screen(surface.get_size(), self.session.floor_level)
+            if key and key[0] == "vr-soon":  # a strip below the eyes' line: the scene stays free ahead
+                x, y, z = geometry.centre
+                geometry = dataclasses.replace(geometry, centre=(x, y, z - 0.6))
+            self.notice_panel.show(surface, version=key, backdrop=False, geometry=geometry)
+        except Exception:  # a courtesy, as the panel
+            log.exception("OpenXR: a notice could not go to the headset")
+
+    def _show_panel(self, surface, version=None) -> None:
         from experiences.xr.panel import XrPanel, draw_pointer
         from experiences.xr.panel_inputs import PanelInputs
 
@@ -88,9 +112,13 @@ class XrRig:
             geometry = self.panel.geometry_for(surface.get_size())
             if self.panel_inputs is None or self.panel_inputs.geometry != geometry:
                 self.panel_inputs = PanelInputs(geometry)
+            pointer = None
             if self.panel_inputs.pointer is not None and self.session.focused and self.panel_active:
                 draw_pointer(surface, self.panel_inputs.pointer, self.panel_inputs.dwell_progress)
-            self.panel_active = self.panel.show(surface)
+                pointer = (round(self.panel_inputs.pointer[0]), round(self.panel_inputs.pointer[1]),
+                           round(self.panel_inputs.dwell_progress * 100))
+            # the ring is drawn on the window: a new place of it is a new picture
+            self.panel_active = self.panel.show(surface, None if version is None else (version, pointer))
         except Exception:  # the headset's panel is a courtesy: never end the kiosk over it
             log.exception("OpenXR: the kiosk's screen could not go to the headset")
             self.panel_active = False
@@ -99,7 +127,19 @@ class XrRig:
         """An XrStereoRenderer drawing `root` into this headset (release it when the run ends)."""
         from experiences.xr.stereo import XrStereoRenderer
 
-        return XrStereoRenderer(self.session, root, **{"eye_size": self.eye_size, **options})
+        renderer = XrStereoRenderer(self.session, root, **{"eye_size": self.eye_size, **options})
+        self._renderers.add(renderer)
+        if self.darkness:
+            renderer.set_fade(self.darkness)
+        return renderer
+
+    def set_fade(self, darkness: float) -> None:
+        """The kiosk's closing fade (experiences/xr/comfort.py) on whatever a run draws into the headset: each
+        live renderer's scene and sky dim on the GPU (0: as lit, 1: black)."""
+        self.darkness = darkness
+        for renderer in list(self._renderers):
+            if renderer.buffer is not None:
+                renderer.set_fade(darkness)
 
     def pulse(self, seconds: float = 0.08, amplitude: float = 0.6) -> None:
         """A short buzz in the hand that aims (a hit)."""
@@ -126,9 +166,10 @@ class XrRig:
             log.warning("OpenXR session could not be made anew: %s", error)
 
     def _close_panel(self) -> None:
-        if self.panel is not None:
-            self.panel.close()
-        self.panel = self.panel_inputs = None
+        for panel in (self.panel, self.notice_panel):
+            if panel is not None:
+                panel.close()
+        self.panel = self.panel_inputs = self.notice_panel = None
         self.panel_active = False
 
     def close(self) -> None:

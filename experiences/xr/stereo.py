@@ -150,12 +150,24 @@ class XrStereoRenderer:
         self.eyes = None
         self.frames = 0
         self.texture_id = None  # the eyes' GL texture, once rendered
+        self.faded = False  # set_fade darkened the root (cleared again on release: an exhibit's root is shared)
 
     def set_background(self, colour) -> None:
         """The eyes' clear colour (r, g, b in 0..1): a fade darkens it with the scene."""
         for region in (self.buffer.get_display_region(i) for i in range(self.buffer.get_num_display_regions())):
             if region.get_camera() in self.cameras:
                 region.set_clear_color((*colour, 1.0))
+
+    def set_fade(self, darkness: float) -> None:
+        """The kiosk's closing fade (experiences/xr/comfort.py) over everything this renderer draws, its words'
+        card included: a colour scale on the root and a darker clear colour, on the GPU (0: as lit, 1: black)."""
+        light = 1.0 - min(1.0, max(0.0, darkness))
+        if light >= 1.0:
+            self.root.clear_color_scale()
+        else:
+            self.root.set_color_scale(light, light, light, 1.0)
+        self.set_background(tuple(c * light for c in self.background))
+        self.faded = light < 1.0
 
     def _place(self, views) -> None:
         for camera, view in zip(self.cameras, views):
@@ -220,6 +232,9 @@ class XrStereoRenderer:
         del pixels
 
     def release(self) -> None:
+        if self.faded:
+            self.root.clear_color_scale()
+            self.faded = False
         if self.eyes is not None:
             self.eyes.close()
             self.eyes = self.session.eyes = None

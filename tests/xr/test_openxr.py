@@ -195,3 +195,29 @@ def test_xr_check_says_plainly_when_no_runtime_is_installed(tmp_path):
     if Path("/etc/openxr/1/active_runtime.json").exists():
         pytest.skip("this machine has a system-wide OpenXR runtime in /etc/openxr")
     assert result.returncode == 1 and "No OpenXR runtime is installed" in result.stdout
+
+
+def test_every_vr_run_ends_kindly_and_still_there_shows_in_the_headset(xr_env):
+    """The kiosk's own session limit for an exhibit (not only 成语论箭), 还在吗 in front of a run, and the menu on
+    the panel not uploaded again while it stays the same."""
+    readings = run_child("comfort", xr_env)
+    warning = readings["warning"]
+    assert warning["state"] and warning["scene_frames"] >= 8  # the run kept drawing; the question over it
+    assert warning["diff"] < 1.0 and warning["paper"] > 0.9  # the quad is 还在吗's picture (its paper card)
+    assert warning["key"][0] == "still-there" and warning["uploads"] <= 4 < warning["shown"]  # once a second
+    assert readings["answered"]  # the trigger answered it
+    assert readings["soon"] == ["vr-soon"]  # the last minute's quiet notice went on the quad
+    fade = [seen for darkness, seen in readings["fade"] if darkness < 1.0]
+    assert len(fade) >= 15  # about 2 s at 0.1 s a frame
+    assert all(later <= earlier + 0.05 for earlier, later in zip([readings["lit"]] + fade, fade))  # never brighter
+    assert readings["lit"] > 20 and fade[-1] < 0.05 * readings["lit"]  # the exhibit went dark in the headset
+    darkness = [d for d, _ in readings["fade"]]
+    assert max(b - a for a, b in zip(darkness, darkness[1:])) < 0.1
+    assert readings["rest"]["state"] == "rest" and readings["rest"]["panel"] and readings["rest"]["diff"] < 1.0
+    assert readings["menu"]
+    still = readings["still_menu"]
+    assert still["shown"] == 10 and still["uploads"] == 0 and still["diff"] < 1.0
+    ended = next(s for s in reversed(readings["statements"]) if s["verb"]["display"]["en-US"] == "terminated")
+    assert ended["result"]["extensions"]["https://w3id.org/yuedu/xapi/extensions/end"] == "vr-time-limit"
+    assert ended["context"]["extensions"]["https://w3id.org/yuedu/xapi/extensions/vr-display"] == "openxr"
+    StatementValidator("1.0").statement(ended)

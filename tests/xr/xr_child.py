@@ -476,7 +476,110 @@ def screens() -> dict:
     return readings
 
 
+def comfort() -> dict:
+    """The kiosk in VR mode with a headset, an exhibit whose package says vr_minutes = 1: 还在吗 on a quad in front
+    of the run (a trigger answers it), then the kiosk's session limit darkens the exhibit in the left eye's
+    swapchain images over 2 s, the rest message goes on the panel, the run ends saying why, and the menu on the
+    panel is uploaded once while it stays unchanged."""
+    import pygame
+
+    from experiences.config import KioskConfig
+    from experiences.kinds import default_registry
+    from experiences.kiosk.states import IDLE_WARNING, MENU, RUNNING
+    from experiences.kiosk.testing import click, headless_shell
+    from tests.exhibits.helpers import write_package
+    from tests.exhibits.test_panorama import CONTENT, pattern_image
+
+    tmp = Path(os.environ["TMPDIR_XR"])
+    config = KioskConfig()
+    config.kiosk.mode = "vr"
+    config.kiosk.ask_age_band = False
+    config.kiosk.idle_seconds, config.kiosk.warning_seconds = 5.0, 3.0
+    content = CONTENT.replace("[content]\n", "[content]\nvr_minutes = 1\n")
+    package = write_package(tmp / "pkg", "exhibit-panorama", content, {"hall.png": pattern_image()})
+    shell, sink = headless_shell([package], tmp / "data", config=config, size=(1280, 720),
+                                 registry=default_registry())
+    readings = {}
+    try:
+        shell.start_headset()
+        rig = shell.xr
+        headset = RemoteHeadset(PORT)
+        state = RemoteState()
+        headset.send(state)
+        click(5, 5)
+        shell.frame(1 / 30)
+        shell.launch(package)
+        experience = shell.host.experience
+        until(lambda: shell.frame(1 / 30), lambda: experience.xr_view is not None and experience.xr_view.submitted > 2)
+
+        def pixels(panel) -> np.ndarray:
+            width, height = panel.screen.size
+            return np.frombuffer(panel.read_back(), np.uint8).reshape(height, width, 4)[::-1, :, :3]
+
+        # 还在吗: nobody pressed anything (the head's aim is no activity); the run still draws into the headset
+        until(lambda: shell.frame(0.25), lambda: shell.machine.state == IDLE_WARNING, seconds=20)
+        submitted = experience.xr_view.submitted
+        for _ in range(8):  # two seconds of the countdown
+            shell.frame(0.25)
+        notice = rig.notice_panel
+        key, surface = shell.headset_notice()
+        window = pygame.surfarray.array3d(surface).transpose(1, 0, 2)
+        readings["warning"] = {
+            "state": shell.machine.state == IDLE_WARNING, "scene_frames": experience.xr_view.submitted - submitted,
+            "shown": notice.shown, "uploads": notice.uploads, "key": list(key)[:2],
+            "diff": float(np.abs(pixels(notice).astype(int) - window.astype(int)).mean()),
+            "paper": float((pixels(notice)[250:470, 376:392] > 220).all(axis=2).mean())}
+        if os.environ.get("YUEDU_SHOTS"):
+            pygame.image.save(pygame.image.frombuffer(pixels(notice).tobytes(), (1280, 720), "RGB"),
+                              os.path.join(os.environ["YUEDU_SHOTS"], "xr_still_there_quad.png"))
+        state.right.trigger = 1.0  # the trigger answers it
+        headset.send(state)
+        until(lambda: shell.frame(1 / 30), lambda: shell.machine.state == RUNNING, seconds=5)
+        state.right.trigger = 0.0
+        headset.send(state)
+        readings["answered"] = shell.machine.state == RUNNING
+        shell.machine.idle_seconds = 1000.0  # the rest of the minute without 还在吗
+
+        def brightness() -> float:
+            size = experience.xr_view.renderer.eye_size
+            image = np.frombuffer(rig.session.eyes.read_back(0), np.uint8).reshape(size[1], size[0], 4)
+            return float(image[..., :3].mean())
+
+        while shell.vr_limit.remaining > 1.0:
+            shell.frame(min(1.0, shell.vr_limit.remaining - 0.5))
+        readings["soon"] = list(rig.notice_panel.version or [])[:1]  # the last minute's notice, below the eyes
+        shell.frame(0.1)
+        readings["lit"] = brightness()
+        fade = []
+        until(lambda: shell.frame(0.1), lambda: shell.vr_limit.state == "fade", seconds=5)
+        while shell.vr_limit.state == "fade":
+            fade.append([round(shell.vr_limit.darkness, 3), brightness()])
+            shell.frame(0.1)
+        readings["fade"] = fade
+        for _ in range(12):  # the rest message's words come up
+            shell.frame(0.1)
+        readings["rest"] = {"state": shell.vr_limit.state, "panel": rig.panel_active,
+                            "diff": float(np.abs(pixels(rig.panel).astype(int) - pygame.surfarray.array3d(
+                                shell.surface).transpose(1, 0, 2).astype(int)).mean())}
+        if os.environ.get("YUEDU_SHOTS"):
+            pygame.image.save(shell.surface, os.path.join(os.environ["YUEDU_SHOTS"], "xr_rest_panel.png"))
+        until(lambda: shell.frame(0.5), lambda: shell.host is None, seconds=20)
+        readings["menu"] = shell.machine.state == MENU
+        for _ in range(3):
+            shell.frame(1 / 30)
+        shown, uploads = rig.panel.shown, rig.panel.uploads
+        for _ in range(10):  # the menu stays as it is: shown again, not uploaded again
+            shell.frame(1 / 30)
+        readings["still_menu"] = {"shown": rig.panel.shown - shown, "uploads": rig.panel.uploads - uploads,
+                                  "diff": float(np.abs(pixels(rig.panel).astype(int) - pygame.surfarray.array3d(
+                                      shell.surface).transpose(1, 0, 2).astype(int)).mean())}
+        readings["statements"] = sink.statements
+    finally:
+        shell.close()
+    return readings
+
+
 if __name__ == "__main__":
     scenario = {"render": render, "xlib": xlib, "lanterns": lanterns, "exhibit": exhibit, "pause": pause,
-                "screens": screens, "fade": fade}[sys.argv[1]]
+                "screens": screens, "fade": fade, "comfort": comfort}[sys.argv[1]]
     print(json.dumps(scenario(), ensure_ascii=False, default=str), flush=True)

@@ -155,11 +155,5 @@ class VRSession:
         return max(0.0, self.limit - self.elapsed)
 
 
-FADE_SECONDS = 2.0  # the end of a VR session: the world darkens this slowly (one smooth fade: no flashing)
-
-
-def fade_darkness(seconds: float, length: float = FADE_SECONDS) -> float:
-    """How dark the world is `seconds` into the closing fade: 0 (lit) to 1 (black), eased at both ends, never
-    brightening again (photosensitivity: far under 3 changes a second)."""
-    x = min(1.0, max(0.0, seconds / length))
-    return x * x * (3 - 2 * x)
+# the closing fade is the kiosk-wide one (experiences/xr/comfort.py)
+from experiences.xr.comfort import FADE_SECONDS, fade_darkness  # noqa: E402,F401 (re-exported)

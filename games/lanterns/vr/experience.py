@@ -26,12 +26,14 @@ from games.lanterns.vr.courtyard import (EYE, FADE_SECONDS, IPD, Arrow3D, Courty
 from games.ui.sound import SoundBank
 from games.ui.text import show_pinyin, text_renderer, use_renderer
 from games.ui.widgets import PAPER
+from experiences.xr.comfort import limit_minutes
 
 REST_SECONDS = 6.0  # the kind "rest your eyes" message stays this long before the run ends
 
 
 class LanternsVRExperience(Experience):
     stereo = True  # side by side: the kiosk's home button goes into both eyes
+    own_vr_limit = True  # it ends its VR session itself (the fade dims the world, not its words' card)
 
     def __init__(self, package, ctx):
         super().__init__(package, ctx)
@@ -41,7 +43,7 @@ class LanternsVRExperience(Experience):
         self.band = age_band_of(ctx, package)
         self.level = level_for(self.band, content.get("levels"))
         self.rounds_total = int(content.get("rounds", 8))
-        self.session = VRSession(float(content.get("vr_minutes", 10)))
+        self.session = VRSession(limit_minutes(content, ctx.config.vr.session_minutes))
         self.sounds = ctx.services.get("sounds") or SoundBank(ctx.config.audio.volume_cap)
         use_renderer(ctx.services.get("fonts"))  # the kiosk's text renderer when it gives one
         show_pinyin(shows_pinyin(self.level))
