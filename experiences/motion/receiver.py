@@ -2,6 +2,7 @@
 InputEvents with the gestures, restarts it when it dies, and says when the kiosk is back to touch only."""
 from __future__ import annotations
 
+import collections
 import logging
 import time
 
@@ -26,6 +27,9 @@ class MotionReceiver:
         self.restarts = 0
         self._restart_at = 0.0
         self.latency_ms: float | None = None  # capture → event, last frame
+        # per frame, ms: (frame waiting for the detector, detector, its CPU, published → read by the kiosk,
+        # gestures, total camera → event)
+        self.stages: collections.deque = collections.deque(maxlen=1200)
         self.lost_at: float | None = None  # when the child stepped out (我看不到你啦), by `clock`
 
     @property
@@ -73,11 +77,16 @@ class MotionReceiver:
             elif message.get("kind") == "frame":
                 if self.camera != "open":
                     self._status("open", "")
+                got = time.monotonic()
                 was = self.gestures.state
                 events += self.gestures.feed(from_wire(message))
                 if self.gestures.state != was:
                     self.lost_at = self.clock() if self.gestures.state == "lost" else None
-                self.latency_ms = (time.monotonic() - message["t"]) * 1000
+                done = time.monotonic()
+                self.latency_ms = (done - message["t"]) * 1000
+                if "sent" in message:
+                    self.stages.append((message["wait"], message["ms"], message["cpu"], (got - message["sent"]) * 1000,
+                                        (done - got) * 1000, self.latency_ms))
         if self.tracker is not None and not self.tracker.alive and self.clock() >= self._restart_at:
             self._restart()
         return events

@@ -45,7 +45,7 @@ def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
         events = _drain_until(receiver, lambda: "stopped" in statuses)
     finally:
         receiver.stop()
-    assert seen_keys <= {"kind", "t", "i", "people", "ms", "camera", "why"}  # no pixels ever cross
+    assert seen_keys <= {"kind", "t", "i", "people", "wait", "ms", "cpu", "sent", "camera", "why"}  # no pixels ever cross
     assert "open" in statuses and statuses[-2:] == ["ended", "stopped"]
     assert any(e.type == "pointer_move" and e.source == "motion" for e in events)
     assert sum(e.type == "pointer_down" for e in events) == 1  # the cameraman held still: one pick
