@@ -36,6 +36,10 @@ def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_
         figure = pygame.Rect(0, 0, round(200 * s), round(230 * s))
         figure.bottomright = (badge.right, badge.top - round(12 * s))
         _stick_figure(surface, gestures.body, figure)
+        if gestures.reach_up > 0:  # hands held up towards "back": a ring fills round the little figure
+            ring = figure.inflate(round(16 * s), round(16 * s))
+            pygame.draw.arc(surface, theme.ACCENT, ring, math.pi / 2 - 2 * math.pi * gestures.reach_up, math.pi / 2,
+                            max(6, round(12 * s)))
     if gestures.cursor is not None and gestures.state == "tracking":
         _cursor(surface, gestures, s)
     if attract:  # beside the attract screen's cover card: its titles stay clear

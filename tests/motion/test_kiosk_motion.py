@@ -213,3 +213,24 @@ def test_a_touch_after_motion_says_pointer_and_a_run_without_motion_says_nothing
     shell.leave()
     later = validated(sink.statements[before:])
     assert later and not any(AIM_INPUT in s["context"]["extensions"] for s in later)
+
+
+@pytest.mark.parametrize("way", ["one hand straight up", "hover and hold on 返回"])
+def test_one_arm_ends_a_run_without_both_hands(kiosk, way):
+    """Layer: landmarks → the shell. A child with one free arm (seated, holding a parent's hand) leaves a run:
+    the arm stretched up above the head for 1.5 s, or the aim held on the home button."""
+    shell, _, child = kiosk
+    pick(shell, child, LANTERNS)
+    for _ in range(30):
+        child.frame()
+    if way == "one hand straight up":
+        for _ in range(round(1.8 / DT)):
+            if shell.machine.state != RUNNING:
+                break
+            child.frame(right=(0.1, -1.6), left=None)
+    else:
+        child.aim((100, 100))  # from elsewhere: a new hold
+        child.hold("home", seconds=2.6)
+    for _ in range(10):
+        child.frame()
+    assert shell.machine.state != RUNNING and shell.host is None
