@@ -152,6 +152,7 @@ def main() -> int:
     parser.add_argument("--game-frames", type=int, default=300)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--game-only", action="store_true", help="only the game's frame time")
+    parser.add_argument("--rounds", type=int, default=2, help="game runs off, on, mouse: this many times round")
     args = parser.parse_args()
     if not args.game_only:
         tracking_and_latency(args)
@@ -180,6 +181,9 @@ def tracking_and_latency(args) -> None:
                 goal = " (goal: p95 <= 100 ms)" if k == len(STAGES) - 1 else ""
                 print(f"  {name:30s} median {statistics.median(values):6.1f}  p95 {p95(values):6.1f}  "
                       f"max {max(values):6.1f}{goal}")
+            own = [row[0] + row[2] + row[3] + row[4] for row in stages]
+            print(f"  {'the same, detector at its CPU':30s} median {statistics.median(own):6.1f}  p95 {p95(own):6.1f}"
+                  "  (an estimate: the detector's time had it not waited for a core)")
         else:
             print("camera → event : no tracked frames arrived")
 
@@ -189,7 +193,7 @@ def game(args) -> None:
     runs = {name: ([], []) for name in ("off", "on", "mouse")}
     with tempfile.TemporaryDirectory() as tmp:  # twice round: a busy shared machine drifts between runs
         video = write_video(Path(tmp) / "cameraman.mp4", [("camera", 4.0)], fps=30)
-        for _ in range(2):
+        for _ in range(args.rounds):
             wall, cpu, _ = game_frames(args.game_frames, "off")
             runs["off"][0].extend(wall)
             runs["off"][1].extend(cpu)
@@ -208,7 +212,8 @@ def game(args) -> None:
     for base in ("off", "mouse"):
         (base_wall, base_cpu), (on_wall, on_cpu) = runs[base], runs["on"]
         print(f"ratio on / {base:5s}: wall {statistics.fmean(on_wall) / statistics.fmean(base_wall):4.2f}, "
-              f"kiosk CPU {statistics.fmean(on_cpu) / statistics.fmean(base_cpu):4.2f} (goal <= 1.10)")
+              f"kiosk CPU {statistics.fmean(on_cpu) / statistics.fmean(base_cpu):4.2f} "
+              f"(medians: {statistics.median(on_cpu) / statistics.median(base_cpu):4.2f}) (goal <= 1.10)")
 
 
 if __name__ == "__main__":

@@ -122,7 +122,7 @@ class LandmarkSlot:
         values = a[HEAD:HEAD + n * len(NAMES) * 3] if n else []
         if int(a[0]) != seq:
             return None  # overwritten while read: the next kiosk frame gets the newer one
-        self.missed += max(0, (seq - self._read_seq) // 2 - 1) if self._read_seq else 0
+        self.missed += max(0, (seq - self._read_seq) // 2 - 1)
         self._read_seq = seq
         people, k = [], 0
         for _ in range(n):
