@@ -129,13 +129,23 @@ def _draw_figure(surface, body, rect: pygame.Rect) -> None:
         pygame.draw.circle(surface, GREEN, ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2 - r * 1.7), r, line)
 
 
+_ring_cache: dict = {}  # (radius, drawn) -> the aim ring's picture
+
+
 def _cursor(surface, gestures, s) -> None:
     x, y = gestures.cursor[0] * surface.get_width(), gestures.cursor[1] * surface.get_height()
     r = round(46 * s)
-    colour = (230, 90, 70) if gestures.drawn else theme.PAPER
-    pygame.draw.circle(surface, (30, 34, 40), (x, y), r + 4, 6)
-    pygame.draw.circle(surface, colour, (x, y), r, 5)
-    pygame.draw.circle(surface, colour, (x, y), max(3, round(7 * s)))
+    key = (r, max(3, round(7 * s)), gestures.drawn)
+    if key not in _ring_cache:  # drawn once, blitted each frame (one blit instead of three circles)
+        colour = (230, 90, 70) if gestures.drawn else theme.PAPER
+        picture = pygame.Surface((2 * r + 12, 2 * r + 12), pygame.SRCALPHA)
+        centre = picture.get_rect().center
+        pygame.draw.circle(picture, (30, 34, 40), centre, r + 4, 6)
+        pygame.draw.circle(picture, colour, centre, r, 5)
+        pygame.draw.circle(picture, colour, centre, key[1])
+        _ring_cache[key] = _fast(picture)
+    ring = _ring_cache[key]
+    surface.blit(ring, ring.get_rect(center=(round(x), round(y))))
     if gestures.dwell > 0:
         box = pygame.Rect(0, 0, 2 * r + 20, 2 * r + 20)
         box.center = (x, y)

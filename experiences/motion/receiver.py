@@ -12,6 +12,7 @@ from experiences.runtime import InputEvent
 
 log = logging.getLogger("yuedu.motion")
 RESTART_BACKOFF = (2.0, 5.0, 15.0, 30.0, 60.0)
+ALIVE_EVERY = 15  # kiosk frames between looks at whether the tracking process still runs (a system call each)
 
 
 class MotionReceiver:
@@ -26,6 +27,7 @@ class MotionReceiver:
         self.why = ""
         self.restarts = 0
         self._restart_at = 0.0
+        self._drains = 0
         self.latency_ms: float | None = None  # capture → event, last frame
         # per frame, ms: (frame waiting for the detector, detector, its CPU, published → read by the kiosk,
         # gestures, total camera → event)
@@ -87,7 +89,9 @@ class MotionReceiver:
                 if "sent" in message:
                     self.stages.append((message["wait"], message["ms"], message["cpu"], (got - message["sent"]) * 1000,
                                         (done - got) * 1000, self.latency_ms))
-        if self.tracker is not None and not self.tracker.alive and self.clock() >= self._restart_at:
+        self._drains += 1
+        if self._drains % ALIVE_EVERY == 0 and self.tracker is not None and not self.tracker.alive \
+                and self.clock() >= self._restart_at:
             self._restart()
         return events
 

@@ -24,7 +24,7 @@ def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
     from experiences.motion.receiver import MotionReceiver
     from experiences.motion.tracker import TrackerProcess
 
-    video = write_video(tmp_path / "corner.mp4", [("camera", 2.6), ("coffee", 2.0)])
+    video = write_video(tmp_path / "corner.mp4", [("camera", 4.0), ("coffee", 2.0)])
     receiver = MotionReceiver(str(video), (1280, 720), loop=False)
     receiver.set_age_band("3-5")  # the youngest pick by holding still 1.2 s
     receiver.tracker = TrackerProcess(str(video), loop=False, realtime=True)  # real time, as a camera gives it
