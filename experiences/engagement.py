@@ -64,8 +64,9 @@ EXTENSIONS: dict[str, str] = {
     "book-rule": "the curator's link rule that chose the book (server/catalogue/rules.py)",
     "package-version": "the package's version",
     "age-band": "context: the age band the visitor chose; lanterns' answered result: the band whose level was played",
-    # context: VR corners (issue #16)
-    "aim-input": "what aimed the shot or selection: controller, head (gaze), pointer, keys",
+    # context: VR corners (issue #16) and the 体感 motion corner (issue #17)
+    "aim-input": "what aimed the shot or selection: controller, head (gaze), pointer, keys, motion (the body, "
+                 "seen by the motion corner's camera)",
     "vr-display": "how the run was seen in VR: openxr (a headset) or side-by-side (stereo on a screen or viewer)",
     # context: the recitation booth's share screen (interacted)
     "recitation-share": "queued or unavailable: whether a family's reading was queued for a share page",

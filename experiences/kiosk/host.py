@@ -11,6 +11,10 @@ from experiences.package import Package
 from experiences.runtime import Experience, InputEvent, RunContext, create_experience
 
 log = logging.getLogger("yuedu.kiosk.host")
+# what aimed a selection, as the statements' `aim-input` says it (experiences.engagement.EXTENSIONS)
+AIM_INPUT = {"motion": "motion", "mouse": "pointer", "touch": "pointer", "tuio": "pointer", "keyboard": "keys",
+             "gamepad": "keys", "controller": "controller", "head": "head"}
+SELECTING = ("pointer_down", "action")
 
 
 class ExperienceHost:
@@ -23,6 +27,7 @@ class ExperienceHost:
         self.experience: Experience | None = None
         self.failed = False
         self.stopped = False
+        self.motion_aimed = False  # the 体感 corner gave this run input: its statements say what aimed each pick
 
     def start(self) -> bool:
         """Create the experience and call its start(); False if either raised (or the kind is missing)."""
@@ -32,7 +37,19 @@ class ExperienceHost:
         return self._guard("start", create_and_start)
 
     def handle(self, event: InputEvent) -> bool:
+        self._note_aim_input(event)
         return self._guard("handle", lambda: self.experience.handle(event))
+
+    def _note_aim_input(self, event: InputEvent) -> None:
+        """Once the motion corner has given this run input, the statements that follow carry `aim-input`:
+        "motion" for a pick made by the body, "pointer"/"keys" when the child touched instead. Only that motion
+        was the input, never anything about the body. Runs without motion are left as they were (kinds that
+        know their own aim, like the VR lanterns, set it themselves)."""
+        if event.source == "motion":
+            self.motion_aimed = True
+        reporter = getattr(self.ctx, "reporter", None)
+        if self.motion_aimed and event.type in SELECTING and reporter is not None:
+            reporter.context_extensions["aim-input"] = AIM_INPUT.get(event.source, "pointer")
 
     def update(self, dt: float) -> bool:
         return self._guard("update", lambda: self.experience.update(dt))

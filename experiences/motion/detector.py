@@ -47,19 +47,44 @@ class PoseDetector:
                                min_detection_confidence=0.5, min_tracking_confidence=0.5)
         self._crop = None
         self._still = still
+        self._found: Body | None = None  # what `track` found in the last frame
+        self._extra: list[Body] = []  # people the last centre-crop look found, sent with the next frame
         self.frames = 0
 
     def detect(self, rgb) -> list[Body]:
+        """The people in this frame, the slower looks included (tools and tests: one call, one answer)."""
+        people = self.track(rgb)
+        corrected = self.check(rgb)
+        self._extra = []  # already in this frame's answer
+        return people if corrected is None else corrected
+
+    def track(self, rgb) -> list[Body]:
+        """The fast path, every frame: the tracked body (plus whoever the last centre-crop look found)."""
         self.frames += 1
-        found = self._one(self._pose, rgb)
-        if found and not self._still and self.frames % VERIFY_EVERY == 0 and not self._one(self._still_model(), rgb):
-            self._pose.reset()  # nobody is really there: forget the ghost
-            found = None
-        people = [found] if found else []
-        off_centre = found is not None and abs((centre(found) or (0.5, 0))[0] - 0.5) > 0.2
-        if not self._still and off_centre and self.frames % RECHECK_EVERY == 0:
-            people += self._centre_crop(rgb)
+        self._found = self._one(self._pose, rgb)
+        people = [self._found] if self._found else []
+        if self._found:
+            people += self._extra
+        self._extra = []
         return people
+
+    def check(self, rgb) -> list[Body] | None:
+        """The slower looks some frames need, done after `track` — the tracking process sends the tracked
+        landmarks first, so these never delay an event: every VERIFY_EVERY frames a fresh still-image detection
+        confirms the tracked body (else the tracker forgets it: [] is returned); with the body off-centre, every
+        RECHECK_EVERY frames the centre crop (whoever is found there comes with the next frame). None: no change."""
+        found = self._found
+        if found is None or self._still:
+            return None
+        if self.frames % VERIFY_EVERY == 0 and not self._one(self._still_model(), rgb):
+            self._pose.reset()  # nobody is really there: forget the ghost
+            self._found = None
+            return []
+        off_centre = abs((centre(found) or (0.5, 0))[0] - 0.5) > 0.2
+        if off_centre and self.frames % RECHECK_EVERY == 0:
+            self._extra = self._centre_crop(rgb)
+            return [found] + self._extra if self._extra else None
+        return None
 
     def _still_model(self):
         if self._crop is None:
@@ -77,6 +102,7 @@ class PoseDetector:
     def reset(self) -> None:
         """A new stream starts: forget what was tracked."""
         self._pose.reset()
+        self._found, self._extra = None, []
         self.frames = 0
 
     def _centre_crop(self, rgb) -> list[Body]:

@@ -8,7 +8,9 @@
   the filling ring. One arm or seated: aim + dwell reach everything, the home button included.
 - swipe: a hand sweeps sideways fast → action "right" when it sweeps to the left (like pushing a page), "left"
   when it sweeps to the right (the touch-screen convention).
-- both hands up above the head, held → action "back" (pause / home).
+- both hands up above the head, held 1 s → action "back" (pause / home); with one arm: that hand stretched
+  straight up above the head, held 1.5 s (`reach_up`, 0..1, fills a ring meanwhile) — seated, small or tall,
+  either hand.
 Kinds never learn where these came from; the shell treats them like touch.
 """
 from __future__ import annotations
@@ -29,6 +31,9 @@ RAISED = 0.7  # a wrist above shoulder + this × shoulder width is raised (aimin
 DRAWN, OPEN = 0.55, 0.9  # bow: the draw wrist within DRAWN shoulder widths of its shoulder is drawn; OPEN: away
 SWIPE_DISTANCE, SWIPE_WINDOW, SWIPE_COOLDOWN = 1.4, 0.4, 0.8  # shoulder widths, seconds, seconds
 HANDS_UP, HANDS_UP_SECONDS = 0.9, 1.0  # both wrists this many shoulder widths above the shoulders, this long
+# one arm: the wrist this high above its shoulder, the elbow this high too, the arm this near vertical (shoulder
+# widths); held longer than both hands, since one raised hand is also how the aim starts
+ONE_HAND_UP, ONE_HAND_ELBOW, ONE_HAND_SIDEWAYS, ONE_HAND_SECONDS = 1.3, 0.5, 0.6, 1.5
 SIDES = ("left", "right")
 
 
@@ -49,6 +54,7 @@ class MotionGestures:
         self.cursor: tuple[float, float] | None = None  # normalised 0..1, mirrored
         self.dwell = 0.0  # 0..1: the hover-and-hold ring
         self.drawn = False  # the bow is drawn (shown on screen)
+        self.reach_up = 0.0  # 0..1: hands held up towards "back" (the ring fills; 1: sent)
         self._filters = (OneEuro(1.0, 2.0), OneEuro(1.0, 2.0))
         self._last_seen: float | None = None
         self._aim_side: str | None = None
@@ -78,7 +84,7 @@ class MotionGestures:
             return []
         self._last_seen, self.state, self.body = t, "tracking", body
         events: list[InputEvent] = []
-        events += self._both_hands_up(t, body, sw)
+        events += self._hands_up_gesture(t, body, sw)
         events += self._swipe(t, body, sw)
         events += self._aim(t, body, sw)
         events += self._shoot(t, body, sw)
@@ -86,7 +92,7 @@ class MotionGestures:
 
     def _lose(self) -> None:
         self.state, self.body, self.cursor, self._aim_side = "lost", None, None, None
-        self.dwell, self.drawn, self._bow_open = 0.0, False, False
+        self.dwell, self.drawn, self._bow_open, self.reach_up = 0.0, False, False, 0.0
         self._dwell_anchor, self._hands_up_since, self._tapped_at = None, None, None
         self._dwell_armed = True
         for f in self._filters:
@@ -211,23 +217,39 @@ class MotionGestures:
                     return [InputEvent("action", action="right" if dx < 0 else "left", source="motion")]
         return []
 
-    def _both_hands_up(self, t: float, body: Body, sw: float) -> list[InputEvent]:
+    def _hands_up_gesture(self, t: float, body: Body, sw: float) -> list[InputEvent]:
+        """Both hands above the head for HANDS_UP_SECONDS, or one arm stretched straight up (wrist and elbow
+        high, the arm near vertical) for ONE_HAND_SECONDS → action "back", once until the hands come down."""
         up = 0
         for side in SIDES:
             wrist, shoulder = seen(body, f"{side}_wrist"), seen(body, f"{side}_shoulder")
             up += wrist is not None and shoulder is not None and wrist[1] < shoulder[1] - HANDS_UP * sw
-        self._hands_up = up == 2
-        if up < 2:
-            self._hands_up_since = None
-            self._hands_up_armed = True
+        needed = HANDS_UP_SECONDS if up == 2 else ONE_HAND_SECONDS if self._one_arm_up(body, sw) else None
+        self._hands_up = needed is not None
+        if needed is None:
+            self._hands_up_since, self._hands_up_armed, self.reach_up = None, True, 0.0
             return []
         if self._hands_up_since is None:
             self._hands_up_since = t
-        if self._hands_up_armed and t - self._hands_up_since >= HANDS_UP_SECONDS:
-            self._hands_up_armed = False
+        held = t - self._hands_up_since
+        self.reach_up = min(1.0, held / needed) if self._hands_up_armed else 0.0
+        if self._hands_up_armed and held >= needed:
+            self._hands_up_armed, self.reach_up = False, 0.0
             self._dwell_anchor = None
             return [InputEvent("action", action="back", source="motion")]
         return []
+
+    @staticmethod
+    def _one_arm_up(body: Body, sw: float) -> bool:
+        for side in SIDES:
+            wrist, elbow, shoulder = (seen(body, f"{side}_{part}") for part in ("wrist", "elbow", "shoulder"))
+            if wrist is None or shoulder is None:
+                continue
+            high = wrist[1] < shoulder[1] - ONE_HAND_UP * sw
+            elbow_high = elbow is None or elbow[1] < shoulder[1] - ONE_HAND_ELBOW * sw
+            if high and elbow_high and abs(wrist[0] - shoulder[0]) < ONE_HAND_SIDEWAYS * sw:
+                return True
+        return False
 
 
 def _mid_x(body: Body) -> float:

@@ -8,6 +8,7 @@ import math
 
 import pygame
 
+from experiences import drawlog
 from experiences.kiosk import theme
 from experiences.motion.body import seen
 
@@ -35,6 +36,12 @@ def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_
         figure = pygame.Rect(0, 0, round(200 * s), round(230 * s))
         figure.bottomright = (badge.right, badge.top - round(12 * s))
         _stick_figure(surface, gestures.body, figure)
+        if gestures.reach_up > 0:  # hands held up towards "back": a ring fills round the little figure
+            side = min(figure.size) - round(6 * s)
+            ring = pygame.Rect(0, 0, side, side)
+            ring.center = figure.center
+            pygame.draw.arc(surface, theme.ACCENT, ring, math.pi / 2 - 2 * math.pi * gestures.reach_up, math.pi / 2,
+                            max(6, round(12 * s)))
     if gestures.cursor is not None and gestures.state == "tracking":
         _cursor(surface, gestures, s)
     if attract:  # beside the attract screen's cover card: its titles stay clear
@@ -45,28 +52,61 @@ def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_
         _call(surface, text, s, CANNOT_SEE, COME_BACK, footprints=True)
 
 
+_badge_cache: dict = {}  # (screen size, font object) -> (picture, its texts for the draw log): drawn once
+_figure_cache: dict = {}  # "body": the landmark frame last drawn, "picture": it drawn (landmarks come 20 a second)
+
+
 def _badge(surface, text, s) -> pygame.Rect:
     """Bottom right (the games keep their scores top right), on every screen while the camera is open: a drawn
-    camera and 摄像头开着."""
+    camera and 摄像头开着. Drawn once per screen size, then blitted (the kiosk's frame time is the game's)."""
     width, height = surface.get_size()
-    size = round(34 * s)
-    label_w, label_h = text.size(BADGE, size)
-    box = pygame.Rect(0, 0, label_w + round(90 * s), max(label_h, round(44 * s)) + round(20 * s))
-    box.bottomright = (width - round(20 * s), height - round(20 * s))
-    surface.blit(theme.rounded_panel(box.size, (30, 34, 40, 210), radius=box.height // 2), box)
-    cam = pygame.Rect(0, 0, round(44 * s), round(30 * s))
-    cam.midleft = (box.left + round(20 * s), box.centery)
-    pygame.draw.rect(surface, theme.PAPER, cam, border_radius=round(6 * s))
-    pygame.draw.circle(surface, (30, 34, 40), cam.center, round(9 * s))
-    pygame.draw.circle(surface, (230, 70, 60), (cam.right - round(6 * s), cam.top + round(6 * s)), max(2, round(4 * s)))
-    text.draw(surface, BADGE, (cam.right + round(12 * s), box.centery), size, theme.PAPER, "midleft", role="text")
+    key = (width, height, id(text))
+    if key not in _badge_cache:
+        _badge_cache.clear()
+        _badge_cache[key] = _draw_badge(text, s)
+    picture, texts = _badge_cache[key]
+    box = picture.get_rect(bottomright=(width - round(20 * s), height - round(20 * s)))
+    surface.blit(picture, box)
+    if drawlog.active() is not None:  # what the picture says, for the screen checks, where it is now
+        with drawlog.offset(*box.topleft):
+            for item in texts:
+                drawlog.note_text(item.text, item.size, item.box, item.role, item.ruby_size)
     return box
 
 
+def _draw_badge(text, s) -> tuple[pygame.Surface, list]:
+    size = round(34 * s)
+    label_w, label_h = text.size(BADGE, size)
+    box = pygame.Rect(0, 0, label_w + round(90 * s), max(label_h, round(44 * s)) + round(20 * s))
+    picture = pygame.Surface(box.size, pygame.SRCALPHA)
+    picture.blit(theme.rounded_panel(box.size, (30, 34, 40, 210), radius=box.height // 2), (0, 0))
+    cam = pygame.Rect(0, 0, round(44 * s), round(30 * s))
+    cam.midleft = (box.left + round(20 * s), box.centery)
+    pygame.draw.rect(picture, theme.PAPER, cam, border_radius=round(6 * s))
+    pygame.draw.circle(picture, (30, 34, 40), cam.center, round(9 * s))
+    pygame.draw.circle(picture, (230, 70, 60), (cam.right - round(6 * s), cam.top + round(6 * s)), max(2, round(4 * s)))
+    with drawlog.recording() as log:
+        text.draw(picture, BADGE, (cam.right + round(12 * s), box.centery), size, theme.PAPER, "midleft", role="text")
+    return _fast(picture), list(log.texts)
+
+
+def _fast(picture: pygame.Surface) -> pygame.Surface:
+    """In the screen's own pixel format: blitted every frame, three times faster than a plain SRCALPHA copy."""
+    return picture.convert_alpha() if pygame.display.get_surface() is not None else picture
+
+
 def _stick_figure(surface, body, rect: pygame.Rect) -> None:
-    """Mirrored, like a looking-glass; the head is a circle placed from the shoulders (no face points)."""
-    panel = theme.rounded_panel(rect.size, (30, 34, 40, 150), radius=18)
-    surface.blit(panel, rect)
+    """Mirrored, like a looking-glass; the head is a circle placed from the shoulders (no face points). Drawn
+    when a new landmark frame came, blitted in the kiosk frames between."""
+    if _figure_cache.get("body") is not body or _figure_cache["picture"].get_size() != rect.size:
+        picture = pygame.Surface(rect.size, pygame.SRCALPHA)
+        picture.blit(theme.rounded_panel(rect.size, (30, 34, 40, 150), radius=18), (0, 0))
+        _draw_figure(picture, body, picture.get_rect())
+        _figure_cache.update(body=body, picture=_fast(picture))
+    surface.blit(_figure_cache["picture"], rect)
+
+
+def _draw_figure(surface, body, rect: pygame.Rect) -> None:
     points = {name: seen(body, name) for name in body}
     shown = [p for p in points.values() if p is not None]
     if not shown:
@@ -89,13 +129,23 @@ def _stick_figure(surface, body, rect: pygame.Rect) -> None:
         pygame.draw.circle(surface, GREEN, ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2 - r * 1.7), r, line)
 
 
+_ring_cache: dict = {}  # (radius, drawn) -> the aim ring's picture
+
+
 def _cursor(surface, gestures, s) -> None:
     x, y = gestures.cursor[0] * surface.get_width(), gestures.cursor[1] * surface.get_height()
     r = round(46 * s)
-    colour = (230, 90, 70) if gestures.drawn else theme.PAPER
-    pygame.draw.circle(surface, (30, 34, 40), (x, y), r + 4, 6)
-    pygame.draw.circle(surface, colour, (x, y), r, 5)
-    pygame.draw.circle(surface, colour, (x, y), max(3, round(7 * s)))
+    key = (r, max(3, round(7 * s)), gestures.drawn)
+    if key not in _ring_cache:  # drawn once, blitted each frame (one blit instead of three circles)
+        colour = (230, 90, 70) if gestures.drawn else theme.PAPER
+        picture = pygame.Surface((2 * r + 12, 2 * r + 12), pygame.SRCALPHA)
+        centre = picture.get_rect().center
+        pygame.draw.circle(picture, (30, 34, 40), centre, r + 4, 6)
+        pygame.draw.circle(picture, colour, centre, r, 5)
+        pygame.draw.circle(picture, colour, centre, key[1])
+        _ring_cache[key] = _fast(picture)
+    ring = _ring_cache[key]
+    surface.blit(ring, ring.get_rect(center=(round(x), round(y))))
     if gestures.dwell > 0:
         box = pygame.Rect(0, 0, 2 * r + 20, 2 * r + 20)
         box.center = (x, y)

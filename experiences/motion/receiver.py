@@ -2,6 +2,7 @@
 InputEvents with the gestures, restarts it when it dies, and says when the kiosk is back to touch only."""
 from __future__ import annotations
 
+import collections
 import logging
 import time
 
@@ -11,6 +12,7 @@ from experiences.runtime import InputEvent
 
 log = logging.getLogger("yuedu.motion")
 RESTART_BACKOFF = (2.0, 5.0, 15.0, 30.0, 60.0)
+ALIVE_EVERY = 15  # kiosk frames between looks at whether the tracking process still runs (a system call each)
 
 
 class MotionReceiver:
@@ -25,7 +27,11 @@ class MotionReceiver:
         self.why = ""
         self.restarts = 0
         self._restart_at = 0.0
+        self._drains = 0
         self.latency_ms: float | None = None  # capture → event, last frame
+        # per frame, ms: (frame waiting for the detector, detector, its CPU, published → read by the kiosk,
+        # gestures, total camera → event)
+        self.stages: collections.deque = collections.deque(maxlen=1200)
         self.lost_at: float | None = None  # when the child stepped out (我看不到你啦), by `clock`
 
     @property
@@ -73,12 +79,19 @@ class MotionReceiver:
             elif message.get("kind") == "frame":
                 if self.camera != "open":
                     self._status("open", "")
+                got = time.monotonic()
                 was = self.gestures.state
                 events += self.gestures.feed(from_wire(message))
                 if self.gestures.state != was:
                     self.lost_at = self.clock() if self.gestures.state == "lost" else None
-                self.latency_ms = (time.monotonic() - message["t"]) * 1000
-        if self.tracker is not None and not self.tracker.alive and self.clock() >= self._restart_at:
+                done = time.monotonic()
+                self.latency_ms = (done - message["t"]) * 1000
+                if "sent" in message:
+                    self.stages.append((message["wait"], message["ms"], message["cpu"], (got - message["sent"]) * 1000,
+                                        (done - got) * 1000, self.latency_ms))
+        self._drains += 1
+        if self._drains % ALIVE_EVERY == 0 and self.tracker is not None and not self.tracker.alive \
+                and self.clock() >= self._restart_at:
             self._restart()
         return events
 

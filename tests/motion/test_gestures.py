@@ -158,3 +158,49 @@ def test_a_slow_drift_of_a_tired_arm_still_counts_as_holding():
     g = MotionGestures(SIZE, bow=False, dwell_seconds=1.2)
     drift = [[body(right=(AIM[0], AIM[1] + 0.12 * i / 30))] for i in range(60)]  # ~0.1 of the screen in 2 s
     assert len(taps(feed(g, stream(drift)))) == 1
+
+
+# --- "back" with one arm: one hand stretched straight up, held 1.5 s ---------------------------------------------
+UP = (0.1, -1.6)  # the hand straight up above its shoulder (the elbow half way: synthetic.body)
+ONE_ARM_BODIES = {
+    "standing, right hand": dict(right=UP),
+    "standing, left-handed": dict(right=(1.0, 1.5), left=(-0.1, -1.6)),
+    "seated (hips unseen, low in the picture)": dict(cy=0.62, hips=False, right=UP),
+    "small, far away": dict(sw=0.07, right=UP),
+    "tall, close": dict(sw=0.26, cy=0.3, right=UP),
+    "only one arm seen": dict(right=UP, left=None),
+    "left arm only, seated": dict(cy=0.6, hips=False, right=None, left=(-0.1, -1.6)),
+}
+
+
+def backs(events):
+    return [e for e in events if e.type == "action" and e.action == "back"]
+
+
+@pytest.mark.parametrize("who", ONE_ARM_BODIES)
+def test_one_hand_held_straight_up_means_back_once(who):
+    g = MotionGestures(SIZE, bow=False, dwell_seconds=1.2)  # the youngest: hover-and-hold picks at 1.2 s
+    rng = random.Random(7)
+    frames = stream([[body(**ONE_ARM_BODIES[who], noise=0.002, rng=rng)] for _ in range(90)], drop=0.1)
+    events, sent_at = [], []
+    for frame in frames:
+        got = g.feed(frame)
+        sent_at += [frame.t for _ in backs(got)]
+        events += got
+        if not sent_at:
+            assert g.reach_up <= min(1.0, frame.t / 1.5 + 0.05)  # the ring fills as the hand stays up
+    assert len(sent_at) == 1 and 1.5 <= sent_at[0] <= 1.75  # held 1.5 s, sent once while the hand stays up
+    assert not taps(events)  # the hand up there never picks what the aim rests on
+
+
+def test_one_hand_up_for_1_second_or_aiming_high_is_not_back():
+    short = MotionGestures(SIZE)
+    assert not backs(feed(short, stream(hold(1.0, right=UP) + hold(1.0)))) and short.reach_up == 0.0
+    for aim in [(0.8, -0.3), (0.4, -0.9), (1.5, -1.2), (-0.8, -0.6)]:  # aiming up to the top lantern row
+        events = feed(MotionGestures(SIZE, bow=False, dwell_seconds=1.2), stream(hold(3.0, right=aim)))
+        assert not backs(events) and len(taps(events)) == 1  # a hover-and-hold pick, as ever
+
+
+def test_lowering_the_hand_rearms_and_coming_back_up_sends_back_again():
+    events = feed(MotionGestures(SIZE), stream(hold(2.0, right=UP) + hold(0.5) + hold(2.0, right=UP)))
+    assert len(backs(events)) == 2

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from experiences.catalog import Catalog
+from experiences.engagement import extension_iri
 from experiences.config import KioskConfig
 from experiences.drawlog import recording
 from experiences.kinds import default_registry
@@ -16,6 +17,8 @@ from experiences.kiosk.states import MENU, RUNNING
 from experiences.kiosk.testhook import describe
 from experiences.motion.body import to_wire, LandmarkFrame
 from experiences.motion.synthetic import aiming_at, body
+from server.xapi.errors import XAPIError
+from server.xapi.validate import StatementValidator
 
 DT = 1 / 30
 LANTERNS, CHAIN, BOOK = "org.yuedu.idioms.children", "org.yuedu.idioms.chain", "org.yuedu.exhibits.tangshi-book"
@@ -83,6 +86,25 @@ def pick(shell, child, package_id):
     assert shell.machine.state == RUNNING and shell.host.package.id == package_id
 
 
+AIM_INPUT = extension_iri("aim-input")
+
+
+def validated(statements):
+    """Every statement as the project's own LRS takes it (server.xapi.validate); returns them."""
+    validator = StatementValidator("1.0")
+    for statement in statements:
+        try:
+            validator.statement(statement)
+        except XAPIError as error:
+            pytest.fail(f"the LRS refuses {statement['verb']['display']['en-US']}: {error.reason}")
+    return statements
+
+
+def of_run(statements, package_id, verb):
+    return [s for s in statements if s["verb"]["display"]["en-US"] == verb
+            and s["object"]["id"].split("/activities/")[-1].startswith(package_id)]
+
+
 def test_attract_shows_the_camera_promise_and_hovering_alone_wakes_nothing(kiosk):
     shell, _, child = kiosk
     with recording() as log:
@@ -115,12 +137,15 @@ def test_a_menu_pick_and_a_lantern_round_by_drawing_the_bow(kiosk):
             break
         child.frame()
     assert "next" in child.targets(), "the story card after a hit"
-    answered = [s for s in sink.statements if s["verb"]["id"].endswith("answered")]
+    answered = [s for s in validated(sink.statements) if s["verb"]["id"].endswith("answered")]
     assert answered and answered[-1]["result"]["success"] is True
+    context = answered[-1]["context"]["extensions"]
+    assert context[AIM_INPUT] == "motion"  # only that motion was the input: nothing about the body
+    assert not {key for key in context if "body" in key or "pose" in key or "landmark" in key}
 
 
 def test_a_chain_turn_by_hover_and_hold(kiosk):
-    shell, _, child = kiosk
+    shell, sink, child = kiosk
     pick(shell, child, CHAIN)
     for _ in range(150):
         if "card:right" in child.targets():
@@ -131,6 +156,8 @@ def test_a_chain_turn_by_hover_and_hold(kiosk):
     for _ in range(10):
         child.frame()
     assert "card:right" not in child.targets()  # taken: the kiosk's turn
+    answered = of_run(validated(sink.statements), CHAIN, "answered")
+    assert answered and answered[0]["context"]["extensions"][AIM_INPUT] == "motion"
 
 
 def test_a_book_page_turn_by_a_swipe(kiosk):
@@ -148,3 +175,62 @@ def test_a_book_page_turn_by_a_swipe(kiosk):
             break
         child.frame()
     assert "page:previous" in child.targets()
+
+
+def test_a_touch_after_motion_says_pointer_and_a_run_without_motion_says_nothing(kiosk):
+    """Layer: events into the shell. The statements say what aimed each pick, and only once motion took part."""
+    from experiences.runtime import InputEvent
+
+    shell, sink, child = kiosk
+    pick(shell, child, LANTERNS)  # picked by the body: motion has given this run input
+    for _ in range(150):
+        if "lantern:answer" in child.targets():
+            break
+        child.frame()
+    for _ in range(5):
+        child.aim((100, 600))  # the body aims (somewhere empty)...
+    x, y, w, h = child.targets()["lantern:answer"]
+    for kind in ("pointer_down", "pointer_up"):  # ...and a finger shoots
+        shell.on_input([InputEvent(kind, x + w / 2, y + h / 2, source="touch", pointer_id=1)])
+    for _ in range(90):
+        if of_run(sink.statements, LANTERNS, "answered"):
+            break
+        child.frame()
+    answered = of_run(validated(sink.statements), LANTERNS, "answered")
+    assert answered and answered[-1]["context"]["extensions"][AIM_INPUT] == "pointer"
+
+    shell.leave()  # the next run by touch alone: no aim-input at all, as before the motion corner
+    for _ in range(5):
+        shell.frame(DT)
+    before = len(sink.statements)
+    book = next(p for p in shell.menu.packages if p.id == BOOK)
+    shell.launch(book)
+    for _ in range(30):
+        shell.frame(DT)
+    shell.on_input([InputEvent("action", action="right", source="keyboard")])
+    for _ in range(30):
+        shell.frame(DT)
+    shell.leave()
+    later = validated(sink.statements[before:])
+    assert later and not any(AIM_INPUT in s["context"]["extensions"] for s in later)
+
+
+@pytest.mark.parametrize("way", ["one hand straight up", "hover and hold on 返回"])
+def test_one_arm_ends_a_run_without_both_hands(kiosk, way):
+    """Layer: landmarks → the shell. A child with one free arm (seated, holding a parent's hand) leaves a run:
+    the arm stretched up above the head for 1.5 s, or the aim held on the home button."""
+    shell, _, child = kiosk
+    pick(shell, child, LANTERNS)
+    for _ in range(30):
+        child.frame()
+    if way == "one hand straight up":
+        for _ in range(round(1.8 / DT)):
+            if shell.machine.state != RUNNING:
+                break
+            child.frame(right=(0.1, -1.6), left=None)
+    else:
+        child.aim((100, 100))  # from elsewhere: a new hold
+        child.hold("home", seconds=2.6)
+    for _ in range(10):
+        child.frame()
+    assert shell.machine.state != RUNNING and shell.host is None

@@ -24,7 +24,7 @@ def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
     from experiences.motion.receiver import MotionReceiver
     from experiences.motion.tracker import TrackerProcess
 
-    video = write_video(tmp_path / "corner.mp4", [("camera", 2.6), ("coffee", 2.0)])
+    video = write_video(tmp_path / "corner.mp4", [("camera", 4.0), ("coffee", 2.0)])
     receiver = MotionReceiver(str(video), (1280, 720), loop=False)
     receiver.set_age_band("3-5")  # the youngest pick by holding still 1.2 s
     receiver.tracker = TrackerProcess(str(video), loop=False, realtime=True)  # real time, as a camera gives it
@@ -45,7 +45,7 @@ def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
         events = _drain_until(receiver, lambda: "stopped" in statuses)
     finally:
         receiver.stop()
-    assert seen_keys <= {"kind", "t", "i", "people", "ms", "camera", "why"}  # no pixels ever cross
+    assert seen_keys <= {"kind", "t", "i", "people", "wait", "ms", "cpu", "sent", "camera", "why"}  # no pixels ever cross
     assert "open" in statuses and statuses[-2:] == ["ended", "stopped"]
     assert any(e.type == "pointer_move" and e.source == "motion" for e in events)
     assert sum(e.type == "pointer_down" for e in events) == 1  # the cameraman held still: one pick
