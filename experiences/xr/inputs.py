@@ -34,31 +34,44 @@ class Tracked:
     hands: dict[str, Hand] = field(default_factory=dict)  # "left", "right"
 
 
-class XrInputs:
+class Buttons:
+    """A controller's buttons frame to frame, per hand: the trigger with hysteresis (PRESS/RELEASE), the menu
+    button's press ("back") and the thumbstick pushed sideways ("left"/"right", again once it came back)."""
+
     def __init__(self):
         self.pressed: dict[str, bool] = {}
         self.menu: dict[str, bool] = {}
         self.stick: dict[str, int] = {}
+
+    def step(self, side: str, hand: Hand, out: list[InputEvent]) -> tuple[bool, bool]:
+        """(trigger held before, held now) for this hand; its button actions are appended to `out`."""
+        was = self.pressed.get(side, False)
+        now = hand.trigger >= PRESS or (was and hand.trigger > RELEASE)
+        self.pressed[side] = now
+        if hand.menu and not self.menu.get(side, False):
+            out.append(InputEvent("action", action="back", source="controller"))
+        self.menu[side] = hand.menu
+        held = self.stick.get(side, 0)
+        if held and abs(hand.stick_x) < STICK / 2:
+            self.stick[side] = 0
+        elif not held and abs(hand.stick_x) >= STICK:
+            self.stick[side] = 1 if hand.stick_x > 0 else -1
+            out.append(InputEvent("action", action="right" if hand.stick_x > 0 else "left", source="controller"))
+        return was, now
+
+
+class XrInputs:
+    def __init__(self):
+        self.buttons = Buttons()
         self.aiming = "right"  # the hand whose aim is sent; the last one to pull its trigger
 
     def events(self, tracked: Tracked) -> list[InputEvent]:
         out: list[InputEvent] = []
         presses = []
         for side, hand in sorted(tracked.hands.items()):
-            was = self.pressed.get(side, False)
-            now = hand.trigger >= PRESS or (was and hand.trigger > RELEASE)
-            self.pressed[side] = now
+            was, now = self.buttons.step(side, hand, out)
             if now and not was and hand.aim is not None:
                 presses.append(side)
-            if hand.menu and not self.menu.get(side, False):
-                out.append(InputEvent("action", action="back", source="controller"))
-            self.menu[side] = hand.menu
-            held = self.stick.get(side, 0)
-            if held and abs(hand.stick_x) < STICK / 2:
-                self.stick[side] = 0
-            elif not held and abs(hand.stick_x) >= STICK:
-                self.stick[side] = 1 if hand.stick_x > 0 else -1
-                out.append(InputEvent("action", action="right" if hand.stick_x > 0 else "left", source="controller"))
         if presses:
             self.aiming = presses[-1] if self.aiming not in presses else self.aiming
         tracked_hands = {side: hand for side, hand in tracked.hands.items() if hand.aim is not None}

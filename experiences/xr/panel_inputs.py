@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 from experiences.runtime import InputEvent
-from experiences.xr.inputs import PRESS, RELEASE, STICK, Tracked
+from experiences.xr.inputs import Buttons, Tracked
 
 PANEL_DISTANCE = 2.0  # metres ahead of the reference origin
 PANEL_WIDTH_DEGREES = 60.0  # the panel spans this much of the view across (a 1080p screen: ~32 px a degree)
@@ -61,9 +61,7 @@ class PanelGeometry:
 class PanelInputs:
     def __init__(self, geometry: PanelGeometry):
         self.geometry = geometry
-        self.pressed: dict[str, bool] = {}
-        self.menu: dict[str, bool] = {}
-        self.stick: dict[str, int] = {}
+        self.buttons = Buttons()
         self.aiming = "right"
         self.pointer: tuple[float, float] | None = None  # where the aiming ray meets the panel now (the ring)
         self.held = False  # a trigger is down on the panel
@@ -77,22 +75,11 @@ class PanelInputs:
         hands = {side: hand for side, hand in tracked.hands.items() if hand.aim is not None}
         presses, releases = [], []
         for side, hand in sorted(tracked.hands.items()):
-            was = self.pressed.get(side, False)
-            now = hand.trigger >= PRESS or (was and hand.trigger > RELEASE)
-            self.pressed[side] = now
+            was, now = self.buttons.step(side, hand, out)
             if now and not was and side in hands:
                 presses.append(side)
             elif was and not now:
                 releases.append(side)
-            if hand.menu and not self.menu.get(side, False):
-                out.append(InputEvent("action", action="back", source="controller"))
-            self.menu[side] = hand.menu
-            held = self.stick.get(side, 0)
-            if held and abs(hand.stick_x) < STICK / 2:
-                self.stick[side] = 0
-            elif not held and abs(hand.stick_x) >= STICK:
-                self.stick[side] = 1 if hand.stick_x > 0 else -1
-                out.append(InputEvent("action", action="right" if hand.stick_x > 0 else "left", source="controller"))
         if presses and self.aiming not in presses:
             self.aiming = presses[-1]
         if hands:
