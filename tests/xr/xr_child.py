@@ -44,6 +44,34 @@ def red_centroid(rgba: bytes, size) -> tuple[int, float | None]:
     return int(mask.sum()), (float(xs.mean()) if len(xs) else None)
 
 
+def lanterns_in_headset(age_band: str):
+    """成语论箭 (the bundled children's package, seed 8) started in VR mode on the runtime: (rig, experience,
+    1280×720 surface, statement sink, clock)."""
+    import pygame
+
+    from experiences.catalog import Catalog
+    from experiences.config import KioskConfig
+    from experiences.engagement import ListSink, Place, SessionReporter
+    from experiences.runtime import ManualClock, RunContext, create_experience
+    from experiences.xr.rig import XrRig
+
+    rig = XrRig(gl_session())
+    catalog = Catalog.scan([ROOT / "content"])
+    package = catalog.get("org.yuedu.idioms.children")
+    config = KioskConfig()
+    sink, clock = ListSink(), ManualClock(1000.0)
+    reporter = SessionReporter(sink, Place.from_config(config), age_band=age_band, wall_clock=lambda: 1.8e9
+                               ).experience(package.id, package.kind, package.version, package.manifest.titles,
+                                            monotonic=clock.now)
+    ctx = RunContext(config=config, reporter=reporter, size=(1280, 720), data_dir=Path(os.environ["TMPDIR_XR"]),
+                     headless=True, clock=clock, catalog=catalog, services={"seed": 8, "xr": rig}, vr=True)
+    pygame.init()
+    surface = pygame.Surface((1280, 720))
+    experience = create_experience(package, ctx)
+    experience.start()
+    return rig, experience, surface, sink, clock
+
+
 # --- scenarios ---------------------------------------------------------------------------------------------------
 def render(session=None) -> dict:
     """A red card 3 m ahead; the scripted head looks straight, then 25° right: read back both eyes' images."""
@@ -122,26 +150,9 @@ def lanterns() -> dict:
     """成语论箭 in the headset: the right controller aims at the answer's lantern and its trigger shoots."""
     import pygame
 
-    from experiences.catalog import Catalog
-    from experiences.config import KioskConfig
-    from experiences.engagement import ListSink, Place, SessionReporter
-    from experiences.runtime import ManualClock, RunContext, create_experience
     from experiences.xr.poses import yaw_pitch
-    from experiences.xr.rig import XrRig
 
-    rig = XrRig(gl_session())
-    catalog = Catalog.scan([ROOT / "content"])
-    package = catalog.get("org.yuedu.idioms.children")
-    config = KioskConfig()
-    sink, clock = ListSink(), ManualClock(1000.0)
-    reporter = SessionReporter(sink, Place.from_config(config), age_band="6-8", wall_clock=lambda: 1.8e9).experience(
-        package.id, package.kind, package.version, package.manifest.titles, monotonic=clock.now)
-    ctx = RunContext(config=config, reporter=reporter, size=(1280, 720), data_dir=Path(os.environ["TMPDIR_XR"]),
-                     headless=True, clock=clock, catalog=catalog, services={"seed": 8, "xr": rig}, vr=True)
-    pygame.init()
-    surface = pygame.Surface((1280, 720))
-    experience = create_experience(package, ctx)
-    experience.start()
+    rig, experience, surface, sink, clock = lanterns_in_headset("6-8")
     headset = RemoteHeadset(PORT)
     state = RemoteState()
     headset.send(state)
@@ -196,26 +207,9 @@ def fade() -> dict:
     from the left eye's swapchain images), the rest message shows, and the run ends saying why."""
     import pygame
 
-    from experiences.catalog import Catalog
-    from experiences.config import KioskConfig
-    from experiences.engagement import ListSink, Place, SessionReporter
-    from experiences.runtime import ManualClock, RunContext, create_experience
-    from experiences.xr.rig import XrRig
     from games.lanterns.vr.courtyard import VRSession
 
-    rig = XrRig(gl_session())
-    catalog = Catalog.scan([ROOT / "content"])
-    package = catalog.get("org.yuedu.idioms.children")
-    config = KioskConfig()
-    sink, clock = ListSink(), ManualClock(1000.0)
-    reporter = SessionReporter(sink, Place.from_config(config), age_band="9-12", wall_clock=lambda: 1.8e9).experience(
-        package.id, package.kind, package.version, package.manifest.titles, monotonic=clock.now)
-    ctx = RunContext(config=config, reporter=reporter, size=(1280, 720), data_dir=Path(os.environ["TMPDIR_XR"]),
-                     headless=True, clock=clock, catalog=catalog, services={"seed": 8, "xr": rig}, vr=True)
-    pygame.init()
-    surface = pygame.Surface((1280, 720))
-    experience = create_experience(package, ctx)
-    experience.start()
+    rig, experience, surface, sink, clock = lanterns_in_headset("9-12")
     experience.session = VRSession(minutes=1)  # the package's vr_minutes: 1 (the shortest a curator can set)
     headset = RemoteHeadset(PORT)
     headset.send(RemoteState())
