@@ -4,7 +4,6 @@ findings of the screen checks."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pygame
 import pytest
@@ -18,24 +17,18 @@ from experiences.kiosk.shots import SIZES
 from experiences.runtime import InputEvent
 from experiences.screencheck import check_screen
 from experiences.text import TextRenderer
+from tests.catalogue_samples import import_samples
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "catalogue"
 
 
 @pytest.fixture
 def live_catalogue(tmp_path):
     from server import create_app
     from server.auth import create_credential
-    from server.catalogue import marc
-    from server.catalogue.routes import CatalogueStore
-
+    
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'lrs.sqlite3'}", "TESTING": True})
     engine = app.extensions["yuedu"].engine
-    store = CatalogueStore(engine)
-    for name in ("sample-marc21.mrc", "sample-unimarc.mrc", "sample.csv"):
-        with open(DATA / name, "rb") as stream:
-            store.import_records(marc.read_any(stream, name), name)
-    store.put_setting("public_url", "https://lrs.library.example/")
+    store = import_samples(engine)
     store.set_rules(store.rules_text() + "package 测试体验0 pick SAMPLE-0002  # 馆员精选\n")
     made = create_credential(engine, "kiosk-1", "kiosk")
     server = make_server("127.0.0.1", 0, app, threaded=True)

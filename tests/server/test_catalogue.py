@@ -12,6 +12,7 @@ from server.catalogue import marc
 from server.catalogue.model import Holding, Record, normalise_isbn
 from server.catalogue.rules import DEFAULT_RULES, Catalogue, RuleError, parse_rules
 from server.catalogue.store import CatalogueStore
+from tests.catalogue_samples import import_samples
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "catalogue"
 
@@ -128,9 +129,7 @@ def test_best_holding_prefers_a_copy_on_the_shelf():
 
 # --- the service ---------------------------------------------------------------------------------------------
 def import_fixtures(store: CatalogueStore):
-    for name in ("sample-marc21.mrc", "sample-unimarc.mrc", "sample.csv"):
-        with open(DATA / name, "rb") as stream:
-            store.import_records(marc.read_any(stream, name), name)
+    import_samples(store.engine, links=False)
 
 
 def test_store_import_rules_and_cards(app):

@@ -6,30 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import urllib.parse
-from pathlib import Path
 
 from experiences.bookstatements import recommended
 from experiences.engagement import ListSink, Place, SessionReporter
 from experiences.kiosk.shelf import ShelfCard
-from server.catalogue import marc
 from server.catalogue.scans import ANONYMOUS, SCANNED_VERB
 from server.catalogue.store import CatalogueStore
 from server.xapi.validate import StatementValidator
+from tests.catalogue_samples import import_samples
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "catalogue"
 PLACE = Place(activity_base="https://lib.example.org/", library="图书馆", branch="总馆", kiosk_id="k1",
               kiosk_name="一号")
 PHONE = {"User-Agent": "Mozilla/5.0 (iPhone; scan-test-agent)", "X-Forwarded-For": "10.1.2.3"}
 
 
 def catalogue(app) -> CatalogueStore:
-    store = CatalogueStore(app.extensions["yuedu"].engine)
-    for name in ("sample-marc21.mrc", "sample-unimarc.mrc", "sample.csv"):
-        with open(DATA / name, "rb") as stream:
-            store.import_records(marc.read_any(stream, name), name)
-    store.put_setting("opac_url", "https://opac.library.example/record/{id}")
-    store.put_setting("public_url", "https://lrs.library.example/")
-    return store
+    return import_samples(app.extensions["yuedu"].engine)
 
 
 def shown(kiosk, package: str, item: str = "静夜思") -> list[dict]:

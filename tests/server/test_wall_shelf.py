@@ -14,13 +14,12 @@ from playwright.sync_api import sync_playwright
 from experiences.bookstatements import recommended
 from experiences.engagement import ListSink, Place, SessionReporter
 from experiences.kiosk.shelf import ShelfCard
-from server.catalogue import marc
 from server.catalogue.store import CatalogueStore
+from tests.catalogue_samples import import_samples
 from tests.server.a11y_audit import audit
 from tests.server.portal_helpers import kiosk_auth, serving
 from wall_fixtures import NOW, TOKEN, make_app, seed
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "catalogue"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
 PLACE = Place(activity_base="https://lib.example.org/", library="图书馆", branch="总馆", kiosk_id="kiosk-a1",
@@ -28,13 +27,7 @@ PLACE = Place(activity_base="https://lib.example.org/", library="图书馆", bra
 
 
 def import_catalogue(app) -> CatalogueStore:
-    store = CatalogueStore(app.extensions["yuedu"].engine)
-    for name in ("sample-marc21.mrc", "sample-unimarc.mrc", "sample.csv"):
-        with open(DATA / name, "rb") as stream:
-            store.import_records(marc.read_any(stream, name), name)
-    store.put_setting("opac_url", "https://opac.library.example/record/{id}")
-    store.put_setting("public_url", "https://lrs.library.example/")
-    return store
+    return import_samples(app.extensions["yuedu"].engine)
 
 
 def show_cards(client, headers: dict, package: str, kind: str, item: str, visits: int, day: dt.date) -> list[str]:
