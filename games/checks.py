@@ -5,9 +5,9 @@ The validator calls `check(package, report)` after the schema passed; problems g
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 
+from experiences.validation.content_file import read_content_json
 from games.idioms.records import HAN, record_problems
 
 MAX_PER_CODE = 10  # a 30,000-entry file must not drown the curator: examples, then one summary line
@@ -34,17 +34,14 @@ class _Limited:
 
 def _load_array(package, field: str, out: _Limited):
     """The JSON array named by [content].<field>, or None after reporting why it cannot be read."""
-    name = package.manifest.content.get(field)
-    if not isinstance(name, str):
-        return None, ""  # the schema already reported it
-    if not package.source.exists(name):
+    loaded = read_content_json(package, field)
+    name, data = loaded.name, loaded.data
+    if loaded.missing:
         out.emit("error", name, f"content.{field}", "idiom-file-missing", path=name)
-        return None, name
-    try:
-        data = json.loads(package.source.read_text(name))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        out.emit("error", name, "", "idiom-file-not-json", detail=str(exc))
-        return None, name
+    elif loaded.not_json:
+        out.emit("error", name, "", "idiom-file-not-json", detail=loaded.not_json)
+    if not loaded.ok:
+        return None, name  # (no name: the schema already reported it)
     if not isinstance(data, list) or not data:
         out.emit("error", name, "", "idiom-file-not-list")
         return None, name

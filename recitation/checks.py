@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from experiences.validation.content_file import read_content_json
 from recitation.scoring.text import SPOKEN
 from recitation.timing.lrc import LrcError, parse_lrc, timeline_for_text
 
@@ -38,17 +39,14 @@ def _path(parts) -> str:
 
 def check_package(package, report) -> None:
     content = package.manifest.content
-    name = content.get("poems")
-    if not isinstance(name, str):
-        return  # the schema reported it
-    if not package.source.exists(name):
+    loaded = read_content_json(package, "poems")
+    name, poems = loaded.name, loaded.data
+    if loaded.missing:
         report.error(MANIFEST, "content.poems", "recitation_file_missing", name=name)
-        return
-    try:
-        poems = json.loads(package.source.read_bytes(name).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.error(name, "", "recitation_poems_not_json", detail=str(exc)[:200])
-        return
+    elif loaded.not_json:
+        report.error(name, "", "recitation_poems_not_json", detail=loaded.not_json[:200])
+    if not loaded.ok:
+        return  # (no name: the schema reported it)
     errors = sorted(_poems_validator().iter_errors(poems), key=lambda e: list(e.absolute_path))
     for error in errors[:50]:  # one error list for the whole file, but not thousands of lines
         report.error(name, _path(error.absolute_path), "recitation_poem_schema", detail=error.message[:200])

@@ -2,26 +2,22 @@
 character; the preview ids name poems of the book. Texts: validation.ebook_* in experiences/ebook/messages."""
 from __future__ import annotations
 
-import json
-
 from experiences.ebook.book import problems
+from experiences.validation.content_file import read_content_json
 
 MANIFEST = "experience.toml"
 
 
 def check_ebook(package, report) -> None:
     content = package.manifest.content
-    name = content.get("book")
-    if not isinstance(name, str):
-        return  # the schema reported it
-    if not package.source.exists(name):
+    book = read_content_json(package, "book")
+    name, data = book.name, book.data
+    if book.missing:
         report.error(MANIFEST, "content.book", "ebook_file_missing", name=name)
-        return
-    try:
-        data = json.loads(package.source.read_bytes(name).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.error(name, "", "ebook_not_json", detail=str(exc)[:200])
-        return
+    elif book.not_json:
+        report.error(name, "", "ebook_not_json", detail=book.not_json[:200])
+    if not book.ok:
+        return  # (no name: the schema reported it)
     found = problems(data)
     for field, detail in found[:50]:
         report.error(name, field, "ebook_book_problem", detail=detail)
