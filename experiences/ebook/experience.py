@@ -174,13 +174,19 @@ class EbookExperience(Experience):
         self._button_row(size, s, [("read", t("ebook.read", self.lang)), ("phone", t("ebook.phone", self.lang))],
                          button_left, width - m, bottom)
 
-    def _draw_page(self, surface, size, s) -> None:
+    @staticmethod
+    def _frame(size, s) -> tuple[int, int, int, pygame.Rect]:
+        """(margin, the bottom-left safe x, the buttons' bottom, the panel above them) of the page and QR screens."""
         width, height = size
         m = theme.px(40, s)
         safe_x, _ = view.safe_bottom(size)
         bottom = height - m
         row_top = bottom - theme.px(140, s)
-        panel = pygame.Rect(m, m, width - 2 * m, row_top - 2 * m + m // 2)
+        return m, safe_x, bottom, pygame.Rect(m, m, width - 2 * m, row_top - 2 * m + m // 2)
+
+    def _draw_page(self, surface, size, s) -> None:
+        width = size[0]
+        m, safe_x, bottom, panel = self._frame(size, s)
         surface.blit(theme.rounded_panel(panel.size, theme.PAPER, theme.px(28, s)), panel)
         view.note_box(surface, "page", panel, "panels")
         view.draw_poem(surface, self.text, self.poems[self.index], panel.inflate(-2 * m, -2 * m), s, self.pinyin)
@@ -194,12 +200,8 @@ class EbookExperience(Experience):
                            "midright")
 
     def _draw_qr(self, surface, size, s) -> None:
-        width, height = size
-        m = theme.px(40, s)
-        safe_x, _ = view.safe_bottom(size)
-        bottom = height - m
-        row_top = bottom - theme.px(140, s)
-        panel = pygame.Rect(m, m, width - 2 * m, row_top - 2 * m + m // 2)
+        width = size[0]
+        m, safe_x, bottom, panel = self._frame(size, s)
         view.draw_qr_panel(surface, self.text, panel, s, self.url, self.book.title, t("ebook.scan", self.lang),
                            t("ebook.scan_more", self.lang, count=len(self.book.poems)), t("ebook.no_link", self.lang),
                            t("ebook.no_link_staff", self.lang), self.pinyin)
