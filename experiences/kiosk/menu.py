@@ -200,9 +200,7 @@ class MenuScreen:
         s = self._scale
         surface.blit(self._background, (0, 0))
         # A child's question with its pinyin (the youngest visitors are asked too)
-        self.text.draw(surface, t("kiosk.menu_title", self.lang), (width // 2, theme.px(16, s)),
-                       theme.px(theme.PROMPT_PX, s), theme.PAPER, "midtop", pinyin=True, ruby_color=theme.PAPER,
-                       ruby_size=theme.px(theme.PROMPT_PINYIN_PX, s), role="prompt")
+        theme.draw_prompt(surface, self.text, t("kiosk.menu_title", self.lang), s)
         if not self.packages:
             box = pygame.Rect(width * 0.1, height * 0.4, width * 0.8, height * 0.3)
             self.text.draw_paragraph(surface, t("kiosk.no_experiences", self.lang), box, theme.px(theme.TEXT_PX, s),

@@ -118,9 +118,7 @@ class ShelfScreen:
         size = surface.get_size()
         s = theme.scale(size)
         surface.blit(theme.vertical_gradient(size), (0, 0))
-        self.text.draw(surface, t("shelf.title", self.lang), (size[0] // 2, theme.px(16, s)),
-                       theme.px(theme.PROMPT_PX, s), theme.PAPER, "midtop", pinyin=True, ruby_color=theme.PAPER,
-                       ruby_size=theme.px(theme.PROMPT_PINYIN_PX, s), role="prompt")
+        theme.draw_prompt(surface, self.text, t("shelf.title", self.lang), s)
         if self.finding:
             self.text.draw(surface, t("shelf.finding", self.lang), (size[0] // 2, size[1] // 2),
                            theme.px(theme.TEXT_PX, s), theme.PAPER, "center", pinyin=self.young,

@@ -54,6 +54,13 @@ def px(value: float, factor: float, smallest: int = 1) -> int:
     return max(smallest, round(value * factor))
 
 
+def draw_prompt(surface: pygame.Surface, text, words: str, factor: float) -> None:
+    """A kiosk screen's question or heading (你想玩什么？), centred at the top in paper white with its pinyin, as a
+    prompt for the screen checks."""
+    text.draw(surface, words, (surface.get_width() // 2, px(16, factor)), px(PROMPT_PX, factor), PAPER, "midtop",
+              pinyin=True, ruby_color=PAPER, ruby_size=px(PROMPT_PINYIN_PX, factor), role="prompt")
+
+
 # Text sizes at 1080p (experiences.screencheck: prompts >= 48, Han text >= 32, pinyin rows >= 22).
 PROMPT_PX = 64  # what a screen asks of the visitor (你想玩什么？)
 TITLE_PX = 44  # a card's title

@@ -93,9 +93,7 @@ class BookCards:
         size = surface.get_size()
         s = theme.scale(size)
         surface.blit(theme.vertical_gradient(size), (0, 0))  # the cards step back: only this book and its code
-        self.text.draw(surface, t("what_next.book_prompt", self.lang), (size[0] // 2, theme.px(16, s)),
-                       theme.px(theme.PROMPT_PX, s), theme.PAPER, "midtop", pinyin=True, ruby_color=theme.PAPER,
-                       ruby_size=theme.px(theme.PROMPT_PINYIN_PX, s), role="prompt")
+        theme.draw_prompt(surface, self.text, t("what_next.book_prompt", self.lang), s)
         rect = self.detail_rect(size)
         surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=22, border=2, border_colour=theme.INK_SOFT),
                      rect)

@@ -192,9 +192,7 @@ class WhatNextScreen:
         size = surface.get_size()
         s = theme.scale(size)
         surface.blit(theme.vertical_gradient(size), (0, 0))
-        self.text.draw(surface, t("what_next.title", self.lang), (size[0] // 2, theme.px(16, s)),
-                       theme.px(theme.PROMPT_PX, s), theme.PAPER, "midtop", pinyin=True, ruby_color=theme.PAPER,
-                       ruby_size=theme.px(theme.PROMPT_PINYIN_PX, s), role="prompt")
+        theme.draw_prompt(surface, self.text, t("what_next.title", self.lang), s)
         for card in self.cards(size):
             pressed = self.pressed is not None and (self.pressed.kind, self.pressed.index) == (card.kind, card.index)
             rect = card.rect.move(0, 4) if pressed else card.rect  # a press sinks the card
