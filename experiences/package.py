@@ -114,7 +114,8 @@ class PackageSource:
         return self._safe_path(name).read_bytes()
 
     def read_text(self, name: str) -> str:
-        return self.read_bytes(name).decode("utf-8")
+        # utf-8-sig: Windows Notepad's "UTF-8" starts the file with a BOM; the validator accepts it too
+        return self.read_bytes(name).decode("utf-8-sig")
 
     def read_json(self, name: str):
         return json.loads(self.read_text(name))

@@ -107,7 +107,7 @@ def load_from_package(package) -> Book:
     """The package's book (its manifest's content.book); raises ValueError when it cannot be read."""
     name = package.manifest.content.get("book", "book.json")
     try:
-        data = json.loads(package.source.read_bytes(name).decode("utf-8"))
+        data = json.loads(package.source.read_text(name))
     except (OSError, KeyError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{name}: {exc}") from exc
     found = problems(data)

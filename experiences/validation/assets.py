@@ -23,6 +23,8 @@ FILE_TYPES: dict[str, tuple[str, ...]] = {
     "video": (".mp4", ".webm", ".ogv"),
 }
 COVER_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
+# What an image file really is (Pillow's format), whatever its extension: the kiosk and browsers both show these.
+IMAGE_FORMATS = frozenset({"PNG", "JPEG", "WEBP", "GIF", "BMP"})
 # Audio that neither libsndfile nor pygame's mixer can play: say so instead of failing at a kiosk.
 UNPLAYABLE_AUDIO = (".m4a", ".aac", ".wma", ".amr", ".ape")
 EXECUTABLE = (".py", ".pyc", ".exe", ".dll", ".so", ".dylib", ".sh", ".bat", ".cmd", ".ps1", ".js", ".jar")
@@ -111,6 +113,9 @@ def check_image(source, name: str, report: Report, limits: Limits, field: str = 
                     return
                 if width == 0 or height == 0:
                     report.error(name, field, "image_undecodable", detail="0 px")
+                    return
+                if image.format not in IMAGE_FORMATS:  # e.g. a TIFF or PSD renamed .png: browsers show nothing
+                    report.error(name, field, "image_format_unusable", format=image.format or "?")
                     return
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -206,6 +211,7 @@ def check_glb(source, name: str, report: Report, limits: Limits, field: str = ""
 
 # Codes check_asset reports: a file that already has one of these was decoded (e.g. by a kind's load_json).
 ASSET_CODES = frozenset({"text_not_utf8", "json_invalid", "nesting_too_deep", "image_too_large", "image_undecodable", "image_bomb",
+                         "image_format_unusable",
                          "audio_undecodable", "audio_too_long", "audio_empty", "gltf_invalid",
                          "gltf_missing_resource", "audio_unsupported_format", "executable_file"})
 

@@ -26,6 +26,6 @@ def read_content_json(package, field: str) -> ContentFile:
     if not package.source.exists(name):
         return ContentFile(name, missing=True)
     try:
-        return ContentFile(name, json.loads(package.source.read_bytes(name).decode("utf-8")))
+        return ContentFile(name, json.loads(package.source.read_text(name)))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return ContentFile(name, not_json=str(exc) or type(exc).__name__)

@@ -117,12 +117,28 @@ def validate_package(path: str | Path, registry=None, limits: Limits = Limits(),
             _check_kind(raw, package, registry, report)
             check_requires(raw, report, catalog_factory=lambda: catalog if catalog is not None else _scan_catalog())
         # Every image, sound, JSON and model in the package decodes, referenced or not (once per file).
-        # A kind's hook that already decoded a file and said why it fails (…_undecodable) is not repeated.
-        done |= {p.file for p in report.problems if p.code in ASSET_CODES or p.code.endswith("_undecodable")}
+        # A kind's hook that already decoded a file and said why it fails (…_undecodable, …_corrupt) is not
+        # repeated: curators would read the same broken file twice.
+        done |= {p.file for p in report.problems if p.code in ASSET_CODES or _says_undecodable(p.code)}
         for name in source.names():
             if name not in done and name != MANIFEST_NAME and not is_junk(name):
                 check_asset(source, name, report, limits)
+        # JSON that does not parse: the asset check's words (line and column, or "save it as UTF-8") say more
+        # than a kind's "the poems file is not JSON", so the kind's is dropped when both name the same file.
+        unreadable = {p.file for p in report.problems if p.code in JSON_CODES}
+        report.problems[:] = [p for p in report.problems if not (_says_not_json(p.code) and p.file in unreadable)]
     return report
+
+
+JSON_CODES = frozenset({"json_invalid", "text_not_utf8", "nesting_too_deep"})
+
+
+def _says_undecodable(code: str) -> bool:
+    return code.endswith(("_undecodable", "_corrupt"))
+
+
+def _says_not_json(code: str) -> bool:
+    return code.replace("-", "_").endswith("_not_json")
 
 
 def _scan_catalog():
