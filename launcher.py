@@ -29,7 +29,9 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from experiences.commands.cli_errors import BilingualArgumentParser
+
+    parser = BilingualArgumentParser(
         prog="launcher.py",
         description="悦读 Yuedu — immersive reading spaces for smart libraries. Without a command: run the kiosk.",
     )
@@ -50,7 +52,16 @@ def main(argv: list[str] | None = None) -> int:
         from experiences.commands.kiosk_cmd import run_kiosk_command
 
         return run_kiosk_command(args)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except Exception as exc:  # the set-up's fault (a path, a port, the database): one clear line, no traceback
+        from experiences.commands.cli_errors import explain
+
+        message = explain(exc)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ def _say(message: str, **values) -> None:
 def register(subparsers) -> None:
     serve = subparsers.add_parser("serve", help="run the engagement service (xAPI LRS) over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8400, help="port (default 8400)")
+    serve.add_argument("--port", type=_port, default=8400, help="port, 1–65535 (default 8400; 0: any free port)")
     serve.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
     serve.add_argument("--xapi-default-version", choices=("1.0.3", "2.0.0"), default="1.0.3",
                        help="version reported to requests that name none (they are refused either way)")
@@ -66,6 +66,16 @@ def register(subparsers) -> None:
         parser.add_argument("path", metavar="OUT" if name == "backup" else "IN")
         parser.add_argument("--db", default=None, help="database URL (default: SQLite in the data directory)")
         parser.set_defaults(func=func)
+
+
+def _port(text: str) -> int:
+    """A TCP port; waitress would quietly take 99999 as 99999 % 65536."""
+    from experiences.i18n import both, register_catalog_dir
+
+    if not text.strip().isdigit() or int(text) > 65535:
+        register_catalog_dir(MESSAGES_DIR)
+        raise argparse.ArgumentTypeError(both("server.bad_port", value=text))
+    return int(text)
 
 
 def _engine(db_url: str | None):

@@ -32,7 +32,8 @@ def camera_test(source, frames: int, size=(1280, 720), detector=None):
 
     camera = Camera(source, loop=False, realtime=False)
     if not camera.open():
-        yield {"summary": True, "error": camera.why, "frames": 0, "people_found": 0, "events": 0}
+        yield {"summary": True, "error": camera.why, "frames": 0, "people_found": 0, "events": 0,
+               "ms_per_frame": None, "camera": camera.status}
         return
     detector = detector or shared_detector()
     detector.reset()
@@ -98,6 +99,8 @@ def run_test(args) -> int:
     else:
         if summary.get("error"):
             print(f"错误 error: {summary['error']}")
+        if not summary.get("frames"):
+            return 1
         print(f"帧 frames {summary['frames']}, 有人 people found in {summary['people_found']}, "
               f"事件 events {summary['events']}, 每帧 ms/frame {summary['ms_per_frame']}")
     return 0 if summary.get("frames") else 1

@@ -51,10 +51,10 @@ def _setup_logging(name: str) -> None:
 
 
 def run_kiosk_command(args) -> int:
-    from experiences.i18n import t
+    from experiences.i18n import both
 
     if not args.headless and not has_display():
-        print(t("kiosk.no_display"), file=sys.stderr)
+        print(both("kiosk.no_display"), file=sys.stderr)
         return 2
     from experiences import datadir
     from experiences.config import ConfigError, load_config
@@ -78,11 +78,11 @@ def run_kiosk_command(args) -> int:
 
 def run_shell(shell, **options) -> int:
     """Run a shell; a window that cannot open is the same one clear line as no display (exit 2)."""
-    from experiences.i18n import t
+    from experiences.i18n import both
     from experiences.kiosk.shell import DisplayUnavailable
 
     try:
         return shell.run(**options)
     except DisplayUnavailable as exc:
-        print(f"{t('kiosk.no_display')} ({exc})", file=sys.stderr)
+        print(f"{both('kiosk.no_display')} ({exc})", file=sys.stderr)
         return 2

@@ -22,13 +22,13 @@ def register(subparsers) -> None:
 def parse_size(text: str) -> tuple[int, int]:
     import argparse
 
-    from experiences.i18n import t
+    from experiences.i18n import both
 
     import experiences.kiosk  # noqa: F401  (registers the kiosk messages)
 
     width, sep, height = text.lower().partition("x")
     if not sep or not width.isdigit() or not height.isdigit() or int(width) < 64 or int(height) < 64:
-        raise argparse.ArgumentTypeError(t("kiosk_play.bad_size"))
+        raise argparse.ArgumentTypeError(both("kiosk_play.bad_size"))
     return int(width), int(height)
 
 
@@ -44,7 +44,7 @@ def validation_problems(path: Path) -> str:
 def resolve(target: str):
     """(package, None) or (None, message) for an installed id or a folder/zip path."""
     from experiences.catalog import Catalog
-    from experiences.i18n import t
+    from experiences.i18n import both, t
     from experiences.package import PackageError, open_package
 
     path = Path(target)
@@ -55,10 +55,10 @@ def resolve(target: str):
         try:
             return open_package(path), None
         except PackageError as exc:
-            return None, t("kiosk_play.unreadable", error=exc)
+            return None, both("kiosk_play.unreadable", error=exc)
     package = Catalog.scan().get(target)
     if package is None:
-        return None, t("kiosk_play.not_found", target=target)
+        return None, both("kiosk_play.not_found", target=target)
     return package, None
 
 
@@ -66,11 +66,11 @@ def run(args) -> int:
     import experiences.kiosk  # noqa: F401  (registers the kiosk messages)
     from experiences.commands.kiosk_cmd import has_display
     from experiences.config import ConfigError, load_config
-    from experiences.i18n import set_language, t
+    from experiences.i18n import both, set_language, t
     from experiences.kinds import default_registry
 
     if not args.headless and not has_display():
-        print(t("kiosk.no_display"), file=sys.stderr)
+        print(both("kiosk.no_display"), file=sys.stderr)
         return 2
     try:
         config = load_config(create=False)  # a preview must not write kiosk.toml on a curator's machine

@@ -45,7 +45,7 @@ def run_users_add(args) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(_say("user_created", role=made.user.role, name=made.user.name, password=made.password))
+    print(_say("user_created", role_zh=_role(made.user.role, "zh-CN"), role_en=_role(made.user.role, "en"), name=made.user.name, password=made.password))
     print(f"token:{made.token}")
     return 0
 
@@ -93,7 +93,7 @@ def run_upload(args) -> int:
         try:
             status, body = upload_package(path, args.server, args.token)
         except (OSError, urllib.error.URLError) as exc:
-            print(_say("upload_failed", reason=exc), file=sys.stderr)
+            print(_say("upload_unreachable", **_reason(exc, args.server)), file=sys.stderr)
             return 1
     if status == 201 and body.get("stored"):
         print(_say("upload_stored", id=body["id"], version=body["version"], version_id=body["version_id"]))
@@ -103,6 +103,28 @@ def run_upload(args) -> int:
         for problem in body["report"]["problems"]:
             where = " › ".join(x for x in (problem["file"], problem["field"]) if x) or "—"
             print(f"{problem['severity']}  {where}\n    {problem['message']}\n    {problem['fix']}", file=sys.stderr)
+    elif status in (401, 403):
+        print(_say("upload_token_refused", status=status), file=sys.stderr)
     else:
         print(_say("upload_failed", reason=f"HTTP {status} {body.get('error', '')}"), file=sys.stderr)
     return 1
+
+
+def _role(role: str, lang: str) -> str:
+    from experiences.i18n import register_catalog_dir, t
+
+    register_catalog_dir(Path(__file__).resolve().parent.parent / "messages")
+    return t(f"portal.cli.roles.{role}", lang)
+
+
+def _reason(exc: Exception, server: str) -> dict:
+    """Why an upload did not reach the portal, per language (a missing path, a refused connection …)."""
+    from experiences.commands.cli_errors import explain_key
+    from experiences.i18n import t
+
+    cause = exc.reason if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, OSError) else exc
+    found = explain_key(cause)
+    if found is None:
+        return {"reason_zh": str(exc), "reason_en": str(exc)}
+    where = f" ({server})" if isinstance(exc, urllib.error.URLError) else ""
+    return {f"reason_{lang[:2]}": t(found[0], lang, **found[1]) + where for lang in ("zh-CN", "en")}
