@@ -54,7 +54,11 @@ def preview_version(engine, store: PackageStore, version_id: int, timeout: float
 
 
 def start_preview(engine, store: PackageStore, version_id: int, timeout: float = 90.0) -> threading.Thread:
-    """Render in the background; the version page shows the PNG once its state is "ready"."""
+    """Render in the background; the version page shows the PNG once its state is "ready".
+
+    "rendering" is set before the thread starts: the upload's redirect to the version page must already find it
+    (and refresh itself), not "no preview" while the thread has not run yet."""
+    set_preview_state(engine, version_id, "rendering")
     thread = threading.Thread(target=preview_version, args=(engine, store, version_id, timeout),
                               name=f"preview-{version_id}", daemon=True)
     thread.start()

@@ -149,6 +149,11 @@ def request_statements(body: bytes, content_type: str):
         return parse_json(statement_bytes, "the statements part"), parts
     if content_type.lower().startswith("multipart/"):
         raise bad_request("statements with attachments must be sent as multipart/mixed")
+    if content_type.lower().startswith("application/x-www-form-urlencoded"):
+        # Communication 3.2.s3.b6: a form-encoded request is the alternate syntax, which needs ?method=…
+        # (the middleware has already turned those into JSON requests); anything else is a client's mistake.
+        raise bad_request("a form-encoded request must use the alternate request syntax (POST ?method=PUT|POST|GET "
+                          "with the statements in the form field content); send JSON as application/json")
     return parse_json(body), {}
 
 
