@@ -78,6 +78,7 @@ def bars(labels: list[str], values: list[int], *, width: int, height: int, no_da
         chart.config.margin_left = _label_room(labels)
     if values and any(values):
         chart.x_labels = labels
+        chart.y_labels = nice_ticks(max(values))  # counts: whole numbers on the axis, never 0.4 plays
         chart.add("", [{"value": v, "color": COLOURS[i % len(COLOURS)]} for i, v in enumerate(values)])
     return _render(chart)
 

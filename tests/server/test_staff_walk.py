@@ -159,6 +159,9 @@ def test_statements_as_kinds_make_them_are_stored_and_malformed_ones_refused(ser
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     expect(page.get_by_text("画蛇添足")).to_be_visible()
     expect(page.get_by_text("《咏鹅》")).to_be_visible()
+    # counts on the charts' axes are whole numbers (2 plays were drawn as 0, 0.4, 0.8 … 2)
+    numbers = page.eval_on_selector_all("svg text", "ts => ts.map(t => t.textContent.trim())")
+    assert "2" in numbers and not [n for n in numbers if re.fullmatch(r"\d+\.\d+", n)], numbers
 
 
 def test_a_curator_uploads_sees_the_preview_and_a_mistake_named(service, browser, tmp_path):
