@@ -74,6 +74,7 @@ class Event:
     nickname: str
     at: datetime  # the time it counts at (UTC)
     stored: datetime
+    kiosk_name: str = ""  # kiosk.toml's [kiosk] name ("大厅一号"): what staff call it; kiosk_id is a UUID
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -140,6 +141,7 @@ def event_from_statement(statement: dict, stored: datetime | None = None) -> Eve
         item_id=item_id,
         item_name=_name(obj.get("definition") or {}) or item_id or package,
         kiosk_id=_extension(extensions, "kiosk"),
+        kiosk_name=_extension(extensions, "kiosk-name"),
         branch=_extension(extensions, "branch"),
         age_band=_extension(extensions, "age-band"),
         success=result.get("success") if isinstance(result.get("success"), bool) else None,

@@ -35,6 +35,7 @@ class Deltas:
     readings_removed: set[int] = field(default_factory=set)
     packages: dict[str, tuple[Presence, datetime]] = field(default_factory=dict)
     kiosks: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    kiosk_names: dict[str, str] = field(default_factory=dict)  # the newest non-empty name each kiosk sent
     kiosk_packages: set[tuple[str, str]] = field(default_factory=set)
     voided_ids: list[str] = field(default_factory=list)
 
@@ -82,6 +83,8 @@ class Deltas:
         if ev.kiosk_id:
             branch, last = self.kiosks.get(ev.kiosk_id, (ev.branch, ev.stored))
             self.kiosks[ev.kiosk_id] = (ev.branch or branch, max(last, ev.stored))
+            if ev.kiosk_name:
+                self.kiosk_names[ev.kiosk_id] = ev.kiosk_name[:200]
             self.kiosk_packages.add((ev.kiosk_id, ev.package_id))
 
 

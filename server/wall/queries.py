@@ -97,6 +97,11 @@ def kiosk_last_seen(conn: Connection) -> dict[str, datetime]:
     return {k: as_utc(at) for k, at in conn.execute(select(T.WallKiosk.kiosk, T.WallKiosk.last_stored))}
 
 
+def kiosk_names(conn: Connection) -> dict[str, str]:
+    """Kiosk id → the name staff gave it in kiosk.toml (only kiosks that sent one)."""
+    return {k: name for k, name in conn.execute(select(T.WallKiosk.kiosk, T.WallKiosk.name)) if name}
+
+
 def package_titles(conn: Connection) -> dict[str, dict[str, str]]:
     rows = conn.execute(select(T.WallPackage.package, T.WallPackage.kind, T.WallPackage.title_zh, T.WallPackage.title_en))
     return {p: {"kind": kind, "zh-CN": zh or en or p, "en": en or zh or p} for p, kind, zh, en in rows}

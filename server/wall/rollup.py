@@ -246,10 +246,13 @@ def write_deltas(conn: Connection, d: Deltas) -> None:
             "kind": case((c.kind == "", ex.kind), else_=c.kind),
             "title_zh": case((c.title_zh == "", ex.title_zh), else_=c.title_zh),
             "title_en": case((c.title_en == "", ex.title_en), else_=c.title_en)})
-    _upsert(conn, T.WallKiosk, [{"kiosk": k, "branch": b, "last_stored": naive_utc(at)} for k, (b, at) in d.kiosks.items()],
+    _upsert(conn, T.WallKiosk, [{"kiosk": k, "branch": b, "last_stored": naive_utc(at),
+                                 "name": d.kiosk_names.get(k, "")} for k, (b, at) in d.kiosks.items()],
             ["kiosk"], lambda ex, c: {"last_stored": case((ex.last_stored > c.last_stored, ex.last_stored),
                                                           else_=c.last_stored),
-                                      "branch": case((ex.branch != "", ex.branch), else_=c.branch)})
+                                      "branch": case((ex.branch != "", ex.branch), else_=c.branch),
+                                      # batches fold in seq order: a later batch's name is the newer one
+                                      "name": case((ex.name != "", ex.name), else_=c.name)})
     _upsert(conn, T.WallKioskPackage, [{"kiosk": k, "package": p} for k, p in d.kiosk_packages],
             ["kiosk", "package"], None)
     _upsert(conn, T.WallVoided, [{"statement_id": s} for s in d.voided_ids], ["statement_id"], None)

@@ -106,9 +106,10 @@ def render_panels(lang: str) -> tuple[str, dict]:
         figures = queries.rollup_figures(services.job.engine, now, services.tz)
         with services.job.engine.connect() as conn:
             titles = queries.package_titles(conn)
+            names = queries.kiosk_names(conn)
         view = build_view(figures, titles, now, services.tz, lang,
                           timedelta(minutes=float(app.config["WALL_SILENT_MINUTES"])),
-                          app.config.get("LIBRARY_MAIN_BRANCH_NAME"))
+                          app.config.get("LIBRARY_MAIN_BRANCH_NAME"), kiosk_names=names)
         shelf = build_shelf_view(*shelf_figures, titles, lang) if shelf_figures else ShelfView()
         html = render_template("wall/panels.html", view=view, shelf=shelf, t=t, colours=charts.COLOURS,
                                library=app.config["WALL_LIBRARY_NAME"])

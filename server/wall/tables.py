@@ -92,6 +92,8 @@ class WallKiosk(Base):
     kiosk: Mapped[str] = mapped_column(String(200), primary_key=True)
     branch: Mapped[str] = mapped_column(String(200))
     last_stored: Mapped[datetime] = mapped_column(DateTime)  # UTC, naive
+    # its [kiosk] name from the statements' kiosk-name extension (migration 0012); the wall shows it, not the id
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True, default="")
 
 
 class WallKioskPackage(Base):

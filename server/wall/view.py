@@ -44,11 +44,13 @@ def _title(titles: dict, package: str, lang: str) -> str:
 
 
 def build_view(f: WallFigures, titles: dict[str, dict[str, str]], now: datetime, tz: ZoneInfo, lang: str,
-               silent_after: timedelta, main_branch: str | None = None) -> WallView:
+               silent_after: timedelta, main_branch: str | None = None,
+               kiosk_names: dict[str, str] | None = None) -> WallView:
+    names = kiosk_names or {}
     plays = sorted(((_title(titles, p, lang), n, f.plays_today.get(p, 0)) for p, n in f.plays_week.items()),
                    key=lambda row: (-row[1], row[0]))
     hours = f.busiest_hours
-    silent = [(k, int((now - f.kiosk_last_seen[k]).total_seconds() // 60))
+    silent = [(names.get(k) or k, int((now - f.kiosk_last_seen[k]).total_seconds() // 60))
               for k in silent_kiosks(f.kiosk_last_seen, now, silent_after)]
     view = WallView(
         lang=lang,
@@ -64,7 +66,7 @@ def build_view(f: WallFigures, titles: dict[str, dict[str, str]], now: datetime,
         busiest_hour=hours.index(max(hours)) if any(hours) else None,
         branches=sorted(((branch_label(b, lang, main_branch) if b else t("wall.unknown_branch", lang), n) for b, n in f.branches_week.items()),
                         key=lambda r: (-r[1], r[0])),
-        kiosks=sorted(((k or t("wall.unknown_kiosk", lang), n) for k, n in f.kiosks_today.items()),
+        kiosks=sorted(((names.get(k) or k or t("wall.unknown_kiosk", lang), n) for k, n in f.kiosks_today.items()),
                       key=lambda r: (-r[1], r[0])),
         silent=silent,
         ages=sorted(f.age_bands_week.items()),

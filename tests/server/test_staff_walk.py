@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
-from experiences.engagement import Item, ListSink, Place, SessionReporter, build_result
+from experiences.engagement import EXTENSION_NAMESPACE, Item, ListSink, Place, SessionReporter, build_result
 from tests.conftest import REPO_ROOT
 from tests.server.a11y_audit import CHROMIUM_ARGS
 from tests.server.portal_helpers import browser_sign_in, chain_folder, good_zip, zip_folder
@@ -159,6 +159,9 @@ def test_statements_as_kinds_make_them_are_stored_and_malformed_ones_refused(ser
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     expect(page.get_by_text("画蛇添足")).to_be_visible()
     expect(page.get_by_text("《咏鹅》")).to_be_visible()
+    # the kiosk by the name staff gave it in kiosk.toml, not by its UUID
+    expect(page.get_by_text("大厅一号")).to_be_visible()
+    assert statements[0]["context"]["extensions"][f"{EXTENSION_NAMESPACE}kiosk"] not in page.content()
     # counts on the charts' axes are whole numbers (2 plays were drawn as 0, 0.4, 0.8 … 2)
     numbers = page.eval_on_selector_all("svg text", "ts => ts.map(t => t.textContent.trim())")
     assert "2" in numbers and not [n for n in numbers if re.fullmatch(r"\d+\.\d+", n)], numbers
