@@ -3,6 +3,7 @@ the mic delay)."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 
@@ -47,10 +48,20 @@ def run_score(args) -> int:
 
     from recitation.scoring import score_take
 
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in args.text):
+        print("recite score: --text 要写诗的原文（汉字） / --text must be the poem's text, in Chinese characters",
+              file=sys.stderr)
+        return 2
+    if not os.path.isfile(args.audio):  # libsndfile would say only "System error."
+        print(f"recite score: 没有这个录音文件 / no such recording: {args.audio}", file=sys.stderr)
+        return 2
     try:
         samples, sr = soundfile.read(args.audio, dtype="float32", always_2d=False)
     except (RuntimeError, OSError) as exc:  # soundfile raises LibsndfileError (a RuntimeError) on bad files
         print(f"recite score: 无法读取音频 / cannot read audio {args.audio}: {exc}", file=sys.stderr)
+        return 2
+    if len(samples) == 0:
+        print(f"recite score: 录音是空的 / the recording is empty: {args.audio}", file=sys.stderr)
         return 2
     checker = None
     if not args.no_content:

@@ -17,7 +17,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from experiences.config import ConfigError, load_config
-    from experiences.i18n import t
+    from experiences.i18n import both, t
     from experiences.outbox import Outbox
 
     lang = {"zh": "zh-CN", "en": "en"}.get(args.lang or "")
@@ -37,8 +37,8 @@ def run(args) -> int:
                 print(exc)
                 return 1
             url = args.url or config.server.url
-            if not url:
-                print(t("outbox_cli.no_server", lang))
+            if not url:  # an error: in both languages unless --lang chose one
+                print(t("outbox_cli.no_server", lang) if lang else both("outbox_cli.no_server"))
                 return 2
             sender = Sender.from_config(outbox, config, url=url, idle_interval=3600.0).start()
             sender.wake()

@@ -84,3 +84,17 @@ def test_upload_mistakes_name_the_path_or_the_server(tmp_path, data_dir):
 def test_camera_test_on_a_missing_video_exits_1_without_a_traceback(tmp_path, data_dir):
     done = launcher("camera", "test", str(tmp_path / "nobody.mp4"), "--frames", "2", data_dir=data_dir)
     assert_clear(done, 1, "cannot open the camera")
+
+
+def test_outbox_send_without_a_server_and_recite_score_mistakes(tmp_path, data_dir):
+    assert_clear(launcher("outbox", "--send", data_dir=data_dir), 2, "sets no [server] url", "没有设置")
+    empty = tmp_path / "empty.wav"
+    import numpy as np
+    import soundfile
+
+    soundfile.write(empty, np.zeros(0, dtype="float32"), 16000)
+    cases = [(["--text", "床前明月光", str(tmp_path / "nope.wav")], "no such recording"),
+             (["--text", "床前明月光", str(empty)], "the recording is empty"),
+             (["--text", "", str(empty)], "--text must be the poem's text")]
+    for args, words in cases:
+        assert_clear(launcher("recite", "score", "--no-content", *args, data_dir=data_dir), 2, words)
