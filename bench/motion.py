@@ -204,7 +204,7 @@ def main() -> int:
     parser.add_argument("--game-frames", type=int, default=300)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--game-only", action="store_true", help="only the game's frame time")
-    parser.add_argument("--rounds", type=int, default=2,
+    parser.add_argument("--rounds", type=int, default=4,
                         help="game runs off, on, mouse, tracker running: this many times round")
     args = parser.parse_args()
     if not args.game_only:
@@ -263,12 +263,19 @@ def game(args) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         video = write_video(Path(tmp) / "cameraman.mp4", [("camera", 4.0)], fps=30)
-        for _ in range(args.rounds):
-            add("off", game_frames(args.game_frames, "off"))
-            on = game_frames(args.game_frames, str(video))
-            add("on", on)
-            add("mouse", game_frames(args.game_frames, "off", replay=on["given"]))
-            add("running", game_frames(args.game_frames, str(video), replay=on["given"], ignore_motion=True))
+        given = None  # the aim the motion corner gave in the last run with tracking on, for the mouse modes
+        order = ["on", "off", "mouse", "running"]  # the first round starts with "on": `given` comes first
+        for round_ in range(args.rounds):  # each round in another order: no mode always runs first or last
+            for name in order[round_ % 4:] + order[:round_ % 4]:
+                if name == "on":
+                    result = game_frames(args.game_frames, str(video))
+                    given = result["given"]
+                elif name == "off":
+                    result = game_frames(args.game_frames, "off")
+                else:
+                    result = game_frames(args.game_frames, str(video) if name == "running" else "off",
+                                         replay=given, ignore_motion=name == "running")
+                add(name, result)
     for name, label in MODES.items():
         run = runs[name]
         wall, cpu = run["wall"], run["cpu"]
