@@ -145,25 +145,29 @@ def _cursor(surface, gestures, s) -> None:
     r = round(46 * s)
     key = (r, max(3, round(7 * s)), gestures.drawn)
     if key not in _ring_cache:
-        colour = (230, 90, 70) if gestures.drawn else theme.PAPER
-        picture = pygame.Surface((2 * r + 24, 2 * r + 24), pygame.SRCALPHA)
-        centre = picture.get_rect().center
-        pygame.draw.circle(picture, (30, 34, 40), centre, r + 4, 6)
-        pygame.draw.circle(picture, colour, centre, r, 5)
-        pygame.draw.circle(picture, colour, centre, key[1])
-        _ring_cache[key] = _fast(picture)
+        _ring_cache[key] = _fast(_ring(2 * r + 12, *key))
     ring = _ring_cache[key]
     if gestures.dwell > 0:
         cached = _ring_cache.get("dwell")
         if cached is None or cached[0] != (key, gestures.dwell):
-            picture = ring.copy()
+            picture = _ring(2 * r + 24, *key)  # room for the arc round the ring
             box = pygame.Rect(0, 0, 2 * r + 20, 2 * r + 20)
             box.center = picture.get_rect().center
             pygame.draw.arc(picture, theme.ACCENT, box, math.pi / 2 - 2 * math.pi * gestures.dwell, math.pi / 2,
                             max(6, round(12 * s)))
-            cached = _ring_cache["dwell"] = ((key, gestures.dwell), picture)
+            cached = _ring_cache["dwell"] = ((key, gestures.dwell), _fast(picture))
         ring = cached[1]
     surface.blit(ring, ring.get_rect(center=(round(x), round(y))))
+
+
+def _ring(side: int, r: int, dot: int, drawn: bool) -> pygame.Surface:
+    colour = (230, 90, 70) if drawn else theme.PAPER
+    picture = pygame.Surface((side, side), pygame.SRCALPHA)
+    centre = picture.get_rect().center
+    pygame.draw.circle(picture, (30, 34, 40), centre, r + 4, 6)
+    pygame.draw.circle(picture, colour, centre, r, 5)
+    pygame.draw.circle(picture, colour, centre, dot)
+    return picture
 
 
 def _feet(surface, centre, s) -> None:
