@@ -5,10 +5,15 @@ same frames in the same run; and 成语论箭's frame time in the kiosk with tra
     .venv/bin/python bench/motion.py [--frames 150] [--game-frames 300]
 
 Goals (issue #17): >= 15 tracked frames/s on 2 cores, latency <= 100 ms, game frame time within 10% of tracking
-off (the baseline, run in the same bench: off, on, off, on). Latency is shown stage by stage; the game's frame
-as wall time and as the kiosk thread's own CPU time (on a machine shared with other work, wall time also counts
-waiting for a core). The load average is printed: on a busy machine every wall figure grows. Frames are real photographs (scikit-image: astronaut at 640×480, cameraman 512×512 — the detector finds
-him only at his own framing) written to a temporary video that cv2.VideoCapture reads like a camera.
+off. The game runs, each round, in four modes with the same screen and frame count: tracking off (the baseline),
+tracking on, off with the same aim given by mouse, and the tracker running while the kiosk ignores it (what the
+tracker on the other core costs the game by itself); rounds interleave them. Per mode: wall time, the kiosk
+thread's own CPU time, the time it waited for a core (wall - CPU) and how often it was preempted, the load
+average, and with tracking on the kiosk's own motion work and the tracking process's CPU and rate meanwhile. On a
+machine shared with other work, wall time also counts waiting for a core: compare the CPU ratio and the waiting
+before reading the wall ratio as the tracker's doing. Latency is shown stage by stage. Frames are real photographs
+(scikit-image: astronaut at 640×480, cameraman 512×512 — the detector finds him only at his own framing) written
+to a temporary video that cv2.VideoCapture reads like a camera.
 """
 from __future__ import annotations
 
@@ -92,17 +97,35 @@ def latency(path: Path, seconds: float) -> tuple[list[tuple], int, float]:
     return list(receiver.stages), events, (time.monotonic() - started) if started else 0.0
 
 
-def game_frames(frames: int, camera: str, replay: dict | None = None) -> tuple[list[float], list[float], dict]:
-    """成语论箭 in the headless kiosk, per frame: ms of wall time and ms of the kiosk thread's own CPU time
-    (what the kiosk did, whoever else wanted the cores), with [input] camera as given. Returns also the input
-    events the motion corner gave, by frame; `replay`: such events given again as a mouse (tracking off, the
-    game aimed the same way: the game's own reaction to being aimed at is not the tracking's cost)."""
+def _tracker_cpu(receiver) -> tuple[float, float]:
+    """(CPU seconds the tracking process has used, its landmark frames so far), from /proc (Linux)."""
+    tracker = getattr(receiver, "tracker", None)
+    process = getattr(tracker, "process", None)
+    try:
+        with open(f"/proc/{process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except (AttributeError, OSError, ValueError, IndexError):
+        return float("nan"), float("nan")
+    return cpu, float(tracker.slot.array[3])  # the slot's frame index
+
+
+def game_frames(frames: int, camera: str, replay: dict | None = None, ignore_motion: bool = False) -> dict:
+    """成语论箭 in the headless kiosk, per frame: ms of wall time, ms of the kiosk thread's own CPU time (what the
+    kiosk did, whoever else wanted the cores) and how often the thread was preempted (involuntary context
+    switches: waiting for a core), with [input] camera as given. Also the input events the motion corner gave,
+    by frame; `replay`: such events given again as a mouse (the game's own reaction to being aimed at is not the
+    tracking's cost); `ignore_motion`: the tracking process runs but the kiosk neither drains nor draws it (what
+    the tracker on the other core costs the game by itself). With tracking on: the kiosk's own motion work a
+    frame (drain + gestures + the events' dispatch, the overlay) and the tracking process's CPU and rate meanwhile."""
+    import resource
     from dataclasses import replace
 
     from experiences.catalog import Catalog
     from experiences.config import KioskConfig
     from experiences.kinds import default_registry
     from experiences.kiosk import testing
+    from experiences.motion import shellglue
 
     with tempfile.TemporaryDirectory() as tmp:
         config = KioskConfig()
@@ -114,13 +137,26 @@ def game_frames(frames: int, camera: str, replay: dict | None = None) -> tuple[l
         given: dict[int, list] = {}
         frame_index = [-1]
         on_input = shell.on_input
+        motion_ms = []  # this frame's kiosk work for motion (pump + overlay), wall ms
 
         def recording(events):
             if frame_index[0] >= 0:
                 given.setdefault(frame_index[0], []).extend(e for e in events if e.source == "motion")
             on_input(events)
 
+        pump, draw = shellglue.pump, shellglue.draw
+
+        def timed(part):
+            def run(the_shell):
+                started = time.perf_counter()
+                part(the_shell)
+                if frame_index[0] >= 0:
+                    motion_ms[-1] += (time.perf_counter() - started) * 1000
+            return run
+
         shell.on_input = recording
+        ignored = None
+        shellglue.pump, shellglue.draw = timed(pump), timed(draw)
         try:
             shell.frame(1 / 60)
             if camera != "off":
@@ -128,21 +164,37 @@ def game_frames(frames: int, camera: str, replay: dict | None = None) -> tuple[l
                 while not shell.motion.camera_open and time.monotonic() < deadline:
                     shell.frame(1 / 60)
                     time.sleep(0.05)
+                if ignore_motion:
+                    ignored, shell.motion = shell.motion, None
             shell.launch(next(p for p in shell.menu.packages if p.id == "org.yuedu.idioms.children"))
             for _ in range(60):
                 shell.frame(1 / 60)
-            wall, cpu = [], []
+            wall, cpu, preempted = [], [], []
+            load = os.getloadavg()[0]
+            tracker_before, started_at = _tracker_cpu(ignored or shell.motion), time.perf_counter()
             for index in range(frames):
                 frame_index[0] = index
+                motion_ms.append(0.0)
+                switches = resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw
                 start, start_cpu = time.perf_counter(), time.thread_time()
                 for event in (replay or {}).get(index, []):
                     on_input([replace(event, source="mouse", pointer_id=0)])
                 shell.frame(1 / 60)
                 cpu.append((time.thread_time() - start_cpu) * 1000)
                 wall.append((time.perf_counter() - start) * 1000)
+                preempted.append(resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw - switches)
                 time.sleep(max(0.0, 1 / 60 - wall[-1] / 1000))  # paced like the kiosk: the tracker runs meanwhile
-            return wall, cpu, given
+            seconds = time.perf_counter() - started_at
+            tracker_after = _tracker_cpu(ignored or shell.motion)
+            return {"wall": wall, "cpu": cpu, "preempted": preempted, "given": given,
+                    "motion": motion_ms if camera != "off" and not ignore_motion else [],
+                    "load": (load + os.getloadavg()[0]) / 2,
+                    "tracker_cores": (tracker_after[0] - tracker_before[0]) / seconds,
+                    "tracked_rate": (tracker_after[1] - tracker_before[1]) / seconds}
         finally:
+            shellglue.pump, shellglue.draw = pump, draw
+            if ignored is not None:
+                ignored.stop()
             shell.close()
 
 
@@ -152,7 +204,8 @@ def main() -> int:
     parser.add_argument("--game-frames", type=int, default=300)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--game-only", action="store_true", help="only the game's frame time")
-    parser.add_argument("--rounds", type=int, default=2, help="game runs off, on, mouse: this many times round")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="game runs off, on, mouse, tracker running: this many times round")
     args = parser.parse_args()
     if not args.game_only:
         tracking_and_latency(args)
@@ -166,13 +219,16 @@ def tracking_and_latency(args) -> None:
         astronaut = write_video(Path(tmp) / "astronaut.mp4", [("astronaut", args.frames / 30)], fps=30,
                                 framing=in_frame)
         cameraman = write_video(Path(tmp) / "cameraman.mp4", [("camera", 4.0)], fps=30)
+        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         read_wall, read_cpu, n = bare_read(astronaut)
         track_wall, track_cpu, n2, found = tracked(astronaut)
         print(f"frames: {n} of 640×480 (astronaut photo); person found in {found}/{n2}")
         print(f"bare cv2 read  : {read_wall:6.2f} ms wall, {read_cpu:6.2f} ms CPU per frame (baseline)")
         print(f"tracked frame  : {track_wall:6.2f} ms wall, {track_cpu:6.2f} ms CPU per frame "
               f"= {1000 / track_wall:5.1f} frames/s (goal >= 15); {track_wall / read_wall:5.1f}× the bare read")
+        load = os.getloadavg()[0]
         stages, events, seconds = latency(cameraman, args.latency_seconds)
+        print(f"load average over the latency run: {(load + os.getloadavg()[0]) / 2:.1f} on {os.cpu_count()} cores")
         if stages:
             print(f"camera → event : {len(stages)} tracked frames in {seconds:.1f} s real time "
                   f"({len(stages) / seconds:.1f} a second), {events} events; cameraman photo at 30 fps, ms:")
@@ -188,32 +244,65 @@ def tracking_and_latency(args) -> None:
             print("camera → event : no tracked frames arrived")
 
 
+MODES = {"off": "tracking off, nobody aiming (baseline)", "mouse": "tracking off, the same aim by mouse",
+         "running": "tracker running, kiosk ignores it; mouse aim", "on": "tracking on"}
+
+
 def game(args) -> None:
+    """Each round runs the four modes one after the other, the same 成语论箭 screen and frame count in each;
+    rounds interleave them so a shared machine's drifting load falls on all alike."""
     print(f"load average before the game runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    runs = {name: ([], []) for name in ("off", "on", "mouse")}
-    with tempfile.TemporaryDirectory() as tmp:  # twice round: a busy shared machine drifts between runs
+    runs = {name: {"wall": [], "cpu": [], "preempted": [], "motion": [], "load": [], "tracker_cores": [],
+                   "tracked_rate": []} for name in MODES}
+
+    def add(name, result):
+        for key in ("wall", "cpu", "preempted", "motion"):
+            runs[name][key].extend(result[key])
+        for key in ("load", "tracker_cores", "tracked_rate"):
+            runs[name][key].append(result[key])
+
+    with tempfile.TemporaryDirectory() as tmp:
         video = write_video(Path(tmp) / "cameraman.mp4", [("camera", 4.0)], fps=30)
-        for _ in range(args.rounds):
-            wall, cpu, _ = game_frames(args.game_frames, "off")
-            runs["off"][0].extend(wall)
-            runs["off"][1].extend(cpu)
-            wall, cpu, given = game_frames(args.game_frames, str(video))
-            runs["on"][0].extend(wall)
-            runs["on"][1].extend(cpu)
-            wall, cpu, _ = game_frames(args.game_frames, "off", replay=given)
-            runs["mouse"][0].extend(wall)
-            runs["mouse"][1].extend(cpu)
-    labels = {"off": "tracking off, nobody aiming (baseline)", "mouse": "tracking off, the same aim by mouse",
-              "on": "tracking on"}
-    for name in ("off", "mouse", "on"):
-        wall, cpu = runs[name]
-        print(f"game frame, {labels[name]:40s}: wall mean {statistics.fmean(wall):5.2f} ms "
-              f"(p95 {p95(wall):5.2f}), kiosk CPU mean {statistics.fmean(cpu):4.2f} ms")
-    for base in ("off", "mouse"):
-        (base_wall, base_cpu), (on_wall, on_cpu) = runs[base], runs["on"]
-        print(f"ratio on / {base:5s}: wall {statistics.fmean(on_wall) / statistics.fmean(base_wall):4.2f}, "
-              f"kiosk CPU {statistics.fmean(on_cpu) / statistics.fmean(base_cpu):4.2f} "
-              f"(medians: {statistics.median(on_cpu) / statistics.median(base_cpu):4.2f}) (goal <= 1.10)")
+        given = None  # the aim the motion corner gave in the last run with tracking on, for the mouse modes
+        order = ["on", "off", "mouse", "running"]  # the first round starts with "on": `given` comes first
+        for round_ in range(args.rounds):  # each round in another order: no mode always runs first or last
+            for name in order[round_ % 4:] + order[:round_ % 4]:
+                if name == "on":
+                    result = game_frames(args.game_frames, str(video))
+                    given = result["given"]
+                elif name == "off":
+                    result = game_frames(args.game_frames, "off")
+                else:
+                    result = game_frames(args.game_frames, str(video) if name == "running" else "off",
+                                         replay=given, ignore_motion=name == "running")
+                add(name, result)
+    for name, label in MODES.items():
+        run = runs[name]
+        wall, cpu = run["wall"], run["cpu"]
+        waited = statistics.fmean(w - c for w, c in zip(wall, cpu))
+        extra = ""
+        if name in ("on", "running"):
+            extra = (f"; tracker {statistics.fmean(run['tracker_cores']):.2f} of a core, "
+                     f"{statistics.fmean(run['tracked_rate']):.1f} frames/s")
+        load = statistics.fmean(run["load"])
+        print(f"game frame, {label:46s} (load {load:4.1f}): wall mean {statistics.fmean(wall):5.2f} ms "
+              f"(p95 {p95(wall):5.2f}), kiosk CPU mean {statistics.fmean(cpu):4.2f} (median "
+              f"{statistics.median(cpu):4.2f}), waiting for a core {waited:4.2f} ms, preempted in "
+              f"{sum(p > 0 for p in run['preempted']) / len(wall):4.0%} of frames{extra}")
+    motion = runs["on"]["motion"]
+    print(f"the kiosk's own motion work with tracking on (drain, gestures, dispatch, overlay): mean "
+          f"{statistics.fmean(motion):4.2f} ms, median {statistics.median(motion):4.2f} ms a frame (wall)")
+    for base in ("off", "mouse", "running"):
+        base_run, on_run = runs[base], runs["on"]
+        wall_ratio = statistics.fmean(on_run["wall"]) / statistics.fmean(base_run["wall"])
+        print(f"ratio on / {base:7s}: wall {wall_ratio:4.2f} "
+              f"(medians {statistics.median(on_run['wall']) / statistics.median(base_run['wall']):4.2f}), "
+              f"kiosk CPU {statistics.fmean(on_run['cpu']) / statistics.fmean(base_run['cpu']):4.2f} "
+              f"(medians {statistics.median(on_run['cpu']) / statistics.median(base_run['cpu']):4.2f}) (goal <= 1.10)")
+    running, mouse = runs["running"], runs["mouse"]
+    print(f"the tracker on the other core by itself, running / mouse: wall "
+          f"{statistics.fmean(running['wall']) / statistics.fmean(mouse['wall']):4.2f}, kiosk CPU "
+          f"{statistics.fmean(running['cpu']) / statistics.fmean(mouse['cpu']):4.2f}")
 
 
 if __name__ == "__main__":

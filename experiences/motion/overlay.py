@@ -35,13 +35,7 @@ def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_
     if gestures.body is not None:
         figure = pygame.Rect(0, 0, round(200 * s), round(230 * s))
         figure.bottomright = (badge.right, badge.top - round(12 * s))
-        _stick_figure(surface, gestures.body, figure)
-        if gestures.reach_up > 0:  # hands held up towards "back": a ring fills round the little figure
-            side = min(figure.size) - round(6 * s)
-            ring = pygame.Rect(0, 0, side, side)
-            ring.center = figure.center
-            pygame.draw.arc(surface, theme.ACCENT, ring, math.pi / 2 - 2 * math.pi * gestures.reach_up, math.pi / 2,
-                            max(6, round(12 * s)))
+        _stick_figure(surface, gestures, figure, s)
     if gestures.cursor is not None and gestures.state == "tracking":
         _cursor(surface, gestures, s)
     if attract:  # beside the attract screen's cover card: its titles stay clear
@@ -95,14 +89,26 @@ def _fast(picture: pygame.Surface) -> pygame.Surface:
     return picture.convert_alpha() if pygame.display.get_surface() is not None else picture
 
 
-def _stick_figure(surface, body, rect: pygame.Rect) -> None:
-    """Mirrored, like a looking-glass; the head is a circle placed from the shoulders (no face points). Drawn
-    when a new landmark frame came, blitted in the kiosk frames between."""
-    if _figure_cache.get("body") is not body or _figure_cache["picture"].get_size() != rect.size:
-        picture = pygame.Surface(rect.size, pygame.SRCALPHA)
-        picture.blit(theme.rounded_panel(rect.size, (30, 34, 40, 150), radius=18), (0, 0))
+def _stick_figure(surface, gestures, rect: pygame.Rect, s: float) -> None:
+    """Mirrored, like a looking-glass; the head is a circle placed from the shoulders (no face points); with
+    the hands held up towards "back", a ring filling round it. Drawn only when a new landmark frame came (about
+    20 a second: the figure and the ring change with nothing else), onto a copy of its panel kept in the
+    screen's pixel format; one blit in every kiosk frame between."""
+    body, reach = gestures.body, gestures.reach_up
+    if _figure_cache.get("body") is not body or _figure_cache.get("reach") != reach \
+            or _figure_cache["picture"].get_size() != rect.size:
+        if _figure_cache.get("panel_size") != rect.size:
+            panel = theme.rounded_panel(rect.size, (30, 34, 40, 150), radius=18)
+            _figure_cache.update(panel=_fast(panel), panel_size=rect.size)
+        picture = _figure_cache["panel"].copy()
         _draw_figure(picture, body, picture.get_rect())
-        _figure_cache.update(body=body, picture=_fast(picture))
+        if reach > 0:  # hands held up towards "back": a ring fills round the little figure
+            side = min(rect.size) - round(6 * s)
+            ring = pygame.Rect(0, 0, side, side)
+            ring.center = picture.get_rect().center
+            pygame.draw.arc(picture, theme.ACCENT, ring, math.pi / 2 - 2 * math.pi * reach, math.pi / 2,
+                            max(6, round(12 * s)))
+        _figure_cache.update(body=body, reach=reach, picture=picture)
     surface.blit(_figure_cache["picture"], rect)
 
 
@@ -129,28 +135,39 @@ def _draw_figure(surface, body, rect: pygame.Rect) -> None:
         pygame.draw.circle(surface, GREEN, ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2 - r * 1.7), r, line)
 
 
-_ring_cache: dict = {}  # (radius, drawn) -> the aim ring's picture
+_ring_cache: dict = {}  # (radius, dot, drawn) -> the aim ring's picture; "dwell": the ring with its filling arc
 
 
 def _cursor(surface, gestures, s) -> None:
+    """The aim ring, with the hover-and-hold arc filling round it: drawn once (the arc when the dwell changed,
+    which only a landmark frame does), blitted each frame."""
     x, y = gestures.cursor[0] * surface.get_width(), gestures.cursor[1] * surface.get_height()
     r = round(46 * s)
     key = (r, max(3, round(7 * s)), gestures.drawn)
-    if key not in _ring_cache:  # drawn once, blitted each frame (one blit instead of three circles)
-        colour = (230, 90, 70) if gestures.drawn else theme.PAPER
-        picture = pygame.Surface((2 * r + 12, 2 * r + 12), pygame.SRCALPHA)
-        centre = picture.get_rect().center
-        pygame.draw.circle(picture, (30, 34, 40), centre, r + 4, 6)
-        pygame.draw.circle(picture, colour, centre, r, 5)
-        pygame.draw.circle(picture, colour, centre, key[1])
-        _ring_cache[key] = _fast(picture)
+    if key not in _ring_cache:
+        _ring_cache[key] = _fast(_ring(2 * r + 12, *key))
     ring = _ring_cache[key]
-    surface.blit(ring, ring.get_rect(center=(round(x), round(y))))
     if gestures.dwell > 0:
-        box = pygame.Rect(0, 0, 2 * r + 20, 2 * r + 20)
-        box.center = (x, y)
-        pygame.draw.arc(surface, theme.ACCENT, box, math.pi / 2 - 2 * math.pi * gestures.dwell, math.pi / 2,
-                        max(6, round(12 * s)))
+        cached = _ring_cache.get("dwell")
+        if cached is None or cached[0] != (key, gestures.dwell):
+            picture = _ring(2 * r + 24, *key)  # room for the arc round the ring
+            box = pygame.Rect(0, 0, 2 * r + 20, 2 * r + 20)
+            box.center = picture.get_rect().center
+            pygame.draw.arc(picture, theme.ACCENT, box, math.pi / 2 - 2 * math.pi * gestures.dwell, math.pi / 2,
+                            max(6, round(12 * s)))
+            cached = _ring_cache["dwell"] = ((key, gestures.dwell), _fast(picture))
+        ring = cached[1]
+    surface.blit(ring, ring.get_rect(center=(round(x), round(y))))
+
+
+def _ring(side: int, r: int, dot: int, drawn: bool) -> pygame.Surface:
+    colour = (230, 90, 70) if drawn else theme.PAPER
+    picture = pygame.Surface((side, side), pygame.SRCALPHA)
+    centre = picture.get_rect().center
+    pygame.draw.circle(picture, (30, 34, 40), centre, r + 4, 6)
+    pygame.draw.circle(picture, colour, centre, r, 5)
+    pygame.draw.circle(picture, colour, centre, dot)
+    return picture
 
 
 def _feet(surface, centre, s) -> None:

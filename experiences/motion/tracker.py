@@ -14,8 +14,16 @@ import time
 log = logging.getLogger("yuedu.motion.tracker")
 MAX_STATUS = 16  # status messages waiting for the kiosk at most (landmarks never queue: experiences.motion.latest)
 MAX_RATE = 20.0  # tracked frames a second at most: enough for gestures, and a core left for the game
+# nobody in view this long: look only IDLE_RATE times a second (a child walking up is found at most 0.2 s later;
+# an empty room at night costs a quarter of the detector's CPU, the pose detector alone being 12 ms a frame)
+IDLE_AFTER, IDLE_RATE = 3.0, 5.0
 NICE = 10  # the game's frame comes first on a 2-core kiosk
 EARLY = 0.005  # s: a frame this much before its slot still counts as on time (clocks are not exact)
+
+
+def pace(unseen: float, max_rate: float = MAX_RATE) -> float:
+    """Frames a second to track, `unseen` seconds after someone was last in view."""
+    return max_rate if unseen < IDLE_AFTER else min(max_rate, IDLE_RATE)
 
 
 def _lower_priority() -> None:
@@ -76,6 +84,7 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
         status("starting", "")
         paced = camera.realtime or not camera.file  # a camera, or a file played as one: newest frame only
         frames = LatestFrame(camera, stop, keep_all=not paced).start()
+        seen_at = time.monotonic()  # someone was last in view (the start counts: the first seconds at full rate)
         while not stop.is_set():
             if os.getppid() != parent:  # the kiosk died without stopping us: never track an orphaned camera
                 break
@@ -89,9 +98,12 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
                 continue
             rgb, arrived = got
             started, cpu = time.monotonic(), time.process_time()
-            if paced:  # at most max_rate a second, on a frame that has just arrived (never a stale one)
-                next_at = max(next_at + 1.0 / max_rate, arrived + 0.5 / max_rate)
             people = detector.track(rgb)
+            if people:
+                seen_at = arrived
+            if paced:  # at most `rate` a second, on a frame that has just arrived (never a stale one)
+                rate = pace(arrived - seen_at, max_rate)
+                next_at = max(next_at + 1.0 / rate, arrived + 0.5 / rate)
             index += 1
             slot.write(arrived, index, people, (started - arrived) * 1000, (time.monotonic() - started) * 1000,
                        (time.process_time() - cpu) * 1000)

@@ -82,3 +82,28 @@ def test_a_frozen_camera_is_closed_and_reopened_with_backoff(tmp_path):
     now[0] += BACKOFF[0]
     assert camera.read() is not None and camera.status == "open"  # reopened
     camera.close()
+
+
+def test_an_empty_room_is_looked_at_five_times_a_second(tmp_path):
+    """Layer: frames (a video of an empty room, read like a 30 fps camera) → landmark frames in shared memory.
+    Nobody in view for IDLE_AFTER seconds: the tracker slows to IDLE_RATE (the CPU an empty corner costs). The rate
+    before is whatever the machine allows (a loaded one gives less than MAX_RATE): `pace` says what is asked."""
+    from experiences.motion.tracker import IDLE_AFTER, IDLE_RATE, MAX_RATE, TrackerProcess, pace
+
+    assert pace(0.0) == MAX_RATE and pace(IDLE_AFTER - 0.1) == MAX_RATE and pace(IDLE_AFTER) == IDLE_RATE
+    video = write_video(tmp_path / "empty.mp4", [("coffee", 2.0)], fps=30)
+    tracker = TrackerProcess(str(video), loop=True, realtime=True).start()
+    stamps = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not stamps or stamps[-1] - stamps[0] < IDLE_AFTER + 3.0):
+            for message in tracker.messages():
+                if message["kind"] == "frame":
+                    assert message["people"] == []
+                    stamps.append(message["t"])
+            time.sleep(0.01)
+    finally:
+        tracker.stop()
+    late = [t for t in stamps if t - stamps[0] > IDLE_AFTER + 0.5]
+    rate = (len(late) - 1) / (late[-1] - late[0])
+    assert 1.0 <= rate <= IDLE_RATE * 1.25  # still looking, IDLE_RATE times a second (a busy machine: maybe fewer)
