@@ -4,6 +4,7 @@ Same files in → same bytes out: sorted names, fixed timestamps and modes, junk
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import zipfile
 from pathlib import Path
@@ -45,9 +46,9 @@ def pack_package(folder: str | Path, out: str | Path, registry=None, limits: Lim
         return report
     out_resolved = out.resolve()
     names = [n for n in package_files(folder) if folder.joinpath(*n.split("/")).resolve() != out_resolved]
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         _write_zip(folder, names, partial, stored=set())
         # Highly compressible files (silence, padding) would look like a zip bomb: store those uncompressed.
         with zipfile.ZipFile(partial) as zf:
@@ -63,6 +64,7 @@ def pack_package(folder: str | Path, out: str | Path, registry=None, limits: Lim
             return report
         os.replace(partial, out)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder itself may be what failed
+            partial.unlink(missing_ok=True)
         report.error(out.name, "", "pack_write_failed", detail=str(exc))
     return report

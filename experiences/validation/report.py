@@ -109,6 +109,10 @@ class Problem:
         return hash(self._key())
 
 
+# Problems with where a .zip goes, not with the package: the summary must not call the package unusable.
+OUTPUT_ONLY = frozenset({"pack_write_failed"})
+
+
 class Report:
     """All problems of one validation run; kinds' check hooks add to it with `error()` and `warning()`."""
 
@@ -177,5 +181,7 @@ class Report:
             lines.append(f"    {problem.message(lang)}")
             lines.append(f"    {t('validation.how_to_fix', lang)}{problem.fix(lang)}")
         key = "validation.summary.valid" if self.ok else "validation.summary.invalid"
+        if self.errors and all(p.code in OUTPUT_ONLY for p in self.errors):
+            key = "validation.summary.output_failed"  # the package is fine; only writing the .zip failed
         lines.append(t(key, lang, path=self.path, errors=len(self.errors), warnings=len(self.warnings)))
         return "\n".join(lines)

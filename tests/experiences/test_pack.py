@@ -156,3 +156,14 @@ def test_schemas_command_exports_manifest_and_kind_schemas(tmp_path, registry, c
     assert sorted(p.name for p in out.iterdir()) == ["manifest.schema.json", f"{KIND_NAME}.schema.json"]
     assert json.loads((out / f"{KIND_NAME}.schema.json").read_text()) == QUIZ_SCHEMA
     assert json.loads((out / "manifest.schema.json").read_text())["required"][:2] == ["format", "id"]
+
+def test_pack_command_to_a_place_that_cannot_hold_a_zip_blames_the_output_not_the_package(tmp_path, registry, capsys):
+    folder = make_package(tmp_path / "quiz")
+    a_file = tmp_path / "not-a-folder.txt"
+    a_file.write_text("x")
+    for lang, fine in (("en", "the package itself is valid"), ("zh", "内容包本身没有问题")):
+        assert launcher.main(["pack", str(folder), "-o", str(a_file / "quiz.zip"), "--lang", lang]) == 1
+        err = capsys.readouterr().err
+        assert "quiz.zip" in err and fine in err
+        assert "NOT valid" not in err and "不能使用" not in err
+    assert a_file.read_text() == "x" and not list(tmp_path.glob("*.zip*"))
