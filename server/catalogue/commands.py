@@ -94,6 +94,10 @@ def run_cards(args) -> int:
         return 0
     if not cards:
         print(f"没有找到书 / no books for {args.kind} {args.item}")
+        named = sorted({r.kind for r in store.index()[1]} - {"*"})
+        if args.kind not in named:
+            print(f"没有规则提到 “{args.kind}”；规则里的种类 / no rule names kind “{args.kind}”; the rules name: "
+                  + (", ".join(named) or "-"))
     for n, (card, view) in enumerate(zip(cards, views), start=1):
         h = card.holding
         where = f"{h.call_number}  {h.location}  {'在架' if h.on_shelf else '不在架'}" if h else "（没有馆藏 / no copies）"

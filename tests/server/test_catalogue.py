@@ -195,6 +195,9 @@ def test_cli_import_and_cards(tmp_path, capsys):
     assert launcher.main(["catalogue", "cards", "poem", "静夜思", "--json", "--db", db]) == 0
     cards = json.loads(capsys.readouterr().out)
     assert cards[0]["call_number"] == "I222.742/L33" and cards[0]["rule"].startswith("poem * title")
+    assert launcher.main(["catalogue", "cards", "idoim", "班门弄斧", "--db", db]) == 0  # a typo in the kind
+    typo = capsys.readouterr().out
+    assert "no books for idoim" in typo and "no rule names kind “idoim”" in typo and "idiom" in typo.split("name:")[1]
     bad = tmp_path / "rules.txt"
     bad.write_text("idiom * nearby 成语\n", encoding="utf-8")
     assert launcher.main(["catalogue", "rules", "--set", str(bad), "--db", db]) == 1
