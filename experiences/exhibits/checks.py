@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import urllib.parse
 from pathlib import PurePosixPath
 
 from experiences.exhibits import glb
@@ -113,6 +114,25 @@ def count_model_triangles(package, name: str) -> int:
     return panda_triangles(load_model(package.source.local_path(name)))
 
 
+def _missing_gltf_parts(package, name: str) -> str:
+    """What a .gltf names but the package lacks (a .bin or texture left out of the upload), said plainly; the
+    loader would only say `0` or fail an assertion. Empty when nothing is missing (or the file is a .glb/.bam)."""
+    if PurePosixPath(name).suffix.lower() != ".gltf":
+        return ""
+    document = glb.read_document(package.source.read_bytes(name))
+    folder = PurePosixPath(name).parent
+    for what in ("buffers", "images"):
+        for index, entry in enumerate(document.get(what) or []):
+            uri = entry.get("uri") if isinstance(entry, dict) else None
+            if what == "buffers" and not uri:
+                return f"buffers[{index}] has no uri: a .gltf keeps its data in a .bin file beside it"
+            if uri and not uri.startswith("data:"):
+                part = str(folder / urllib.parse.unquote(uri)) if str(folder) != "." else urllib.parse.unquote(uri)
+                if not package.source.exists(part):
+                    return f"{what}[{index}] names {uri}, which is not in the package"
+    return ""
+
+
 def panda_triangles(nodepath) -> int:
     total = 0
     for geom_np in nodepath.find_all_matches("**/+GeomNode"):
@@ -138,8 +158,9 @@ def check_model(package, report, field: str, name: str, max_triangles: int) -> b
     if triangles > max_triangles:
         report.error(name, field, "exhibit_model_too_many_triangles", name=name, count=triangles, limit=max_triangles)
         return False
-    if triangles == 0:
-        report.error(name, field, "exhibit_model_empty", name=name)
+    missing = _missing_gltf_parts(package, name)
+    if missing:
+        report.error(name, field, "exhibit_model_corrupt", name=name, detail=missing)
         return False
     if PurePosixPath(name).suffix.lower() in (".glb", ".gltf"):
         try:  # the real loader: catches broken buffers, missing external .bin files and textures
@@ -149,6 +170,9 @@ def check_model(package, report, field: str, name: str, max_triangles: int) -> b
         except Exception as exc:  # panda3d-gltf raises many types for malformed files
             report.error(name, field, "exhibit_model_corrupt", name=name, detail=str(exc) or type(exc).__name__)
             return False
+    if triangles == 0:  # after the loader: a missing .bin is said as such, not as "no triangles"
+        report.error(name, field, "exhibit_model_empty", name=name)
+        return False
     return True
 
 

@@ -55,6 +55,25 @@ def test_corrupt_image_and_corrupt_model_are_both_reported(tmp_path):
     assert image_error[3]["detail"]  # says what the decoder found
 
 
+def test_gltf_whose_bin_file_is_missing_is_said_so_not_as_an_empty_model(tmp_path):
+    import struct
+    glb = box_glb()
+    json_len = struct.unpack_from("<I", glb, 12)[0]
+    doc = json.loads(glb[20:20 + json_len])
+    doc["buffers"][0]["uri"] = "ding.bin"  # the curator uploaded the .gltf without its .bin
+    content = TREASURE_CONTENT.replace("ding.glb", "ding.gltf")
+    package = write_package(tmp_path / "t", "exhibit-treasure", content,
+                            {"ding.gltf": json.dumps(doc).encode(), "poster.png": png_bytes()})
+    report = run_check(kinds.TREASURE, package)
+    assert report.codes() == ["exhibit_model_corrupt"]
+    assert report.errors[0][3]["detail"] == "buffers[0] names ding.bin, which is not in the package"
+    del doc["buffers"][0]["uri"]  # a .gltf with no data file at all (the loader said only "0")
+    package = write_package(tmp_path / "u", "exhibit-treasure", content,
+                            {"ding.gltf": json.dumps(doc).encode(), "poster.png": png_bytes()})
+    report = run_check(kinds.TREASURE, package)
+    assert report.codes() == ["exhibit_model_corrupt"] and "has no uri" in report.errors[0][3]["detail"]
+
+
 def test_text_renamed_as_png_is_a_corrupt_image(tmp_path):
     package = write_package(tmp_path / "p", "exhibit-panorama", '[content]\nimage = "hall.png"\n',
                             {"hall.png": "这不是图片".encode()})
