@@ -75,9 +75,10 @@ def collect(offset: int, count: int) -> list[dict]:
             if not mine:
                 out.append(0.0)
                 continue
-            row, same = logp[mine[0]][han_ids], han_syllables == syllable
-            own = logp[mine[0]][ids[mine[0]]]
-            mass = np.logaddexp.reduce(np.append(row[same], own if ids[mine[0]] not in syllable_of else -np.inf))
+            row = logp[mine[0]][han_ids]
+            same = (han_syllables == syllable) | (han_ids == ids[mine[0]])
+            mass = np.logaddexp.reduce(np.append(row[same], logp[mine[0]][ids[mine[0]]]
+                                                 if ids[mine[0]] not in syllable_of else -np.inf))
             out.append(float(mass - row[~same].max()))
         return out
 
@@ -150,15 +151,18 @@ def features(rows: list[dict]) -> list[tuple[int, bool, dict]]:
     def lr(a: float, b: float) -> float:
         return float(np.log(max(a, FLOOR)) - np.log(max(b, FLOOR)))
 
+    def floored(value: float) -> float:  # a score of -inf (dumps before the own token always counted) as the floor
+        return max(value, float(np.log(FLOOR)))
+
     out = []
     for r in rows:
         ratios = np.array([(lr(p, s), *(lr(a, b) for a, b in zip(al, als))) for p, s, al, als in r["evidence"]])
         x = r["extra"]
         f = {"r_text": ratios[:, 0], "alike": ratios[:, 1:].mean(1),
-             "gop_text": np.array([e["gop"][0][0] for e in x]),
-             "gop_text-sil": np.array([e["gop"][0][0] - e["gop"][0][1] for e in x]),
-             "gop_alike": np.array([e["gop"][1][0] for e in x]),
-             "gop_alike-sil": np.array([e["gop"][1][0] - e["gop"][1][1] for e in x]),
+             "gop_text": np.array([floored(e["gop"][0][0]) for e in x]),
+             "gop_text-sil": np.array([floored(e["gop"][0][0]) - floored(e["gop"][0][1]) for e in x]),
+             "gop_alike": np.array([floored(e["gop"][1][0]) for e in x]),
+             "gop_alike-sil": np.array([floored(e["gop"][1][0]) - floored(e["gop"][1][1]) for e in x]),
              "line_text": np.array([lr(e["line"][0], e["line_silence"][0]) for e in x]),
              "line_alike": np.array([np.mean([lr(a, s) for a, s in zip(e["line"][1:], e["line_silence"][1:])])
                                      for e in x]),
