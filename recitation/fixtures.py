@@ -94,7 +94,11 @@ def synthesize(text: str | ExpectedText, out: Path, reading: Reading = Reading()
 
 
 def sox(source: Path, out: Path, *effects: str) -> Path:
-    subprocess.run(["sox", str(source), str(out), *effects], check=True, capture_output=True)
+    """sox in its repeatable mode (-R): its dither (on every conversion to 16 bits) is seeded, so the same reading
+    gives the same file. Unseeded, the dither in a take's silences moved the content check's evidence (median
+    |Δ ln p| 0.14 on the same readings) and its per-character rates on the bench's corpus by about 2 points
+    between runs (held-out voices, poems 24–31: 87.9% and 85.6% of replaced characters marked)."""
+    subprocess.run(["sox", "-R", str(source), str(out), *effects], check=True, capture_output=True)
     return out
 
 
@@ -108,9 +112,10 @@ def add_noise(source: Path, out: Path, noise_db: float = -18.0, colour: str = "p
     duration = subprocess.run(["soxi", "-D", str(source)], check=True, capture_output=True, text=True).stdout.strip()
     rate = subprocess.run(["soxi", "-r", str(source)], check=True, capture_output=True, text=True).stdout.strip()
     noise = out.with_suffix(".noise.wav")
-    subprocess.run(["sox", "-n", "-r", rate, "-c", "1", "-b", "16", str(noise), "synth", duration, colour,
+    subprocess.run(["sox", "-R", "-n", "-r", rate, "-c", "1", "-b", "16", str(noise), "synth", duration, colour,
                     "gain", "-n", str(noise_db)], check=True, capture_output=True)
-    subprocess.run(["sox", "-m", "-v", "1", str(source), "-v", "1", str(noise), str(out)], check=True, capture_output=True)
+    subprocess.run(["sox", "-R", "-m", "-v", "1", str(source), "-v", "1", str(noise), str(out)], check=True,
+                   capture_output=True)
     noise.unlink()
     return out
 

@@ -30,7 +30,9 @@ The weights (logistic regression, rounded) and thresholds were fitted on espeak-
 bench/scoring_accuracy.py --content --voices fit --poems 16 (the list's first 16 poems) and checked on voices kept
 out of the fitting (f3, klatt-high) reading poems never fitted on (--poem-offset 16 and 24); they are not fitted
 on children. Four sound-alike spellings rather than two: the fitting voices' ranking of replaced against correct
-characters (AUC) 0.9888 → 0.9897 (docs/recitation.md has what else was measured).
+characters (AUC) 0.9888 → 0.9897 (docs/recitation.md has what else was measured). Evidence tried beside it and
+not kept (the decoder's whole distribution with a competitor of another syllable, the text forced line by line,
+the line's audio cropped): bench/content_alternatives.py.
 """
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from recitation.fixtures import FIT_VOICES, HELD_OUT_VOICES, JINGYESI, content_takes
+from recitation.fixtures import (FIT_VOICES, HELD_OUT_VOICES, JINGYESI, Reading, add_noise, content_takes, pitch_shift,
+                                 synthesize)
 from recitation.scoring import content, expected_from_text, score_take
 
 CHUNXIAO = "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。"  # the same shape as 静夜思
@@ -92,6 +93,19 @@ def test_a_skipped_line_is_named_and_extra_speech_found(corpus, voice):
     assert extra.verdict == content.READ
     assert extra.measures["extra_syllables"] >= 4 > right.measures["extra_syllables"]
     assert extra.fluency < right.fluency
+
+
+def test_the_corpus_is_the_same_in_every_run(tmp_path):
+    # sox dithers whenever it writes 16 bits; unseeded, the dither in a take's silences moved the bench's
+    # per-character rates by about 2 points between runs of the same corpus (fixtures.sox uses -R)
+    files = []
+    for run in ("a", "b"):
+        voice = FIT_VOICES[1]  # espeak-ng, resampled, then a pitch shift: every sox step of the corpus
+        take = synthesize(JINGYESI, tmp_path / f"{run}.wav", Reading(voice=voice.variant, pitch=voice.pitch))
+        shifted = pitch_shift(take, tmp_path / f"{run}-shift.wav", voice.shift_cents)
+        files.append([p.read_bytes() for p in (take, shifted, add_noise(shifted, tmp_path / f"{run}-noise.wav"))])
+    assert files[0] == files[1]
+    assert files[0][0] != files[0][1] != files[0][2]  # each step changed the audio
 
 
 def test_noise_without_a_reading_scores_low(tmp_path, checker):
