@@ -50,6 +50,12 @@ def draw_button(surface, text, button: Button, s: float, focused: bool, pinyin: 
               ruby_size=ruby_px(size, s))
 
 
+def label_width(text, label: str, s: float, pinyin: bool) -> int:
+    """How wide a button must be for `label` at its full size (draw_button), with its margins."""
+    size = theme.px(TEXT_PX, s)
+    return _width(text, label, size, s, pinyin) + 16 + 2 * theme.px(16, s)
+
+
 def _width(text, words: str, size: int, s: float, pinyin: bool) -> int:
     return (text.size_with_pinyin(words, size, ruby_px(size, s)) if pinyin else text.size(words, size))[0]
 
@@ -217,7 +223,8 @@ def qr_png(url: str) -> bytes:
 def draw_qr_panel(surface, text, rect: pygame.Rect, s: float, url: str | None, title: str, prompt: str,
                   more: str, no_link: str, staff_hint: str, pinyin: bool) -> None:
     """A paper panel filling `rect`: the QR code large on white, the book's title, 用手机扫一扫，在手机上读 and
-    what the phone gets; without a public address, a plain message for the visitor and the setting for staff."""
+    what the phone gets; without a public address, a plain message for the child and one for the parent to pass on
+    to the staff (the setting's name is in the log and `launcher.py config`, never on the screen)."""
     from experiences.qrcode import qr_surface
 
     panel = theme.rounded_panel(rect.size, theme.PAPER, theme.px(28, s), theme.px(4, s), theme.INK)
@@ -226,12 +233,18 @@ def draw_qr_panel(surface, text, rect: pygame.Rect, s: float, url: str | None, t
     pad = theme.px(40, s)
     inner = rect.inflate(-2 * pad, -2 * pad)
     portrait = rect.height > rect.width * 1.1
-    if url is None:
-        y = draw_lines(surface, text, title, inner, theme.px(TITLE_PX, s), s, theme.INK, pinyin, align="center")
+    if url is None:  # in the visitor's words; the setting's name goes to the log and `launcher.py config`
+        parent_px = theme.px(32, s)  # for the parent: smaller, Han text's least
+        block = (lines_height(text, title, inner.width, theme.px(TITLE_PX, s), s, pinyin) + pad
+                 + lines_height(text, no_link, inner.width, theme.px(TEXT_PX, s), s, pinyin) + pad // 2
+                 + lines_height(text, staff_hint, inner.width, parent_px, s))
+        top = inner.top + max(0, (inner.height - block) // 3)  # a little above the middle
+        y = draw_lines(surface, text, title, pygame.Rect(inner.left, top, inner.width, 0), theme.px(TITLE_PX, s), s,
+                       theme.INK, pinyin, align="center")
         y = draw_lines(surface, text, no_link, pygame.Rect(inner.left, y + pad, inner.width, 0), theme.px(TEXT_PX, s),
                        s, theme.INK, pinyin, align="center")
-        text.draw(surface, staff_hint, (inner.centerx, y + pad // 2), theme.px(24, s), theme.INK_SOFT, "midtop",
-                  role="staff")
+        draw_lines(surface, text, staff_hint, pygame.Rect(inner.left, y + pad // 2, inner.width, 0),
+                   parent_px, s, theme.INK_SOFT, align="center")
         return
     if portrait:
         side = min(inner.width, round(inner.height * 0.55))
