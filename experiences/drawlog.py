@@ -33,6 +33,7 @@ class DrawnText:
     role: str = "text"
     ruby_size: int | None = None  # pixel size of the pinyin row above the Han characters, if drawn
     clip: Box | None = None  # the surface's clip/extent the text was drawn into, in screen pixels
+    cells: tuple[tuple[int, int], ...] = ()  # with a pinyin row: each Han character's centre x and its syllable's width
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,15 @@ def _shift(box: Box, log: DrawLog) -> Box:
 
 
 def note_text(text: str, size: int, box: Box, role: str = "text", ruby_size: int | None = None,
-              clip: Box | None = None) -> None:
+              clip: Box | None = None, cells: tuple[tuple[int, int], ...] = ()) -> None:
     log = _active
     if log is None or not text.strip():
         return
     if role not in ROLES:
         raise ValueError(f"text role must be one of {ROLES}, not {role!r}")
     log.texts.append(DrawnText(text, int(size), _shift(box, log), role, ruby_size,
-                               _shift(clip, log) if clip else None))
+                               _shift(clip, log) if clip else None,
+                               tuple((int(x) + log.offset[0], int(w)) for x, w in cells)))
 
 
 def note_box(label: str, box: Box, group: str = "") -> None:

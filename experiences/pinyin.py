@@ -8,9 +8,11 @@ Three fixes on top of pypinyin's phrase table, each in one place here (the cases
   empty cell over 儿, so the ruby row keeps one cell per character (`_erhua`);
 - a lone character (a lantern, a card, the one Han character of a text or a quoted one: 以“着”开头) takes its
   citation reading, never the neutral tone (子 zǐ, not zi): `citation_reading`. Particles whose only everyday reading is neutral (的 吗 呢 …) keep it.
+`ruby_cells` spaces a pinyin row: one even cell per Han character, each syllable centred over its character.
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Mapping, Sequence
@@ -130,3 +132,27 @@ def _pinyin_tuple(text: str) -> tuple[str, ...]:
         start = match.end()
     out.extend("" for _ in text[start:])
     return tuple(out)
+
+
+def ruby_cells(bodies: Sequence[float], syllables: Sequence[float], han: Sequence[bool], gap: float,
+               syllable_gap: float, least: float = 0) -> list[int]:
+    """The width of each piece of a line with pinyin over its Han characters: every Han character gets the same
+    cell (an even grid, as in children's books), wide enough for the widest character plus `gap` and for each two
+    neighbouring syllables to stand `syllable_gap` apart, centred over their characters; other runs (digits,
+    punctuation, Latin) keep their own width, and a syllable may reach over them. `least`: a wider cell asked for
+    (the lines of a poem share the widest line's, so their characters stand in columns). Pure arithmetic, pixels."""
+    cells = [b + gap for b, h in zip(bodies, han) if h]
+    pitch = max(cells + [least])
+    # the last syllable, how many Han cells on its neighbour's centre is, and the other runs' width in between
+    previous, steps, between = 0.0, 0, 0.0
+    for body, syllable, is_han_piece in zip(bodies, syllables, han):
+        if not is_han_piece:
+            between += body
+            continue
+        steps += 1
+        if syllable:  # a Han character without one (the 儿 of 这儿) leaves its neighbours more room
+            if previous:
+                pitch = max(pitch, ((previous + syllable) / 2 + syllable_gap - between) / steps)
+            previous, steps, between = syllable, 0, 0.0
+    pitch = math.ceil(pitch)
+    return [pitch if h else math.ceil(b) for b, h in zip(bodies, han)]

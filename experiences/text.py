@@ -6,6 +6,7 @@ with Noto Sans CJK SC instead, run by run, so a rare character never shows as a 
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections import OrderedDict
 from pathlib import Path
@@ -17,7 +18,7 @@ import pygame  # noqa: E402
 import pygame.freetype  # noqa: E402
 
 from experiences import drawlog  # noqa: E402
-from experiences.pinyin import has_han, is_han, pinyin_for  # noqa: E402
+from experiences.pinyin import has_han, is_han, pinyin_for, ruby_cells  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class TextRenderer:
         self._fonts: dict[tuple[str, int], pygame.freetype.Font] = {}
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._has_glyph: dict[str, bool] = {}
+        self._cells: dict[tuple, tuple[int, tuple]] = {}  # render_with_pinyin's (pitch, Han cells), by line
 
     # --- fonts --------------------------------------------------------------------------------------------
     def font(self, size: int, fallback: bool = False) -> pygame.freetype.Font:
@@ -122,25 +124,28 @@ class TextRenderer:
              color: Color = (255, 255, 255), anchor: str = "topleft", alpha: int | None = None,
              pinyin: bool = False, ruby_color: Color | None = None, ruby_size: int | None = None,
              readings: Mapping[str, Sequence[str]] | None = None, role: str = "text",
-             _note: bool = True) -> pygame.Rect:
+             pitch: int = 0, _note: bool = True) -> pygame.Rect:
         """Blit one line with `pos` at the given anchor of its box (e.g. "center", "midtop"), optionally
         faded (`alpha` 0..255). Rendered surfaces are shared: fade through here, never by mutating them.
 
         `pinyin=True` puts each Han character's pinyin above it (the box grows by the pinyin row; the anchor
         is of the whole box); a line without Han characters is drawn exactly as without it. `readings` fixes
         the syllable of given characters (see experiences.pinyin.pinyin_for). `role` says what the text is
-        for the screen checks (experiences.drawlog: "prompt", "text", "pinyin", "code", "staff", "deco")."""
+        for the screen checks (experiences.drawlog: "prompt", "text", "pinyin", "code", "staff", "deco"). `pitch`:
+        the least cell width of the Han characters under a pinyin row (lines sharing one stand in columns)."""
         if anchor not in _ANCHORS:
             raise ValueError(f"anchor must be one of {_ANCHORS}")
         ruby = None
         if pinyin and has_han(text):
-            rendered = self.render_with_pinyin(text, size, color, ruby_color, ruby_size, readings)
+            rendered = self.render_with_pinyin(text, size, color, ruby_color, ruby_size, readings, pitch)
             ruby = int(ruby_size or self.ruby_size(size))
         else:
             rendered = self.render(text, size, color)
         rect = rendered.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
         if _note:
-            note_drawn(surface, text, size, rect, role, ruby)
+            cells = (self.pinyin_cells(text, size, color, ruby_color, ruby_size, readings, pitch) if ruby is not None
+                     and drawlog.active() is not None else ())
+            note_drawn(surface, text, size, rect, role, ruby, tuple((rect.x + x, w) for x, w in cells))
         if alpha is None or alpha >= 255:
             surface.blit(rendered, rect)
         else:
@@ -163,24 +168,27 @@ class TextRenderer:
         return self.render("āǎ", ruby_size or self.ruby_size(size)).get_height()  # rendered rows are padded to the font's box
 
     def size_with_pinyin(self, text: str, size: int, ruby_size: int | None = None,
-                         readings: Mapping[str, Sequence[str]] | None = None) -> tuple[int, int]:
-        return (self.render_with_pinyin(text, size, ruby_size=ruby_size, readings=readings) if has_han(text)
-                else self.render(text, size)).get_size()
+                         readings: Mapping[str, Sequence[str]] | None = None, pitch: int = 0) -> tuple[int, int]:
+        return (self.render_with_pinyin(text, size, ruby_size=ruby_size, readings=readings, pitch=pitch)
+                if has_han(text) else self.render(text, size)).get_size()
+
+    def _pinyin_key(self, text, size, color, ruby_color, ruby_size, readings, pitch=0) -> tuple:
+        fixed = tuple(sorted((k, tuple(v)) for k, v in readings.items())) if readings else ()
+        return ("pinyin", text, int(size), tuple(color), tuple(ruby_color or color),
+                int(ruby_size or self.ruby_size(size)), fixed, int(pitch))
 
     def render_with_pinyin(self, text: str, size: int, color: Color = (255, 255, 255),
                            ruby_color: Color | None = None, ruby_size: int | None = None,
-                           readings: Mapping[str, Sequence[str]] | None = None) -> pygame.Surface:
+                           readings: Mapping[str, Sequence[str]] | None = None, pitch: int = 0) -> pygame.Surface:
         """One line with a pinyin row above its Han characters; Latin, digits and punctuation stay in runs, so
-        "第 1/8 题" keeps its spacing. Cached like `render`."""
-        ruby_color = tuple(ruby_color or color)
-        ruby_size = int(ruby_size or self.ruby_size(size))
-        fixed = tuple(sorted((k, tuple(v)) for k, v in readings.items())) if readings else ()
-        key = ("pinyin", text, int(size), tuple(color), ruby_color, ruby_size, fixed)
+        "第 1/8 题" keeps its spacing. Every Han character gets the same cell, at least `pitch` wide
+        (experiences.pinyin.ruby_cells). Cached like `render`."""
+        key = self._pinyin_key(text, size, color, ruby_color, ruby_size, readings, pitch)
+        ruby_color, ruby_size = key[4], key[5]
         surface = self._cache.get(key)
         if surface is not None:
             self._cache.move_to_end(key)
             return surface
-        gap = max(4, size // 8)  # syllables are often wider than their characters: keep neighbours apart
         segments: list[tuple[str, str]] = []  # (characters, syllable): one Han character, or a run of others
         for char, syllable in zip(text, pinyin_for(text, readings)):
             if syllable or is_han(char) or not segments or segments[-1][1] or is_han(segments[-1][0][-1]):
@@ -190,24 +198,54 @@ class TextRenderer:
         pieces = []
         for chars, syllable in segments:
             body = self.render(chars, size, color)
-            ruby = self.render(syllable, ruby_size, ruby_color) if syllable else None
             # A Han character may have no syllable of its own: the 儿 of 这儿 (zhèr sits over 这).
-            ruby_width = ruby.get_width() if ruby else 0
-            width = max(body.get_width(), ruby_width) + gap if is_han(chars) else body.get_width()
-            pieces.append((body, ruby, width))
+            pieces.append((body, self.render(syllable, ruby_size, ruby_color) if syllable else None, is_han(chars)))
+        widths = ruby_cells([b.get_width() for b, _, _ in pieces], [r.get_width() if r else 0 for _, r, _ in pieces],
+                            [han for _, _, han in pieces], max(4, size // 8), max(4, ruby_size // 3), pitch)
         ruby_height = self.pinyin_row_height(size, ruby_size)
-        line = pygame.Surface((sum(w for _, _, w in pieces), ruby_height + max(b.get_height() for b, _, _ in pieces)),
+        overhang = [max(0, ((r.get_width() if r else 0) - w) / 2) for (_, r, _), w in zip(pieces, widths)]
+        left, right = math.ceil(overhang[0]), math.ceil(overhang[-1])  # a wide first / last syllable stays inside
+        line = pygame.Surface((left + sum(widths) + right, ruby_height + max(b.get_height() for b, _, _ in pieces)),
                               pygame.SRCALPHA)
-        x = 0
-        for body, ruby, width in pieces:
+        x, cells = left, []
+        for (body, ruby, han), width in zip(pieces, widths):
+            centre = x + width // 2  # whole pixels: every cell's centre the same step from the last
             if ruby is not None:
-                line.blit(ruby, ruby.get_rect(midtop=(x + width / 2, 0)))
-            line.blit(body, body.get_rect(midtop=(x + width / 2, ruby_height)))
+                line.blit(ruby, ruby.get_rect(midtop=(centre, 0)))
+            line.blit(body, body.get_rect(midtop=(centre, ruby_height)))
+            if han:
+                cells.append((centre, ruby.get_width() if ruby else 0))
             x += width
         self._cache[key] = line
+        self._cells[key[1:]] = (max((w for (_, _, h), w in zip(pieces, widths) if h), default=0), tuple(cells))
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
+        if len(self._cells) > self.cache_size:
+            self._cells.pop(next(iter(self._cells)))
         return line
+
+    def pinyin_cells(self, text: str, size: int, color: Color = (255, 255, 255), ruby_color: Color | None = None,
+                     ruby_size: int | None = None, readings: Mapping[str, Sequence[str]] | None = None,
+                     pitch: int = 0) -> tuple[tuple[int, int], ...]:
+        """Where `render_with_pinyin` put each Han character: (x of its centre in the line, its syllable's
+        width), for the draw log and the tests of even spacing."""
+        rendered_key = self._pinyin_key(text, size, color, ruby_color, ruby_size, readings, pitch)
+        if rendered_key[1:] not in self._cells:
+            self._cache.pop(rendered_key, None)
+            self.render_with_pinyin(text, size, color, ruby_color, ruby_size, readings, pitch)
+        return self._cells[rendered_key[1:]][1]
+
+    def pinyin_pitch(self, text: str, size: int, ruby_size: int | None = None,
+                     readings: Mapping[str, Sequence[str]] | None = None) -> int:
+        """The cell width `render_with_pinyin` gives the Han characters of `text` on its own (0: none), so
+        several lines can be drawn with the widest one's (`pitch=`)."""
+        if not has_han(text):
+            return 0
+        key = self._pinyin_key(text, size, (255, 255, 255), None, ruby_size, readings)
+        if key[1:] not in self._cells:
+            self._cache.pop(key, None)
+            self.render_with_pinyin(text, size, ruby_size=ruby_size, readings=readings)
+        return self._cells[key[1:]][0]
 
     def wrap(self, text: str, size: int, width: int, pinyin: bool = False,
              readings: Mapping[str, Sequence[str]] | None = None) -> list[str]:
@@ -252,8 +290,11 @@ class TextRenderer:
             else:
                 x = rect.left
             surface.blit(rendered, (x, y))
+            ruby = pinyin and has_han(line)
+            cells = (self.pinyin_cells(line, size, color, ruby_color, readings=in_context) if ruby
+                     and drawlog.active() is not None else ())
             note_drawn(surface, line, size, pygame.Rect((x, y), rendered.get_size()), role,
-                       self.ruby_size(size) if pinyin and has_han(line) else None)
+                       self.ruby_size(size) if ruby else None, tuple((x + cx, w) for cx, w in cells))
             y += int(rendered.get_height() + size * line_gap)
         return y - rect.top
 
@@ -296,21 +337,25 @@ class TextRenderer:
         total_height = ruby_height + self.font(size).get_sized_height()
         box = pygame.Rect(0, 0, total_width, total_height)
         setattr(box, anchor, (round(pos[0]), round(pos[1])))
+        drawn = []
         for i, (char, (x, width)) in enumerate(zip(chars, cells)):
             centre = box.left + x + width / 2
             syllable = pinyin[i] if i < len(pinyin) else ""
             if syllable:
                 self.draw(surface, syllable, (centre, box.top), ruby_size, ruby_color, anchor="midtop", _note=False)
             self.draw(surface, char, (centre, box.top + ruby_height), size, color, anchor="midtop", _note=False)
-        note_drawn(surface, "".join(chars), size, box, role, ruby_size if any(pinyin) else None)
+            drawn.append((round(centre), self.size(syllable, ruby_size)[0] if syllable else 0))
+        note_drawn(surface, "".join(chars), size, box, role, ruby_size if any(pinyin) else None,
+                   tuple(drawn) if any(pinyin) else ())
         return box
 
     def clear_cache(self) -> None:
         self._cache.clear()
+        self._cells.clear()
 
 
 def note_drawn(surface: pygame.Surface, text: str, size: int, rect: pygame.Rect, role: str = "text",
-               ruby_size: int | None = None) -> None:
+               ruby_size: int | None = None, cells: tuple[tuple[int, int], ...] = ()) -> None:
     """Tell experiences.drawlog what was drawn where, in the top-level surface's pixels (a subsurface's offset
     added; its extent is the clip the text must stay inside). Costs one global read when nothing records."""
     if drawlog.active() is None:
@@ -318,7 +363,7 @@ def note_drawn(surface: pygame.Surface, text: str, size: int, rect: pygame.Rect,
     dx, dy = surface.get_abs_offset()
     clip = surface.get_clip()
     drawlog.note_text(text, size, (rect.x + dx, rect.y + dy, rect.w, rect.h), role, ruby_size,
-                      (clip.x + dx, clip.y + dy, clip.w, clip.h))
+                      (clip.x + dx, clip.y + dy, clip.w, clip.h), tuple((x + dx, w) for x, w in cells))
 
 
 def _tokens(text: str) -> list[str]:

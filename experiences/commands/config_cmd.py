@@ -23,6 +23,10 @@ def run(args) -> int:
     from experiences.xr.policy import vr_path
     from experiences.xr.runtime import find_runtime
 
+    import experiences.ebook  # noqa: F401 (its messages)
+    from experiences.ebook.links import reading_url
+    from experiences.i18n import both as both_languages
+
     vr = vr_path(config, find_runtime())
     wall = _wall(config.server.url)
     notes = [both(f"server.{note}", **wall["values"]) for note in wall["notes"]]
@@ -37,6 +41,8 @@ def run(args) -> int:
         for note in notes:
             print(f"#   {note}")
         print(f"# VR path / VR 方式: {vr}")
+        if reading_url(config, "-") is None:
+            print(f"# {both_languages('ebook.no_link_config')}")
     return 0
 
 

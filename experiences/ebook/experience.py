@@ -15,7 +15,7 @@ from experiences.ebook import view
 from experiences.ebook.book import load_from_package
 from experiences.ebook.links import reading_url
 from experiences.engagement import Item
-from experiences.i18n import t
+from experiences.i18n import both, t
 from experiences.kiosk import theme
 from experiences.runtime import Experience, InputEvent
 
@@ -27,6 +27,9 @@ def shows_pinyin(setting, age_band: str | None) -> bool:
     if isinstance(setting, bool):
         return setting
     return age_band != "13+"
+
+
+_TOLD_STAFF: set[str] = set()  # e-books whose missing public address the log has named in this run
 
 
 class EbookExperience(Experience):
@@ -51,6 +54,9 @@ class EbookExperience(Experience):
             self.poems = [start] + [p for p in self.poems if p.id != start.id]
             self._show_page(0)
         self.url = reading_url(self.ctx.config, self.package.id, "ebook")
+        if self.url is None and self.package.id not in _TOLD_STAFF:  # once a run: the screen asks the visitor to
+            _TOLD_STAFF.add(self.package.id)  # tell the staff, and here the staff read what to set
+            self.ctx.log.warning(both("ebook.no_link_log", id=self.package.id))
         self.text = self.ctx.services.get("fonts")
         if self.text is None:
             from experiences.text import shared_text
@@ -128,12 +134,20 @@ class EbookExperience(Experience):
             view.draw_button(surface, self.text, button, s, i == self.focus, self.pinyin, primary=button.key == "phone")
 
     def _button_row(self, size, s, keys: list[tuple[str, str]], left: int, right: int, bottom: int) -> None:
+        """Buttons right-aligned along the bottom, each at least as wide as its words (and their pinyin) need, all
+        of them equally wide when there is room (a long label such as 用手机读 gets more on a narrow screen)."""
         height = theme.px(140, s)
         gap = theme.px(24, s)
-        width = min(theme.px(340, s), (right - left - gap * (len(keys) - 1)) // len(keys))
-        x = right - len(keys) * width - (len(keys) - 1) * gap
-        self.buttons = [view.Button(key, label, pygame.Rect(x + i * (width + gap), bottom - height, width, height))
-                        for i, (key, label) in enumerate(keys)]
+        room = right - left - gap * (len(keys) - 1)
+        needs = [view.label_width(self.text, label, s, self.pinyin) for _, label in keys]
+        widths = [max(need, min(theme.px(340, s), room // len(keys))) for need in needs]
+        if sum(widths) > room:  # then the labels shrink a little (draw_button)
+            widths = [max(theme.MIN_TOUCH, w * room // sum(widths)) for w in widths]
+        x = right - sum(widths) - (len(keys) - 1) * gap
+        self.buttons = []
+        for (key, label), width in zip(keys, widths):
+            self.buttons.append(view.Button(key, label, pygame.Rect(x, bottom - height, width, height)))
+            x += width + gap
 
     def _draw_cover(self, surface, size, s) -> None:
         width, height = size

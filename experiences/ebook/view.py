@@ -50,8 +50,14 @@ def draw_button(surface, text, button: Button, s: float, focused: bool, pinyin: 
               ruby_size=ruby_px(size, s))
 
 
-def _width(text, words: str, size: int, s: float, pinyin: bool) -> int:
-    return (text.size_with_pinyin(words, size, ruby_px(size, s)) if pinyin else text.size(words, size))[0]
+def label_width(text, label: str, s: float, pinyin: bool) -> int:
+    """How wide a button must be for `label` at its full size (draw_button), with its margins."""
+    size = theme.px(TEXT_PX, s)
+    return _width(text, label, size, s, pinyin) + 16 + 2 * theme.px(16, s)
+
+
+def _width(text, words: str, size: int, s: float, pinyin: bool, pitch: int = 0) -> int:
+    return (text.size_with_pinyin(words, size, ruby_px(size, s), pitch=pitch) if pinyin else text.size(words, size))[0]
 
 
 def draw_lines(surface, text, words: str, rect: pygame.Rect, size: int, s: float, colour, pinyin: bool = False,
@@ -120,11 +126,11 @@ def draw_cover_picture(surface, cover: pygame.Surface | None, rect: pygame.Rect,
 
 
 # ---- the poem page ---------------------------------------------------------------------------------------
-def poem_rows(lines, pinyin, text, size: int, s: float, width: int, with_pinyin: bool = True
+def poem_rows(lines, pinyin, text, size: int, s: float, width: int, with_pinyin: bool = True, pitch: int = 0
               ) -> list[tuple[str, tuple[str, ...]]]:
     """The poem's lines as rows that fit `width` at `size`: a line too wide is split after its first comma."""
     rows = []
-    if all(_width(text, line, size, s, with_pinyin) <= width for line in lines):
+    if all(_width(text, line, size, s, with_pinyin, pitch) <= width for line in lines):
         return [(line, tuple(syllables)) for line, syllables in zip(lines, pinyin)]
     for line, syllables in zip(lines, pinyin):  # one line too wide: split them all, so the poem reads evenly
         cut = next((i + 1 for i, c in enumerate(line) if c in "，、；：,"), len(line) // 2)
@@ -136,7 +142,7 @@ _fits: dict[tuple, tuple[int, list]] = {}
 
 
 def fit_poem(poem, text, s: float, box: pygame.Rect, pinyin: bool):
-    """The biggest poem size whose title, byline and rows fit `box`: (size, rows). Worked out once per poem, box
+    """The biggest poem size whose title, byline and rows fit `box`: (size, rows, pitch). Worked out once per poem, box
     and pinyin (drawn every frame: measuring a dozen sizes each frame would take the kiosk's whole frame)."""
     key = (id(text), poem.id, poem.lines, tuple(box.size), s, pinyin)
     if key not in _fits:
@@ -146,20 +152,30 @@ def fit_poem(poem, text, s: float, box: pygame.Rect, pinyin: bool):
     return _fits[key]
 
 
+def poem_pitch(text, poem, size: int, s: float, pinyin: bool) -> int:
+    """The cell every character of the poem gets at `size` under its pinyin: the widest line's, so the lines'
+    characters stand in columns (0 without pinyin)."""
+    if not pinyin:
+        return 0
+    return max((text.pinyin_pitch(line, size, ruby_px(size, s), {line: tuple(syllables)})
+                for line, syllables in zip(poem.lines, poem.pinyin)), default=0)
+
+
 def _fit_poem(poem, text, s: float, box: pygame.Rect, pinyin: bool):
     def layout(size: int):
-        rows = poem_rows(poem.lines, poem.pinyin, text, size, s, box.width, pinyin)
+        pitch = poem_pitch(text, poem, size, s, pinyin)
+        rows = poem_rows(poem.lines, poem.pinyin, text, size, s, box.width, pinyin, pitch)
         fits = poem_height(text, poem, size, s, pinyin, len(rows)) <= box.height and \
-            all(_width(text, row, size, s, pinyin) <= box.width for row, _ in rows)
-        return fits, rows
+            all(_width(text, row, size, s, pinyin, pitch) <= box.width for row, _ in rows)
+        return fits, rows, pitch
 
     low, high = theme.px(POEM_MIN_PX, s), theme.px(POEM_MAX_PX, s)
-    best = (low, layout(low)[1])
+    best = (low, *layout(low)[1:])
     while low <= high:  # a binary search over 2 px steps: five or six layouts, not twenty
         size = (low + high) // 2
-        fits, rows = layout(size)
+        fits, rows, pitch = layout(size)
         if fits:
-            best, low = (size, rows), size + 2
+            best, low = (size, rows, pitch), size + 2
         else:
             high = size - 2
     return best
@@ -188,7 +204,7 @@ def _title_px(size: int, s: float) -> int:
 
 def draw_poem(surface, text, poem, box: pygame.Rect, s: float, pinyin: bool) -> None:
     """Title, byline and the lines with their reviewed pinyin, as big as fits, centred in `box`."""
-    size, rows = fit_poem(poem, text, s, box, pinyin)
+    size, rows, pitch = fit_poem(poem, text, s, box, pinyin)
     title_px = _title_px(size, s)
     y = box.top + max(0, (box.height - poem_height(text, poem, size, s, pinyin, len(rows))) // 2)
     title = text.draw(surface, poem.title, (box.centerx, y), title_px, theme.INK, "midtop", pinyin=pinyin,
@@ -201,7 +217,7 @@ def draw_poem(surface, text, poem, box: pygame.Rect, s: float, pinyin: bool) -> 
     for line, syllables in rows:
         drawn = text.draw(surface, line, (box.centerx, y), size, theme.INK, "midtop", pinyin=pinyin,
                           ruby_size=ruby_px(size, s), ruby_color=theme.INK_SOFT,
-                          readings={line: syllables} if pinyin else None)
+                          readings={line: syllables} if pinyin else None, pitch=pitch)
         y = drawn.bottom + theme.px(8, s)
 
 
@@ -217,7 +233,8 @@ def qr_png(url: str) -> bytes:
 def draw_qr_panel(surface, text, rect: pygame.Rect, s: float, url: str | None, title: str, prompt: str,
                   more: str, no_link: str, staff_hint: str, pinyin: bool) -> None:
     """A paper panel filling `rect`: the QR code large on white, the book's title, 用手机扫一扫，在手机上读 and
-    what the phone gets; without a public address, a plain message for the visitor and the setting for staff."""
+    what the phone gets; without a public address, a plain message for the child and one for the parent to pass on
+    to the staff (the setting's name is in the log and `launcher.py config`, never on the screen)."""
     from experiences.qrcode import qr_surface
 
     panel = theme.rounded_panel(rect.size, theme.PAPER, theme.px(28, s), theme.px(4, s), theme.INK)
@@ -226,12 +243,18 @@ def draw_qr_panel(surface, text, rect: pygame.Rect, s: float, url: str | None, t
     pad = theme.px(40, s)
     inner = rect.inflate(-2 * pad, -2 * pad)
     portrait = rect.height > rect.width * 1.1
-    if url is None:
-        y = draw_lines(surface, text, title, inner, theme.px(TITLE_PX, s), s, theme.INK, pinyin, align="center")
+    if url is None:  # in the visitor's words; the setting's name goes to the log and `launcher.py config`
+        parent_px = theme.px(32, s)  # for the parent: smaller, Han text's least
+        block = (lines_height(text, title, inner.width, theme.px(TITLE_PX, s), s, pinyin) + pad
+                 + lines_height(text, no_link, inner.width, theme.px(TEXT_PX, s), s, pinyin) + pad // 2
+                 + lines_height(text, staff_hint, inner.width, parent_px, s))
+        top = inner.top + max(0, (inner.height - block) // 3)  # a little above the middle
+        y = draw_lines(surface, text, title, pygame.Rect(inner.left, top, inner.width, 0), theme.px(TITLE_PX, s), s,
+                       theme.INK, pinyin, align="center")
         y = draw_lines(surface, text, no_link, pygame.Rect(inner.left, y + pad, inner.width, 0), theme.px(TEXT_PX, s),
                        s, theme.INK, pinyin, align="center")
-        text.draw(surface, staff_hint, (inner.centerx, y + pad // 2), theme.px(24, s), theme.INK_SOFT, "midtop",
-                  role="staff")
+        draw_lines(surface, text, staff_hint, pygame.Rect(inner.left, y + pad // 2, inner.width, 0),
+                   parent_px, s, theme.INK_SOFT, align="center")
         return
     if portrait:
         side = min(inner.width, round(inner.height * 0.55))

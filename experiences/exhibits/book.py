@@ -1,42 +1,23 @@
 """exhibit-book: a 3D book lying open on a table; tap or drag to turn a page that curls as it turns.
 
 Pages come from curator images, or from text set as a thread-bound book (线装书): vertical Kai text on aged paper,
-indigo cover with a title slip, read right to left. Pages shown are reported once each; time spent at the end.
+indigo cover with a title slip, read right to left (what each side shows: book_faces). Pages shown are reported
+once each; time spent at the end.
 """
 from __future__ import annotations
-
-from collections import OrderedDict
-from dataclasses import dataclass
 
 import numpy as np
 import pygame
 from panda3d.core import NodePath
 
-from experiences.exhibits import book_pages, book_view, geometry, hud, page_curl
-from experiences.exhibits.book_text import paginate, parse_book_text
-from experiences.exhibits.exhibit import Exhibit3D, surface_to_array
-from experiences.exhibits.assets3d import texture_from_array
-from experiences.exhibits.paper import aged_paper
+from experiences.exhibits import book_view, geometry, hud, page_curl
+from experiences.exhibits.book_faces import BookFaces
+from experiences.exhibits.exhibit import Exhibit3D
 from experiences.i18n import t
 
 TURN_SPEED = 1.7  # progress per second: a page turns in about 0.6 s
 COMPLETE_AT = 0.35  # a dragged page that passed this fraction finishes its turn when let go
 STACK_HEIGHT = book_view.STACK_HEIGHT
-TEXTURE_CACHE = 12  # page textures kept in memory (a 400-page book would not fit)
-# px: a page is ~450 px tall on a 720p screen. Textures sized to that footprint are sampled near 1:1, so they need
-# no mipmaps: bilinear only, which saves llvmpipe the per-pixel level-of-detail and second-level fetches
-# (~20% of a page-turning frame's CPU time in bench/exhibit.py) and keeps the text sharper than trilinear.
-MAX_TEXTURE_HEIGHT = 480
-CELLS = 13  # characters in a column of a typeset page
-
-
-@dataclass(frozen=True)
-class Face:
-    """One side of a leaf: "image" (a package file), "text" (a typeset page), "cover", "back" or "blank"."""
-
-    kind: str
-    ref: object = None
-    number: int | None = None  # page number shown to visitors, None for covers and blanks
 
 
 class Leaf:
@@ -66,28 +47,19 @@ class Leaf:
             node.show() if visible else node.hide()
 
 
-def fit_height(pixels: np.ndarray, height: int) -> np.ndarray:
-    """Scale an image down (Lanczos, so small text stays crisp) to at most `height` rows."""
-    if pixels.shape[0] <= height:
-        return pixels
-    from PIL import Image
-
-    width = round(pixels.shape[1] * height / pixels.shape[0])
-    return np.asarray(Image.fromarray(pixels).resize((width, height), Image.LANCZOS))
-
-
 class BookExhibit(Exhibit3D):
     def build(self) -> None:
         content = self.package.manifest.content
-        self.text_mode = not content.get("pages")
+        self.sides = BookFaces(self.package, self.package.manifest.title(self.ctx.language), self.load_surface,
+                               self.load_pixels)
+        self.text_mode, self.faces, self.renderer = self.sides.text_mode, self.sides.faces, self.sides.renderer
+        self.page_width, self.page_height = self.sides.page_width, self.sides.page_height
         self.side = -1 if content.get("reading", "rtl" if self.text_mode else "ltr") == "rtl" else 1
-        self.faces = self._faces(content)
         self.leaves_total = len(self.faces) // 2
         self.turned = 0
         self.turn_leaf: int | None = None
         self.turn_target = 1.0
         self.dragging = False
-        self.textures: OrderedDict[int, object] = OrderedDict()
         self.stage.set_background(tuple(content.get("background", (0.20, 0.16, 0.13))))
         self.stage.add_default_lights(ambient=0.62, sun=0.45)
         self._build_scene()
@@ -96,70 +68,11 @@ class BookExhibit(Exhibit3D):
         # While a visitor reads, nothing moves: frames are copied, not rendered (every change marks dirty).
         self.stage.reuse_unchanged_frames = True
 
-    # ---- content ------------------------------------------------------------------------------------------
-    def _faces(self, content) -> list[Face]:
-        if self.text_mode:
-            sections = parse_book_text(self.package.source.read_bytes(content["text"]))
-            font_path, index = (str(self.package.source.local_path(content["font"])), 0) if content.get("font") \
-                else hud.find_font()
-            # 13 characters a column (a five-character line with its two marks fits one) keep the glyphs >= 32 px
-            # on a 1080p screen; 16 made them ~29 px.
-            self.renderer = book_pages.PageRenderer(font_path, index, columns_per_page=8, cells=CELLS)
-            self.page_width, self.page_height = 1.0, 1.5
-            pages = [Face("text", columns, i + 1) for i, columns in enumerate(
-                paginate(sections, self.renderer.columns_per_page, self.renderer.cells))]
-        else:
-            first = self.load_surface(content["pages"][0])
-            self.page_width, self.page_height = 1.0, first.get_height() / first.get_width()
-            pages = [Face("image", name, i + 1) for i, name in enumerate(content["pages"])]
-        front = [Face("cover", content.get("cover")), Face("blank")]
-        back = [Face("blank"), Face("back")]
-        if len(pages) % 2:
-            pages.append(Face("blank"))
-        return front + pages + back
-
-    def _pixels(self, index: int) -> np.ndarray:
-        face = self.faces[index]
-        title = self.package.manifest.title(self.ctx.language)
-        if face.kind == "image":
-            return self.load_pixels(face.ref)
-        if face.kind == "cover" and face.ref:
-            return self.load_pixels(face.ref)
-        if self.text_mode:
-            if face.kind == "text":
-                return surface_to_array(self.renderer.page(face.ref, face.number - 1))
-            if face.kind == "cover":
-                return surface_to_array(self.renderer.cover(title))
-            if face.kind == "back":
-                return surface_to_array(self.renderer.cover(""))
-            plate = self._plate(index)
-            if plate is not None:
-                title = self.package.manifest.title(self.ctx.language)
-                return surface_to_array(self.renderer.plate_page(plate, index, seal=title[-2:]))
-            return surface_to_array(self.renderer.blank(index))
-        if face.kind in ("cover", "back"):
-            return aged_paper(300, int(300 * self.page_height), seed=index, age=0.5, tone=np.array([120, 40, 36], np.float32))
-        return aged_paper(300, int(300 * self.page_height), seed=index, age=0.3)
-
-    def _plate(self, index: int) -> str | None:
-        """The text of a plate page: the title page inside the front cover, 终 inside the back cover."""
-        if not self.text_mode:
-            return None
-        if index == 1:
-            return self.package.manifest.title(self.ctx.language)
-        if index == len(self.faces) - 2 and self.faces[index].kind == "blank":
-            return "终"
-        return None
-
     def texture(self, index: int):
-        if index in self.textures:
-            self.textures.move_to_end(index)
-            return self.textures[index]
-        texture = texture_from_array(fit_height(self._pixels(index), MAX_TEXTURE_HEIGHT), f"face-{index}", mipmap=False)
-        self.textures[index] = texture
-        while len(self.textures) > TEXTURE_CACHE:
-            self.textures.popitem(last=False)
-        return texture
+        return self.sides.texture(index)
+
+    def _plate(self, index: int) -> str | None:  # book_view marks the plate's text for the screen checks
+        return self.sides.plate(index)
 
     # ---- scene --------------------------------------------------------------------------------------------
     def _build_scene(self) -> None:

@@ -1,6 +1,9 @@
-"""The experience menu: big cards (cover, title, age band), pages when there are many, touch and keys.
+"""The experience menu: big cards (cover, title, age band), six at most a page, touch, keys and swipes.
 
-Every touch target is at least 120 px a side; a card opens on release over the card it was pressed on.
+Every touch target is at least 120 px a side; a card opens on release over the card it was pressed on. With more
+than six packages the menu turns pages: big 上一页 / 下一页 buttons with arrows (with pinyin for young bands),
+dots for the pages, a swipe across the screen (touch, mouse, a VR controller's drag), and the arrow keys, which walk
+from card to card and on to the next page. Six at most, so a cover stays big enough for a six-year-old to know it.
 Once the visitor has said their age band, packages for it come first and young bands get pinyin on every card.
 Sizes are designed at 1080p and scale with the window's shorter side (theme.scale); the question at the top is
 a child's (你想玩什么？) with its pinyin, each card's ages one short line (6–12 岁), covers shown whole.
@@ -11,9 +14,10 @@ from dataclasses import dataclass
 
 import pygame
 
+from experiences import drawlog
 from experiences.i18n import t
 from experiences.kiosk import theme
-from experiences.kiosk.ageband import order_for_band, title_gets_pinyin
+from experiences.kiosk.ageband import YOUNG_BANDS, order_for_band, title_gets_pinyin
 from experiences.kiosk.covers import CoverCache
 from experiences.package import Package
 from experiences.pinyin import has_han
@@ -24,7 +28,10 @@ GAP = 24  # px at 1080p, like every size here (theme.px)
 MARGIN = 40
 PAGER_HEIGHT = theme.MIN_TOUCH + 24
 MIN_CARD = (260, 240)
-MAX_CARD_WIDTH = 460
+MAX_CARD_WIDTH = 560
+MOST_ON_A_PAGE = {True: (3, 2), False: (2, 3)}  # (columns, rows) in landscape / portrait: six big cards
+PAGER_BUTTON_WIDTH = 300
+SWIPE_SHARE = 0.12  # of the window's width: a sideways drag at least this long (and mostly sideways) turns a page
 BAND_AGES = {"3-5": (3, 5), "6-8": (6, 8), "9-12": (9, 12), "13+": (13, None)}
 
 
@@ -70,6 +77,7 @@ class MenuScreen:
         self.page = 0
         self.focus = 0
         self.pressed: Target | None = None
+        self._down_at: tuple[float, float] | None = None  # where the pointer went down (a swipe starts there)
         self._size = (0, 0)
         self._grid = (1, 1)
         self._scale = 1.0
@@ -82,6 +90,7 @@ class MenuScreen:
         self.packages = order_for_band(self.all_packages, band)
         self.page = self.focus = 0
         self.pressed = None
+        self._size = (0, 0)  # the grid depends on how many packages there are: lay out again
 
     # --- layout -------------------------------------------------------------------------------------------
     def layout(self, size: tuple[int, int]) -> None:
@@ -94,13 +103,11 @@ class MenuScreen:
         width, height = size
         gap, margin = theme.px(GAP, s), theme.px(MARGIN, s)
         card_w, card_h = (max(theme.MIN_TOUCH, theme.px(v, s)) for v in MIN_CARD)
-        cols = max(1, (width - 2 * margin + gap) // (card_w + gap))
-        cols = min(cols, 4 if width > height else 2)  # portrait: two big cards a row
-        rows_all = max(1, (height - self._header - margin + gap) // (card_h + gap))
-        rows_all = min(rows_all, 3 if width > height else 4)
-        if cols * rows_all < len(self.packages):  # paging: keep room for the pager
-            rows_all = max(1, min(rows_all, (height - self._header - self._pager_height + gap) // (card_h + gap)))
-        rows = rows_all
+        most_cols, most_rows = MOST_ON_A_PAGE[width > height]
+        cols = max(1, min(most_cols, (width - 2 * margin + gap) // (card_w + gap)))
+        rows = max(1, min(most_rows, (height - self._header - margin + gap) // (card_h + gap)))
+        if cols * rows < len(self.packages):  # paging: keep room for the pager
+            rows = max(1, min(rows, (height - self._header - self._pager_height + gap) // (card_h + gap)))
         if len(self.packages) <= cols * rows:  # one page: only the rows and columns it needs, bigger cards
             cols = max(1, min(cols, len(self.packages)))
             rows = max(1, -(-len(self.packages) // cols))
@@ -115,7 +122,16 @@ class MenuScreen:
 
     @property
     def _pager_height(self) -> int:
-        return theme.MIN_TOUCH + theme.px(24, self._scale)
+        return self._button_height + 2 * theme.px(16, self._scale)
+
+    @property
+    def _button_height(self) -> int:
+        return max(theme.MIN_TOUCH, theme.px(128, self._scale))
+
+    @property
+    def _young(self) -> bool:
+        """Pinyin on the pager's words unless the visitor said they are 9 or older."""
+        return self.band is None or self.band in YOUNG_BANDS
 
     @property
     def per_page(self) -> int:
@@ -143,9 +159,11 @@ class MenuScreen:
             rect = pygame.Rect(left + col * (card_w + gap), top + row * (card_h + gap), card_w, card_h)
             out.append(Target("card", rect, index))
         if self.pages > 1:
-            button = (max(theme.MIN_TOUCH, theme.px(260, s)), theme.MIN_TOUCH)
-            out.append(Target("prev", pygame.Rect((margin, height - button[1] - 12), button)))
-            out.append(Target("next", pygame.Rect((width - margin - button[0], height - button[1] - 12), button)))
+            button = (min((width - 2 * margin - gap) // 2, max(theme.MIN_TOUCH, theme.px(PAGER_BUTTON_WIDTH, s))),
+                      self._button_height)
+            y = height - theme.px(16, s) - button[1]
+            out.append(Target("prev", pygame.Rect((margin, y), button)))
+            out.append(Target("next", pygame.Rect((width - margin - button[0], y), button)))
         return out
 
     def hit(self, x: float, y: float) -> Target | None:
@@ -159,9 +177,13 @@ class MenuScreen:
         """Returns the package to launch, if this input picked one."""
         if event.type == "pointer_down":
             self.pressed = self.hit(event.x, event.y)
+            self._down_at = (event.x, event.y)
             return None
         if event.type == "pointer_up":
             pressed, self.pressed = self.pressed, None
+            down_at, self._down_at = self._down_at, None
+            if down_at is not None and self._swiped(down_at, (event.x, event.y)):
+                return None
             released = self.hit(event.x, event.y)
             if pressed is None or released is None or (pressed.kind, pressed.index) != (released.kind, released.index):
                 return None
@@ -176,6 +198,14 @@ class MenuScreen:
             return self.packages[target.index]
         self.turn(-1 if target.kind == "prev" else 1)
         return None
+
+    def _swiped(self, start: tuple[float, float], end: tuple[float, float]) -> bool:
+        """A long sideways drag turns the page (drag leftwards: the next one, like a book); a short one is a tap."""
+        dx, dy = end[0] - start[0], end[1] - start[1]
+        if self.pages < 2 or abs(dx) < max(theme.MIN_TOUCH, self._size[0] * SWIPE_SHARE) or abs(dx) < 2 * abs(dy):
+            return False
+        self.turn(1 if dx < 0 else -1)
+        return True
 
     def turn(self, step: int) -> None:
         self.page = (self.page + step) % self.pages
@@ -212,9 +242,22 @@ class MenuScreen:
             else:
                 self._draw_pager_button(surface, target)
         if self.pages > 1:
-            label = t("kiosk_shell.page", self.lang, page=self.page + 1, pages=self.pages)
-            self.text.draw(surface, label, (width // 2, height - 12 - theme.MIN_TOUCH // 2),
-                           theme.px(theme.TEXT_PX, s), theme.PAPER, "center")
+            self._draw_page_dots(surface)
+
+    def _draw_page_dots(self, surface: pygame.Surface) -> None:
+        """Which page this is, as dots between the buttons (the current one big and filled): no words needed."""
+        width, height = surface.get_size()
+        s = self._scale
+        radius, step = theme.px(14, s, 6), theme.px(48, s, 18)
+        y = height - theme.px(16, s) - self._button_height // 2
+        x0 = width // 2 - step * (self.pages - 1) // 2
+        for page in range(self.pages):
+            centre = (x0 + page * step, y)
+            if page == self.page:
+                pygame.draw.circle(surface, theme.ACCENT, centre, radius + theme.px(4, s))
+                pygame.draw.circle(surface, theme.PAPER, centre, radius + theme.px(4, s), theme.px(3, s, 2))
+            else:
+                pygame.draw.circle(surface, theme.PAPER, centre, radius, theme.px(4, s, 2))
 
     def _is_pressed(self, target: Target) -> bool:
         return self.pressed is not None and (self.pressed.kind, self.pressed.index) == (target.kind, target.index)
@@ -228,6 +271,7 @@ class MenuScreen:
         # focus shows as a thick dark frame, not only a colour change
         surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=20, border=6 if focused else 2,
                                          border_colour=theme.ACCENT if focused else theme.INK_SOFT), rect)
+        drawlog.note_box(f"menu:{package.id}", (rect.x, rect.y, rect.w, rect.h), "menu")
         s = self._scale
         pad = theme.px(14, s)
         pinyin = title_has_pinyin(package, self.band)
@@ -277,9 +321,27 @@ class MenuScreen:
         return text + "…"
 
     def _draw_pager_button(self, surface: pygame.Surface, target: Target) -> None:
+        """上一页 / 下一页: a big arrow pointing the way, its words beside it (with pinyin for young bands)."""
         rect = target.rect.move(0, 4) if self._is_pressed(target) else target.rect
-        surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=20, border=3, border_colour=theme.INK_SOFT),
+        surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=20, border=4, border_colour=theme.INK_SOFT),
                      rect)
-        key = "kiosk_shell.prev_page" if target.kind == "prev" else "kiosk_shell.next_page"
-        self.text.draw(surface, t(key, self.lang), rect.center, theme.px(theme.TEXT_PX, self._scale), theme.INK,
-                       "center")
+        drawlog.note_box(f"menu:{target.kind}", (rect.x, rect.y, rect.w, rect.h), "menu")
+        s = self._scale
+        forward = target.kind == "next"
+        words = t("kiosk_shell.next_page" if forward else "kiosk_shell.prev_page", self.lang)
+        size, ruby = theme.px(theme.TEXT_PX, s), theme.px(theme.PINYIN_PX, s)
+        arrow = min(rect.height - 2 * theme.px(20, s), theme.px(64, s))
+        pad = theme.px(18, s)
+        words_w = self._measure(words, size, self._young, ruby)
+        if words_w + arrow + 3 * pad > rect.width:  # a narrow window: the arrow alone says it
+            words = ""
+            words_w = -pad
+        left = rect.centerx - (arrow + pad + words_w) // 2
+        tip_x, back_x = (left + words_w + pad + arrow, left + words_w + pad) if forward else (left, left + arrow)
+        words_x = left if forward else left + arrow + pad
+        half = arrow // 2
+        pygame.draw.polygon(surface, theme.ACCENT, [(tip_x, rect.centery), (back_x, rect.centery - half),
+                                                    (back_x, rect.centery + half)])
+        if words:
+            self.text.draw(surface, words, (words_x, rect.centery), size, theme.INK, "midleft", pinyin=self._young,
+                           ruby_color=theme.INK_SOFT, ruby_size=ruby)

@@ -1,6 +1,6 @@
-"""The kiosk's own screens for the contact sheet and the screen tests: attract, the age question, the menu,
-还在吗, the goodbye, 去书架找一找, what next (two books beside the picks; one tapped), the error screen and 暂时打不开 —
-each reached the way a visitor reaches it
+"""The kiosk's own screens for the contact sheet and the screen tests: attract, the age question, the menu (and
+its second page, with more than six packages), 还在吗, the goodbye, 去书架找一找, what next (two books beside
+the picks; one tapped), the error screen and 暂时打不开 — each reached the way a visitor reaches it
 (a touch wakes the kiosk, an answer, time passing), drawn by a headless kiosk shell and checked
 (experiences.screencheck).
 
@@ -18,8 +18,8 @@ from experiences.kiosk.shots import Shot, blank_findings, kiosk_config
 from experiences.screencheck import check_screen
 
 SHELL_ID = "kiosk"
-STATES = ("attract", "age", "menu", "still-there", "goodbye", "goodbye-thanks", "shelf", "shelf-map", "what-next",
-          "what-next-book", "error", "unavailable")
+STATES = ("attract", "age", "menu", "menu-page-2", "still-there", "goodbye", "goodbye-thanks", "shelf", "shelf-map",
+          "what-next", "what-next-book", "error", "unavailable")
 # What a visitor did, for the goodbye's shot (a kind's visit_summary() says it in a real run).
 SAMPLE_SUMMARY = {"zh-CN": "你答对了 3 个成语", "en": "You got 3 idioms right"}
 
@@ -63,6 +63,10 @@ def shell_shots(size: tuple[int, int], *, catalog=None, age_band: str | None = "
             yield shot("age")
             _tap(shell, next(c.rect for c in shell.age_screen.choices(shell.size) if c.band == age_band))
         yield shot("menu")
+        if shell.menu.pages > 1:  # more than six packages: the next page, reached with 下一页
+            _tap(shell, next(t.rect for t in shell.menu.targets() if t.kind == "next"))
+            yield shot("menu-page-2")
+            _tap(shell, next(t.rect for t in shell.menu.targets() if t.kind == "prev"))
         # nobody touched the screen for idle_seconds: 还在吗 over the menu
         shell.clock.advance(shell.machine.idle_seconds)
         shell.frame(dt)

@@ -66,6 +66,9 @@ def kiosk_config(language: str = "zh-CN", vr: bool = False):
     return config
 
 
+DEFAULT_SEED = 1  # the games' seed when the caller gives none (as `launcher.py shots --seed`)
+
+
 def package_shots(package, size: tuple[int, int], *, age_band: str | None = None, vr: bool = False,
                   language: str = "zh-CN", data_dir: Path | None = None, services: dict | None = None,
                   catalog=None,
@@ -80,7 +83,9 @@ def package_shots(package, size: tuple[int, int], *, age_band: str | None = None
         data_dir = Path(own_dir.name)
     shell = KioskShell(kiosk_config(language, vr), only=package, headless=True, size=size, fullscreen=False,
                        vr=vr, data_dir=data_dir, catalog=catalog)
-    shell.run_services.update(services or {})
+    # The games draw their rounds and lantern places from ctx.services["seed"]; without one every run would
+    # differ (random.Random(None)) and a screen test could pass fourteen times and fail the fifteenth.
+    shell.run_services.update({"seed": DEFAULT_SEED, **(services or {})})
     try:
         shell.open()
         shell.machine.on_input()  # a visitor is here: the session starts

@@ -232,7 +232,8 @@ class LanternsExperience(Experience):
         elif event.type == "action":
             if event.action in ("left", "right"):
                 target = self.field.neighbour(self.t, self.aim_char, -1 if event.action == "left" else 1)
-                self.aim_char, self.aim = target.char, (target.x, target.y)
+                if target is not None:
+                    self.aim_char, self.aim = target.char, (target.x, target.y)
             elif event.action == "select":
                 self._shoot()
             elif event.action == "hint":

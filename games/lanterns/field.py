@@ -70,9 +70,12 @@ class LanternField:
     def find(self, t: float, char: str) -> Placed | None:
         return next((p for p in self.placed(t) if p.char == char), None)
 
-    def neighbour(self, t: float, char: str | None, step: int) -> Placed:
-        """For arrow keys: the next lantern left (-1) or right (+1) of `char`, wrapping around."""
+    def neighbour(self, t: float, char: str | None, step: int) -> Placed | None:
+        """For arrow keys: the next lantern left (-1) or right (+1) of `char`, wrapping around; None when no
+        lantern hangs (after a hit they burst or drift off)."""
         ordered = sorted(self.placed(t), key=lambda p: (p.x, p.y))
+        if not ordered:
+            return None
         chars = [p.char for p in ordered]
         index = chars.index(char) + step if char in chars else (0 if step > 0 else -1)
         return ordered[index % len(ordered)]

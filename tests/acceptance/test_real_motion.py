@@ -59,6 +59,7 @@ def test_a_lantern_round_played_by_motion(session):
     child = Child(session.stream, kiosk_size(snapshot))
     child.start()
     try:
+        kiosk.show_card(LANTERNS)  # its page of the menu (six cards a page)
         child.target = centre(kiosk.target(f"card:{LANTERNS}"))  # hover and hold on the card
         kiosk.wait_state("running", timeout=15, package=LANTERNS)
         child.target = None

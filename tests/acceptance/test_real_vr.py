@@ -103,7 +103,7 @@ def test_the_kiosk_runs_as_a_vr_corner(session):
 def test_vr_experience_shows_two_eyes_reacts_and_leads_back(session, package_id):
     kiosk = session.to_menu(f"before {package_id}")
     log_before = len(kiosk.log_text())
-    kiosk.click_target(f"card:{package_id}")
+    kiosk.click_card(package_id)
     kiosk.wait_state("running", package=package_id, timeout=30)
     time.sleep(1.5)  # the scene loads
     assert_stereo(kiosk.picture(f"vr {package_id} started"), package_id)

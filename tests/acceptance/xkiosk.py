@@ -178,6 +178,41 @@ class Kiosk:
         self.click(*centre)
         return centre
 
+    def _cards(self, snapshot: dict) -> list[str]:
+        return sorted(name[5:] for name in snapshot.get("targets", {}) if name.startswith("card:"))
+
+    def next_menu_page(self, timeout: float = 10.0) -> list[str]:
+        """Tap 下一页 on the menu (six cards a page) and wait for the next page's cards."""
+        before = self._cards(self.hook())
+        self.click_target("menu:next", timeout)
+        return self._cards(self.wait_for("the next page", lambda s: self._cards(s) not in ([], before), timeout))
+
+    def show_card(self, package_id: str, timeout: float = 10.0) -> None:
+        """On the menu, turn its pages until the card of `package_id` is shown."""
+        cards = self._cards(self.wait_for("the menu's cards", self._cards, timeout))
+        for _ in range(12):
+            if package_id in cards:
+                return
+            if "menu:next" not in self.hook().get("targets", {}):
+                break
+            cards = self.next_menu_page(timeout)
+        raise AssertionError(f"no card for {package_id} on any page of the menu")
+
+    def menu_cards(self, timeout: float = 10.0) -> list[str]:
+        """Every card of the menu, page by page (下一页 wraps round to the first page)."""
+        first = self._cards(self.wait_for("the menu's cards", self._cards, timeout))
+        seen, cards = list(first), first
+        while "menu:next" in self.hook().get("targets", {}):
+            cards = self.next_menu_page(timeout)
+            if cards == first:
+                break
+            seen += cards
+        return sorted(seen)
+
+    def click_card(self, package_id: str, timeout: float = 10.0) -> None:
+        self.show_card(package_id, timeout)
+        self.click_target(f"card:{package_id}", timeout)
+
     def drag(self, start: tuple[float, float], end: tuple[float, float], steps: int = 12, pause: float = 0.03) -> None:
         args = ["mousemove", str(round(start[0])), str(round(start[1])), "mousedown", "1"]
         for i in range(1, steps + 1):

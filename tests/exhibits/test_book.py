@@ -142,7 +142,7 @@ def test_text_becomes_a_thread_bound_book_read_right_to_left(tmp_path, repo_root
         assert book.turned == 1 and book.visible_pages() == [1]
         page = page_colour(book, surface, -1)
         assert page[0] > page[2] + 30  # warm aged paper where the first page lies
-        text_page = book._pixels(2)
+        text_page = book.sides.pixels(2)
         assert (text_page.sum(axis=2) < 200).mean() > 0.005  # dark ink of the characters is on the page
     finally:
         book.stop("quit")

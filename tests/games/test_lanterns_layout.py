@@ -72,3 +72,11 @@ def test_the_card_says_more_as_children_grow():
                 assert not re.search(r"（[^（）]*《", part.text), (idiom.word, part.text)
         if record["derivation"]:
             assert "story_derivation" in [s.key for s in sections(idiom, "13+")]
+
+
+def test_arrow_keys_with_no_lantern_up_aim_at_nothing():
+    """After a hit the other lanterns drift off: a left/right key then has no neighbour to go to (was a crash)."""
+    field = LanternField(["一", "二", "三"], (1280, 720), 1.0, random.Random(1))
+    assert field.neighbour(0.0, None, 1) is not None
+    field.remove(set())
+    assert field.neighbour(0.0, None, 1) is None and field.neighbour(0.0, "一", -1) is None

@@ -114,3 +114,21 @@ def test_the_longest_story_cards_fit_every_size(band):
                 assert said.rstrip("”’」』)）")[-1:] in SENTENCE_END + "》", (idiom.word, size, said[-20:])
     finally:
         show_pinyin(False)
+
+
+def test_the_shots_draw_the_same_round_every_time(package_and_catalog, tmp_path):
+    """Without a seed given, package_shots seeds the games itself (shots.DEFAULT_SEED): every run places the
+    same lanterns (the rounds came from random.Random(None) before, so one run in many could differ)."""
+    package, catalog = package_and_catalog
+
+    def lanterns(run: int):
+        shots = package_shots(package, (960, 540), age_band="9-12", data_dir=tmp_path / str(run), catalog=catalog)
+        try:
+            for shot in shots:
+                if shot.state == "aiming":
+                    return [(b.label, b.box) for b in shot.log.boxes if b.group == "lanterns"]
+        finally:
+            shots.close()
+
+    first = lanterns(1)
+    assert first and lanterns(2) == first

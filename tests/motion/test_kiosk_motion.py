@@ -80,6 +80,13 @@ def pick(shell, child, package_id):
             break
         child.aim((640, 300))
     assert shell.machine.state == MENU
+    for _ in range(shell.menu.pages):  # six cards a page: hover-and-hold 下一页 until the card is shown
+        if f"card:{package_id}" in child.targets():
+            break
+        page = shell.menu.page
+        child.aim((640, 40))  # away from the button first: a new hold
+        child.hold("menu:next")
+        assert shell.menu.page != page, "下一页 held turns the page"
     child.hold(f"card:{package_id}")
     for _ in range(5):
         child.frame()
