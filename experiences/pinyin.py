@@ -33,6 +33,7 @@ PHRASES: dict[str, str] = {  # phrases pypinyin misreads by context: the right s
     "缓缓落下": "huǎn huǎn luò xià",  # the waterfall's caption: falling, not 落下 là xià (left behind)
     "穿杠": "chuān gàng",  # the ding's ear: a carrying pole (gàng), not gāng
     "亮堂": "liàng tang",  # the hall's window card: bright, 堂 in the neutral tone
+    "卜算子": "bǔ suàn zǐ",  # the 词 tune: 卜 bǔ (to divine), not the 萝卜 bo; 子 in full tone in a tune name
 }
 NEUTRAL_PARTICLES = frozenset("的吗呢吧啊么们呀哇哪啦嘛")  # neutral is their citation reading (哪 only as 哪 na)
 _NO_MARK = re.compile(r"[^āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+")  # a syllable without a tone mark: the neutral tone
