@@ -189,6 +189,10 @@ class MenuScreen:
                 return None
             return self._activate(released)
         if event.type == "action":
+            if event.source == "motion" and event.action in ("left", "right") and self.pages > 1:
+                # the body's sideways sweep turns the page, like a book's (a child aims by hovering: no focus walk)
+                self.turn(1 if event.action == "right" else -1)
+                return None
             return self._key(event.action)
         return None
 

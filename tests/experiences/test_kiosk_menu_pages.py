@@ -99,6 +99,18 @@ def test_a_swipe_turns_the_page_and_a_short_drag_is_still_a_tap(ten, text):
     assert menu.page == 0
 
 
+def test_a_body_swipe_turns_the_whole_page(ten, text):
+    menu, _, _ = menu_at(ten, text, (1920, 1080))
+    menu.handle(InputEvent("action", action="right", source="motion"))  # the 体感 corner's sweep, like a book's
+    assert menu.page == 1 and menu.focus == menu.per_page
+    menu.handle(InputEvent("action", action="right", source="motion"))
+    assert menu.page == 0
+    menu.handle(InputEvent("action", action="left", source="motion"))
+    assert menu.page == 1
+    menu.handle(InputEvent("action", action="right", source="keyboard"))  # keys still walk card by card
+    assert menu.page == 1 and menu.focus == menu.per_page + 1
+
+
 def test_arrow_keys_walk_onto_the_next_page_and_select_there(ten, text):
     menu, _, _ = menu_at(ten, text, (1920, 1080))
     for _ in range(menu.per_page):
