@@ -75,9 +75,12 @@ def test_worker_ends_when_its_parent_is_killed(tmp_path):
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_serve_starts_a_worker_and_stops_it(tmp_path, stop_signal):
     env = {**os.environ, "YUEDU_DATA_DIR": str(tmp_path / "data")}
+    # Ctrl-C as a terminal gives it: SIGINT at its default in the child, whatever this test process inherited
+    # (a shell's background job, or a library, may have set it to "ignore", which exec passes on to children)
     serve = subprocess.Popen([sys.executable, "launcher.py", "serve", "--port", "0", "--db",
                               f"sqlite:///{tmp_path / 'lrs.sqlite3'}"], cwd=REPO, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         serve.stdout.readline()  # "serving ..." once the worker has been started
 
