@@ -2,6 +2,7 @@
 names, alt and structure, plus a11y_checks.js for what axe leaves out (SVG, focus, edges, 44px targets, reflow)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,19 @@ IN_SVG = "ts => ts.map(t => { const el = document.querySelector(t[t.length - 1])
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
+
+
+@contextmanager
+def chromium():
+    """Debian's chromium under Playwright (never a downloaded browser), closed however the block ends."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @dataclass

@@ -5,24 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from experiences.config import KioskConfig
 from experiences.share import NICKNAMES, ShareUploader, queue_share
 from server.portal.accounts import create_user
-from tests.server.a11y_audit import CHECKS_JS, CHROMIUM_ARGS, audit, reflow_failures
+from tests.server.a11y_audit import CHECKS_JS, audit, chromium, reflow_failures
 from tests.server.portal_helpers import Clock, browser_sign_in, broken_zip, engine_of, good_zip, kiosk_auth, make_app, serving
 from wall_fixtures import NOW, TOKEN, seed
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 # --- the checker itself -----------------------------------------------------------------------------------------

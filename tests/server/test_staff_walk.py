@@ -17,11 +17,11 @@ import uuid
 
 import pytest
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from experiences.engagement import EXTENSION_NAMESPACE, Item, ListSink, Place, SessionReporter, build_result
 from tests.conftest import REPO_ROOT
-from tests.server.a11y_audit import CHROMIUM_ARGS
+from tests.server.a11y_audit import chromium
 from tests.server.portal_helpers import browser_sign_in, chain_folder, good_zip, zip_folder
 
 
@@ -78,12 +78,8 @@ def service(tmp_path):
 
 @pytest.fixture
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def kiosk_statements() -> list[dict]:

@@ -14,11 +14,10 @@ from server.analytics.wall import silent_kiosks
 from server.wall import generate
 from server.wall.queries import raw_figures
 from server.wall.routes import wall_services
+from tests.server.a11y_audit import CHROMIUM_ARGS
 from tests.server.portal_helpers import serving
 from wall_fixtures import NOW, TOKEN, make_app, seed
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 
 
 @pytest.fixture

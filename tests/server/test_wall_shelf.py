@@ -16,12 +16,10 @@ from experiences.engagement import ListSink, Place, SessionReporter
 from experiences.kiosk.shelf import ShelfCard
 from server.catalogue.store import CatalogueStore
 from tests.catalogue_samples import import_samples
-from tests.server.a11y_audit import audit
+from tests.server.a11y_audit import CHROMIUM_ARGS, audit
 from tests.server.portal_helpers import kiosk_auth, serving
 from wall_fixtures import NOW, TOKEN, make_app, seed
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 PLACE = Place(activity_base="https://lib.example.org/", library="图书馆", branch="总馆", kiosk_id="kiosk-a1",
               kiosk_name="大厅一号")  # the activity base of server/wall/generate.py: its packages' titles
 
