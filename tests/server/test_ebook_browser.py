@@ -16,13 +16,13 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 import numpy as np
 import pygame
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 import experiences.kiosk.shots as shots_module
 from experiences.package import open_package
 from experiences.screencheck import latin_letters
-from tests.server.a11y_audit import CHROMIUM_ARGS, audit
+from tests.server.a11y_audit import audit, chromium
 from tests.server.portal_helpers import engine_of, make_app, serving
 from tests.server.test_family_pages_browser import OVERFLOW_JS, TEXT_SIZES_JS, VISIBLE_TEXT_JS
 
@@ -76,47 +76,43 @@ def test_a_phone_opens_the_ebook_by_the_kiosks_qr_toggles_pinyin_and_downloads_i
         qr_url, screen = kiosk_qr(url, monkeypatch, tmp_path)
         pygame.image.save(screen, str(shots / "kiosk-qr.png"))
         assert qr_url == f"{url}/e/org.yuedu.ebooks.tangshi?from=ebook"  # read off the kiosk's screen
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            try:
-                context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                              locale="zh-CN", accept_downloads=True,
-                                              bypass_csp=True)  # to inject axe
-                page = context.new_page()
-                page.goto(qr_url)
-                assert page.url == f"{url}/e/org.yuedu.ebooks.tangshi"  # the count's ?from= is gone at once
-                expect(page.locator("h1")).to_contain_text("唐")
-                expect(page.locator("h1 rt").first).to_have_text("táng")
-                page.screenshot(path=str(shots / "ebook-contents-390.png"))
-                problems = page_problems(page, "contents")
-                page.get_by_role("link", name="登鹳雀楼").click()
-                expect(page.locator(".poem rt").first).to_be_visible()
-                assert page.locator(".poem rt").all_inner_texts()[:5] == ["bái", "rì", "yī", "shān", "jǐn"]
-                page.screenshot(path=str(shots / "ebook-poem-pinyin-390.png"), full_page=True)
-                problems += page_problems(page, "poem with pinyin")
-                page.get_by_role("link", name="隐藏拼音").click()
-                expect(page.locator(".poem rt")).to_have_count(0)
-                expect(page.locator(".poem")).to_contain_text("白日依山尽，")
-                page.screenshot(path=str(shots / "ebook-poem-plain-390.png"), full_page=True)
-                problems += page_problems(page, "poem without pinyin")
-                page.get_by_role("link", name="下一首").click()  # the choice stays as the reader turns the page
-                expect(page.locator(".poem rt")).to_have_count(0)
-                page.get_by_role("link", name="显示拼音").click()
-                expect(page.locator(".poem rt").first).to_be_visible()
-                with page.expect_download() as info:
-                    page.get_by_role("link", name="下载电子书").click()
-                download = info.value
-                saved = tmp_path / download.suggested_filename
-                download.save_as(saved)
-                head = page.request.get(f"{url}/e/org.yuedu.ebooks.tangshi/book.epub")
-                assert head.headers["content-type"] == "application/epub+zip"
-                assert saved.suffix == ".epub"
-                with zipfile.ZipFile(io.BytesIO(saved.read_bytes())) as archive:
-                    assert archive.read("mimetype") == b"application/epub+zip"
-                    assert "唐诗三百首" in archive.read("OEBPS/content.opf").decode("utf-8")
-                context.close()
-            finally:
-                browser.close()
+        with chromium() as browser:
+            context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                          locale="zh-CN", accept_downloads=True,
+                                          bypass_csp=True)  # to inject axe
+            page = context.new_page()
+            page.goto(qr_url)
+            assert page.url == f"{url}/e/org.yuedu.ebooks.tangshi"  # the count's ?from= is gone at once
+            expect(page.locator("h1")).to_contain_text("唐")
+            expect(page.locator("h1 rt").first).to_have_text("táng")
+            page.screenshot(path=str(shots / "ebook-contents-390.png"))
+            problems = page_problems(page, "contents")
+            page.get_by_role("link", name="登鹳雀楼").click()
+            expect(page.locator(".poem rt").first).to_be_visible()
+            assert page.locator(".poem rt").all_inner_texts()[:5] == ["bái", "rì", "yī", "shān", "jǐn"]
+            page.screenshot(path=str(shots / "ebook-poem-pinyin-390.png"), full_page=True)
+            problems += page_problems(page, "poem with pinyin")
+            page.get_by_role("link", name="隐藏拼音").click()
+            expect(page.locator(".poem rt")).to_have_count(0)
+            expect(page.locator(".poem")).to_contain_text("白日依山尽，")
+            page.screenshot(path=str(shots / "ebook-poem-plain-390.png"), full_page=True)
+            problems += page_problems(page, "poem without pinyin")
+            page.get_by_role("link", name="下一首").click()  # the choice stays as the reader turns the page
+            expect(page.locator(".poem rt")).to_have_count(0)
+            page.get_by_role("link", name="显示拼音").click()
+            expect(page.locator(".poem rt").first).to_be_visible()
+            with page.expect_download() as info:
+                page.get_by_role("link", name="下载电子书").click()
+            download = info.value
+            saved = tmp_path / download.suggested_filename
+            download.save_as(saved)
+            head = page.request.get(f"{url}/e/org.yuedu.ebooks.tangshi/book.epub")
+            assert head.headers["content-type"] == "application/epub+zip"
+            assert saved.suffix == ".epub"
+            with zipfile.ZipFile(io.BytesIO(saved.read_bytes())) as archive:
+                assert archive.read("mimetype") == b"application/epub+zip"
+                assert "唐诗三百首" in archive.read("OEBPS/content.opf").decode("utf-8")
+            context.close()
         assert not problems, "\n".join(problems)
         with engine_of(app).connect() as conn:
             rows = [tuple(r) for r in conn.execute(text("SELECT package, source, n FROM ebook_opens"))]

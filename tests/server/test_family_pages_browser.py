@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from experiences.config import KioskConfig
 from experiences.screencheck import latin_letters
 from experiences.share import NICKNAMES, ShareUploader, queue_share
 from server.portal.accounts import create_user
-from tests.server.a11y_audit import CHROMIUM_ARGS
+from tests.server.a11y_audit import chromium
 from tests.server.portal_helpers import Clock, browser_sign_in, engine_of, good_zip, kiosk_auth, make_app, serving
 from wall_fixtures import NOW, TOKEN, seed
 
@@ -96,12 +96,8 @@ def site(tmp_path_factory):
                        poem_text=LONG, outbox=root / "out")
     with serving(app) as url:
         assert ShareUploader(url, key, secret, outbox=root / "out").send_all() == 3
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            try:
-                yield app, url, clock, browser, ticket.token, short.token, root, long.token
-            finally:
-                browser.close()
+        with chromium() as browser:
+            yield app, url, clock, browser, ticket.token, short.token, root, long.token
 
 
 def _shots(tmp_path) -> Path:

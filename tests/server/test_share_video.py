@@ -9,13 +9,12 @@ import urllib.request
 import numpy as np
 import pytest
 import soundfile
-from playwright.sync_api import sync_playwright
 
 from experiences.config import KioskConfig
 from experiences.share import ShareUploader, attach_video, queue_share
 from recitation.video.frames import VideoCard
 from recitation.video.make import make_video, poem_from_text
-from tests.server.a11y_audit import CHROMIUM_ARGS
+from tests.server.a11y_audit import chromium
 from tests.server.portal_helpers import Clock, kiosk_auth, make_app, serving
 
 POEM = "床前明月光"
@@ -80,22 +79,18 @@ def test_wechat_gets_a_plain_hint(site):
 
 def test_the_share_page_plays_the_video_in_chromium(site):
     _app, url, _video, ticket, _later, _ = site
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(f"{url}/s/{ticket.token}")
-            video = page.locator("video#player")
-            assert video.get_attribute("playsinline") is not None and video.get_attribute("poster")
-            page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
-            page.wait_for_function("() => document.querySelector('video').currentTime > 0.5", timeout=15000)
-            size = page.evaluate("() => [document.querySelector('video').videoWidth, "
-                                 "document.querySelector('video').videoHeight]")
-            assert size == [720, 1280]
-            poster = page.request.get(f"{url}/s/{ticket.token}/poster.jpg")
-            assert poster.status == 200 and poster.headers["content-type"] == "image/jpeg"
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{url}/s/{ticket.token}")
+        video = page.locator("video#player")
+        assert video.get_attribute("playsinline") is not None and video.get_attribute("poster")
+        page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
+        page.wait_for_function("() => document.querySelector('video').currentTime > 0.5", timeout=15000)
+        size = page.evaluate("() => [document.querySelector('video').videoWidth, "
+                             "document.querySelector('video').videoHeight]")
+        assert size == [720, 1280]
+        poster = page.request.get(f"{url}/s/{ticket.token}/poster.jpg")
+        assert poster.status == 200 and poster.headers["content-type"] == "image/jpeg"
 
 
 def test_deleting_the_share_removes_its_video(tmp_path):

@@ -13,14 +13,14 @@ import numpy as np
 import pytest
 import soundfile
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from experiences.package import open_package
 from experiences.sync import ContentSync
 from experiences.validation import pack_package
 from server.portal.accounts import create_user
 from server.portal.publish import publish
-from tests.server.a11y_audit import CHROMIUM_ARGS, audit
+from tests.server.a11y_audit import audit, chromium
 from tests.server.portal_helpers import (Clock, browser_sign_in, engine_of, kiosk_auth, make_app,
                                          serving)
 
@@ -114,8 +114,7 @@ def test_a_curators_background_reaches_the_booths_video(tmp_path, data_dir):
     _headers, key, secret = kiosk_auth(app, "booth-1")
     picture = quadrant_picture(tmp_path / "moon-night.png")
 
-    with serving(app) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with serving(app) as url, chromium() as browser:
         page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)  # axe
         browser_sign_in(page, url, made.user.name, made.password)
         page.get_by_role("link", name="视频背景与音乐").click()

@@ -9,14 +9,13 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from experiences.bookstatements import recommended
 from experiences.engagement import ListSink, Place, SessionReporter
 from experiences.kiosk.shelf import ShelfCard
 from server.catalogue.store import CatalogueStore
 from tests.catalogue_samples import import_samples
-from tests.server.a11y_audit import CHROMIUM_ARGS, audit
+from tests.server.a11y_audit import audit, chromium
 from tests.server.portal_helpers import kiosk_auth, serving
 from wall_fixtures import NOW, TOKEN, make_app, seed
 
@@ -77,63 +76,59 @@ def test_the_wall_shows_from_play_to_the_shelf(wall_with_books, tmp_path):
     app, base, store, poem_cards, idiom_cards = wall_with_books
     shots = Path(os.environ.get("YUEDU_WALL_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            page.goto(f"{base}/wall?token={TOKEN}&view=shelf")
-            assert page.locator("#shelf").is_visible() and not page.locator(".visitors").is_visible()
-            assert page.locator("#shelf-title").inner_text() == "从体验到书架"
-            # Both experiences borrowed one book; poems were scanned more: they come first.
-            assert cells(page, 1) == ["唐诗朗诵", str(4 * poem_cards), "3", "1"]
-            assert cells(page, 2) == ["成语灯笼", str(2 * idiom_cards), "1", "1"]
-            total = [c.strip() for c in page.locator("#shelf-experiences tfoot tr > *").all_inner_texts()]
-            assert total == ["合计", str(4 * poem_cards + 2 * idiom_cards), "4", "2"]
-            assert page.locator(".shelf h3").inner_text() == "推荐后借得最多的书"
-            first = page.locator("#shelf-books li").first
-            assert first.locator(".book-title").inner_text() == "《静夜思 李白诗歌绘本》"
-            assert first.locator(".book-call").inner_text() == "索书号 I222.742/L33"
-            assert first.locator(".book-n").inner_text().startswith("借阅 1 次 · 扫码 3 次")
-            assert page.locator("#shelf-no-loans").count() == 0
-            # Big enough to read across the room: figures ≥ 60 px, names and book titles ≥ 44 px, notes ≥ 30 px.
-            sizes = page.evaluate("""() => Object.fromEntries([['figure', '#shelf-experiences tbody td'],
-                ['name', '#shelf-experiences tbody th'], ['book', '.book-title'], ['call', '.book-call'],
-                ['note', '.shelf-note'], ['heading', '#shelf-title']].map(([k, s]) =>
-                [k, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)]))""")
-            assert sizes["figure"] >= 60 and sizes["name"] >= 44 and sizes["book"] >= 44 and sizes["call"] >= 36
-            assert sizes["note"] >= 30 and sizes["heading"] >= 60
-            assert not overflowing(page), overflowing(page)
-            page.screenshot(path=str(shots / "wall-shelf-1920x1080.png"))
-            page.set_viewport_size({"width": 1080, "height": 1920})
-            assert cells(page, 1)[1:] == [str(4 * poem_cards), "3", "1"]
-            assert not overflowing(page), overflowing(page)
-            page.screenshot(path=str(shots / "wall-shelf-1080x1920.png"))
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{base}/wall?token={TOKEN}&view=shelf")
+        assert page.locator("#shelf").is_visible() and not page.locator(".visitors").is_visible()
+        assert page.locator("#shelf-title").inner_text() == "从体验到书架"
+        # Both experiences borrowed one book; poems were scanned more: they come first.
+        assert cells(page, 1) == ["唐诗朗诵", str(4 * poem_cards), "3", "1"]
+        assert cells(page, 2) == ["成语灯笼", str(2 * idiom_cards), "1", "1"]
+        total = [c.strip() for c in page.locator("#shelf-experiences tfoot tr > *").all_inner_texts()]
+        assert total == ["合计", str(4 * poem_cards + 2 * idiom_cards), "4", "2"]
+        assert page.locator(".shelf h3").inner_text() == "推荐后借得最多的书"
+        first = page.locator("#shelf-books li").first
+        assert first.locator(".book-title").inner_text() == "《静夜思 李白诗歌绘本》"
+        assert first.locator(".book-call").inner_text() == "索书号 I222.742/L33"
+        assert first.locator(".book-n").inner_text().startswith("借阅 1 次 · 扫码 3 次")
+        assert page.locator("#shelf-no-loans").count() == 0
+        # Big enough to read across the room: figures ≥ 60 px, names and book titles ≥ 44 px, notes ≥ 30 px.
+        sizes = page.evaluate("""() => Object.fromEntries([['figure', '#shelf-experiences tbody td'],
+            ['name', '#shelf-experiences tbody th'], ['book', '.book-title'], ['call', '.book-call'],
+            ['note', '.shelf-note'], ['heading', '#shelf-title']].map(([k, s]) =>
+            [k, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)]))""")
+        assert sizes["figure"] >= 60 and sizes["name"] >= 44 and sizes["book"] >= 44 and sizes["call"] >= 36
+        assert sizes["note"] >= 30 and sizes["heading"] >= 60
+        assert not overflowing(page), overflowing(page)
+        page.screenshot(path=str(shots / "wall-shelf-1920x1080.png"))
+        page.set_viewport_size({"width": 1080, "height": 1920})
+        assert cells(page, 1)[1:] == [str(4 * poem_cards), "3", "1"]
+        assert not overflowing(page), overflowing(page)
+        page.screenshot(path=str(shots / "wall-shelf-1080x1920.png"))
 
-            # Without &view= the panels and 从体验到书架 take turns (the page's clock, run ahead).
-            rotating = browser.new_page(viewport={"width": 1920, "height": 1080})
-            rotating.clock.install()
-            rotating.goto(f"{base}/wall?token={TOKEN}")
-            assert rotating.locator(".visitors").is_visible() and not rotating.locator("#shelf").is_visible()
-            rotating.clock.fast_forward(21_000)
-            rotating.wait_for_function("() => document.getElementById('wall').classList.contains('view-shelf')",
-                                       timeout=5000)
-            assert rotating.locator("#shelf").is_visible() and not rotating.locator(".visitors").is_visible()
-            rotating.clock.fast_forward(21_000)
-            rotating.wait_for_function("() => document.getElementById('wall').classList.contains('view-main')",
-                                       timeout=5000)
-            assert rotating.locator(".visitors").is_visible()
+        # Without &view= the panels and 从体验到书架 take turns (the page's clock, run ahead).
+        rotating = browser.new_page(viewport={"width": 1920, "height": 1080})
+        rotating.clock.install()
+        rotating.goto(f"{base}/wall?token={TOKEN}")
+        assert rotating.locator(".visitors").is_visible() and not rotating.locator("#shelf").is_visible()
+        rotating.clock.fast_forward(21_000)
+        rotating.wait_for_function("() => document.getElementById('wall').classList.contains('view-shelf')",
+                                   timeout=5000)
+        assert rotating.locator("#shelf").is_visible() and not rotating.locator(".visitors").is_visible()
+        rotating.clock.fast_forward(21_000)
+        rotating.wait_for_function("() => document.getElementById('wall').classList.contains('view-main')",
+                                   timeout=5000)
+        assert rotating.locator(".visitors").is_visible()
 
-            # WCAG 2.1 AA measured (axe-core and the project's checks, tests/server/a11y_audit.py) in both layouts.
-            for width, height in ((1920, 1080), (1080, 1920)):
-                audited = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=True)
-                audited.goto(f"{base}/wall?token={TOKEN}&view=shelf")
-                report = audit(audited, f"wall 从体验到书架 {width}x{height}", check_targets=False)
-                print(report.summary())
-                assert not report.failures and not report.contrast_unknown, report.failures
-                assert report.text_checked >= 30 and report.lowest_text >= 4.5
-                audited.close()
-        finally:
-            browser.close()
+        # WCAG 2.1 AA measured (axe-core and the project's checks, tests/server/a11y_audit.py) in both layouts.
+        for width, height in ((1920, 1080), (1080, 1920)):
+            audited = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=True)
+            audited.goto(f"{base}/wall?token={TOKEN}&view=shelf")
+            report = audit(audited, f"wall 从体验到书架 {width}x{height}", check_targets=False)
+            print(report.summary())
+            assert not report.failures and not report.contrast_unknown, report.failures
+            assert report.text_checked >= 30 and report.lowest_text >= 4.5
+            audited.close()
     assert (shots / "wall-shelf-1920x1080.png").stat().st_size > 20000
 
 
