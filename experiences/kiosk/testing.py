@@ -132,3 +132,11 @@ def click(x: float, y: float) -> None:
 
     for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
         pygame.event.post(pygame.event.Event(kind, pos=(int(x), int(y)), button=1, touch=False))
+
+
+def play_first_card(shell, frames: int = 1) -> None:
+    """Click the menu's first card, then run `frames` frames (the scripted kind's run ends within six)."""
+    card = next(t for t in shell.menu.targets() if t.kind == "card" and t.index == 0)
+    click(*card.rect.center)
+    for _ in range(frames):
+        shell.frame(1 / 60)

@@ -321,10 +321,7 @@ def test_kiosk_session_with_what_next(tmp_path):
         click(*choice.rect.center)
         shell.frame(1 / 60)
         assert shell.machine.state == MENU
-        card = next(t for t in shell.menu.targets() if t.kind == "card" and t.index == 0)
-        click(*card.rect.center)
-        for _ in range(8):  # the scripted run finishes: terminated, then the what-next cards
-            shell.frame(1 / 60)
+        testing.play_first_card(shell, frames=8)  # the scripted run finishes: terminated, then the what-next cards
         assert shell.what_next is not None
         pick = shell.what_next.cards(size)[0]
         picked = shell.what_next.picks[pick.index].package

@@ -127,10 +127,7 @@ def test_shell_shows_what_next_after_an_experience_and_opens_a_pick(tmp_path):
     try:
         click(5, 5)
         shell.frame(1 / 60)
-        card = next(t for t in shell.menu.targets() if t.kind == "card" and t.index == 0)
-        click(*card.rect.center)
-        for _ in range(6):
-            shell.frame(1 / 60)
+        testing.play_first_card(shell, frames=6)
         assert shell.machine.state == MENU and shell.what_next is not None
         # Shown at once from the catalog (nothing cached), then the server's picks replace them.
         assert shell.pending_picks is None or shell.pending_picks.done.wait(10)

@@ -124,10 +124,7 @@ def test_shell_offers_the_shelf_books_again_on_what_next(tmp_path, live_catalogu
     try:
         click(5, 5)
         shell.frame(1 / 60)
-        card = next(t for t in shell.menu.targets() if t.kind == "card" and t.index == 0)
-        click(*card.rect.center)
-        for _ in range(6):
-            shell.frame(1 / 60)
+        testing.play_first_card(shell, frames=6)
         assert shell.machine.state == MENU and shell.shelf is not None and shell.what_next is not None
         assert shell.shelf.pending is None or shell.shelf.pending.done.wait(10)
         shell.frame(1 / 60)
