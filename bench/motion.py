@@ -2,7 +2,8 @@
 """体感 motion corner: CPU ms per tracked 640×480 frame and camera-to-event latency, beside a bare cv2 read of the
 same frames in the same run; and 成语论箭's frame time in the kiosk with tracking on and off.
 
-    .venv/bin/python bench/motion.py [--frames 150] [--game-frames 300]
+    .venv/bin/python bench/motion.py [--frames 150] [--game-frames 300] [--pairs 20 --block 30]
+                                     [--camera-core auto|any|N] [--busy N]
 
 Goals (issue #17): >= 15 tracked frames/s on 2 cores, latency <= 100 ms, game frame time within 10% of tracking
 off. The game runs, each round, in four modes with the same screen and frame count: tracking off (the baseline),
@@ -11,15 +12,21 @@ tracker on the other core costs the game by itself); rounds interleave them. Per
 thread's own CPU time, the time it waited for a core (wall - CPU) and how often it was preempted, the load
 average, and with tracking on the kiosk's own motion work and the tracking process's CPU and rate meanwhile. On a
 machine shared with other work, wall time also counts waiting for a core: compare the CPU ratio and the waiting
-before reading the wall ratio as the tracker's doing. Latency is shown stage by stage. Frames are real photographs
+before reading the wall ratio as the tracker's doing. Then the paired run: one kiosk, blocks of frames
+alternating tracking on and off (the tracker stopped), which takes the run-to-run spread out of the ratio.
+`--busy N` loads the machine on purpose (N busy processes, each in a session of its own, like other programs on
+a kiosk), `--camera-core any` leaves the tracker unpinned: the baseline for [input] camera_core "auto".
+Latency is shown stage by stage. Frames are real photographs
 (scikit-image: astronaut at 640×480, cameraman 512×512 — the detector finds him only at his own framing) written
 to a temporary video that cv2.VideoCapture reads like a camera.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +38,9 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.motion.photos import in_frame, write_video  # noqa: E402
+
+
+CAMERA_CORE = "auto"  # [input] camera_core for every tracking process the bench starts (--camera-core)
 
 
 def p95(values):
@@ -79,7 +89,7 @@ def latency(path: Path, seconds: float) -> tuple[list[tuple], int, float]:
     camera edge → its events out of the gestures in the kiosk process. Returns (stages, events, seconds)."""
     from experiences.motion.receiver import MotionReceiver
 
-    receiver = MotionReceiver(str(path), (1280, 720), loop=True).start()
+    receiver = MotionReceiver(str(path), (1280, 720), loop=True, core=CAMERA_CORE).start()
     events = 0
     try:
         deadline = time.monotonic() + seconds + 30.0  # spawning the process and loading the model: not counted
@@ -110,6 +120,52 @@ def _tracker_cpu(receiver) -> tuple[float, float]:
     return cpu, float(tracker.slot.array[3])  # the slot's frame index
 
 
+@contextlib.contextmanager
+def lantern_shell(camera: str, tmp: str):
+    """The headless kiosk with [input] camera as given, 成语论箭 launched with the same round (seed 1) every time
+    and 60 frames run; with a camera, once the tracking process has the camera open."""
+    from experiences.catalog import Catalog
+    from experiences.config import KioskConfig
+    from experiences.kinds import default_registry
+    from experiences.kiosk import testing
+
+    config = KioskConfig()
+    config.kiosk.ask_age_band = False
+    config.input.camera = camera
+    config.input.camera_core = CAMERA_CORE
+    packages = list(Catalog.scan().all())
+    shell, _ = testing.headless_shell(packages, Path(tmp) / "data", config=config, size=(1280, 720),
+                                      registry=default_registry())
+    shell.run_services["seed"] = 1  # the same round, idiom and lantern places in every mode and run
+    try:
+        shell.frame(1 / 60)
+        if camera != "off":
+            deadline = time.monotonic() + 30
+            while not shell.motion.camera_open and time.monotonic() < deadline:
+                shell.frame(1 / 60)
+                time.sleep(0.05)
+        shell.launch(next(p for p in shell.menu.packages if p.id == "org.yuedu.idioms.children"))
+        for _ in range(60):
+            shell.frame(1 / 60)
+        yield shell
+    finally:
+        shell.close()
+
+
+def paced_frame(shell) -> tuple[float, float, int]:
+    """One kiosk frame paced like the kiosk (the tracker runs meanwhile): (wall ms, the kiosk thread's CPU ms,
+    times it was preempted)."""
+    import resource
+
+    switches = resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw
+    start, start_cpu = time.perf_counter(), time.thread_time()
+    shell.frame(1 / 60)
+    cpu, wall = (time.thread_time() - start_cpu) * 1000, (time.perf_counter() - start) * 1000
+    preempted = resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw - switches
+    time.sleep(max(0.0, 1 / 60 - wall / 1000))
+    return wall, cpu, preempted
+
+
 def game_frames(frames: int, camera: str, replay: dict | None = None, ignore_motion: bool = False) -> dict:
     """成语论箭 in the headless kiosk, per frame: ms of wall time, ms of the kiosk thread's own CPU time (what the
     kiosk did, whoever else wanted the cores) and how often the thread was preempted (involuntary context
@@ -118,84 +174,85 @@ def game_frames(frames: int, camera: str, replay: dict | None = None, ignore_mot
     tracking's cost); `ignore_motion`: the tracking process runs but the kiosk neither drains nor draws it (what
     the tracker on the other core costs the game by itself). With tracking on: the kiosk's own motion work a
     frame (drain + gestures + the events' dispatch, the overlay) and the tracking process's CPU and rate meanwhile."""
-    import resource
     from dataclasses import replace
 
-    from experiences.catalog import Catalog
-    from experiences.config import KioskConfig
-    from experiences.kinds import default_registry
-    from experiences.kiosk import testing
     from experiences.motion import shellglue
 
-    with tempfile.TemporaryDirectory() as tmp:
-        config = KioskConfig()
-        config.kiosk.ask_age_band = False
-        config.input.camera = camera
-        packages = list(Catalog.scan().all())
-        shell, _ = testing.headless_shell(packages, Path(tmp) / "data", config=config, size=(1280, 720),
-                                          registry=default_registry())
-        given: dict[int, list] = {}
-        frame_index = [-1]
-        on_input = shell.on_input
-        motion_ms = []  # this frame's kiosk work for motion (pump + overlay), wall ms
+    given: dict[int, list] = {}
+    frame_index = [-1]
+    motion_ms = []  # this frame's kiosk work for motion (pump + overlay), wall ms
+    pump, draw = shellglue.pump, shellglue.draw
 
-        def recording(events):
+    def timed(part):
+        def run(the_shell):
+            started = time.perf_counter()
+            part(the_shell)
             if frame_index[0] >= 0:
-                given.setdefault(frame_index[0], []).extend(e for e in events if e.source == "motion")
-            on_input(events)
+                motion_ms[-1] += (time.perf_counter() - started) * 1000
+        return run
 
-        pump, draw = shellglue.pump, shellglue.draw
+    ignored = None
+    shellglue.pump, shellglue.draw = timed(pump), timed(draw)
+    try:
+        with tempfile.TemporaryDirectory() as tmp, lantern_shell(camera, tmp) as shell:
+            on_input = shell.on_input
 
-        def timed(part):
-            def run(the_shell):
-                started = time.perf_counter()
-                part(the_shell)
+            def recording(events):
                 if frame_index[0] >= 0:
-                    motion_ms[-1] += (time.perf_counter() - started) * 1000
-            return run
+                    given.setdefault(frame_index[0], []).extend(e for e in events if e.source == "motion")
+                on_input(events)
 
-        shell.on_input = recording
-        ignored = None
-        shellglue.pump, shellglue.draw = timed(pump), timed(draw)
-        try:
-            shell.frame(1 / 60)
-            if camera != "off":
-                deadline = time.monotonic() + 30
-                while not shell.motion.camera_open and time.monotonic() < deadline:
-                    shell.frame(1 / 60)
-                    time.sleep(0.05)
-                if ignore_motion:
-                    ignored, shell.motion = shell.motion, None
-            shell.launch(next(p for p in shell.menu.packages if p.id == "org.yuedu.idioms.children"))
-            for _ in range(60):
-                shell.frame(1 / 60)
-            wall, cpu, preempted = [], [], []
-            load = os.getloadavg()[0]
-            tracker_before, started_at = _tracker_cpu(ignored or shell.motion), time.perf_counter()
-            for index in range(frames):
-                frame_index[0] = index
-                motion_ms.append(0.0)
-                switches = resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw
-                start, start_cpu = time.perf_counter(), time.thread_time()
-                for event in (replay or {}).get(index, []):
-                    on_input([replace(event, source="mouse", pointer_id=0)])
-                shell.frame(1 / 60)
-                cpu.append((time.thread_time() - start_cpu) * 1000)
-                wall.append((time.perf_counter() - start) * 1000)
-                preempted.append(resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw - switches)
-                time.sleep(max(0.0, 1 / 60 - wall[-1] / 1000))  # paced like the kiosk: the tracker runs meanwhile
-            seconds = time.perf_counter() - started_at
-            tracker_after = _tracker_cpu(ignored or shell.motion)
-            return {"wall": wall, "cpu": cpu, "preempted": preempted, "given": given,
-                    "motion": motion_ms if camera != "off" and not ignore_motion else [],
-                    "load": (load + os.getloadavg()[0]) / 2,
-                    "tracker_cores": (tracker_after[0] - tracker_before[0]) / seconds,
-                    "tracked_rate": (tracker_after[1] - tracker_before[1]) / seconds}
-        finally:
-            shellglue.pump, shellglue.draw = pump, draw
-            if ignored is not None:
-                ignored.stop()
-            shell.close()
+            shell.on_input = recording
+            if ignore_motion:
+                ignored, shell.motion = shell.motion, None
+            try:
+                wall, cpu, preempted = [], [], []
+                load = os.getloadavg()[0]
+                tracker_before, started_at = _tracker_cpu(ignored or shell.motion), time.perf_counter()
+                for index in range(frames):
+                    frame_index[0] = index
+                    motion_ms.append(0.0)
+                    for event in (replay or {}).get(index, []):
+                        on_input([replace(event, source="mouse", pointer_id=0)])
+                    for values, value in zip((wall, cpu, preempted), paced_frame(shell)):
+                        values.append(value)
+                seconds = time.perf_counter() - started_at
+                tracker_after = _tracker_cpu(ignored or shell.motion)
+                return {"wall": wall, "cpu": cpu, "preempted": preempted, "given": given,
+                        "motion": motion_ms if camera != "off" and not ignore_motion else [],
+                        "load": (load + os.getloadavg()[0]) / 2,
+                        "tracker_cores": (tracker_after[0] - tracker_before[0]) / seconds,
+                        "tracked_rate": (tracker_after[1] - tracker_before[1]) / seconds}
+            finally:
+                if ignored is not None:
+                    ignored.stop()
+    finally:
+        shellglue.pump, shellglue.draw = pump, draw
+
+
+def paired(block: int, pairs: int, camera: str) -> dict:
+    """One kiosk, one 成语论箭 round, tracking on; blocks of `block` frames alternate between tracking on and
+    tracking off — the tracking process stopped (SIGSTOP) and the kiosk neither draining nor drawing motion —
+    so that the same screen, memory and moment of the machine fall on both (separate runs of the same mode
+    differ by 5–10% here). Per block: mean wall and kiosk-CPU ms. Linux only (signals)."""
+    import signal
+
+    blocks = {"on": [], "off": []}
+    with tempfile.TemporaryDirectory() as tmp, lantern_shell(camera, tmp) as shell:
+        receiver, pid = shell.motion, shell.motion.tracker.process.pid
+        for index in range(2 * pairs):
+            mode = ("on", "off")[(index + index // 2) % 2]  # on off, off on, on off, ...: neither always first
+            if mode == "off":
+                os.kill(pid, signal.SIGSTOP)
+                shell.motion = None
+            frames = [paced_frame(shell) for _ in range(block)]
+            if mode == "off":
+                shell.motion = receiver
+                os.kill(pid, signal.SIGCONT)
+                for _ in range(6):  # the tracker wakes and sends a fresh frame before "on" is timed again
+                    paced_frame(shell)
+            blocks[mode].append((statistics.fmean(f[0] for f in frames), statistics.fmean(f[1] for f in frames)))
+    return blocks
 
 
 def main() -> int:
@@ -204,12 +261,31 @@ def main() -> int:
     parser.add_argument("--game-frames", type=int, default=300)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--game-only", action="store_true", help="only the game's frame time")
+    parser.add_argument("--camera-core", default="auto",
+                        help='[input] camera_core: "auto" (the last core), "any" (unpinned) or a number')
+    parser.add_argument("--busy", type=int, default=0,
+                        help="start this many busy processes (each in a session of its own) for the whole run: "
+                             "a machine loaded on purpose, the same in every run")
+    parser.add_argument("--pairs", type=int, default=20, help="on/off block pairs in one kiosk (0: none)")
+    parser.add_argument("--block", type=int, default=30, help="frames a block")
     parser.add_argument("--rounds", type=int, default=4,
                         help="game runs off, on, mouse, tracker running: this many times round")
     args = parser.parse_args()
-    if not args.game_only:
-        tracking_and_latency(args)
-    game(args)
+    global CAMERA_CORE
+    CAMERA_CORE = args.camera_core
+    print(f"[input] camera_core = {CAMERA_CORE!r}; {args.busy} busy processes beside the bench")
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+            for _ in range(args.busy)]
+    try:
+        if not args.game_only:
+            tracking_and_latency(args)
+        game(args)
+        if args.pairs:
+            paired_run(args)
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
@@ -242,6 +318,23 @@ def tracking_and_latency(args) -> None:
                   "  (an estimate: the detector's time had it not waited for a core)")
         else:
             print("camera → event : no tracked frames arrived")
+
+
+def paired_run(args) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        video = write_video(Path(tmp) / "cameraman.mp4", [("camera", 4.0)], fps=30)
+        load = os.getloadavg()[0]
+        blocks = paired(args.block, args.pairs, str(video))
+    load = (load + os.getloadavg()[0]) / 2
+    on, off = blocks["on"], blocks["off"]
+    ratios = sorted(a[1] / b[1] for a, b in zip(on, off))
+    print(f"paired in one kiosk (load {load:4.1f}), {args.pairs} × {args.block} frames on and off alternating, the "
+          f"tracker stopped while off: wall {statistics.fmean(a[0] for a in on):5.2f} / "
+          f"{statistics.fmean(b[0] for b in off):5.2f} ms = {statistics.fmean(a[0] for a in on) / statistics.fmean(b[0] for b in off):4.2f}, "
+          f"kiosk CPU {statistics.fmean(a[1] for a in on):4.2f} / {statistics.fmean(b[1] for b in off):4.2f} ms = "
+          f"{statistics.fmean(a[1] for a in on) / statistics.fmean(b[1] for b in off):4.2f} (goal <= 1.10); "
+          f"pairs' CPU ratios median {statistics.median(ratios):4.2f}, middle half {ratios[len(ratios) // 4]:4.2f}–"
+          f"{ratios[(3 * len(ratios)) // 4]:4.2f}")
 
 
 MODES = {"off": "tracking off, nobody aiming (baseline)", "mouse": "tracking off, the same aim by mouse",

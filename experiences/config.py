@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import re
 import tomllib
 import uuid
 from dataclasses import asdict, dataclass, field, fields
@@ -64,6 +65,9 @@ class InputSection:
     tuio_port: int = 3333  # 0: any free port (tests)
     # 体感 motion corner: "off", or a camera: a device index ("0"), a V4L2 path, an RTSP URL or a video file
     camera: str = "off"
+    # the one core the tracking process keeps to: "auto" (the last, with 2 or more), "any" (the system's
+    # choice) or a core's number (docs/motion.md)
+    camera_core: str = "auto"
 
 
 VR_REFERENCES = ("seated", "standing")  # [vr] reference
@@ -142,6 +146,10 @@ def _check_ranges(config: KioskConfig) -> None:
         (config.vr.session_minutes >= 1, "[vr] session_minutes", "至少 1 分钟 / at least 1 minute"),
         (config.storage.recordings_keep_days >= 0, "[storage] recordings_keep_days", "不能为负 / cannot be negative"),
         (0 <= config.input.tuio_port <= 65535, "[input] tuio_port", "须在 0 到 65535 之间 / must be between 0 and 65535"),
+        (config.input.camera_core in ("auto", "any") or re.fullmatch(r"[0-9]{1,4}", config.input.camera_core),
+         "[input] camera_core",
+         f"只能是 \"auto\"（自动）、\"any\"（不限）或核的编号 / must be \"auto\", \"any\" or a core's number; "
+         f"实为 got {config.input.camera_core!r}"),
         (bool(config.input.tuio_host.strip()), "[input] tuio_host",
          "不能为空，本机用 127.0.0.1 / cannot be empty, use 127.0.0.1 for this machine"),
     ]

@@ -16,8 +16,10 @@ ALIVE_EVERY = 15  # kiosk frames between looks at whether the tracking process s
 
 
 class MotionReceiver:
-    def __init__(self, source, size: tuple[int, int], *, loop: bool = True, clock=time.monotonic):
+    def __init__(self, source, size: tuple[int, int], *, loop: bool = True, clock=time.monotonic,
+                 core: str = "auto"):
         self.source = source
+        self.core = core  # [input] camera_core: the core the tracking process keeps to
         self.gestures = MotionGestures(size)
         self.set_age_band(None)
         self.loop = loop
@@ -59,7 +61,7 @@ class MotionReceiver:
         if isinstance(self.source, str) and self.source.startswith(PREFIX):
             self.tracker = LandmarkFileTracker(self.source[len(PREFIX):]).start()
             return self
-        self.tracker = TrackerProcess(self.source, loop=self.loop).start()
+        self.tracker = TrackerProcess(self.source, loop=self.loop, core=self.core).start()
         log.info("motion tracking started (camera frames stay inside the tracking process)")
         return self
 
@@ -126,4 +128,4 @@ def start_from_config(config, size: tuple[int, int]) -> MotionReceiver | None:
     source = parse_source(config.input.camera)
     if source is None:
         return None
-    return MotionReceiver(source, size).start()
+    return MotionReceiver(source, size, core=config.input.camera_core).start()

