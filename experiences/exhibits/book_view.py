@@ -19,7 +19,7 @@ def frame_book(book) -> None:
     """Look down at the open book from the visitor's side of the table, as close as the window allows: the
     book fills the width left beside the page buttons (landscape) or the whole width (portrait, where the
     view is steeper so the far columns are not foreshortened), and the height between the label and the
-    bottom row. Bigger pages: bigger characters (the screen checks want >= 32 px at 1080p)."""
+    bottom row (the page buttons, or the caption line under the book). Bigger pages: bigger characters (the screen checks want >= 32 px at 1080p)."""
     size = book.stage.size
     width, height = size
     h = book.page_height
@@ -30,7 +30,10 @@ def frame_book(book) -> None:
     top = hud.px(size, hud.MARGIN_PX + 20) + hud.label_height(book.text, size, title, caption, hud.label_width(size),
                                                               book.label_lines)
     home = pygame.Rect(home_button_area(size)[0])
-    bottom = height - (home.top - hud.px(size, 12)) if not book.buttons_beside else hud.px(size, 90)
+    # the bottom row: the page buttons beside the home button, or (buttons beside the book) the caption line
+    # under the book, as tall as it is drawn (with its pinyin row for young readers)
+    caption = hud.caption_rect(size, book.text, t("exhibit.book_hint", book.ctx.language))
+    bottom = height - (home.top if not book.buttons_beside else caption.top) + hud.px(size, 12)
     target_w, target_h = (width - side_room) * 0.96, height - top - bottom
     band_middle = (top + height - bottom) / 2
     look_y = -0.02 * h

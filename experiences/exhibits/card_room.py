@@ -20,17 +20,23 @@ def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def free_region(size: tuple[int, int], margin: float, label: Box | None, card: Box | None) -> Box:
-    """Where the object may stand: the window less its margin, below the label, and beside (landscape: left of)
-    or above (portrait) the card."""
+def free_region(size: tuple[int, int], margin: float, label: Box | None, card: Box | None,
+                beside: bool = False, floor: float | None = None) -> Box:
+    """Where the object may stand: the window less its margin, below the label (`beside`: right of it), beside
+    (landscape: left of) or above (portrait) the card, and above `floor` (the top of a caption along the bottom)."""
     left, top, right, bottom = margin, margin, size[0] - margin, size[1] - margin
     if label is not None:
-        top = max(top, label[1] + label[3] + margin)
+        if beside:
+            left = max(left, label[0] + label[2] + margin)
+        else:
+            top = max(top, label[1] + label[3] + margin)
     if card is not None:
         if size[0] >= size[1]:
             right = min(right, card[0] - margin)
         else:
             bottom = min(bottom, card[1] - margin)
+    if floor is not None:
+        bottom = min(bottom, floor - margin)
     return left, top, max(1.0, right - left), max(1.0, bottom - top)
 
 
@@ -62,14 +68,28 @@ def moved(box: Box, change: tuple[float, float, float], size: tuple[int, int]) -
     return cx + k * (box[0] - cx) + dx, cy + k * (box[1] - cy) + dy, k * box[2], k * box[3]
 
 
+def _inside(box: Box, region: Box, slack: float = 1.0) -> bool:
+    return box[0] >= region[0] - slack and box[1] >= region[1] - slack \
+        and box[0] + box[2] <= region[0] + region[2] + slack and box[1] + box[3] <= region[1] + region[3] + slack
+
+
 def fit_clear(subject: Box, size: tuple[int, int], margin: float, label: Box | None,
-              card: Box | None) -> tuple[float, float, float]:
-    """`fit` the subject beside the card; below the label too if it would otherwise end up under it (the label
-    holds only the top left corner: a subject beside it may stay as high as it is)."""
-    change = fit(subject, free_region(size, margin, None, card), size)
-    if label is not None and _overlap(moved(subject, change, size), label):
-        change = fit(subject, free_region(size, margin, label, card), size)
-    return change
+              card: Box | None, floor: float | None = None) -> tuple[float, float, float]:
+    """`fit` the subject beside the card and above `floor`; clear of the label too if it would otherwise end up
+    under it (the label holds only the top left corner: a subject beside it may stay as high as it is). Clear of
+    the label means right of it or below it, whichever keeps the subject bigger (then: moves it less); a place
+    where it fits whole is preferred to one where it does not."""
+    change = fit(subject, free_region(size, margin, None, card, floor=floor), size)
+    if label is None or not _overlap(moved(subject, change, size), label):
+        return change
+    options = []
+    for beside in (True, False):
+        region = free_region(size, margin, label, card, beside, floor)
+        option = fit(subject, region, size)
+        shown = moved(subject, option, size)
+        options.append((not _inside(shown, region), _overlap(shown, label), -option[2], math.hypot(*option[:2]),
+                        option))
+    return min(options)[-1]
 
 
 class FilmShift:

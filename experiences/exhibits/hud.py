@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from experiences import drawlog
 from experiences import freetype_guard  # noqa: F401  (before pygame.freetype and panda3d)
@@ -130,7 +131,8 @@ def _panel_layout(surface, text, title, body, image, width, avoid, reserve=0):
     spans = free_spans(x, width, sh, margin, [pygame.Rect(r) for r in avoid]) or [(margin, sh - margin)]
     for body_px in (px(size, TEXT_PX), px(size, 32)):  # a long card steps down to the least a child reads
         line_h = round(body_px * 1.45) if not text.pinyin else text.line_height(body_px) + round(body_px * 0.15)
-        lines = text.wrap_read(body, body_px, width - 2 * pad) if body else []
+        pitch = text.pitch(body, body_px) if text.pinyin else 0  # its lines' characters stand in columns
+        lines = text.wrap_read(body, body_px, width - 2 * pad, pitch=pitch) if body else []
         height = 2 * pad + _title_step(text, title_px, 1.4) + len(lines) * line_h \
             + (image.get_height() + pad // 2 if image else 0)
         fitting = [span for span in spans if span[1] - span[0] >= height + reserve]
@@ -144,7 +146,7 @@ def _panel_layout(surface, text, title, body, image, width, avoid, reserve=0):
     else:  # nowhere tall enough (a tiny window): the tallest free span, the lines that fit
         span = max(spans, key=lambda sp: sp[1] - sp[0])
         rect = pygame.Rect(x, span[0], width, min(height, span[1] - span[0] - reserve))
-    return rect, pad, body_px, title_px, line_h, lines
+    return rect, pad, body_px, title_px, line_h, lines, pitch
 
 
 def _title_step(text: TextCache, title_px: int, share: float) -> int:
@@ -163,7 +165,8 @@ def draw_panel(surface: pygame.Surface, text: TextCache, title: str, body: str, 
     """An information card on the right side of the screen, in the free span of its column nearest the middle
     (clear of the `avoid` rectangles: the label, buttons; `reserve` px kept free below it); returns its rectangle."""
     size = surface.get_size()
-    rect, pad, body_px, title_px, line_h, lines = _panel_layout(surface, text, title, body, image, width, avoid, reserve)
+    rect, pad, body_px, title_px, line_h, lines, pitch = _panel_layout(surface, text, title, body, image, width, avoid,
+                                                                       reserve)
     radius = max(6, round(18 * ui_scale(size)))
     pygame.draw.rect(surface, PAPER, rect, border_radius=radius)
     pygame.draw.rect(surface, INK, rect, width=max(2, round(3 * ui_scale(size))), border_radius=radius)
@@ -173,10 +176,11 @@ def draw_panel(surface: pygame.Surface, text: TextCache, title: str, body: str, 
     if image is not None:
         surface.blit(image, (rect.x + pad, y))
         y += image.get_height() + pad // 2
-    for line, syllables in lines:
+    for (line, syllables), indent in zip(lines, text.indents(lines, body_px, pitch)):
         if y + text.line_height(body_px) > rect.bottom - pad // 2:
             break
-        text.draw(surface, line, body_px, INK, pinyin=None, syllables=syllables, topleft=(rect.x + pad, y))
+        text.draw(surface, line, body_px, INK, pinyin=None, syllables=syllables, pitch=pitch,
+                  topleft=(rect.x + pad + indent, y))
         y += line_h
     return rect
 
@@ -186,27 +190,36 @@ def sentences(text: str) -> list[str]:
     return [part for part in re.split(r"(?<=[。！？!?])", text) if part.strip()]
 
 
+class LabelLines(NamedTuple):
+    title_px: int
+    caption_px: int
+    lines: list  # (line, its syllables read over the whole caption)
+    pitch: int  # the caption's Han cell with pinyin, shared by its lines (0: none)
+
+
 def label_layout(text: TextCache, size: tuple[int, int], title: str, caption: str, width: int,
-                 max_lines: int = 3):
-    """The label's lines: (title size, caption size, caption lines with their syllables) fitted into `width`
-    pixels and `max_lines` lines. A caption too long keeps whole sentences, in order, that fit (never a
-    sentence cut off in the middle); pinyin makes lines hold fewer characters."""
+                 max_lines: int = 3) -> LabelLines:
+    """The label's lines fitted into `width` pixels and `max_lines` lines. A caption too long keeps whole
+    sentences, in order, that fit (never a sentence cut off in the middle); pinyin makes lines hold fewer
+    characters, and its lines share one grid (their characters stand in columns)."""
     title_px, caption_px = px(size, TITLE_PX), px(size, TEXT_PX)
     pad = px(size, 22)
-    lines = text.wrap_read(caption, caption_px, width - 2 * pad) if caption else []
+    pitch = text.pitch(caption, caption_px) if text.pinyin else 0
+    lines = text.wrap_read(caption, caption_px, width - 2 * pad, pitch=pitch) if caption else []
     if len(lines) > max_lines:
         kept = ""
         for sentence in sentences(caption):
-            if len(text.wrap(kept + sentence, caption_px, width - 2 * pad, pinyin=text._ruby_for(caption, None))) <= max_lines:
+            if len(text.wrap(kept + sentence, caption_px, width - 2 * pad, pinyin=text._ruby_for(caption, None),
+                             pitch=pitch)) <= max_lines:
                 kept += sentence
-        lines = text.wrap_read(kept, caption_px, width - 2 * pad) if kept else []
-    return title_px, caption_px, lines
+        lines = text.wrap_read(kept, caption_px, width - 2 * pad, pitch=pitch) if kept else []
+    return LabelLines(title_px, caption_px, lines, pitch)
 
 
 def label_height(text: TextCache, size: tuple[int, int], title: str, caption: str, width: int,
                  max_lines: int = 3) -> int:
     """How tall `draw_label` draws the label (its plate)."""
-    title_px, caption_px, lines = label_layout(text, size, title, caption, width, max_lines)
+    title_px, caption_px, lines, _ = label_layout(text, size, title, caption, width, max_lines)
     line_h = round(caption_px * 1.4) if not text.pinyin else text.line_height(caption_px) + round(caption_px * 0.1)
     return 2 * px(size, 22) + _title_step(text, title_px, 1.25) + len(lines) * line_h
 
@@ -223,10 +236,12 @@ def draw_label(surface: pygame.Surface, text: TextCache, title: str, caption: st
     size = surface.get_size()
     margin, pad = px(size, MARGIN_PX), px(size, 22)
     width = width or (round(size[0] * 0.7) if centred else label_width(size))
-    title_px, caption_px, lines = label_layout(text, size, title, caption, width, max_lines)
+    title_px, caption_px, lines, pitch = label_layout(text, size, title, caption, width, max_lines)
     line_h = round(caption_px * 1.4) if not text.pinyin else text.line_height(caption_px) + round(caption_px * 0.1)
     title_w = text.width(title, title_px)
-    caption_w = max((text.width(line, caption_px) for line, _ in lines), default=0)
+    indents = text.indents(lines, caption_px, pitch)
+    caption_w = max((text.width(line, caption_px, pitch=pitch) + indent for (line, _), indent in zip(lines, indents)),
+                    default=0)
     inner_w = min(max(width - 2 * pad, title_w), size[0] - 2 * margin - 2 * pad, max(title_w, caption_w))  # a long
     # title widens the plate rather than running past it
     height = label_height(text, size, title, caption, width, max_lines)
@@ -244,8 +259,9 @@ def draw_label(surface: pygame.Surface, text: TextCache, title: str, caption: st
     note_box(surface, "label", rect, "panels")
     text.draw(surface, title, title_px, PAPER, pinyin=None, topleft=(rect.x + pad, rect.y + pad))
     y = rect.y + pad + _title_step(text, title_px, 1.25)
-    for line, syllables in lines:
-        text.draw(surface, line, caption_px, PAPER, pinyin=None, syllables=syllables, topleft=(rect.x + pad, y))
+    for (line, syllables), indent in zip(lines, indents):
+        text.draw(surface, line, caption_px, PAPER, pinyin=None, syllables=syllables, pitch=pitch,
+                  topleft=(rect.x + pad + indent, y))
         y += line_h
     return rect
 

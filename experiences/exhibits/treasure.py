@@ -200,9 +200,10 @@ class TreasureExhibit(Exhibit3D):
                 [pygame.Rect(r) for r in home_button_area(surface.get_size())]
             panel = hud.panel_rect(surface, self.text, self.local(self.open_hotspot.title),
                                    self.local(self.open_hotspot.text), image, avoid=avoid)
-        self.make_room(panel, label)
+        hint = self.hint_rect(surface)
+        self.make_room(panel, label, hint.top if hint is not None else None)
         # Markers stay clear of the label, the panel and the buttons (a marker under them could not be tapped).
-        keep_clear = [r for r in (label, panel, self.hint_rect(surface)) if r is not None] + [b.rect for b in self.buttons]
+        keep_clear = [r for r in (label, panel, hint) if r is not None] + [b.rect for b in self.buttons]
         for spot in self.hotspots:
             if spot.visible and spot.screen:
                 spot.shown = hud.draw_marker(surface, self.text, *spot.screen, spot.number, self.local(spot.title),
@@ -214,9 +215,10 @@ class TreasureExhibit(Exhibit3D):
                            image, avoid=avoid)
         super().draw_overlay(surface)
 
-    def make_room(self, panel: pygame.Rect | None, label: pygame.Rect | None) -> None:
-        """Aim the picture's shift and scale (experiences/exhibits/card_room.py) so the label and the open card
-        never cover the model's outline, nor the open hotspot's marker."""
+    def make_room(self, panel: pygame.Rect | None, label: pygame.Rect | None, floor: int | None = None) -> None:
+        """Aim the picture's shift and scale (experiences/exhibits/card_room.py) so the label, the open card and
+        the hint along the bottom (its top: `floor`) never cover the model's outline, nor the open hotspot's
+        marker."""
         if self.ctx.vr:
             return
         size = self.stage.size
@@ -227,7 +229,7 @@ class TreasureExhibit(Exhibit3D):
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         outline = pygame.Rect(round(min(xs)), round(min(ys)), round(max(xs) - min(xs)), round(max(ys) - min(ys)))
         margin, label, panel = hud.px(size, hud.MARGIN_PX), tuple(label) if label else None, tuple(panel) if panel else None
-        change = fit_clear(tuple(outline), size, margin, label, panel)
+        change = fit_clear(tuple(outline), size, margin, label, panel, floor)
         if panel is not None and self.open_hotspot.screen is not None:
             radius = hud.marker_radius(size)
             ax, ay = self.shift.unshifted(*self.open_hotspot.screen, size)
@@ -236,7 +238,7 @@ class TreasureExhibit(Exhibit3D):
                 k = change[2]
                 marker = pygame.Rect(round(ax - radius / k), round(ay - radius / k), round((2 * radius + title_w) / k),
                                      round(2 * radius / k))
-                change = fit_clear(tuple(outline.union(marker)), size, margin, label, panel)
+                change = fit_clear(tuple(outline.union(marker)), size, margin, label, panel, floor)
         self.shift.aim(change)
 
     def test_targets(self) -> dict[str, pygame.Rect]:

@@ -226,13 +226,13 @@ class WaterfallExhibit(Exhibit3D):
                 font_px = hud.px(size, hud.TEXT_PX)
                 bottom = max(y for _, y in quad)
                 center_x = sum(x for x, _ in quad) / 4
-                box = pygame.Rect(0, 0, self.text.font(font_px).get_rect(title).width + hud.px(size, 28),
-                                  round(font_px * 1.5))
+                box = pygame.Rect(0, 0, self.text.width(title, font_px, None) + hud.px(size, 28),
+                                  self.text.line_height(font_px) + round(font_px * 0.5))
                 box.midtop = (center_x, min(bottom + 10, height - box.height - hud.px(size, 16)))
                 box.clamp_ip(surface.get_rect())
                 pygame.draw.rect(surface, hud.INK, box, border_radius=8)
                 hud.note_box(surface, "focus-title", box, "panels")
-                self.text.draw(surface, title, font_px, hud.PAPER, center=box.center)
+                self.text.draw(surface, title, font_px, hud.PAPER, pinyin=None, center=box.center)
         super().draw_overlay(surface)
 
     def shot_states(self):

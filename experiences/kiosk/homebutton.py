@@ -55,11 +55,12 @@ class HomeButton:
         size = surface.get_size()
         key = (home_scale(size, stereo), self.pressed is not None)
         tile = self._tile(key)
-        label, text_size, ruby, box = self._labels[key]
+        label, text_size, ruby, box, cells = self._labels[key]
         for rect in self.rects(size, stereo):
             at = surface.blit(tile, tile.get_rect(center=rect.center))
             # the tile is drawn once: tell the screen checks where its label lands each time it is shown
-            drawlog.note_text(label, text_size, (at.x + box.x, at.y + box.y, box.w, box.h), "text", ruby)
+            drawlog.note_text(label, text_size, (at.x + box.x, at.y + box.y, box.w, box.h), "text", ruby,
+                              cells=tuple((at.x + box.x + x, w) for x, w in cells))
 
     def _tile(self, key: tuple[float, bool]) -> pygame.Surface:
         """The button drawn once per scale and state (slightly larger than its rect: the shadow's margin)."""
@@ -90,7 +91,8 @@ class HomeButton:
         ruby = max(10, round(22 * scale))
         box = self.text.draw(tile, label, (face.centerx, face.bottom - round(10 * scale)), size, theme.INK, "midbottom",
                              pinyin=True, ruby_color=theme.INK_SOFT, ruby_size=ruby, _note=False)
-        self._labels[(scale, pressed)] = (label, size, ruby if has_han(label) else None, box)
+        cells = self.text.pinyin_cells(label, size, theme.INK, theme.INK_SOFT, ruby) if has_han(label) else ()
+        self._labels[(scale, pressed)] = (label, size, ruby if has_han(label) else None, box, cells)
         return tile
 
 

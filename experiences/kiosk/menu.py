@@ -18,6 +18,7 @@ from experiences import drawlog
 from experiences.i18n import t
 from experiences.kiosk import theme
 from experiences.kiosk.ageband import YOUNG_BANDS, order_for_band, title_gets_pinyin
+from experiences.kiosk.title_lines import break_lines
 from experiences.kiosk.covers import CoverCache
 from experiences.package import Package
 from experiences.pinyin import has_han
@@ -69,11 +70,11 @@ def age_range(package: Package, lang: str) -> str:
 class MenuScreen:
     def __init__(self, packages: list[Package], text: TextRenderer, covers: CoverCache, lang: str = "zh-CN"):
         self.all_packages = list(packages)  # as installed; `packages` is the order shown
-        self.packages = list(packages)
         self.band: str | None = None  # the visitor's age band, once they said it
         self.text = text
         self.covers = covers
         self.lang = lang
+        self.packages = self.ordered(None)
         self.page = 0
         self.focus = 0
         self.pressed: Target | None = None
@@ -84,10 +85,15 @@ class MenuScreen:
         self._header = 0
         self._background: pygame.Surface | None = None
 
+    def ordered(self, band: str | None) -> list[Package]:
+        """The cards' order for a visitor of `band` (experiences/kiosk/ageband.py: best matches, kind, title)."""
+        return order_for_band(self.all_packages, band, title_of=lambda p: p.manifest.title(self.lang))
+
     def set_band(self, band: str | None) -> None:
-        """Show the visitor's band first (None: the installed order) and start again on the first page."""
+        """Show the visitor's band's best matches first (None: a children's corner's order) and start again on
+        the first page."""
         self.band = band
-        self.packages = order_for_band(self.all_packages, band)
+        self.packages = self.ordered(band)
         self.page = self.focus = 0
         self.pressed = None
         self._size = (0, 0)  # the grid depends on how many packages there are: lay out again
@@ -286,8 +292,10 @@ class MenuScreen:
         label_size = theme.px(32, s)
         label = self._fit(age_range(package, self.lang), label_size, rect.width - 2 * pad)
         lines = [title]
-        if self._measure(title, title_size, pinyin, ruby) > rect.width - 2 * pad:  # a long (English) title: two lines
-            lines = self.text.wrap(title, title_size, rect.width - 2 * pad, pinyin)
+        if self._measure(title, title_size, pinyin, ruby) > rect.width - 2 * pad:  # a long (English) title: two lines,
+            # broken at a sensible point (experiences/kiosk/title_lines.py), else the second one shortened
+            lines = break_lines(title, lambda line: self._measure(line, title_size, pinyin, ruby) <= rect.width - 2 * pad,
+                                2) or self.text.wrap(title, title_size, rect.width - 2 * pad, pinyin)
             lines = lines[:1] + [self._fit("".join(lines[1:]) if has_han(title) else " ".join(lines[1:]), title_size,
                                            rect.width - 2 * pad, pinyin)] if len(lines) > 1 else lines
         line_hs = [(self.text.size_with_pinyin(line, title_size, ruby) if pinyin else self.text.size(line, title_size))[1]

@@ -20,6 +20,7 @@ from experiences.kiosk import theme
 from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.kiosk.shelf import PendingCards, ShelfCard
 from experiences.kiosk.shelf_map import ImageCache, draw_map, label_size
+from experiences.kiosk.title_lines import fit_title
 from experiences.runtime import InputEvent
 from experiences.text import TextRenderer
 
@@ -27,7 +28,6 @@ MARGIN, GAP, PAD = 40, 28, 20  # px at 1080p
 LINE_PX = 34  # author, call number, place, state: Han text >= 32 px at 1080p
 TITLE_LINES = 2
 ON_SHELF_COLOUR = (46, 125, 72)
-CLOSING = set("》）」』〉】，。、；：！？)")  # never at the start of a line (GB/T 15834)
 COVER_COLOURS = ((164, 58, 52), (44, 92, 128), (58, 112, 84), (132, 94, 40), (96, 64, 128), (40, 104, 110))
 
 
@@ -48,6 +48,7 @@ class ShelfScreen:
         self.pressed = False
         self.touched = False
         self._qr_cache: dict[tuple[str, int], pygame.Surface] = {}
+        self._titles: dict[tuple, tuple[int, list[str]]] = {}  # title_lines' answers (cards are drawn every frame)
         self.images = ImageCache()
 
     # --- state ------------------------------------------------------------------------------------------
@@ -146,12 +147,7 @@ class ShelfScreen:
         """(text, size, colour, pinyin, role, x offset, same row as the one before) of the card's text."""
         line = theme.px(LINE_PX, s)
         ruby = theme.px(theme.PINYIN_PX, s)
-        title = f"《{main_title(card.title)}》"
-        size = theme.px(theme.TITLE_PX, s)
-        parts = self._wrap(title, size, width, ruby)
-        while size > theme.px(LINE_PX, s) and len(parts) > TITLE_LINES:
-            size -= 1  # a long title gets smaller before it takes a third line
-            parts = self._wrap(title, size, width, ruby)
+        size, parts = self.title_lines(f"《{main_title(card.title)}》", width, s, TITLE_LINES)
         out = [(part, size, theme.INK, self.young, "text", 0, False) for part in parts]
         if card.author:
             out.append((main_title(card.author), line, theme.INK_SOFT, False, "text", 0, False))
@@ -319,17 +315,16 @@ class ShelfScreen:
     def _width(self, text: str, size: int, ruby: int) -> int:
         return (self.text.size_with_pinyin(text, size, ruby) if self.young else self.text.size(text, size))[0]
 
-    def _wrap(self, text: str, size: int, width: int, ruby: int) -> list[str]:
-        """Lines no wider than `width` (with the pinyin row as drawn for young visitors), broken between
-        characters; closing marks (》）」，。…) never start a line: they take the character before them along."""
-        lines, line = [], ""
-        for char in text:
-            if line and self._width(line + char, size, ruby) > width:
-                keep = 1
-                while char in CLOSING and keep < len(line) and line[-keep] in CLOSING:
-                    keep += 1  # ）》: both go down with the character before them
-                carried = line[-keep:] if char in CLOSING and keep < len(line) else ""
-                lines.append(line[:-keep] if carried else line)
-                line = carried
-            line += char
-        return lines + [line] if line else lines
+    def title_lines(self, title: str, width: int, s: float, max_lines: int) -> tuple[int, list[str]]:
+        """The size and lines of a book's title on a card `width` px wide (with its pinyin row for young visitors):
+        one line from TITLE_PX down to LINE_PX, else up to `max_lines` broken at sensible points, never one
+        character alone (experiences/kiosk/title_lines.py)."""
+        ruby = theme.px(theme.PINYIN_PX, s)
+        key = (title, width, ruby, max_lines, self.young)
+        if key not in self._titles:
+            if len(self._titles) > 64:
+                self._titles.clear()
+            sizes = range(theme.px(theme.TITLE_PX, s), theme.px(LINE_PX, s) - 1, -1)
+            self._titles[key] = fit_title(title, sizes, lambda line, size: self._width(line, size, ruby) <= width,
+                                          max_lines)
+        return self._titles[key]

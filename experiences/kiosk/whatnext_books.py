@@ -151,16 +151,9 @@ class BookCards:
         line = theme.px(LINE_PX, s)
         gap = theme.px(4, s)
         ruby = theme.px(theme.PINYIN_PX, s)
-        title = f"《{main_title(card.title)}》"
-        # One row if the title fits it at LINE_PX or more (smaller before it breaks), else two (or more, at LINE_PX).
-        for rows in sorted({1, title_rows}):
-            size = theme.px(theme.TITLE_PX, s)
-            parts = self.shelf._wrap(title, size, width, ruby)
-            while size > line and len(parts) > rows:
-                size -= 1
-                parts = self.shelf._wrap(title, size, width, ruby)
-            if len(parts) <= rows:
-                break
+        # One row if the title fits it at LINE_PX or more (smaller before it breaks), else two broken at a
+        # sensible point (《唐诗 / 三百首》, never 《唐诗三百 / 首》), or more at LINE_PX.
+        size, parts = self.shelf.title_lines(f"《{main_title(card.title)}》", width, s, title_rows)
         out = [([(part, size, theme.INK, self.young, "text")], gap) for part in parts]
         if card.call_number:
             label = (t("shelf.call_number", self.lang), line, theme.INK_SOFT, False, "text")

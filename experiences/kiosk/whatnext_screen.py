@@ -17,6 +17,7 @@ from experiences.kiosk import theme
 from experiences.kiosk.ageband import title_gets_pinyin
 from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.kiosk.covers import CoverCache
+from experiences.kiosk.title_lines import wrap_lines
 from experiences.kiosk.whatnext import Pick
 from experiences.kiosk.whatnext_books import MIN_CARD_WIDTH, MIN_CARD_WIDTH_LATIN, PICKS_BESIDE_BOOKS, BookCards
 from experiences.package import Package
@@ -50,6 +51,7 @@ class WhatNextScreen:
         self.touched = False  # once the visitor reached for a card, the cards stay where they are
         self.books: BookCards | None = None
         self.size: tuple[int, int] = (1920, 1080)  # the last size drawn or handled at: what is shown depends on it
+        self._reasons: dict[tuple, list[str]] = {}  # reason_lines' answers
         if books is not None:
             self.offer_books(books, after)
 
@@ -230,8 +232,8 @@ class WhatNextScreen:
             title_size -= 1  # a long title gets smaller before it would be cut
         reason_size = theme.px(32, s)
         reason = pick.text.get(self.lang) or pick.text.get("zh-CN") or ""
-        reason_lines = self.text.wrap(reason, reason_size, inner) if reason else []
         most = REASON_LINES + (1 if self.books_shown else 0)  # beside books the cards are narrower and taller
+        reason_lines = self.reason_lines(reason, reason_size, inner, most) if reason else []
         if len(reason_lines) > most:  # longer than any reason the server sends: shown as cut, never hidden
             reason_lines = reason_lines[:most - 1] + [reason_lines[most - 1][:-1] + "…"]
         line_h = self.text.size("字", reason_size)[1]
@@ -247,6 +249,15 @@ class WhatNextScreen:
         for line in reason_lines:
             self.text.draw(surface, line, (rect.centerx, y), reason_size, theme.INK_SOFT, "midtop")
             y += line_h
+
+    def reason_lines(self, reason: str, size: int, width: int, most: int) -> list[str]:
+        """A card's reason in the fewest lines (up to `most` when that breaks it better), broken where a title
+        would be (《成语论箭》 kept whole, never one character alone: experiences/kiosk/title_lines.py).
+        Remembered: the cards are drawn every frame."""
+        key = (reason, size, width, most)
+        if key not in self._reasons:
+            self._reasons[key] = wrap_lines(reason, lambda line: self.text.size(line, size)[0] <= width, most=most)
+        return self._reasons[key]
 
     def _width(self, text: str, size: int, pinyin: bool, ruby: int) -> int:
         return (self.text.size_with_pinyin(text, size, ruby) if pinyin else self.text.size(text, size))[0]

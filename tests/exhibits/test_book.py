@@ -7,6 +7,7 @@ import numpy as np
 import pygame
 import pytest
 
+from experiences import drawlog
 from experiences.engagement import extension_iri
 from experiences.exhibits.book import BookExhibit
 from experiences.runtime import InputEvent
@@ -166,3 +167,32 @@ def test_an_open_book_being_read_is_not_re_rendered(image_book):
     advance(book, clock, 0.1, steps=1)
     book.draw(surface)
     assert len(renders) == 1  # a turning page is rendered again
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_the_caption_under_the_closed_and_the_open_book_keeps_clear_of_it(size, tmp_path, repo_root):
+    """Page buttons beside the book (16:9): the line under it (its hint, then the page number) is as tall as
+    it is drawn, with pinyin for young readers, and the book is framed above it."""
+    from experiences.exhibits import book_view
+    from experiences.package import open_package
+
+    ctx, _sink, clock = make_context(tmp_path, size=size)
+    ctx.age_band = "6-8"
+    book = BookExhibit(open_package(repo_root / "content" / "exhibit-book"), ctx)
+    book.start()
+    surface = pygame.Surface(size)
+    try:
+        with drawlog.recording() as log:
+            run_frames(book, surface, clock, 2)
+        caption = next(t for t in log.texts if t.ruby_size and t.box[1] > size[1] // 2 and "页" in t.text)
+        for opened in (False, True):
+            shown = book_view.book_screen_rect(book)
+            assert shown.bottom <= caption.box[1], (opened, shown, caption)
+            assert not shown.colliderect(book.label_rect), (opened, shown, book.label_rect)
+            book.on_button("left", clock.now())  # 下一页: a 线装书 opens to the left
+            book.update(1.0)
+            with drawlog.recording() as log:
+                run_frames(book, surface, clock, 2)
+            caption = next(t for t in log.texts if t.box[1] > size[1] // 2 and t.text.startswith("第"))
+    finally:
+        book.stop("quit")

@@ -12,6 +12,7 @@ import pytest
 from experiences import drawlog
 from experiences.exhibits.card_room import _overlap, fit, fit_clear, free_region, moved
 from experiences.exhibits.treasure import TreasureExhibit
+from experiences.i18n import t as t_
 from experiences.kiosk.shots import SIZES
 from experiences.package import open_package
 from experiences.screencheck import check_screen
@@ -48,7 +49,11 @@ def test_no_card_or_label_covers_the_ding(size, tmp_path):
         with drawlog.recording() as log:
             run_frames(exhibit, surface, clock)
         label = next(b.box for b in log.boxes if b.label == "label")
-        assert covered(silhouette(exhibit), label) == 0, "the label covers the ding before any card opens"
+        mask = silhouette(exhibit)
+        assert covered(mask, label) == 0, "the label covers the ding before any card opens"
+        hint = next(t.box for t in log.texts if t.text == t_(exhibit.hint_key, "zh-CN"))
+        assert covered(mask, hint) == 0, "the hint along the bottom covers the ding"
+        assert sum(spot.shown for spot in exhibit.hotspots) >= 2, "a marker the visitor should see is hidden"
         opened = 0
         for spot in exhibit.hotspots:
             run_frames(exhibit, surface, clock, 7)  # a depth frame settles which markers show
@@ -90,3 +95,24 @@ def test_fit_moves_a_subject_as_little_as_it_can():
     assert fit_clear((700, 100, 500, 500), size, 32, label, card) == (0.0, 0.0, 1.0)
     dx, dy, k = fit_clear((700, 100, 700, 500), size, 32, label, card)
     assert not _overlap(moved((700, 100, 700, 500), (dx, dy, k), size), label) and dx < 0
+
+
+def test_a_subject_under_the_label_goes_where_it_stays_biggest_and_above_the_hint():
+    size = (1024, 768)
+    label, margin = (24, 24, 400, 320), 24
+    ding = (340, 40, 360, 470)  # the treasure's outline at the start, under the label's right edge
+    # Right of the label the ding keeps its size; below it, it would have to shrink into 768 - 368 px.
+    dx, dy, k = fit_clear(ding, size, margin, label, None)
+    shown = moved(ding, (dx, dy, k), size)
+    assert k == 1.0 and not _overlap(shown, label) and shown[0] >= 424 + margin
+    # A hint along the bottom (its top at 590) is a floor: the ding stays above it.
+    dx, dy, k = fit_clear(ding, size, margin, label, None, floor=590)
+    shown = moved(ding, (dx, dy, k), size)
+    assert shown[1] + shown[3] <= 590 - margin + 1 and not _overlap(shown, label)
+    # In portrait the label spans the top: there is no room beside it, the subject goes below it.
+    size = (1080, 1920)
+    label = (32, 32, 580, 440)
+    dx, dy, k = fit_clear((200, 300, 680, 700), size, 32, label, None, floor=1530)
+    shown = moved((200, 300, 680, 700), (dx, dy, k), size)
+    assert shown[1] >= 472 + 32 - 1 and shown[1] + shown[3] <= 1530 - 32 + 1
+    assert free_region(size, 32, label, None, beside=True)[0] == 32 + 580 + 32

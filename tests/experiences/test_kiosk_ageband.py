@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import urllib.parse
+from pathlib import Path
 
 import numpy as np
 import pygame
@@ -33,6 +34,9 @@ SIZE = (960, 600)
 DT = 1 / 60
 # installed order: the band-first order must differ from it for every band
 PACKAGE_BANDS = [["13+"], ["9-12"], ["all"], ["6-8", "9-12"], ["3-5"]]
+# no band (skipped, or not asked): a children's corner's order — made for a child's band, for all, for teens
+SKIPPED_ORDER = ["org.yuedu.test.a1", "org.yuedu.test.a3", "org.yuedu.test.a4", "org.yuedu.test.a2",
+                 "org.yuedu.test.a0"]
 AGE_BAND_EXT = extension_iri("age-band")
 
 
@@ -134,8 +138,8 @@ def test_skip_leaves_no_band(make_shell):
     wake(shell)
     answer(shell, None)
     assert shell.machine.state == MENU and shell.machine.age_band is None
-    assert shell.menu.packages == shell.menu.all_packages  # the installed order, the old pinyin rule
-    assert [title_has_pinyin(p, shell.menu.band) for p in shell.menu.packages] == [False, False, False, True, True]
+    assert [p.id for p in shell.menu.packages] == SKIPPED_ORDER  # the old pinyin rule: the young bands' packages
+    assert [title_has_pinyin(p, shell.menu.band) for p in shell.menu.packages] == [False, True, True, False, False]
     open_first_card(shell)
     assert shell.host.ctx.age_band is None
     assert band_extensions(sink) == [None] * len(sink.statements) and sink.statements
@@ -200,7 +204,7 @@ def test_idle_reset_clears_the_band_and_the_next_visitor_is_asked_again(make_she
     shell.clock.advance(shell.config.kiosk.warning_seconds + 0.1)
     run_frames(shell)
     assert shell.machine.state == ATTRACT and shell.machine.age_band is None
-    assert shell.menu.band is None and shell.menu.packages == shell.menu.all_packages
+    assert shell.menu.band is None and [p.id for p in shell.menu.packages] == SKIPPED_ORDER
     assert band_extensions(sink) == ["3-5"] * len(sink.statements)  # the abandoned run still was theirs
     count = len(sink.statements)
     wake(shell)
@@ -233,7 +237,7 @@ def test_config_off_goes_straight_to_the_menu(make_shell):
     assert parse_config("[kiosk]\nask_age_band = false\n").kiosk.ask_age_band is False
     shell, sink = make_shell(ask=False)
     wake(shell)
-    assert shell.machine.state == MENU and shell.menu.packages == shell.menu.all_packages
+    assert shell.machine.state == MENU and [p.id for p in shell.menu.packages] == SKIPPED_ORDER
     open_first_card(shell)
     assert shell.host.ctx.age_band is None and band_extensions(sink) == [None] * len(sink.statements)
 
@@ -290,21 +294,56 @@ def test_state_machine_keeps_the_answer_in_the_session_only():
 
 
 class _P:
-    def __init__(self, name, bands):
-        self.name, self.bands = name, bands
+    def __init__(self, name, bands, kind="test", title="标题"):
+        self.name, self.bands, self.kind, self.title = name, bands, kind, title
 
 
-def test_order_for_band_puts_the_band_first_then_all_ages_then_the_rest():
+def test_order_for_band_puts_the_best_matches_first_then_kinds_then_titles():
     items = [_P("teen", ["13+"]), _P("all", ["all"]), _P("none", []), _P("young", ["3-5", "6-8"]),
-             _P("mid", ["9-12"])]
+             _P("mid", ["9-12"]), _P("open-mid", ["9-12", "13+", "all"]), _P("book-68", ["6-8", "all"], "ebook"),
+             _P("game-68", ["6-8", "9-12"], "idiom-chain"), _P("hall", ["all"], "exhibit-panorama")]
 
-    def order(band):
-        return [p.name for p in order_for_band(items, band, bands_of=lambda p: p.bands)]
+    def order(band, reverse=False):
+        return [p.name for p in order_for_band(items[::-1] if reverse else items, band, bands_of=lambda p: p.bands,
+                                               kind_of=lambda p: p.kind, title_of=lambda p: p.title,
+                                               id_of=lambda p: p.name)]
 
-    assert order(None) == ["teen", "all", "none", "young", "mid"]
-    assert order("6-8") == ["young", "all", "none", "teen", "mid"]
-    assert order("13+") == ["teen", "all", "none", "young", "mid"]
-    assert order("9-12") == ["mid", "all", "none", "teen", "young"]
+    # made for the band; for everyone (games, then exhibits and other kinds, then e-books; by title, then id);
+    # open to all but aimed at others; for others only
+    assert order("6-8") == ["game-68", "young", "all", "hall", "none", "book-68", "open-mid", "mid", "teen"]
+    assert order("9-12") == ["game-68", "mid", "all", "hall", "none", "open-mid", "book-68", "teen", "young"]
+    assert order("13+") == ["teen", "all", "hall", "none", "open-mid", "book-68", "game-68", "mid", "young"]
+    assert order("3-5") == ["young", "all", "hall", "none", "open-mid", "book-68", "game-68", "mid", "teen"]
+    # no band: a children's corner — what is made for a child's band first, teens' last
+    assert order(None) == ["game-68", "mid", "young", "all", "hall", "none", "open-mid", "book-68", "teen"]
+    for band in (*BANDS, None):  # the same order whatever order they were installed in
+        assert order(band) == order(band, reverse=True)
+
+
+def test_titles_are_in_the_librarys_order_by_pinyin():
+    titles = ["唐诗三百首", "成语接龙", "第10册", "千家诗", "成语论箭", "朗诵亭", "古韵展厅", "青铜鼎", "Bronze", "宋词三百首",
+              "第2册"]
+    items = [_P(t, ["all"], "ebook", title=t) for t in titles]
+    ordered = [p.name for p in order_for_band(items, "6-8", bands_of=lambda p: p.bands, kind_of=lambda p: p.kind,
+                                              title_of=lambda p: p.title, id_of=lambda p: p.name)]
+    assert ordered == ["Bronze", "成语接龙", "成语论箭", "第2册", "第10册", "古韵展厅", "朗诵亭", "千家诗", "青铜鼎", "宋词三百首",
+                       "唐诗三百首"]  # 成 chéng before 第 dì; numbers by their value
+
+
+def test_the_bundled_menu_shows_the_bands_own_games_before_the_e_books():
+    """At 1280×720 a page holds six cards: page 1 of each band is what that band is best offered, not the
+    e-books (sorted first by id before)."""
+    catalog = Catalog.scan([Path(__file__).resolve().parents[2] / "content"])
+    playable = catalog.playable(default_registry())
+    for band in (*BANDS, None):
+        page = [p.manifest.title("zh-CN") for p in order_for_band(playable, band)][:6]
+        kinds = [p.kind for p in order_for_band(playable, band)][:6]
+        assert kinds.count("ebook") <= 1, (band, page)
+        assert len(set(kinds)) >= 3, (band, page)  # something to play, to look at, to read or recite
+        if band in ("6-8", "9-12", None):
+            assert page[:2] == ["成语接龙", "成语论箭"], (band, page)
+        if band == "3-5":
+            assert page[0] == "朗诵亭" and "成语接龙" not in page, page  # for 3-5: recite along, look
 
 
 def test_card_pinyin_follows_the_visitor_band_when_known():

@@ -157,3 +157,43 @@ def test_shell_offers_the_shelf_books_again_on_what_next(tmp_path, live_catalogu
         assert [s["object"]["id"] for s in recommended] == ["urn:isbn:9787020002207"]  # once, though shown twice
     finally:
         shell.close()
+
+
+TITLES = ["静夜思", "唐诗三百首", "宋词三百首", "十万个为什么", "我的第一本科学漫画书", "中华古典诗词鉴赏大辞典（少儿版）",
+          "好饿的毛毛虫"]
+
+
+@pytest.mark.parametrize("band", ["6-8", "13+"])
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
+def test_a_book_cards_title_is_never_broken_inside_a_word(packages, text, size, band, tmp_path):
+    """《唐诗三百首》 at 1280×720 read 《唐诗三百 / 首》: one character left alone. A title fits one line (a little
+    smaller) or breaks at a sensible point: never one Han character alone on a line, 《 and 》 with their text."""
+    from experiences.kiosk.shelf import ShelfCard
+    from experiences.pinyin import is_han
+
+    for n in range(0, len(TITLES), 2):
+        books = [ShelfCard(f"T{n + i}", title, "某某", "I287/X1", "", True, "", f"https://lrs.example/c/T{n + i}")
+                 for i, title in enumerate(TITLES[n:n + 2])]
+        screen = screen_with(packages, text, books, band=band)
+        surface = pygame.Surface(size)
+        with drawlog.recording() as log:
+            screen.draw(surface)
+        assert check_screen(log, size) == [], size
+        pygame.image.save(surface, str(tmp_path / f"books-{n}.png"))
+        for card, book in zip([c for c in screen.cards(size) if c.kind == "book"], screen.books_shown):
+            inside = sorted((d for d in log.texts if pygame.Rect(card.rect).contains(d.box) and d.role != "deco"),
+                            key=lambda d: d.box[1])  # (the drawn cover's characters are decoration)
+            lines = [d.text for d in inside if d.text.startswith("《") or lines_of(d.text, book.title)]
+            whole = "".join(lines)
+            assert whole == f"《{book.title}》", (book.title, [d.text for d in inside])
+            assert all(sum(map(is_han, line)) >= 2 for line in lines), (book.title, lines)
+            assert not any(line.endswith("《") or line.startswith("》") for line in lines), lines
+            if book.title == "唐诗三百首" and len(lines) == 2:
+                assert lines == ["《唐诗", "三百首》"]
+            sizes = {d.size for d in inside if d.text in lines}
+            assert len(sizes) == 1 and sizes.pop() >= round(34 * min(size) / 1080), (book.title, lines)
+
+
+def lines_of(text: str, title: str) -> bool:
+    """Whether `text` is a piece of the title's lines after the first (《title》 cut somewhere)."""
+    return bool(text) and text in f"《{title}》" and not f"《{title}》".startswith(text)
