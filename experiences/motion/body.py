@@ -69,3 +69,19 @@ def from_wire(data: dict) -> LandmarkFrame:
     people = [{k: (float(v[0]), float(v[1]), float(v[2])) for k, v in b.items() if k in POSE_POINTS}
               for b in data.get("people", [])]
     return LandmarkFrame(float(data["t"]), people, int(data.get("i", 0)))
+
+
+# shoulder widths: two bodies whose mid-shoulders are nearer than this are one person seen twice (the centre crop
+# seeing part of the tracked child: 0.50–0.55 on the cameraman photo); children side by side, shoulder to shoulder,
+# are ~1.3 apart (a body is wider than its shoulder joints)
+SAME_PERSON = 0.9
+
+
+def same_person(a: Body, b: Body) -> bool:
+    """Two detections of one person (the tracked body and the centre crop's look at the same child): their
+    mid-shoulders nearer than SAME_PERSON of the larger shoulder width."""
+    ca, cb = centre(a), centre(b)
+    if ca is None or cb is None:
+        return False
+    return distance(ca, cb) < SAME_PERSON * max(shoulder_width(a) or 0.0, shoulder_width(b) or 0.0)
+

@@ -2,7 +2,7 @@
 bundles; 0 and 2 would be downloaded on first use, which a kiosk must never do). Frames in, bodies out."""
 from __future__ import annotations
 
-from experiences.motion.body import Body, centre, from_mediapipe
+from experiences.motion.body import Body, centre, from_mediapipe, same_person
 
 MODEL_COMPLEXITY = 1  # bundled in mediapipe(-numpy2)==0.10.21: pose_landmark_full.tflite
 CENTRE_CROP = (0.25, 0.75)  # the middle half of the picture, where the player should stand
@@ -82,7 +82,9 @@ class PoseDetector:
             return []
         off_centre = abs((centre(found) or (0.5, 0))[0] - 0.5) > 0.2
         if off_centre and self.frames % RECHECK_EVERY == 0:
-            self._extra = self._centre_crop(rgb)
+            # whoever stands in the middle — not the tracked child again, when the crop reaches them (counted
+            # twice, the player picker flipped between the two and the aim jumped)
+            self._extra = [body for body in self._centre_crop(rgb) if not same_person(body, found)]
             return [found] + self._extra if self._extra else None
         return None
 

@@ -10,6 +10,7 @@ import multiprocessing
 import queue as queue_module
 import time
 
+from experiences.motion.cores import CoreKeeper, choose_core, set_process_cores
 
 log = logging.getLogger("yuedu.motion.tracker")
 MAX_STATUS = 16  # status messages waiting for the kiosk at most (landmarks never queue: experiences.motion.latest)
@@ -21,30 +22,16 @@ NICE = 10  # the game's frame comes first on a 2-core kiosk
 EARLY = 0.005  # s: a frame this much before its slot still counts as on time (clocks are not exact)
 
 
-def choose_core(setting: str, available: set[int]) -> int | None:
-    """The one core the tracking process keeps to, from `[input] camera_core` and the cores this process may
-    use; None: let the system place it. "auto": the last core when there are 2 or more — the game's thread
-    then always finds the other core free: unpinned, the tracker's threads (the pose graph's two, the camera
-    reader) woke on both cores and preempted the game in a quarter of its frames (0.3–0.4 ms of waiting a
-    frame on 2 cores). Its work is sequential (a frame's pose, then the checks): one core is all it uses.
-    "any": no pinning. A number: that core, if this process may use it (else "auto")."""
-    cores = sorted(available)
-    if setting == "any" or len(cores) < 2:
-        return None
-    if setting.isascii() and setting.isdigit() and int(setting) in available:
-        return int(setting)
-    return cores[-1]
-
-
 def pace(unseen: float, max_rate: float = MAX_RATE) -> float:
     """Frames a second to track, `unseen` seconds after someone was last in view."""
     return max_rate if unseen < IDLE_AFTER else min(max_rate, IDLE_RATE)
 
 
-def _lower_priority(core_setting: str = "auto") -> None:
+def _lower_priority(core_setting: str = "auto") -> set[int] | None:
     """The game's frame comes first: the tracking process takes a session of its own, niced, with one thread's
-    worth of OpenCV and OpenMP work (the pose graph's own threads inherit the nice value), on one core
-    (`choose_core`; the threads started later inherit it).
+    worth of OpenCV and OpenMP work (the pose graph's own threads inherit the nice value), on one core while
+    that core is not busy with other work (experiences.motion.cores; the threads started later inherit it).
+    Returns every core it may use when it was pinned to one, else None.
 
     Linux's scheduler shares the CPU fairly between sessions first ("autogroups", on in Debian's kernels) and
     applies nice values only inside a session: niced inside the kiosk's own session, the tracker spent the
@@ -63,23 +50,27 @@ def _lower_priority(core_setting: str = "auto") -> None:
         os.nice(NICE)
     except (AttributeError, OSError):
         pass
+    pinned_from = None
     try:
-        core = choose_core(core_setting, os.sched_getaffinity(0))
+        available = os.sched_getaffinity(0)
+        core = choose_core(core_setting, available)
         if core is not None:
             os.sched_setaffinity(0, {core})
+            pinned_from = set(available)
             log.info("motion tracking on core %d", core)
     except (AttributeError, OSError):  # not Linux, or a container forbidding it: the system places it
         pass
     import cv2
 
     cv2.setNumThreads(1)
+    return pinned_from
 
 
 def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | None = None,
           max_rate: float = MAX_RATE, core: str = "auto") -> None:
     """The process body: read (a thread keeping only the newest frame), detect, publish the landmarks, then
     the detector's slower checks; until `stop` is set or a file source ends (loop=False)."""
-    _lower_priority(core)
+    every_core = _lower_priority(core)
     import os
 
     parent = os.getppid()
@@ -102,6 +93,8 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
     reported = None
     index = 0
     next_at = 0.0
+    keeper = CoreKeeper(pinned=True) if every_core else None
+    one_core = set(os.sched_getaffinity(0)) if every_core else None
     try:
         detector = PoseDetector()
         status("starting", "")
@@ -132,6 +125,12 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
                        (time.process_time() - cpu) * 1000)
             detector.check(rgb)  # the slower looks, after the landmarks are out: they never delay an event
             del rgb  # the picture goes no further than this line
+            if keeper is not None:  # waiting for its one core: every core until the machine is calm again
+                now = time.monotonic()
+                change = keeper.feed(now, (now - started) * 1000, (time.process_time() - cpu) * 1000)
+                if change and set_process_cores(every_core if change == "all" else one_core):
+                    log.info("motion tracking on %s", "every core: its own was busy" if change == "all"
+                             else f"core {min(one_core)} again")
         if (camera.status, camera.why) != reported:
             status(camera.status, camera.why)
     except Exception as exc:  # the kiosk must hear why tracking stopped

@@ -91,3 +91,32 @@ def test_loading_the_pose_model_leaves_portaudio_to_the_booth(detector):
 
     sounddevice = sys.modules.get("sounddevice")
     assert sounddevice is None or sounddevice._initialized == 0
+
+
+def test_frames_layer_the_centre_crop_never_counts_the_tracked_child_twice(detector, tmp_path):
+    """Layer: frames → landmarks. The cameraman stands off-centre (about at the 0.2 limit), so the centre crop
+    is looked at; it sees part of him (a half body, mid-shoulders 0.5 shoulder widths from his): that is not a
+    second person (counted twice, the player picker flipped between the two and the aim jumped)."""
+    from experiences.motion.body import same_person
+    from experiences.motion.camera import Camera
+    from experiences.motion.detector import RECHECK_EVERY, PoseDetector
+
+    tracker = PoseDetector()
+    camera = Camera(str(write_video(tmp_path / "cameraman.mp4", [("camera", 2.0)])), loop=False, realtime=False)
+    camera.open()
+    frames, crops, counts = 0, 0, []
+    try:
+        while (rgb := camera.read()) is not None:
+            people = tracker.track(rgb)
+            counts.append(len(people))
+            frames += 1
+            if people and frames % RECHECK_EVERY == 0:  # what the crop itself finds: the same child, partly
+                crop = tracker._centre_crop(rgb)
+                crops += bool(crop)
+                assert all(same_person(body, people[0]) for body in crop)
+            tracker.check(rgb)  # off-centre (he stands at x ≈ 0.29–0.31) it looks at the crop itself
+    finally:
+        camera.close()
+        tracker.close()
+    assert crops >= 1  # the crop does see him...
+    assert counts.count(1) == frames and max(counts) == 1  # ...and he is one person in every frame

@@ -204,3 +204,15 @@ def test_one_hand_up_for_1_second_or_aiming_high_is_not_back():
 def test_lowering_the_hand_rearms_and_coming_back_up_sends_back_again():
     events = feed(MotionGestures(SIZE), stream(hold(2.0, right=UP) + hold(0.5) + hold(2.0, right=UP)))
     assert len(backs(events)) == 2
+
+
+def test_one_child_seen_twice_is_one_person_and_two_side_by_side_are_two():
+    """Pure: the centre crop's partial look at the tracked child (mid-shoulders half a shoulder width off, the
+    shoulders narrower) is the same person; a second child shoulder to shoulder (1.3 widths) or further is not."""
+    from experiences.motion.body import same_person
+
+    child = body(cx=0.3, sw=0.18)
+    assert same_person(body(cx=0.39, cy=0.36, sw=0.06), child)  # as the cameraman's crop gave it
+    assert same_person(child, child)
+    assert not same_person(body(cx=0.3 + 1.3 * 0.18, sw=0.18), child)
+    assert not same_person(body(cx=0.5, sw=0.12), child)  # a smaller child in the middle
