@@ -107,6 +107,15 @@ def latency(path: Path, seconds: float) -> tuple[list[tuple], int, float]:
     return list(receiver.stages), events, (time.monotonic() - started) if started else 0.0
 
 
+def _tracker_cores(receiver) -> int:
+    """How many cores the tracking process's threads may use now (1: kept to one core), from /proc (Linux)."""
+    process = getattr(getattr(receiver, "tracker", None), "process", None)
+    try:
+        return max(len(os.sched_getaffinity(int(tid))) for tid in os.listdir(f"/proc/{process.pid}/task"))
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 def _tracker_cpu(receiver) -> tuple[float, float]:
     """(CPU seconds the tracking process has used, its landmark frames so far), from /proc (Linux)."""
     tracker = getattr(receiver, "tracker", None)
@@ -222,7 +231,8 @@ def game_frames(frames: int, camera: str, replay: dict | None = None, ignore_mot
                         "motion": motion_ms if camera != "off" and not ignore_motion else [],
                         "load": (load + os.getloadavg()[0]) / 2,
                         "tracker_cores": (tracker_after[0] - tracker_before[0]) / seconds,
-                        "tracked_rate": (tracker_after[1] - tracker_before[1]) / seconds}
+                        "tracked_rate": (tracker_after[1] - tracker_before[1]) / seconds,
+                        "tracker_on": _tracker_cores(ignored or shell.motion)}
             finally:
                 if ignored is not None:
                     ignored.stop()
@@ -346,12 +356,12 @@ def game(args) -> None:
     rounds interleave them so a shared machine's drifting load falls on all alike."""
     print(f"load average before the game runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     runs = {name: {"wall": [], "cpu": [], "preempted": [], "motion": [], "load": [], "tracker_cores": [],
-                   "tracked_rate": []} for name in MODES}
+                   "tracked_rate": [], "tracker_on": []} for name in MODES}
 
     def add(name, result):
         for key in ("wall", "cpu", "preempted", "motion"):
             runs[name][key].extend(result[key])
-        for key in ("load", "tracker_cores", "tracked_rate"):
+        for key in ("load", "tracker_cores", "tracked_rate", "tracker_on"):
             runs[name][key].append(result[key])
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -376,7 +386,8 @@ def game(args) -> None:
         extra = ""
         if name in ("on", "running"):
             extra = (f"; tracker {statistics.fmean(run['tracker_cores']):.2f} of a core, "
-                     f"{statistics.fmean(run['tracked_rate']):.1f} frames/s")
+                     f"{statistics.fmean(run['tracked_rate']):.1f} frames/s, on one core at the end of "
+                     f"{sum(n == 1 for n in run['tracker_on'])}/{len(run['tracker_on'])} runs")
         load = statistics.fmean(run["load"])
         print(f"game frame, {label:46s} (load {load:4.1f}): wall mean {statistics.fmean(wall):5.2f} ms "
               f"(p95 {p95(wall):5.2f}), kiosk CPU mean {statistics.fmean(cpu):4.2f} (median "
