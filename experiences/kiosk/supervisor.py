@@ -61,13 +61,25 @@ class Supervisor:
                 return 1
             self.restarts += 1
             log.warning("kiosk ended (%s) after %.1f s; restart %d in %.1f s", outcome, ran, self.restarts, backoff)
-            if self.stop_event.wait(backoff):
+            if self._pause(backoff):
                 return 0
             backoff = min(backoff * 2, self.backoff_max)
         return 0
 
     def stop(self) -> None:
         self.stop_event.set()
+
+    def _pause(self, seconds: float) -> bool:
+        """Sleep `seconds` unless stopped (then True). Polled, never `stop_event.wait()`: stop() may run in a signal
+        handler on this thread, and Event.set() there deadlocks when the signal lands while this thread's wait()
+        holds the Event's lock."""
+        end = time.monotonic() + seconds
+        while not self.stop_event.is_set():
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(left, self.poll_seconds))
+        return True
 
     def _run_once(self) -> tuple[str, int | None]:
         self.heartbeat_path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +96,7 @@ class Supervisor:
             if code is not None:
                 return _describe(code), code
             if self.stop_event.is_set():
+                log.info("supervisor stopping the kiosk (pid %d)", self.child.pid)
                 self._terminate()
                 return "stopped", None
             mtime = self._mtime()
@@ -132,8 +145,7 @@ def run_supervised(command: list[str], heartbeat_path: Path, **options) -> int:
     """The `--supervise` entry: SIGTERM/SIGINT stop the child cleanly, then the supervisor."""
     supervisor = Supervisor(command, heartbeat_path, **options)
 
-    def on_signal(signum, frame):
-        log.info("supervisor got %s; stopping the kiosk", signal.Signals(signum).name)
+    def on_signal(signum, frame):  # no logging here: a write to the stream the loop was writing fails (reentrant)
         supervisor.stop()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}

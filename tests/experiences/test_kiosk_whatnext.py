@@ -62,13 +62,15 @@ def test_picks_come_from_the_server_and_the_cache_serves_when_offline(live_serve
     assert pending.fresh[0].text["zh-CN"].startswith("喜欢《唐诗朗诵》的小朋友也")
     assert json.loads((tmp_path / CACHE_FILE).read_text(encoding="utf-8"))["by_after"]["poems-recital"]
 
-    with socket.socket() as closed:  # a port nobody listens on: offline
+    # Offline: a port kept bound and never listening refuses every connection (a port let go could be taken by
+    # another process's server meanwhile, e.g. a second test run's).
+    with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
-    offline = PickSource(lambda: (dead, key, secret), tmp_path, timeout=1.0)
-    pending = offline.request("poems-recital")
-    assert [p.package for p in pending.cached] == [p.package for p in source.cached("poems-recital")]
-    assert pending.done.wait(10) and pending.fresh is None
+        offline = PickSource(lambda: (dead, key, secret), tmp_path, timeout=1.0)
+        pending = offline.request("poems-recital")
+        assert [p.package for p in pending.cached] == [p.package for p in source.cached("poems-recital")]
+        assert pending.done.wait(10) and pending.fresh is None
     assert pending.best() == pending.cached
     # For a package never asked about, the cached answers still give plain picks (no reason line).
     other = offline.cached("exhibit-book")

@@ -291,11 +291,13 @@ def test_basic_auth_header_is_key_and_secret(outbox, lrs):
 CHILD = str(Path(__file__).with_name("outbox_child.py"))
 
 
-def refused_url() -> str:
-    closed = LrsDouble(listen=False)  # bound, never listening: every connection is refused
-    url = closed.url
+@pytest.fixture
+def refused_url():
+    """Bound, never listening: every connection is refused, for the whole test (a port let go could be taken by
+    another process's server meanwhile, e.g. a second test run's)."""
+    closed = LrsDouble(listen=False)
+    yield closed.url
     closed.close()
-    return url
 
 
 def start_child(*args: str) -> subprocess.Popen:
@@ -316,9 +318,9 @@ def deliver_in_a_new_process(path, lrs) -> None:
 
 
 @pytest.mark.parametrize("kill_after", [None, 400], ids=["after-1000-puts", "in-the-middle-of-putting"])
-def test_sigkill_with_unsent_statements_loses_none(tmp_path, lrs, kill_after):
+def test_sigkill_with_unsent_statements_loses_none(tmp_path, lrs, refused_url, kill_after):
     path = tmp_path / "outbox.sqlite3"
-    child = start_child("put", str(path), "1000", refused_url())
+    child = start_child("put", str(path), "1000", refused_url)
     put_ids = []
     for line in child.stdout:
         if line.strip() == "READY" or (kill_after and len(put_ids) == kill_after):

@@ -72,29 +72,43 @@ def test_worker_ends_when_its_parent_is_killed(tmp_path):
     _until(lambda: not _alive(worker_pid), seconds=10, what="the orphaned worker to exit")
 
 
+def _catches(pid: int, signum: int) -> bool:
+    """Whether process `pid` has a handler for `signum` (not its default, not "ignore")."""
+    with open(f"/proc/{pid}/status") as status:
+        caught = next(line for line in status if line.startswith("SigCgt:")).split()[1]
+    return bool(int(caught, 16) >> (signum - 1) & 1)
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_serve_starts_a_worker_and_stops_it(tmp_path, stop_signal):
     env = {**os.environ, "YUEDU_DATA_DIR": str(tmp_path / "data")}
-    # Ctrl-C as a terminal gives it: SIGINT at its default in the child, whatever this test process inherited
-    # (a shell's background job, or a library, may have set it to "ignore", which exec passes on to children)
+    # Ctrl-C as a terminal gives it: SIGINT at its default in the child. A shell without job control starts a
+    # background job (`pytest ... &`, two suites at once) with SIGINT ignored; exec passes "ignore" on, Python then
+    # leaves it ignored, and serve never saw this test's Ctrl-C (it failed so, waiting 20 s, every time).
     serve = subprocess.Popen([sys.executable, "launcher.py", "serve", "--port", "0", "--db",
                               f"sqlite:///{tmp_path / 'lrs.sqlite3'}"], cwd=REPO, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
-        serve.stdout.readline()  # "serving ..." once the worker has been started
+    with serve:
+        try:
+            serve.stdout.readline()  # "serving ..." once the worker has been started
 
-        def children() -> list[int]:
-            with open(f"/proc/{serve.pid}/task/{serve.pid}/children") as listing:
-                return [int(pid) for pid in listing.read().split()]
+            def children() -> list[int]:
+                with open(f"/proc/{serve.pid}/task/{serve.pid}/children") as listing:
+                    return [int(pid) for pid in listing.read().split()]
 
-        _until(lambda: children(), what="serve's worker")
-        [worker_pid] = children()
-        with open(f"/proc/{worker_pid}/cmdline", "rb") as cmdline:
-            assert b"server.wall.worker" in cmdline.read()
-    finally:
-        serve.send_signal(stop_signal)  # Ctrl-C, or systemd's stop
-        serve.wait(20)
+            _until(lambda: children(), what="serve's worker")
+            [worker_pid] = children()
+            with open(f"/proc/{worker_pid}/cmdline", "rb") as cmdline:
+                assert b"server.wall.worker" in cmdline.read()
+            # Its handlers are in place before the worker starts: a stop from here on is never lost.
+            assert _catches(serve.pid, stop_signal), f"serve does not catch signal {stop_signal}"
+            serve.send_signal(stop_signal)  # Ctrl-C, or systemd's stop
+            serve.wait(20)
+        finally:
+            if serve.poll() is None:  # the test failed: leave no server (nor, by its death signal, a worker) behind
+                serve.kill()
+                serve.wait()
     assert serve.returncode == 0
     _until(lambda: not _alive(worker_pid), seconds=10, what="the worker to stop with serve")
 
