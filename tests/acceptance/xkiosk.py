@@ -199,7 +199,7 @@ class Kiosk:
         raise AssertionError(f"no card for {package_id} on any page of the menu")
 
     def menu_cards(self, timeout: float = 10.0) -> list[str]:
-        """Every card of the menu, page by page (下一页 wraps round to the first page)."""
+        """Every card of the menu, page by page (下一页 is no target on the last page)."""
         first = self._cards(self.wait_for("the menu's cards", self._cards, timeout))
         seen, cards = list(first), first
         while "menu:next" in self.hook().get("targets", {}):
