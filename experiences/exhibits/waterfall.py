@@ -1,7 +1,9 @@
 """exhibit-waterfall (电子书瀑布流): covers of the installed packages drift down the screen in columns of cards at
 slightly different depths; tap (or gaze at, or focus and `select`) a cover to open that package through
 `ctx.services["open_package"]`. Calm enough to be the kiosk's attract loop: no flashes, a slow even fall that
-eases to a stop while someone points at it.
+eases to a stop while someone points at it. The label (title and one caption line) sits in a header band across
+the top, and the covers slide out from under it: none is hidden behind the label while it is on the wall (a cover
+still under the band is not on the wall yet: no tap, focus or test target reaches it).
 """
 from __future__ import annotations
 
@@ -59,6 +61,8 @@ class WaterfallExhibit(Exhibit3D):
         if self.ctx.vr:  # e-books go to a phone by a QR code: nothing to scan with a headset on
             self.packages = [p for p in self.packages if p.kind != "ebook"]
         self.stage.set_background(tuple(content.get("background", DEFAULT_BACKGROUND)))
+        self.band_colour = tuple(round(255 * max(0.0, min(1.0, float(c)))) for c in
+                                 tuple(content.get("background", DEFAULT_BACKGROUND))[:3])
         self.resume_after = float(content.get("resume_after", 3.0))
         self.flow_time = 0.0
         self.flow_rate = 1.0  # 0..1 of the configured speed; eases towards 0 while someone points at the wall
@@ -166,7 +170,9 @@ class WaterfallExhibit(Exhibit3D):
         return (film.x + 1) * 0.5 * self.stage.size[0], (1 - film.y) * 0.5 * self.stage.size[1]
 
     def card_at(self, x: float, y: float) -> Placement | None:
-        """The nearest card whose projected outline contains pixel (x, y)."""
+        """The nearest card whose projected outline contains pixel (x, y); nothing under the label's band."""
+        if y < self.header_bottom(self.stage.size):
+            return None
         hits = [p for p in self.placements if (quad := self.screen_quad(p)) and point_in_polygon((x, y), quad)]
         return min(hits, key=lambda p: p.center[1], default=None)
 
@@ -177,9 +183,10 @@ class WaterfallExhibit(Exhibit3D):
         if self.qr_package is not None and self.qr_close is not None:
             return {**targets, "qr-close": self.qr_close}
         width, height = self.stage.size
+        top = self.header_bottom(self.stage.size)
         for placement in sorted(getattr(self, "placements", []), key=lambda p: p.center[1]):
             quad = self.screen_quad(placement)
-            if not quad or not all(0 <= x < width and 0 <= y < height for x, y in quad):
+            if not quad or not all(0 <= x < width and top <= y < height for x, y in quad):
                 continue
             xs, ys = [x for x, _ in quad], [y for _, y in quad]
             box = pygame.Rect(round(min(xs)), round(min(ys)), round(max(xs) - min(xs)), round(max(ys) - min(ys)))
@@ -196,6 +203,44 @@ class WaterfallExhibit(Exhibit3D):
             return None
         self.hold(self.ctx.clock.now())
         return ("cover", card.key)
+
+    # ---- the label's band ---------------------------------------------------------------------------------
+    @staticmethod
+    def caption_lines(size: tuple[int, int]) -> int:
+        """One caption line in a wide window (the whole sentences that fit): the band stays low, the wall big;
+        two in a tall one, which has height to spare."""
+        return 2 if size[1] > size[0] else 1
+
+    def _banded(self) -> bool:
+        return self.show_label and not self.ctx.vr  # a VR eye keeps its label in the middle of the view
+
+    def header_bottom(self, size: tuple[int, int]) -> int:
+        """Where the header band with the label ends (0: no band): covers above it are not on the wall yet."""
+        if not self._banded() or getattr(self, "layout", None) is None:
+            return 0
+        known = getattr(self, "_header", None)
+        if known is None or known[0] != tuple(size):  # asked on every tap and key: measured once a size
+            title, caption = self.label_texts()
+            margin = hud.px(size, hud.MARGIN_PX)
+            known = self._header = (tuple(size), 2 * margin + hud.label_height(
+                self.text, size, title, caption, size[0] - 2 * margin, self.caption_lines(size)))
+        return known[1]
+
+    def draw_label(self, surface: pygame.Surface) -> pygame.Rect | None:
+        """The label in a band across the top, as wide as the window (its caption on one line, two in a tall
+        window), the wall's colour behind it: the covers come out from under it instead of passing behind it."""
+        if not self._banded():
+            return super().draw_label(surface)
+        size = surface.get_size()
+        band = pygame.Rect(0, 0, size[0], self.header_bottom(size))
+        surface.fill(self.band_colour, band)
+        pygame.draw.line(surface, hud.ACCENT, band.bottomleft, band.bottomright,
+                         max(2, round(3 * hud.ui_scale(size))))
+        title, caption = self.label_texts()
+        margin = hud.px(size, hud.MARGIN_PX)
+        self.label_rect = hud.draw_label(surface, self.text, title, caption, width=size[0] - 2 * margin,
+                                         max_lines=self.caption_lines(size))
+        return self.label_rect
 
     # ---- drawing ------------------------------------------------------------------------------------------
     def draw_overlay(self, surface: pygame.Surface) -> None:
@@ -220,8 +265,11 @@ class WaterfallExhibit(Exhibit3D):
         if focused is not None:
             quad = self.screen_quad(focused)
             if quad:
+                top = self.header_bottom(size)
+                surface.set_clip(pygame.Rect(0, top, width, height - top))  # the frame stays out of the band
                 pygame.draw.polygon(surface, hud.PAPER, quad, width=9)
                 pygame.draw.polygon(surface, hud.INK, quad, width=3)
+                surface.set_clip(None)
                 title = self.package_of(focused).manifest.title(self.ctx.language)
                 font_px = hud.px(size, hud.TEXT_PX)
                 bottom = max(y for _, y in quad)
@@ -296,12 +344,13 @@ class WaterfallExhibit(Exhibit3D):
                 self.open(focused)
                 return
             centre = (self.stage.size[0] / 2, self.stage.size[1] / 2)
+            top = self.header_bottom(self.stage.size)  # a cover still under the label's band is not on the wall
             candidates = []
             for placement in self.placements:
                 quad = self.screen_quad(placement)
                 if quad:
                     x, y = sum(q[0] for q in quad) / 4, sum(q[1] for q in quad) / 4
-                    if 0 <= x < self.stage.size[0] and 0 <= y < self.stage.size[1]:
+                    if 0 <= x < self.stage.size[0] and top <= y < self.stage.size[1]:
                         candidates.append((placement.key, x, y))
             candidates.sort(key=lambda c: math.dist(centre, c[1:]))
             self.focus = next_focus(self.focus, candidates, "down" if action == "select" else action)

@@ -3,7 +3,9 @@
 Every touch target is at least 120 px a side; a card opens on release over the card it was pressed on. With more
 than six packages the menu turns pages: big 上一页 / 下一页 buttons with arrows (with pinyin for young bands),
 dots for the pages, a swipe across the screen (touch, mouse, a VR controller's drag), and the arrow keys, which walk
-from card to card and on to the next page. Six at most, so a cover stays big enough for a six-year-old to know it.
+from card to card and on to the next page. Pages stop at both ends, like a book's: on the first page 上一页 (on the
+last 下一页) does nothing, so it is drawn as a faded outline without its arrow and no tap, key, swipe or sweep
+turns past the end. Six at most, so a cover stays big enough for a six-year-old to know it.
 Once the visitor has said their age band, packages for it come first and young bands get pinyin on every card.
 Sizes are designed at 1080p and scale with the window's shorter side (theme.scale); the question at the top is
 a child's (你想玩什么？) with its pinyin, each card's ages one short line (6–12 岁), covers shown whole.
@@ -33,6 +35,7 @@ MAX_CARD_WIDTH = 560
 MOST_ON_A_PAGE = {True: (3, 2), False: (2, 3)}  # (columns, rows) in landscape / portrait: six big cards
 PAGER_BUTTON_WIDTH = 300
 SWIPE_SHARE = 0.12  # of the window's width: a sideways drag at least this long (and mostly sideways) turns a page
+PAGER_OFF = (128, 118, 108)  # a pager button's words when it goes no further: faded into the background
 BAND_AGES = {"3-5": (3, 5), "6-8": (6, 8), "9-12": (9, 12), "13+": (13, None)}
 
 
@@ -41,6 +44,7 @@ class Target:
     kind: str  # "card" | "prev" | "next"
     rect: pygame.Rect
     index: int = -1  # index into the package list for cards
+    enabled: bool = True  # False: 上一页 on the first page, 下一页 on the last (drawn faded, not hit)
 
 
 def title_has_pinyin(package: Package, band: str | None = None) -> bool:
@@ -168,13 +172,14 @@ class MenuScreen:
             button = (min((width - 2 * margin - gap) // 2, max(theme.MIN_TOUCH, theme.px(PAGER_BUTTON_WIDTH, s))),
                       self._button_height)
             y = height - theme.px(16, s) - button[1]
-            out.append(Target("prev", pygame.Rect((margin, y), button)))
-            out.append(Target("next", pygame.Rect((width - margin - button[0], y), button)))
+            out.append(Target("prev", pygame.Rect((margin, y), button), enabled=self.page > 0))
+            out.append(Target("next", pygame.Rect((width - margin - button[0], y), button),
+                              enabled=self.page < self.pages - 1))
         return out
 
     def hit(self, x: float, y: float) -> Target | None:
         for target in self.targets():
-            if target.rect.collidepoint(x, y):
+            if target.enabled and target.rect.collidepoint(x, y):
                 return target
         return None
 
@@ -218,8 +223,11 @@ class MenuScreen:
         return True
 
     def turn(self, step: int) -> None:
-        self.page = (self.page + step) % self.pages
-        self.focus = self.page * self.per_page
+        """Turn `step` pages; the first and last pages are ends (nothing happens past them, as in a book)."""
+        page = min(max(0, self.page + step), self.pages - 1)
+        if page != self.page:
+            self.page = page
+            self.focus = page * self.per_page
 
     def _key(self, action: str) -> Package | None:
         if not self.packages:
@@ -333,7 +341,11 @@ class MenuScreen:
         return text + "…"
 
     def _draw_pager_button(self, surface: pygame.Surface, target: Target) -> None:
-        """上一页 / 下一页: a big arrow pointing the way, its words beside it (with pinyin for young bands)."""
+        """上一页 / 下一页: a big arrow pointing the way, its words beside it (with pinyin for young bands). At the
+        end it goes no further: a faded outline, no arrow, faded words (told apart by shape, not colour alone)."""
+        if not target.enabled:
+            self._draw_pager_button_off(surface, target)
+            return
         rect = target.rect.move(0, 4) if self._is_pressed(target) else target.rect
         surface.blit(theme.rounded_panel(rect.size, theme.CARD, radius=20, border=4, border_colour=theme.INK_SOFT),
                      rect)
@@ -357,3 +369,17 @@ class MenuScreen:
         if words:
             self.text.draw(surface, words, (words_x, rect.centery), size, theme.INK, "midleft", pinyin=self._young,
                            ruby_color=theme.INK_SOFT, ruby_size=ruby)
+
+    def _draw_pager_button_off(self, surface: pygame.Surface, target: Target) -> None:
+        """上一页 on the first page, 下一页 on the last: no card, no arrow, a thin faded outline and faded words in
+        the same place (the layout does not move), so nothing invites a tap that would do nothing."""
+        rect, s = target.rect, self._scale
+        frame = pygame.Surface(rect.size, pygame.SRCALPHA)
+        pygame.draw.rect(frame, (*theme.PAPER, 70), frame.get_rect(), theme.px(3, s, 2), border_radius=20)
+        surface.blit(frame, rect)
+        drawlog.note_box(f"menu:{target.kind}", (rect.x, rect.y, rect.w, rect.h), "menu")
+        words = t("kiosk_shell.next_page" if target.kind == "next" else "kiosk_shell.prev_page", self.lang)
+        size, ruby = theme.px(theme.TEXT_PX, s), theme.px(theme.PINYIN_PX, s)
+        if self._measure(words, size, self._young, ruby) + 2 * theme.px(18, s) <= rect.width:
+            self.text.draw(surface, words, rect.center, size, PAGER_OFF, "center", pinyin=self._young,
+                           ruby_color=PAGER_OFF, ruby_size=ruby)

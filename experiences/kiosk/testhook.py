@@ -86,6 +86,8 @@ def describe(shell) -> dict:
         menu.layout(size)
         out["menu_page"], out["menu_pages"] = menu.page, menu.pages
         for target in menu.targets():
+            if not target.enabled:  # 上一页 on the first page, 下一页 on the last: nothing to press
+                continue
             name = f"card:{menu.packages[target.index].id}" if target.kind == "card" else f"menu:{target.kind}"
             targets[name] = _rect(target.rect)
     elif screen == RUNNING and host is not None and host.experience is not None:

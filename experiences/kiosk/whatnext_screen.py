@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import pygame
 
+from experiences import drawlog
 from experiences.i18n import t
 from experiences.kiosk import theme
 from experiences.kiosk.ageband import title_gets_pinyin
 from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.kiosk.covers import CoverCache
-from experiences.kiosk.title_lines import wrap_lines
+from experiences.kiosk.title_lines import fit_title, wrap_lines
 from experiences.kiosk.whatnext import Pick
 from experiences.kiosk.whatnext_books import MIN_CARD_WIDTH, MIN_CARD_WIDTH_LATIN, PICKS_BESIDE_BOOKS, BookCards
 from experiences.package import Package
@@ -28,6 +29,7 @@ MARGIN = 40  # px at 1080p (theme.px)
 GAP = 28
 MAX_CARD_WIDTH = 480
 REASON_LINES = 3  # 「读了《春晓》的小朋友也读了《静夜思》」 takes two at the smallest card
+TITLE_LINES = 2  # a pick's title: one line down to the smallest size (screencheck's 32 px at 1080p), else two
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class WhatNextScreen:
         self.books: BookCards | None = None
         self.size: tuple[int, int] = (1920, 1080)  # the last size drawn or handled at: what is shown depends on it
         self._reasons: dict[tuple, list[str]] = {}  # reason_lines' answers
+        self._titles: dict[tuple, tuple[int, list[str], int]] = {}  # title_lines' answers
         if books is not None:
             self.offer_books(books, after)
 
@@ -227,9 +230,9 @@ class WhatNextScreen:
         title = self.card_title(pick)
         pinyin = title_gets_pinyin(package.manifest.age_bands, self.band)
         ruby = theme.px(theme.PINYIN_PX, s)
-        title_size = theme.px(theme.TITLE_PX, s)
-        while title_size > theme.px(32, s) and self._width(title, title_size, pinyin, ruby) > inner:
-            title_size -= 1  # a long title gets smaller before it would be cut
+        title_size, title_lines, _ = self.title_lines(pick, inner, s)
+        # the same room for the title on every card (the tallest title's): the covers line up
+        title_room = max(self.title_lines(other, inner, s)[2] for other in self.picks_shown)
         reason_size = theme.px(32, s)
         reason = pick.text.get(self.lang) or pick.text.get("zh-CN") or ""
         most = REASON_LINES + (1 if self.books_shown else 0)  # beside books the cards are narrower and taller
@@ -238,17 +241,48 @@ class WhatNextScreen:
             reason_lines = reason_lines[:most - 1] + [reason_lines[most - 1][:-1] + "…"]
         line_h = self.text.size("字", reason_size)[1]
         title_h = self.text.size_with_pinyin("字", title_size, ruby)[1] if pinyin else self.text.size("字", title_size)[1]
-        text_h = title_h + pad // 2 + most * line_h + pad  # the same for every card: the covers line up
+        text_h = title_room + pad // 2 + most * line_h + pad  # the same for every card: the covers line up
+        # the card's box (the screen checks keep its texts inside) is named with the whole title, even cut short
+        drawlog.note_box(f"pick:{title}", (rect.x, rect.y, rect.w, rect.h), "what-next")
         cover = pygame.Rect(rect.left + pad, rect.top + pad, inner, rect.height - 2 * pad - text_h)
         if cover.height > 24:
             self.covers.blit_whole(surface, package, cover, self.lang)
-        y = rect.bottom - text_h
-        self.text.draw(surface, title, (rect.centerx, y), title_size, theme.INK, "midtop",
-                       pinyin=pinyin, ruby_color=theme.INK_SOFT, ruby_size=ruby)
-        y += title_h + pad // 2
+        y = rect.bottom - text_h + (title_room - title_h * len(title_lines)) // 2
+        for line in title_lines:
+            self.text.draw(surface, line, (rect.centerx, y), title_size, theme.INK, "midtop",
+                           pinyin=pinyin, ruby_color=theme.INK_SOFT, ruby_size=ruby)
+            y += title_h
+        y = rect.bottom - text_h + title_room + pad // 2
         for line in reason_lines:
             self.text.draw(surface, line, (rect.centerx, y), reason_size, theme.INK_SOFT, "midtop")
             y += line_h
+
+    def title_lines(self, pick: Pick, width: int, s: float) -> tuple[int, list[str], int]:
+        """(size, lines, height) of a pick's title on a card `width` px wide (with its pinyin row for young
+        visitors): one line from TITLE_PX down to the smallest Han size, else two broken at a sensible point at the
+        biggest size where they fit (experiences/kiosk/title_lines.py). Only a title too long even for that keeps
+        two lines, the second shortened with …: the last resort (the card's box in the draw log keeps the whole)."""
+        title = self.card_title(pick)
+        pinyin = title_gets_pinyin(self.packages[pick.package].manifest.age_bands, self.band)
+        ruby = theme.px(theme.PINYIN_PX, s)
+        key = (title, width, ruby, pinyin)
+        if key not in self._titles:
+            if len(self._titles) > 64:
+                self._titles.clear()
+            sizes = range(theme.px(theme.TITLE_PX, s), theme.px(32, s) - 1, -1)
+            size, lines = fit_title(title, sizes, lambda line, at: self._width(line, at, pinyin, ruby) <= width,
+                                    TITLE_LINES)
+            if len(lines) > TITLE_LINES:
+                lines = lines[:TITLE_LINES - 1] + [self._shortened("".join(lines[TITLE_LINES - 1:]), size, width,
+                                                                   pinyin, ruby)]
+            line_h = (self.text.size_with_pinyin("字", size, ruby) if pinyin else self.text.size("字", size))[1]
+            self._titles[key] = (size, lines, line_h * len(lines))
+        return self._titles[key]
+
+    def _shortened(self, text: str, size: int, width: int, pinyin: bool, ruby: int) -> str:
+        while len(text) > 1 and self._width(text + "…", size, pinyin, ruby) > width:
+            text = text[:-1]
+        return text + "…"
 
     def reason_lines(self, reason: str, size: int, width: int, most: int) -> list[str]:
         """A card's reason in the fewest lines (up to `most` when that breaks it better), broken where a title

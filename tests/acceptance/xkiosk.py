@@ -187,9 +187,20 @@ class Kiosk:
         self.click_target("menu:next", timeout)
         return self._cards(self.wait_for("the next page", lambda s: self._cards(s) not in ([], before), timeout))
 
-    def show_card(self, package_id: str, timeout: float = 10.0) -> None:
-        """On the menu, turn its pages until the card of `package_id` is shown."""
+    def first_menu_page(self, timeout: float = 10.0) -> list[str]:
+        """Tap 上一页 until the menu's first page (there it is no target: the pages stop at both ends)."""
         cards = self._cards(self.wait_for("the menu's cards", self._cards, timeout))
+        for _ in range(12):
+            if "menu:prev" not in self.hook().get("targets", {}):
+                break
+            self.click_target("menu:prev", timeout)
+            cards = self._cards(self.wait_for("the page before", lambda s, before=cards: self._cards(s) not in
+                                              ([], before), timeout))
+        return cards
+
+    def show_card(self, package_id: str, timeout: float = 10.0) -> None:
+        """On the menu, turn its pages from the first until the card of `package_id` is shown."""
+        cards = self.first_menu_page(timeout)
         for _ in range(12):
             if package_id in cards:
                 return
@@ -199,14 +210,12 @@ class Kiosk:
         raise AssertionError(f"no card for {package_id} on any page of the menu")
 
     def menu_cards(self, timeout: float = 10.0) -> list[str]:
-        """Every card of the menu, page by page (下一页 wraps round to the first page)."""
-        first = self._cards(self.wait_for("the menu's cards", self._cards, timeout))
-        seen, cards = list(first), first
-        while "menu:next" in self.hook().get("targets", {}):
-            cards = self.next_menu_page(timeout)
-            if cards == first:
+        """Every card of the menu, page by page from the first (下一页 is no target on the last page)."""
+        seen = list(self.first_menu_page(timeout))
+        for _ in range(12):
+            if "menu:next" not in self.hook().get("targets", {}):
                 break
-            seen += cards
+            seen += self.next_menu_page(timeout)
         return sorted(seen)
 
     def click_card(self, package_id: str, timeout: float = 10.0) -> None:

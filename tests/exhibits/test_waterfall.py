@@ -10,6 +10,7 @@ from experiences.catalog import Catalog
 from experiences.exhibits import hud, offscreen
 from experiences.exhibits.waterfall import WaterfallExhibit
 from experiences.exhibits.waterfall_covers import card_pixels
+from experiences.exhibits.waterfall_flow import point_in_polygon
 from experiences.runtime import InputEvent
 from experiences.text import shared_text
 
@@ -87,10 +88,25 @@ def picture_point(exhibit, placement):
 
 
 def fully_on_screen(exhibit):
+    """Covers wholly on the wall: on screen and out from under the label's band."""
+    top = exhibit.header_bottom(SIZE)
     for placement in exhibit.placements:
         quad = exhibit.screen_quad(placement)
-        if quad and all(0 <= x < SIZE[0] and 0 <= y < SIZE[1] for x, y in quad):
+        if quad and all(0 <= x < SIZE[0] and top <= y < SIZE[1] for x, y in quad):
             yield placement
+
+
+def covers_shown(exhibit, pixels) -> set[str]:
+    """Every cover on the wall (below the label's band) shows its own package's picture: the packages seen."""
+    seen = set()
+    for placement in exhibit.placements:
+        package_id = exhibit.package_of(placement).id
+        x, y = picture_point(exhibit, placement)
+        if package_id in COLOURS and 0 <= x < SIZE[0] and exhibit.header_bottom(SIZE) <= y < SIZE[1]:
+            assert int(np.argmax(pixels[int(y), int(x)])) == int(np.argmax(COLOURS[package_id])), package_id
+            assert pixels[int(y), int(x)].max() > 150
+            seen.add(package_id)
+    return seen
 
 
 def test_renders_covers_on_the_egl_path_and_they_move_between_frames(wall):
@@ -101,19 +117,13 @@ def test_renders_covers_on_the_egl_path_and_they_move_between_frames(wall):
     run_frames(exhibit, surface, clock, 2)
     first = pixels_of(surface).astype(int)
     assert first.std() > 20  # covers on a dark wall, not one flat colour
-    seen = set()
-    for placement in exhibit.placements:  # every cover on screen shows its own package's picture
-        package_id = exhibit.package_of(placement).id
-        x, y = picture_point(exhibit, placement)
-        if package_id in COLOURS and 0 <= x < SIZE[0] and 0 <= y < SIZE[1]:
-            assert int(np.argmax(first[int(y), int(x)])) == int(np.argmax(COLOURS[package_id])), package_id
-            assert first[int(y), int(x)].max() > 150
-            seen.add(package_id)
-    assert len(seen) >= 2
+    seen = covers_shown(exhibit, first)
     run_frames(exhibit, surface, clock, 30)  # one second later
     second = pixels_of(surface).astype(int)
+    assert len(seen | covers_shown(exhibit, second)) >= 2
     assert np.abs(second - first).sum(axis=2).mean() > 5  # the wall moved...
-    shift = [np.abs(np.roll(first, dy, axis=0)[60:-60] - second[60:-60]).mean() for dy in range(0, 30)]
+    top = exhibit.header_bottom(SIZE) + 30  # below the label's band, which stays where it is
+    shift = [np.abs(np.roll(first, dy, axis=0)[top:-30] - second[top:-30]).mean() for dy in range(0, 30)]
     assert int(np.argmin(shift)) > 0  # ...downwards: the first frame shifted down matches the second best
 
 
@@ -324,5 +334,45 @@ def test_a_young_visitor_gets_pinyin_on_every_cover(tmp_path, monkeypatch, band,
     exhibit.start()
     try:
         assert asked and set(asked) == {expected}  # None: the package's own bands decide
+    finally:
+        exhibit.stop("quit")
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_label_sits_in_a_band_the_covers_come_out_from_under(tmp_path, size):
+    """The label covers no cover on the wall: it sits in a band across the top in the wall's colour, the covers
+    slide out from under it; a cover still under the band is not on the wall yet (a tap there opens nothing,
+    no test target)."""
+    from experiences import drawlog
+
+    package = write_package(tmp_path / "wall", "exhibit-waterfall", WALL, {}, package_id="org.test.wall")
+    ctx, _, clock = make_context(tmp_path, size=size)
+    ctx.catalog = installed(tmp_path / "installed")
+    opened = []
+    ctx.services["open_package"] = opened.append
+    exhibit = WaterfallExhibit(package, ctx)
+    exhibit.start()
+    try:
+        surface = pygame.Surface(size)
+        run_frames(exhibit, surface, clock, 2)
+        with drawlog.recording() as log:
+            run_frames(exhibit, surface, clock, 1)
+        top = exhibit.header_bottom(size)
+        label = pygame.Rect(next(box.box for box in log.boxes if box.label == "label"))
+        assert 0 < label.top and label.bottom < top < size[1] // 3  # the band: the label and a margin round it
+        pixels = pixels_of(surface)
+        for y in (label.top // 2, (label.bottom + top) // 2):  # above and below the label: the band, no cover
+            assert {tuple(p) for p in pixels[y]} == {exhibit.band_colour}, y
+        below = pixels[top + 4:].astype(int)
+        assert below.std() > 20  # the covers are on the wall below it
+        # A cover projecting behind the label is not on the wall yet: a tap on the label opens nothing.
+        behind = [p for p in exhibit.placements if exhibit.screen_quad(p) and
+                  point_in_polygon(label.center, exhibit.screen_quad(p))]
+        assert behind and exhibit.card_at(*label.center) is None
+        tap(exhibit, *label.center)
+        assert opened == []
+        for name, rect in exhibit.test_targets().items():
+            if name.startswith("cover:"):
+                assert rect.top >= top, name
     finally:
         exhibit.stop("quit")

@@ -103,12 +103,12 @@ def test_a_body_swipe_turns_the_whole_page(ten, text):
     menu, _, _ = menu_at(ten, text, (1920, 1080))
     menu.handle(InputEvent("action", action="right", source="motion"))  # the 体感 corner's sweep, like a book's
     assert menu.page == 1 and menu.focus == menu.per_page
-    menu.handle(InputEvent("action", action="right", source="motion"))
-    assert menu.page == 0
-    menu.handle(InputEvent("action", action="left", source="motion"))
-    assert menu.page == 1
+    menu.handle(InputEvent("action", action="right", source="motion"))  # the last page: the book ends here
+    assert menu.page == 1 and menu.focus == menu.per_page
     menu.handle(InputEvent("action", action="right", source="keyboard"))  # keys still walk card by card
     assert menu.page == 1 and menu.focus == menu.per_page + 1
+    menu.handle(InputEvent("action", action="left", source="motion"))
+    assert menu.page == 0 and menu.focus == 0
 
 
 def test_arrow_keys_walk_onto_the_next_page_and_select_there(ten, text):
@@ -123,3 +123,52 @@ def test_few_packages_fill_one_page_without_a_pager(ten, text):
     menu = MenuScreen(ten[:4], text, CoverCache(text))
     menu.draw(pygame.Surface((1920, 1080)))
     assert menu.pages == 1 and [t.kind for t in menu.targets()] == ["card"] * 4
+
+
+def accent_pixels(surface, rect):
+    """How many pixels in `rect` are the pager's arrow colour (theme.ACCENT)."""
+    from experiences.kiosk import theme
+    area = surface.subsurface(rect.clip(surface.get_rect()))
+    return sum(1 for x in range(0, area.get_width(), 2) for y in range(0, area.get_height(), 2)
+               if tuple(area.get_at((x, y)))[:3] == theme.ACCENT)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_pager_stops_at_both_ends_and_shows_it(ten, text, size):
+    """上一页 on the first page and 下一页 on the last do nothing, so they look it: no card, no arrow, faded words in
+    the same place; a tap, a key, a swipe or a body sweep past the end changes nothing, and the test hook does not
+    offer them as targets."""
+    from experiences.kiosk import theme
+    menu, surface, log = menu_at(ten, text, size, "6-8")
+    buttons = {t.kind: t for t in menu.targets() if t.kind != "card"}
+    assert not buttons["prev"].enabled and buttons["next"].enabled
+    assert accent_pixels(surface, buttons["prev"].rect) == 0 < accent_pixels(surface, buttons["next"].rect)
+    # no card behind the words: the button's middle row is the background, not the card's paper
+    prev = buttons["prev"].rect
+    assert tuple(surface.get_at((prev.left + 12, prev.centery)))[:3] != theme.CARD
+    assert tuple(surface.get_at((buttons["next"].rect.left + 12, buttons["next"].rect.centery)))[:3] == theme.CARD
+    words = {item.text: item.box for item in log.texts if item.text in ("上一页", "下一页")}
+    assert prev.contains(pygame.Rect(words["上一页"])) and len(words) == 2  # still there, saying what it is
+    assert check_screen(log, size, "zh-CN") == []
+    # nothing happens on the first page's 上一页: no press (it does not sink), no turn
+    menu.handle(InputEvent("pointer_down", *prev.center, source="touch"))
+    assert menu.pressed is None
+    assert menu.handle(InputEvent("pointer_up", *prev.center, source="touch")) is None and menu.page == 0
+    menu.handle(InputEvent("action", action="left", source="motion"))
+    menu.handle(InputEvent("action", action="left", source="keyboard"))
+    menu.handle(InputEvent("pointer_down", 100, size[1] // 3, source="touch"))  # a rightwards swipe: back
+    menu.handle(InputEvent("pointer_up", size[0] - 100, size[1] // 3, source="touch"))
+    assert menu.page == 0 and menu.focus == 0
+    # the last page: 下一页 is the one that goes no further
+    tap(menu, buttons["next"].rect)
+    assert menu.page == menu.pages - 1 == 1
+    again = pygame.Surface(size)
+    menu.draw(again)
+    buttons = {t.kind: t for t in menu.targets() if t.kind != "card"}
+    assert buttons["prev"].enabled and not buttons["next"].enabled
+    assert accent_pixels(again, buttons["next"].rect) == 0 < accent_pixels(again, buttons["prev"].rect)
+    assert tap(menu, buttons["next"].rect) is None and menu.page == 1
+    menu.handle(InputEvent("action", action="right", source="motion"))
+    assert menu.page == 1
+    tap(menu, buttons["prev"].rect)
+    assert menu.page == 0

@@ -80,6 +80,11 @@ def pick(shell, child, package_id):
             break
         child.aim((640, 300))
     assert shell.machine.state == MENU
+    for _ in range(shell.menu.pages):  # from the first page (the pages stop at both ends: 上一页 back to it)
+        if "menu:prev" not in child.targets():
+            break
+        child.aim((640, 40))
+        child.hold("menu:prev")
     for _ in range(shell.menu.pages):  # six cards a page: hover-and-hold 下一页 until the card is shown
         if f"card:{package_id}" in child.targets():
             break
