@@ -289,7 +289,8 @@ def main() -> int:
     try:
         if not args.game_only:
             tracking_and_latency(args)
-        game(args)
+        if args.rounds:
+            game(args)
         if args.pairs:
             paired_run(args)
     finally:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import collections
 import logging
 import os
+import statistics
 
 log = logging.getLogger("yuedu.motion.cores")
 
-BUSY_RATIO = 1.5  # detector wall / CPU time over BUSY_SECONDS above this while on one core: it waits for the core
+BUSY_RATIO = 1.5  # the median frame's detector wall / CPU time over BUSY_SECONDS above this while on one core
 BUSY_SECONDS = 1.5
 CALM_RATIO = 1.15  # ... at most this over the calm period while on all cores: back to one core
 CALM_SECONDS = 10.0  # the calm period; doubled each time one core proved busy again soon after, up to CALM_MAX
@@ -63,8 +64,9 @@ class CoreKeeper:
             self.calm_seconds = self._base_calm  # a long calm on one core: forget the earlier trouble
         if len(frames) < MIN_FRAMES or t - self._since < window:
             return None
-        wall, cpu = sum(f[1] for f in frames), sum(f[2] for f in frames)
-        ratio = wall / cpu if cpu > 0 else 1.0
+        # the median frame: one frame held up by something else (the process stopped, the machine suspended)
+        # says nothing about the core
+        ratio = statistics.median(f[1] / f[2] if f[2] > 0 else 1.0 for f in frames)
         if self.pinned and ratio > BUSY_RATIO:
             if self._back and t - self._since < SETTLED:  # back on one core not long ago, busy again: wait longer
                 self.calm_seconds = min(CALM_MAX, self.calm_seconds * 2)

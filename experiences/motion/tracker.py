@@ -54,8 +54,7 @@ def _lower_priority(core_setting: str = "auto") -> set[int] | None:
     try:
         available = os.sched_getaffinity(0)
         core = choose_core(core_setting, available)
-        if core is not None:
-            os.sched_setaffinity(0, {core})
+        if core is not None and set_process_cores({core}):  # every thread: some were started at import
             pinned_from = set(available)
             log.info("motion tracking on core %d", core)
     except (AttributeError, OSError):  # not Linux, or a container forbidding it: the system places it

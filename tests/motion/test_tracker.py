@@ -48,9 +48,10 @@ def test_the_tracker_leaves_its_one_core_while_other_work_keeps_it_busy():
         return said
 
     assert run(30, wall=21.0) == []  # alone on its core: stays there
-    assert run(0.2, wall=60.0) == []  # a moment's wait is not a busy core
+    assert run(0.2, wall=60.0) == []  # a moment's wait is not a busy core...
+    assert run(1 / 15, wall=500.0) == [] and run(1, wall=21.0) == []  # ...nor one frame held up (process stopped)
     assert run(BUSY_SECONDS + 0.5, wall=60.0) == ["all"]  # waited for its core: every core
-    assert run(CALM_SECONDS - 1, wall=21.0) == []  # not calm long enough yet
+    assert run(CALM_SECONDS - 3, wall=21.0) == []  # not calm long enough yet
     assert run(3, wall=21.0) == ["one"]  # calm: back on one core
     assert run(BUSY_SECONDS + 0.5, wall=45.0) == ["all"]  # busy again soon after...
     assert keeper.calm_seconds == 2 * CALM_SECONDS  # ...so the next calm spell must be twice as long
