@@ -20,7 +20,7 @@ from experiences.kiosk import theme
 from experiences.kiosk.ageband import YOUNG_BANDS
 from experiences.kiosk.shelf import PendingCards, ShelfCard
 from experiences.kiosk.shelf_map import ImageCache, draw_map, label_size
-from experiences.kiosk.title_lines import fit_title
+from experiences.kiosk.title_lines import fit_title, spine_columns
 from experiences.runtime import InputEvent
 from experiences.text import TextRenderer
 
@@ -272,17 +272,22 @@ class ShelfScreen:
             return
         colour = COVER_COLOURS[hashlib.sha1(card.id.encode()).digest()[0] % len(COVER_COLOURS)]
         surface.blit(theme.rounded_panel(rect.size, colour, radius=theme.px(10, s)), rect)
-        label = pygame.Rect(0, 0, max(8, int(rect.width * 0.46)), max(8, int(rect.height * 0.8))).clamp(rect)
+        columns = spine_columns(main_title(card.title))
+        label = pygame.Rect(0, 0, max(8, int(rect.width * (0.46 if len(columns) < 2 else 0.76))),
+                            max(8, int(rect.height * 0.8))).clamp(rect)
         label.center = rect.center
         pygame.draw.rect(surface, theme.PAPER, label, border_radius=theme.px(6, s))
-        chars = [c for c in main_title(card.title) if not c.isspace()][:4]
-        if not chars:
+        if not columns:
             return
-        size = max(8, min(int(label.width * 0.7), int(label.height * 0.9 / len(chars))))
-        step = label.height // len(chars)
-        for i, char in enumerate(chars):
-            self.text.draw(surface, char, (label.centerx, label.top + step * i + step // 2), size, theme.INK,
-                           "center", role="deco")
+        rows = max(len(column) for column in columns)
+        column_w = label.width // len(columns)
+        size = max(8, min(int(column_w * 0.7), int(label.height * 0.9 / rows)))
+        step = label.height // rows
+        for k, column in enumerate(columns):  # the first column on the right, read right to left
+            x = label.right - column_w * k - column_w // 2
+            for i, char in enumerate(column):
+                self.text.draw(surface, char, (x, label.top + step * i + step // 2), size, theme.INK, "center",
+                               role="deco")
 
     def _qr(self, surface: pygame.Surface, rect: pygame.Rect, url: str, label_size: int,
             bounds: pygame.Rect | None = None) -> None:

@@ -214,3 +214,22 @@ def wrap_lines(text: str, fits: Callable[[str], bool], first: int = 1, most: int
                     best = (other[0] + EXTRA_LINE * (more - lines), other[1])
             return best[1]
     return [piece for piece in atoms(text) if piece != " "]
+
+
+SPINE_COLUMN = 7  # characters down one column of a drawn cover's label
+
+
+def spine_columns(title: str, most: int = 2) -> list[str]:
+    """A drawn cover's label, like a title slip on a Chinese book: the title's Han characters top to bottom, in
+    columns read right to left (the first column is the rightmost), at most SPINE_COLUMN to a column and `most`
+    columns, the columns as even as they can be (七言 titles in one). The whole title whenever it fits — a slip
+    reading 唐诗三百 for 唐诗三百首 says the wrong book; a title too long for every column ends in …"""
+    chars = [c for c in title if is_han(c) or c.isalnum()]
+    if not chars:
+        return []
+    room = SPINE_COLUMN * most
+    if len(chars) > room:
+        chars = chars[:room - 1] + ["…"]
+    columns = -(-len(chars) // SPINE_COLUMN)
+    per = -(-len(chars) // columns)
+    return ["".join(chars[i:i + per]) for i in range(0, len(chars), per)]

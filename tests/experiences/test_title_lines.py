@@ -91,3 +91,16 @@ def test_fit_title_asks_few_widths():
     fit_title("《我的第一本科学漫画书》", list(range(48, 31, -1)), fits)
     # each line measured once, the sizes searched by halves: not every line at every size (17 × 78)
     assert len(set(asked)) == len(asked) and len(asked) < 150
+
+
+def test_a_drawn_cover_carries_the_whole_title_in_columns_read_right_to_left():
+    from experiences.kiosk.title_lines import SPINE_COLUMN, spine_columns
+
+    assert spine_columns("唐诗三百首") == ["唐诗三百首"]  # not 唐诗三百: that is another book
+    assert spine_columns("静夜思") == ["静夜思"]
+    assert spine_columns("我的第一本科学漫画书") == ["我的第一本", "科学漫画书"]  # two even columns
+    assert spine_columns("一二三四五六七") == ["一二三四五六七"]  # seven: still one column
+    long = spine_columns("中华古典诗词鉴赏大辞典少儿彩图版")
+    assert len(long) == 2 and all(len(c) <= SPINE_COLUMN for c in long) and long[-1].endswith("…")
+    assert spine_columns("《小王子》") == ["小王子"]  # marks are the cover's business, not the slip's
+    assert spine_columns("") == []
