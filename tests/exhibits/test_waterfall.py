@@ -55,15 +55,21 @@ pages = ["p.png"]
     return open_package(folder)
 
 
-@pytest.fixture
-def wall(tmp_path):
+def open_wall(tmp_path, size=SIZE):
+    """The test wall started at `size`: (exhibit, statement sink, clock, packages it opened)."""
     package = write_package(tmp_path / "wall", "exhibit-waterfall", WALL, {}, package_id="org.test.wall")
-    ctx, sink, clock = make_context(tmp_path, size=SIZE)
+    ctx, sink, clock = make_context(tmp_path, size=size)
     ctx.catalog = installed(tmp_path / "installed")
     opened = []
     ctx.services["open_package"] = opened.append
     exhibit = WaterfallExhibit(package, ctx)
     exhibit.start()
+    return exhibit, sink, clock, opened
+
+
+@pytest.fixture
+def wall(tmp_path):
+    exhibit, sink, clock, opened = open_wall(tmp_path)
     yield exhibit, sink, clock, opened
     if exhibit.stage is not None:
         exhibit.stop("quit")
@@ -345,13 +351,7 @@ def test_the_label_sits_in_a_band_the_covers_come_out_from_under(tmp_path, size)
     no test target)."""
     from experiences import drawlog
 
-    package = write_package(tmp_path / "wall", "exhibit-waterfall", WALL, {}, package_id="org.test.wall")
-    ctx, _, clock = make_context(tmp_path, size=size)
-    ctx.catalog = installed(tmp_path / "installed")
-    opened = []
-    ctx.services["open_package"] = opened.append
-    exhibit = WaterfallExhibit(package, ctx)
-    exhibit.start()
+    exhibit, _, clock, opened = open_wall(tmp_path, size)
     try:
         surface = pygame.Surface(size)
         run_frames(exhibit, surface, clock, 2)
