@@ -12,11 +12,8 @@ logic; `set_process_cores` is the one edge (Linux: every thread of this process)
 from __future__ import annotations
 
 import collections
-import logging
 import os
 import statistics
-
-log = logging.getLogger("yuedu.motion.cores")
 
 BUSY_RATIO = 1.5  # the median frame's detector wall / CPU time over BUSY_SECONDS above this while on one core
 BUSY_SECONDS = 1.5
@@ -43,14 +40,12 @@ class CoreKeeper:
     """Feed it each tracked frame's detector wall and CPU ms; it says when to change: "all" (use every core:
     the one core is busy with other work) or "one" (back to one core: the machine is calm again); else None."""
 
-    def __init__(self, pinned: bool, *, calm_seconds: float = CALM_SECONDS):
+    def __init__(self, pinned: bool):
         self.pinned = pinned
-        self.calm_seconds = calm_seconds
-        self._base_calm = calm_seconds
+        self.calm_seconds = CALM_SECONDS
         self._frames: collections.deque = collections.deque()  # (t, wall ms, cpu ms)
         self._since = None  # when the present placement began
         self._back = False  # on one core again after a busy spell (not from the start)
-        self.changes = 0
 
     def feed(self, t: float, wall_ms: float, cpu_ms: float) -> str | None:
         if self._since is None:
@@ -60,8 +55,8 @@ class CoreKeeper:
         window = BUSY_SECONDS if self.pinned else self.calm_seconds
         while frames and frames[0][0] < t - window:
             frames.popleft()
-        if self.pinned and self._base_calm < self.calm_seconds and t - self._since >= SETTLED:
-            self.calm_seconds = self._base_calm  # a long calm on one core: forget the earlier trouble
+        if self.pinned and t - self._since >= SETTLED:
+            self.calm_seconds = CALM_SECONDS  # a long calm on one core: forget the earlier trouble
         if len(frames) < MIN_FRAMES or t - self._since < window:
             return None
         # the median frame: one frame held up by something else (the process stopped, the machine suspended)
@@ -79,7 +74,6 @@ class CoreKeeper:
         self.pinned = self._back = to == "one"
         self._since = t
         self._frames.clear()
-        self.changes += 1
         return to
 
 

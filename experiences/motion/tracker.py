@@ -27,11 +27,11 @@ def pace(unseen: float, max_rate: float = MAX_RATE) -> float:
     return max_rate if unseen < IDLE_AFTER else min(max_rate, IDLE_RATE)
 
 
-def _lower_priority(core_setting: str = "auto") -> set[int] | None:
+def _lower_priority(core_setting: str = "auto") -> tuple[set[int], int] | None:
     """The game's frame comes first: the tracking process takes a session of its own, niced, with one thread's
     worth of OpenCV and OpenMP work (the pose graph's own threads inherit the nice value), on one core while
     that core is not busy with other work (experiences.motion.cores; the threads started later inherit it).
-    Returns every core it may use when it was pinned to one, else None.
+    Returns (every core it may use, the one it was pinned to), or None when it was not pinned.
 
     Linux's scheduler shares the CPU fairly between sessions first ("autogroups", on in Debian's kernels) and
     applies nice values only inside a session: niced inside the kiosk's own session, the tracker spent the
@@ -50,26 +50,26 @@ def _lower_priority(core_setting: str = "auto") -> set[int] | None:
         os.nice(NICE)
     except (AttributeError, OSError):
         pass
-    pinned_from = None
+    pinned = None
     try:
         available = os.sched_getaffinity(0)
         core = choose_core(core_setting, available)
         if core is not None and set_process_cores({core}):  # every thread: some were started at import
-            pinned_from = set(available)
+            pinned = set(available), core
             log.info("motion tracking on core %d", core)
     except (AttributeError, OSError):  # not Linux, or a container forbidding it: the system places it
         pass
     import cv2
 
     cv2.setNumThreads(1)
-    return pinned_from
+    return pinned
 
 
 def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | None = None,
           max_rate: float = MAX_RATE, core: str = "auto") -> None:
     """The process body: read (a thread keeping only the newest frame), detect, publish the landmarks, then
     the detector's slower checks; until `stop` is set or a file source ends (loop=False)."""
-    every_core = _lower_priority(core)
+    pinned = _lower_priority(core)
     import os
 
     parent = os.getppid()
@@ -92,8 +92,7 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
     reported = None
     index = 0
     next_at = 0.0
-    keeper = CoreKeeper(pinned=True) if every_core else None
-    one_core = set(os.sched_getaffinity(0)) if every_core else None
+    keeper = CoreKeeper(pinned=True) if pinned else None
     try:
         detector = PoseDetector()
         status("starting", "")
@@ -127,9 +126,10 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
             if keeper is not None:  # waiting for its one core: every core until the machine is calm again
                 now = time.monotonic()
                 change = keeper.feed(now, (now - started) * 1000, (time.process_time() - cpu) * 1000)
-                if change and set_process_cores(every_core if change == "all" else one_core):
+                every_core, one_core = pinned
+                if change and set_process_cores(every_core if change == "all" else {one_core}):
                     log.info("motion tracking on %s", "every core: its own was busy" if change == "all"
-                             else f"core {min(one_core)} again")
+                             else f"core {one_core} again")
         if (camera.status, camera.why) != reported:
             status(camera.status, camera.why)
     except Exception as exc:  # the kiosk must hear why tracking stopped
