@@ -338,12 +338,12 @@ def paired_run(args) -> None:
         blocks = paired(args.block, args.pairs, str(video))
     load = (load + os.getloadavg()[0]) / 2
     on, off = blocks["on"], blocks["off"]
+    wall_on, wall_off = (statistics.fmean(block[0] for block in mode) for mode in (on, off))
+    cpu_on, cpu_off = (statistics.fmean(block[1] for block in mode) for mode in (on, off))
     ratios = sorted(a[1] / b[1] for a, b in zip(on, off))
     print(f"paired in one kiosk (load {load:4.1f}), {args.pairs} × {args.block} frames on and off alternating, the "
-          f"tracker stopped while off: wall {statistics.fmean(a[0] for a in on):5.2f} / "
-          f"{statistics.fmean(b[0] for b in off):5.2f} ms = {statistics.fmean(a[0] for a in on) / statistics.fmean(b[0] for b in off):4.2f}, "
-          f"kiosk CPU {statistics.fmean(a[1] for a in on):4.2f} / {statistics.fmean(b[1] for b in off):4.2f} ms = "
-          f"{statistics.fmean(a[1] for a in on) / statistics.fmean(b[1] for b in off):4.2f} (goal <= 1.10); "
+          f"tracker stopped while off: wall {wall_on:5.2f} / {wall_off:5.2f} ms = {wall_on / wall_off:4.2f}, "
+          f"kiosk CPU {cpu_on:4.2f} / {cpu_off:4.2f} ms = {cpu_on / cpu_off:4.2f} (goal <= 1.10); "
           f"pairs' CPU ratios median {statistics.median(ratios):4.2f}, middle half {ratios[len(ratios) // 4]:4.2f}–"
           f"{ratios[(3 * len(ratios)) // 4]:4.2f}")
 
