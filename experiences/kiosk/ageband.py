@@ -54,8 +54,10 @@ def collation_key(title: str) -> tuple:
     numbers by their value (测试2 before 测试10)."""
     from experiences.pinyin import pinyin_for
 
-    letters, tones = [], []
-    for part, syllable in zip(re.findall(r"\d+|[A-Za-z]+|.", title), _syllables(title, pinyin_for)):
+    read = pinyin_for(title)  # a syllable (or "") for each character of the title
+    letters, tones, at = [], [], 0
+    for part in re.findall(r"\d+|[A-Za-z]+|.", title):
+        syllable, at = read[at], at + len(part)
         if part.isdigit():
             letters.append((0, int(part), ""))
         elif syllable:
@@ -65,15 +67,6 @@ def collation_key(title: str) -> tuple:
         elif part.strip():
             letters.append((1, 0, part.casefold()))
     return tuple(letters), tuple(tones), title
-
-
-def _syllables(title: str, pinyin_for) -> list[str]:
-    """The syllable of each part of `title` as `collation_key` splits it (digit runs get none)."""
-    read, out, at = pinyin_for(title), [], 0
-    for part in re.findall(r"\d+|[A-Za-z]+|.", title):
-        out.append("" if part.isdigit() else read[at])
-        at += len(part)
-    return out
 
 
 _TONES = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}  # the combining marks of ā á ǎ à
