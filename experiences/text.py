@@ -229,11 +229,7 @@ class TextRenderer:
                      pitch: int = 0) -> tuple[tuple[int, int], ...]:
         """Where `render_with_pinyin` put each Han character: (x of its centre in the line, its syllable's
         width), for the draw log and the tests of even spacing."""
-        rendered_key = self._pinyin_key(text, size, color, ruby_color, ruby_size, readings, pitch)
-        if rendered_key[1:] not in self._cells:
-            self._cache.pop(rendered_key, None)
-            self.render_with_pinyin(text, size, color, ruby_color, ruby_size, readings, pitch)
-        return self._cells[rendered_key[1:]][1]
+        return self._laid_out(text, size, color, ruby_color, ruby_size, readings, pitch)[1]
 
     def pinyin_pitch(self, text: str, size: int, ruby_size: int | None = None,
                      readings: Mapping[str, Sequence[str]] | None = None) -> int:
@@ -241,11 +237,16 @@ class TextRenderer:
         several lines can be drawn with the widest one's (`pitch=`)."""
         if not has_han(text):
             return 0
-        key = self._pinyin_key(text, size, (255, 255, 255), None, ruby_size, readings)
+        return self._laid_out(text, size, (255, 255, 255), None, ruby_size, readings)[0]
+
+    def _laid_out(self, text, size, color, ruby_color, ruby_size, readings, pitch=0) -> tuple[int, tuple]:
+        """`render_with_pinyin`'s (pitch, Han cells) for this line, laid out again if they were dropped from
+        their cache while the picture was still in its own."""
+        key = self._pinyin_key(text, size, color, ruby_color, ruby_size, readings, pitch)
         if key[1:] not in self._cells:
             self._cache.pop(key, None)
-            self.render_with_pinyin(text, size, ruby_size=ruby_size, readings=readings)
-        return self._cells[key[1:]][0]
+            self.render_with_pinyin(text, size, color, ruby_color, ruby_size, readings, pitch)
+        return self._cells[key[1:]]
 
     def wrap(self, text: str, size: int, width: int, pinyin: bool = False,
              readings: Mapping[str, Sequence[str]] | None = None) -> list[str]:
