@@ -14,6 +14,7 @@ from experiences.exhibits import book_view, geometry, hud, page_curl
 from experiences.exhibits.book_faces import BookFaces
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.i18n import t
+from experiences.kiosk.ageband import title_gets_pinyin
 
 TURN_SPEED = 1.7  # progress per second: a page turns in about 0.6 s
 COMPLETE_AT = 0.35  # a dragged page that passed this fraction finishes its turn when let go
@@ -51,7 +52,7 @@ class BookExhibit(Exhibit3D):
     def build(self) -> None:
         content = self.package.manifest.content
         self.sides = BookFaces(self.package, self.package.manifest.title(self.ctx.language), self.load_surface,
-                               self.load_pixels)
+                               self.load_pixels, pinyin=self.page_pinyin())
         self.text_mode, self.faces, self.renderer = self.sides.text_mode, self.sides.faces, self.sides.renderer
         self.page_width, self.page_height = self.sides.page_width, self.sides.page_height
         self.side = -1 if content.get("reading", "rtl" if self.text_mode else "ltr") == "rtl" else 1
@@ -67,6 +68,12 @@ class BookExhibit(Exhibit3D):
         self._refresh()
         # While a visitor reads, nothing moves: frames are copied, not rendered (every change marks dirty).
         self.stage.reuse_unchanged_frames = True
+
+    def page_pinyin(self) -> bool:
+        """Pinyin over the pages' Chinese text: for a visitor who said they are young, or (no answer) when the
+        package is for the young bands — the rule of the menu's card titles (experiences/kiosk/ageband.py)."""
+        manifest = self.package.manifest
+        return manifest.language == "zh-CN" and title_gets_pinyin(manifest.age_bands, self.ctx.age_band)
 
     def texture(self, index: int):
         return self.sides.texture(index)

@@ -22,6 +22,11 @@ TEXTURE_CACHE = 12  # page textures kept in memory (a 400-page book would not fi
 # (~20% of a page-turning frame's CPU time in bench/exhibit.py) and keeps the text sharper than trilinear.
 MAX_TEXTURE_HEIGHT = 480
 CELLS = 13  # characters in a column of a typeset page
+# With pinyin over the characters: 4 columns of 8 cells (a pinyin row over each character). The widest syllables
+# (shuāng, chuáng) at the pinyin's 30 page px need a column ~105 px wide, and pinyin and characters then show at
+# >= 22 and >= 32 px on a 1080p screen (a page pixel shrinks to ~0.75 px there at worst, 4:3). A five-character
+# line and its mark fill a column; a couplet, two; a poem of four lines, a spread.
+PINYIN_COLUMNS, PINYIN_CELLS = 4, 8
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,9 @@ class BookFaces:
     """The sides of a book package's leaves, front cover to back cover, two a leaf (`faces`); `text_mode` when
     the package gives text to typeset rather than page images; the page's size in scene units."""
 
-    def __init__(self, package, title: str, load_surface: Callable, load_pixels: Callable):
-        self.package, self.title = package, title
+    def __init__(self, package, title: str, load_surface: Callable, load_pixels: Callable, pinyin: bool = False):
+        """`pinyin`: typeset text gets pinyin over its characters (young readers)."""
+        self.package, self.title, self.pinyin = package, title, pinyin
         self.load_surface, self.load_pixels = load_surface, load_pixels  # the exhibit's (package files)
         content = package.manifest.content
         self.text_mode = not content.get("pages")
@@ -63,10 +69,14 @@ class BookFaces:
                 else hud.find_font()
             # 13 characters a column (a five-character line with its two marks fits one) keep the glyphs >= 32 px
             # on a 1080p screen; 16 made them ~29 px.
-            self.renderer = book_pages.PageRenderer(font_path, index, columns_per_page=8, cells=CELLS)
+            if self.pinyin:
+                self.renderer = book_pages.PageRenderer(font_path, index, columns_per_page=PINYIN_COLUMNS,
+                                                        cells=PINYIN_CELLS, pinyin_font=hud.find_font())
+            else:
+                self.renderer = book_pages.PageRenderer(font_path, index, columns_per_page=8, cells=CELLS)
             self.page_width, self.page_height = 1.0, 1.5
             pages = [Face("text", columns, i + 1) for i, columns in enumerate(
-                paginate(sections, self.renderer.columns_per_page, self.renderer.cells))]
+                paginate(sections, self.renderer.columns_per_page, self.renderer.cells, self.pinyin))]
         else:
             first = self.load_surface(content["pages"][0])
             self.page_width, self.page_height = 1.0, first.get_height() / first.get_width()

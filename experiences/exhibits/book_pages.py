@@ -1,5 +1,8 @@
 """Pages of a thread-bound book (线装书) drawn with pygame: vertical Kai text in ruled columns (乌丝栏) inside a
 frame (版框) on aged paper, and the book's indigo cover with its title slip (题签) and binding thread.
+
+For young readers each character's cell has its pinyin above it, level, in a sans font that has the tone marks
+(the Kai fonts of the packages have none): the columns are wider for the syllables and hold fewer characters.
 """
 from __future__ import annotations
 
@@ -21,29 +24,57 @@ class PageRenderer:
     """Draws pages of `columns_per_page` columns × `cells` characters; glyphs are cached per size."""
 
     def __init__(self, font_path: str | None, font_index: int = 0, columns_per_page: int = 8, cells: int = 16,
-                 size: tuple[int, int] = PAGE_SIZE, seed: int = 11):
+                 size: tuple[int, int] = PAGE_SIZE, seed: int = 11, pinyin_font: tuple[str | None, int] | None = None):
+        """`pinyin_font` (path, face index): set pinyin over the characters, in that font."""
         if not pygame.freetype.get_init():
             pygame.freetype.init()
         self.font_path, self.font_index = font_path, font_index
+        self.pinyin_font = pinyin_font
         self.columns_per_page, self.cells, self.size = columns_per_page, cells, size
-        self._fonts: dict[int, pygame.freetype.Font] = {}
+        self._fonts: dict[tuple, pygame.freetype.Font] = {}
         self._glyphs: dict[tuple, pygame.Surface] = {}
         width, height = size
         self.frame = pygame.Rect(int(width * 0.09), int(height * 0.08), int(width * 0.82), int(height * 0.84))
         self.column_width = self.frame.width / columns_per_page
-        self.cell = min(self.frame.height / cells, self.column_width * 0.95)
+        if pinyin_font is None:
+            self.cell = min(self.frame.height / cells, self.column_width * 0.95)
+            self.han, self.ruby, self.ruby_row = int(self.cell * 0.78), 0, 0.0
+        else:  # a cell: a gap, its pinyin row, then the character (a syllable nearer its own character than the
+            # one above, so a column reads as pairs)
+            self.cell = self.frame.height / cells
+            self.ruby = round(self.cell * 0.32)
+            self.ruby_row = self.ruby * 1.12
+            self.han = min(round(self.cell * 0.49), int(self.column_width * 0.78))
+        self.gap = (self.cell - self.ruby_row - self.han) * 0.7 if self.ruby else 0.0  # above the pinyin row
+        # The title plate and its seal keep the proportions of an eight-column page whatever the text's columns.
+        self.plate_column = self.frame.width / 8
         self.paper = [aged_paper(width, height, seed=seed + i) for i in range(3)]
 
-    def font(self, size: int) -> pygame.freetype.Font:
-        if size not in self._fonts:
-            self._fonts[size] = pygame.freetype.Font(self.font_path, size, font_index=self.font_index)
-        return self._fonts[size]
+    def font(self, size: int, pinyin: bool = False) -> pygame.freetype.Font:
+        key = (size, pinyin)
+        if key not in self._fonts:
+            path, index = self.pinyin_font if pinyin else (self.font_path, self.font_index)
+            self._fonts[key] = pygame.freetype.Font(path, size, font_index=index)
+        return self._fonts[key]
 
-    def glyph(self, ch: str, size: int, color=INK) -> pygame.Surface:
-        key = (ch, size, color)
+    def glyph(self, ch: str, size: int, color=INK, pinyin: bool = False) -> pygame.Surface:
+        key = (ch, size, color, pinyin)
         if key not in self._glyphs:
-            self._glyphs[key], _ = self.font(size).render(ch, color)
+            self._glyphs[key], _ = self.font(size, pinyin).render(ch, color)
         return self._glyphs[key]
+
+    def role_size(self, role: str) -> int:
+        """A column's character size: a title a little bigger, an author smaller (with pinyin the same: young
+        readers' characters are all at least the text's size)."""
+        if role == "title":
+            return int(self.han * 1.05)
+        if role == "author" and not self.pinyin_font:
+            return int(self.han * 0.9)
+        return self.han
+
+    def cells_in(self, column: Column) -> int:
+        """How many of the column's characters the frame holds (all, as book_text lays them out)."""
+        return min(len(column.text), int((self.frame.bottom + 1 - self.frame.top) // self.cell) - column.indent)
 
     def blank(self, number: int) -> pygame.Surface:
         return pygame.surfarray.make_surface(self.paper[number % len(self.paper)].transpose(1, 0, 2))
@@ -57,38 +88,51 @@ class PageRenderer:
         for i in range(1, self.columns_per_page):
             x = int(frame.right - i * self.column_width)
             pygame.draw.line(surface, RULE, (x, frame.top), (x, frame.bottom), 1)
-        size = int(self.cell * 0.78)
         for i, column in enumerate(columns):
             center_x = frame.right - (i + 0.5) * self.column_width
-            role_size = {"title": int(size * 1.05), "author": int(size * 0.9)}.get(column.role, size)
-            for j, ch in enumerate(column.text):
+            role_size = self.role_size(column.role)
+            for j, ch in enumerate(column.text[:self.cells_in(column)]):
                 cell_top = frame.top + (column.indent + j) * self.cell
-                if cell_top + self.cell > frame.bottom + 1:
-                    break
                 if ch in PUNCTUATION:
-                    # Vertical setting: marks sit small in the upper right of their cell.
+                    # Vertical setting: marks sit small in the upper right of their cell (below a pinyin row's
+                    # height, where the character above ends).
                     glyph = self.glyph(ch, int(role_size * 0.8))
-                    surface.blit(glyph, (center_x + self.cell * 0.12, cell_top + self.cell * 0.02))
+                    surface.blit(glyph, (center_x + self.han * 0.155, cell_top + self.cell * 0.02))
                     continue
+                syllable = column.pinyin[j] if j < len(column.pinyin) else ""
+                row_top = cell_top + self.gap
+                if syllable:
+                    ruby = self.glyph(syllable, self.ruby, INK, pinyin=True)
+                    surface.blit(ruby, ruby.get_rect(midbottom=(center_x, row_top + self.ruby_row * 0.9)))
                 glyph = self.glyph(ch, role_size)
-                surface.blit(glyph, glyph.get_rect(center=(center_x, cell_top + self.cell / 2)))
-        folio = self.glyph_text(_chinese_number(number + 1), int(size * 0.55))
+                middle = row_top + self.ruby_row + (self.cell - self.gap - self.ruby_row) / 2
+                surface.blit(glyph, glyph.get_rect(center=(center_x, middle)))
+        folio = self.glyph_text(_chinese_number(number + 1), int(self.han * 0.55))
         surface.blit(folio, folio.get_rect(midtop=(surface.get_width() // 2, frame.bottom + 14)))
         return surface
 
-    def column_boxes(self, columns: list[Column]) -> list[tuple[str, int, tuple[float, float, float, float]]]:
-        """What `page` draws, for the draw log: (column text, glyph size, box (x, y, w, h) in page pixels)."""
-        frame, size = self.frame, int(self.cell * 0.78)
+    def column_boxes(self, columns: list[Column]) -> list[tuple[str, int, tuple[float, float, float, float], int]]:
+        """What `page` draws, for the draw log: (column text, glyph size, box (x, y, w, h) in page pixels, pinyin
+        size or 0); with pinyin the box is as wide as the column's widest syllable and starts at its row."""
+        frame = self.frame
         out = []
         for i, column in enumerate(columns):
             if not column.text.strip():
                 continue
-            role_size = {"title": int(size * 1.05), "author": int(size * 0.9)}.get(column.role, size)
-            cells = min(len(column.text), int((frame.bottom + 1 - frame.top) // self.cell) - column.indent)
+            role_size = self.role_size(column.role)
+            cells = self.cells_in(column)
             center_x = frame.right - (i + 0.5) * self.column_width
-            top = frame.top + column.indent * self.cell + (self.cell - role_size) / 2
+            top = frame.top + column.indent * self.cell + self.gap
+            syllables = [x for x in column.pinyin[:cells] if x]
+            margin = (self.cell - self.gap - self.ruby_row - role_size) / 2  # above and below a character
+            if syllables and self.ruby:
+                width = max([role_size] + [self.font(self.ruby, True).get_rect(x).width for x in syllables])
+                height = cells * self.cell - self.gap - margin
+                out.append((column.text[:cells], role_size, (center_x - width / 2, top, width, height), self.ruby))
+                continue
+            top += self.ruby_row + margin
             out.append((column.text[:cells], role_size,
-                        (center_x - role_size / 2, top, role_size, cells * self.cell - (self.cell - role_size))))
+                        (center_x - role_size / 2, top, role_size, cells * self.cell - (self.cell - role_size)), 0))
         return out
 
     def cover_boxes(self, title: str) -> list[tuple[str, int, tuple[float, float, float, float]]]:
@@ -100,7 +144,7 @@ class PageRenderer:
         if not shown:
             return []
         top = slip.top + size * 0.45
-        return [(shown, size, (slip.centerx - size / 2, top, size, size * 1.05 * len(shown)))]
+        return [(shown, size, (slip.centerx - size / 2, top, size, size * 1.05 * len(shown)), 0)]
 
     def plate_page(self, text: str, number: int, seal: str = "") -> pygame.Surface:
         """A title page (扉页) or a closing page: `text` in one big column in the middle of a plain frame, with
@@ -109,12 +153,12 @@ class PageRenderer:
         frame = self.frame
         pygame.draw.rect(surface, RULE, frame.inflate(10, 10), width=4)
         pygame.draw.rect(surface, RULE, frame, width=1)
-        for text_, size, (x, y, w, h) in self.plate_boxes(text):
+        for text_, size, (x, y, w, h), _ in self.plate_boxes(text):
             for j, ch in enumerate(text_):
                 glyph = self.glyph(ch, size)
                 surface.blit(glyph, glyph.get_rect(center=(x + w / 2, y + size * 0.6 + j * size * 1.2)))
         if seal:
-            side = int(self.column_width * 1.1)
+            side = int(self.plate_column * 1.1)
             box = pygame.Rect(0, 0, side, side)
             box.midtop = (frame.centerx, int(frame.bottom - side * 1.6))
             pygame.draw.rect(surface, SEAL, box)
@@ -127,10 +171,10 @@ class PageRenderer:
     def plate_boxes(self, text: str) -> list[tuple[str, int, tuple[float, float, float, float]]]:
         """Where `plate_page` draws its text, as `column_boxes` gives a page's columns."""
         frame = self.frame
-        size = int(min(self.column_width * 1.5, frame.height * 0.6 / max(1, len(text)) / 1.2))
+        size = int(min(self.plate_column * 1.5, frame.height * 0.6 / max(1, len(text)) / 1.2))
         height = size * 1.2 * len(text)
         top = frame.top + frame.height * 0.12
-        return [(text, size, (frame.centerx - size / 2, top, size, height))] if text else []
+        return [(text, size, (frame.centerx - size / 2, top, size, height), 0)] if text else []
 
     def glyph_text(self, text: str, size: int) -> pygame.Surface:
         surface, _ = self.font(size).render(text, INK)

@@ -94,7 +94,8 @@ def book_screen_rect(book, offset: float | None = None) -> pygame.Rect:
 
 def note_page_text(book) -> None:
     """Tell the draw log what the open pages show, with the glyphs' real size on screen: the page text is
-    drawn into textures, so the screen checks see it only through this."""
+    drawn into textures, so the screen checks see it only through this (with the pinyin row's size when the
+    page has one)."""
     if drawlog.active() is None or book.turn_leaf is not None or not book.text_mode:
         return
     w, h = book.page_width, book.page_height
@@ -114,7 +115,7 @@ def note_page_text(book) -> None:
             boxes = book.renderer.plate_boxes(book._plate(index))
         else:
             continue
-        for text, size, (bx, by, bw, bh) in boxes:
+        for text, size, (bx, by, bw, bh), ruby in boxes:
             corners = [book.stage.project((x0 + (bx + dx) / page_w * w, h / 2 - (by + dy) / page_h * h, STACK_HEIGHT),
                                           relative_to=book.book) for dx in (0, bw) for dy in (0, bh)]
             if any(c is None for c in corners):
@@ -122,7 +123,8 @@ def note_page_text(book) -> None:
             ys = [c[1] for c in corners]
             # The glyphs' size on screen: the narrowest projected width of the column (its far end); the
             # box: that width around the column's middle (perspective slants its projected outline).
-            shown_px = min(abs(corners[2][0] - corners[0][0]), abs(corners[3][0] - corners[1][0])) / bw * size
+            shown = min(abs(corners[2][0] - corners[0][0]), abs(corners[3][0] - corners[1][0])) / bw  # per page px
             middle = sum(c[0] for c in corners) / 4
-            drawlog.note_text(text, round(shown_px), (round(middle - shown_px / 2), round(min(ys)),
-                                                      round(shown_px), round(max(ys) - min(ys))))
+            drawlog.note_text(text, round(shown * size), (round(middle - shown * bw / 2), round(min(ys)),
+                                                          round(shown * bw), round(max(ys) - min(ys))),
+                              ruby_size=round(shown * ruby) if ruby else None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pygame
@@ -196,3 +197,62 @@ def test_the_caption_under_the_closed_and_the_open_book_keeps_clear_of_it(size, 
             caption = next(t for t in log.texts if t.box[1] > size[1] // 2 and t.text.startswith("第"))
     finally:
         book.stop("quit")
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1920, 1080)])
+def test_young_readers_get_pinyin_over_the_pages_and_every_page_still_holds_its_text(size, tmp_path, repo_root):
+    """The shipped 线装唐诗 for a 6-8 visitor: every character of the pages has its syllable above it, at sizes the
+    screen checks accept on screen (4:3 shrinks the book most); the columns are fewer and shorter, so the poems
+    flow on over more pages, and no column runs past the frame and no character is lost."""
+    from experiences.exhibits.book_pages import PUNCTUATION
+    from experiences.exhibits.book_text import parse_book_text
+    from experiences.package import open_package
+    from experiences.screencheck import check_screen, report
+
+    package = open_package(repo_root / "content" / "exhibit-book")
+    ctx, _sink, clock = make_context(tmp_path, size=size)
+    ctx.age_band = "6-8"
+    book = BookExhibit(package, ctx)
+    book.start()
+    surface = pygame.Surface(size)
+    try:
+        renderer = book.renderer
+        assert renderer.pinyin_font is not None and renderer.columns_per_page < 8
+        columns = [c for face in book.faces if face.kind == "text" for c in face.ref]
+        assert all(renderer.cells_in(c) == len(c.text) for c in columns)
+        sections = parse_book_text(package.source.read_bytes("poems.json"))
+        assert "".join(c.text for c in columns if c.role == "text") == "".join(l for s in sections for l in s.lines)
+        assert all(len(c.pinyin) == len(c.text) and all(y or ch in PUNCTUATION for ch, y in zip(c.text, c.pinyin))
+                   for c in columns)
+        # Drawn, not only laid out: ink in the pinyin row over the first page's title, none without its syllables.
+        first = book.faces[2].ref
+        top = int(renderer.frame.top + first[0].indent * renderer.cell + renderer.gap)
+        left = int(renderer.frame.right - renderer.column_width)
+        for syllables, inked in ((True, True), (False, False)):
+            shown = first if syllables else [replace(c, pinyin=()) for c in first]
+            pixels = pixels_of(renderer.page(shown, 0))[top:top + int(renderer.ruby_row), left + 4:renderer.frame.right - 4]
+            assert ((pixels.sum(axis=2) < 250).sum() > 30) == inked, syllables
+        book.on_button("left", clock.now())  # 下一页: the book opens on its first poem
+        book.update(1.0)
+        book.on_button("left", clock.now())
+        book.update(1.0)
+        with drawlog.recording() as log:
+            run_frames(book, surface, clock, 1)
+        pages = [t for t in log.texts if t.text in {c.text for c in columns}]
+        assert len(pages) >= 6 and all(t.ruby_size for t in pages), [(t.text, t.ruby_size) for t in pages]
+        findings = check_screen(log, size)
+        assert findings == [], report(findings)
+    finally:
+        book.stop("quit")
+
+
+def test_pinyin_on_the_pages_follows_the_visitor_then_the_package_audience(tmp_path):
+    text = {"sections": [{"title": "春晓", "author": "孟浩然", "lines": ["春眠不觉晓，处处闻啼鸟。"]}]}
+    package = write_package(tmp_path / "pkg", "exhibit-book", '[content]\ntext = "poems.json"\n',
+                            {"poems.json": json.dumps(text, ensure_ascii=False).encode()})
+    ctx, _, _ = make_context(tmp_path)
+    book = BookExhibit(package, ctx)
+    for band, bands, wanted in (("6-8", ["all"], True), ("13+", ["3-5"], False), (None, ["all"], False),
+                                (None, ["3-5", "all"], True)):
+        ctx.age_band, package.manifest.age_bands = band, bands
+        assert book.page_pinyin() is wanted, (band, bands)

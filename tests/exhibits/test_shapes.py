@@ -83,6 +83,34 @@ def test_book_text_paginates_sections_without_splitting_short_poems():
         parse_book_text('{"sections": [{"title": "x", "lines": [""]}]}')
 
 
+def test_book_text_with_pinyin_flows_on_by_clauses_and_keeps_every_character_and_syllable():
+    """Young readers' pages: columns of 8 cells (a pinyin row over each character) take a couplet a clause a
+    column, a longer section flows on to the next page, and no character is lost; every character carries the
+    syllable read over its whole line (一行白鹭 háng, not xíng), marks none."""
+    sections = [Section("绝句", "杜甫", ("两个黄鹂鸣翠柳，一行白鹭上青天。", "窗含西岭千秋雪，门泊东吴万里船。")),
+                Section("静夜思", "李白", ("床前明月光，疑是地上霜。", "举头望明月，低头思故乡。"))]
+    pages = paginate(sections, columns_per_page=4, cells=8, pinyin=True)
+    columns = [c for page in pages for c in page]
+    assert all(len(page) <= 4 for page in pages)
+    assert all(len(c.text) + c.indent <= 8 for c in columns)  # nothing past a column's end
+    text = [c.text for c in columns if c.role == "text"]
+    assert text[:2] == ["两个黄鹂鸣翠柳，", "一行白鹭上青天。"]  # broken at the mark, not mid-clause
+    assert "".join(text) == "".join(line for s in sections for line in s.lines)
+    assert [c.text for c in columns if c.role == "title"] == ["绝句", "静夜思"]
+    for column in columns:
+        assert len(column.pinyin) == len(column.text)
+        assert all(bool(y) == (ch not in "，。") for ch, y in zip(column.text, column.pinyin)), column
+    assert columns[3].pinyin[:2] == ("yī", "háng")
+    assert [c.section for c in pages[1]] == [0, 0]  # 绝句's last two clauses flowed on to page 2
+    assert pages[2][0].text == "静夜思"  # and 静夜思 starts a page of its own, as it does not fit what is left
+    # Without pinyin nothing changes: a couplet is one column of 16 cells, and columns carry no syllables.
+    plain = paginate(sections, columns_per_page=8, cells=16)
+    assert [c.text for c in plain[0] if c.role == "text"][0] == "两个黄鹂鸣翠柳，一行白鹭上青天。"
+    assert all(c.pinyin == () for page in plain for c in page)
+    # A seven-character couplet too long for 13 cells: one clause a column (not 13 characters and 3).
+    assert [c.text for c in paginate(sections[:1], 8, 13)[0] if c.role == "text"][:2] == text[:2]
+
+
 def test_glb_round_trip_counts_triangles_of_every_instance():
     pos, nor, uv, tris = geometry.box(1, 1, 1)
     data = glb.write_glb([glb.MeshPart(pos, nor, tris, uvs=uv), glb.MeshPart(pos, nor, tris[:4])])
