@@ -111,7 +111,8 @@ def test_every_exhibits_hud_pinyin_is_on_the_grid(package_id, tmp_path):
     seen = 0
     for size in ((1280, 720), (1080, 1920)):
         for shot in package_shots(package, size, age_band="6-8", data_dir=tmp_path, catalog=catalog):
-            ruby = [t for t in shot.log.texts if t.ruby_size]
+            # (a young reader's book pages note their vertical columns with the pinyin's size and no horizontal grid)
+            ruby = [t for t in shot.log.texts if t.ruby_size and not (t.box[3] > t.box[2] and not t.cells)]
             problems = [p for t in ruby for p in grid_problems(t)]
             assert problems == [], f"{shot.name}:\n" + "\n".join(problems)
             seen += len(ruby)
