@@ -1,9 +1,11 @@
 """exhibit-waterfall (电子书瀑布流): covers of the installed packages drift down the screen in columns of cards at
 slightly different depths; tap (or gaze at, or focus and `select`) a cover to open that package through
 `ctx.services["open_package"]`. Calm enough to be the kiosk's attract loop: no flashes, a slow even fall that
-eases to a stop while someone points at it. The label (title and one caption line) sits in a header band across
-the top, and the covers slide out from under it: none is hidden behind the label while it is on the wall (a cover
-still under the band is not on the wall yet: no tap, focus or test target reaches it).
+eases to a stop while someone points at it. The label sits in a slim header band across the top: the
+title, the caption's sentences that fit beside it and the hint on the right (a tall window: the caption in up to
+two lines under them); the covers slide out from under it: none is hidden behind the label while it is on the wall
+(a cover still under the band is not on the wall yet: no tap, focus or test target reaches it). The columns keep to
+the right of the kiosk's home button, so it never stands on a cover.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import math
 import pygame
 from panda3d.core import CardMaker, LPoint2f, LPoint3f, TransparencyAttrib
 
-from experiences.exhibits import hud
+from experiences.exhibits import hud, waterfall_band
 from experiences.exhibits.exhibit import Exhibit3D
 from experiences.exhibits.assets3d import texture_from_array
 from experiences.exhibits.waterfall_covers import YOUNG_BANDS, card_pixels
@@ -26,7 +28,7 @@ from experiences.exhibits.waterfall_flow import (
     select_packages,
 )
 from experiences.i18n import t
-from experiences.runtime import InputEvent
+from experiences.runtime import InputEvent, home_button_area
 
 KIND = "exhibit-waterfall"
 DEFAULT_BACKGROUND = (0.13, 0.12, 0.11)
@@ -88,7 +90,8 @@ class WaterfallExhibit(Exhibit3D):
                  for p in self.packages]
         aspects = [pixels.shape[0] / pixels.shape[1] for pixels in cards]
         columns = int(content.get("columns", 5))
-        self.layout = WaterfallLayout(aspects, columns, tuple(self.stage.lens.get_fov()), float(content.get("speed", 2.0)))
+        self.layout = WaterfallLayout(aspects, columns, tuple(self.stage.lens.get_fov()), float(content.get("speed", 2.0)),
+                                      span=self.wall_span(tuple(self.stage.size)))
         width = on_screen_width(self.layout, self.stage.size[0])
         self.textures = [texture_from_array(fit_width(pixels, width), f"cover-{p.id}", mipmap=False)
                          for p, pixels in zip(self.packages, cards)]
@@ -205,42 +208,46 @@ class WaterfallExhibit(Exhibit3D):
         return ("cover", card.key)
 
     # ---- the label's band ---------------------------------------------------------------------------------
-    @staticmethod
-    def caption_lines(size: tuple[int, int]) -> int:
-        """One caption line in a wide window (the whole sentences that fit): the band stays low, the wall big;
-        two in a tall one, which has height to spare."""
-        return 2 if size[1] > size[0] else 1
+    def wall_span(self, size: tuple[int, int]) -> tuple[float, float]:
+        """The screen's width the columns share (-1..1): right of the kiosk's home button and a margin, which
+        then stands in a strip of its own (a VR eye keeps the whole width: its home button sits elsewhere)."""
+        if self.ctx.vr:
+            return -1.0, 1.0
+        x, _, w, _ = home_button_area(size)[0]
+        return (x + w + hud.px(size, 12)) / size[0] * 2 - 1, 1.0
 
     def _banded(self) -> bool:
         return self.show_label and not self.ctx.vr  # a VR eye keeps its label in the middle of the view
+
+    def band_layout(self, size: tuple[int, int]) -> waterfall_band.Band:
+        """Where the band's pieces go (waterfall_band), measured once a size: asked on every tap and key."""
+        known = getattr(self, "_band", None)
+        if known is None or known[0] != tuple(size):
+            title, caption = self.label_texts()
+            hint = t(self.hint_key, self.ctx.language) if self.hint_key else ""
+            known = self._band = (tuple(size), waterfall_band.band_layout(self.text, size, title, caption, hint))
+        return known[1]
 
     def header_bottom(self, size: tuple[int, int]) -> int:
         """Where the header band with the label ends (0: no band): covers above it are not on the wall yet."""
         if not self._banded() or getattr(self, "layout", None) is None:
             return 0
-        known = getattr(self, "_header", None)
-        if known is None or known[0] != tuple(size):  # asked on every tap and key: measured once a size
-            title, caption = self.label_texts()
-            margin = hud.px(size, hud.MARGIN_PX)
-            known = self._header = (tuple(size), 2 * margin + hud.label_height(
-                self.text, size, title, caption, size[0] - 2 * margin, self.caption_lines(size)))
-        return known[1]
+        return self.band_layout(size).bottom
 
     def draw_label(self, surface: pygame.Surface) -> pygame.Rect | None:
-        """The label in a band across the top, as wide as the window (its caption on one line, two in a tall
-        window), the wall's colour behind it: the covers come out from under it instead of passing behind it."""
+        """The band across the top in the wall's colour, the covers coming out from under it instead of passing
+        behind the label: the title, the description, and the hint until the first touch."""
         if not self._banded():
             return super().draw_label(surface)
-        size = surface.get_size()
-        band = pygame.Rect(0, 0, size[0], self.header_bottom(size))
-        surface.fill(self.band_colour, band)
-        pygame.draw.line(surface, hud.ACCENT, band.bottomleft, band.bottomright,
-                         max(2, round(3 * hud.ui_scale(size))))
-        title, caption = self.label_texts()
-        margin = hud.px(size, hud.MARGIN_PX)
-        self.label_rect = hud.draw_label(surface, self.text, title, caption, width=size[0] - 2 * margin,
-                                         max_lines=self.caption_lines(size))
+        band = self.band_layout(surface.get_size())
+        self.label_rect = waterfall_band.draw_band(surface, self.text, band, self.label_texts()[0], self.band_colour,
+                                                   show_hint=not self.touched)
         return self.label_rect
+
+    def hint_rect(self, surface: pygame.Surface) -> pygame.Rect | None:
+        if not self._banded() or getattr(self, "layout", None) is None:
+            return super().hint_rect(surface)
+        return None if self.touched else self.band_layout(surface.get_size()).hint
 
     # ---- drawing ------------------------------------------------------------------------------------------
     def draw_overlay(self, surface: pygame.Surface) -> None:
@@ -281,7 +288,11 @@ class WaterfallExhibit(Exhibit3D):
                 pygame.draw.rect(surface, hud.INK, box, border_radius=8)
                 hud.note_box(surface, "focus-title", box, "panels")
                 self.text.draw(surface, title, font_px, hud.PAPER, pinyin=None, center=box.center)
-        super().draw_overlay(surface)
+        if self._banded():  # the hint is in the band, not over the covers at the bottom
+            for button in self.buttons:
+                button.draw(surface, self.text)
+        else:
+            super().draw_overlay(surface)
 
     def shot_states(self):
         """start (the covers falling), picked (a cover chosen with the remote: framed, its title under it).
@@ -367,7 +378,7 @@ class WaterfallExhibit(Exhibit3D):
         self.hold(now)
 
     def _draw_qr(self, surface: pygame.Surface) -> None:
-        """The chosen e-book's QR panel over the dimmed wall, below the wall's label, with 关上 under it."""
+        """The chosen e-book's QR panel over the dimmed wall, below the wall's band (or label), with 关上 under it."""
         from experiences.ebook import view
         from experiences.ebook.links import reading_url
         from experiences.kiosk import theme
@@ -378,7 +389,7 @@ class WaterfallExhibit(Exhibit3D):
         dim.fill((0, 0, 0, 150))
         surface.blit(dim, (0, 0))
         m = theme.px(32, s)
-        top = (self.label_rect.bottom if self.label_rect is not None else 0) + m
+        top = max(self.header_bottom(size), self.label_rect.bottom if self.label_rect is not None else 0) + m
         close_h = theme.px(130, s)
         panel = pygame.Rect(m, top, size[0] - 2 * m, size[1] - top - close_h - 2 * m)
         package, lang = self.qr_package, self.ctx.language

@@ -82,18 +82,24 @@ class WaterfallLayout:
     """Columns of cover cards that fall at `speed` screen heights per minute (at the base depth).
 
     aspects: card height / width of each shown package (clamped). fov: the lens's (horizontal, vertical) degrees.
+    span: the part of the screen's width the columns share, from left to right (-1: the left edge, 1: the right),
+    so the wall can leave a strip for the kiosk's home button.
     """
 
-    def __init__(self, aspects: list[float], columns: int, fov: tuple[float, float], speed: float = 2.0):
+    def __init__(self, aspects: list[float], columns: int, fov: tuple[float, float], speed: float = 2.0,
+                 span: tuple[float, float] = (-1.0, 1.0)):
         if not aspects:
             raise ValueError("a waterfall needs at least one cover")
+        if not -1.0 <= span[0] < span[1] <= 1.0:
+            raise ValueError(f"span must be within -1..1, left < right: {span}")
         self.aspects = [min(MAX_ASPECT, max(MIN_ASPECT, a)) for a in aspects]
         self.columns_count = columns
+        self.span = span
         self.tan_h = math.tan(math.radians(fov[0]) / 2)
         self.tan_v = math.tan(math.radians(fov[1]) / 2)
         base_half_height = BASE_DEPTH * self.tan_v
         self.velocity = speed * 2 * base_half_height / 60.0  # world units per second, the same for every column
-        base_width = 2 * BASE_DEPTH * self.tan_h / columns
+        base_width = (span[1] - span[0]) * BASE_DEPTH * self.tan_h / columns
         self.card_width = base_width * CARD_FILL
         self.columns = [self._column(c, base_width) for c in range(columns)]
 
@@ -101,7 +107,7 @@ class WaterfallLayout:
         depth = BASE_DEPTH + DEPTH_OFFSETS[c % len(DEPTH_OFFSETS)]
         half_height = depth * self.tan_v
         # Columns sit evenly across the screen whatever their depth, so the wall reads as one picture.
-        u = (c + 0.5) / self.columns_count * 2 - 1
+        u = self.span[0] + (c + 0.5) / self.columns_count * (self.span[1] - self.span[0])
         x = u * depth * self.tan_h
         sequence = column_sequence(c, self.columns_count, len(self.aspects))
         slots, offset = [], 0.0

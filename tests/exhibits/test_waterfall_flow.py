@@ -133,3 +133,21 @@ def test_focus_moves_to_the_nearest_card_in_the_pressed_direction():
     assert next_focus("centre", cards, "down") == "below"
     assert next_focus("centre", cards, "left") == "left"
     assert next_focus("centre", [], "left") is None
+
+
+def test_columns_keep_to_the_span_of_the_screen_they_are_given():
+    """A wall told to keep right of the home button's strip: every card, at every moment, projects inside it."""
+    import math
+
+    tan_h = math.tan(math.radians(FOV[0]) / 2)
+    layout = WaterfallLayout([1.0, 0.7, 1.4, 0.9], columns=5, fov=FOV, speed=2.0, span=(-0.75, 1.0))
+    lefts, rights = [], []
+    for t in range(0, 120, 5):
+        for placement in layout.placements(float(t)):
+            xs = [x / (y * tan_h) for x, y, _ in card_corners(placement)]
+            lefts.append(min(xs))
+            rights.append(max(xs))
+    assert -0.75 < min(lefts) < -0.6  # the first column starts just inside the span: no wasted strip
+    assert max(rights) <= 1.0
+    with pytest.raises(ValueError):
+        WaterfallLayout([1.0], columns=3, fov=FOV, span=(0.5, 0.2))
