@@ -415,3 +415,30 @@ def test_the_band_is_slim_and_the_hint_and_home_button_stand_clear_of_the_covers
                 assert min(xs) > home.right, (placement.key, min(xs), home)
     finally:
         exhibit.stop("quit")
+
+
+def test_as_the_attract_loop_its_longer_hint_stays_in_the_band_in_portrait_too(tmp_path, repo_root):
+    """The attract loop's hint (how to reach the menu too) is wider than a portrait window: it takes a row of its
+    own, a line for each of its parts, inside the window, and the band stays under a fifth of the height."""
+    from experiences import drawlog
+    from experiences.package import open_package
+    from experiences.screencheck import check_screen, report
+
+    size = (1080, 1920)
+    ctx, _, clock = make_context(tmp_path, size=size)
+    ctx.catalog, ctx.age_band = Catalog.scan([repo_root / "content"]), "6-8"
+    ctx.services["attract"] = True
+    exhibit = WaterfallExhibit(open_package(repo_root / "content" / "exhibit-waterfall"), ctx)
+    exhibit.start()
+    try:
+        with drawlog.recording() as log:
+            run_frames(exhibit, pygame.Surface(size), clock, 1)
+        top = exhibit.header_bottom(size)
+        assert top < size[1] * 0.2
+        hint = [text for text in log.texts if text.text in ("点一本书打开它", "点空白处看全部内容")]
+        assert len(hint) == 2 and all(text.box[1] + text.box[3] <= top for text in hint)
+        assert {text.cells[1][0] - text.cells[0][0] for text in hint} == {hint[0].cells[1][0] - hint[0].cells[0][0]}
+        findings = check_screen(log, size)
+        assert findings == [], report(findings)
+    finally:
+        exhibit.stop("quit")
