@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from server.xapi.errors import XAPIError
 from server.xapi.validate import StatementValidator
-from tests.xrruntime import ROOT, need_runtime, remote_environment
+from tests.xrruntime import ROOT, need_runtime, port_was_taken, remote_environment, run_on_free_port
 
 CHILD = Path(__file__).with_name("xr_child.py")
 
@@ -25,14 +27,19 @@ def xr_env(tmp_path):
 
 def child_env(tmp_path: Path) -> dict:
     need_runtime()
-    env, port = remote_environment(tmp_path / "xdg")
-    return {**os.environ, **env, "YUEDU_XR_REMOTE_PORT": str(port), "TMPDIR_XR": str(tmp_path),
-            "PYTHONPATH": str(ROOT), "SDL_AUDIODRIVER": "dummy", "SDL_VIDEODRIVER": "dummy"}
+    env, _ = remote_environment(tmp_path / "xdg")
+    return {**os.environ, **env, "TMPDIR_XR": str(tmp_path), "PYTHONPATH": str(ROOT), "SDL_AUDIODRIVER": "dummy",
+            "SDL_VIDEODRIVER": "dummy"}
 
 
 def run_child(scenario: str, env: dict) -> dict:
-    result = subprocess.run([sys.executable, str(CHILD), scenario], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=180)
+    """The scenario's readings; started again on a fresh port if another process took the runtime's."""
+    def run(env):
+        result = subprocess.run([sys.executable, str(CHILD), scenario], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=180)
+        return result, result.stderr
+
+    result = run_on_free_port(env, run)
     assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-3000:])
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -169,22 +176,58 @@ def test_the_session_limit_fades_the_headset_to_dark_then_ends_the_run_saying_wh
     StatementValidator("1.0").statement(ended)
 
 
-def test_xr_check_names_the_runtime_and_prints_the_scripted_poses(xr_env):
+def xr_check(env: dict) -> tuple[tuple[int, str], str]:
+    """`launcher.py xr-check` for 2 s while the test's headset turns 30° right and 10° down: ((exit code, its
+    output), the runtime's stderr)."""
     from experiences.xr.remote import RemoteHeadset, RemoteState
 
-    process = subprocess.Popen([sys.executable, "launcher.py", "xr-check", "--seconds", "2"], cwd=ROOT,
-                               env=xr_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        headset = RemoteHeadset(int(xr_env["YUEDU_XR_REMOTE_PORT"]), timeout=20)
-        headset.send(RemoteState(yaw=30, pitch=-10))
-        out, _ = process.communicate(timeout=60)
-        headset.close()
-    finally:
-        process.kill()
-    assert process.returncode == 0, out
+    with tempfile.TemporaryFile("w+") as errors:  # a file, not a pipe: nothing blocks while the headset connects
+        process = subprocess.Popen([sys.executable, "launcher.py", "xr-check", "--seconds", "2"], cwd=ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=errors, text=True)
+        try:
+            try:
+                headset = RemoteHeadset(int(env["YUEDU_XR_REMOTE_PORT"]), timeout=20)
+            except OSError:  # nobody listens: the runtime failed, or could not bind its port (stderr says which)
+                out, _ = process.communicate(timeout=60)
+                out += "\nno remote driver to connect to"
+            else:
+                headset.send(RemoteState(yaw=30, pitch=-10))
+                out, _ = process.communicate(timeout=60)
+                headset.close()
+        finally:
+            process.kill()
+        errors.seek(0)
+        return (process.returncode, out), errors.read()
+
+
+def test_xr_check_names_the_runtime_and_prints_the_scripted_poses(xr_env):
+    returncode, out = run_on_free_port(xr_env, xr_check)
+    assert returncode == 0, out
     assert "runtime: Monado" in out and "system: Monado: Remote HMD" in out
     assert "recommended view size per eye: 320x240, 320x240" in out
     assert "head: " in out and "yaw +30° pitch -10°" in out and "right: " in out
+
+
+def test_a_port_taken_before_the_runtime_binds_it_is_run_again_on_a_fresh_one(tmp_path):
+    """free_port() lets its port go so that Monado can bind it; another process may take it in between (here this
+    test listens on it first). Monado then says so on stderr and runs on without its remote driver: the run starts
+    again on a fresh port, and the scripted head reaches the runtime."""
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen(1)
+        taken = squatter.getsockname()[1]
+        env = {**child_env(tmp_path), **remote_environment(tmp_path / "xdg", taken)[0]}
+        runs = []
+
+        def recorded(env):
+            outcome, errors = xr_check(env)
+            runs.append((int(env["YUEDU_XR_REMOTE_PORT"]), port_was_taken(errors)))
+            return outcome, errors
+
+        returncode, out = run_on_free_port(env, recorded)
+    assert runs[0] == (taken, True)  # the first run found its port taken...
+    assert runs[-1][0] != taken and not runs[-1][1]  # ...the last ran on a fresh one
+    assert returncode == 0 and "yaw +30° pitch -10°" in out, out
 
 
 def test_xr_check_says_plainly_when_no_runtime_is_installed(tmp_path):
