@@ -94,8 +94,8 @@ class PageRenderer:
             for j, ch in enumerate(column.text[:self.cells_in(column)]):
                 cell_top = frame.top + (column.indent + j) * self.cell
                 if ch in PUNCTUATION:
-                    # Vertical setting: marks sit small in the upper right of their cell (below a pinyin row's
-                    # height, where the character above ends).
+                    # Vertical setting: marks sit small in the upper right of their cell, right under the character
+                    # above (with pinyin too: the cell's gap and pinyin row come first, and a mark has no syllable).
                     glyph = self.glyph(ch, int(role_size * 0.8))
                     surface.blit(glyph, (center_x + self.han * 0.155, cell_top + self.cell * 0.02))
                     continue
@@ -135,7 +135,7 @@ class PageRenderer:
                         (center_x - role_size / 2, top, role_size, cells * self.cell - (self.cell - role_size)), 0))
         return out
 
-    def cover_boxes(self, title: str) -> list[tuple[str, int, tuple[float, float, float, float]]]:
+    def cover_boxes(self, title: str) -> list[tuple[str, int, tuple[float, float, float, float], int]]:
         """The title on the cover's slip, as `column_boxes` gives a page's columns."""
         width, height = self.size
         slip = pygame.Rect(int(width * 0.1), int(height * 0.07), int(width * 0.17), int(height * 0.55))
@@ -168,7 +168,7 @@ class PageRenderer:
                 surface.blit(glyph, glyph.get_rect(center=(box.centerx, box.top + side * (0.27 + 0.46 * k))))
         return surface
 
-    def plate_boxes(self, text: str) -> list[tuple[str, int, tuple[float, float, float, float]]]:
+    def plate_boxes(self, text: str) -> list[tuple[str, int, tuple[float, float, float, float], int]]:
         """Where `plate_page` draws its text, as `column_boxes` gives a page's columns."""
         frame = self.frame
         size = int(min(self.plate_column * 1.5, frame.height * 0.6 / max(1, len(text)) / 1.2))
