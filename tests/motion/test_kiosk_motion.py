@@ -138,10 +138,10 @@ def test_a_menu_pick_and_a_lantern_round_by_drawing_the_bow(kiosk):
         if "lantern:answer" in child.targets():
             break
         child.frame()
-    assert not shell.motion.gestures.bow or shell.motion.gestures.dwell_seconds >= 2.0
+    assert not shell.motion.bow or shell.motion.dwell_seconds >= 2.0
     for left in [DOWN] * 6 + [(0.1, 0.0)] * 8:  # aim, pull the left hand back to its shoulder...
         child.aim(child.targets()["lantern:answer"], left=left)
-    assert "next" not in child.targets() and shell.motion.gestures.drawn  # drawn, not yet shot
+    assert "next" not in child.targets() and shell.motion.view.drawn  # drawn, not yet shot
     for _ in range(3):  # ...and let go
         child.aim(child.targets().get("lantern:answer", (640, 300)), left=(-1.3, 0.3))
     for _ in range(90):
