@@ -55,6 +55,11 @@ class MotionReceiver:
     def dwell_seconds(self) -> float:
         return self.settings[1]
 
+    @property
+    def shoots(self) -> str:
+        """How a body shoots or picks at the current age band: "bow" or "hold" (RunContext.body)."""
+        return "bow" if self.bow else "hold"
+
     def set_size(self, size: tuple[int, int]) -> None:
         self.size = size
 
