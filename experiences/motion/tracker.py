@@ -116,6 +116,8 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
                     break
                 continue
             rgb, arrived = got
+            if paced:  # the soonest the next slot can be: frames before it are not even decoded meanwhile
+                frames.not_before(max(next_at + 1.0 / max_rate, arrived + 0.5 / max_rate) - EARLY)
             started, cpu = time.monotonic(), time.process_time()
             people = detector.track(rgb)
             if people:

@@ -98,3 +98,32 @@ def test_a_file_read_as_fast_as_it_decodes_loses_no_frame(tmp_path):
     frames.join()
     camera.close()
     assert frames.ended and taken == 15 and frames.dropped == 0
+
+
+def test_frames_the_detector_will_not_take_are_not_decoded(tmp_path):
+    """A 30 fps camera, a detector taking 10 a second: the frames between its slots are grabbed from the camera
+    (its queue never fills) but not decoded; every frame it takes is still fresh and arrived in its slot."""
+    from experiences.motion.camera import Camera
+
+    video = write_video(tmp_path / "room.mp4", [("coffee", 3.0)], fps=30)
+    camera = Camera(str(video), loop=True, realtime=True)
+
+    stop = threading.Event()
+    frames = LatestFrame(camera, stop).start()
+    try:
+        next_at, taken = 0.0, []
+        for _ in range(12):
+            got = frames.take(next_at, timeout=1.0)
+            assert got is not None
+            arrived = got[1]
+            assert arrived >= next_at and time.monotonic() - arrived < 1 / 30 + 0.03  # in its slot, fresh
+            next_at = max(next_at + 0.1, arrived + 0.05)
+            frames.not_before(next_at)
+            taken.append(arrived)
+            time.sleep(0.03)  # the detector's work
+        assert frames.skipped >= 12  # about 2 of every 3 pictures never decoded (21 of 36 here)...
+        assert frames.dropped < frames.skipped / 2  # ...and few decoded for nothing (0 on a quiet machine)
+    finally:
+        stop.set()
+        frames.join()
+        camera.close()
