@@ -130,6 +130,7 @@ class MotionReceiver:
         self._status("failed", self.why or "tracking process ended")
         log.warning("motion tracking process ended; restarting (next try in %.0f s if it ends again)", delay)
         self.tracker.stop(0.5)
+        self.view, self.lost_at = Decided(0.0), None  # the new process looks for the child afresh
         self.start()
 
     def heartbeat(self) -> dict:

@@ -205,3 +205,27 @@ def test_an_empty_room_is_looked_at_five_times_a_second(tmp_path):
     late = [t for t in stamps if t - stamps[0] > IDLE_AFTER + 0.5]
     rate = (len(late) - 1) / (late[-1] - late[0])
     assert 1.0 <= rate <= IDLE_RATE * 1.25  # still looking, IDLE_RATE times a second (a busy machine: maybe fewer)
+
+
+def test_a_tracking_process_that_dies_is_restarted_and_the_child_looked_for_afresh(tmp_path, caplog):
+    """Layer: frames (a video of the cameraman read like a camera) → decided frames. The tracking process is
+    killed (a crash in the pose graph, the OOM killer): the kiosk says so, falls back to touch, restarts it and
+    tracks again; the aim from before the crash is not drawn meanwhile."""
+    import signal
+
+    from experiences.motion.receiver import MotionReceiver
+
+    video = write_video(tmp_path / "corner.mp4", [("camera", 2.0)])
+    receiver = MotionReceiver(str(video), (1280, 720), loop=True).start()
+    try:
+        _drain_until(receiver, lambda: receiver.view.state == "tracking", timeout=60)
+        assert receiver.view.state == "tracking"
+        first = receiver.tracker.process.pid
+        os.kill(first, signal.SIGKILL)
+        _drain_until(receiver, lambda: receiver.restarts == 1, timeout=10)
+        assert receiver.restarts == 1 and receiver.touch_only and receiver.view.state == "searching"
+        assert "restarting" in caplog.text
+        _drain_until(receiver, lambda: receiver.view.state == "tracking", timeout=60)
+        assert receiver.tracker.process.pid != first and receiver.camera_open and receiver.view.state == "tracking"
+    finally:
+        receiver.stop()
