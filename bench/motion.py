@@ -61,18 +61,23 @@ def bare_read(path: Path) -> tuple[float, float, int]:
 
 
 def tracked(path: Path) -> tuple[float, float, int, int]:
-    """The tracking process's loop, in this process: read + detect. CPU counts every thread (process_time)."""
+    """The tracking process's loop, in this process: read + detect + the gestures. CPU counts every thread
+    (process_time)."""
+    from experiences.motion.body import LandmarkFrame
     from experiences.motion.camera import Camera
     from experiences.motion.detector import PoseDetector
+    from experiences.motion.stage import GestureStage
 
-    detector = PoseDetector()
+    detector, stage = PoseDetector(), GestureStage()
     camera = Camera(str(path), loop=False, realtime=False)
     camera.open()
     detector.detect(camera.read())  # the first frame builds the graph: not counted
     n = found = 0
     wall, cpu = time.perf_counter(), time.process_time()
     while (rgb := camera.read()) is not None:
-        found += bool(detector.detect(rgb))
+        people = detector.detect(rgb)
+        stage.feed(LandmarkFrame(time.monotonic(), people, n))
+        found += bool(people)
         n += 1
     result = (time.perf_counter() - wall) * 1000 / n, (time.process_time() - cpu) * 1000 / n, n, found
     detector.close()
@@ -80,13 +85,14 @@ def tracked(path: Path) -> tuple[float, float, int, int]:
 
 
 STAGES = ("frame waits for the detector", "detector (wall)", "detector (CPU)", "published → kiosk reads",
-          "gestures", "camera → event")
+          "gestures (tracking process)", "camera → event")
 
 
 def latency(path: Path, seconds: float) -> tuple[list[tuple], int, float]:
     """The real tracking process reading the video in real time (a camera); the kiosk side drains at 60 Hz.
     Per frame, ms: each stage (experiences.motion.receiver's `stages`) and the total, frame arrived at the
-    camera edge → its events out of the gestures in the kiosk process. Returns (stages, events, seconds)."""
+    camera edge → its events read by the kiosk process (the gestures run in the tracking process, right after
+    the detector). Returns (stages, events, seconds)."""
     from experiences.motion.receiver import MotionReceiver
 
     receiver = MotionReceiver(str(path), (1280, 720), loop=True, core=CAMERA_CORE).start()
@@ -182,7 +188,7 @@ def game_frames(frames: int, camera: str, replay: dict | None = None, ignore_mot
     by frame; `replay`: such events given again as a mouse (the game's own reaction to being aimed at is not the
     tracking's cost); `ignore_motion`: the tracking process runs but the kiosk neither drains nor draws it (what
     the tracker on the other core costs the game by itself). With tracking on: the kiosk's own motion work a
-    frame (drain + gestures + the events' dispatch, the overlay) and the tracking process's CPU and rate meanwhile."""
+    frame (the drain, the events' dispatch, the overlay) and the tracking process's CPU and rate meanwhile."""
     from dataclasses import replace
 
     from experiences.motion import shellglue
@@ -395,7 +401,7 @@ def game(args) -> None:
               f"{statistics.median(cpu):4.2f}), waiting for a core {waited:4.2f} ms, preempted in "
               f"{sum(p > 0 for p in run['preempted']) / len(wall):4.0%} of frames{extra}")
     motion = runs["on"]["motion"]
-    print(f"the kiosk's own motion work with tracking on (drain, gestures, dispatch, overlay): mean "
+    print(f"the kiosk's own motion work with tracking on (drain, the events' dispatch, overlay): mean "
           f"{statistics.fmean(motion):4.2f} ms, median {statistics.median(motion):4.2f} ms a frame (wall)")
     for base in ("off", "mouse", "running"):
         base_run, on_run = runs[base], runs["on"]

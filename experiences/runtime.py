@@ -86,6 +86,10 @@ class RunContext:
     start_item: str | None = None
     # the kiosk is a VR corner (`[kiosk] mode = "vr"`, or `play --vr`): a kind with a VR mode starts in it
     vr: bool = False
+    # a 体感 motion corner's camera is open: how a body shoots or picks here — "bow" (6+: a raised hand aims, the
+    # other draws the bow and lets go) or "hold" (3–5: aim and hold still); None: no camera. Only for telling the
+    # child how to play: the aim and taps themselves come as the usual InputEvents, touch working alongside
+    body: str | None = None
 
 
 # The shell's home button (返回) sits in the bottom-left corner of every run, within reach of a child or a

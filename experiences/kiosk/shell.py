@@ -270,7 +270,8 @@ class KioskShell(ShellInput, ShellServices, AfterRunOffers, ShellDrawing, ShellC
                          mark_activity=self.machine.mark_activity,
                          services={"fonts": self.text, "open_package": self._request_open, "kinds": self.registry},
                          log=logging.getLogger(f"yuedu.experience.{package.kind}"), age_band=self.machine.age_band,
-                         start_item=start_item, vr=self.vr)
+                         start_item=start_item, vr=self.vr,
+                         body=self.motion.shoots if self.motion is not None and self.motion.camera_open else None)
         ctx.services.update(self.run_services)
         if self.vr and not headset_allowed(self.machine.age_band, self.config.vr.min_age_band):
             ctx.vr = False  # younger than the headset makers allow ([vr] min_age_band): the screen mode

@@ -9,6 +9,7 @@ from pathlib import Path
 
 log = logging.getLogger("yuedu.motion.camera")
 
+SKIPPED = "skipped"  # Camera.read: a frame came and went undecoded (nobody wanted it)
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # seconds between attempts to reopen a lost camera
 FROZEN_SECONDS = 3.0  # the same picture this long: the camera hung
 
@@ -28,7 +29,10 @@ def is_file(source) -> bool:
 
 
 class Camera:
-    """read() → an RGB frame (H×W×3 uint8) or None when there is nothing (yet); `status` says why."""
+    """read() → an RGB frame (H×W×3 uint8) or None when there is nothing (yet); `status` says why.
+    read(wanted): `wanted(arrived)` says whether a frame that has just come is needed; when not, it is taken from
+    the camera (the camera's own queue never fills) but not decoded — SKIPPED: a camera's MJPEG picture costs its
+    decoding only when the detector will look at it (a file's frame is decoded anyway; its conversion is saved)."""
 
     def __init__(self, source, *, width: int = 640, height: int = 480, loop: bool = False,
                  realtime: bool | None = None, sleep=time.sleep, clock=time.monotonic):
@@ -65,7 +69,7 @@ class Camera:
         log.info("camera open: %s", _describe(self.source))
         return True
 
-    def read(self):
+    def read(self, wanted=None):
         import cv2
 
         if self.status == "ended":
@@ -80,18 +84,22 @@ class Camera:
             if self._next_frame_at < self.clock() - 0.25:  # first frame, or fell behind: no burst to catch up
                 self._next_frame_at = self.clock()
             self._next_frame_at += 1.0 / max(1.0, self.fps)
-        ok, frame = self.cap.read()
+        ok = self.cap.grab()
+        if not ok and self.file and self.loop:
+            self.cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok = self.cap.grab()
+        if ok and wanted is not None and not wanted(self.clock()):
+            return SKIPPED
+        frame = None
+        if ok:
+            ok, frame = self.cap.retrieve()
         if not ok or frame is None:
-            if self.file and self.loop:
-                self.cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-                ok, frame = self.cap.read()
-            if not ok or frame is None:
-                if self.file:
-                    self.close()
-                    self.status = "ended"
-                    return None
-                self._fail("摄像头没有画面 / the camera stopped sending frames")
+            if self.file:
+                self.close()
+                self.status = "ended"
                 return None
+            self._fail("摄像头没有画面 / the camera stopped sending frames")
+            return None
         if not self.file and self._frozen(frame):
             self._fail("摄像头画面冻结 / the camera picture froze")
             return None

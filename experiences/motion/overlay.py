@@ -33,7 +33,7 @@ def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_
         return
     width, height = surface.get_size()
     s = min(width, height) / 1080
-    gestures = receiver.gestures
+    gestures = receiver.view  # what the gestures decided on the newest landmark frame
     badge = _badge(surface, text, s)
     if gestures.body is not None:
         figure = pygame.Rect(0, 0, round(FIGURE[0] * s), round(FIGURE[1] * s))

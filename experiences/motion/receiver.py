@@ -1,13 +1,14 @@
-"""The kiosk's side of the motion corner: runs the tracking process, turns its landmark frames into
-InputEvents with the gestures, restarts it when it dies, and says when the kiosk is back to touch only."""
+"""The kiosk's side of the motion corner: runs the tracking process, takes what its gestures decided (the
+events, scaled to the screen; what the overlay draws: `view`), restarts it when it dies, and says when the kiosk
+is back to touch only. The gestures themselves run in the tracking process (experiences.motion.stage): the
+kiosk's frame only reads their results."""
 from __future__ import annotations
 
 import collections
 import logging
 import time
 
-from experiences.motion.body import from_wire
-from experiences.motion.gestures import MotionGestures
+from experiences.motion.stage import Decided, age_settings, in_order
 from experiences.runtime import InputEvent
 
 log = logging.getLogger("yuedu.motion")
@@ -20,8 +21,9 @@ class MotionReceiver:
                  core: str = "auto"):
         self.source = source
         self.core = core  # [input] camera_core: the core the tracking process keeps to
-        self.gestures = MotionGestures(size)
-        self.set_age_band(None)
+        self.size = size
+        self.view = Decided(0.0)  # the newest decided frame: state, player's body, aim, rings (the overlay's)
+        self.settings = age_settings(None)  # (bow, dwell seconds) for the gestures
         self.loop = loop
         self.clock = clock
         self.tracker = None
@@ -45,23 +47,36 @@ class MotionReceiver:
         """The camera is not giving frames: the kiosk works by touch alone (the heartbeat says so)."""
         return self.camera in ("unavailable", "failed", "stopped", "ended")
 
+    @property
+    def bow(self) -> bool:
+        return self.settings[0]
+
+    @property
+    def dwell_seconds(self) -> float:
+        return self.settings[1]
+
+    @property
+    def shoots(self) -> str:
+        """How a body shoots or picks at the current age band: "bow" or "hold" (RunContext.body)."""
+        return "bow" if self.bow else "hold"
+
     def set_size(self, size: tuple[int, int]) -> None:
-        self.gestures.set_size(size)
+        self.size = size
 
     def set_age_band(self, band: str | None) -> None:
         """3–5: shoot by holding still 1.2 s; older: draw the bow (and hover 2 s to pick)."""
-        young = band == "3-5"
-        self.gestures.bow = not young
-        self.gestures.dwell_seconds = 1.2 if young else 2.0
+        self.settings = age_settings(band)
+        if self.tracker is not None:
+            self.tracker.configure(*self.settings)
 
     def start(self) -> "MotionReceiver":
         from experiences.motion.replay import PREFIX, LandmarkFileTracker
         from experiences.motion.tracker import TrackerProcess
 
         if isinstance(self.source, str) and self.source.startswith(PREFIX):
-            self.tracker = LandmarkFileTracker(self.source[len(PREFIX):]).start()
+            self.tracker = LandmarkFileTracker(self.source[len(PREFIX):], settings=self.settings).start()
             return self
-        self.tracker = TrackerProcess(self.source, loop=self.loop, core=self.core).start()
+        self.tracker = TrackerProcess(self.source, loop=self.loop, core=self.core, settings=self.settings).start()
         log.info("motion tracking started (camera frames stay inside the tracking process)")
         return self
 
@@ -71,7 +86,7 @@ class MotionReceiver:
             self.tracker = None
 
     def drain(self) -> list[InputEvent]:
-        """Landmarks received since the last call → gestures → events. Called every frame; cheap."""
+        """What the gestures decided since the last call → this kiosk's events. Called every frame; cheap."""
         if self.tracker is None:
             return []
         events: list[InputEvent] = []
@@ -81,16 +96,17 @@ class MotionReceiver:
             elif message.get("kind") == "frame":
                 if self.camera != "open":
                     self._status("open", "")
+                decided = message["decided"]
+                if decided.state != self.view.state:
+                    self.lost_at = self.clock() if decided.state == "lost" else None
+                self.view = decided
+                events += in_order(decided, message["moved"], self.size)
                 got = time.monotonic()
-                was = self.gestures.state
-                events += self.gestures.feed(from_wire(message))
-                if self.gestures.state != was:
-                    self.lost_at = self.clock() if self.gestures.state == "lost" else None
-                done = time.monotonic()
-                self.latency_ms = (done - message["t"]) * 1000
-                if "sent" in message:
-                    self.stages.append((message["wait"], message["ms"], message["cpu"], (got - message["sent"]) * 1000,
-                                        (done - got) * 1000, self.latency_ms))
+                self.latency_ms = (got - decided.t) * 1000
+                stages = message["stages"]
+                if stages:
+                    self.stages.append((stages["wait"], stages["ms"], stages["cpu"], (got - stages["sent"]) * 1000,
+                                        decided.gestures_ms, self.latency_ms))
         self._drains += 1
         if self._drains % ALIVE_EVERY == 0 and self.tracker is not None and not self.tracker.alive \
                 and self.clock() >= self._restart_at:
@@ -114,12 +130,13 @@ class MotionReceiver:
         self._status("failed", self.why or "tracking process ended")
         log.warning("motion tracking process ended; restarting (next try in %.0f s if it ends again)", delay)
         self.tracker.stop(0.5)
+        self.view, self.lost_at = Decided(0.0), None  # the new process looks for the child afresh
         self.start()
 
     def heartbeat(self) -> dict:
         """For the staff heartbeat: is the camera working, or has the kiosk fallen back to touch."""
         return {"camera": self.camera, "touch_only": self.touch_only, "why": self.why,
-                "tracking": self.gestures.state}
+                "tracking": self.view.state}
 
 
 def start_from_config(config, size: tuple[int, int]) -> MotionReceiver | None:

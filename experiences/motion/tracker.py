@@ -1,7 +1,9 @@
 """The tracking process: camera + pose model in a process of its own, so the game's frame time stays its own.
 
-Only landmark frames (the newest, in shared memory: experiences.motion.latest) and camera status (a queue) cross
-to the kiosk: never a pixel. Niced, one thread's worth of work, at most MAX_RATE frames a second.
+The gestures run here too, right after the detector (experiences.motion.stage): only what they decided — the
+newest aim, state and player's body, and each tap and action, in shared memory (experiences.motion.latest) — and
+camera status (a queue) cross to the kiosk: never a pixel. Niced, one thread's worth of work, at most MAX_RATE
+frames a second.
 """
 from __future__ import annotations
 
@@ -67,17 +69,20 @@ def _lower_priority(core_setting: str = "auto") -> tuple[set[int], int] | None:
 
 def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | None = None,
           max_rate: float = MAX_RATE, core: str = "auto") -> None:
-    """The process body: read (a thread keeping only the newest frame), detect, publish the landmarks, then
-    the detector's slower checks; until `stop` is set or a file source ends (loop=False)."""
+    """The process body: read (a thread keeping only the newest frame), detect, the gestures, publish what they
+    decided, then the detector's slower checks; until `stop` is set or a file source ends (loop=False)."""
     pinned = _lower_priority(core)
     import os
 
     parent = os.getppid()
+    from experiences.motion.body import LandmarkFrame
     from experiences.motion.camera import Camera
     from experiences.motion.detector import PoseDetector
     from experiences.motion.latest import LandmarkSlot, LatestFrame
+    from experiences.motion.stage import GestureStage
 
     slot = LandmarkSlot(slot_array)
+    stage = GestureStage(*slot.settings())
 
     def status(camera_status: str, why: str) -> None:
         try:
@@ -111,6 +116,8 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
                     break
                 continue
             rgb, arrived = got
+            if paced:  # the soonest the next slot can be: frames before it are not even decoded meanwhile
+                frames.not_before(max(next_at + 1.0 / max_rate, arrived + 0.5 / max_rate) - EARLY)
             started, cpu = time.monotonic(), time.process_time()
             people = detector.track(rgb)
             if people:
@@ -119,8 +126,10 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
                 rate = pace(arrived - seen_at, max_rate)
                 next_at = max(next_at + 1.0 / rate, arrived + 0.5 / rate)
             index += 1
-            slot.write(arrived, index, people, (started - arrived) * 1000, (time.monotonic() - started) * 1000,
-                       (time.process_time() - cpu) * 1000)
+            detected, detect_cpu = time.monotonic(), time.process_time()
+            stage.configure(*slot.settings())  # the kiosk's age band
+            decided = stage.feed(LandmarkFrame(arrived, people, index))
+            slot.write(decided, (started - arrived) * 1000, (detected - started) * 1000, (detect_cpu - cpu) * 1000)
             detector.check(rgb)  # the slower looks, after the landmarks are out: they never delay an event
             del rgb  # the picture goes no further than this line
             if keeper is not None:  # waiting for its one core: every core until the machine is calm again
@@ -148,14 +157,17 @@ def track(source, out, stop, slot_array, *, loop: bool = True, realtime: bool | 
 class TrackerProcess:
     """Starts `track` in a spawned process; `messages()` drains what it sent."""
 
-    def __init__(self, source, *, loop: bool = True, realtime: bool | None = None, core: str = "auto"):
+    def __init__(self, source, *, loop: bool = True, realtime: bool | None = None, core: str = "auto",
+                 settings: tuple[bool, float] | None = None):
         from experiences.motion.latest import SIZE, LandmarkSlot
+        from experiences.motion.stage import age_settings
 
         context = multiprocessing.get_context("spawn")  # never fork a process holding SDL and GL
         self.out = context.Queue(MAX_STATUS)
         self.stop_event = context.Event()
         array = context.RawArray("d", SIZE)
         self.slot = LandmarkSlot(array)
+        self.configure(*(settings or age_settings(None)))
         self._statuses = 0  # status messages taken from the queue so far
         self.process = context.Process(target=track, args=(source, self.out, self.stop_event, array),
                                        kwargs={"loop": loop, "realtime": realtime, "core": core},
@@ -169,9 +181,14 @@ class TrackerProcess:
     def alive(self) -> bool:
         return self.process.is_alive()
 
+    def configure(self, bow: bool, dwell_seconds: float) -> None:
+        """The gestures' settings for the kiosk's age band: taken up from the next tracked frame on."""
+        self.slot.set_settings(bow, dwell_seconds)
+
     def messages(self, timeout: float = 0.0) -> list[dict]:
-        """Status messages sent since the last call, then the newest landmark frame if there is a new one.
-        Cheap when nothing happened (the kiosk calls this every frame): no system call, no lock."""
+        """Status messages sent since the last call, then what the gestures decided on the newest landmark frame
+        if there is a new one ({"kind": "frame", "decided", "moved", "stages"}). Cheap when nothing happened
+        (the kiosk calls this every frame): no system call, no lock."""
         got = []
         if self._statuses < self.slot.statuses or timeout:
             try:
@@ -184,7 +201,8 @@ class TrackerProcess:
             self._statuses += len(got)
         frame = self.slot.read()
         if frame is not None:
-            got.append(frame)
+            decided, moved, stages = frame
+            got.append({"kind": "frame", "decided": decided, "moved": moved, "stages": stages})
         return got
 
     def stop(self, timeout: float = 3.0) -> None:

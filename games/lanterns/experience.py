@@ -344,12 +344,14 @@ class LanternsExperience(Experience):
 
     def _draw_hint(self, surface: pygame.Surface) -> None:
         """How to play, in the first round until the first shot: a hand points at the blank, then taps each
-        lantern in turn; 「点一下灯笼，射中缺的字！」 says it in words."""
+        lantern in turn; 「点一下灯笼，射中缺的字！」 says it in words — in a motion corner how a body shoots
+        (「举手瞄准灯笼，拉弓放箭！」, or for 3–5 「举手对准灯笼，停住别动！」: RunContext.body)."""
         places = [blank_box(self.size, self.round, pygame.Rect(self.screen.banner)).midbottom]
         places += [(p.x, p.y + p.radius * 0.2) for p in sorted(self.field.placed(self.t), key=lambda p: (p.y, p.x))]
         _, tip, tap = self.hand.target(self.t, places)
         self.hand.draw(surface, tip, tap)
-        draw_message(surface, [(t("lanterns.how_to_play", self.lang), "prompt")],
+        how = "lanterns.how_to_play" + (f"_{self.ctx.body}" if self.ctx.body in ("bow", "hold") else "")
+        draw_message(surface, [(t(how, self.lang), "prompt")],
                      (self.size[0] / 2, self.screen.message_y), L.px(L.PROMPT_PX, self.size))
 
     def _draw_feedback(self, surface: pygame.Surface) -> None:

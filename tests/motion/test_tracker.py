@@ -113,9 +113,9 @@ def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
     # may flip once on this still photo (both hands are up at his camera), which restarts the hold
     video = write_video(tmp_path / "corner.mp4", [("camera", 6.0), ("coffee", 2.0)])
     receiver = MotionReceiver(str(video), (1280, 720), loop=False)
-    receiver.set_age_band("3-5")  # the youngest pick by holding still 1.2 s
     receiver.tracker = TrackerProcess(str(video), loop=False, realtime=True)  # real time, as a camera gives it
-    seen_keys, statuses = set(), []
+    receiver.set_age_band("3-5")  # the youngest pick by holding still 1.2 s: the tracking process's gestures
+    seen_keys, statuses, decided = set(), [], []
     original = receiver.tracker.messages
 
     def spy(timeout=0.0):
@@ -124,6 +124,8 @@ def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
             seen_keys.update(message)
             if message["kind"] == "status":
                 statuses.append(message["camera"])
+            else:
+                decided.append(message["decided"])
         return got
 
     receiver.tracker.messages = spy
@@ -132,12 +134,15 @@ def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
         events = _drain_until(receiver, lambda: "stopped" in statuses)
     finally:
         receiver.stop()
-    assert seen_keys <= {"kind", "t", "i", "people", "wait", "ms", "cpu", "sent", "camera", "why"}  # no pixels ever cross
+    assert seen_keys <= {"kind", "decided", "moved", "stages", "camera", "why"}  # no pixels ever cross...
+    assert all(set(vars(d)) == {"t", "index", "state", "body", "cursor", "dwell", "drawn", "reach_up", "moves",
+                                "gestures_ms", "events"} for d in decided)  # ...only what the gestures decided
+    assert any(d.dwell > 0 for d in decided) and all(d.drawn is False for d in decided)  # 3–5: hold, no bow
     assert "open" in statuses and statuses[-2:] == ["ended", "stopped"]
     assert any(e.type == "pointer_move" and e.source == "motion" for e in events)
     picks = sum(e.type == "pointer_down" for e in events)
     assert 1 <= picks <= 2  # the cameraman held still: a pick (one per hold: tests/motion/test_gestures.py)
-    assert receiver.gestures.state == "lost"  # the room emptied: 我看不到你啦
+    assert receiver.view.state == "lost"  # the room emptied: 我看不到你啦
     assert receiver.latency_ms is not None and receiver.latency_ms < 1000
 
 
@@ -187,8 +192,8 @@ def test_an_empty_room_is_looked_at_five_times_a_second(tmp_path):
         while time.monotonic() < deadline and (not stamps or stamps[-1] - stamps[0] < IDLE_AFTER + 3.0):
             for message in tracker.messages():
                 if message["kind"] == "frame":
-                    assert message["people"] == []
-                    stamps.append(message["t"])
+                    assert message["decided"].body is None and message["decided"].state == "searching"
+                    stamps.append(message["decided"].t)
             if stamps and cores is None:  # the pose graph's threads are running: each one's allowed cores
                 cores = _thread_cores(tracker.process.pid)
             time.sleep(0.01)
@@ -200,3 +205,27 @@ def test_an_empty_room_is_looked_at_five_times_a_second(tmp_path):
     late = [t for t in stamps if t - stamps[0] > IDLE_AFTER + 0.5]
     rate = (len(late) - 1) / (late[-1] - late[0])
     assert 1.0 <= rate <= IDLE_RATE * 1.25  # still looking, IDLE_RATE times a second (a busy machine: maybe fewer)
+
+
+def test_a_tracking_process_that_dies_is_restarted_and_the_child_looked_for_afresh(tmp_path, caplog):
+    """Layer: frames (a video of the cameraman read like a camera) → decided frames. The tracking process is
+    killed (a crash in the pose graph, the OOM killer): the kiosk says so, falls back to touch, restarts it and
+    tracks again; the aim from before the crash is not drawn meanwhile."""
+    import signal
+
+    from experiences.motion.receiver import MotionReceiver
+
+    video = write_video(tmp_path / "corner.mp4", [("camera", 2.0)])
+    receiver = MotionReceiver(str(video), (1280, 720), loop=True).start()
+    try:
+        _drain_until(receiver, lambda: receiver.view.state == "tracking", timeout=60)
+        assert receiver.view.state == "tracking"
+        first = receiver.tracker.process.pid
+        os.kill(first, signal.SIGKILL)
+        _drain_until(receiver, lambda: receiver.restarts == 1, timeout=10)
+        assert receiver.restarts == 1 and receiver.touch_only and receiver.view.state == "searching"
+        assert "restarting" in caplog.text
+        _drain_until(receiver, lambda: receiver.view.state == "tracking", timeout=60)
+        assert receiver.tracker.process.pid != first and receiver.camera_open and receiver.view.state == "tracking"
+    finally:
+        receiver.stop()
