@@ -3,7 +3,7 @@
 same frames in the same run; and 成语论箭's frame time in the kiosk with tracking on and off.
 
     .venv/bin/python bench/motion.py [--frames 150] [--game-frames 300] [--pairs 20 --block 30]
-                                     [--camera-core auto|any|N] [--busy N]
+                                     [--camera-core auto|any|N] [--busy N] [--window dummy|x11]
 
 Goals (issue #17): >= 15 tracked frames/s on 2 cores, latency <= 100 ms, game frame time within 10% of tracking
 off. The game runs, each round, in four modes with the same screen and frame count: tracking off (the baseline),
@@ -14,7 +14,9 @@ average, and with tracking on the kiosk's own motion work and the tracking proce
 machine shared with other work, wall time also counts waiting for a core: compare the CPU ratio and the waiting
 before reading the wall ratio as the tracker's doing. Then the paired run: one kiosk, blocks of frames
 alternating tracking on and off (the tracker stopped), which takes the run-to-run spread out of the ratio.
-`--busy N` loads the machine on purpose (N busy processes, each in a session of its own, like other programs on
+`--window x11` runs the kiosk in a real window under a private Xvfb (SDL's x11 driver, each frame presented to
+the X server: the frame time a visitor's screen gets); the default, SDL's dummy driver, times the game's own work
+alone, the harder test for a ratio. `--busy N` loads the machine on purpose (N busy processes, each in a session of its own, like other programs on
 a kiosk), `--camera-core any` leaves the tracker unpinned: the baseline for [input] camera_core "auto".
 Latency is shown stage by stage. Frames are real photographs
 (scikit-image: astronaut at 640×480, cameraman 512×512 — the detector finds him only at his own framing) written
@@ -41,6 +43,7 @@ from tests.motion.photos import in_frame, write_video  # noqa: E402
 
 
 CAMERA_CORE = "auto"  # [input] camera_core for every tracking process the bench starts (--camera-core)
+WINDOW = "dummy"  # --window: "dummy" (SDL's dummy driver: the game's own work) or "x11" (a real window under Xvfb)
 
 
 def p95(values):
@@ -149,8 +152,18 @@ def lantern_shell(camera: str, tmp: str):
     config.input.camera = camera
     config.input.camera_core = CAMERA_CORE
     packages = list(Catalog.scan().all())
-    shell, _ = testing.headless_shell(packages, Path(tmp) / "data", config=config, size=(1280, 720),
-                                      registry=default_registry())
+    if WINDOW == "x11":  # the real path: SDL's x11 driver, each frame presented (XShm) to the X server
+        from experiences.engagement import ListSink
+        from experiences.kiosk.shell import KioskShell
+        from experiences.runtime import ManualClock
+
+        shell = KioskShell(config, catalog=Catalog(packages), registry=default_registry(), headless=False,
+                           size=(1280, 720), clock=ManualClock(), sink=ListSink(), data_dir=Path(tmp) / "data")
+        shell.open()
+        assert shell.video_driver == "x11", shell.video_driver
+    else:
+        shell, _ = testing.headless_shell(packages, Path(tmp) / "data", config=config, size=(1280, 720),
+                                          registry=default_registry())
     shell.run_services["seed"] = 1  # the same round, idiom and lantern places in every mode and run
     try:
         shell.frame(1 / 60)
@@ -284,12 +297,23 @@ def main() -> int:
                              "a machine loaded on purpose, the same in every run")
     parser.add_argument("--pairs", type=int, default=20, help="on/off block pairs in one kiosk (0: none)")
     parser.add_argument("--block", type=int, default=30, help="frames a block")
+    parser.add_argument("--window", choices=("dummy", "x11"), default="dummy",
+                        help="dummy: SDL's dummy driver, the game's own work; x11: a real window under a private "
+                             "Xvfb, each frame presented (the frame time a visitor's screen gets, flip included)")
     parser.add_argument("--rounds", type=int, default=4,
                         help="game runs off, on, mouse, tracker running: this many times round")
     args = parser.parse_args()
-    global CAMERA_CORE
-    CAMERA_CORE = args.camera_core
-    print(f"[input] camera_core = {CAMERA_CORE!r}; {args.busy} busy processes beside the bench")
+    global CAMERA_CORE, WINDOW
+    CAMERA_CORE, WINDOW = args.camera_core, args.window
+    xvfb = None
+    if WINDOW == "x11":
+        from tests.xvfb import Xvfb
+
+        xvfb = Xvfb((1280, 720)).start()
+        os.environ.update(xvfb.env())
+        os.environ.pop("SDL_VIDEODRIVER", None)
+    print(f"[input] camera_core = {CAMERA_CORE!r}; {args.busy} busy processes beside the bench; "
+          f"window: {WINDOW}" + (f" (Xvfb {xvfb.display})" if xvfb else ""))
     busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
             for _ in range(args.busy)]
     try:
@@ -303,6 +327,8 @@ def main() -> int:
         for process in busy:
             process.kill()
             process.wait()
+        if xvfb is not None:
+            xvfb.stop()
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
