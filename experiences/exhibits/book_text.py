@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from experiences.clauses import clauses
 from experiences.pinyin import pinyin_for
 
 # Marks set in the upper right of their cell in vertical text, as vertical typesetting does.
@@ -84,16 +85,8 @@ def _wrap(text: str, cells: int) -> list[str]:
     """Split text into columns of at most `cells` characters, at its clauses' marks where it can: a line
     "白日依山尽，黄河入海流。" too long for a column becomes one clause a column, not "白日依山尽，黄河入" and
     "海流。"; a clause longer than a column is split where the column is full (punctuation never starts one)."""
-    clauses, current = [], ""
-    for ch in text:
-        current += ch
-        if ch in PUNCTUATION:
-            clauses.append(current)
-            current = ""
-    if current:
-        clauses.append(current)
     columns: list[str] = []
-    for clause in clauses:
+    for clause in clauses(text, PUNCTUATION):
         if columns and len(columns[-1]) + len(clause) <= cells:
             columns[-1] += clause
         else:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import pygame
 
+from experiences.clauses import CLAUSE_END, clauses
 from experiences.i18n import t
 from experiences.pinyin import has_han, pinyin_for
 from games.idioms.rounds import Round
 from games.idioms.toplist import Entry, nickname_text
 from games.lanterns import layout as L
-from games.lanterns.story import CLAUSE_END, Section, clauses, sections, sentences
+from games.lanterns.story import Section, sections, sentences
 from games.ui.text import pinyin_shown, text_renderer
 from games.ui.widgets import GOLD, INK, PAPER, RUBY, Button
 

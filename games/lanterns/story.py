@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from experiences.clauses import SENTENCE_END
 from games.idioms.records import Idiom
 
 YOUNG_BANDS = ("3-5", "6-8", "all")
@@ -24,8 +25,6 @@ _NUMERAL = "零〇一二三四五六七八九十百千两0-9"
 _CHAPTER = re.compile(rf"(第?[{_NUMERAL}]+[回章卷部节篇幕场折集]?|卷[{_NUMERAL}]+)+$")
 # The bracketed source at the end of an upstream example: （茅盾《子夜》四）, (鲁迅《书信集·致曹靖华》)
 _BRACKETED_SOURCE = re.compile(r"[（(][^（()）]*《[^》]*》[^（()）]*[）)]\s*$")
-SENTENCE_END = "。！？!?"
-CLAUSE_END = "，、；：,;:" + SENTENCE_END
 
 
 @dataclass(frozen=True)
@@ -84,15 +83,3 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in out if s.strip()]
 
 
-def clauses(text: str) -> list[str]:
-    """Clauses ending at a comma, semicolon or full stop (their mark kept): the natural places to break a
-    short line for a young reader."""
-    out, current = [], ""
-    for char in text:
-        current += char
-        if char in CLAUSE_END:
-            out.append(current)
-            current = ""
-    if current:
-        out.append(current)
-    return out

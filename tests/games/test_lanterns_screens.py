@@ -91,7 +91,7 @@ def test_the_longest_story_cards_fit_every_size(band):
     from games.idioms.records import Idiom
     from games.idioms.rounds import Lantern, Round
     from games.lanterns.card import draw_story_card, make_button
-    from games.lanterns.story import SENTENCE_END
+    from experiences.clauses import SENTENCE_END
     from games.ui.text import show_pinyin
 
     pygame.init()
