@@ -4,6 +4,7 @@ same frames in the same run; and 成语论箭's frame time in the kiosk with tra
 
     .venv/bin/python bench/motion.py [--frames 150] [--game-frames 300] [--pairs 20 --block 30]
                                      [--camera-core auto|any|N] [--busy N] [--window dummy|x11]
+                                     [--size 1280x720]
 
 Goals (issue #17): >= 15 tracked frames/s on 2 cores, latency <= 100 ms, game frame time within 10% of tracking
 off. The game runs, each round, in four modes with the same screen and frame count: tracking off (the baseline),
@@ -43,6 +44,7 @@ from tests.motion.photos import in_frame, write_video  # noqa: E402
 
 
 CAMERA_CORE = "auto"  # [input] camera_core for every tracking process the bench starts (--camera-core)
+SIZE = (1280, 720)  # --size: the kiosk's window
 WINDOW = "dummy"  # --window: "dummy" (SDL's dummy driver: the game's own work) or "x11" (a real window under Xvfb)
 
 
@@ -158,11 +160,11 @@ def lantern_shell(camera: str, tmp: str):
         from experiences.runtime import ManualClock
 
         shell = KioskShell(config, catalog=Catalog(packages), registry=default_registry(), headless=False,
-                           size=(1280, 720), clock=ManualClock(), sink=ListSink(), data_dir=Path(tmp) / "data")
+                           size=SIZE, clock=ManualClock(), sink=ListSink(), data_dir=Path(tmp) / "data")
         shell.open()
         assert shell.video_driver == "x11", shell.video_driver
     else:
-        shell, _ = testing.headless_shell(packages, Path(tmp) / "data", config=config, size=(1280, 720),
+        shell, _ = testing.headless_shell(packages, Path(tmp) / "data", config=config, size=SIZE,
                                           registry=default_registry())
     shell.run_services["seed"] = 1  # the same round, idiom and lantern places in every mode and run
     try:
@@ -300,20 +302,26 @@ def main() -> int:
     parser.add_argument("--window", choices=("dummy", "x11"), default="dummy",
                         help="dummy: SDL's dummy driver, the game's own work; x11: a real window under a private "
                              "Xvfb, each frame presented (the frame time a visitor's screen gets, flip included)")
+    parser.add_argument("--size", default="1280x720", help="the kiosk's window, WxH (a library's screen: 1920x1080)")
     parser.add_argument("--rounds", type=int, default=4,
                         help="game runs off, on, mouse, tracker running: this many times round")
     args = parser.parse_args()
-    global CAMERA_CORE, WINDOW
+    global CAMERA_CORE, WINDOW, SIZE
     CAMERA_CORE, WINDOW = args.camera_core, args.window
+    try:
+        SIZE = tuple(int(n) for n in args.size.lower().split("x"))
+        assert len(SIZE) == 2 and min(SIZE) > 0
+    except (ValueError, AssertionError):
+        parser.error(f"--size: WxH, for example 1920x1080, not {args.size!r}")
     xvfb = None
     if WINDOW == "x11":
         from tests.xvfb import Xvfb
 
-        xvfb = Xvfb((1280, 720)).start()
+        xvfb = Xvfb(SIZE).start()
         os.environ.update(xvfb.env())
         os.environ.pop("SDL_VIDEODRIVER", None)
     print(f"[input] camera_core = {CAMERA_CORE!r}; {args.busy} busy processes beside the bench; "
-          f"window: {WINDOW}" + (f" (Xvfb {xvfb.display})" if xvfb else ""))
+          f"window: {WINDOW} {SIZE[0]}×{SIZE[1]}" + (f" (Xvfb {xvfb.display})" if xvfb else ""))
     busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
             for _ in range(args.busy)]
     try:
