@@ -16,8 +16,9 @@ machine shared with other work, wall time also counts waiting for a core: compar
 before reading the wall ratio as the tracker's doing. Then the paired run: one kiosk, blocks of frames
 alternating tracking on and off (the tracker stopped), which takes the run-to-run spread out of the ratio.
 `--window x11` runs the kiosk in a real window under a private Xvfb (SDL's x11 driver, each frame presented to
-the X server: the frame time a visitor's screen gets); the default, SDL's dummy driver, times the game's own work
-alone, the harder test for a ratio. `--busy N` loads the machine on purpose (N busy processes, each in a session of its own, like other programs on
+the X server: the frame time a visitor's screen gets), `--size 1920x1080` at a library screen's size; the
+defaults, SDL's dummy driver at 1280×720, time the game's own work alone on a small screen: the harder test for a
+ratio (the overlay's cost is nearly fixed, a bigger screen's frame is not). `--busy N` loads the machine on purpose (N busy processes, each in a session of its own, like other programs on
 a kiosk), `--camera-core any` leaves the tracker unpinned: the baseline for [input] camera_core "auto".
 Latency is shown stage by stage. Frames are real photographs
 (scikit-image: astronaut at 640×480, cameraman 512×512 — the detector finds him only at his own framing) written
