@@ -1,6 +1,6 @@
 """What the motion corner draws over every screen (the shell calls `draw_motion` last): the camera-on badge,
 a small mirrored stick figure drawn from landmarks (never the camera picture), the aim with its filling ring,
-站到这里 with footprints until someone is found, 我看不到你啦 when they step out, and on the attract screen the
+站到这里 with footprints until someone is found (then 举起手: how a body starts), 我看不到你啦 when they step out, and on the attract screen the
 plain promise that the camera only follows movements."""
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import pygame
 from experiences import drawlog
 from experiences.kiosk import theme
 from experiences.motion.body import seen
+from experiences.motion.synthetic import body as example_body
 
 BADGE = "摄像头开着"
 STAND_HERE = "站到这里"
+RAISE_HAND = ("举起手", "停一停，就开始")  # someone is seen at the attract screen: how a body starts
 CANNOT_SEE = "我看不到你啦"
 COME_BACK = "回到脚印上来"
 PROMISE = ("摄像头只看动作", "不拍照，不录像")
@@ -22,6 +24,7 @@ BONES = [("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"), (
          ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_shoulder", "left_hip"),
          ("right_shoulder", "right_hip"), ("left_hip", "right_hip")]
 GREEN = (96, 186, 120)
+HAND_UP = example_body(right=(0.3, -1.4), left=(-0.9, 1.4))  # the attract screen's "like this": a hand up
 # the stick figure's panel at 1080p: big enough to see yourself move from 2 m, small because it is blitted over
 # every kiosk frame (170×196 costs the game's frame 0.05 ms at 720p, into pixels the game has just drawn)
 FIGURE = (170, 196)
@@ -42,8 +45,7 @@ def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_
     if gestures.cursor is not None and gestures.state == "tracking":
         _cursor(surface, gestures, s)
     if attract:  # beside the attract screen's cover card: its titles stay clear
-        if gestures.state != "tracking":
-            _side_call(surface, text, s)
+        _side_call(surface, text, s, tracked=gestures.state == "tracking")
         _promise(surface, text, s)
     elif lost_for is not None and lost_for < LOST_SHOWN_SECONDS:
         _call(surface, text, s, CANNOT_SEE, COME_BACK, footprints=True)
@@ -115,7 +117,7 @@ def _stick_figure(surface, gestures, rect: pygame.Rect, s: float) -> None:
     surface.blit(_figure_cache["picture"], rect)
 
 
-def _draw_figure(surface, body, rect: pygame.Rect) -> None:
+def _draw_figure(surface, body, rect: pygame.Rect, colour=GREEN) -> None:
     points = {name: seen(body, name) for name in body}
     shown = [p for p in points.values() if p is not None]
     if not shown:
@@ -131,11 +133,11 @@ def _draw_figure(surface, body, rect: pygame.Rect) -> None:
     line = max(3, rect.width // 30)
     for a, b in BONES:
         if points.get(a) and points.get(b):
-            pygame.draw.line(surface, GREEN, place(points[a]), place(points[b]), line)
+            pygame.draw.line(surface, colour, place(points[a]), place(points[b]), line)
     if points.get("left_shoulder") and points.get("right_shoulder"):
         left, right = place(points["left_shoulder"]), place(points["right_shoulder"])
         r = max(6, math.dist(left, right) * 0.33)
-        pygame.draw.circle(surface, GREEN, ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2 - r * 1.7), r, line)
+        pygame.draw.circle(surface, colour, ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2 - r * 1.7), r, line)
 
 
 _ring_cache: dict = {}  # "dwell": the aim ring with its filling arc, and for which (ring, dwell)
@@ -203,15 +205,27 @@ def _call(surface, text, s, prompt: str, hint: str | None, footprints: bool) -> 
                   role="text")
 
 
-def _side_call(surface, text, s) -> None:
-    """On the attract screen, left of the cover card: footprints over 站到这里."""
+def _side_call(surface, text, s, tracked: bool) -> None:
+    """On the attract screen, left of the cover card: footprints over 站到这里 until someone is seen; then a
+    little figure with a hand up over 举起手 / 停一停，就开始 (a raised hand held still wakes the kiosk; arms
+    hanging do not: a passer-by is not a visitor). Touch works alongside (点一点屏幕 stays below)."""
     width, height = surface.get_size()
     band = pygame.Rect(0, 0, round(380 * s), round(380 * s))
     band.midleft = (round(30 * s), height // 2)
     surface.blit(theme.rounded_panel(band.size, theme.PAPER, radius=28, border=4, border_colour=theme.ACCENT), band)
-    _feet(surface, (band.centerx, band.top + round(120 * s)), s)
-    text.draw(surface, STAND_HERE, (band.centerx, band.bottom - round(30 * s)), round(72 * s), theme.INK,
-              "midbottom", pinyin=True, ruby_color=theme.INK_SOFT, role="prompt")
+    if not tracked:
+        _feet(surface, (band.centerx, band.top + round(120 * s)), s)
+        text.draw(surface, STAND_HERE, (band.centerx, band.bottom - round(30 * s)), round(72 * s), theme.INK,
+                  "midbottom", pinyin=True, ruby_color=theme.INK_SOFT, role="prompt")
+        return
+    figure = pygame.Rect(0, 0, round(190 * s), round(190 * s))  # the figure fills 2/3 of it (_draw_figure's margin)
+    figure.center = (band.centerx, band.top + round(80 * s))
+    _draw_figure(surface, HAND_UP, figure, colour=theme.ACCENT)
+    prompt, hint = RAISE_HAND
+    hint_box = text.draw(surface, hint, (band.centerx, band.bottom - round(24 * s)), round(40 * s), theme.INK_SOFT,
+                         "midbottom", role="text")
+    text.draw(surface, prompt, (band.centerx, hint_box.top - round(8 * s)), round(72 * s), theme.INK, "midbottom",
+              pinyin=True, ruby_color=theme.INK_SOFT, role="prompt")
 
 
 def _promise(surface, text, s) -> None:

@@ -11,6 +11,7 @@ from experiences.catalog import Catalog
 from experiences.engagement import extension_iri
 from experiences.config import KioskConfig
 from experiences.drawlog import recording
+from experiences.screencheck import check_screen
 from experiences.kinds import default_registry
 from experiences.kiosk import testing
 from experiences.kiosk.states import MENU, RUNNING
@@ -124,6 +125,14 @@ def test_attract_shows_the_camera_promise_and_hovering_alone_wakes_nothing(kiosk
     texts = [item.text for item in log.texts]
     assert "摄像头开着" in texts and "摄像头只看动作" in texts and "不拍照，不录像" in texts
     assert shell.machine.state != MENU  # one hover frame is not a visitor
+    assert "举起手" in texts and "站到这里" not in texts  # seen: how a body starts (a hand up, held)
+    for _ in range(29):
+        child.frame()  # standing there, arms down: still only asked, never woken
+    with recording() as log:
+        child.frame()
+    texts = [item.text for item in log.texts]
+    assert shell.machine.state != MENU and "举起手" in texts and "停一停，就开始" in texts
+    assert check_screen(log, shell.size, "zh-CN") == []  # big enough, with pinyin, nothing cut or on top
     with recording() as log:
         child.frame(people=False)
         for _ in range(20):
