@@ -1,7 +1,7 @@
 """What the motion corner draws over every screen (the shell calls `draw_motion` last): the camera-on badge,
 a small mirrored stick figure drawn from landmarks (never the camera picture), the aim with its filling ring,
-站到这里 with footprints until someone is found (then 举起手: how a body starts), 我看不到你啦 when they step out, and on the attract screen the
-plain promise that the camera only follows movements."""
+站到这里 with footprints until someone is found (then 举起手: how a body starts), 我看不到你啦 when they step
+out, and on the attract screen the plain promise that the camera only follows movements."""
 from __future__ import annotations
 
 import math
