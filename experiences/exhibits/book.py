@@ -299,7 +299,7 @@ class BookExhibit(Exhibit3D):
         elif self.touched:
             return
         else:
-            label = t("exhibit.book_hint", self.ctx.language)
+            label = self.hint("exhibit.book_hint")
         hud.draw_caption(surface, self.text, label, avoid=self.hud_obstacles(surface))
 
     hint_key = ""  # the book's own caption line says how to turn pages

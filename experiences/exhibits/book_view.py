@@ -32,7 +32,7 @@ def frame_book(book) -> None:
     home = pygame.Rect(home_button_area(size)[0])
     # the bottom row: the page buttons beside the home button, or (buttons beside the book) the caption line
     # under the book, as tall as it is drawn (with its pinyin row for young readers)
-    caption = hud.caption_rect(size, book.text, t("exhibit.book_hint", book.ctx.language))
+    caption = hud.caption_rect(size, book.text, book.hint("exhibit.book_hint"))
     bottom = height - (home.top if not book.buttons_beside else caption.top) + hud.px(size, 12)
     target_w, target_h = (width - side_room) * 0.96, height - top - bottom
     band_middle = (top + height - bottom) / 2

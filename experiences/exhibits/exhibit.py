@@ -79,13 +79,22 @@ class Exhibit3D(Experience):
         for button in self.buttons:
             button.draw(surface, self.text)
         if self.hint_key and not self.touched:
-            hud.draw_caption(surface, self.text, t(self.hint_key, self.ctx.language), avoid=self.hud_obstacles(surface))
+            hud.draw_caption(surface, self.text, self.hint(self.hint_key), avoid=self.hud_obstacles(surface))
+
+    def hint(self, key: str) -> str:
+        """What the hint `key` says — in a 体感 motion corner (RunContext.body) its `_motion` wording, a sweep of
+        the hand and a hold instead of a drag and a tap, where the catalog has one."""
+        if getattr(self.ctx, "body", None):
+            said = t(f"{key}_motion", self.ctx.language)
+            if said != f"{key}_motion":
+                return said
+        return t(key, self.ctx.language)
 
     def hint_rect(self, surface: pygame.Surface) -> pygame.Rect | None:
         """Where the hint at the bottom is drawn now (markers keep clear of it), None when it is not shown."""
         if not self.hint_key or self.touched:
             return None
-        return hud.caption_rect(surface.get_size(), self.text, t(self.hint_key, self.ctx.language),
+        return hud.caption_rect(surface.get_size(), self.text, self.hint(self.hint_key),
                                 avoid=self.hud_obstacles(surface))
 
     def hud_obstacles(self, surface: pygame.Surface) -> list[pygame.Rect]:

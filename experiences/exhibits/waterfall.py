@@ -224,7 +224,7 @@ class WaterfallExhibit(Exhibit3D):
         known = getattr(self, "_band", None)
         if known is None or known[0] != tuple(size):
             title, caption = self.label_texts()
-            hint = t(self.hint_key, self.ctx.language) if self.hint_key else ""
+            hint = self.hint(self.hint_key) if self.hint_key else ""
             known = self._band = (tuple(size), waterfall_band.band_layout(self.text, size, title, caption, hint))
         return known[1]
 

@@ -226,6 +226,10 @@ def test_a_book_page_turn_by_a_swipe(kiosk):
             break
         child.frame()
     assert "page:previous" not in child.targets()
+    with recording() as log:
+        child.frame()
+    texts = [item.text for item in log.texts]  # how to turn a page, said for a body: a sweep, not a drag
+    assert "挥挥手，翻一页" in texts and "点书页或拖动翻页" not in texts
     for i in range(9):  # the right hand sweeps to the left at chest height
         child.frame(right=(1.2 - 3.0 * i / 8, 0.3))
     for _ in range(120):
