@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -21,6 +22,7 @@ from experiences.motion.gestures import MOTION_POINTER
 from experiences.motion.stage import STATES, Decided
 from experiences.runtime import ACTIONS, InputEvent
 
+log = logging.getLogger("yuedu.motion")
 NAN = float("nan")
 ACTION_CODES = {name: float(k) for k, name in enumerate(ACTIONS)}
 
@@ -188,7 +190,10 @@ class LandmarkSlot:
         if written == self._read_events:
             return []
         first = max(self._read_events, written - RING)
-        self.lost_events += first - self._read_events
+        if first > self._read_events:
+            self.lost_events += first - self._read_events
+            log.warning("体感：界面卡住太久，丢了 %d 个点选或手势 / motion: the kiosk stalled, %d taps or gestures "
+                        "were lost", first - self._read_events, first - self._read_events)
         events = []
         for n in range(first, written):
             at = RING_AT + 1 + (n % RING) * 4
