@@ -18,7 +18,6 @@ import time
 
 from experiences.motion.body import POSE_POINTS
 from experiences.motion.camera import SKIPPED
-from experiences.motion.gestures import MOTION_POINTER
 from experiences.motion.stage import STATES, Decided
 from experiences.runtime import ACTIONS, InputEvent
 
@@ -122,7 +121,6 @@ class LandmarkSlot:
         self.array = array
         self._read_seq = 0
         self._read_events = 0
-        self._read_moves = 0
         self.missed = 0  # frames written that the kiosk never read (it was busy): the newest one is enough
         self.lost_events = 0  # taps or actions the ring no longer held when the kiosk looked (it stalled)
 
@@ -153,7 +151,7 @@ class LandmarkSlot:
         self.array[1] += 1
 
     def settings(self) -> tuple[bool, float]:
-        """The kiosk's (bow, dwell seconds) for the gestures; (True, 0) before it said."""
+        """The kiosk's (bow, dwell seconds) for the gestures (TrackerProcess writes them before it starts)."""
         return bool(self.array[SETTINGS_AT]), float(self.array[SETTINGS_AT + 1])
 
     # --- the kiosk ---------------------------------------------------------------------------------------
@@ -165,8 +163,8 @@ class LandmarkSlot:
         return int(self.array[1])
 
     def read(self) -> tuple | None:
-        """(the newest Decided, whether the aim moved since the last read, its stage timings) — or None when
-        nothing new was written (or it is being written right now: the next kiosk frame gets it)."""
+        """(the newest Decided, its stage timings) — or None when nothing new was written (or it is being written
+        right now: the next kiosk frame gets it)."""
         a = self.array
         seq = int(a[0])
         if seq == self._read_seq or seq % 2:
@@ -177,12 +175,10 @@ class LandmarkSlot:
             return None  # overwritten while read: the next kiosk frame gets the newer one
         self.missed += max(0, (seq - self._read_seq) // 2 - 1)
         self._read_seq = seq
-        moves = int(head[15])
-        moved, self._read_moves = moves != self._read_moves, moves
         cursor = None if math.isnan(head[10]) else (head[10], head[11])
         decided = Decided(head[2], int(head[3]), STATES[int(head[9])], _body(body), cursor, head[12],
-                          bool(head[13]), head[14], moves, head[8], self._events())
-        return decided, moved, {"wait": head[4], "ms": head[5], "cpu": head[6], "sent": head[7]}
+                          bool(head[13]), head[14], int(head[15]), head[8], self._events())
+        return decided, {"wait": head[4], "ms": head[5], "cpu": head[6], "sent": head[7]}
 
     def _events(self) -> list[InputEvent]:
         a = self.array
@@ -199,8 +195,7 @@ class LandmarkSlot:
             at = RING_AT + 1 + (n % RING) * 4
             kind, x, y, action = a[at:at + 4]
             kind = EVENT_TYPES[int(kind)]
-            events.append(InputEvent(kind, x, y, action=ACTIONS[int(action)] if action >= 0 else "",
-                                     source="motion", pointer_id=MOTION_POINTER if kind != "action" else 0))
+            events.append(InputEvent(kind, x, y, action=ACTIONS[int(action)] if action >= 0 else ""))
         self._read_events = written
         return events
 

@@ -36,16 +36,16 @@ def draw_motion(surface: pygame.Surface, text, receiver, *, attract: bool, lost_
         return
     width, height = surface.get_size()
     s = min(width, height) / 1080
-    gestures = receiver.view  # what the gestures decided on the newest landmark frame
+    view = receiver.view  # what the gestures decided on the newest landmark frame
     badge = _badge(surface, text, s)
-    if gestures.body is not None:
+    if view.body is not None:
         figure = pygame.Rect(0, 0, round(FIGURE[0] * s), round(FIGURE[1] * s))
         figure.bottomright = (badge.right, badge.top - round(12 * s))
-        _stick_figure(surface, gestures, figure, s)
-    if gestures.cursor is not None and gestures.state == "tracking":
-        _cursor(surface, gestures, s)
+        _stick_figure(surface, view, figure, s)
+    if view.cursor is not None and view.state == "tracking":
+        _cursor(surface, view, s)
     if attract:  # beside the attract screen's cover card: its titles stay clear
-        _side_call(surface, text, s, tracked=gestures.state == "tracking")
+        _side_call(surface, text, s, tracked=view.state == "tracking")
         _promise(surface, text, s)
     elif lost_for is not None and lost_for < LOST_SHOWN_SECONDS:
         _call(surface, text, s, CANNOT_SEE, COME_BACK, footprints=True)
@@ -94,12 +94,12 @@ def _fast(picture: pygame.Surface) -> pygame.Surface:
     return picture.convert_alpha() if pygame.display.get_surface() is not None else picture
 
 
-def _stick_figure(surface, gestures, rect: pygame.Rect, s: float) -> None:
+def _stick_figure(surface, view, rect: pygame.Rect, s: float) -> None:
     """Mirrored, like a looking-glass; the head is a circle placed from the shoulders (no face points); with
     the hands held up towards "back", a ring filling round it. Drawn only when a new landmark frame came (about
     20 a second: the figure and the ring change with nothing else), onto a copy of its panel kept in the
     screen's pixel format; one blit in every kiosk frame between."""
-    body, reach = gestures.body, gestures.reach_up
+    body, reach = view.body, view.reach_up
     if _figure_cache.get("body") is not body or _figure_cache.get("reach") != reach \
             or _figure_cache["picture"].get_size() != rect.size:
         if _figure_cache.get("panel_size") != rect.size:
@@ -143,24 +143,24 @@ def _draw_figure(surface, body, rect: pygame.Rect, colour=GREEN) -> None:
 _ring_cache: dict = {}  # "dwell": the aim ring with its filling arc, and for which (ring, dwell)
 
 
-def _cursor(surface, gestures, s) -> None:
+def _cursor(surface, view, s) -> None:
     """The aim ring, drawn straight onto the screen; while the child holds still, the ring with the
     hover-and-hold arc filling round it, drawn into a picture when the dwell changed (only a landmark frame
     changes it) and blitted each frame between."""
-    x, y = gestures.cursor[0] * surface.get_width(), gestures.cursor[1] * surface.get_height()
+    x, y = view.cursor[0] * surface.get_width(), view.cursor[1] * surface.get_height()
     r = round(46 * s)
-    key = (r, max(3, round(7 * s)), gestures.drawn)
-    if gestures.dwell <= 0:  # three circles touch fewer pixels than blitting their square
+    key = (r, max(3, round(7 * s)), view.drawn)
+    if view.dwell <= 0:  # three circles touch fewer pixels than blitting their square
         _ring_onto(surface, (round(x), round(y)), *key)
         return
     cached = _ring_cache.get("dwell")
-    if cached is None or cached[0] != (key, gestures.dwell):
+    if cached is None or cached[0] != (key, view.dwell):
         picture = _ring(2 * r + 24, *key)  # room for the arc round the ring
         box = pygame.Rect(0, 0, 2 * r + 20, 2 * r + 20)
         box.center = picture.get_rect().center
-        pygame.draw.arc(picture, theme.ACCENT, box, math.pi / 2 - 2 * math.pi * gestures.dwell, math.pi / 2,
+        pygame.draw.arc(picture, theme.ACCENT, box, math.pi / 2 - 2 * math.pi * view.dwell, math.pi / 2,
                         max(6, round(12 * s)))
-        cached = _ring_cache["dwell"] = ((key, gestures.dwell), _fast(picture))
+        cached = _ring_cache["dwell"] = ((key, view.dwell), _fast(picture))
     ring = cached[1]
     surface.blit(ring, ring.get_rect(center=(round(x), round(y))))
 

@@ -99,8 +99,9 @@ class MotionReceiver:
                 decided = message["decided"]
                 if decided.state != self.view.state:
                     self.lost_at = self.clock() if decided.state == "lost" else None
+                # the aim moved since the kiosk last looked: the frames that moved it are counted
+                events += in_order(decided, decided.moves != self.view.moves, self.size)
                 self.view = decided
-                events += in_order(decided, message["moved"], self.size)
                 got = time.monotonic()
                 self.latency_ms = (got - decided.t) * 1000
                 stages = message["stages"]

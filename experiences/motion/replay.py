@@ -25,7 +25,6 @@ class LandmarkFileTracker:
     def __init__(self, path: str | Path, per_drain: int = 0, settings: tuple[bool, float] | None = None):
         self.path = Path(path)
         self.stage = GestureStage(*(settings or age_settings(None)))
-        self._moves = 0
         self.per_drain = per_drain  # 0: everything new; n: at most n frames each call (one per kiosk frame)
         self._offset = 0
         self._pending: list[dict] = []
@@ -64,9 +63,7 @@ class LandmarkFileTracker:
                     self._pending.append(frame)
         take = len(self._pending) if not self.per_drain else min(self.per_drain, len(self._pending))
         for frame in self._pending[:take]:
-            decided = self.stage.feed(frame)
-            moved, self._moves = decided.moves != self._moves, decided.moves
-            out.append({"kind": "frame", "decided": decided, "moved": moved, "stages": {}})
+            out.append({"kind": "frame", "decided": self.stage.feed(frame), "stages": {}})
         del self._pending[:take]
         return out
 

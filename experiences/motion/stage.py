@@ -64,7 +64,7 @@ class GestureStage:
 
 
 def on_screen(event: InputEvent, size: tuple[int, int]) -> InputEvent:
-    """A decided event (normalised) in the kiosk's screen pixels."""
+    """A decided event (normalised) in the kiosk's screen pixels, from the motion corner."""
     if event.type == "action":
         return InputEvent("action", action=event.action, source="motion")
     return InputEvent(event.type, event.x * size[0], event.y * size[1], source="motion", pointer_id=MOTION_POINTER)
@@ -75,8 +75,7 @@ def in_order(decided: Decided, moved: bool, size: tuple[int, int]) -> list[Input
     moved since the kiosk last looked), then the taps."""
     events, move = [], None
     if moved and decided.cursor is not None:
-        x, y = decided.cursor
-        move = InputEvent("pointer_move", x * size[0], y * size[1], source="motion", pointer_id=MOTION_POINTER)
+        move = on_screen(InputEvent("pointer_move", *decided.cursor), size)
     for event in decided.events:
         if move is not None and event.type != "action":
             events.append(move)

@@ -187,7 +187,7 @@ class TrackerProcess:
 
     def messages(self, timeout: float = 0.0) -> list[dict]:
         """Status messages sent since the last call, then what the gestures decided on the newest landmark frame
-        if there is a new one ({"kind": "frame", "decided", "moved", "stages"}). Cheap when nothing happened
+        if there is a new one ({"kind": "frame", "decided", "stages"}). Cheap when nothing happened
         (the kiosk calls this every frame): no system call, no lock."""
         got = []
         if self._statuses < self.slot.statuses or timeout:
@@ -201,8 +201,8 @@ class TrackerProcess:
             self._statuses += len(got)
         frame = self.slot.read()
         if frame is not None:
-            decided, moved, stages = frame
-            got.append({"kind": "frame", "decided": decided, "moved": moved, "stages": stages})
+            decided, stages = frame
+            got.append({"kind": "frame", "decided": decided, "stages": stages})
         return got
 
     def stop(self, timeout: float = 3.0) -> None:

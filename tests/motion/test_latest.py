@@ -24,17 +24,17 @@ def test_the_slot_gives_the_kiosk_the_newest_decision_once_and_every_tap():
     slot.write(_decided(1.0, 1, 1, (0.2, 0.3), tap), 2.0, 20.0, 19.0)
     slot.write(_decided(1.05, 2, 2, (0.7, 0.6), [InputEvent("action", action="back", source="motion")],
                         body(cx=0.7)), 1.0, 21.0, 19.5)  # the kiosk was busy: frame 1's state is gone...
-    decided, moved, stages = slot.read()
+    decided, stages = slot.read()
     assert decided.index == 2 and decided.t == 1.05 and stages["ms"] == 21.0 and slot.missed == 1
-    assert decided.cursor == (0.7, 0.6) and moved and decided.state == "tracking" and decided.dwell == 0.25
+    assert decided.cursor == (0.7, 0.6) and decided.moves == 2 and decided.state == "tracking" and decided.dwell == 0.25
     assert decided.body["left_wrist"] == body(cx=0.7)["left_wrist"]
     # ...but not its tap: every tap and action is kept, in order
     assert [(e.type, e.x, e.y, e.action) for e in decided.events] == [
         ("pointer_down", 0.2, 0.3, ""), ("pointer_up", 0.2, 0.3, ""), ("action", 0.0, 0.0, "back")]
     assert slot.read() is None  # read once
     slot.write(_decided(1.1, 3, 2, None, state="lost"), 0.0, 20.0, 19.0)
-    decided, moved, _ = slot.read()
-    assert decided.cursor is None and not moved and decided.state == "lost" and decided.events == []
+    decided, _ = slot.read()
+    assert decided.cursor is None and decided.moves == 2 and decided.state == "lost" and decided.events == []
     assert slot.statuses == 0
     slot.status_sent()
     assert slot.statuses == 1
@@ -47,7 +47,7 @@ def test_the_slot_carries_the_kiosks_settings_and_says_when_taps_were_lost(caplo
     taps = [InputEvent("pointer_down", 0.5, 0.5, source="motion")]
     for n in range(RING + 5):  # a kiosk stalled for longer than the ring holds
         slot.write(_decided(n / 20, n, n, events=taps), 0.0, 20.0, 19.0)
-    decided, _, _ = slot.read()
+    decided, _ = slot.read()
     assert len(decided.events) == RING and slot.lost_events == 5 and "5 taps or gestures were lost" in caplog.text
 
 

@@ -134,7 +134,7 @@ def test_camera_layer_through_the_tracking_process_to_events(tmp_path):
         events = _drain_until(receiver, lambda: "stopped" in statuses)
     finally:
         receiver.stop()
-    assert seen_keys <= {"kind", "decided", "moved", "stages", "camera", "why"}  # no pixels ever cross...
+    assert seen_keys <= {"kind", "decided", "stages", "camera", "why"}  # no pixels ever cross...
     assert all(set(vars(d)) == {"t", "index", "state", "body", "cursor", "dwell", "drawn", "reach_up", "moves",
                                 "gestures_ms", "events"} for d in decided)  # ...only what the gestures decided
     assert any(d.dwell > 0 for d in decided) and all(d.drawn is False for d in decided)  # 3–5: hold, no bow
