@@ -62,9 +62,9 @@ class WaterfallExhibit(Exhibit3D):
                                         content.get("exclude", []), own_kind=KIND)
         if self.ctx.vr:  # e-books go to a phone by a QR code: nothing to scan with a headset on
             self.packages = [p for p in self.packages if p.kind != "ebook"]
-        self.stage.set_background(tuple(content.get("background", DEFAULT_BACKGROUND)))
-        self.band_colour = tuple(round(255 * max(0.0, min(1.0, float(c)))) for c in
-                                 tuple(content.get("background", DEFAULT_BACKGROUND))[:3])
+        background = tuple(content.get("background", DEFAULT_BACKGROUND))
+        self.stage.set_background(background)
+        self.band_colour = tuple(round(255 * max(0.0, min(1.0, float(c)))) for c in background[:3])
         self.resume_after = float(content.get("resume_after", 3.0))
         self.flow_time = 0.0
         self.flow_rate = 1.0  # 0..1 of the configured speed; eases towards 0 while someone points at the wall
