@@ -84,7 +84,7 @@ class Exhibit3D(Experience):
     def hint(self, key: str) -> str:
         """What the hint `key` says — in a 体感 motion corner (RunContext.body) its `_motion` wording, a sweep of
         the hand and a hold instead of a drag and a tap, where the catalog has one."""
-        if getattr(self.ctx, "body", None):
+        if self.ctx.body:
             said = t(f"{key}_motion", self.ctx.language)
             if said != f"{key}_motion":
                 return said
