@@ -33,7 +33,8 @@ def child_env(tmp_path: Path) -> dict:
 
 
 def run_child(scenario: str, env: dict) -> dict:
-    """The scenario's readings; started again on a fresh port if another process took the runtime's."""
+    """The scenario's readings; started again on a fresh port if another process took the runtime's, or if the
+    runtime closed a file of ours (tests/xrruntime.py)."""
     def run(env):
         result = subprocess.run([sys.executable, str(CHILD), scenario], cwd=ROOT, env=env, capture_output=True,
                                 text=True, timeout=180)
@@ -228,6 +229,18 @@ def test_a_port_taken_before_the_runtime_binds_it_is_run_again_on_a_fresh_one(tm
     assert runs[0] == (taken, True)  # the first run found its port taken...
     assert runs[-1][0] != taken and not runs[-1][1]  # ...the last ran on a fresh one
     assert returncode == 0 and "yaw +30° pitch -10°" in out, out
+
+
+def test_a_run_whose_file_the_runtime_closed_is_run_again_and_a_failure_of_ours_is_not(tmp_path):
+    """Monado's test build closes fd 0 (its images' zeroed buffer handles) in every run; when a file of ours had
+    got fd 0 and a read of it failed, the run is the runtime's failure and starts again. Any other failure — with
+    the same close lines, which every run logs — is the code under test's: it is returned as it is."""
+    env = {**child_env(tmp_path), **remote_environment(tmp_path / "xdg")[0]}
+    closes = "ERROR [u_graphics_buffer_unref] close failed: Bad file descriptor (fd: 0) [u_handles.c:146]\n"
+    outcomes = iter([("closed under us", closes + "OSError: [Errno 9] Bad file descriptor\n"), ("ran", closes)])
+    assert run_on_free_port(env, lambda env: next(outcomes)) == "ran"
+    ours = iter([("our failure", closes + "AssertionError: the menu never showed\n"), ("not asked", closes)])
+    assert run_on_free_port(env, lambda env: next(ours)) == "our failure"
 
 
 def test_xr_check_says_plainly_when_no_runtime_is_installed(tmp_path):
